@@ -1,18 +1,14 @@
-"""The ``pharos`` command. Each face registers its commands from its own module here."""
+"""The ``pharos`` command. Each area registers its commands from its own module, imported here."""
 
 from __future__ import annotations
 
 import typer
 
 from pharos import __version__
+from pharos.cli.app import app
 
-app = typer.Typer(
-    name="pharos",
-    help="Pharos: act faster together against trafficking in human beings in the Mediterranean.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+# One line per area: importing the module registers its commands on ``app``.
+# (keep this list sorted; each area owns only its own module)
 
 
 @app.command()
@@ -23,3 +19,6 @@ def version() -> None:
 
 def main() -> None:
     app()
+
+
+__all__ = ["app", "main"]

@@ -11,6 +11,6 @@ import yaml
 
 @cache
 def load_data_file(name: str) -> Any:
-    """Parse ``pharos/domain/data/<name>`` (YAML). Cached: the files are read-only reference data."""
+    """Parse ``pharos/domain/data/<name>`` (YAML); cached, the files are read-only."""
     text = resources.files("pharos.domain").joinpath("data", name).read_text(encoding="utf-8")
     return yaml.safe_load(text)

@@ -1,0 +1,111 @@
+"""Translation of every user-facing string (Babel, gettext catalogs).
+
+Catalogs live in ``pharos/locale/<lang>/<area>.po``, one file per area of the code (domain, sim,
+web, exercise, learn, ...) so that areas do not edit the same file. All areas of one language
+are merged into one set of translations at first use; the ``.po`` files are compiled in memory,
+so the repository holds no binary catalogs.
+
+Use ``_("text")`` for a string shown now, ``lazy_gettext("text")`` for a string defined at
+import time and shown later, and ``use_locale("fr")`` (a context manager) or ``set_locale`` to
+choose the language of the current task or thread.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import LazyProxy, NullTranslations, Translations
+
+#: Languages Pharos speaks, in the order they are offered to users.
+SUPPORTED_LOCALES: tuple[str, ...] = ("en", "fr", "ar", "it", "el", "es")
+#: The languages written right to left.
+RTL_LOCALES: frozenset[str] = frozenset({"ar"})
+LOCALE_NAMES: dict[str, str] = {
+    "en": "English",
+    "fr": "Français",
+    "ar": "العربية",
+    "it": "Italiano",
+    "el": "Ελληνικά",
+    "es": "Español",
+}
+DEFAULT_LOCALE = "en"
+
+_current: ContextVar[str] = ContextVar("pharos_locale", default=DEFAULT_LOCALE)
+
+
+def normalise_locale(lang: str | None) -> str:
+    """The supported locale closest to ``lang`` ("fr_FR" -> "fr"); English otherwise."""
+    if not lang:
+        return DEFAULT_LOCALE
+    base = lang.replace("-", "_").split("_")[0].lower()
+    return base if base in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """All catalogs of ``lang`` merged into one Translations object."""
+    lang = normalise_locale(lang)
+    merged: Translations | None = None
+    folder = resources.files("pharos").joinpath("locale", lang)
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".po"):
+                continue
+            with entry.open("rb") as fp:
+                catalog = read_po(fp, locale=lang)
+            buf = io.BytesIO()
+            write_mo(buf, catalog)
+            buf.seek(0)
+            t = Translations(buf)
+            if merged is None:
+                merged = t
+            else:
+                merged.merge(t)
+    return merged if merged is not None else NullTranslations()
+
+
+def current_locale() -> str:
+    return _current.get()
+
+
+def set_locale(lang: str | None) -> str:
+    """Choose the language for the current context; returns the locale actually used."""
+    chosen = normalise_locale(lang)
+    _current.set(chosen)
+    return chosen
+
+
+@contextmanager
+def use_locale(lang: str | None) -> Iterator[str]:
+    token = _current.set(normalise_locale(lang))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def is_rtl(lang: str | None = None) -> bool:
+    return normalise_locale(lang or current_locale()) in RTL_LOCALES
+
+
+def gettext(message: str) -> str:
+    return translations(current_locale()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale()).ngettext(singular, plural, n)
+
+
+def lazy_gettext(message: str) -> LazyProxy:
+    """A string translated when it is used, in the locale current at that moment."""
+    return LazyProxy(gettext, message, enable_cache=False)
+
+
+_ = gettext
