@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
+
+from pharos.i18n import SUPPORTED_LOCALES, set_locale
 
 app = typer.Typer(
     name="pharos",
@@ -14,5 +18,13 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        help=f"Language of the output: {', '.join(SUPPORTED_LOCALES)} "
+        "(default: $PHAROS_LANG, else $LANG, else English).",
+    ),
+) -> None:
     """Pharos: act faster together against trafficking in human beings in the Mediterranean."""
+    set_locale(lang or os.environ.get("PHAROS_LANG") or os.environ.get("LANG"))
