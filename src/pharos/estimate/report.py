@@ -1,0 +1,244 @@
+"""The hidden-figure estimate as shown and published: estimate, interval, models, exclusions.
+
+Disclosure control follows the small-cell rule of :mod:`pharos.domain.disclosure`: cells of the
+overlap table below k are suppressed in every display and export, and when fewer than k people
+were seen in all, no estimate is shown at all (the total seen would itself be a small cell, and
+the estimate with its interval would let a reader recover it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pharos.domain.disclosure import DEFAULT_K, check_k, protect
+from pharos.estimate.interval import Interval, profile_interval
+from pharos.estimate.models import Excluded, Exclusion, Fit, model_label
+from pharos.estimate.selection import (
+    DELTA,
+    INSTABILITY_RATIO,
+    MAX_EXHAUSTIVE_LISTS,
+    Criterion,
+    Selection,
+    exclusion_summary,
+    select,
+)
+from pharos.estimate.table import OverlapTable, OverlapTableError
+from pharos.i18n import _
+
+#: Level of the confidence interval (share).
+DEFAULT_LEVEL = 0.95
+
+
+@dataclass
+class HiddenFigure:
+    """An estimate of the number of people on no list, and of the whole population."""
+
+    table: OverlapTable
+    selection: Selection
+    interval: Interval
+    k: int = DEFAULT_K
+    dropped_lists: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def observed(self) -> int:
+        return self.table.observed
+
+    @property
+    def best(self) -> Fit:
+        return self.selection.best
+
+    @property
+    def unseen(self) -> float:
+        return self.best.unseen
+
+    @property
+    def total(self) -> float:
+        return self.best.total
+
+    @property
+    def total_interval(self) -> tuple[float, float]:
+        return (self.observed + self.interval.lower, self.observed + self.interval.upper)
+
+    @property
+    def disclosed(self) -> bool:
+        """False when fewer than k people were seen: the estimate is then withheld."""
+        return protect(self.observed, self.k).value is not None
+
+    @property
+    def unstable(self) -> bool:
+        return self.selection.unstable
+
+    def label(self, fit: Fit | Excluded) -> str:
+        return model_label(fit.model, self.table.lists)
+
+    @staticmethod
+    def reason_name(reason: Exclusion) -> str:
+        """A short name of an exclusion reason, in the user's language."""
+        return {
+            Exclusion.EMPTY_OVERLAP: _("empty overlap"),
+            Exclusion.NO_MLE: _("no maximum likelihood estimate"),
+            Exclusion.NOT_IDENTIFIABLE: _("not identifiable"),
+            Exclusion.NOT_CONVERGED: _("did not converge"),
+        }[reason]
+
+    def exclusion_reason(self, excluded: Excluded) -> str:
+        """Why a model was excluded, in the user's language."""
+        if excluded.reason is Exclusion.EMPTY_OVERLAP:
+            pairs = ", ".join(
+                f"{self.table.lists[i]}/{self.table.lists[j]}" for i, j in excluded.pairs
+            )
+            return _("no one is on both lists %(pairs)s (empty overlap): no estimate exists") % {
+                "pairs": pairs
+            }
+        if excluded.reason is Exclusion.NO_MLE:
+            return _("the maximum likelihood estimate does not exist (linear-programming test)")
+        if excluded.reason is Exclusion.NOT_IDENTIFIABLE:
+            return _("the parameters are not identifiable (design matrix not of full rank)")
+        return _("the fit did not converge")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary that respects the small-cell rule."""
+
+        def rounded(x: float) -> int | None:
+            return None if x == float("inf") else round(x)
+
+        shown = self.disclosed
+        low, high = self.total_interval
+        crit = self.selection.criterion
+        return {
+            "lists": list(self.table.lists),
+            "dropped_lists": list(self.dropped_lists),
+            "k": self.k,
+            "observed": protect(self.observed, self.k).value,
+            "disclosed": shown,
+            "estimate": (
+                {
+                    "total": rounded(self.total),
+                    "unseen": rounded(self.unseen),
+                    "interval": {
+                        "level": self.interval.level,
+                        "method": "profile likelihood",
+                        "total_lower": rounded(low),
+                        "total_upper": rounded(high),
+                        "unseen_lower": rounded(self.interval.lower),
+                        "unseen_upper": rounded(self.interval.upper),
+                    },
+                    "ratio_to_observed": round(self.total / self.observed, 2),
+                }
+                if shown
+                else None
+            ),
+            "criterion": crit.value,
+            "search": self.selection.search.value,
+            "delta": self.selection.delta,
+            "instability_ratio": self.selection.instability_ratio,
+            "unstable": self.unstable,
+            "chosen_model": self.label(self.best),
+            "models": [
+                {
+                    "model": self.label(f),
+                    "interactions": [
+                        [self.table.lists[i], self.table.lists[j]] for i, j in sorted(f.model)
+                    ],
+                    "aic": round(f.aic, 3),
+                    "bic": round(f.bic, 3),
+                    "delta": round(f.criterion(crit) - self.best.criterion(crit), 3),
+                    "total": rounded(f.total) if shown else None,
+                    "reasonable": f in self.selection.reasonable,
+                }
+                for f in self.selection.fits
+            ],
+            "excluded": [
+                {
+                    "model": self.label(e),
+                    "reason": e.reason.value,
+                    "explanation": self.exclusion_reason(e),
+                }
+                for e in self.selection.excluded
+            ],
+            "excluded_summary": {
+                r.value: n for r, n in exclusion_summary(self.selection.excluded).items()
+            },
+            "table": self.table.protected_rows(self.k),
+            "notes": list(self.notes),
+        }
+
+
+def drop_empty_lists(table: OverlapTable) -> tuple[OverlapTable, tuple[str, ...]]:
+    """The table without lists nobody is on (they carry no information), and their names."""
+    empty = tuple(name for name in table.lists if table.list_size(name) == 0)
+    if not empty:
+        return table, ()
+    keep = [i for i, name in enumerate(table.lists) if name not in empty]
+    if len(keep) < 2:
+        raise OverlapTableError(
+            _("fewer than two lists hold anyone: at least two are needed to estimate")
+        )
+    counts: dict[tuple[int, ...], int] = {}
+    for pattern, count in table.counts.items():
+        new = tuple(pattern[i] for i in keep)
+        if any(new):
+            counts[new] = counts.get(new, 0) + count
+    return OverlapTable(tuple(table.lists[i] for i in keep), counts), empty
+
+
+def estimate(
+    table: OverlapTable,
+    criterion: Criterion | str = Criterion.AIC,
+    *,
+    level: float = DEFAULT_LEVEL,
+    k: int = DEFAULT_K,
+    delta: float = DELTA,
+    instability_ratio: float = INSTABILITY_RATIO,
+    max_exhaustive_lists: int = MAX_EXHAUSTIVE_LISTS,
+    progress: Callable[[int], None] | None = None,
+) -> HiddenFigure:
+    """Select a log-linear model for ``table`` and estimate the hidden figure with its interval."""
+    check_k(k)
+    usable, dropped = drop_empty_lists(table)
+    selection = select(
+        usable,
+        criterion,
+        max_exhaustive_lists=max_exhaustive_lists,
+        delta=delta,
+        instability_ratio=instability_ratio,
+        progress=progress,
+    )
+    interval = profile_interval(usable, selection.best, level)
+    result = HiddenFigure(usable, selection, interval, k=k, dropped_lists=dropped)
+    if dropped:
+        result.notes.append(
+            _("Lists with no one on them were left out: %(lists)s") % {"lists": ", ".join(dropped)}
+        )
+    if selection.search.value == "stepwise":
+        result.notes.append(
+            _(
+                "With %(n)s lists there are too many models to try them all: a stepwise search "
+                "(adding or removing one interaction at a time) was used."
+            )
+            % {"n": usable.n_lists}
+        )
+    if result.unstable:
+        result.notes.append(
+            _(
+                "Unstable estimate: models within %(delta)s of the best criterion give totals that "
+                "differ by more than a factor %(ratio)s. Treat the figure with caution."
+            )
+            % {"delta": delta, "ratio": instability_ratio}
+        )
+    if not result.disclosed:
+        result.notes.append(
+            _(
+                "Fewer than %(k)s people were seen in all: the estimate is withheld under the "
+                "small-cell rule."
+            )
+            % {"k": k}
+        )
+    if interval.upper == float("inf"):
+        result.notes.append(
+            _("The likelihood gives no upper bound: the data cannot rule out a very large total.")
+        )
+    return result
