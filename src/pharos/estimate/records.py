@@ -24,14 +24,15 @@ class ListRecord:
     """One registration: person ``person`` is on list ``list_name``.
 
     ``person`` must already be the resolved person key (duplicates merged); ``year`` is the
-    calendar year of the registration; the other fields use the case model's vocabulary.
+    calendar year of the registration; ``exploitation`` holds the case's exploitation types
+    (HTCDS codes, a case may have several); the other fields use the case model's vocabulary.
     """
 
     person: str
     list_name: str
     state: str | None = None
     year: int | None = None
-    exploitation: str | None = None
+    exploitation: tuple[str, ...] = ()
     sex: str | None = None
     age_band: str | None = None
 
@@ -47,7 +48,9 @@ class RecordFilter:
     age_band: str | None = None
 
     def accepts(self, record: ListRecord) -> bool:
-        for name in ("state", "year", "exploitation", "sex", "age_band"):
+        if self.exploitation is not None and self.exploitation not in record.exploitation:
+            return False
+        for name in ("state", "year", "sex", "age_band"):
             wanted = getattr(self, name)
             if wanted is not None and getattr(record, name) != wanted:
                 return False

@@ -8,14 +8,18 @@ from pharos.estimate.records import ListRecord, RecordFilter, overlap_table_from
 from pharos.estimate.table import OverlapTableError
 
 RECORDS = [
-    ListRecord("p1", "police", state="ITA", year=2024, exploitation="sexual", sex="female"),
-    ListRecord("p1", "ngo", state="ITA", year=2024, exploitation="sexual", sex="female"),
-    ListRecord("p1", "ngo", state="ITA", year=2024, exploitation="sexual", sex="female"),
-    ListRecord("p2", "ngo", state="ITA", year=2024, exploitation="labour", sex="male"),
-    ListRecord("p3", "labour_inspectorate", state="ITA", year=2024, exploitation="labour"),
-    ListRecord("p3", "ngo", state="ITA", year=2024, exploitation="labour"),
-    ListRecord("p4", "police", state="GRC", year=2024, exploitation="sexual"),
-    ListRecord("p5", "police", state="ITA", year=2023, exploitation="sexual"),
+    ListRecord("p1", "police", state="ITA", year=2024, exploitation=("sexual",), sex="female"),
+    ListRecord("p1", "ngo", state="ITA", year=2024, exploitation=("sexual",), sex="female"),
+    ListRecord("p1", "ngo", state="ITA", year=2024, exploitation=("sexual",), sex="female"),
+    ListRecord(
+        "p2", "ngo", state="ITA", year=2024, exploitation=("labour", "domestic"), sex="male"
+    ),
+    ListRecord(
+        "p3", "labour_inspectorate", state="ITA", year=2024, exploitation=("labour", "domestic")
+    ),
+    ListRecord("p3", "ngo", state="ITA", year=2024, exploitation=("labour", "domestic")),
+    ListRecord("p4", "police", state="GRC", year=2024, exploitation=("sexual",)),
+    ListRecord("p5", "police", state="ITA", year=2023, exploitation=("sexual",)),
 ]
 
 
