@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from scipy.optimize import linprog
 
 from pharos.estimate.table import OverlapTable, all_patterns
+from pharos.i18n import _
 
 Pair = tuple[int, int]
 #: A model is the set of its two-list interactions (main effects are always in).
@@ -85,7 +86,7 @@ class Excluded:
 def model_label(model: Model, lists: tuple[str, ...]) -> str:
     """Readable name: ``main effects + PF:NCA + NG:PF``."""
     terms = [f"{lists[i]}:{lists[j]}" for i, j in sorted(model)]
-    return " + ".join(["main effects", *terms])
+    return " + ".join([_("main effects"), *terms])
 
 
 def all_pairs(n_lists: int) -> list[Pair]:

@@ -96,6 +96,8 @@ def test_estimating_a_published_table_shows_estimate_chart_and_explanation(app: 
     assert "&lt;11" in r.text  # suppressed cells
     js = client.get("/estimate/plotly.min.js")
     assert js.status_code == 200 and "plotly" in js.text[:2000].lower()
+    css = client.get("/estimate/plotly.css")
+    assert css.status_code == 200 and ".js-plotly-plot .plotly .main-svg" in css.text
 
 
 def test_an_uploaded_bad_table_is_refused_naming_line_and_field(app: Any, tmp_path: Path) -> None:

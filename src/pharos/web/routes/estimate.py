@@ -4,6 +4,7 @@ estimate across models and a plain-language explanation; and its JSON API."""
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -60,6 +61,41 @@ def _plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     return str(get_plotlyjs())
+
+
+_STYLE_OBJECT = re.compile(r'=\{("X,X div".*?)\};for\(')
+_STYLE_PAIR = re.compile(
+    r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')\s*:\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')"
+)
+
+
+@cache
+def plotly_css() -> str:
+    """Plotly's own style rules as a stylesheet.
+
+    plotly.js injects these rules in a ``<style>`` element, which the Content-Security-Policy
+    (``style-src 'self'``) blocks; a ``<link id="plotly.js-style-global"
+    class="no-inline-styles">`` tells plotly.js not to inject them, and this serves the same
+    rules, read from the installed bundle (selectors use X for ``.js-plotly-plot .plotly`` and
+    Y for ``.plotly-notifier``, as plotly.js expands them).
+    """
+    found = _STYLE_OBJECT.search(_plotly_js())
+    if found is None:
+        return ""
+    rules = []
+    for key, value in _STYLE_PAIR.findall(found.group(1)):
+        selector = re.sub(r"^,", " ,", key[1:-1])
+        selector = selector.replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
+        rules.append(f"{selector}{{{value[1:-1]}}}")
+    return "\n".join(rules) + "\n"
+
+
+@router.get("/estimate/plotly.css", include_in_schema=False)
+def plotly_stylesheet() -> Response:
+    """Plotly's style rules (see :func:`plotly_css`)."""
+    return Response(
+        plotly_css(), media_type="text/css", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.get("/estimate/plotly.min.js", include_in_schema=False)

@@ -7,11 +7,8 @@
     var data = document.getElementById("estimate-chart-data");
     if (!holder || !data || typeof Plotly === "undefined") { return; }
     var spec = JSON.parse(data.textContent);
-    Plotly.newPlot(holder, spec.data, spec.layout, {
-      displaylogo: false,
-      responsive: true,
-      modeBarButtonsToRemove: ["sendDataToCloud", "lasso2d", "select2d"]
-    });
+    // No mode bar: its hover colours are injected as inline styles, which the policy blocks.
+    Plotly.newPlot(holder, spec.data, spec.layout, { displayModeBar: false, responsive: true });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
