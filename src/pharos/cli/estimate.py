@@ -124,9 +124,10 @@ def _print(console: Console, result: HiddenFigure, path: Path) -> None:
             f"<{result.k}" if row["suppressed"] else str(row["count"]),
         )
     console.print(cells)
+    for warning in result.warnings:
+        console.print(f"[bold yellow]! {warning}[/]")
     for note in result.notes:
-        style = "bold yellow" if result.unstable and note == result.notes[-1] else "yellow"
-        console.print(f"[{style}]! {note}[/]")
+        console.print(f"[yellow]· {note}[/]")
 
 
 @app.command(name="estimate")

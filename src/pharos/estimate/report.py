@@ -41,6 +41,8 @@ class HiddenFigure:
     k: int = DEFAULT_K
     dropped_lists: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
+    #: what should make a reader cautious (an unstable estimate)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def observed(self) -> int:
@@ -164,6 +166,7 @@ class HiddenFigure:
             },
             "table": self.table.protected_rows(self.k),
             "notes": list(self.notes),
+            "warnings": list(self.warnings),
         }
 
 
@@ -222,7 +225,7 @@ def estimate(
             % {"n": usable.n_lists}
         )
     if result.unstable:
-        result.notes.append(
+        result.warnings.append(
             _(
                 "Unstable estimate: models within %(delta)s of the best criterion give totals that "
                 "differ by more than a factor %(ratio)s. Treat the figure with caution."

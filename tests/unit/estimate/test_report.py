@@ -42,3 +42,12 @@ def test_a_list_with_no_one_is_dropped_with_a_note() -> None:
     result = estimate(table)
     assert result.dropped_lists == ("C",)
     assert round(result.unseen) == 120
+
+
+def test_an_unstable_estimate_carries_a_warning() -> None:
+    table = parse_overlap_csv("A,B,C,count\n1,0,0,30\n0,1,0,20\n0,0,1,25\n1,0,1,5\n0,1,1,3\n")
+    calm = estimate(table, instability_ratio=1000.0)
+    shaky = estimate(table, instability_ratio=1.0001, delta=1000.0)
+    assert calm.warnings == [] and not calm.to_dict()["unstable"]
+    assert shaky.to_dict()["unstable"]
+    assert "Unstable estimate" in shaky.to_dict()["warnings"][0]
