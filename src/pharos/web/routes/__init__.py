@@ -3,5 +3,11 @@ the module exposes ``router`` (a FastAPI ``APIRouter``)."""
 
 ROUTE_MODULES: list[str] = [
     "accounts",
+    "api",
+    "cases",
     "dashboard",
+    "directory",
+    "referrals",
+    "requests",
+    "screening",
 ]
