@@ -112,8 +112,12 @@ def get_case(session: Session, p: Principal, case_id: int, *, audit_read: bool =
 
 
 def require_on_case(session: Session, p: Principal, case: Case, action: str) -> RecordRef:
+    """Require ``case:action``. Changing a case also needs the full view: a reader across
+    borders without the victim's consent acts through requests, not on the case itself."""
     ref = case_ref(session, case)
     require(p, "case", action, ref)
+    if action in ("update", "contribute") and view_of(session, p, case) is not IdentityView.FULL:
+        raise PermissionDenied(f"{p.username} sees a restricted view of this case")
     return ref
 
 
