@@ -193,8 +193,9 @@ def _touch(case: Case) -> None:
 _COUNTRY_CODES = frozenset(countries())
 
 
-def _person_fields(f: Fields, role_required: bool = True) -> dict[str, Any]:
-    role = f.choice("role", PersonRole, required=role_required) or PersonRole.VICTIM
+def _person_fields(f: Fields, role: PersonRole | None = None) -> dict[str, Any]:
+    """The person's fields; ``role`` fixed by the caller, else read from the ``role`` field."""
+    role = role or f.choice("role", PersonRole) or PersonRole.VICTIM
     citizenship = f.text("citizenship", max_length=3).upper()
     if citizenship and citizenship not in _COUNTRY_CODES:
         f.fail("citizenship", _("Unknown country code; use ISO 3166 alpha-3, e.g. EGY."))
@@ -281,7 +282,7 @@ def open_case(session: Session, p: Principal, data: dict[str, Any]) -> Case:
     exploitation = [e.value for e in f.many("exploitation_types", ExploitationType)]
     recruitment = [e.value for e in f.many("recruitment_methods", RecruitmentMethod)]
     control = [e.value for e in f.many("methods_of_control", MethodOfControl)]
-    person = _person_fields(Fields({**data, "role": "victim"}), role_required=False)
+    person = _person_fields(f, PersonRole.VICTIM)
     screening: ScreeningRecord | None = None
     if data.get("screening_id"):
         sid = f.integer("screening_id", minimum=1, maximum=2**31)

@@ -97,7 +97,7 @@ def test_story(browser: Any, live_server: str, lang: str) -> None:
 
     egypt = _as(browser, base, "eg.police", lang)
     egypt.goto(base + "/requests")
-    egypt.click(f"a[href='{request_url[len(base):]}']")
+    egypt.click(f"a[href='{request_url[len(base) :]}']")
     content = egypt.content()
     assert "Amina" not in content and "P-" in content
     egypt.fill("#f-text", reply)
