@@ -522,15 +522,9 @@ def grant_reflection_period(
     start = f.date("starts_on") or date.today()
     f.check()
     rule = reflection_rule(case.state)
-    basis = (
-        rule.source
-        if rule.known
-        else _(
-            "Pharos default of %(days)s days (Council of Europe Convention, Art. 13); "
-            "the state's own rule was not found in the sources."
-        )
-        % {"days": rule.days}
-    )
+    # The state's source when its rule is known; empty means Pharos's default, explained in
+    # the reader's language when shown (basis_text).
+    basis = rule.source if rule.known else ""
     period = ReflectionPeriod(
         case_id=case.id,
         state=case.state,
@@ -553,6 +547,16 @@ def grant_reflection_period(
         detail={"days": rule.days, "ends_on": period.ends_on.isoformat()},
     )
     return period
+
+
+def basis_text(period: ReflectionPeriod) -> str:
+    """Where the length of a granted period comes from, in the current language."""
+    if period.basis:
+        return period.basis
+    return _(
+        "Pharos default of %(days)s days (Council of Europe Convention, Art. 13); "
+        "the state's own rule was not found in the sources."
+    ) % {"days": period.days}
 
 
 def period_warning(period: ReflectionPeriod, today: date, warn_days: int) -> str | None:

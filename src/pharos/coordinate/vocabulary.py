@@ -185,6 +185,36 @@ LANGUAGE_LABELS: dict[str, LazyProxy] = {
 }
 
 
+AUDIT_LABELS: dict[str, LazyProxy] = {
+    "read": lazy_gettext("read"),
+    "create": lazy_gettext("created"),
+    "add_person": lazy_gettext("added a person"),
+    "add_event": lazy_gettext("added an event"),
+    "record_consent": lazy_gettext("recorded consent"),
+    "add_support_plan": lazy_gettext("added a support plan"),
+    "add_note": lazy_gettext("added a note"),
+    "set_status": lazy_gettext("changed the status"),
+    "grant_reflection_period": lazy_gettext("granted the reflection period"),
+    "flag_duplicate": lazy_gettext("flagged a possible duplicate"),
+    "accept": lazy_gettext("accepted"),
+    "reject": lazy_gettext("rejected"),
+    "revoke": lazy_gettext("revoked"),
+    "done": lazy_gettext("marked done"),
+    "transfer_ownership": lazy_gettext("ownership transferred"),
+    "send": lazy_gettext("sent"),
+    "reply": lazy_gettext("replied"),
+    "remind": lazy_gettext("reminder sent"),
+    "escalate": lazy_gettext("escalated"),
+    "withdraw": lazy_gettext("withdrew"),
+}
+RESOURCE_LABELS: dict[str, LazyProxy] = {
+    "case": lazy_gettext("case"),
+    "referral": lazy_gettext("referral"),
+    "transfer": lazy_gettext("transfer"),
+    "request": lazy_gettext("request"),
+}
+
+
 def options(labels: Mapping[Any, Any]) -> list[tuple[str, str]]:
     """(value, translated label) pairs for a select or checkbox list."""
     return [(str(k), str(v)) for k, v in labels.items()]
