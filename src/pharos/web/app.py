@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pharos.coordinate.cases import NotFound
 from pharos.coordinate.permissions import PermissionDenied
 from pharos.coordinate.validation import ValidationFailed
 from pharos.i18n import _, use_locale
@@ -113,6 +114,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if wants_json(request):
             return JSONResponse({"detail": message}, status_code=403)
         return render(request, "error.html", {"status": 403, "message": message}, status=403)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, _exc: NotFound) -> Response:
+        message = _("There is nothing here, or you may not see it.")
+        if wants_json(request):
+            return JSONResponse({"detail": message}, status_code=404)
+        return render(request, "error.html", {"status": 404, "message": message}, status=404)
 
     @app.exception_handler(ValidationFailed)
     async def _invalid(request: Request, exc: ValidationFailed) -> Response:

@@ -3,6 +3,12 @@ the module exposes ``router`` (a FastAPI ``APIRouter``)."""
 
 ROUTE_MODULES: list[str] = [
     "accounts",
+    "api",
+    "cases",
     "dashboard",
     "estimate",
+    "directory",
+    "referrals",
+    "requests",
+    "screening",
 ]
