@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pharos.store.models.accounts import Agency, User
-from pharos.store.models.cases import Case, Person
+from pharos.coordinate.accounts import principal
+from pharos.coordinate.cases import open_case
+from pharos.store.models.accounts import User
 from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
 
 
@@ -28,47 +28,41 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 
 
 def _add_cases(engine: Any) -> None:
-    """Victims registered by three Italian agencies, some by several (same match key)."""
+    """Victims registered by three Italian agencies through the server's case service; a person
+    registered by several agencies (same name, birth date, citizenship) is matched by the
+    server's duplicate detection."""
+    plan = [  # (agencies that registered the person, how many people)
+        (("it.police",), 40),
+        (("it.ngo",), 30),
+        (("it.labour",), 25),
+        (("it.police", "it.ngo"), 12),
+        (("it.police", "it.labour"), 8),
+        (("it.ngo", "it.labour"), 6),
+        (("it.police", "it.ngo", "it.labour"), 3),
+    ]
+    people = [users for users, count in plan for _ in range(count)]
     with Session(engine) as s:
-        agencies = {
-            a.kind: a
-            for a in s.execute(select(Agency).where(Agency.state == "ITA")).scalars()
-            if a.kind in {"law_enforcement", "ngo", "labour_inspector"}
+        principals = {
+            u.username: principal(u)
+            for u in s.execute(
+                select(User).where(User.username.in_(["it.police", "it.ngo", "it.labour"]))
+            ).scalars()
         }
-        owner = s.execute(select(User).where(User.username == "it.coordinator")).scalar_one()
-        n = 0
-        # (lists, how many people): an overlap table police/ngo/labour
-        plan = [
-            (("law_enforcement",), 40),
-            (("ngo",), 30),
-            (("labour_inspector",), 25),
-            (("law_enforcement", "ngo"), 12),
-            (("law_enforcement", "labour_inspector"), 8),
-            (("ngo", "labour_inspector"), 6),
-            (("law_enforcement", "ngo", "labour_inspector"), 3),
-        ]
-        people = [kinds for kinds, count in plan for _ in range(count)]
-        for person_no, kinds in enumerate(people, start=1):
-            for kind in kinds:
-                n += 1
-                case = Case(
-                    reference=f"EST-{n}",
-                    state="ITA",
-                    owner_agency_id=agencies[kind].id,
-                    owner_user_id=owner.id,
-                    created_by_id=owner.id,
-                    exploitation_types=["forced_labour"],
-                    created_at=datetime(2025, 3, 1, tzinfo=UTC),
+        for number, users in enumerate(people, start=1):
+            for username in users:
+                open_case(
+                    s,
+                    principals[username],
+                    {
+                        "title": f"Person {number}",
+                        "exploitation_types": ["forced_labour"],
+                        "first_name": f"Given{number}",
+                        "second_name": "Family",
+                        "birthdate": "1990-01-01",
+                        "citizenship": "EGY",
+                        "gender": "feminine" if number % 2 else "masculine",
+                    },
                 )
-                case.persons.append(
-                    Person(
-                        role="victim",
-                        gender="feminine" if person_no % 2 else "masculine",
-                        birthdate=date(1990, 1, 1),
-                        match_key=f"key-{person_no}",
-                    )
-                )
-                s.add(case)
         s.commit()
 
 
@@ -124,18 +118,39 @@ def test_a_coordinator_estimates_from_the_cases_of_their_state(app: Any) -> None
     assert 'value="cases"' in page.text
     r = client.post(
         "/estimate",
-        data={"source": "cases", "state": "ITA", "list_by": "kind", "year": "2025", "k": "2"},
+        data={
+            "source": "cases",
+            "state": "ITA",
+            "list_by": "kind",
+            "exploitation": "forced_labour",
+            "k": "2",
+        },
     )
     assert r.status_code == 200, r.text
     assert "law_enforcement" in r.text and "labour_inspector" in r.text
     # 124 people seen; the model estimates more
     assert "124" in r.text
+    api = client.post(
+        "/api/v1/estimate",
+        json={"source": "cases", "state": "ITA", "list_by": "kind", "k": 2},
+    )
+    assert api.status_code == 200, api.text
+    report = api.json()
+    assert report["observed"] == 124  # 170 registrations, 124 people after duplicate detection
+    assert report["lists"] == ["labour_inspector", "law_enforcement", "ngo"]
+    cells = {"+".join(c["lists"]): c["count"] for c in report["table"]}
+    assert cells["labour_inspector+law_enforcement+ngo"] == 3
+    assert cells["law_enforcement+ngo"] == 12
+    assert report["estimate"]["total"] > 124
     other_state = client.post("/estimate", data={"source": "cases", "state": "GRC", "k": "11"})
     assert other_state.status_code == 422
 
 
 def test_the_api_answers_json_and_requires_sign_in(app: Any) -> None:
     client = signed_in_client(app, "gr.ngo")
+    # an NGO may estimate from tables, not from the cases
+    denied = client.post("/api/v1/estimate", json={"source": "cases", "state": "GRC"})
+    assert denied.status_code == 403
     r = client.post("/api/v1/estimate", json={"example": "Western", "criterion": "bic"})
     assert r.status_code == 200, r.text
     data = r.json()
