@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import typer
+from babel.numbers import format_decimal
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -22,7 +23,7 @@ from pharos.estimate.selection import (
     exclusion_summary,
 )
 from pharos.estimate.table import OverlapTableError, read_overlap_csv
-from pharos.i18n import _
+from pharos.i18n import _, current_locale
 
 #: Alternatives shown in the terminal (all are in --json).
 SHOWN_ALTERNATIVES = 10
@@ -30,7 +31,8 @@ SHOWN_EXCLUSIONS = 8
 
 
 def _fmt(x: float) -> str:
-    return "∞" if math.isinf(x) else f"{round(x):,}"
+    """A whole number of people in the user's language (11,313 / 11 313 / 11.313)."""
+    return "∞" if math.isinf(x) else format_decimal(round(x), locale=current_locale())
 
 
 def _fail(console: Console, message: str) -> typer.Exit:
@@ -47,7 +49,7 @@ def _print(console: Console, result: HiddenFigure, path: Path) -> None:
     seen = table.observed if result.disclosed else None
     console.print(
         _("People seen on at least one list: %(n)s")
-        % {"n": f"{seen:,}" if seen is not None else _("fewer than %(k)s") % {"k": result.k}}
+        % {"n": _fmt(seen) if seen is not None else _("fewer than %(k)s") % {"k": result.k}}
     )
     if result.disclosed:
         low, high = result.total_interval

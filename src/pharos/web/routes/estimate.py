@@ -8,6 +8,7 @@ import re
 from functools import cache
 from typing import Any
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
@@ -35,7 +36,7 @@ from pharos.estimate.records import RecordFilter, overlap_table_from_records
 from pharos.estimate.report import HiddenFigure, estimate
 from pharos.estimate.selection import Criterion, NoModelError
 from pharos.estimate.table import OverlapTable, OverlapTableError, parse_overlap_csv
-from pharos.i18n import _, lazy_gettext
+from pharos.i18n import _, current_locale, lazy_gettext
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
@@ -130,8 +131,16 @@ def _context(p: Principal, form: dict[str, Any], **extra: Any) -> dict[str, Any]
         ],
         "form": form,
         "default_k": DEFAULT_K,
+        "num": _number,
         **extra,
     }
+
+
+def _number(value: float | None) -> str:
+    """A whole number of people in the page's language; ∞ for no bound."""
+    if value is None:
+        return "∞"
+    return str(format_decimal(round(value), locale=current_locale()))
 
 
 def _int_or_none(value: str, field: str, errors: dict[str, str]) -> int | None:
