@@ -115,19 +115,18 @@ def empty_pairs(table: OverlapTable) -> set[Pair]:
 def mle_exists(x: NDArray[np.float64], y: NDArray[np.float64]) -> bool:
     """Fienberg & Rinaldo's test: is there a table m > 0 with X'm = X'y?
 
-    Maximise s subject to X'm = X'y, m_i >= s, 0 <= s <= 1. The MLE exists iff the optimum is
+    Maximise s subject to X'm = X'y, m_i >= s, 0 <= s <= 1; the MLE exists iff the optimum is
     strictly positive (the observed margins lie in the relative interior of the marginal cone).
+    Written with m = u + s (u >= 0) so that the only constraints are the few margin equations:
+    X'u + (X'1) s = X'y.
     """
     n_cells, _ = x.shape
-    # variables: m (n_cells), s ; minimise -s
     c = np.zeros(n_cells + 1)
-    c[-1] = -1.0
-    a_eq = np.hstack([x.T, np.zeros((x.shape[1], 1))])
+    c[-1] = -1.0  # minimise -s
+    a_eq = np.hstack([x.T, x.sum(axis=0)[:, None]])
     b_eq = x.T @ y
-    a_ub = np.hstack([-np.eye(n_cells), np.ones((n_cells, 1))])  # s - m_i <= 0
-    b_ub = np.zeros(n_cells)
     bounds = [(0, None)] * n_cells + [(0, 1)]
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
     return bool(res.status == 0 and -res.fun > LP_TOLERANCE)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from pharos.coordinate import audit
@@ -44,7 +45,7 @@ from pharos.web.templating import render
 
 #: Largest uploaded table (bytes) and number of lists the page accepts.
 MAX_UPLOAD = 1_000_000
-MAX_LISTS = 10
+MAX_LISTS = 8
 
 declare("estimate", {"read", "cases"})
 # Overlap tables are aggregates without personal data: anyone signed in may estimate from a
@@ -270,7 +271,8 @@ async def estimate_submit(
     if not errors:
         table, source_label = _table_from_source(p, work, data, text, errors)
         if table is not None:
-            result = _run(table, data, errors)
+            # the search fits up to a thousand models: keep it off the event loop
+            result = await run_in_threadpool(_run, table, data, errors)
     chart = models_chart(result) if result is not None else None
     ctx = _context(
         p,
@@ -306,7 +308,7 @@ async def estimate_api(
     source = {"source": "upload" if "csv" in data else "example", **data}
     csv_text = data.get("csv") if isinstance(data.get("csv"), str) else None
     table, _label = _table_from_source(p, work, source, csv_text, errors)
-    result = _run(table, source, errors) if table is not None else None
+    result = await run_in_threadpool(_run, table, source, errors) if table is not None else None
     if errors or result is None:
         raise ValidationFailed(errors or {"table": _("No estimate could be made.")})
     return JSONResponse(result.to_dict())
