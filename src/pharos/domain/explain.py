@@ -20,6 +20,7 @@ from pharos.domain.indicators import (
     lookup,
 )
 from pharos.domain.screening import (
+    Act,
     DimensionResult,
     DimensionState,
     LabourClassification,
@@ -77,6 +78,14 @@ REQUIREMENT_LABELS: dict[Requirement, str] = {
     Requirement.EXPLOITATIVE_CONDITIONS: N_("Exploitation (exploitative conditions)"),
     Requirement.COERCION_AT_DESTINATION: N_("Coercion at destination"),
     Requirement.ACT: N_("Act (recruitment, transport, transfer, harbouring or receipt)"),
+}
+
+ACT_LABELS: dict[Act, str] = {
+    Act.RECRUITMENT: N_("recruitment"),
+    Act.TRANSPORT: N_("transport"),
+    Act.TRANSFER: N_("transfer"),
+    Act.HARBOURING: N_("harbouring"),
+    Act.RECEIPT: N_("receipt"),
 }
 
 CLASSIFICATION_LABELS: dict[LabourClassification, str] = {
