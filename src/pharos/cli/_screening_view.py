@@ -89,7 +89,7 @@ def context_lines(doc: ScreeningDocument) -> list[str]:
 def dimensions_table(s: Screening) -> Table:
     table = Table(title=_("ILO/EC dimensions"), show_lines=True, expand=True)
     table.add_column(_("Dimension"), ratio=3)
-    table.add_column(_("State"), ratio=1)
+    table.add_column(_("Result"), ratio=1)
     table.add_column(_("Indicators found"), ratio=6)
     table.add_column(_("Rule"), ratio=3)
     for d in s.dimensions:
@@ -126,7 +126,7 @@ def dimensions_table(s: Screening) -> Table:
 def requirements_table(s: Screening) -> Table:
     table = Table(title=_("What the rule requires"), expand=True)
     table.add_column(_("Element"))
-    table.add_column(_("State"))
+    table.add_column(_("Result"))
     for r in s.requirements:
         state = _(STATE_LABELS[r.state])
         if r.inferred:
