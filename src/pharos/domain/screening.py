@@ -293,8 +293,12 @@ class Screening:
     def requirement(self, requirement: Requirement) -> RequirementResult | None:
         return next((r for r in self.requirements if r.requirement is requirement), None)
 
-    def to_dict(self, explain: bool = True) -> dict[str, Any]:
-        """JSON-safe form; ``explanation`` (sentences in the current locale) when ``explain``."""
+    def to_dict(self, explain: bool = True, include_person: bool = True) -> dict[str, Any]:
+        """JSON-safe form; ``explanation`` (sentences in the current locale) when ``explain``.
+
+        ``include_person=False`` leaves out the person's facts (age, gender, nationality) and
+        the practitioners' free-text notes, for results shared beyond the case owner.
+        """
         out: dict[str, Any] = {
             "profile": self.profile.value,
             "is_child": self.is_child,
@@ -314,7 +318,9 @@ class Screening:
             ),
             "caveats": [c.to_dict() for c in self.caveats],
             "acts": [a.value for a in self.acts],
-            "person": {
+        }
+        if include_person:
+            out["person"] = {
                 "age": self.person.age,
                 "child": self.person.child,
                 "gender": self.person.gender.value,
@@ -323,8 +329,13 @@ class Screening:
                 "exploitation": (
                     self.person.exploitation.value if self.person.exploitation else None
                 ),
-            },
-        }
+            }
+        else:
+            for d in out["dimensions"]:
+                for i in d["indicators"]:
+                    i["note"] = None
+            for o in out["other_indicators"]:
+                o["note"] = None
         if explain:
             from pharos.domain.explain import explain as _explain
 
