@@ -27,6 +27,7 @@ from pharos.domain.screening import (
     Presumption,
     Profile,
     Question,
+    QuestionKind,
     Requirement,
     RequirementResult,
     Screening,
@@ -197,12 +198,12 @@ def requirement_reason(req: RequirementResult) -> str:
 
 
 def question_text(q: Question) -> str:
-    if q.kind == "age":
+    if q.kind is QuestionKind.AGE:
         return _(
             "How old is the person? Under 18, the child rule applies "
             "and the means are not required."
         )
-    if q.kind == "act":
+    if q.kind is QuestionKind.ACT:
         return _(
             "Was the child recruited, transported, transferred, harboured or received by someone?"
         )

@@ -227,6 +227,12 @@ class RequirementResult:
         }
 
 
+class QuestionKind(StrEnum):
+    INDICATOR = "indicator"  # ask whether ``indicator`` is present
+    ACT = "act"  # ask whether the child was recruited, transported, transferred, harboured...
+    AGE = "age"  # the age decides which rule applies
+
+
 @dataclass(frozen=True)
 class Question:
     """An observation that would still help decide the presumption.
@@ -236,7 +242,7 @@ class Question:
     which rule applies). ``decisive``: on its own it would make its dimension positive.
     """
 
-    kind: str
+    kind: QuestionKind
     requirement: Requirement | None = None
     indicator: str | None = None
     dimension: Dimension | None = None
@@ -245,7 +251,7 @@ class Question:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "requirement": self.requirement.value if self.requirement else None,
             "indicator": self.indicator,
             "dimension": self.dimension.value if self.dimension else None,
@@ -436,7 +442,9 @@ def _questions(
         if req.state is not DimensionState.OPEN:
             continue
         if req.requirement is Requirement.ACT:
-            out.append(((0, r_index, 0, 0), Question(kind="act", requirement=req.requirement)))
+            out.append(
+                ((0, r_index, 0, 0), Question(kind=QuestionKind.ACT, requirement=req.requirement))
+            )
             continue
         for d in req.dimensions:
             res = dims[d]
@@ -446,7 +454,7 @@ def _questions(
                 weight = table[iid].weight(child)
                 assert weight is not None
                 decisive = dimension_positive(res.counts.add(weight))
-                q = Question("indicator", req.requirement, iid, d, weight, decisive)
+                q = Question(QuestionKind.INDICATOR, req.requirement, iid, d, weight, decisive)
                 out.append(((0 if decisive else 1, r_index, _RANK[weight], pos), q))
     # decisive questions first, then by element of the rule, weight and list order
     return [q for _k, q in sorted(out, key=lambda kq: kq[0])]
@@ -585,7 +593,7 @@ def screen(
     if not person.age_known:
         as_child = screen(obs, replace(person, child=True))
         if as_child.presumption is not presumption:
-            questions.insert(0, Question(kind="age"))
+            questions.insert(0, Question(kind=QuestionKind.AGE))
 
     others = tuple(o for o in obs.present if not isinstance(lookup(o.indicator), DelphiIndicator))
     ilo: set[int] = set()
@@ -628,6 +636,7 @@ __all__ = [
     "Presumption",
     "Profile",
     "Question",
+    "QuestionKind",
     "Requirement",
     "RequirementResult",
     "Screening",
