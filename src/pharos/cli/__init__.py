@@ -5,10 +5,10 @@ from __future__ import annotations
 import typer
 
 from pharos import __version__
-from pharos.cli import screening as _screening  # noqa: F401
 
 # One line per area: importing the module registers its commands on ``app``.
 # (keep this list sorted; each area owns only its own module)
+from pharos.cli import screening as _screening  # noqa: F401
 from pharos.cli import server as _server  # noqa: F401
 from pharos.cli.app import app
 
