@@ -12,12 +12,9 @@ from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit
 from pharos.coordinate.cases import (
-    basis_text,
     case_ref,
     latest_consent,
-    period_warning,
     person_view,
-    reflection_rule,
     view_of,
 )
 from pharos.coordinate.permissions import (
@@ -27,6 +24,7 @@ from pharos.coordinate.permissions import (
     may_grant_reflection_period,
 )
 from pharos.coordinate.referrals import case_referrals
+from pharos.coordinate.reflection import basis_text, period_warning, reflection_rule
 from pharos.coordinate.requests import case_requests, replies
 from pharos.coordinate.vocabulary import AUDIT_LABELS, RESOURCE_LABELS
 from pharos.store.models import (

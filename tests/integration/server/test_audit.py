@@ -70,3 +70,37 @@ def test_verify_detects_tampering(db: str, monkeypatch: pytest.MonkeyPatch) -> N
         assert (
             s.execute(select(AuditEntry.actor).where(AuditEntry.id == 1)).scalar_one() == "nobody"
         )
+
+
+def test_concurrent_appends_keep_one_chain(engine: object) -> None:
+    """Two writers appending at once (PostgreSQL row lock, SQLite write lock) keep the chain."""
+    import threading
+
+    from sqlalchemy import Engine
+
+    from pharos.coordinate.permissions import Principal
+    from pharos.store.db import session_factory
+
+    assert isinstance(engine, Engine)
+    factory = session_factory(engine)
+    who = Principal(1, "it.labour", 1, "ITA", "labour_inspector")
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(n):
+                with factory() as s:
+                    audit.record(s, who, "read", "case", i, case_id=None)
+                    s.commit()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(15,)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with factory() as s:
+        count, problems = audit.verify(s)
+    assert problems == [] and count >= 30

@@ -352,8 +352,29 @@ TABLE[("POST", "/requests/{request_id}/withdraw")] = (
 SKIP_WALK = {("POST", "/logout"), ("POST", "/requests/{request_id}/withdraw")}
 
 
+SERVER_MODULES = {
+    f"pharos.web.routes.{m}"
+    for m in (
+        "accounts",
+        "api",
+        "cases",
+        "dashboard",
+        "directory",
+        "referrals",
+        "requests",
+        "screening",
+    )
+}
+
+
 def test_every_route_is_in_the_table(app: FastAPI) -> None:
-    routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods}
+    # The server's own routes; other areas walk their routes in their own tests.
+    routes = {
+        (m, r.path)
+        for r in app.routes
+        if isinstance(r, APIRoute) and r.endpoint.__module__ in SERVER_MODULES
+        for m in r.methods
+    }
     missing = sorted(routes - set(TABLE))
     assert not missing, f"routes without an authorisation rule: {missing}"
 
