@@ -34,6 +34,7 @@ def test_estimate_a_published_table_and_see_the_chart(
     page: Any, live_server: str, tmp_path: Path
 ) -> None:
     problems: list[str] = []
+    page.set_default_timeout(60_000)  # the five-list search fits 1,024 models
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     missing: list[str] = []
@@ -43,7 +44,7 @@ def test_estimate_a_published_table_and_see_the_chart(
     page.click("a[href='/estimate']")
     page.select_option("#f-example", "UKdat_5")
     page.click("form.estimate-form button[type=submit]")
-    page.wait_for_selector("#estimate-chart .main-svg", timeout=20_000)
+    page.wait_for_selector("#estimate-chart .main-svg", timeout=60_000)
     assert "11,313" in page.locator(".figure.main").inner_text()
     # the chart has the chosen model and the reasonable alternatives
     assert page.locator("#estimate-chart .scatterlayer .trace").count() == 3
@@ -67,12 +68,13 @@ def test_estimate_a_published_table_and_see_the_chart(
 def test_the_page_in_arabic_reads_right_to_left(
     page: Any, live_server: str, tmp_path: Path
 ) -> None:
+    page.set_default_timeout(60_000)
     sign_in(page, live_server, "it.ngo")
     page.goto(live_server + "/estimate?lang=ar")
     assert page.get_attribute("html", "dir") == "rtl"
     page.select_option("#f-example", "Western")
     page.click("form.estimate-form button[type=submit]")
-    page.wait_for_selector("#estimate-chart .main-svg", timeout=20_000)
+    page.wait_for_selector("#estimate-chart .main-svg", timeout=60_000)
     heading = page.locator("h1").bounding_box()
     assert heading and heading["x"] + heading["width"] > 1000  # aligned to the right
     page.screenshot(path=str(_shots(tmp_path) / "estimate-ar.png"), full_page=True)
