@@ -89,3 +89,10 @@ def test_sparse_us_tables_are_estimated_with_empty_overlaps_reported(
     assert seen < low < result.total < high < float("inf")
     assert result.selection.empty
     assert any(e.reason is Exclusion.EMPTY_OVERLAP for e in result.selection.excluded)
+
+
+@pytest.mark.parametrize("name", ["UKdat", "UKdat_5", "Ned", "NewOrl", "Western"])
+def test_the_bundled_copies_are_the_shared_tables(name: str) -> None:
+    from pharos.estimate.examples import EXAMPLES
+
+    assert EXAMPLES[name].table() == read_overlap_csv(DATA / f"{name}.csv")
