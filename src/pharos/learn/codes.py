@@ -188,7 +188,13 @@ def normalise_age_band(value: str) -> str | None:
 
 def age_band_of(age_years: int) -> str:
     """The CTDC age band holding ``age_years`` (whole years)."""
-    bounds = ((8, "0--8"), (17, "9--17"), (20, "18--20"), (23, "21--23"), (26, "24--26"))
+    bounds: tuple[tuple[int, str], ...] = (
+        (8, "0--8"),
+        (17, "9--17"),
+        (20, "18--20"),
+        (23, "21--23"),
+        (26, "24--26"),
+    )
     bounds += ((29, "27--29"), (38, "30--38"), (47, "39--47"))
     for upper, band in bounds:
         if age_years <= upper:

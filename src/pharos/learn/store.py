@@ -151,6 +151,7 @@ class Store:
         """A whole table as a Polars frame."""
         con = self.connect()
         try:
-            return con.execute(f"SELECT * FROM {table}").pl()
+            result: pl.DataFrame = con.execute(f"SELECT * FROM {table}").pl()  # type: ignore[attr-defined]
+            return result
         finally:
             con.close()

@@ -41,21 +41,52 @@ class Layout(StrEnum):
     SYNTHETIC = "synthetic"  # Format B
 
 
-_A_MEANS = (
-    "DebtBondage TakesEarnings RestrictsFinancialAccess Threats PsychologicalAbuse PhysicalAbuse "
-    "SexualAbuse FalsePromises PsychoactiveSubstances RestrictsMovement RestrictsMedicalCare "
-    "ExcessiveWorkingHours UsesChildren ThreatOfLawEnforcement WithholdsNecessities "
-    "WithholdsDocuments Other NotSpecified"
-).split()
-_A_LABOUR = (
-    "Agriculture Aquafarming Begging Construction DomesticWork Hospitality IllicitActivities "
-    "Manufacturing MiningOrDrilling Peddling Transportation Other NotSpecified"
-).split()
+_A_MEANS = [
+    "DebtBondage",
+    "TakesEarnings",
+    "RestrictsFinancialAccess",
+    "Threats",
+    "PsychologicalAbuse",
+    "PhysicalAbuse",
+    "SexualAbuse",
+    "FalsePromises",
+    "PsychoactiveSubstances",
+    "RestrictsMovement",
+    "RestrictsMedicalCare",
+    "ExcessiveWorkingHours",
+    "UsesChildren",
+    "ThreatOfLawEnforcement",
+    "WithholdsNecessities",
+    "WithholdsDocuments",
+    "Other",
+    "NotSpecified",
+]
+_A_LABOUR = [
+    "Agriculture",
+    "Aquafarming",
+    "Begging",
+    "Construction",
+    "DomesticWork",
+    "Hospitality",
+    "IllicitActivities",
+    "Manufacturing",
+    "MiningOrDrilling",
+    "Peddling",
+    "Transportation",
+    "Other",
+    "NotSpecified",
+]
 _A_SEX = ["Prostitution", "Pornography", "RemoteInteractiveServices", "PrivateSexualServices"]
-_A_EXPLOIT = (
-    "isForcedLabour isSexualExploit isOtherExploit isSexAndLabour isForcedMarriage "
-    "isForcedMilitary isOrganRemoval isSlaveryAndPractices"
-).split()
+_A_EXPLOIT = [
+    "isForcedLabour",
+    "isSexualExploit",
+    "isOtherExploit",
+    "isSexAndLabour",
+    "isForcedMarriage",
+    "isForcedMilitary",
+    "isOrganRemoval",
+    "isSlaveryAndPractices",
+]
 _RELATIONS = ["IntimatePartner", "Friend", "Family", "Other"]
 
 #: Format A columns in file order (after the terms-of-use column).
@@ -183,7 +214,7 @@ def _coded(
     refusals: list[Refusal] = []
     if bad.any():
         refusals = refusals_from_mask(frame, bad, file=file, field_name=column, reason=reason)
-    return mapped.set(bad, None), refusals  # type: ignore[arg-type]
+    return mapped.set(bad, None), refusals
 
 
 def _country_mapping(layout: Layout) -> dict[str, str | None]:
@@ -293,7 +324,7 @@ def _flag(frame: pl.DataFrame, column: str, file: str) -> tuple[pl.Series, list[
         if bad.any()
         else []
     )
-    return (mapped == "1").set(mapped.is_null() | bad, None).alias(column), refusals  # type: ignore[arg-type]
+    return (mapped == "1").set(mapped.is_null() | bad, None).alias(column), refusals
 
 
 def _any_known(series: list[pl.Series]) -> pl.Series:
@@ -340,7 +371,7 @@ def _to_victims(
             field_name="yearOfRegistration",
             reason=_("not a year of registration"),
         )
-    out["year"] = year.set(missing_year | bad_year, None).cast(pl.Int16)  # type: ignore[arg-type]
+    out["year"] = year.set(missing_year | bad_year, None).cast(pl.Int16)
     gender, r = _coded(frame, "gender", _GENDERS, file, _("unknown gender code"))  # type: ignore[arg-type]
     refusals += r
     out["gender"] = gender
@@ -351,7 +382,7 @@ def _to_victims(
     if "Datasource" in frame.columns:
         _ds, r = _coded(frame, "Datasource", _DATASOURCE, file, _("unknown data source"))  # type: ignore[arg-type]
         refusals += r
-    minor = age.is_in(list(codes.MINOR_AGE_BANDS)).set(age.is_null(), None)  # type: ignore[arg-type]
+    minor = age.is_in(list(codes.MINOR_AGE_BANDS)).set(age.is_null(), None)
     for col in ("majorityStatus", "majorityStatusAtExploit", "majorityEntry"):
         if col in frame.columns:
             maj, r = _coded(
@@ -456,7 +487,7 @@ def _blank_not_specified(
     has_true = frame.select(pl.any_horizontal([pl.col(c).fill_null(False) for c in cols]))
     unknown = frame.get_column("_marker").fill_null(False) & ~has_true.to_series()
     for c in cols:
-        out[c] = out[c].set(unknown, None)  # type: ignore[arg-type]
+        out[c] = out[c].set(unknown, None)
 
 
 def apply_group_rule(victims: pl.DataFrame) -> pl.DataFrame:

@@ -71,7 +71,7 @@ def _read(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
     with path.open(encoding="utf-8-sig", newline="") as fp:
         reader = csv.reader(fp, delimiter=delimiter)
         header = [h.strip() for h in next(reader, [])]
-        body = [(reader.line_num, list(r)) for r in reader]
+        body: list[tuple[int, list[object]]] = [(reader.line_num, list(r)) for r in reader]
     return header, body
 
 
@@ -152,4 +152,4 @@ def _frame(rows: list[dict[str, object]]) -> pl.DataFrame:
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
-__all__ = ["HTCDS_KEPT_FIELDS", "canonical_field", "codes", "read_htcds", "_date"]
+__all__ = ["HTCDS_KEPT_FIELDS", "_date", "canonical_field", "codes", "read_htcds"]

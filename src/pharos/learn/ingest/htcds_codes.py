@@ -7,6 +7,7 @@ validation lookups and the XLSForm choices), licence CC BY 4.0.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,24 +16,67 @@ from pharos.i18n import _
 from pharos.learn import codes
 
 KNOWN_FIELDS: tuple[str, ...] = tuple(
-    (
-        "cas_CaseOwner prs_Salutation prs_FirstName prs_SecondName prs_MiddleName con_Consent "
-        "prs_Birthdate prs_Gender prs_Citizenship prs_Title prs_Email prs_HomePhone "
-        "prs_MobilePhone prs_MailingCity prs_MailingCountry prs_MailingState prs_MailingStreet "
-        "prs_MailingPostalCode prs_MailingLatitude prs_MailingLongitude prs_IdentityNumber "
-        "prs_Deceased prs_MaritalStatus prs_NumberOfChildren prs_PrimaryLanguage "
-        "prs_SecondaryLanguage prs_HighestLevelOfEducation vic_TraffickingStatus "
-        "vic_TraffickingStatusDecisionMakingOrg vic_RelationshipToTrafficker vic_AgeWhenTrafficked "
-        "vic_RecruitmentWebsitesAndApps vic_ExploitationWebsitesAndApps vic_MethodOfRecruitment "
-        "vic_LocationOfRecruitment vic_MethodsOfControl vic_TypeOfExploitation "
-        "vic_ForcedLabourIndustry vic_TypeOfSexExploitation vic_LocationOfExploitation "
-        "cas_Status cas_ReasonForCaseClosure cas_ReferringOrganisation cas_IncomingReferralDate "
-        "cas_ReferringPrimaryCaseWorker cas_ReasonForIncomingReferral cas_IncomingReferralDetails "
-        "cas_ReferredOrganisation cas_ReferredPrimaryCaseWorker cas_ReasonForOutgoingReferral "
-        "cas_OutgoingReferralDate cas_OutgoingReferralDetails spl_Type spl_PlannedEndDate "
-        "spl_ActualEndDate x_pharos_FirstContactDate x_pharos_IdentificationDate "
-        "x_pharos_ProtectionDate x_pharos_Unaccompanied"
-    ).split()
+    [
+        "cas_CaseOwner",
+        "prs_Salutation",
+        "prs_FirstName",
+        "prs_SecondName",
+        "prs_MiddleName",
+        "con_Consent",
+        "prs_Birthdate",
+        "prs_Gender",
+        "prs_Citizenship",
+        "prs_Title",
+        "prs_Email",
+        "prs_HomePhone",
+        "prs_MobilePhone",
+        "prs_MailingCity",
+        "prs_MailingCountry",
+        "prs_MailingState",
+        "prs_MailingStreet",
+        "prs_MailingPostalCode",
+        "prs_MailingLatitude",
+        "prs_MailingLongitude",
+        "prs_IdentityNumber",
+        "prs_Deceased",
+        "prs_MaritalStatus",
+        "prs_NumberOfChildren",
+        "prs_PrimaryLanguage",
+        "prs_SecondaryLanguage",
+        "prs_HighestLevelOfEducation",
+        "vic_TraffickingStatus",
+        "vic_TraffickingStatusDecisionMakingOrg",
+        "vic_RelationshipToTrafficker",
+        "vic_AgeWhenTrafficked",
+        "vic_RecruitmentWebsitesAndApps",
+        "vic_ExploitationWebsitesAndApps",
+        "vic_MethodOfRecruitment",
+        "vic_LocationOfRecruitment",
+        "vic_MethodsOfControl",
+        "vic_TypeOfExploitation",
+        "vic_ForcedLabourIndustry",
+        "vic_TypeOfSexExploitation",
+        "vic_LocationOfExploitation",
+        "cas_Status",
+        "cas_ReasonForCaseClosure",
+        "cas_ReferringOrganisation",
+        "cas_IncomingReferralDate",
+        "cas_ReferringPrimaryCaseWorker",
+        "cas_ReasonForIncomingReferral",
+        "cas_IncomingReferralDetails",
+        "cas_ReferredOrganisation",
+        "cas_ReferredPrimaryCaseWorker",
+        "cas_ReasonForOutgoingReferral",
+        "cas_OutgoingReferralDate",
+        "cas_OutgoingReferralDetails",
+        "spl_Type",
+        "spl_PlannedEndDate",
+        "spl_ActualEndDate",
+        "x_pharos_FirstContactDate",
+        "x_pharos_IdentificationDate",
+        "x_pharos_ProtectionDate",
+        "x_pharos_Unaccompanied",
+    ]
 )
 #: Spellings found in the standard's own files (Excel template, XLSForm).
 FIELD_ALIASES = {
@@ -166,13 +210,20 @@ SEX = {
 RELATION = {"Familial": "family", "Acquainted": "other", "Unaquainted": "other"}
 CASE_STATUS = ["Active", "FollowUp", "Closed", "ClosedReferred"]
 REASON = ["AdditionalServicesRequired", "MigrationOrChangeOfLocation", "Other"]
-SUPPORT = (
-    "Education Financial Health LabourExploitationRehabilitation Legal Livelihood "
-    "RightsBasedTraining SexualExploitationRehabilitation SocialCare"
-).split()
+SUPPORT = [
+    "Education",
+    "Financial",
+    "Health",
+    "LabourExploitationRehabilitation",
+    "Legal",
+    "Livelihood",
+    "RightsBasedTraining",
+    "SexualExploitationRehabilitation",
+    "SocialCare",
+]
 
 
-def _lookup(names: list[str] | dict[str, object]) -> dict[str, str]:
+def _lookup(names: Iterable[str]) -> dict[str, str]:
     """Normalised spelling (name or label) -> value name."""
     return {_norm(n): n for n in names}
 
@@ -392,5 +443,6 @@ def parse_row(cells: dict[str, str], problems: list[tuple[str, str, str]]) -> Pa
     kept["prs_BirthYear"] = str(dates["prs_Birthdate"].year) if dates["prs_Birthdate"] else None
     kept["vic_LocationOfExploitation"] = victim["exploitation_country"]
     for f in ("cas_IncomingReferralDate", "cas_OutgoingReferralDate"):
-        kept[f] = dates[f].isoformat() if dates[f] else None
+        when = dates[f]
+        kept[f] = when.isoformat() if when else None
     return ParsedRow(victim=victim, outcome=outcome, kept=kept)

@@ -87,7 +87,7 @@ def read_glotip(
             continue
         report.rows_read += 1
         cells = {c: row[i] if i < len(row) else None for c, i in index.items()}
-        problems = []
+        problems: list[tuple[str, object, str]] = []
         for c, v in cells.items():
             if isinstance(v, str) and neutralise_formula(v) != v:
                 problems.append((c, v, _("a formula is not accepted in a cell")))
