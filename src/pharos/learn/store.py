@@ -148,10 +148,10 @@ class Store:
         return con
 
     def frame(self, table: str) -> pl.DataFrame:
-        """A whole table as a Polars frame."""
-        con = self.connect()
-        try:
-            result: pl.DataFrame = con.execute(f"SELECT * FROM {table}").pl()  # type: ignore[attr-defined]
-            return result
-        finally:
-            con.close()
+        """A whole table as a Polars frame (every complete dataset)."""
+        from pharos.learn.schema import empty_frame
+
+        files = self.files(table)
+        if not files:
+            return empty_frame(table)
+        return pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")

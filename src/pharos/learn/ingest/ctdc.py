@@ -255,15 +255,15 @@ def read_ctdc(
     raw_header = header_line.split(delimiter)
     header, _terms = canonical_header([h.strip().strip('"') for h in raw_header])
     found = detect_layout(header)
-    if found is None:
-        if delimiter not in (";", ","):
-            raise ImportRefused(
-                _(
-                    "%(file)s is delimited by %(found)s; CTDC files use semicolons (global "
-                    "dataset) or commas (synthetic dataset)"
-                )
-                % {"file": path.name, "found": _(DELIMITER_NAMES[delimiter])}
+    if delimiter not in (";", ","):
+        raise ImportRefused(
+            _(
+                "%(file)s is delimited by %(found)s; CTDC files use semicolons (global "
+                "dataset) or commas (synthetic dataset)"
             )
+            % {"file": path.name, "found": _(DELIMITER_NAMES[delimiter])}
+        )
+    if found is None:
         raise ImportRefused(
             _("%(file)s is not a CTDC file: its header has none of the CTDC columns")
             % {"file": path.name}
