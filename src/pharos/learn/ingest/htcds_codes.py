@@ -264,20 +264,31 @@ MULTI = {
 
 
 def picklist(field: str, text: str, problems: list[tuple[str, str, str]]) -> list[str]:
-    """The value names in a (multi-)select cell; an unknown value is recorded in ``problems``."""
+    """The value names in a (multi-)select cell; an unknown value is recorded in ``problems``.
+
+    Multi-select cells are split on ``;`` (Salesforce, Excel); a part that is not a value is
+    tried split on ``,`` and then on spaces (XLSForm ``select_multiple`` stores names joined
+    by spaces). Labels containing commas ("Agriculture, forestry and fishing") stay whole.
+    """
     if not text:
         return []
     lookup = _LOOKUPS[field]
-    parts = [p.strip() for p in re.split(r"[;,]" if field in MULTI else r"$^", text) if p.strip()]
+    parts = [p.strip() for p in text.split(";")] if field in MULTI else [text.strip()]
     out: list[str] = []
-    for part in parts:
+    for part in (p for p in parts if p):
         if _norm(part) in lookup:
             out.append(lookup[_norm(part)])
             continue
-        pieces = part.split()
-        if field in MULTI and len(pieces) > 1 and all(_norm(p) in lookup for p in pieces):
-            out += [lookup[_norm(p)] for p in pieces]
-            continue
+        if field in MULTI:
+            split = None
+            for pieces in ([p.strip() for p in part.split(",")], part.split()):
+                pieces = [p for p in pieces if p]
+                if len(pieces) > 1 and all(_norm(p) in lookup for p in pieces):
+                    split = [lookup[_norm(p)] for p in pieces]
+                    break
+            if split is not None:
+                out += split
+                continue
         problems.append((field, part, _("unknown HTCDS code")))
     return out
 
