@@ -208,7 +208,7 @@ def equity_command(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     table = Table(
-        title=_("Equal protection (95% intervals; cells below k = %(k)d suppressed)") % {"k": k}
+        title=_("Equal protection (95%% intervals; cells below k = %(k)d suppressed)") % {"k": k}
     )
     table.add_column(_("Group"))
     table.add_column(_("Cases"), justify="right")

@@ -4,7 +4,7 @@ For each category (an exploitation type, a recruitment method, a nationality, a 
 yearly count ``y_t`` among the ``n_t`` people with information that year is modelled as a
 quasi-Poisson GLM (statsmodels) with offset ``log n_t`` and a linear trend in the year, plus a
 step ``d * [t >= tau]`` for a candidate change year ``tau`` among the recent years. The step
-that is largest in z is kept; its one-sided p-value is multiplied by the number of candidate
+that is largest in |z| is kept; its two-sided p-value is multiplied by the number of candidate
 years (Bonferroni) so that scanning does not make chance look like change. ``exp(d)`` says how
 many times the history's prediction the recent level is.
 """
@@ -87,9 +87,9 @@ class Trend:
 
 
 def step_test(
-    years: list[int], counts: list[int], totals: list[int], *, recent: int = 4, min_history: int = 4
+    years: list[int], counts: list[int], totals: list[int], *, recent: int = 6, min_history: int = 4
 ) -> tuple[int, float, float] | None:
-    """Best change year, ratio exp(d) and Bonferroni-adjusted one-sided p for a rise.
+    """Best change year, ratio exp(d) and Bonferroni-adjusted two-sided p for a step.
 
     ``years`` ascending; ``totals`` are the people with information each year (offset). Needs at
     least ``min_history`` years before the change. Returns None if the series is too short.
@@ -119,10 +119,10 @@ def step_test(
         se = float(fit.bse[2])
         if not math.isfinite(d) or not math.isfinite(se) or se <= 0:
             continue
-        z = d / se
+        z = abs(d / se)
         if z > best_z:
             best_z = z
-            p = float(stats.norm.sf(z))
+            p = 2 * float(stats.norm.sf(z))
             best = (tau, math.exp(d), min(1.0, p * len(candidates)))
     return best
 
@@ -179,7 +179,7 @@ def emerging(
     dimensions: tuple[str, ...] = DIMENSIONS,
     f: Filters | None = None,
     *,
-    recent: int = 4,
+    recent: int = 6,
     top: int = 15,
 ) -> list[Trend]:
     """Every tested category, most significant rise first."""

@@ -42,7 +42,11 @@ def _counts_by_hand(path: Path, columns: tuple[str, ...]) -> Counter[tuple[str, 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(_victim, min_size=0, max_size=150), k=st.integers(2, 15))
 def test_every_exported_file_satisfies_k(rows: list[dict[str, object]], k: int) -> None:
-    victims = conform(pl.DataFrame(rows, schema_overrides={"year": pl.Int16}), "victims") if rows else conform(pl.DataFrame({"source": []}, schema={"source": pl.String}), "victims")
+    victims = (
+        conform(pl.DataFrame(rows, schema_overrides={"year": pl.Int16}), "victims")
+        if rows
+        else conform(pl.DataFrame({"source": []}, schema={"source": pl.String}), "victims")
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "out.csv"
         report = export_ctdc(victims, path, k=k)
@@ -74,9 +78,7 @@ def test_k_anonymise_keeps_every_row_it_can(rows: list[tuple[str, str, int]], k:
 
 
 def test_suppression_is_reported_and_frequent_values_survive() -> None:
-    frame = pl.DataFrame(
-        {"country": ["ITA"] * 12 + ["MLT"] * 2, "gender": ["f"] * 12 + ["m", "f"]}
-    )
+    frame = pl.DataFrame({"country": ["ITA"] * 12 + ["MLT"] * 2, "gender": ["f"] * 12 + ["m", "f"]})
     out, sup = k_anonymise(frame, ("country", "gender"), 11)
     assert out.height == 12 and sup.rows_removed == 2
     assert out.get_column("country").to_list() == ["ITA"] * 12

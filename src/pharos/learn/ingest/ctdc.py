@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pharos.i18n import _
+from pharos.i18n import _, lazy_gettext
 from pharos.learn import codes
 from pharos.learn.ingest.report import (
     DEFAULT_MAX_BYTES,
@@ -39,6 +39,12 @@ INVALID = "\x00invalid"
 class Layout(StrEnum):
     GLOBAL_K_ANON = "global"  # Format A
     SYNTHETIC = "synthetic"  # Format B
+
+
+LAYOUT_NAMES = {
+    Layout.GLOBAL_K_ANON: lazy_gettext("global"),
+    Layout.SYNTHETIC: lazy_gettext("synthetic"),
+}
 
 
 _A_MEANS = [
@@ -261,7 +267,7 @@ def read_ctdc(
                 "%(file)s is delimited by %(found)s; CTDC files use semicolons (global "
                 "dataset) or commas (synthetic dataset)"
             )
-            % {"file": path.name, "found": _(DELIMITER_NAMES[delimiter])}
+            % {"file": path.name, "found": str(DELIMITER_NAMES[delimiter])}
         )
     if found is None:
         raise ImportRefused(
@@ -271,7 +277,11 @@ def read_ctdc(
     if layout is not None and found is not layout:
         raise ImportRefused(
             _("%(file)s is in the CTDC %(found)s layout, not the %(asked)s layout asked for")
-            % {"file": path.name, "found": _(found.value), "asked": _(layout.value)}
+            % {
+                "file": path.name,
+                "found": str(LAYOUT_NAMES[found]),
+                "asked": str(LAYOUT_NAMES[layout]),
+            }
         )
     expected = FORMAT_A_COLUMNS if found is Layout.GLOBAL_K_ANON else FORMAT_B_COLUMNS
     required = {"yearOfRegistration", "gender", "ageBroad", "citizenship", "CountryOfExploitation"}
@@ -279,7 +289,7 @@ def read_ctdc(
     if missing:
         raise ImportRefused(
             _("%(file)s lacks the column(s) %(columns)s of the CTDC %(layout)s layout")
-            % {"file": path.name, "columns": ", ".join(missing), "layout": _(found.value)}
+            % {"file": path.name, "columns": ", ".join(missing), "layout": str(LAYOUT_NAMES[found])}
         )
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:

@@ -15,11 +15,16 @@ from pathlib import Path
 
 import polars as pl
 
-from pharos.i18n import _
+from pharos.i18n import _, lazy_gettext
 from pharos.learn.ingest.report import ImportRefused, Refusal
 
 DELIMITERS = (";", ",", "\t", "|")
-DELIMITER_NAMES = {";": "semicolon", ",": "comma", "\t": "tab", "|": "vertical bar"}
+DELIMITER_NAMES = {
+    ";": lazy_gettext("semicolons"),
+    ",": lazy_gettext("commas"),
+    "\t": lazy_gettext("tabs"),
+    "|": lazy_gettext("vertical bars"),
+}
 
 
 @dataclass
