@@ -21,8 +21,8 @@ from pharos.learn.labels import country_label, label
 from pharos.learn.store import Store
 from pharos.learn.trends import DIMENSIONS, emerging
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 STORE_HELP = "Folder of the analytics store (default: $PHAROS_LEARN_STORE or ./var/learn)."
 
@@ -112,7 +112,7 @@ def datasets_command(store: Path | None = typer.Option(None, help=STORE_HELP)) -
     """List the datasets in the analytics store."""
     table = Table(title=_("Datasets"))
     for col in (_("Dataset"), _("Kind"), _("File"), _("Rows"), _("Imported at")):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for m in _store(store).datasets():
         rows = ", ".join(f"{t}: {n}" for t, n in m["rows"].items())
         table.add_row(m["id"], m["kind"], m["file"], rows, m["imported_at"][:19])
