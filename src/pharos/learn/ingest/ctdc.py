@@ -312,9 +312,14 @@ def read_ctdc(
     return victims.drop("_line"), report
 
 
+def _nulls(n: int, dtype: type[pl.DataType]) -> pl.Series:
+    """A column of ``n`` nulls."""
+    return pl.select(pl.repeat(None, n, dtype=dtype)).to_series()
+
+
 def _flag(frame: pl.DataFrame, column: str, file: str) -> tuple[pl.Series, list[Refusal]]:
     if column not in frame.columns:
-        return pl.Series(column, [None] * frame.height, dtype=pl.Boolean), []
+        return _nulls(frame.height, pl.Boolean), []
     values = frame.get_column(column)
     table: dict[str, object] = {}
     for u in values.unique().to_list():
@@ -352,10 +357,12 @@ def _to_victims(
 ) -> tuple[pl.DataFrame, list[Refusal]]:
     refusals: list[Refusal] = []
     text_columns = [c for c in frame.columns if c not in ("_line", "_terms")]
-    formula = frame.select([looks_like_formula(pl.col(c)).alias(c) for c in text_columns])
     for c in text_columns:
-        mask = formula.get_column(c)
-        if mask.any():
+        # test each distinct value once: flag columns have a handful
+        uniques = frame.get_column(c).unique().drop_nulls().to_frame()
+        formulas = uniques.filter(looks_like_formula(pl.col(c))).get_column(c)
+        if formulas.len():
+            mask = frame.get_column(c).is_in(formulas.implode())
             refusals += refusals_from_mask(
                 frame,
                 mask,
@@ -418,7 +425,7 @@ def _to_victims(
         refusals += r
         out["traffick_months"] = tm
     else:
-        out["traffick_months"] = pl.Series([None] * n, dtype=pl.String)
+        out["traffick_months"] = _nulls(n, pl.String)
     flags: dict[str, pl.Series] = {}
     flag_columns = [
         c
@@ -432,7 +439,7 @@ def _to_victims(
         flags[c] = s
 
     def f(name: str) -> pl.Series:
-        return flags.get(name, pl.Series([None] * n, dtype=pl.Boolean))
+        return flags.get(name, _nulls(n, pl.Boolean))
 
     for code in codes.MEANS:
         if layout is Layout.GLOBAL_K_ANON:
@@ -455,7 +462,7 @@ def _to_victims(
         "other": f("isOtherExploit"),
     }
     for code in codes.EXPLOITATION:
-        out[f"exp_{code}"] = exp.get(code, pl.Series([None] * n, dtype=pl.Boolean))
+        out[f"exp_{code}"] = exp.get(code, _nulls(n, pl.Boolean))
     camel = {
         "agriculture": "Agriculture",
         "aquafarming": "Aquafarming",
@@ -479,7 +486,7 @@ def _to_victims(
     for code in codes.RELATIONS:
         out[f"rel_{code}"] = f(f"recruiterRelation{rel_camel[code]}")
     for code in codes.RECRUITMENT:
-        out[f"rec_{code}"] = pl.Series([None] * n, dtype=pl.Boolean)
+        out[f"rec_{code}"] = _nulls(n, pl.Boolean)
     if layout is Layout.GLOBAL_K_ANON:
         _blank_not_specified(out, "rel", codes.RELATIONS, f("recruiterRelationUnknown"))
         _blank_not_specified(out, "means", codes.MEANS, f("meansOfControlNotSpecified"))

@@ -59,6 +59,78 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _scan_fast(
+    text: str, delimiter: str, expected: int
+) -> tuple[array[int], list[tuple[int, int, str]], int, int, bytes | None] | None:
+    """Field counts per line with Polars string kernels; None if quoting needs the csv module.
+
+    Returns the good line numbers, the bad lines (line, fields, text), the data rows read, the
+    last line number and, when some lines must be left out, the text of the header and the
+    good lines only (else None: the file can be read as it is).
+    """
+    lines = pl.Series("l", text.split("\n"), dtype=pl.String)
+    if text.endswith("\n"):
+        lines = lines.head(lines.len() - 1)
+    lines = lines.str.strip_chars_end("\r")
+    quotes = lines.str.count_matches('"', literal=True)
+    if (quotes % 2 == 1).any():
+        return None  # a quoted field spans lines: let the csv module follow it
+    # delimiters inside quoted fields do not separate fields ("a;b" is one field; "" escapes)
+    unquoted = pl.select(
+        pl.when(quotes > 0).then(lines.str.replace_all(r'"[^"]*"', "")).otherwise(lines)
+    ).to_series()
+    fields = unquoted.str.count_matches(delimiter, literal=True) + 1
+    numbers = pl.Series("n", range(1, lines.len() + 1), dtype=pl.Int64)
+    blank = lines.str.len_chars() == 0
+    body = ~blank & (numbers > 1)
+    good = body & (fields == expected)
+    bad = body & (fields != expected)
+    found = [
+        (int(n), int(f), str(v))
+        for n, f, v in zip(
+            numbers.filter(bad).to_list(),
+            fields.filter(bad).to_list(),
+            lines.filter(bad).to_list(),
+            strict=True,
+        )
+    ]
+    good_lines = array("l", numbers.filter(good).to_list())
+    clean: bytes | None = None
+    if found or blank.any():
+        keep = good | (numbers == 1)
+        clean = ("\n".join(lines.filter(keep).to_list()) + "\n").encode("utf-8")
+    return good_lines, found, int(body.sum()), lines.len(), clean
+
+
+def _scan_csv(
+    path: Path, text: str, delimiter: str, expected: int
+) -> tuple[array[int], list[tuple[int, int, str]], int, int]:
+    """Field counts per record with the csv module (quoted fields may span lines)."""
+    good_lines = array("l")
+    found: list[tuple[int, int, str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader, None)
+    rows_read = 0
+    last_line = 1
+    try:
+        for row in reader:
+            line = reader.line_num
+            last_line = line
+            if not row:
+                continue
+            rows_read += 1
+            if len(row) == expected:
+                good_lines.append(line)
+            else:
+                found.append((line, len(row), delimiter.join(row)))
+    except csv.Error as exc:
+        raise ImportRefused(
+            _("%(file)s, line %(line)d: %(error)s")
+            % {"file": path.name, "line": reader.line_num, "error": str(exc)}
+        ) from exc
+    return good_lines, found, rows_read, last_line
+
+
 def read_table(path: Path, delimiter: str, header: list[str]) -> TextTable:
     """Check every line has ``len(header)`` fields, then read the good rows with Polars."""
     expected = len(header)
@@ -75,39 +147,24 @@ def read_table(path: Path, delimiter: str, header: list[str]) -> TextTable:
             _("%(file)s, line %(line)d: not UTF-8 text") % {"file": path.name, "line": line}
         ) from exc
     ends_with_newline = text.endswith("\n")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        next(reader)
-    except StopIteration as exc:
-        raise ImportRefused(_("%(file)s is empty") % {"file": path.name}) from exc
-    rows_read = 0
-    last_line = 1
-    try:
-        for row in reader:
-            line = reader.line_num
-            last_line = line
-            if not row:
-                continue
-            rows_read += 1
-            if len(row) == expected:
-                good_lines.append(line)
-                continue
-            bad = True
-            structural.append(
-                Refusal(
-                    file=path.name,
-                    line=line,
-                    field="*",
-                    value=delimiter.join(row)[:60],
-                    reason=_("%(n)d fields where the header has %(expected)d")
-                    % {"n": len(row), "expected": expected},
-                )
+    fast = _scan_fast(text, delimiter, expected)
+    if fast is not None:
+        good_lines, found, rows_read, last_line, clean = fast
+    else:
+        good_lines, found, rows_read, last_line = _scan_csv(path, text, delimiter, expected)
+        clean = None
+    for line, n, value in found:
+        bad = True
+        structural.append(
+            Refusal(
+                file=path.name,
+                line=line,
+                field="*",
+                value=value[:60],
+                reason=_("%(n)d fields where the header has %(expected)d")
+                % {"n": n, "expected": expected},
             )
-    except csv.Error as exc:
-        raise ImportRefused(
-            _("%(file)s, line %(line)d: %(error)s")
-            % {"file": path.name, "line": reader.line_num, "error": str(exc)}
-        ) from exc
+        )
     if structural and structural[-1].line == last_line and not ends_with_newline:
         last = structural[-1]
         structural[-1] = Refusal(
@@ -118,7 +175,9 @@ def read_table(path: Path, delimiter: str, header: list[str]) -> TextTable:
             reason=_("the last line is incomplete: the file looks truncated"),
         )
     source: bytes | io.BytesIO
-    if bad:
+    if clean is not None:
+        source = clean
+    elif bad:
         keep = set(good_lines)
         out = io.StringIO(newline="")
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
