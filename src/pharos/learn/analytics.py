@@ -67,8 +67,8 @@ class Filters:
             parts.append("minor = ?")
             params.append(self.minor)
         if self.sources:
-            parts.append("list_contains(?, source)")
-            params.append(list(self.sources))
+            parts.append(f"source IN ({', '.join('?' * len(self.sources))})")
+            params += list(self.sources)
         return " AND ".join(parts), params
 
 
@@ -114,9 +114,9 @@ def group_shares(
     cols = [f"{group}_{c}" for c in group_codes]
     where, params = f.where()
     known = " OR ".join(f"coalesce({c}, FALSE)" for c in cols)
-    sums = ", ".join(f"count(*) FILTER (WHERE {c})" for c in cols)
+    sums = ", ".join(f"count_if({c})" for c in cols)
     row = con.execute(
-        f"SELECT count(*) FILTER (WHERE {known}), {sums} FROM victims WHERE {where}", params
+        f"SELECT count_if({known}), {sums} FROM victims WHERE {where}", params
     ).fetchone()
     assert row is not None
     denominator = int(row[0])

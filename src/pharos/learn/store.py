@@ -129,8 +129,12 @@ class Store:
             return []
         return [str(p) for p in sorted(folder.glob("*.parquet")) if p.stem in ids]
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB connection with one view per table (empty views if no data)."""
+    def connect(self, *, in_memory: bool = False) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection with one view per table (empty tables if no data).
+
+        ``in_memory`` loads the tables into DuckDB's memory once (for the dashboard, which asks
+        many questions of the same data); otherwise every query reads the Parquet files.
+        """
         from pharos.learn.schema import empty_frame
 
         con = duckdb.connect()
@@ -138,8 +142,9 @@ class Store:
             files = self.files(table)
             if files:
                 listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+                kind = "TABLE" if in_memory else "VIEW"
                 con.execute(
-                    f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listing}], "
+                    f"CREATE {kind} {table} AS SELECT * FROM read_parquet([{listing}], "
                     "union_by_name = true)"
                 )
             else:
