@@ -63,7 +63,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         store = Store(Path(tmp))
-        store.add(kind="bench", file="bench", digest="b" * 64, tables={"victims": generate(args.rows)})
+        store.add(
+            kind="bench", file="bench", digest="b" * 64, tables={"victims": generate(args.rows)}
+        )
         print(f"generated and stored {args.rows:,} victims in {time.perf_counter() - t0:.1f} s")
         t0 = time.perf_counter()
         con = store.connect(in_memory=True)
@@ -104,7 +106,8 @@ def main() -> None:
         for name, samples in timings.items():
             q = p95(samples)
             worst = max(worst, q)
-            print(f"{name:30s} p95 {q * 1000:7.1f} ms  median {statistics.median(samples) * 1000:7.1f} ms"
+            median = statistics.median(samples) * 1000
+            print(f"{name:30s} p95 {q * 1000:7.1f} ms  median {median:7.1f} ms"
                   f"  ratio to scan {q / ref:5.1f}")  # fmt: skip
         print(f"whole page (7 queries) p95 {p95(page) * 1000:.1f} ms")
         t0 = time.perf_counter()

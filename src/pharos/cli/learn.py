@@ -17,7 +17,7 @@ from pharos.learn.analytics import Filters
 from pharos.learn.export import DEFAULT_QUASI_IDENTIFIERS, ExportError, export_ctdc, export_htcds
 from pharos.learn.importing import Kind, Layout, import_file
 from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
-from pharos.learn.labels import country_label, label
+from pharos.learn.labels import group_label
 from pharos.learn.store import Store
 from pharos.learn.trends import DIMENSIONS, emerging
 
@@ -243,22 +243,3 @@ def equity_mod_label(outcome: str) -> str:
         "referred": _("Referred"),
         "protected": _("Protected"),
     }[outcome]
-
-
-def group_label(dimension: str, group: str) -> str:
-    """Words for a group of the equal-protection monitor."""
-    if dimension == "gender":
-        return label("gender", group)
-    if dimension == "citizenship":
-        return country_label(group)
-    if dimension == "exploitation_type":
-        return label("exp", group)
-    if dimension == "unaccompanied":
-        return (
-            _("Unaccompanied children")
-            if group == "unaccompanied_children"
-            else _("Accompanied children")
-        )
-    if dimension == "age_band":
-        return _("Aged %(band)s") % {"band": group.replace("--", "–")}
-    return group

@@ -114,7 +114,7 @@ def group_shares(
     cols = [f"{group}_{c}" for c in group_codes]
     where, params = f.where()
     known = " OR ".join(f"coalesce({c}, FALSE)" for c in cols)
-    sums = ", ".join(f"count_if({c})" for c in cols)
+    sums = ", ".join(f"count_if(coalesce({c}, FALSE))" for c in cols)
     row = con.execute(
         f"SELECT count_if({known}), {sums} FROM victims WHERE {where}", params
     ).fetchone()

@@ -6,7 +6,7 @@ from functools import cache
 
 from babel import Locale
 
-from pharos.i18n import current_locale, lazy_gettext
+from pharos.i18n import _, current_locale, lazy_gettext
 from pharos.learn import codes
 
 LABELS = {
@@ -108,3 +108,22 @@ def country_label(iso3: object, lang: str | None = None) -> str:
     if iso2 and iso2 in names:
         return names[iso2]
     return codes.country_name(code)
+
+
+def group_label(dimension: str, group: str) -> str:
+    """Words for a group of the equal-protection monitor."""
+    if dimension == "gender":
+        return label("gender", group)
+    if dimension == "citizenship":
+        return country_label(group)
+    if dimension == "exploitation_type":
+        return label("exp", group)
+    if dimension == "unaccompanied":
+        return (
+            _("Unaccompanied children")
+            if group == "unaccompanied_children"
+            else _("Accompanied children")
+        )
+    if dimension == "age_band":
+        return _("Aged %(band)s") % {"band": group.replace("--", "–")}
+    return group

@@ -135,7 +135,7 @@ def _series(
     if dimension in codes.FLAG_GROUPS:
         cols = [f"{dimension}_{c}" for c in codes.FLAG_GROUPS[dimension]]
         known = " OR ".join(f"coalesce({c}, FALSE)" for c in cols)
-        sums = ", ".join(f"count_if({c})" for c in cols)
+        sums = ", ".join(f"count_if(coalesce({c}, FALSE))" for c in cols)
         rows = con.execute(
             f"SELECT year, count_if({known}), {sums} FROM victims "
             f"WHERE {where} AND year IS NOT NULL GROUP BY year ORDER BY year",

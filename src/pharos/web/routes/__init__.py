@@ -7,6 +7,7 @@ ROUTE_MODULES: list[str] = [
     "cases",
     "dashboard",
     "directory",
+    "learn",
     "referrals",
     "requests",
     "screening",
