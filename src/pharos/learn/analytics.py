@@ -119,13 +119,14 @@ def group_shares(
         f"SELECT count_if({known}), {sums} FROM victims WHERE {where}", params
     ).fetchone()
     assert row is not None
-    denominator = int(row[0])
+    denominator = int(row[0] or 0)
     table = Table(f"{group}_shares", ("category", "victims", "share"))
     table.total = _cell(denominator, k)
-    for code, n in zip(group_codes, row[1:], strict=True):
-        value = _cell(int(n), k)
+    for code, raw in zip(group_codes, row[1:], strict=True):
+        n = int(raw or 0)
+        value = _cell(n, k)
         table.suppressed += value is None
-        share = (int(n) / denominator) if value is not None and denominator else None
+        share = (n / denominator) if value is not None and denominator else None
         if n or value is None:
             table.rows.append((code, value, share))
     table.rows.sort(key=lambda r: -(r[1] if isinstance(r[1], int) else 0))

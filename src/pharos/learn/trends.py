@@ -142,9 +142,9 @@ def _series(
             params,
         ).fetchall()
         years = [int(r[0]) for r in rows]
-        totals = [int(r[1]) for r in rows]
+        totals = [int(r[1] or 0) for r in rows]
         for i, code in enumerate(codes.FLAG_GROUPS[dimension]):
-            out[code] = (years, [int(r[2 + i]) for r in rows], totals)
+            out[code] = (years, [int(r[2 + i] or 0) for r in rows], totals)
         return out
     key = (
         "citizenship"
