@@ -122,13 +122,15 @@ def _match_query(session: Session, query: str) -> list[int] | None:
             {"q": match},
         )
     else:
+        # every word as a prefix (word:*), as on SQLite; \w+ words carry no tsquery operators
+        prefix = " & ".join(f"{w.lower()}:*" for w in words)
         rows = session.execute(
             text(
                 "SELECT id FROM lesson WHERE to_tsvector('simple', title || ' ' || text) "
-                "@@ plainto_tsquery('simple', :q) ORDER BY ts_rank(to_tsvector('simple', "
-                "title || ' ' || text), plainto_tsquery('simple', :q)) DESC"
+                "@@ to_tsquery('simple', :q) ORDER BY ts_rank(to_tsvector('simple', "
+                "title || ' ' || text), to_tsquery('simple', :q)) DESC"
             ),
-            {"q": " ".join(words)},
+            {"q": prefix},
         )
     return [int(r[0]) for r in rows]
 
