@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -28,6 +29,7 @@ class Chart:
     figure: str
     empty: bool
     note: str = ""
+    csv_url: str = ""
 
 
 def _layout(fig: go.Figure, title: str, *, x: str = "", y: str = "", height: int = 360) -> None:
@@ -84,14 +86,17 @@ def shares_chart(table: Table, group: str) -> Chart:
     )
     title = str(GROUP_TITLES[group])
     total = table.total
-    axis = _("Share of victims with this information (%%), n = %(n)s") % {
+    axis = _("Share of victims with this information (%%)<br>n = %(n)s") % {
         "n": total if total is not None else "<k"
     }
     _layout(fig, title, x=axis, height=max(260, 40 + 34 * len(rows)))
     fig.update_xaxes(range=[0, 100])
     if is_rtl():
-        fig.update_xaxes(autorange="reversed")
-        fig.update_yaxes(side="right")
+        # labels on the right; plotly's automargin does not widen a right-hand y axis enough
+        widest = max((len(n) for n in names), default=10)
+        fig.update_xaxes(range=[100, 0])
+        fig.update_yaxes(side="right", automargin=False)
+        fig.update_layout(margin={"l": 30, "r": min(320, 12 + 7 * widest)})
     return Chart(table.name, title, str(fig.to_json()), not rows, _note(table))
 
 
@@ -131,7 +136,7 @@ def equity_chart(
     results: list[GroupResult], outcome: str, title: str, names: dict[str, str]
 ) -> Chart:
     shown = [r for r in results if not r.suppressed and not r.shares[outcome].suppressed]
-    x = [names.get(r.group, r.group) for r in shown]
+    x = [textwrap.fill(names.get(r.group, r.group), 18).replace("\n", "<br>") for r in shown]
     y = [100 * (r.shares[outcome].share or 0) for r in shown]
     up = [100 * ((r.shares[outcome].high or 0) - (r.shares[outcome].share or 0)) for r in shown]
     down = [100 * ((r.shares[outcome].share or 0) - (r.shares[outcome].low or 0)) for r in shown]
@@ -145,9 +150,49 @@ def equity_chart(
             hovertemplate="%{x}: %{y:.0f} %<extra></extra>",
         )
     )
-    _layout(fig, title, y=_("Share of cases (%), with 95% interval"), height=320)
+    _layout(fig, title, y=_("Share of cases (%)"), height=340)
     fig.update_yaxes(range=[0, 100])
+    fig.update_xaxes(tickangle=0)
     return Chart(f"equity-{outcome}", title, str(fig.to_json()), not shown)
+
+
+def rows_csv(columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+    """Rows as CSV text (formula-safe); None is an empty cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise_formula(str(v)) for v in row])
+    return out.getvalue()
+
+
+def equity_csv(results: list[GroupResult]) -> str:
+    """The equal-protection table as CSV: suppressed cells are empty."""
+    columns: tuple[str, ...] = ("dimension", "group", "cases")
+    for o in ("identified", "referred", "protected"):
+        columns += (f"{o}_share", f"{o}_low", f"{o}_high", f"{o}_worse", f"{o}_mean_days",
+                    f"{o}_days_low", f"{o}_days_high", f"{o}_slower")  # fmt: skip
+    rows: list[tuple[object, ...]] = []
+    for r in results:
+        row: tuple[object, ...] = (r.dimension, r.group, r.cases)
+        for o in ("identified", "referred", "protected"):
+            s = r.shares.get(o)
+            d = r.durations.get(o)
+            row += (s.share, s.low, s.high, s.worse) if s and not s.suppressed else (None,) * 4
+            row += (d.mean_days, d.low, d.high, d.slower) if d and not d.suppressed else (None,) * 4
+        rows.append(row)
+    return rows_csv(columns, rows)
+
+
+def trends_csv(trends: list[Trend]) -> str:
+    """Every tested category: dimension, category, change year, ratio, adjusted p."""
+    return rows_csv(
+        ("dimension", "category", "since", "ratio", "p_value_adjusted", "rising"),
+        [
+            (t.dimension, t.category, t.since, round(t.ratio, 4), t.p_value, t.rising)
+            for t in trends
+        ],
+    )
 
 
 def table_csv(table: Table) -> str:

@@ -5,20 +5,22 @@ yearly count ``y_t`` among the ``n_t`` people with information that year is mode
 quasi-Poisson GLM (statsmodels) with offset ``log n_t`` and a linear trend in the year, plus a
 step ``d * [t >= tau]`` for a candidate change year ``tau`` among the recent years. The step
 that is largest in |z| is kept; its two-sided p-value is multiplied by the number of candidate
-years (Bonferroni) so that scanning does not make chance look like change. ``exp(d)`` says how
-many times the history's prediction the recent level is.
+years (Bonferroni) so that scanning does not make chance look like change, and Holm's method
+then corrects the p-values across all the categories tested together. ``exp(d)`` says how many
+times the history's prediction the recent level is.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
 import statsmodels.api as sm
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from pharos.i18n import _
 from pharos.learn import codes
@@ -70,18 +72,18 @@ class Trend:
         if self.ratio > 1:
             text = _(
                 "%(category)s: higher since %(year)d than its history predicts, %(ratio).1f "
-                "times the expected level (p = %(p).3f, %(certainty)s)."
+                "times the expected level (p %(p)s, %(certainty)s)."
             )
         else:
             text = _(
                 "%(category)s: lower since %(year)d than its history predicts, %(ratio).1f "
-                "times the expected level (p = %(p).3f, %(certainty)s)."
+                "times the expected level (p %(p)s, %(certainty)s)."
             )
         return text % {
             "category": self.label(),
             "year": self.since,
             "ratio": self.ratio,
-            "p": self.p_value,
+            "p": "< 0.001" if self.p_value < 0.001 else f"= {self.p_value:.3f}",
             "certainty": self.certainty(),
         }
 
@@ -198,5 +200,9 @@ def emerging(
                     dimension, category, since, ratio, p, tuple(years), tuple(counts), tuple(totals)
                 )
             )
+    if results:
+        # Holm's correction across every category tested (the years were already accounted for)
+        adjusted = multipletests([t.p_value for t in results], method="holm")[1]
+        results = [replace(t, p_value=float(p)) for t, p in zip(results, adjusted, strict=True)]
     results.sort(key=lambda tr: (not tr.rising, tr.p_value))
     return results

@@ -40,6 +40,10 @@ def test_analytics_page_and_csv(app: FastAPI) -> None:
     # 14 victims over 11 years: every year is below k = 11, so no count is shown
     assert all(line.endswith(",") for line in csv.text.strip().splitlines()[1:])
     assert client.get("/learn/data/nothing.csv").status_code == 404
+    equity = client.get("/learn/equity.csv?dimension=gender")
+    assert equity.status_code == 200 and equity.text.startswith("dimension,group,cases")
+    trends = client.get("/learn/trends.csv")
+    assert trends.status_code == 200 and trends.text.startswith("dimension,category,since")
     js = client.get("/learn/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000
 

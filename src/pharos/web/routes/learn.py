@@ -37,6 +37,19 @@ _lock = threading.Lock()
 _connections: dict[Path, tuple[tuple[str, ...], duckdb.DuckDBPyConnection]] = {}
 
 
+#: plotly.js sets ``style`` attributes and adds style rules while drawing, which a strict
+#: ``style-src 'self'`` forbids; chart pages allow inline styles (never inline scripts).
+CHART_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def _chart_page(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CHART_CSP
+    return response
+
+
 def _store(request: Request) -> Store:
     settings = request.app.state.settings
     return Store(Path(settings.data_dir) / "learn")
@@ -92,7 +105,9 @@ def analytics_page(
     chart_list += [charts.shares_chart(tables[f"{g}_shares"], g) for g in SHARE_GROUPS]
     chart_list.append(charts.flows_chart(tables["flows"]))
     query = request.url.query
-    return render(
+    for chart in chart_list:
+        chart.csv_url = f"/learn/data/{chart.id}.csv" + (f"?{query}" if query else "")
+    page = render(
         request,
         "learn/analytics.html",
         {
@@ -112,6 +127,7 @@ def analytics_page(
             ],
         },
     )
+    return _chart_page(page)
 
 
 @router.get("/learn/data/{name}.csv", include_in_schema=False)
@@ -162,15 +178,36 @@ def trends_page(
     found = emerging(_cursor(_store(request)), f=f)
     significant = [t for t in found if t.p_value < 0.05]
     chart_list = [charts.trend_chart(t, i) for i, t in enumerate(significant[:8])]
-    return render(
-        request,
-        "learn/trends.html",
-        {
-            "significant": significant,
-            "tested": len(found),
-            "charts": chart_list,
-            "focus": f.focus,
-        },
+    for chart in chart_list:
+        chart.csv_url = f"/learn/trends.csv?focus={f.focus}"
+    return _chart_page(
+        render(
+            request,
+            "learn/trends.html",
+            {
+                "significant": significant,
+                "tested": len(found),
+                "charts": chart_list,
+                "focus": f.focus,
+            },
+        )
+    )
+
+
+@router.get("/learn/trends.csv", include_in_schema=False)
+def trends_csv(
+    request: Request, focus: str = "mediterranean", p: Principal = Depends(signed_in)
+) -> Response:
+    require(p, "learn", "read")
+    found = emerging(_cursor(_store(request)), f=_filters("", "", focus, ""))
+    return _csv(charts.trends_csv(found), "trends")
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="pharos-{name}.csv"'},
     )
 
 
@@ -185,6 +222,17 @@ EQUITY_DIMENSIONS = {
 
 def _group_names(results: list[equity_mod.GroupResult]) -> dict[str, str]:
     return {r.group: group_label(r.dimension, r.group) for r in results}
+
+
+@router.get("/learn/equity.csv", include_in_schema=False)
+def equity_csv(
+    request: Request, dimension: str = "gender", p: Principal = Depends(signed_in)
+) -> Response:
+    require(p, "learn", "read")
+    if dimension not in EQUITY_DIMENSIONS:
+        dimension = "gender"
+    results = equity_mod.monitor(_store(request).frame("case_outcomes"), (dimension,))
+    return _csv(charts.equity_csv(results), f"equity-{dimension}")
 
 
 @router.get("/learn/equity", include_in_schema=False)
@@ -205,19 +253,23 @@ def equity_page(
     chart_list = [
         charts.equity_chart(results, o, outcome_titles[o], names) for o in equity_mod.OUTCOMES
     ]
-    return render(
-        request,
-        "learn/equity.html",
-        {
-            "results": results,
-            "names": names,
-            "dimension": dimension,
-            "dimensions": [(k, str(v)) for k, v in EQUITY_DIMENSIONS.items()],
-            "charts": chart_list,
-            "outcomes": [(o, outcome_titles[o]) for o in equity_mod.OUTCOMES],
-            "k": DEFAULT_K,
-            "cases": cases.height,
-        },
+    for chart in chart_list:
+        chart.csv_url = f"/learn/equity.csv?dimension={dimension}"
+    return _chart_page(
+        render(
+            request,
+            "learn/equity.html",
+            {
+                "results": results,
+                "names": names,
+                "dimension": dimension,
+                "dimensions": [(k, str(v)) for k, v in EQUITY_DIMENSIONS.items()],
+                "charts": chart_list,
+                "outcomes": [(o, outcome_titles[o]) for o in equity_mod.OUTCOMES],
+                "k": DEFAULT_K,
+                "cases": cases.height,
+            },
+        )
     )
 
 
