@@ -7,12 +7,11 @@ every column as text, for vectorised validation.
 
 from __future__ import annotations
 
-import csv
-import io
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from pharos.i18n import _, lazy_gettext
@@ -59,102 +58,92 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+CHUNK = 1 << 24  # bytes scanned at a time (16 MiB)
+
+
 def _scan_fast(
-    text: str, delimiter: str, expected: int
-) -> tuple[array[int], list[tuple[int, int, str]], int, int, bytes | None] | None:
-    """Field counts per line with Polars string kernels; None if quoting needs the csv module.
+    data: bytes, delimiter: str, expected: int
+) -> tuple[array[int], list[tuple[int, int, str]], int, int, bytes | None]:
+    """Fields per record, counted over the raw bytes with NumPy, quotes respected.
 
-    Returns the good line numbers, the bad lines (line, fields, text), the data rows read, the
-    last line number and, when some lines must be left out, the text of the header and the
-    good lines only (else None: the file can be read as it is).
+    A delimiter or line break inside double quotes does not count (``""`` escapes a quote, which
+    leaves the quoting state unchanged). Records are numbered by the physical line they start
+    on. Returns the good line numbers, the bad records (line, fields, text), the data records
+    read, the last line number and, when some records must be left out (bad or blank), the
+    header and good records only as bytes (else None: the file is read as it is).
     """
-    lines = pl.Series("l", text.split("\n"), dtype=pl.String)
-    if text.endswith("\n"):
-        lines = lines.head(lines.len() - 1)
-    lines = lines.str.strip_chars_end("\r")
-    quotes = lines.str.count_matches('"', literal=True)
-    if (quotes % 2 == 1).any():
-        return None  # a quoted field spans lines: let the csv module follow it
-    # delimiters inside quoted fields do not separate fields ("a;b" is one field; "" escapes)
-    unquoted = pl.select(
-        pl.when(quotes > 0).then(lines.str.replace_all(r'"[^"]*"', "")).otherwise(lines)
-    ).to_series()
-    fields = unquoted.str.count_matches(delimiter, literal=True) + 1
-    numbers = pl.Series("n", range(1, lines.len() + 1), dtype=pl.Int64)
-    blank = lines.str.len_chars() == 0
-    body = ~blank & (numbers > 1)
-    good = body & (fields == expected)
-    bad = body & (fields != expected)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    sep = ord(delimiter)
+    ends_parts: list[np.ndarray] = []
+    counts_parts: list[np.ndarray] = []
+    newline_parts: list[np.ndarray] = []
+    parity = 0
+    pending = 0
+    for off in range(0, arr.size, CHUNK):
+        a = arr[off : off + CHUNK]
+        quotes = np.cumsum(a == 34, dtype=np.uint8)
+        outside = ((quotes + parity) & 1) == 0
+        parity = int((int(quotes[-1]) + parity) & 1)
+        newlines = a == 10
+        newline_parts.append(np.flatnonzero(newlines) + off)
+        ends = np.flatnonzero(newlines & outside)
+        delims = ((a == sep) & outside).view(np.uint8)
+        segments = np.add.reduceat(delims, np.concatenate(([0], ends)), dtype=np.int64)
+        if ends.size:
+            segments[0] += pending
+            counts_parts.append(segments[:-1])
+            pending = int(segments[-1])
+            ends_parts.append(ends + off)
+        else:
+            pending += int(segments[0])
+    ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, dtype=np.int64)
+    counts = np.concatenate(counts_parts) if counts_parts else np.zeros(0, dtype=np.int64)
+    size = arr.size
+    last_start = int(ends[-1]) + 1 if ends.size else 0
+    if last_start < size:  # a last record without a final line break
+        ends = np.append(ends, size)
+        counts = np.append(counts, pending)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    lengths = ends - starts
+    last_byte = arr[np.maximum(ends - 1, 0)]
+    lengths = lengths - ((lengths > 0) & (last_byte == 13))
+    all_newlines = np.concatenate(newline_parts) if newline_parts else np.zeros(0, np.int64)
+    lines = np.searchsorted(all_newlines, starts) + 1
+    fields = counts + 1
+    body = np.arange(starts.size) > 0
+    blank = lengths == 0
+    good = body & ~blank & (fields == expected)
+    bad = body & ~blank & (fields != expected)
     found = [
-        (int(n), int(f), str(v))
-        for n, f, v in zip(
-            numbers.filter(bad).to_list(),
-            fields.filter(bad).to_list(),
-            lines.filter(bad).to_list(),
-            strict=True,
-        )
+        (int(lines[r]), int(fields[r]), data[starts[r] : starts[r] + lengths[r]].decode("utf-8"))
+        for r in np.flatnonzero(bad)
     ]
-    good_lines = array("l", numbers.filter(good).to_list())
+    good_lines = array("l", lines[good].tolist())
     clean: bytes | None = None
-    if found or blank.any():
-        keep = good | (numbers == 1)
-        clean = ("\n".join(lines.filter(keep).to_list()) + "\n").encode("utf-8")
-    return good_lines, found, int(body.sum()), lines.len(), clean
-
-
-def _scan_csv(
-    path: Path, text: str, delimiter: str, expected: int
-) -> tuple[array[int], list[tuple[int, int, str]], int, int]:
-    """Field counts per record with the csv module (quoted fields may span lines)."""
-    good_lines = array("l")
-    found: list[tuple[int, int, str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader, None)
-    rows_read = 0
-    last_line = 1
-    try:
-        for row in reader:
-            line = reader.line_num
-            last_line = line
-            if not row:
-                continue
-            rows_read += 1
-            if len(row) == expected:
-                good_lines.append(line)
-            else:
-                found.append((line, len(row), delimiter.join(row)))
-    except csv.Error as exc:
-        raise ImportRefused(
-            _("%(file)s, line %(line)d: %(error)s")
-            % {"file": path.name, "line": reader.line_num, "error": str(exc)}
-        ) from exc
-    return good_lines, found, rows_read, last_line
+    if found or blank[body].any():
+        keep = np.flatnonzero(good | ~body)
+        clean = b"".join(data[starts[r] : starts[r] + lengths[r]] + b"\n" for r in keep)
+    last_line = int(all_newlines.size + (0 if data.endswith(b"\n") else 1))
+    return good_lines, found, int((body & ~blank).sum()), last_line, clean
 
 
 def read_table(path: Path, delimiter: str, header: list[str]) -> TextTable:
     """Check every line has ``len(header)`` fields, then read the good rows with Polars."""
     expected = len(header)
     structural: list[Refusal] = []
-    good_lines = array("l")
-    bad = False
-    with path.open("rb") as raw:
-        data = raw.read()
+    with path.open("rb") as fp:
+        data = fp.read()
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportRefused(
             _("%(file)s, line %(line)d: not UTF-8 text") % {"file": path.name, "line": line}
         ) from exc
-    ends_with_newline = text.endswith("\n")
-    fast = _scan_fast(text, delimiter, expected)
-    if fast is not None:
-        good_lines, found, rows_read, last_line, clean = fast
-    else:
-        good_lines, found, rows_read, last_line = _scan_csv(path, text, delimiter, expected)
-        clean = None
+    ends_with_newline = data.endswith(b"\n")
+    raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    good_lines, found, rows_read, last_line, clean = _scan_fast(raw, delimiter, expected)
     for line, n, value in found:
-        bad = True
         structural.append(
             Refusal(
                 file=path.name,
@@ -174,22 +163,7 @@ def read_table(path: Path, delimiter: str, header: list[str]) -> TextTable:
             value=last.value,
             reason=_("the last line is incomplete: the file looks truncated"),
         )
-    source: bytes | io.BytesIO
-    if clean is not None:
-        source = clean
-    elif bad:
-        keep = set(good_lines)
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(header)
-        reread = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        next(reread)
-        for row in reread:
-            if reread.line_num in keep and row:
-                writer.writerow(row)
-        source = io.BytesIO(out.getvalue().encode("utf-8"))
-    else:
-        source = data if not data.startswith(b"\xef\xbb\xbf") else data[3:]
+    source = clean if clean is not None else raw
     names = [f"c{i}" for i in range(expected)]
     if good_lines:
         frame = pl.read_csv(
