@@ -87,15 +87,16 @@ def _scan_fast(
         newlines = a == 10
         newline_parts.append(np.flatnonzero(newlines) + off)
         ends = np.flatnonzero(newlines & outside)
-        delims = ((a == sep) & outside).view(np.uint8)
-        segments = np.add.reduceat(delims, np.concatenate(([0], ends)), dtype=np.int64)
+        delims = np.flatnonzero((a == sep) & outside)
         if ends.size:
-            segments[0] += pending
-            counts_parts.append(segments[:-1])
-            pending = int(segments[-1])
+            before = np.searchsorted(delims, ends)  # delimiters before each record's end
+            per_record = np.diff(before, prepend=0)
+            per_record[0] += pending
+            counts_parts.append(per_record)
+            pending = int(delims.size - before[-1])
             ends_parts.append(ends + off)
         else:
-            pending += int(segments[0])
+            pending += int(delims.size)
     ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, dtype=np.int64)
     counts = np.concatenate(counts_parts) if counts_parts else np.zeros(0, dtype=np.int64)
     size = arr.size
