@@ -24,7 +24,10 @@ from pharos.learn.trends import DIMENSIONS, emerging
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-STORE_HELP = "Folder of the analytics store (default: $PHAROS_LEARN_STORE or ./var/learn)."
+STORE_HELP = (
+    "Folder of the analytics store "
+    "(default: $PHAROS_LEARN_STORE, $PHAROS_DATA_DIR/learn or ./data/learn)."
+)
 
 
 def _store(path: Path | None) -> Store:

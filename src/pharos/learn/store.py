@@ -26,12 +26,11 @@ TABLES = ("victims", "case_outcomes", "htcds_cases", "glotip")
 
 
 def default_root() -> Path:
-    """``$PHAROS_LEARN_STORE``, else ``$PHAROS_DATA_DIR/learn``, else ``./var/learn``."""
+    """``$PHAROS_LEARN_STORE``, else ``$PHAROS_DATA_DIR/learn``, else ``./data/learn`` (the
+    server's default data folder, so that ``pharos import`` feeds ``pharos serve``)."""
     if env := os.environ.get("PHAROS_LEARN_STORE"):
         return Path(env)
-    if env := os.environ.get("PHAROS_DATA_DIR"):
-        return Path(env) / "learn"
-    return Path("var") / "learn"
+    return Path(os.environ.get("PHAROS_DATA_DIR", "data")) / "learn"
 
 
 def file_digest(path: Path) -> str:
