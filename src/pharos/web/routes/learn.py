@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import polars as pl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -19,6 +20,7 @@ from pharos.learn import analytics, charts, lessons
 from pharos.learn import equity as equity_mod
 from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
 from pharos.learn.labels import country_label, group_label, label
+from pharos.learn.own_cases import case_outcomes
 from pharos.learn.store import Store
 from pharos.learn.trends import emerging
 from pharos.store.uow import UnitOfWork
@@ -224,25 +226,37 @@ def _group_names(results: list[equity_mod.GroupResult]) -> dict[str, str]:
     return {r.group: group_label(r.dimension, r.group) for r in results}
 
 
+def _all_cases(request: Request, work: UnitOfWork) -> pl.DataFrame:
+    """Imported case outcomes (HTCDS) and Pharos' own cases, minimised, as one frame."""
+    imported = _store(request).frame("case_outcomes").drop("dataset", strict=False)
+    return pl.concat([imported, case_outcomes(work.session)], how="vertical_relaxed")
+
+
 @router.get("/learn/equity.csv", include_in_schema=False)
 def equity_csv(
-    request: Request, dimension: str = "gender", p: Principal = Depends(signed_in)
+    request: Request,
+    dimension: str = "gender",
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
 ) -> Response:
     require(p, "learn", "read")
     if dimension not in EQUITY_DIMENSIONS:
         dimension = "gender"
-    results = equity_mod.monitor(_store(request).frame("case_outcomes"), (dimension,))
+    results = equity_mod.monitor(_all_cases(request, work), (dimension,))
     return _csv(charts.equity_csv(results), f"equity-{dimension}")
 
 
 @router.get("/learn/equity", include_in_schema=False)
 def equity_page(
-    request: Request, dimension: str = "gender", p: Principal = Depends(signed_in)
+    request: Request,
+    dimension: str = "gender",
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
 ) -> Response:
     require(p, "learn", "read")
     if dimension not in EQUITY_DIMENSIONS:
         dimension = "gender"
-    cases = _store(request).frame("case_outcomes")
+    cases = _all_cases(request, work)
     results = equity_mod.monitor(cases, (dimension,))
     names = _group_names(results)
     outcome_titles = {
