@@ -182,3 +182,16 @@ def test_same_file_twice_is_refused(fixtures: Path, store: Store, tmp_path: Path
     with pytest.raises(ImportRefused, match="already imported"):
         import_file(store, copy)
     assert len(store.datasets()) == 1
+
+
+def test_a_file_that_is_not_utf8_names_its_line(
+    tmp_path: Path, fixtures: Path, store: Store
+) -> None:
+    data = (fixtures / "ctdc_synthetic_quirks.csv").read_bytes()
+    lines = data.split(b"\n")
+    lines[2] = lines[2].replace(b"Man", b"Ma\xe9n")  # Latin-1, not UTF-8
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ImportRefused, match="line 3: not UTF-8"):
+        import_file(store, path)
+    _store_unchanged(store)

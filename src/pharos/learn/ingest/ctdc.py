@@ -209,18 +209,27 @@ def _coded(
     """Map ``column`` to codes; every value not in ``mapping`` (nor missing) is a refusal."""
     values = frame.get_column(column)
     table: dict[str, str | None] = {}
+    bad_values: list[str] = []
     for u in values.unique().to_list():
-        key = (u or "").strip()
+        if u is None:
+            continue
+        key = u.strip()
         if key.lower() in codes.MISSING_TEXT:
             table[u] = None
+            continue
+        found = mapping.get(key.lower(), mapping.get(key, INVALID))
+        if found == INVALID:
+            bad_values.append(u)
+            table[u] = None
         else:
-            table[u] = mapping.get(key.lower(), mapping.get(key, INVALID))
+            table[u] = found
     mapped = values.replace_strict(table, default=None, return_dtype=pl.String)
-    bad = mapped == INVALID
     refusals: list[Refusal] = []
-    if bad.any():
-        refusals = refusals_from_mask(frame, bad, file=file, field_name=column, reason=reason)
-    return mapped.set(bad, None), refusals
+    if bad_values:
+        refusals = refusals_from_mask(
+            frame, values.is_in(bad_values), file=file, field_name=column, reason=reason
+        )
+    return mapped, refusals
 
 
 def _country_mapping(layout: Layout) -> dict[str, str | None]:
@@ -318,28 +327,34 @@ def _nulls(n: int, dtype: type[pl.DataType]) -> pl.Series:
 
 
 def _flag(frame: pl.DataFrame, column: str, file: str) -> tuple[pl.Series, list[Refusal]]:
+    """A 0/1/-99/empty column as nullable booleans; other values are refusals."""
     if column not in frame.columns:
         return _nulls(frame.height, pl.Boolean), []
     values = frame.get_column(column)
-    table: dict[str, object] = {}
+    table: dict[str, bool | None] = {}
+    bad_values: list[str] = []
     for u in values.unique().to_list():
-        key = (u or "").strip().lower()
+        if u is None:
+            continue
+        key = u.strip().lower()
         if key in codes.MISSING_TEXT:
             table[u] = None
         elif key in _FLAG:
-            table[u] = "1" if _FLAG[key] else "0"
+            table[u] = _FLAG[key]
         else:
-            table[u] = INVALID
-    mapped = values.replace_strict(table, default=None, return_dtype=pl.String)
-    bad = mapped == INVALID
-    refusals = (
-        refusals_from_mask(
-            frame, bad, file=file, field_name=column, reason=_("not a flag (expected 0, 1 or -99)")
+            table[u] = None
+            bad_values.append(u)
+    mapped = values.replace_strict(table, default=None, return_dtype=pl.Boolean).alias(column)
+    refusals: list[Refusal] = []
+    if bad_values:
+        refusals = refusals_from_mask(
+            frame,
+            values.is_in(bad_values),
+            file=file,
+            field_name=column,
+            reason=_("not a flag (expected 0, 1 or -99)"),
         )
-        if bad.any()
-        else []
-    )
-    return (mapped == "1").set(mapped.is_null() | bad, None).alias(column), refusals
+    return mapped, refusals
 
 
 def _any_known(series: list[pl.Series]) -> pl.Series:

@@ -116,7 +116,11 @@ def _scan_fast(
     good = body & ~blank & (fields == expected)
     bad = body & ~blank & (fields != expected)
     found = [
-        (int(lines[r]), int(fields[r]), data[starts[r] : starts[r] + lengths[r]].decode("utf-8"))
+        (
+            int(lines[r]),
+            int(fields[r]),
+            data[starts[r] : starts[r] + lengths[r]].decode("utf-8", "replace"),
+        )
         for r in np.flatnonzero(bad)
     ]
     good_lines = array("l", lines[good].tolist())
@@ -128,19 +132,27 @@ def _scan_fast(
     return good_lines, found, int((body & ~blank).sum()), last_line, clean
 
 
+def _not_utf8(path: Path, data: bytes) -> ImportRefused | None:
+    """The refusal naming the first line that is not UTF-8, or None if all of it is."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return ImportRefused(
+            _("%(file)s, line %(line)d: not UTF-8 text") % {"file": path.name, "line": line}
+        )
+    return None
+
+
 def read_table(path: Path, delimiter: str, header: list[str]) -> TextTable:
     """Check every line has ``len(header)`` fields, then read the good rows with Polars."""
     expected = len(header)
     structural: list[Refusal] = []
     with path.open("rb") as fp:
         data = fp.read()
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportRefused(
-            _("%(file)s, line %(line)d: not UTF-8 text") % {"file": path.name, "line": line}
-        ) from exc
+    refused = _not_utf8(path, data)
+    if refused is not None:
+        raise refused
     ends_with_newline = data.endswith(b"\n")
     raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     good_lines, found, rows_read, last_line, clean = _scan_fast(raw, delimiter, expected)
@@ -167,15 +179,21 @@ def read_table(path: Path, delimiter: str, header: list[str]) -> TextTable:
     source = clean if clean is not None else raw
     names = [f"c{i}" for i in range(expected)]
     if good_lines:
-        frame = pl.read_csv(
-            source,
-            separator=delimiter,
-            has_header=True,
-            new_columns=names,
-            infer_schema=False,
-            empty_string_is_null=True,
-            quote_char='"',
-        )
+        try:
+            frame = pl.read_csv(
+                source,
+                separator=delimiter,
+                has_header=True,
+                new_columns=names,
+                infer_schema=False,
+                empty_string_is_null=True,
+                quote_char='"',
+            )
+        except pl.exceptions.PolarsError as exc:
+            raise ImportRefused(
+                _("%(file)s cannot be read: %(error)s")
+                % {"file": path.name, "error": str(exc).splitlines()[0][:200]}
+            ) from exc
     else:
         frame = pl.DataFrame({n: pl.Series([], dtype=pl.String) for n in names})
     frame = frame.rename(dict(zip(names, header, strict=True)))
