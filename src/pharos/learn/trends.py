@@ -24,7 +24,7 @@ from statsmodels.stats.multitest import multipletests
 
 from pharos.i18n import _
 from pharos.learn import codes
-from pharos.learn.analytics import Filters
+from pharos.learn.analytics import Filters, has_cube
 from pharos.learn.labels import country_label, label
 
 #: Dimensions a user can scan for trends.
@@ -136,12 +136,19 @@ def _series(
     out: dict[str, tuple[list[int], list[int], list[int]]] = {}
     if dimension in codes.FLAG_GROUPS:
         cols = [f"{dimension}_{c}" for c in codes.FLAG_GROUPS[dimension]]
-        known = " OR ".join(f"coalesce({c}, FALSE)" for c in cols)
-        sums = ", ".join(f"count_if(coalesce({c}, FALSE))" for c in cols)
+        if f.cube_ok and has_cube(con):
+            cube_where, cube_params = f.where(cube=True)
+            sums = ", ".join(f"sum({c})" for c in cols)
+            sql = (
+                f"SELECT year, sum(known_{dimension}), {sums} FROM victims_cube WHERE {cube_where}"
+            )
+            params = cube_params
+        else:
+            known = " OR ".join(f"coalesce({c}, FALSE)" for c in cols)
+            sums = ", ".join(f"count_if(coalesce({c}, FALSE))" for c in cols)
+            sql = f"SELECT year, count_if({known}), {sums} FROM victims WHERE {where}"
         rows = con.execute(
-            f"SELECT year, count_if({known}), {sums} FROM victims "
-            f"WHERE {where} AND year IS NOT NULL GROUP BY year ORDER BY year",
-            params,
+            f"{sql} AND year IS NOT NULL GROUP BY year ORDER BY year", params
         ).fetchall()
         years = [int(r[0]) for r in rows]
         totals = [int(r[1] or 0) for r in rows]

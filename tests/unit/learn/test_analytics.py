@@ -13,6 +13,8 @@ from pharos.learn.analytics import (
     dashboard,
     flows,
     group_shares,
+    has_cube,
+    prepare,
     victims_by_year,
 )
 from pharos.learn.schema import conform
@@ -73,3 +75,16 @@ def test_empty_store_gives_empty_tables(tmp_path: Path) -> None:
     con = Store(tmp_path / "empty").connect()
     tables = dashboard(con, Filters(focus="mediterranean"))
     assert [t.rows for t in tables] == [[]] * len(tables)
+
+
+def test_pre_aggregated_tables_give_the_same_answers(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.add(kind="test", file="t", digest="0" * 64, tables={"victims": _victims()})
+    raw = store.connect(in_memory=True)
+    cubed = store.connect(in_memory=True)
+    prepare(cubed)
+    assert has_cube(cubed) and not has_cube(raw)
+    for f in (Filters(), Filters(focus="region"), Filters(focus="mediterranean", gender="feminine"),
+              Filters(year_from=2020), Filters(year_to=2019, focus="region")):  # fmt: skip
+        assert [t.rows for t in dashboard(raw, f)] == [t.rows for t in dashboard(cubed, f)]
+        assert [t.total for t in dashboard(raw, f)] == [t.total for t in dashboard(cubed, f)]

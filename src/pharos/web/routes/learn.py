@@ -65,7 +65,9 @@ def _cursor(store: Store) -> duckdb.DuckDBPyConnection:
         if cached is None or cached[0] != signature:
             if cached is not None:
                 cached[1].close()
-            cached = (signature, store.connect(in_memory=True))
+            con = store.connect(in_memory=True)
+            analytics.prepare(con)
+            cached = (signature, con)
             _connections[store.root] = cached
         return cached[1].cursor()
 
