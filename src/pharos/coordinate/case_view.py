@@ -14,9 +14,7 @@ from pharos.coordinate import audit
 from pharos.coordinate.cases import (
     case_ref,
     latest_consent,
-    period_warning,
     person_view,
-    reflection_rule,
     view_of,
 )
 from pharos.coordinate.permissions import (
@@ -26,7 +24,9 @@ from pharos.coordinate.permissions import (
     may_grant_reflection_period,
 )
 from pharos.coordinate.referrals import case_referrals
+from pharos.coordinate.reflection import basis_text, period_warning, reflection_rule
 from pharos.coordinate.requests import case_requests, replies
+from pharos.coordinate.vocabulary import AUDIT_LABELS, RESOURCE_LABELS
 from pharos.store.models import (
     Agency,
     Case,
@@ -192,7 +192,7 @@ def case_detail(
                 "starts_on": r.starts_on,
                 "ends_on": r.ends_on,
                 "days": r.days,
-                "basis": r.basis,
+                "basis": basis_text(r),
                 "warning": period_warning(r, today, warn_days),
             }
             for r in periods
@@ -283,7 +283,14 @@ def case_detail(
         out["agency_names"] = agencies
     if out["may"]["audit"]:
         out["audit"] = [
-            {"at": e.at, "actor": e.actor, "action": e.action, "resource": e.resource}
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "resource": e.resource,
+                "label": f"{AUDIT_LABELS.get(e.action, e.action)} · "
+                f"{RESOURCE_LABELS.get(e.resource, e.resource)}",
+            }
             for e in audit.case_trail(session, case.id, limit=50)
         ]
     return out

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, false, or_, select
@@ -21,14 +20,12 @@ from pharos.coordinate.permissions import (
     Scope,
     allowed,
     identity_view,
-    may_grant_reflection_period,
     require,
     scopes,
 )
 from pharos.coordinate.validation import Fields
 from pharos.coordinate.vocabulary import CaseStatus, EventType, PersonRole, SupportPlanType
 from pharos.domain.geography import REGION_STATE_CODES, countries
-from pharos.domain.practitioners import state_powers
 from pharos.domain.vocabulary import (
     ExploitationType,
     Gender,
@@ -47,7 +44,6 @@ from pharos.store.models import (
     ConsentRecord,
     DuplicateFlag,
     Person,
-    ReflectionPeriod,
     ScreeningRecord,
     SupportPlan,
     TraffickingEvent,
@@ -112,8 +108,12 @@ def get_case(session: Session, p: Principal, case_id: int, *, audit_read: bool =
 
 
 def require_on_case(session: Session, p: Principal, case: Case, action: str) -> RecordRef:
+    """Require ``case:action``. Changing a case also needs the full view: a reader across
+    borders without the victim's consent acts through requests, not on the case itself."""
     ref = case_ref(session, case)
     require(p, "case", action, ref)
+    if action in ("update", "contribute") and view_of(session, p, case) is not IdentityView.FULL:
+        raise PermissionDenied(f"{p.username} sees a restricted view of this case")
     return ref
 
 
@@ -182,15 +182,16 @@ def _next_reference(session: Session, state: str) -> str:
     return f"{prefix}{n:04d}"
 
 
-def _touch(case: Case) -> None:
+def touch(case: Case) -> None:
     case.updated_at = utcnow()
 
 
 _COUNTRY_CODES = frozenset(countries())
 
 
-def _person_fields(f: Fields, role_required: bool = True) -> dict[str, Any]:
-    role = f.choice("role", PersonRole, required=role_required) or PersonRole.VICTIM
+def _person_fields(f: Fields, role: PersonRole | None = None) -> dict[str, Any]:
+    """The person's fields; ``role`` fixed by the caller, else read from the ``role`` field."""
+    role = role or f.choice("role", PersonRole) or PersonRole.VICTIM
     citizenship = f.text("citizenship", max_length=3).upper()
     if citizenship and citizenship not in _COUNTRY_CODES:
         f.fail("citizenship", _("Unknown country code; use ISO 3166 alpha-3, e.g. EGY."))
@@ -277,7 +278,7 @@ def open_case(session: Session, p: Principal, data: dict[str, Any]) -> Case:
     exploitation = [e.value for e in f.many("exploitation_types", ExploitationType)]
     recruitment = [e.value for e in f.many("recruitment_methods", RecruitmentMethod)]
     control = [e.value for e in f.many("methods_of_control", MethodOfControl)]
-    person = _person_fields(Fields({**data, "role": "victim"}), role_required=False)
+    person = _person_fields(f, PersonRole.VICTIM)
     screening: ScreeningRecord | None = None
     if data.get("screening_id"):
         sid = f.integer("screening_id", minimum=1, maximum=2**31)
@@ -334,7 +335,7 @@ def add_person(session: Session, p: Principal, case: Case, data: dict[str, Any])
     )
     session.add(person)
     session.flush()
-    _touch(case)
+    touch(case)
     audit.record(
         session,
         p,
@@ -375,7 +376,7 @@ def add_event(session: Session, p: Principal, case: Case, data: dict[str, Any]) 
     )
     session.add(event)
     session.flush()
-    _touch(case)
+    touch(case)
     audit.record(
         session, p, "add_event", "case", case.id, case_id=case.id, detail={"event": event.id}
     )
@@ -407,7 +408,7 @@ def record_consent(
     )
     session.add(record)
     session.flush()
-    _touch(case)
+    touch(case)
     audit.record(
         session,
         p,
@@ -441,7 +442,7 @@ def add_support_plan(
     )
     session.add(plan)
     session.flush()
-    _touch(case)
+    touch(case)
     audit.record(
         session, p, "add_support_plan", "case", case.id, case_id=case.id, detail={"plan": plan.id}
     )
@@ -456,7 +457,7 @@ def add_note(session: Session, p: Principal, case: Case, data: dict[str, Any]) -
     note = CaseNote(case_id=case.id, author_id=p.user_id, text=text)
     session.add(note)
     session.flush()
-    _touch(case)
+    touch(case)
     audit.record(session, p, "add_note", "case", case.id, case_id=case.id, detail={"note": note.id})
     return note
 
@@ -478,7 +479,7 @@ def set_status(session: Session, p: Principal, case: Case, data: dict[str, Any])
     )
     if stage:
         case.trm_stage = stage
-    _touch(case)
+    touch(case)
     audit.record(
         session,
         p,
@@ -488,72 +489,3 @@ def set_status(session: Session, p: Principal, case: Case, data: dict[str, Any])
         case_id=case.id,
         detail={"from": before, "to": status.value, "trm_stage": case.trm_stage},
     )
-
-
-@dataclass(frozen=True)
-class PeriodRule:
-    """The recovery and reflection period of a state (days) and where that number comes from."""
-
-    days: int
-    known: bool
-    source: str
-
-
-def reflection_rule(state: str) -> PeriodRule:
-    rr = state_powers(state).recovery_and_reflection
-    return PeriodRule(rr.days, rr.known, rr.source)
-
-
-def grant_reflection_period(
-    session: Session, p: Principal, case: Case, data: dict[str, Any]
-) -> ReflectionPeriod:
-    """Grant the recovery and reflection period under the case state's rules (CoE Convention
-    Art. 13); the length (days) is the state's, or Pharos's 30-day default where unknown."""
-    ref = case_ref(session, case)
-    require(p, "reflection_period", "create", ref)
-    if not may_grant_reflection_period(p, case.state):
-        raise PermissionDenied("only the state's competent authorities grant the period")
-    f = Fields(data)
-    start = f.date("starts_on") or date.today()
-    f.check()
-    rule = reflection_rule(case.state)
-    basis = (
-        rule.source
-        if rule.known
-        else _(
-            "Pharos default of %(days)s days (Council of Europe Convention, Art. 13); "
-            "the state's own rule was not found in the sources."
-        )
-        % {"days": rule.days}
-    )
-    period = ReflectionPeriod(
-        case_id=case.id,
-        state=case.state,
-        starts_on=start,
-        ends_on=start + timedelta(days=rule.days),
-        days=rule.days,
-        basis=basis,
-        granted_by_id=p.user_id,
-    )
-    session.add(period)
-    session.flush()
-    _touch(case)
-    audit.record(
-        session,
-        p,
-        "grant_reflection_period",
-        "case",
-        case.id,
-        case_id=case.id,
-        detail={"days": rule.days, "ends_on": period.ends_on.isoformat()},
-    )
-    return period
-
-
-def period_warning(period: ReflectionPeriod, today: date, warn_days: int) -> str | None:
-    """ "ended", "ending" (within ``warn_days`` days) or None."""
-    if period.ends_on < today:
-        return "ended"
-    if (period.ends_on - today).days <= warn_days:
-        return "ending"
-    return None

@@ -20,8 +20,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit
-from pharos.coordinate.cases import NotFound, case_ref
-from pharos.coordinate.permissions import Principal, RecordRef, Scope, allowed, require, scopes
+from pharos.coordinate.cases import NotFound, case_ref, view_of
+from pharos.coordinate.permissions import (
+    IdentityView,
+    PermissionDenied,
+    Principal,
+    RecordRef,
+    Scope,
+    allowed,
+    require,
+    scopes,
+)
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import RequestStatus
 from pharos.domain.cooperation import Instrument, InstrumentAvailability, instruments_between
@@ -82,13 +91,15 @@ def send(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> Cr
     """Send a request about ``case`` from the user's state to another state's contact point."""
     f = Fields(data)
     kind = f.choice("type", Instrument)
+    if kind is not None:
+        require(p, f"request:{kind.value}", "create", case_ref(session, case))
+        if view_of(session, p, case) is not IdentityView.FULL:
+            raise PermissionDenied(f"{p.username} sees a restricted view of this case")
     receiver = f.one_of("receiver_state", REGION_STATE_CODES)
     subject = f.text("subject", required=True, max_length=200)
     body = f.text("body", required=True, max_length=10000)
     f.check()
     assert kind is not None
-    ref = case_ref(session, case)
-    require(p, f"request:{kind.value}", "create", ref)
     available = {i.instrument: i for i in instruments_between(p.state, receiver)}
     if kind not in available:
         raise ValidationFailed(
@@ -135,10 +146,21 @@ def send(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> Cr
 
 
 def get_request(session: Session, p: Principal, request_id: int) -> CrossBorderRequest:
+    """The request if ``p`` may read it: as sender, receiver or escalation point, or as a
+    reader of its case with the full view (the case page shows its requests)."""
     r = session.get(CrossBorderRequest, request_id)
-    if r is None or not allowed(p, "request", "read", request_ref(r)):
+    if r is None:
         raise NotFound()
-    return r
+    if allowed(p, "request", "read", request_ref(r)):
+        return r
+    case = session.get(Case, r.case_id)
+    if (
+        case is not None
+        and allowed(p, "case", "read", case_ref(session, case))
+        and view_of(session, p, case) is IdentityView.FULL
+    ):
+        return r
+    raise NotFound()
 
 
 def reply(

@@ -71,6 +71,7 @@ def render(
         "csrf_token": auth.csrf_token if auth else "",
         "lang": current_locale(),
         "dir": "rtl" if is_rtl() else "ltr",
+        "arrow": "←" if is_rtl() else "→",
         "nav": nav.entries_for(principal),
         "path": request.url.path,
     }

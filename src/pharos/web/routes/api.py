@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.encoders import jsonable_encoder
 
-from pharos.coordinate import audit, cases, directory, referrals, requests, screening
+from pharos.coordinate import audit, cases, directory, referrals, reflection, requests, screening
 from pharos.coordinate import dashboard as dash
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, require
@@ -158,7 +158,7 @@ def grant_reflection(
     work: UnitOfWork = Depends(uow),
 ) -> dict[str, Any]:
     """Grant the recovery and reflection period under the case state's rules."""
-    return _case_change(request, work, p, case_id, cases.grant_reflection_period, data)
+    return _case_change(request, work, p, case_id, reflection.grant_reflection_period, data)
 
 
 @router.get("/cases/{case_id}/audit", tags=["cases"])

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import cases as svc
+from pharos.coordinate import reflection
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.coordinate.validation import ValidationFailed
@@ -154,7 +155,7 @@ FORMS: dict[str, tuple[Action, str]] = {
     "plans": (svc.add_support_plan, "plans"),
     "notes": (svc.add_note, "notes"),
     "status": (svc.set_status, "status"),
-    "reflection": (svc.grant_reflection_period, "reflection"),
+    "reflection": (reflection.grant_reflection_period, "reflection"),
 }
 
 
