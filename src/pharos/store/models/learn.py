@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pharos.store.base import Base, UTCDateTime, utcnow
@@ -18,6 +18,15 @@ class Lesson(Base):
     """
 
     __tablename__ = "lesson"
+    __table_args__ = (
+        # PostgreSQL full-text index (migration 0002_learn); SQLite uses the FTS5 table instead
+        Index(
+            "ix_lesson_search",
+            # written as PostgreSQL prints it back, so that migration comparisons agree
+            text("to_tsvector('simple'::regconfig, (title::text || ' '::text) || text)"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -56,3 +65,16 @@ class ImprovementItem(Base):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+#: Tables that SQLite's FTS5 engine creates and maintains for ``lesson_fts`` (migration
+#: 0002_learn). No model describes them; migration comparisons and autogenerate should skip the
+#: names listed in ``Base.metadata.info["unmanaged_tables"]``.
+SEARCH_TABLES = (
+    "lesson_fts",
+    "lesson_fts_data",
+    "lesson_fts_idx",
+    "lesson_fts_docsize",
+    "lesson_fts_config",
+)
+Base.metadata.info.setdefault("unmanaged_tables", set()).update(SEARCH_TABLES)
