@@ -94,3 +94,25 @@ def test_everyone_must_sign_in(app: FastAPI) -> None:
     r = anonymous.get("/learn", follow_redirects=False)
     assert r.status_code == 303 and "/login" in r.headers["location"]
     assert anonymous.get("/learn/data/flows.csv", follow_redirects=False).status_code == 303
+
+
+def test_import_page_refuses_by_size_and_reports_refusals(app: FastAPI) -> None:
+    labour = signed_in_client(app, "it.labour")
+    assert labour.get("/learn/import").status_code == 403  # only the coordinator imports
+    client = signed_in_client(app, "it.coordinator")
+    assert client.get("/learn/import").status_code == 200
+    huge = client.post(
+        "/learn/import",
+        content=b"x" * 10,
+        headers={
+            "content-length": str(2 * 1024**3),
+            "content-type": "multipart/form-data; boundary=b",
+        },
+    )
+    assert huge.status_code == 413 and "more than the limit" in huge.text
+    bad = (FIXTURES / "ctdc_synthetic_quirks.csv").read_text().replace("2019,Man,", "2019,Alien,")
+    r = client.post("/learn/import", files={"file": ("upload.csv", bad.encode(), "text/csv")})
+    assert r.status_code == 422
+    assert "unknown gender code" in r.text and "Nothing was stored" in r.text
+    r = client.post("/learn/import", files={"file": ("notes.pdf", b"%PDF", "application/pdf")})
+    assert r.status_code == 422 and "CSV or Excel" in r.text

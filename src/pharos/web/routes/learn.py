@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 from datetime import date
 from functools import cache
@@ -11,14 +13,18 @@ import duckdb
 import polars as pl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
-from pharos.coordinate.permissions import Principal, require
+from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.domain.disclosure import DEFAULT_K
 from pharos.domain.geography import REGION_STATE_CODES
 from pharos.i18n import _, lazy_gettext
 from pharos.learn import analytics, charts, lessons
 from pharos.learn import equity as equity_mod
 from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
+from pharos.learn.importing import import_file
+from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
 from pharos.learn.labels import country_label, group_label, label
 from pharos.learn.own_cases import case_outcomes
 from pharos.learn.store import Store
@@ -28,13 +34,15 @@ from pharos.web import nav
 from pharos.web.deps import signed_in, uow
 from pharos.web.forms import body
 from pharos.web.labels import template_labels
-from pharos.web.templating import render
+from pharos.web.templating import render as _render_page
 
 router = APIRouter()
 nav.add(nav.NavEntry(lazy_gettext("Analytics"), "/learn", "learn", "read", order=70))
 nav.add(nav.NavEntry(lazy_gettext("Lessons"), "/learn/lessons", "lesson", "read", order=72))
 
 SHARE_GROUPS = ("exp", "sector", "means", "rel", "rec")
+#: Largest upload accepted by the import page (bytes), checked from Content-Length first.
+MAX_UPLOAD_BYTES = DEFAULT_MAX_BYTES
 _lock = threading.Lock()
 _connections: dict[Path, tuple[tuple[str, ...], duckdb.DuckDBPyConnection]] = {}
 
@@ -50,6 +58,16 @@ CHART_CSP = (
 def _chart_page(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CHART_CSP
     return response
+
+
+def render(
+    request: Request, template: str, context: dict[str, object], status: int = 200
+) -> Response:
+    """The server's render, plus whether the user may import (for the learn tabs)."""
+    auth = getattr(request.state, "auth", None)
+    principal = auth.principal if auth else None
+    can_import = principal is not None and allowed(principal, "learn", "import")
+    return _render_page(request, template, {**context, "can_import": can_import}, status)
 
 
 def _store(request: Request) -> Store:
@@ -213,6 +231,71 @@ def _csv(text: str, name: str) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="pharos-{name}.csv"'},
     )
+
+
+@router.get("/learn/import", include_in_schema=False)
+def import_page(request: Request, p: Principal = Depends(signed_in)) -> Response:
+    require(p, "learn", "import")
+    return render(request, "learn/import.html", _import_context(request, None, None))
+
+
+def _import_context(
+    request: Request, report: ImportReport | None, error: str | None
+) -> dict[str, object]:
+    return {
+        "report": report,
+        "error": error,
+        "limit_mb": MAX_UPLOAD_BYTES // 2**20,
+        "datasets": _store(request).datasets(),
+    }
+
+
+@router.post("/learn/import", include_in_schema=False)
+async def import_upload(request: Request, p: Principal = Depends(signed_in)) -> Response:
+    """Upload one file; it is refused by its declared size before any of it is read."""
+    require(p, "learn", "import")
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit():
+        message = _("The upload must state its size (Content-Length); nothing was read.")
+        return render(request, "learn/import.html", _import_context(request, None, message), 411)
+    if int(declared) > MAX_UPLOAD_BYTES:
+        message = _(
+            "The file is %(size)s MB, more than the limit of %(limit)s MB; nothing was read."
+        ) % {
+            "size": int(declared) // 2**20,
+            "limit": MAX_UPLOAD_BYTES // 2**20,
+        }
+        return render(request, "learn/import.html", _import_context(request, None, message), 413)
+    form = await request.form(max_files=1, max_fields=10)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        message = _("Choose a file to import.")
+        return render(request, "learn/import.html", _import_context(request, None, message), 422)
+    name = Path(upload.filename).name
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
+        message = _("%(file)s: Pharos imports CSV or Excel (.xlsx) files.") % {"file": name}
+        return render(request, "learn/import.html", _import_context(request, None, message), 422)
+    with tempfile.TemporaryDirectory(prefix="pharos-upload-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as fp:
+            shutil.copyfileobj(upload.file, fp)
+        try:
+            report = await run_in_threadpool(
+                import_file,
+                _store(request),
+                path,
+                accept_partial=form.get("accept_partial") == "true",
+                max_bytes=MAX_UPLOAD_BYTES,
+            )
+        except ImportRefused as exc:
+            return render(
+                request, "learn/import.html", _import_context(request, None, str(exc)), 422
+            )
+    return render(
+        request, "learn/import.html", _import_context(request, report, None),
+        200 if report.written else 422,
+    )  # fmt: skip
 
 
 EQUITY_DIMENSIONS = {
