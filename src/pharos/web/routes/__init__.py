@@ -8,6 +8,7 @@ ROUTE_MODULES: list[str] = [
     "dashboard",
     "estimate",
     "directory",
+    "learn",
     "referrals",
     "requests",
     "screening",
