@@ -46,3 +46,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic filter: leave out tables the database makes for itself.
+
+    SQLite's FTS5 creates shadow tables (``lesson_fts_data`` and the like) that no model describes;
+    areas list such names in ``Base.metadata.info["unmanaged_tables"]``.
+    """
+    unmanaged = Base.metadata.info.get("unmanaged_tables", ())
+    return not (type_ == "table" and name in unmanaged)

@@ -10,7 +10,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import pharos.store.models  # noqa: F401  (registers every table on Base.metadata)
-from pharos.store.base import Base
+from pharos.store.base import Base, include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,6 +27,7 @@ def run_migrations() -> None:
             # SQLite cannot ALTER most things: batch mode copies the table instead.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
