@@ -9,6 +9,7 @@ from pharos.cli.app import app
 
 # One line per area: importing the module registers its commands on ``app``.
 # (keep this list sorted; each area owns only its own module)
+from pharos.cli import exercise as _exercise  # noqa: F401  # isort: skip
 
 
 @app.command()
