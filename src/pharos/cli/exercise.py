@@ -19,7 +19,7 @@ from pharos.exercise.events import EventKind
 from pharos.exercise.loader import ScenarioError, load_scenario
 from pharos.exercise.session import CommandRefused, ExerciseSession
 from pharos.exercise.state import state_hash
-from pharos.exercise.store import SqlEventStore, verify
+from pharos.exercise.store import MemoryEventStore, SqlEventStore, verify
 from pharos.i18n import _
 
 exercise_app = typer.Typer(help="Simulation-based training exercises.", no_args_is_help=True)
@@ -126,19 +126,40 @@ def play(
     if not isinstance(steps, list) or not all(isinstance(x, dict) for x in steps):
         _fail(_("%(f)s: a script is a list of steps") % {"f": script})
     store = _store(db)
+    # Dry run in memory first: a script with a refused step writes nothing to the database.
+    dry = MemoryEventStore()
+    if exercise:
+        rec = next((r for r in store.exercises() if r.id == exercise), None)
+        if rec is None:
+            _fail(_("no exercise %(id)s") % {"id": exercise})
+            return
+        dry.create_exercise(rec.id, rec.scenario, rec.title, rec.seed)
+        for ev in store.events(rec.id):
+            dry.append(rec.id, ev.at, ev.kind, ev.actor, ev.payload)
+        trial = ExerciseSession.open(dry, rec.id, clock=lambda: 0.0)
+    else:
+        try:
+            trial = ExerciseSession.create(dry, scenario, clock=lambda: 0.0)
+        except ScenarioError as exc:
+            _fail(str(exc))
+            return
+    for i, step in enumerate(steps, start=1):
+        try:
+            _step(trial, step)
+        except (CommandRefused, KeyError, ValueError, TypeError) as exc:
+            _fail(_("%(f)s: step %(n)s refused: %(e)s") % {"f": script, "n": i, "e": exc})
     s = (
         ExerciseSession.open(store, exercise, clock=lambda: 0.0)
         if exercise
-        else ExerciseSession.create(store, scenario, clock=lambda: 0.0)
+        else ExerciseSession.create(
+            store, scenario, exercise_id=trial.exercise_id, clock=lambda: 0.0
+        )
     )
     console.print(_("exercise %(id)s") % {"id": s.exercise_id})
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task(_("playing"), total=len(steps))
-        for i, step in enumerate(steps, start=1):
-            try:
-                _step(s, step)
-            except (CommandRefused, KeyError, ValueError) as exc:
-                _fail(_("%(f)s: step %(n)s refused: %(e)s") % {"f": script, "n": i, "e": exc})
+        for step in steps:
+            _step(s, step)
             bar.advance(task)
     console.print(_("state hash %(h)s") % {"h": s.state_hash()})
 
