@@ -1,0 +1,238 @@
+"""``pharos serve``, ``pharos audit verify``, and account and token administration."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, select
+
+from pharos.cli.app import app
+from pharos.i18n import _
+from pharos.store.models import User
+from pharos.store.uow import UnitOfWork
+from pharos.web.settings import Settings
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+user_app = typer.Typer(help="Accounts: create, reset passwords, unlock.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+def _engine() -> tuple[Settings, Engine]:
+    from pharos.store.db import make_engine
+
+    settings = Settings.from_env()
+    return settings, make_engine(settings.database_url)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    demo: bool = typer.Option(True, help="Load the Mediterranean demo into an empty database."),
+) -> None:
+    """Create or migrate the database, load the demo on first start, and serve Pharos."""
+    import uvicorn
+
+    from pharos.coordinate.demo import DEMO_PASSWORD
+    from pharos.coordinate.setup import prepare_database
+    from pharos.web.app import create_app
+
+    settings, engine = _engine()
+    console = Console()
+    with console.status(_("Preparing the database…")):
+        logins = prepare_database(engine, demo=demo and settings.load_demo)
+    engine.dispose()
+    console.print(_("Database: %(url)s") % {"url": engine.url.render_as_string(hide_password=True)})
+    if logins:
+        table = Table(title=_("Demo logins (password: %(pw)s)") % {"pw": DEMO_PASSWORD})
+        table.add_column(_("Username"))
+        table.add_column(_("State"))
+        table.add_column(_("Practitioner kind"))
+        for login in logins:
+            table.add_row(login.username, login.state, login.kind)
+        console.print(table)
+    else:
+        console.print(
+            _(
+                "Demo accounts (if loaded): it.labour, it.ngo, it.police, eg.police, … admin; password %(pw)s"  # noqa: E501
+            )
+            % {"pw": DEMO_PASSWORD}
+        )
+    console.print(_("Pharos is at http://%(host)s:%(port)s/") % {"host": host, "port": port})
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain of the audit trail; exit code 1 if it was tampered with."""
+    from pharos.coordinate import audit
+    from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    with UnitOfWork(session_factory(engine)) as work:
+        count, problems = audit.verify(work.session)
+    console = Console()
+    if problems:
+        for p in problems:
+            console.print(_("Entry %(id)s: %(reason)s") % {"id": p.entry_id, "reason": p.reason})
+        console.print(
+            _("The audit trail was tampered with: %(n)s problems in %(count)s entries.")
+            % {"n": len(problems), "count": count}
+        )
+        raise typer.Exit(1)
+    console.print(_("The audit trail is intact: %(count)s entries checked.") % {"count": count})
+
+
+def _find_user(work: UnitOfWork, username: str) -> User:
+    user = work.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        typer.echo(_("No user %(name)s.") % {"name": username}, err=True)
+        raise typer.Exit(2)
+    return user
+
+
+def _ask_password() -> str:
+    from pharos.coordinate.accounts import MIN_PASSWORD_LENGTH
+
+    password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        typer.echo(
+            _("The password needs at least %(n)s characters.") % {"n": MIN_PASSWORD_LENGTH},
+            err=True,
+        )
+        raise typer.Exit(2)
+    return str(password)
+
+
+@user_app.command("create")
+def user_create(
+    username: str,
+    agency_id: int = typer.Option(..., "--agency", help="Agency id (see `pharos user agencies`)."),
+    name: str = typer.Option("", help="Display name."),
+    admin: bool = typer.Option(False, help="May manage accounts and verify the audit trail."),
+) -> None:
+    """Create an account in an agency (it takes the agency's state and practitioner kind)."""
+    from pharos.coordinate import audit
+    from pharos.coordinate.accounts import hash_password
+    from pharos.store.db import migrate, session_factory
+    from pharos.store.models import Agency, User
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    migrate(engine)
+    with UnitOfWork(session_factory(engine)) as work:
+        agency = work.session.get(Agency, agency_id)
+        if agency is None:
+            typer.echo(_("No agency %(id)s.") % {"id": agency_id}, err=True)
+            raise typer.Exit(2)
+        if work.session.execute(select(User).where(User.username == username)).first():
+            typer.echo(_("The username %(name)s is taken.") % {"name": username}, err=True)
+            raise typer.Exit(2)
+        user = User(
+            username=username.lower(),
+            display_name=name or username,
+            password_hash=hash_password(_ask_password()),
+            agency_id=agency.id,
+            kind=agency.kind,
+            state=agency.state,
+            is_admin=admin,
+        )
+        work.session.add(user)
+        work.session.flush()
+        audit.record(
+            work.session, None, "create", "account", user.id, detail={"username": username}
+        )
+        work.commit()
+    typer.echo(_("Created %(name)s.") % {"name": username})
+
+
+@user_app.command("agencies")
+def user_agencies() -> None:
+    """List the agencies with their ids."""
+    from pharos.store.db import session_factory
+    from pharos.store.models import Agency
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    table = Table()
+    for col in ("id", _("State"), _("Practitioner kind"), _("Agency")):
+        table.add_column(col)
+    with UnitOfWork(session_factory(engine)) as work:
+        for a in work.session.execute(select(Agency).order_by(Agency.state, Agency.id)).scalars():
+            table.add_row(str(a.id), a.state, a.kind, a.name)
+    Console().print(table)
+
+
+@user_app.command("password")
+def user_password(username: str) -> None:
+    """Set a new password for an account (and unlock it)."""
+    from pharos.coordinate import audit
+    from pharos.coordinate.accounts import hash_password
+    from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    with UnitOfWork(session_factory(engine)) as work:
+        user = _find_user(work, username)
+        user.password_hash = hash_password(_ask_password())
+        user.locked_until = None
+        user.failed_logins = 0
+        audit.record(work.session, None, "set_password", "account", user.id)
+        work.commit()
+    typer.echo(_("Password changed for %(name)s.") % {"name": username})
+
+
+@user_app.command("unlock")
+def user_unlock(username: str) -> None:
+    """Lift a lockout after too many wrong passwords."""
+    from pharos.coordinate import audit
+    from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    with UnitOfWork(session_factory(engine)) as work:
+        user = _find_user(work, username)
+        user.locked_until = None
+        user.failed_logins = 0
+        audit.record(work.session, None, "unlock", "account", user.id)
+        work.commit()
+    typer.echo(_("Unlocked %(name)s.") % {"name": username})
+
+
+@token_app.command("create")
+def token_create(
+    username: str, name: str = typer.Option("script", help="What the token is for.")
+) -> None:
+    """Create an API token for a user and print it (it is shown only once)."""
+    from pharos.coordinate.accounts import create_token
+    from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    with UnitOfWork(session_factory(engine)) as work:
+        user = _find_user(work, username)
+        token = create_token(work.session, user, name)
+        work.commit()
+    sys.stdout.write(token + "\n")
+
+
+@token_app.command("revoke")
+def token_revoke(username: str) -> None:
+    """Revoke every API token of a user."""
+    from pharos.coordinate.accounts import revoke_tokens
+    from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    with UnitOfWork(session_factory(engine)) as work:
+        user = _find_user(work, username)
+        n = revoke_tokens(work.session, user)
+        work.commit()
+    typer.echo(_("Revoked %(n)s tokens.") % {"n": n})

@@ -1,0 +1,1 @@
+"""Coordinate: the case tools practitioners use — services over the store, no HTTP here."""

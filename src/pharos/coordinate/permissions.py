@@ -1,0 +1,240 @@
+"""Who may do what: ONE module deciding every read and write (resource × action × scope).
+
+Vocabulary (after Primero's RBAC, domain reference section 5.4):
+
+- a **resource** is a kind of record (``case``, ``referral``, ``request:<instrument>`` …);
+- an **action** is what is done to it (``read``, ``create``, ``update``, ``respond`` …);
+- a **scope** says which records of that resource the grant reaches, seen from the user:
+  ``own`` (records the user owns or is assigned to), ``agency`` (records of the user's
+  agency), ``state`` (records of the user's state), ``shared`` (records shared with the user's
+  agency by a referral or a cross-border request), ``all``.
+
+Grants are given per practitioner kind (and to administrators). Other areas declare their own
+resources with :func:`declare` and :func:`grant` at import time of their route module (see
+docs/server.md, "Adding pages from another area"). Services and routes ask :func:`allowed`,
+:func:`require` or, for list queries, :func:`scopes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pharos.domain.cooperation import Instrument
+from pharos.domain.practitioners import PractitionerKind, state_powers
+
+
+class Scope(StrEnum):
+    OWN = "own"
+    AGENCY = "agency"
+    STATE = "state"
+    SHARED = "shared"
+    ALL = "all"
+
+
+class PermissionDenied(Exception):
+    """The user may not do this; routes answer 403 (or 404 where existence itself is private)."""
+
+
+class IdentityView(StrEnum):
+    """How much of a victim's identity a reader sees."""
+
+    FULL = "full"
+    #: cross-border reader without the victim's consent: a stable pseudonym, no identifiers
+    PSEUDONYMISED = "pseudonymised"
+    #: journalists: never a victim's identity
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user as the permission rules see them."""
+
+    user_id: int
+    username: str
+    agency_id: int
+    state: str
+    kind: str
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """What the rules need to know about one record to place it in a user's scopes."""
+
+    state: str
+    agency_id: int | None = None
+    owner_user_ids: frozenset[int] = field(default_factory=frozenset)
+    shared_agency_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+#: resource -> its actions
+_RESOURCES: dict[str, set[str]] = {}
+#: (role, resource, action) -> scopes; role is a PractitionerKind value or "admin"
+_GRANTS: dict[tuple[str, str, str], set[Scope]] = {}
+ADMIN = "admin"
+ALL_KINDS: tuple[str, ...] = tuple(k.value for k in PractitionerKind)
+
+
+def declare(resource: str, actions: Iterable[str]) -> None:
+    """Declare a resource and its actions (idempotent; actions accumulate)."""
+    _RESOURCES.setdefault(resource, set()).update(actions)
+
+
+def grant(roles: Iterable[str], resource: str, action: str, scopes: Iterable[Scope]) -> None:
+    """Give ``roles`` (practitioner kinds or ``"admin"``) ``action`` on ``resource`` in
+    ``scopes``."""
+    if resource not in _RESOURCES or action not in _RESOURCES[resource]:
+        raise KeyError(f"undeclared permission {resource}:{action}; call declare() first")
+    for role in roles:
+        _GRANTS.setdefault((role, resource, action), set()).update(scopes)
+
+
+def resources() -> dict[str, frozenset[str]]:
+    """Every declared resource with its actions (for documentation and the authorisation test)."""
+    return {r: frozenset(a) for r, a in sorted(_RESOURCES.items())}
+
+
+def scopes(p: Principal, resource: str, action: str) -> frozenset[Scope]:
+    """The scopes in which ``p`` may do ``action`` on ``resource`` (empty: not at all)."""
+    if resource not in _RESOURCES or action not in _RESOURCES[resource]:
+        raise KeyError(f"undeclared permission {resource}:{action}")
+    out = set(_GRANTS.get((p.kind, resource, action), ()))
+    if p.is_admin:
+        out |= _GRANTS.get((ADMIN, resource, action), set())
+    return frozenset(out)
+
+
+def relations(p: Principal, ref: RecordRef) -> set[Scope]:
+    """The scopes in which ``ref`` lies for ``p``."""
+    rel = {Scope.ALL}
+    if p.user_id in ref.owner_user_ids:
+        rel.add(Scope.OWN)
+    if ref.agency_id is not None and ref.agency_id == p.agency_id:
+        rel.add(Scope.AGENCY)
+    if ref.state == p.state:
+        rel.add(Scope.STATE)
+    if p.agency_id in ref.shared_agency_ids:
+        rel.add(Scope.SHARED)
+    return rel
+
+
+def allowed(p: Principal, resource: str, action: str, ref: RecordRef | None = None) -> bool:
+    """Whether ``p`` may do ``action`` on ``resource`` — on the record ``ref`` if given, else on
+    some record (listing, creating)."""
+    granted = scopes(p, resource, action)
+    if ref is None:
+        return bool(granted)
+    return bool(granted & relations(p, ref))
+
+
+def require(p: Principal, resource: str, action: str, ref: RecordRef | None = None) -> None:
+    """Raise :class:`PermissionDenied` unless :func:`allowed`."""
+    if not allowed(p, resource, action, ref):
+        raise PermissionDenied(f"{p.username} may not {action} {resource}")
+
+
+def identity_view(p: Principal, case_state: str, cross_border_consent: bool) -> IdentityView:
+    """What a reader of a case may see of the victim's identity.
+
+    Journalists never see it; readers from another state see a pseudonymised view unless the
+    victim consented to disclosure across borders.
+    """
+    if p.kind == PractitionerKind.JOURNALIST:
+        return IdentityView.NONE
+    if p.state != case_state and not cross_border_consent:
+        return IdentityView.PSEUDONYMISED
+    return IdentityView.FULL
+
+
+def may_grant_reflection_period(p: Principal, state: str) -> bool:
+    """Whether ``p`` may grant a recovery and reflection period in ``state``: the state's own
+    practitioners of the kinds its rules name (``state_powers``), or its national coordinator."""
+    if p.state != state:
+        return False
+    kinds = {k.value for k in state_powers(state).recovery_and_reflection.granted_by}
+    return p.kind in kinds or p.kind == PractitionerKind.NATIONAL_COORDINATOR
+
+
+# --- The server's own resources and grants -------------------------------------------------
+
+K = PractitionerKind
+CASEWORKERS: tuple[str, ...] = tuple(k.value for k in K if k not in (K.LAWYER, K.JOURNALIST))
+WORKING = (Scope.OWN, Scope.AGENCY)
+INVOLVED = (Scope.OWN, Scope.AGENCY, Scope.SHARED)
+
+declare("case", {"read", "create", "update", "contribute", "override_consent", "audit"})
+declare("screening", {"read", "create"})
+declare("referral", {"read", "create", "respond", "update"})
+declare("transfer", {"create"})
+declare("reflection_period", {"create"})
+declare("directory", {"read", "manage"})
+declare("audit", {"verify"})
+declare("account", {"manage"})
+declare("dashboard", {"read"})
+for _instrument in Instrument:
+    declare(f"request:{_instrument.value}", {"create"})
+declare("request", {"read", "respond", "update"})
+
+grant(ALL_KINDS, "dashboard", "read", [Scope.OWN])
+grant(ALL_KINDS, "directory", "read", [Scope.ALL])
+grant([ADMIN], "directory", "manage", [Scope.ALL])
+grant([ADMIN], "account", "manage", [Scope.ALL])
+grant([ADMIN], "audit", "verify", [Scope.ALL])
+
+grant(CASEWORKERS, "case", "read", INVOLVED)
+grant([K.NATIONAL_COORDINATOR], "case", "read", [Scope.STATE])
+grant(CASEWORKERS, "case", "create", [Scope.OWN])
+grant(CASEWORKERS, "case", "update", WORKING)
+grant(CASEWORKERS, "case", "contribute", INVOLVED)
+grant(CASEWORKERS, "case", "audit", WORKING)
+grant([K.NATIONAL_COORDINATOR], "case", "audit", [Scope.STATE])
+# Overriding a missing consent is for those who answer for protection and justice.
+grant(
+    [K.NATIONAL_COORDINATOR, K.PUBLIC_PROSECUTOR, K.LAW_ENFORCEMENT],
+    "case",
+    "override_consent",
+    INVOLVED,
+)
+# A lawyer sees only their clients (cases they are assigned to), never their colleagues'.
+grant([K.LAWYER], "case", "read", [Scope.OWN])
+grant([K.LAWYER], "case", "contribute", [Scope.OWN])
+# A journalist sees a case only when it is shared with them, and never the victim's identity.
+grant([K.JOURNALIST], "case", "read", [Scope.SHARED])
+
+grant(CASEWORKERS, "screening", "create", [Scope.OWN])
+grant(CASEWORKERS, "screening", "read", WORKING)
+
+grant(CASEWORKERS, "referral", "create", WORKING)
+grant(CASEWORKERS, "transfer", "create", WORKING)
+grant([*CASEWORKERS, K.LAWYER, K.JOURNALIST], "referral", "read", INVOLVED)
+grant([*CASEWORKERS, K.LAWYER, K.JOURNALIST], "referral", "respond", [Scope.SHARED])
+grant(CASEWORKERS, "referral", "update", WORKING)
+grant(CASEWORKERS, "reflection_period", "create", INVOLVED)
+
+_POLICE = (K.LAW_ENFORCEMENT, K.BORDER_GUARD, K.FINANCIAL_INVESTIGATOR)
+_JUDICIAL = (K.PUBLIC_PROSECUTOR,)
+_TRM = (
+    K.SOCIAL_WELFARE,
+    K.NGO,
+    K.MIGRATION_ASYLUM,
+    K.INTERNATIONAL_ORGANISATION,
+    K.NATIONAL_COORDINATOR,
+)
+Ins = Instrument
+REQUEST_SENDERS: dict[Instrument, tuple[PractitionerKind, ...]] = {
+    Ins.POLICE_INFORMATION_EXCHANGE: _POLICE,
+    Ins.MUTUAL_LEGAL_ASSISTANCE: _JUDICIAL,
+    Ins.EUROPEAN_INVESTIGATION_ORDER: _JUDICIAL,
+    Ins.JOINT_INVESTIGATION_TEAM: (*_JUDICIAL, K.LAW_ENFORCEMENT),
+    Ins.FAMILY_SAFETY_CHECK: _TRM,
+    Ins.PRE_RETURN_RISK_ASSESSMENT: _TRM,
+    Ins.RETURN_AND_RECEPTION: _TRM,
+}
+for _instrument, _kinds in REQUEST_SENDERS.items():
+    grant([k.value for k in _kinds], f"request:{_instrument.value}", "create", INVOLVED)
+grant(CASEWORKERS, "request", "read", INVOLVED)
+grant(CASEWORKERS, "request", "respond", [Scope.SHARED])
+grant(CASEWORKERS, "request", "update", WORKING)
+grant([K.NATIONAL_COORDINATOR], "request", "read", [Scope.STATE])

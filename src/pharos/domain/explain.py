@@ -1,0 +1,269 @@
+"""The reasons behind a :class:`~pharos.domain.screening.Screening`, in the user's language.
+
+Labels of indicators and dimensions come from the data file in English and are translated
+through the same catalogs as the code (``locale/<lang>/domain.po``); a test checks that every
+label has a French and an Arabic translation.
+"""
+
+from __future__ import annotations
+
+from pharos.domain.indicators import (
+    Clause,
+    DelphiIndicator,
+    Dimension,
+    IloIndicator,
+    UnodcIndicator,
+    Weight,
+    WeightCounts,
+    dimension_info,
+    ilo_indicator_by_number,
+    lookup,
+)
+from pharos.domain.screening import (
+    DimensionResult,
+    DimensionState,
+    LabourClassification,
+    Presumption,
+    Profile,
+    Question,
+    Requirement,
+    RequirementResult,
+    Screening,
+)
+from pharos.i18n import gettext, ngettext
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated where it is shown."""
+    return message
+
+
+PRESUMPTION_LABELS: dict[Presumption, str] = {
+    Presumption.TRAFFICKING_FOR_LABOUR_EXPLOITATION: N_(
+        "Presumed trafficking for labour exploitation"
+    ),
+    Presumption.TRAFFICKING_FOR_SEXUAL_EXPLOITATION: N_(
+        "Presumed trafficking for sexual exploitation"
+    ),
+    Presumption.NOT_ESTABLISHED: N_("Trafficking not established"),
+    Presumption.INSUFFICIENT_INFORMATION: N_("Insufficient information"),
+}
+
+PROFILE_LABELS: dict[Profile, str] = {
+    Profile.ADULT_LABOUR: N_("adult, labour exploitation"),
+    Profile.CHILD_LABOUR: N_("child, labour exploitation"),
+    Profile.ADULT_SEXUAL: N_("adult, sexual exploitation (experimental)"),
+    Profile.CHILD_SEXUAL: N_("child, sexual exploitation (experimental)"),
+}
+
+STATE_LABELS: dict[DimensionState, str] = {
+    DimensionState.POSITIVE: N_("positive"),
+    DimensionState.OPEN: N_("open"),
+    DimensionState.NEGATIVE: N_("negative"),
+}
+
+WEIGHT_LABELS: dict[Weight, str] = {
+    Weight.STRONG: N_("strong"),
+    Weight.MEDIUM: N_("medium"),
+    Weight.WEAK: N_("weak"),
+}
+
+REQUIREMENT_LABELS: dict[Requirement, str] = {
+    Requirement.RECRUITMENT_MEANS: N_(
+        "Means at recruitment (deception, coercion or abuse of vulnerability)"
+    ),
+    Requirement.EXPLOITATIVE_CONDITIONS: N_("Exploitation (exploitative conditions)"),
+    Requirement.COERCION_AT_DESTINATION: N_("Coercion at destination"),
+    Requirement.ACT: N_("Act (recruitment, transport, transfer, harbouring or receipt)"),
+}
+
+CLASSIFICATION_LABELS: dict[LabourClassification, str] = {
+    LabourClassification.SUCCESSFUL_MIGRANT: N_("successful migrant"),
+    LabourClassification.EXPLOITED_MIGRANT: N_("exploited migrant (a labour-rights case)"),
+    LabourClassification.VICTIM_OF_DECEPTION_AND_EXPLOITATION: N_(
+        "victim of deception and exploitation"
+    ),
+    LabourClassification.VICTIM_OF_TRAFFICKING_FOR_FORCED_LABOUR: N_(
+        "victim of trafficking for forced labour"
+    ),
+}
+
+
+def dimension_label(dimension: Dimension) -> str:
+    return _(dimension_info(dimension).name)
+
+
+def indicator_label(indicator_id: str) -> str:
+    """The indicator's name (or UNODC text) in the current language."""
+    ind = lookup(indicator_id)
+    if isinstance(ind, UnodcIndicator):
+        return _(ind.text)
+    return _(ind.name)
+
+
+def indicator_source_label(indicator_id: str) -> str:
+    ind = lookup(indicator_id)
+    if isinstance(ind, DelphiIndicator):
+        return _("ILO/EC operational indicator")
+    if isinstance(ind, IloIndicator):
+        return _("ILO forced-labour indicator %(number)s") % {"number": ind.number}
+    return _("UNODC indicator")
+
+
+def counts_text(counts: WeightCounts) -> str:
+    """ "1 strong, 2 medium" in the current language; "none" when empty."""
+    parts = [
+        ngettext("%(n)s strong", "%(n)s strong", counts.strong) % {"n": counts.strong}
+        if counts.strong
+        else "",
+        ngettext("%(n)s medium", "%(n)s medium", counts.medium) % {"n": counts.medium}
+        if counts.medium
+        else "",
+        ngettext("%(n)s weak", "%(n)s weak", counts.weak) % {"n": counts.weak}
+        if counts.weak
+        else "",
+    ]
+    text = ", ".join(p for p in parts if p)
+    return text or _("none")
+
+
+def clause_text(clause: Clause) -> str:
+    parts = []
+    if clause.strong:
+        parts.append(ngettext("%(n)s strong", "%(n)s strong", clause.strong) % {"n": clause.strong})
+    if clause.medium:
+        parts.append(ngettext("%(n)s medium", "%(n)s medium", clause.medium) % {"n": clause.medium})
+    if clause.weak:
+        parts.append(ngettext("%(n)s weak", "%(n)s weak", clause.weak) % {"n": clause.weak})
+    if clause.medium_or_weak:
+        parts.append(
+            ngettext("%(n)s medium or weak", "%(n)s medium or weak", clause.medium_or_weak)
+            % {"n": clause.medium_or_weak}
+        )
+    return " + ".join(parts)
+
+
+def dimension_reason(result: DimensionResult) -> str:
+    """Why one dimension is positive, open or negative."""
+    args = {"dimension": dimension_label(result.dimension), "found": counts_text(result.counts)}
+    if result.state is DimensionState.POSITIVE and result.clause is not None:
+        return _("%(dimension)s is positive: %(found)s meets the rule %(clause)s.") % {
+            **args,
+            "clause": clause_text(result.clause),
+        }
+    needed = clause_text(result.still_needed) if result.still_needed else _("none")
+    if result.state is DimensionState.OPEN and not result.indicators:
+        return _(
+            "%(dimension)s is not positive yet: no indicator found; it needs at least %(needed)s."
+        ) % {
+            **args,
+            "needed": needed,
+        }
+    if result.state is DimensionState.OPEN:
+        return _(
+            "%(dimension)s is not positive yet: %(found)s found; it needs at least %(needed)s more."
+        ) % {
+            **args,
+            "needed": needed,
+        }
+    return (
+        _("%(dimension)s is negative: %(found)s found and the remaining indicators were ruled out.")
+        % args
+    )
+
+
+def requirement_reason(req: RequirementResult) -> str:
+    label = _(REQUIREMENT_LABELS[req.requirement])
+    state = _(STATE_LABELS[req.state])
+    if req.requirement is Requirement.ACT and req.state is DimensionState.POSITIVE and req.inferred:
+        return _(
+            "%(requirement)s: %(state)s (recruitment inferred from the recruitment indicators)."
+        ) % {
+            "requirement": label,
+            "state": state,
+        }
+    return _("%(requirement)s: %(state)s.") % {"requirement": label, "state": state}
+
+
+def question_text(q: Question) -> str:
+    if q.kind == "age":
+        return _(
+            "How old is the person? Under 18, the child rule applies "
+            "and the means are not required."
+        )
+    if q.kind == "act":
+        return _(
+            "Was the child recruited, transported, transferred, harboured or received by someone?"
+        )
+    assert q.indicator is not None and q.weight is not None and q.dimension is not None
+    text = _("Is this present: %(indicator)s (%(weight)s, %(dimension)s)?") % {
+        "indicator": indicator_label(q.indicator),
+        "weight": _(WEIGHT_LABELS[q.weight]),
+        "dimension": dimension_label(q.dimension),
+    }
+    if q.decisive:
+        text += " " + _("On its own it would make the dimension positive.")
+    return text
+
+
+def conclusion(screening: Screening) -> str:
+    p = screening.presumption
+    if p.is_trafficking:
+        if screening.is_child:
+            return _(
+                "Every element the child rule requires is present: an act and exploitative "
+                "conditions. The means are not required for a child."
+            )
+        return _(
+            "Every element the adult rule requires is positive: a means at recruitment, "
+            "exploitative conditions and coercion at destination."
+        )
+    if p is Presumption.NOT_ESTABLISHED:
+        missing = [
+            _(REQUIREMENT_LABELS[r.requirement])
+            for r in screening.requirements
+            if r.state is DimensionState.NEGATIVE
+        ]
+        return _("Not established: %(elements)s cannot be met with what was ruled out.") % {
+            "elements": "; ".join(missing)
+        }
+    open_ = [
+        _(REQUIREMENT_LABELS[r.requirement])
+        for r in screening.requirements
+        if r.state is DimensionState.OPEN
+    ]
+    return _("Still open: %(elements)s. Ask the questions below before concluding.") % {
+        "elements": "; ".join(open_)
+    }
+
+
+def explain(screening: Screening) -> list[str]:
+    """The reasons for ``screening``, one sentence each, in the current language."""
+    lines = [
+        _(PRESUMPTION_LABELS[screening.presumption]) + ".",
+        _("Profile: %(profile)s.") % {"profile": _(PROFILE_LABELS[screening.profile])},
+    ]
+    lines += [requirement_reason(r) for r in screening.requirements]
+    lines += [
+        dimension_reason(d)
+        for d in screening.dimensions
+        if d.indicators or any(d.dimension in r.dimensions for r in screening.requirements)
+    ]
+    lines.append(conclusion(screening))
+    if screening.labour_classification is not None:
+        lines.append(
+            _("In the ILO/Moldova classification of migrant workers: %(label)s.")
+            % {"label": _(CLASSIFICATION_LABELS[screening.labour_classification])}
+        )
+    if screening.ilo_forced_labour:
+        names = [_(ilo_indicator_by_number(n).name) for n in screening.ilo_forced_labour]
+        lines.append(
+            _("ILO forced-labour indicators concerned: %(names)s.") % {"names": ", ".join(names)}
+        )
+    if screening.ask_next:
+        lines.append(
+            _("Questions that would still help decide: %(n)s.") % {"n": len(screening.ask_next)}
+        )
+    return lines

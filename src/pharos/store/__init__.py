@@ -1,0 +1,1 @@
+"""The only code that knows SQL: SQLAlchemy models, the unit of work and the Alembic migrations."""

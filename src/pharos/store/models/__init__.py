@@ -1,0 +1,42 @@
+"""Every table of the server area; other areas add their own modules and import them here."""
+
+from pharos.store.models.accounts import Agency, ApiToken, LoginAttempt, User, UserSession
+from pharos.store.models.audit import AuditEntry, AuditHead
+from pharos.store.models.cases import (
+    Case,
+    CaseAccess,
+    CaseAssignment,
+    CaseNote,
+    ConsentRecord,
+    DuplicateFlag,
+    Person,
+    ReflectionPeriod,
+    ScreeningRecord,
+    SupportPlan,
+    TraffickingEvent,
+)
+from pharos.store.models.cooperation import CrossBorderRequest, Referral, RequestReply
+
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "Case",
+    "CaseAccess",
+    "CaseAssignment",
+    "CaseNote",
+    "ConsentRecord",
+    "CrossBorderRequest",
+    "DuplicateFlag",
+    "LoginAttempt",
+    "Person",
+    "Referral",
+    "ReflectionPeriod",
+    "RequestReply",
+    "ScreeningRecord",
+    "SupportPlan",
+    "TraffickingEvent",
+    "User",
+    "UserSession",
+]

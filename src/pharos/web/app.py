@@ -1,0 +1,166 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pharos.coordinate.permissions import PermissionDenied
+from pharos.coordinate.validation import ValidationFailed
+from pharos.i18n import _, use_locale
+from pharos.store.db import make_engine, session_factory
+from pharos.web.deps import PRE_CSRF_COOKIE, LoginRequired, csrf_protect, secure_cookie
+from pharos.web.i18n import LANG_COOKIE, choose_locale
+from pharos.web.routes import ROUTE_MODULES
+from pharos.web.settings import Settings
+from pharos.web.templating import render
+
+API_PREFIX = "/api/v1"
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A Pharos server on ``settings`` (the database must already be migrated: see
+    ``pharos.store.db.migrate``, which ``pharos serve`` runs)."""
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Pharos",
+        description="Cases, screening, referrals and cross-border requests against trafficking "
+        "in human beings in the Mediterranean. Authenticate with `Authorization: Bearer <token>` "
+        "(create a token with `pharos token create USER`).",
+        version="1",
+        dependencies=[Depends(csrf_protect)],
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    static = resources.files("pharos.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.middleware("http")
+    async def locale_and_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        asked = request.query_params.get("lang")
+        cookie = asked or request.cookies.get(LANG_COOKIE)
+        lang = choose_locale(cookie, None, request.headers.get("accept-language"))
+        request.state.lang_asked = asked
+        with use_locale(lang):
+            response = await call_next(request)
+        if asked:
+            response.set_cookie(
+                LANG_COOKIE,
+                lang,
+                max_age=365 * 86400,
+                samesite="lax",
+                httponly=True,
+                secure=secure_cookie(request),
+            )
+        pre = getattr(request.state, "set_pre_csrf", None)
+        if pre:
+            response.set_cookie(
+                PRE_CSRF_COOKIE,
+                pre,
+                samesite="strict",
+                httponly=True,
+                secure=secure_cookie(request),
+            )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, _exc: LoginRequired) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": _("Sign in first.")}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(PermissionDenied)
+    async def _denied(request: Request, _exc: PermissionDenied) -> Response:
+        message = _("You are not allowed to do this.")
+        if wants_json(request):
+            return JSONResponse({"detail": message}, status_code=403)
+        return render(request, "error.html", {"status": 403, "message": message}, status=403)
+
+    @app.exception_handler(ValidationFailed)
+    async def _invalid(request: Request, exc: ValidationFailed) -> Response:
+        detail = [
+            {"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in exc.errors.items()
+        ]
+        if wants_json(request):
+            return JSONResponse({"detail": detail}, status_code=422)
+        return render(
+            request,
+            "error.html",
+            {"status": 422, "message": exc.summary(), "errors": exc.errors},
+            status=422,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        if wants_json(request):
+            return JSONResponse({"detail": detail}, status_code=422)
+        errors = {
+            ".".join(str(x) for x in d["loc"][1:]) or "request": str(d["msg"]) for d in detail
+        }
+        return render(
+            request,
+            "error.html",
+            {"status": 422, "message": _("Some fields are not valid."), "errors": errors},
+            status=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        message = exc.detail if isinstance(exc.detail, str) else _("Something went wrong.")
+        if exc.status_code == 404:
+            message = _("There is nothing here, or you may not see it.")
+        return render(
+            request,
+            "error.html",
+            {"status": exc.status_code, "message": message},
+            status=exc.status_code,
+        )
+
+    for name in ROUTE_MODULES:
+        module = importlib.import_module(f"pharos.web.routes.{name}")
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,117 @@
+"""Request dependencies: the unit of work, the signed-in user (session cookie or API token) and
+CSRF protection on every unsafe method."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, HTTPException, Request
+
+from pharos.coordinate import accounts
+from pharos.coordinate.permissions import Principal
+from pharos.i18n import _
+from pharos.store.models import User
+from pharos.store.uow import UnitOfWork
+
+SESSION_COOKIE = "pharos_session"
+PRE_CSRF_COOKIE = "pharos_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+@dataclass
+class Auth:
+    """Who is calling and how: ``via`` is "session", "token" or "anonymous"."""
+
+    user: User | None
+    principal: Principal | None
+    via: str
+    csrf_token: str
+
+
+def secure_cookie(request: Request) -> bool:
+    """Whether cookies get the Secure flag: as configured, else when served over https."""
+    configured: bool | None = request.app.state.settings.secure_cookies
+    if configured is not None:
+        return configured
+    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    return proto == "https"
+
+
+class LoginRequired(Exception):
+    """No valid session or token; pages redirect to the login page, the API answers 401."""
+
+
+def uow(request: Request) -> Iterator[UnitOfWork]:
+    """One unit of work per request; routes call ``commit()`` once, after all checks passed."""
+    with UnitOfWork(request.app.state.sessions) as work:
+        yield work
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def resolve_auth(request: Request, work: UnitOfWork) -> Auth:
+    cached = getattr(request.state, "auth", None)
+    if isinstance(cached, Auth):
+        return cached
+    auth = Auth(None, None, "anonymous", request.cookies.get(PRE_CSRF_COOKIE, ""))
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = accounts.token_user(work.session, header[7:].strip())
+        if user is None:
+            raise HTTPException(401, _("The API token is not valid."))
+        work.session.commit()
+        auth = Auth(user, accounts.principal(user), "token", "")
+    else:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            found = accounts.session_user(work.session, token)
+            if found is not None:
+                user, row = found
+                auth = Auth(user, accounts.principal(user), "session", row.csrf_token)
+    if auth.via == "anonymous" and not auth.csrf_token:
+        auth.csrf_token = secrets.token_urlsafe(32)
+        request.state.set_pre_csrf = auth.csrf_token
+    request.state.auth = auth
+    return auth
+
+
+async def csrf_protect(request: Request, work: UnitOfWork = Depends(uow)) -> None:
+    """Every unsafe request from a browser carries the CSRF token (form field ``csrf_token``
+    or header ``X-CSRF-Token``); requests with an API token are exempt (no cookie is involved),
+    not from permissions."""
+    if request.method in SAFE_METHODS:
+        return
+    auth = resolve_auth(request, work)
+    if auth.via == "token":
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else ""
+    expected = auth.csrf_token if auth.via == "session" else request.cookies.get(PRE_CSRF_COOKIE)
+    if not expected or not sent or not hmac.compare_digest(sent, expected):
+        raise HTTPException(
+            403,
+            _("The form has expired or did not come from Pharos. Reload the page and try again."),
+        )
+
+
+def current_auth(request: Request, work: UnitOfWork = Depends(uow)) -> Auth:
+    return resolve_auth(request, work)
+
+
+def signed_in(auth: Auth = Depends(current_auth)) -> Principal:
+    """The signed-in user's principal; raises :class:`LoginRequired` otherwise."""
+    if auth.principal is None:
+        raise LoginRequired()
+    return auth.principal

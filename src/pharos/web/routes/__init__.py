@@ -1,0 +1,7 @@
+"""Route modules. Each area registers ONE line here: its module name under ``pharos.web.routes``;
+the module exposes ``router`` (a FastAPI ``APIRouter``)."""
+
+ROUTE_MODULES: list[str] = [
+    "accounts",
+    "dashboard",
+]

@@ -1,0 +1,70 @@
+"""Jinja2 with the i18n extension wired to ``pharos.i18n`` (new-style gettext) and ``render``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+from pharos import i18n
+from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, current_locale, is_rtl
+from pharos.web import nav
+from pharos.web.deps import CSRF_FIELD, Auth
+
+_env: Environment | None = None
+
+
+def _fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    loc = current_locale()
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium", locale=loc)
+    return format_date(value, "medium", locale=loc)
+
+
+def environment() -> Environment:
+    """The one Jinja2 environment; templates of every area live under ``pharos/web/templates``."""
+    global _env
+    if _env is None:
+        env = Environment(
+            loader=ChoiceLoader([PackageLoader("pharos.web", "templates")]),
+            autoescape=select_autoescape(["html"]),
+            extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            i18n.gettext, i18n.ngettext, newstyle=True
+        )
+        env.filters["date"] = _fmt_date
+        env.globals["LOCALES"] = [(code, LOCALE_NAMES[code]) for code in SUPPORTED_LOCALES]
+        _env = env
+    return _env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    """Render a page with the request's user, CSRF token, language and direction."""
+    auth: Auth | None = getattr(request.state, "auth", None)
+    principal = auth.principal if auth else None
+    ctx: dict[str, Any] = {
+        "request": request,
+        "auth": auth,
+        "me": auth.user if auth else None,
+        "principal": principal,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": auth.csrf_token if auth else "",
+        "lang": current_locale(),
+        "dir": "rtl" if is_rtl() else "ltr",
+        "nav": nav.entries_for(principal),
+        "path": request.url.path,
+    }
+    ctx.update(context or {})
+    html = environment().get_template(template).render(ctx)
+    return HTMLResponse(html, status_code=status)

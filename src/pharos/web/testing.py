@@ -1,0 +1,110 @@
+"""Helpers for tests of every area: a fresh database (SQLite or PostgreSQL) with the demo, an
+app on it, and clients signed in as a demo user. See docs/server.md, "Tests"."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from pharos.coordinate.demo import DEMO_PASSWORD
+from pharos.coordinate.setup import prepare_database
+from pharos.store.db import make_engine
+from pharos.web.app import create_app
+from pharos.web.settings import Settings
+
+POSTGRES_ENV = "PHAROS_TEST_POSTGRES_URL"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def database_url(backend: str, tmp_path: Path) -> str:
+    """A database URL for ``backend`` ("sqlite" or "postgres"); for PostgreSQL the URL named by
+    ``PHAROS_TEST_POSTGRES_URL`` (tests skip PostgreSQL when it is unset)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'pharos-test.db'}"
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        import pytest
+
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    return url
+
+
+def fresh_database(url: str, *, demo: bool = True) -> Engine:
+    """An empty database at ``url`` (PostgreSQL: its public schema is dropped and recreated),
+    migrated, with the demo loaded when ``demo``."""
+    os.environ.setdefault("PHAROS_FAST_HASHING", "1")
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    prepare_database(engine, demo=demo)
+    return engine
+
+
+def make_app(url: str, **settings: Any) -> FastAPI:
+    """An app on an already prepared database; login limits are relaxed unless given."""
+    settings.setdefault("login_rate_limit", 10_000)
+    return create_app(Settings(database_url=url, **settings))
+
+
+class PharosClient(TestClient):
+    """A test client that sends the CSRF token of its session with every unsafe request."""
+
+    csrf_token: str = ""
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
+        if method.upper() not in {"GET", "HEAD", "OPTIONS"} and self.csrf_token:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRF-Token", self.csrf_token)
+            kwargs["headers"] = headers
+        return super().request(method, url, *args, **kwargs)
+
+
+def signed_in_client(app: FastAPI, username: str, password: str = DEMO_PASSWORD) -> PharosClient:
+    """A client signed in as ``username`` (a demo user by default password)."""
+    client = PharosClient(app, base_url="http://testserver", follow_redirects=False)
+    page = client.get("/login")
+    token = _CSRF.search(page.text)
+    assert token, "the login page has no CSRF token"
+    r = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token.group(1)}
+    )
+    assert r.status_code == 303, f"could not sign in as {username}: {r.status_code}"
+    account = client.get("/account")
+    found = _CSRF.search(account.text)
+    assert found
+    client.csrf_token = found.group(1)
+    return client
+
+
+# --- Browser tests (Playwright driving Debian's Chromium; see tests/e2e/conftest.py) ---------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def sign_in(page: Any, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form of the live server at ``base``."""
+    page.goto(base + "/login")
+    page.fill("#f-username", username)
+    page.fill("#f-password", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
