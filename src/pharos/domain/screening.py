@@ -419,15 +419,14 @@ _RANK = {Weight.STRONG: 0, Weight.MEDIUM: 1, Weight.WEAK: 2}
 def _questions(
     reqs: tuple[RequirementResult, ...], dims: dict[Dimension, DimensionResult], child: bool
 ) -> list[Question]:
-    out: list[Question] = []
+    out: list[tuple[tuple[int, int, int, int], Question]] = []
     table = delphi_indicators()
-    for req in reqs:
+    for r_index, req in enumerate(reqs):
         if req.state is not DimensionState.OPEN:
             continue
         if req.requirement is Requirement.ACT:
-            out.append(Question(kind="act", requirement=req.requirement))
+            out.append(((0, r_index, 0, 0), Question(kind="act", requirement=req.requirement)))
             continue
-        qs: list[tuple[tuple[int, int, int], Question]] = []
         for d in req.dimensions:
             res = dims[d]
             if res.state is not DimensionState.OPEN:
@@ -437,9 +436,9 @@ def _questions(
                 assert weight is not None
                 decisive = dimension_positive(res.counts.add(weight))
                 q = Question("indicator", req.requirement, iid, d, weight, decisive)
-                qs.append(((0 if decisive else 1, _RANK[weight], pos), q))
-        out.extend(q for _k, q in sorted(qs, key=lambda kq: kq[0]))
-    return out
+                out.append(((0 if decisive else 1, r_index, _RANK[weight], pos), q))
+    # decisive questions first, then by element of the rule, weight and list order
+    return [q for _k, q in sorted(out, key=lambda kq: kq[0])]
 
 
 def _classification(

@@ -1,0 +1,221 @@
+"""Rich rendering of a screening result (used by ``pharos screen`` and ``pharos demo``)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from pharos.domain.explain import (
+    CLASSIFICATION_LABELS,
+    PRESUMPTION_LABELS,
+    PROFILE_LABELS,
+    REQUIREMENT_LABELS,
+    STATE_LABELS,
+    WEIGHT_LABELS,
+    clause_text,
+    conclusion,
+    counts_text,
+    dimension_label,
+    indicator_label,
+    indicator_source_label,
+    question_text,
+)
+from pharos.domain.indicators import ilo_indicator_by_number
+from pharos.domain.screening import DimensionState, Presumption, Screening
+from pharos.domain.screening_file import ScreeningDocument
+from pharos.domain.vocabulary_labels import label
+from pharos.i18n import gettext as _
+
+PRESUMPTION_STYLE: dict[Presumption, str] = {
+    Presumption.TRAFFICKING_FOR_LABOUR_EXPLOITATION: "bold white on red",
+    Presumption.TRAFFICKING_FOR_SEXUAL_EXPLOITATION: "bold white on red",
+    Presumption.NOT_ESTABLISHED: "bold black on green",
+    Presumption.INSUFFICIENT_INFORMATION: "bold black on yellow",
+}
+STATE_STYLE: dict[DimensionState, str] = {
+    DimensionState.POSITIVE: "bold red",
+    DimensionState.OPEN: "yellow",
+    DimensionState.NEGATIVE: "green",
+}
+
+
+def headline(s: Screening) -> Text:
+    text = Text(
+        " " + _(PRESUMPTION_LABELS[s.presumption]) + " ", style=PRESUMPTION_STYLE[s.presumption]
+    )
+    text.append("  " + _("Profile: %(profile)s.") % {"profile": _(PROFILE_LABELS[s.profile])})
+    return text
+
+
+def context_lines(doc: ScreeningDocument) -> list[str]:
+    """The person and context facts of the file, as "label: value" lines."""
+    lines: list[str] = []
+    p = doc.person
+    facts = []
+    if p.age is not None:
+        facts.append(_("age %(n)s") % {"n": p.age})
+    elif p.child:
+        facts.append(_("child (age unknown)"))
+    if p.unaccompanied:
+        facts.append(_("unaccompanied"))
+    facts.append(label(p.sex))
+    if p.nationality:
+        facts.append(_("nationality %(code)s") % {"code": p.nationality})
+    if p.migrant_type:
+        facts.append(label(p.migrant_type))
+    if p.protection_status:
+        facts.append(label(p.protection_status))
+    lines.append(_("Person: %(facts)s") % {"facts": ", ".join(facts)})
+    context = []
+    if doc.exploitation:
+        context.append(label(doc.exploitation))
+    if doc.industry:
+        context.append(
+            _("ISIC %(section)s, %(name)s")
+            % {"section": doc.industry.isic_section, "name": label(doc.industry)}
+        )
+    context += [label(t) for t in doc.sexual_exploitation]
+    if context:
+        lines.append(_("Exploitation: %(items)s") % {"items": "; ".join(context)})
+    if doc.recruitment or doc.platforms:
+        items = [label(r) for r in doc.recruitment] + [label(p) for p in doc.platforms]
+        lines.append(_("Recruitment: %(items)s") % {"items": "; ".join(items)})
+    return lines
+
+
+def dimensions_table(s: Screening) -> Table:
+    table = Table(title=_("ILO/EC dimensions"), show_lines=True, expand=True)
+    table.add_column(_("Dimension"), ratio=3)
+    table.add_column(_("State"), ratio=1)
+    table.add_column(_("Indicators found"), ratio=6)
+    table.add_column(_("Rule"), ratio=3)
+    for d in s.dimensions:
+        found = Text()
+        for i in d.indicators:
+            if found:
+                found.append("\n")
+            found.append(f"{indicator_label(i.id)} ", style="bold")
+            found.append(f"({_(WEIGHT_LABELS[i.weight])})", style="dim")
+            if i.note:
+                found.append(f"\n  “{i.note}”", style="italic")
+        for iid in d.not_in_list:
+            found.append(
+                "\n"
+                + _("%(indicator)s: not in this profile's list, not counted")
+                % {"indicator": indicator_label(iid)},
+                style="dim",
+            )
+        if d.positive and d.clause is not None:
+            rule = _("met: %(clause)s") % {"clause": clause_text(d.clause)}
+        elif d.state is DimensionState.OPEN and d.still_needed is not None:
+            rule = _("needs %(clause)s more") % {"clause": clause_text(d.still_needed)}
+        else:
+            rule = _("cannot be met")
+        table.add_row(
+            dimension_label(d.dimension),
+            Text(_(STATE_LABELS[d.state]), style=STATE_STYLE[d.state]),
+            found if found else Text(counts_text(d.counts), style="dim"),
+            rule,
+        )
+    return table
+
+
+def requirements_table(s: Screening) -> Table:
+    table = Table(title=_("What the rule requires"), expand=True)
+    table.add_column(_("Element"))
+    table.add_column(_("State"))
+    for r in s.requirements:
+        state = _(STATE_LABELS[r.state])
+        if r.inferred:
+            state += " " + _("(inferred from the recruitment indicators)")
+        table.add_row(_(REQUIREMENT_LABELS[r.requirement]), Text(state, style=STATE_STYLE[r.state]))
+    return table
+
+
+def questions_group(s: Screening, per_requirement: int = 4) -> Group | None:
+    if not s.ask_next:
+        return None
+    lines: list[Text] = [Text(_("What to ask next"), style="bold underline")]
+    shown: dict[object, int] = {}
+    hidden = 0
+    for q in s.ask_next:
+        key = q.requirement or q.kind
+        if shown.get(key, 0) >= per_requirement:
+            hidden += 1
+            continue
+        shown[key] = shown.get(key, 0) + 1
+        lines.append(Text("• " + question_text(q), style="bold" if q.decisive else ""))
+    if hidden:
+        lines.append(
+            Text(
+                _("… and %(n)s more (see --json for the full list).") % {"n": hidden},
+                style="dim",
+            )
+        )
+    return Group(*lines)
+
+
+def render(console: Console, s: Screening, doc: ScreeningDocument | None = None) -> None:
+    """Print the whole explained result."""
+    parts: list[object] = [headline(s)]
+    if doc is not None:
+        if doc.title:
+            parts.insert(0, Text(doc.title, style="bold"))
+        parts += [Text(line) for line in context_lines(doc)]
+    parts.append(Text(conclusion(s)))
+    if s.labour_classification is not None:
+        parts.append(
+            Text(
+                _("In the ILO/Moldova classification of migrant workers: %(label)s.")
+                % {"label": _(CLASSIFICATION_LABELS[s.labour_classification])}
+            )
+        )
+    console.print(Panel(Group(*parts), title=_("Screening"), expand=True))  # type: ignore[arg-type]
+    console.print(requirements_table(s))
+    console.print(dimensions_table(s))
+    if s.other_indicators:
+        table = Table(title=_("Other indicators observed"), expand=True)
+        table.add_column(_("Indicator"))
+        table.add_column(_("List"))
+        table.add_column(_("Note"))
+        for o in s.other_indicators:
+            table.add_row(
+                indicator_label(o.indicator), indicator_source_label(o.indicator), o.note or ""
+            )
+        console.print(table)
+    if s.ilo_forced_labour:
+        names = [_(ilo_indicator_by_number(n).name) for n in s.ilo_forced_labour]
+        console.print(
+            _("ILO forced-labour indicators concerned: %(names)s.") % {"names": ", ".join(names)}
+        )
+    questions = questions_group(s)
+    if questions is not None:
+        console.print(Panel(questions, expand=True))
+    caveats = [Text("• " + _(c.text), style="dim") for c in s.caveats]
+    console.print(Panel(Group(*caveats), title=_("Caveats"), border_style="dim", expand=True))
+
+
+def render_brief(console: Console, s: Screening, doc: ScreeningDocument) -> None:
+    """A short form for the demo: the headline, the elements, the first questions."""
+    parts: list[object] = [headline(s)]
+    if doc.summary:
+        parts.append(Text(doc.summary.strip(), style="italic"))
+    parts += [Text(line) for line in context_lines(doc)]
+    for r in s.requirements:
+        parts.append(
+            Text(
+                f"{_(STATE_LABELS[r.state]):>9}  " + _(REQUIREMENT_LABELS[r.requirement]),
+                style=STATE_STYLE[r.state],
+            )
+        )
+    parts.append(Text(conclusion(s)))
+    questions = questions_group(s, per_requirement=2)
+    if questions is not None:
+        parts.append(questions)
+    if s.experimental:
+        parts.append(
+            Text(_("Experimental: the sexual-exploitation lists are not transcribed."), style="dim")
+        )
+    console.print(Panel(Group(*parts), title=doc.title or "", expand=True))  # type: ignore[arg-type]
