@@ -32,15 +32,16 @@ def _db_option() -> Any:
     return typer.Option(
         None,
         "--db",
-        help="Database URL (default: $PHAROS_DATABASE_URL, else sqlite:///data/pharos.db).",
+        help="Database URL (default: $PHAROS_DATABASE_URL, else pharos.db in $PHAROS_DATA_DIR).",
     )
 
 
 def _store(db: str | None) -> SqlEventStore:
-    url = db or os.environ.get("PHAROS_DATABASE_URL") or "sqlite:///data/pharos.db"
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return SqlEventStore(url)
+    """The event store in the server's database (same settings as ``pharos serve``)."""
+    if not db:
+        data = Path(os.environ.get("PHAROS_DATA_DIR", "data"))
+        db = os.environ.get("PHAROS_DATABASE_URL") or f"sqlite:///{data / 'pharos.db'}"
+    return SqlEventStore(db)
 
 
 def _fail(message: str, code: int = 2) -> None:

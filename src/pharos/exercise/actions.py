@@ -13,6 +13,7 @@ from typing import Any
 from pharos.domain.cooperation import Instrument, instrument_exists
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
+from pharos.domain.screening import Observation, Person, screen
 from pharos.exercise import personas as pers
 from pharos.exercise.personas import Interview
 from pharos.exercise.schema import ExerciseScenario, Team, day_to_minutes
@@ -123,8 +124,13 @@ def check(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
             return _("this person has left and cannot be reached")
         if team.id not in ps.known_to or ps.state != team.state:
             return _("this person is not within your team's reach")
-        if typ == "screen" and p.get("conclusion") not in CONCLUSIONS:
-            return _("choose a conclusion: %(list)s") % {"list": ", ".join(CONCLUSIONS)}
+        if typ == "screen":
+            if p.get("conclusion") not in (None, *CONCLUSIONS):
+                return _("choose a conclusion: %(list)s") % {"list": ", ".join(CONCLUSIONS)}
+            try:
+                presume(sc, pid, p.get("indicators", []))
+            except (ValueError, KeyError) as exc:
+                return str(exc)
         if typ == "identify" and not powers.may_identify(team.agency_kind):
             return _("in this state only these may formally identify a victim: %(kinds)s") % {
                 "kinds": _kind_label(powers.formal_identification.kinds)
@@ -186,6 +192,19 @@ def check(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
     return None
 
 
+CONCLUSION_OF = {
+    "not_established": "not_a_victim",
+    "insufficient_information": "insufficient_information",
+}
+
+
+def presume(sc: ExerciseScenario, persona: str, indicators: list[str]) -> str:
+    """The domain's screening presumption for what a team observed about a persona."""
+    c = sc.character(persona)
+    person = Person(age=c.age, unaccompanied="unaccompanied_children" in c.groups)
+    return screen([Observation(i) for i in sorted(set(indicators))], person).presumption.value
+
+
 def _investigated_here(sc: ExerciseScenario, st: ExerciseState, team: Team, place: str) -> bool:
     ts = st.teams[team.id]
     for n in sc.networks:
@@ -213,9 +232,12 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
     c = sc.character(str(pid)) if ps is not None else None
     detail: dict[str, Any] = {k: v for k, v in p.items() if k not in ("type",)}
     if typ == "screen" and ps:
-        ps.screenings.append(
-            Screening(tid, m, sorted(set(p.get("indicators", []))), p["conclusion"])
-        )
+        indicators = sorted(set(p.get("indicators", [])))
+        presumption = presume(sc, ps.id, indicators)
+        conclusion = p.get("conclusion") or CONCLUSION_OF.get(presumption, "possible_victim")
+        ps.screenings.append(Screening(tid, m, indicators, conclusion, presumption))
+        detail["presumption"] = presumption
+        detail["conclusion"] = conclusion
     elif typ == "open_case" and ps:
         ps.cases.setdefault(tid, m)
     elif typ == "identify" and ps:

@@ -32,6 +32,8 @@ class Screening:
     minute: int
     indicators: list[str]
     conclusion: str
+    #: The domain's presumption from ``pharos.domain.screening.screen`` on these indicators.
+    presumption: str = ""
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Where exercise events are kept: an append-only log behind a small interface.
 
-``SqlEventStore`` uses SQLAlchemy Core on SQLite (the embedded default) or PostgreSQL. An
+``SqlEventStore`` uses SQLAlchemy Core on SQLite (the embedded default) or PostgreSQL, on the
+tables of ``pharos.store.models.exercise`` built by the project's Alembic chain. An
 append commits before it returns, so an acknowledged event survives a crash of the process.
 Events are hash-chained per exercise; ``verify`` detects a changed or missing event.
 """
@@ -12,53 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    event,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import Engine, Table, event, func, insert, select
 
 from pharos.exercise.events import Event, EventKind, chain_hash
+from pharos.store.db import make_engine, migrate
+from pharos.store.models.exercise import ExerciseEvent, ExerciseRun
 
-metadata = MetaData()
-
-exercise_run = Table(
-    "exercise_run",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("scenario", Text, nullable=False),
-    Column("title", Text, nullable=False),
-    Column("seed", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-exercise_event = Table(
-    "exercise_event",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("exercise_id", String(64), nullable=False, index=True),
-    Column("seq", Integer, nullable=False),
-    Column("at", Integer, nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("actor", String(128), nullable=False),
-    Column("payload", JSON, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-    UniqueConstraint("exercise_id", "seq", name="uq_exercise_event_seq"),
-)
+exercise_run: Table = ExerciseRun.__table__  # type: ignore[assignment]
+exercise_event: Table = ExerciseEvent.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -133,12 +95,12 @@ class SqlEventStore:
 
     def __init__(self, url_or_engine: str | Engine, create: bool = True) -> None:
         self.engine = (
-            create_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+            make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
         )
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_durable)
         if create:
-            metadata.create_all(self.engine)
+            migrate(self.engine)  # the project's one Alembic chain (0002_exercise adds ours)
         self._lock = threading.Lock()
         self._last: dict[str, tuple[int, str]] = {}
 

@@ -144,3 +144,26 @@ def test_nothing_is_accepted_before_the_start_or_after_the_end():
         s.act("ita-police", "m", type="open_investigation", network="delta-agri")
     # observers and the hot-wash still work after the end
     s.submit(EventKind.HOTWASH_NOTE, "d", {"kind": "strength", "text": "Good liaison"})
+
+
+def test_screening_uses_the_domain_rule_and_refuses_unknown_indicators(session):
+    _karim_reached(session)
+    with pytest.raises(CommandRefused):
+        session.act("ita-labour", "lucia", type="screen", persona="karim", indicators=["dr_wagez"])
+    session.act(
+        "ita-labour",
+        "lucia",
+        type="screen",
+        persona="karim",
+        indicators=[
+            "dr_nature_of_job",
+            "dr_wages",
+            "cd_confiscation_documents",
+            "cd_debt_bondage",
+            "ec_excessive_hours",
+            "ec_bad_living",
+        ],
+    )
+    s = session.state.personas["karim"].screenings[-1]
+    assert s.presumption == "trafficking_for_labour_exploitation"
+    assert s.conclusion == "possible_victim"

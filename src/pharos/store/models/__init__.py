@@ -16,6 +16,7 @@ from pharos.store.models.cases import (
     TraffickingEvent,
 )
 from pharos.store.models.cooperation import CrossBorderRequest, Referral, RequestReply
+from pharos.store.models.exercise import ExerciseEvent, ExerciseRun
 
 __all__ = [
     "Agency",
@@ -29,6 +30,8 @@ __all__ = [
     "ConsentRecord",
     "CrossBorderRequest",
     "DuplicateFlag",
+    "ExerciseEvent",
+    "ExerciseRun",
     "LoginAttempt",
     "Person",
     "Referral",
