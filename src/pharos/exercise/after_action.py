@@ -315,10 +315,24 @@ def _env() -> Environment:
     return env
 
 
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page (no external assets)."""
+def render_html(report: Report, css_href: str | None = None) -> str:
+    """The report as one HTML page: self-contained (styles inline), or linking ``css_href``
+    (for the server, whose content security policy forbids inline styles)."""
     lang = current_locale()
-    return _env().get_template("after_action.html").render(r=report, lang=lang, rtl=is_rtl(lang))
+    return (
+        _env()
+        .get_template("after_action.html")
+        .render(r=report, lang=lang, rtl=is_rtl(lang), css_href=css_href)
+    )
+
+
+def report_css() -> str:
+    """The report's stylesheet."""
+    return (
+        resources.files("pharos.exercise")
+        .joinpath("templates", "after_action.css")
+        .read_text(encoding="utf-8")
+    )
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     ENDED = "ended"
     HOTWASH_NOTE = "hotwash_note"
     CORRECTIVE_ACTION = "corrective_action"
+    ROLE_ASSIGNED = "role_assigned"
     # players
     ACTION = "action"
     # role players

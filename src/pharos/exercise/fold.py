@@ -78,6 +78,9 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
         st.log(m, "ended", None, by=ev.actor)
     elif k == EventKind.HOTWASH_NOTE:
         st.hotwash.append({"minute": m, "by": ev.actor, **p})
+    elif k == EventKind.ROLE_ASSIGNED:
+        st.assignments = [a for a in st.assignments if a["username"] != p["username"]]
+        st.assignments.append(dict(p))
     elif k == EventKind.CORRECTIVE_ACTION:
         st.corrective_actions.append({"minute": m, "by": ev.actor, **p})
     elif k == EventKind.ACTION:

@@ -113,6 +113,7 @@ class ExerciseSession:
             EventKind.CORRECTIVE_ACTION,
             EventKind.OBSERVATION,
             EventKind.NOTE_ADDED,
+            EventKind.ROLE_ASSIGNED,
         ):
             return _("the exercise has ended")
         if kind == EventKind.STARTED and st.status != "ready":
@@ -150,6 +151,13 @@ class ExerciseSession:
                 return _("unknown objective %(id)s") % {"id": p.get("objective")}
             if not 1 <= int(p.get("rating", 0)) <= 5:
                 return _("a rating is from 1 to 5")
+        if kind == EventKind.ROLE_ASSIGNED:
+            if not p.get("username") or p.get("role") not in ("player", "observer", "role_player"):
+                return _("choose a user and a role: player, observer or role player")
+            if p["role"] == "role_player" and p.get("persona") not in st.personas:
+                return _("unknown persona %(id)s") % {"id": p.get("persona")}
+            if p["role"] == "player" and p.get("team") not in st.teams:
+                return _("unknown team %(id)s") % {"id": p.get("team")}
         if kind == EventKind.CORRECTIVE_ACTION and (not p.get("action") or not p.get("owner")):
             return _("a corrective action needs an action and an owner agency")
         if kind == EventKind.ACTION:

@@ -143,6 +143,7 @@ class ExerciseState:
     triggered: dict[str, int] = field(default_factory=dict)  # inject -> due minute
     moves_done: list[str] = field(default_factory=list)
     overrides: list[dict[str, Any]] = field(default_factory=list)
+    assignments: list[dict[str, Any]] = field(default_factory=list)  # who plays what
     notes: list[dict[str, Any]] = field(default_factory=list)
     hotwash: list[dict[str, Any]] = field(default_factory=list)
     corrective_actions: list[dict[str, Any]] = field(default_factory=list)

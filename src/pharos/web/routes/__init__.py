@@ -4,4 +4,5 @@ the module exposes ``router`` (a FastAPI ``APIRouter``)."""
 ROUTE_MODULES: list[str] = [
     "accounts",
     "dashboard",
+    "exercise",
 ]
