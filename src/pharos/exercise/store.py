@@ -8,6 +8,7 @@ Events are hash-chained per exercise; ``verify`` detects a changed or missing ev
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -197,9 +198,17 @@ def verify(events: list[Event]) -> list[int]:
     return bad
 
 
+#: ``FULL`` (default): a commit survives a power cut; ``NORMAL`` (WAL mode): a commit survives a
+#: crash of the process (SIGKILL) but the last ones may be lost on power loss. Set with
+#: ``PHAROS_EXERCISE_SQLITE_SYNC``.
+SQLITE_SYNCHRONOUS = (
+    "NORMAL" if os.environ.get("PHAROS_EXERCISE_SQLITE_SYNC", "").lower() == "normal" else "FULL"
+)
+
+
 def _sqlite_durable(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.close()

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pharos.exercise.session import ExerciseSession
 from pharos.exercise.serverproc import ServerProcess
+from pharos.exercise.session import ExerciseSession
 from pharos.exercise.store import SqlEventStore, verify
 
 pytestmark = pytest.mark.slow
