@@ -4,12 +4,12 @@
 
 Starts ``pharos serve`` on loopback (SQLite in a temporary folder), creates and starts an
 exercise of the bundled scenario, opens one SSE stream per player (players are spread over the
-scenario's played teams and use a browser session of their team's demo user), then sends
-actions at a steady rate, round robin over the teams. For each action it measures the time
-from sending it to the moment its update (the event with the action's number) reached EVERY
-browser of the affected team, and prints p50/p95/p99 and the errors (refused actions,
-updates that never arrived). The reference, measured in the same run and process, is a plain signed-in ``GET``
-of the exercise state at the same rate; the ratio says what live fan-out costs on top.
+scenario's played teams and use a browser session of their team's demo user), then sends actions
+at a steady rate, round robin over the teams. For each action it measures the time from sending
+it to the moment its update (the event with the action's number) reached EVERY browser of the
+affected team, and prints p50/p95/p99 and the errors (refused actions, updates that never
+arrived). The reference, measured in the same run and process, is a plain signed-in ``GET`` of
+the exercise state at the same rate; the ratio says what live fan-out costs on top.
 Goal: p95 under 250 ms with no errors.
 
 PHAROS_EXERCISE_SQLITE_SYNC=normal lets SQLite commit without waiting for the disk (an
