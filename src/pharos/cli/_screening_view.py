@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pharos.domain.explain import (
+    ACT_LABELS,
     CLASSIFICATION_LABELS,
     PRESUMPTION_LABELS,
     PROFILE_LABELS,
@@ -23,7 +24,7 @@ from pharos.domain.explain import (
     question_text,
 )
 from pharos.domain.indicators import ilo_indicator_by_number
-from pharos.domain.screening import DimensionState, Presumption, Screening
+from pharos.domain.screening import DimensionState, Presumption, Requirement, Screening
 from pharos.domain.screening_file import ScreeningDocument
 from pharos.domain.vocabulary_labels import label
 from pharos.i18n import gettext as _
@@ -88,7 +89,7 @@ def context_lines(doc: ScreeningDocument) -> list[str]:
 def dimensions_table(s: Screening) -> Table:
     table = Table(title=_("ILO/EC dimensions"), show_lines=True, expand=True)
     table.add_column(_("Dimension"), ratio=3)
-    table.add_column(_("State"), ratio=1)
+    table.add_column(_("Result"), ratio=1)
     table.add_column(_("Indicators found"), ratio=6)
     table.add_column(_("Rule"), ratio=3)
     for d in s.dimensions:
@@ -125,11 +126,13 @@ def dimensions_table(s: Screening) -> Table:
 def requirements_table(s: Screening) -> Table:
     table = Table(title=_("What the rule requires"), expand=True)
     table.add_column(_("Element"))
-    table.add_column(_("State"))
+    table.add_column(_("Result"))
     for r in s.requirements:
         state = _(STATE_LABELS[r.state])
         if r.inferred:
             state += " " + _("(inferred from the recruitment indicators)")
+        elif r.requirement is Requirement.ACT and s.acts:
+            state += ": " + ", ".join(_(ACT_LABELS[a]) for a in s.acts)
         table.add_row(_(REQUIREMENT_LABELS[r.requirement]), Text(state, style=STATE_STYLE[r.state]))
     return table
 
@@ -210,6 +213,16 @@ def render_brief(console: Console, s: Screening, doc: ScreeningDocument) -> None
                 style=STATE_STYLE[r.state],
             )
         )
+        if r.requirement is Requirement.ACT and s.acts:
+            acts = ", ".join(_(ACT_LABELS[a]) for a in s.acts)
+            parts.append(Text(f"           {acts}", style="dim"))
+        for d in (s.dimension(dim) for dim in r.dimensions):
+            if not d.indicators:
+                continue
+            found = ", ".join(
+                f"{indicator_label(i.id)} ({_(WEIGHT_LABELS[i.weight])})" for i in d.indicators
+            )
+            parts.append(Text(f"           {dimension_label(d.dimension)}: {found}", style="dim"))
     parts.append(Text(conclusion(s)))
     questions = questions_group(s, per_requirement=2)
     if questions is not None:

@@ -90,6 +90,9 @@ def authenticate(
     """
     global _DUMMY_HASH
     now = utcnow()
+    # Old attempts and expired sessions are of no further use; keep the tables small.
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))
+    session.execute(delete(UserSession).where(UserSession.expires_at < now))
     since = now - timedelta(seconds=rate_window_seconds)
     recent = session.execute(
         select(func.count())

@@ -20,12 +20,14 @@ from pharos.domain.indicators import (
     lookup,
 )
 from pharos.domain.screening import (
+    Act,
     DimensionResult,
     DimensionState,
     LabourClassification,
     Presumption,
     Profile,
     Question,
+    QuestionKind,
     Requirement,
     RequirementResult,
     Screening,
@@ -77,6 +79,14 @@ REQUIREMENT_LABELS: dict[Requirement, str] = {
     Requirement.EXPLOITATIVE_CONDITIONS: N_("Exploitation (exploitative conditions)"),
     Requirement.COERCION_AT_DESTINATION: N_("Coercion at destination"),
     Requirement.ACT: N_("Act (recruitment, transport, transfer, harbouring or receipt)"),
+}
+
+ACT_LABELS: dict[Act, str] = {
+    Act.RECRUITMENT: N_("recruitment"),
+    Act.TRANSPORT: N_("transport"),
+    Act.TRANSFER: N_("transfer"),
+    Act.HARBOURING: N_("harbouring"),
+    Act.RECEIPT: N_("receipt"),
 }
 
 CLASSIFICATION_LABELS: dict[LabourClassification, str] = {
@@ -188,12 +198,12 @@ def requirement_reason(req: RequirementResult) -> str:
 
 
 def question_text(q: Question) -> str:
-    if q.kind == "age":
+    if q.kind is QuestionKind.AGE:
         return _(
             "How old is the person? Under 18, the child rule applies "
             "and the means are not required."
         )
-    if q.kind == "act":
+    if q.kind is QuestionKind.ACT:
         return _(
             "Was the child recruited, transported, transferred, harboured or received by someone?"
         )

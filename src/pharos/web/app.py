@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -13,10 +15,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pharos.coordinate import requests as request_clock
+from pharos.coordinate.cases import NotFound
 from pharos.coordinate.permissions import PermissionDenied
 from pharos.coordinate.validation import ValidationFailed
 from pharos.i18n import _, use_locale
 from pharos.store.db import make_engine, session_factory
+from pharos.store.uow import UnitOfWork
 from pharos.web.deps import PRE_CSRF_COOKIE, LoginRequired, csrf_protect, secure_cookie
 from pharos.web.i18n import LANG_COOKIE, choose_locale
 from pharos.web.routes import ROUTE_MODULES
@@ -24,6 +29,7 @@ from pharos.web.settings import Settings
 from pharos.web.templating import render
 
 API_PREFIX = "/api/v1"
+logger = logging.getLogger("pharos.web")
 
 
 def wants_json(request: Request) -> bool:
@@ -38,9 +44,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
 
+    sessions = session_factory(engine)
+
+    def _tick() -> None:
+        with UnitOfWork(sessions) as work:
+            request_clock.tick(work.session)
+            work.commit()
+
+    async def _clock(minutes: float) -> None:
+        # Reminders and escalations of cross-border requests happen even when nobody looks.
+        while True:
+            try:
+                await asyncio.to_thread(_tick)
+            except Exception:  # a failed run is retried at the next one
+                logger.exception("the request clock failed")
+            await asyncio.sleep(minutes * 60)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if settings.request_clock_minutes > 0:
+            task = asyncio.create_task(_clock(settings.request_clock_minutes))
         yield
+        if task is not None:
+            task.cancel()
         engine.dispose()
 
     app = FastAPI(
@@ -57,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = session_factory(engine)
+    app.state.sessions = sessions
     static = resources.files("pharos.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
@@ -113,6 +140,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if wants_json(request):
             return JSONResponse({"detail": message}, status_code=403)
         return render(request, "error.html", {"status": 403, "message": message}, status=403)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, _exc: NotFound) -> Response:
+        message = _("There is nothing here, or you may not see it.")
+        if wants_json(request):
+            return JSONResponse({"detail": message}, status_code=404)
+        return render(request, "error.html", {"status": 404, "message": message}, status=404)
 
     @app.exception_handler(ValidationFailed)
     async def _invalid(request: Request, exc: ValidationFailed) -> Response:

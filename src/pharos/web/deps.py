@@ -23,11 +23,44 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
+@dataclass(frozen=True)
+class AgencyName:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Me:
+    """A plain copy of the signed-in user for pages (usable after the request's session ends)."""
+
+    id: int
+    username: str
+    display_name: str
+    state: str
+    kind: str
+    locale: str | None
+    is_admin: bool
+    agency: AgencyName
+
+    @classmethod
+    def of(cls, user: User) -> Me:
+        return cls(
+            user.id,
+            user.username,
+            user.display_name,
+            user.state,
+            user.kind,
+            user.locale,
+            user.is_admin,
+            AgencyName(user.agency.id, user.agency.name),
+        )
+
+
 @dataclass
 class Auth:
     """Who is calling and how: ``via`` is "session", "token" or "anonymous"."""
 
-    user: User | None
+    user: Me | None
     principal: Principal | None
     via: str
     csrf_token: str
@@ -67,14 +100,14 @@ def resolve_auth(request: Request, work: UnitOfWork) -> Auth:
         if user is None:
             raise HTTPException(401, _("The API token is not valid."))
         work.session.commit()
-        auth = Auth(user, accounts.principal(user), "token", "")
+        auth = Auth(Me.of(user), accounts.principal(user), "token", "")
     else:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             found = accounts.session_user(work.session, token)
             if found is not None:
                 user, row = found
-                auth = Auth(user, accounts.principal(user), "session", row.csrf_token)
+                auth = Auth(Me.of(user), accounts.principal(user), "session", row.csrf_token)
     if auth.via == "anonymous" and not auth.csrf_token:
         auth.csrf_token = secrets.token_urlsafe(32)
         request.state.set_pre_csrf = auth.csrf_token

@@ -30,6 +30,8 @@ class Settings:
     load_demo: bool = True
     #: days before the end of a recovery and reflection period when warnings start
     reflection_warning_days: int = 7
+    #: minutes between runs of the cross-border request clock (reminders, escalation); 0: off
+    request_clock_minutes: float = 10.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

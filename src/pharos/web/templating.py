@@ -27,6 +27,14 @@ def _fmt_date(value: date | datetime | None) -> str:
     return format_date(value, "medium", locale=loc)
 
 
+def _aslist(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple | set | frozenset):
+        return list(value)
+    return [value]
+
+
 def environment() -> Environment:
     """The one Jinja2 environment; templates of every area live under ``pharos/web/templates``."""
     global _env
@@ -42,6 +50,7 @@ def environment() -> Environment:
             i18n.gettext, i18n.ngettext, newstyle=True
         )
         env.filters["date"] = _fmt_date
+        env.filters["aslist"] = _aslist
         env.globals["LOCALES"] = [(code, LOCALE_NAMES[code]) for code in SUPPORTED_LOCALES]
         _env = env
     return _env

@@ -51,6 +51,7 @@ def fresh_database(url: str, *, demo: bool = True) -> Engine:
 def make_app(url: str, **settings: Any) -> FastAPI:
     """An app on an already prepared database; login limits are relaxed unless given."""
     settings.setdefault("login_rate_limit", 10_000)
+    settings.setdefault("request_clock_minutes", 0)
     return create_app(Settings(database_url=url, **settings))
 
 

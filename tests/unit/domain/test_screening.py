@@ -162,3 +162,14 @@ def test_to_dict_is_json_safe_and_explains_in_the_current_language() -> None:
     assert d["dimensions"][0]["indicators"][0]["id"] == "dr_nature_of_job"
     assert set(d) >= {"profile", "dimensions", "requirements", "ask_next", "caveats"}
     assert d["explanation"][0] == "Insufficient information."
+
+
+def test_to_dict_without_the_person_drops_facts_and_notes() -> None:
+    present = (Observation("cd_debt_bondage", "owes 6,000 EUR to Mr X"), Observation("ug05", "x"))
+    s = screen(Observations(present=present), Person(age=19, nationality="EGY"))
+    full = s.to_dict(explain=False)
+    assert full["person"]["nationality"] == "EGY"
+    assert full["dimensions"][4]["indicators"][0]["note"] == "owes 6,000 EUR to Mr X"
+    shared = json.dumps(s.to_dict(explain=False, include_person=False))
+    assert "person" not in json.loads(shared)
+    assert "Mr X" not in shared and "EGY" not in shared

@@ -100,7 +100,7 @@ class ScreeningRecord(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     screened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     screened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    observations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    observations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     person_facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")

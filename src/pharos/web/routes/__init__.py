@@ -3,6 +3,12 @@ the module exposes ``router`` (a FastAPI ``APIRouter``)."""
 
 ROUTE_MODULES: list[str] = [
     "accounts",
+    "api",
+    "cases",
     "dashboard",
     "exercise",
+    "directory",
+    "referrals",
+    "requests",
+    "screening",
 ]

@@ -1,24 +1,73 @@
 """The dashboard: the signed-in user's cases, requests due, referrals awaiting them, periods
-ending."""
+ending; and the administrator's audit check."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
-from pharos.coordinate.permissions import Principal
+from pharos.coordinate import audit
+from pharos.coordinate import dashboard as svc
+from pharos.coordinate import requests as request_svc
+from pharos.coordinate.permissions import Principal, require
 from pharos.i18n import lazy_gettext
+from pharos.store.models import Agency, Case
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
+from pharos.web.labels import template_labels
 from pharos.web.templating import render
 
 router = APIRouter()
 nav.add(nav.NavEntry(lazy_gettext("Dashboard"), "/", "dashboard", "read", order=0))
+nav.add(nav.NavEntry(lazy_gettext("Audit"), "/audit", "audit", "verify", order=90))
 
 
 @router.get("/", include_in_schema=False)
 def dashboard_page(
     request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> Response:
-    return render(request, "dashboard.html", {})
+    require(p, "dashboard", "read")
+    request_svc.tick(work.session)
+    work.commit()
+    settings = request.app.state.settings
+    d = svc.dashboard(work.session, p, date.today(), settings.reflection_warning_days)
+    agency_ids = {r.from_agency_id for r in d.referrals_awaiting_me}
+    agency_ids |= {r.sender_agency_id for r in d.requests_to_answer}
+    agency_ids |= {r.receiver_agency_id for r in d.requests_awaiting}
+    names = (
+        dict(
+            work.session.execute(
+                select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))
+            ).all()
+        )
+        if agency_ids
+        else {}
+    )
+    case_ids = {
+        r.case_id for r in d.referrals_awaiting_me + d.requests_to_answer + d.requests_awaiting
+    }
+    refs = (
+        dict(
+            work.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids))).all()
+        )
+        if case_ids
+        else {}
+    )
+    return render(
+        request,
+        "dashboard.html",
+        {"d": d, "names": names, "refs": refs, "today": date.today(), "L": template_labels()},
+    )
+
+
+@router.get("/audit", include_in_schema=False)
+def audit_page(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    require(p, "audit", "verify")
+    count, problems = audit.verify(work.session)
+    return render(request, "audit.html", {"count": count, "problems": problems})

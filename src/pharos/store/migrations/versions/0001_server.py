@@ -599,6 +599,9 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     _append_only_audit()
+    # The chain's head row exists from the start, so that concurrent first appends lock it
+    # instead of racing to create it.
+    op.execute("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, '" + "0" * 64 + "')")
 
 
 # The audit trail is append-only in the database itself: UPDATE and DELETE are refused.

@@ -1,0 +1,568 @@
+"""Cases (HTCDS): open, read (with the audit of every read), persons, timeline, consent, support
+plans, notes, status, the recovery and reflection period and duplicate flagging."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import Session
+
+from pharos.coordinate import audit
+from pharos.coordinate.permissions import (
+    IdentityView,
+    PermissionDenied,
+    Principal,
+    RecordRef,
+    Scope,
+    allowed,
+    identity_view,
+    may_grant_reflection_period,
+    require,
+    scopes,
+)
+from pharos.coordinate.validation import Fields
+from pharos.coordinate.vocabulary import CaseStatus, EventType, PersonRole, SupportPlanType
+from pharos.domain.geography import REGION_STATE_CODES, countries
+from pharos.domain.practitioners import state_powers
+from pharos.domain.vocabulary import (
+    ExploitationType,
+    Gender,
+    MethodOfControl,
+    PerpetratorRole,
+    RecruitmentMethod,
+    TraffickingStatus,
+)
+from pharos.i18n import _
+from pharos.store.base import utcnow
+from pharos.store.models import (
+    Case,
+    CaseAccess,
+    CaseAssignment,
+    CaseNote,
+    ConsentRecord,
+    DuplicateFlag,
+    Person,
+    ReflectionPeriod,
+    ScreeningRecord,
+    SupportPlan,
+    TraffickingEvent,
+)
+
+
+class NotFound(Exception):
+    """No such record, or the user may not know it exists (routes answer 404)."""
+
+
+# --- Scope ---------------------------------------------------------------------------------
+
+
+def case_ref(session: Session, case: Case) -> RecordRef:
+    owners = {case.owner_user_id}
+    owners.update(
+        session.execute(
+            select(CaseAssignment.user_id).where(CaseAssignment.case_id == case.id)
+        ).scalars()
+    )
+    shared = session.execute(
+        select(CaseAccess.agency_id).where(CaseAccess.case_id == case.id, CaseAccess.active)
+    ).scalars()
+    return RecordRef(
+        state=case.state,
+        agency_id=case.owner_agency_id,
+        owner_user_ids=frozenset(owners),
+        shared_agency_ids=frozenset(shared),
+    )
+
+
+def visible_cases(p: Principal, action: str = "read") -> Select[Case]:
+    """A query for the cases ``p`` may ``action``, newest first."""
+    granted = scopes(p, "case", action)
+    conds: list[Any] = []
+    if Scope.ALL in granted:
+        conds.append(Case.id.isnot(None))
+    if Scope.OWN in granted:
+        assigned = select(CaseAssignment.case_id).where(CaseAssignment.user_id == p.user_id)
+        conds += [Case.owner_user_id == p.user_id, Case.id.in_(assigned)]
+    if Scope.AGENCY in granted:
+        conds.append(Case.owner_agency_id == p.agency_id)
+    if Scope.STATE in granted:
+        conds.append(Case.state == p.state)
+    if Scope.SHARED in granted:
+        shared = select(CaseAccess.case_id).where(
+            CaseAccess.agency_id == p.agency_id, CaseAccess.active
+        )
+        conds.append(Case.id.in_(shared))
+    where = or_(*conds) if conds else false()
+    return select(Case).where(where).order_by(Case.id.desc())
+
+
+def get_case(session: Session, p: Principal, case_id: int, *, audit_read: bool = True) -> Case:
+    """The case if ``p`` may read it (else :class:`NotFound`); the read is audited."""
+    case = session.get(Case, case_id)
+    if case is None or not allowed(p, "case", "read", case_ref(session, case)):
+        raise NotFound()
+    if audit_read:
+        audit.record(session, p, "read", "case", case.id, case_id=case.id)
+    return case
+
+
+def require_on_case(session: Session, p: Principal, case: Case, action: str) -> RecordRef:
+    """Require ``case:action``. Changing a case also needs the full view: a reader across
+    borders without the victim's consent acts through requests, not on the case itself."""
+    ref = case_ref(session, case)
+    require(p, "case", action, ref)
+    if action in ("update", "contribute") and view_of(session, p, case) is not IdentityView.FULL:
+        raise PermissionDenied(f"{p.username} sees a restricted view of this case")
+    return ref
+
+
+def latest_consent(session: Session, case_id: int) -> ConsentRecord | None:
+    return session.execute(
+        select(ConsentRecord)
+        .where(ConsentRecord.case_id == case_id)
+        .order_by(ConsentRecord.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def view_of(session: Session, p: Principal, case: Case) -> IdentityView:
+    consent = latest_consent(session, case.id)
+    return identity_view(p, case.state, bool(consent and consent.disclosure_cross_border))
+
+
+def pseudonym(case: Case, person: Person) -> str:
+    """A stable pseudonym for a person in a case, revealing nothing of the identity."""
+    digest = hashlib.sha256(f"{case.reference}:{person.id}".encode()).hexdigest()[:8].upper()
+    return f"P-{digest}"
+
+
+def person_view(case: Case, person: Person, view: IdentityView) -> dict[str, Any]:
+    """A person as ``view`` allows: identifying fields only in the full view."""
+    out: dict[str, Any] = {
+        "id": person.id,
+        "role": person.role,
+        "gender": person.gender,
+        "trafficking_status": person.trafficking_status,
+        "perpetrator_roles": list(person.perpetrator_roles or []),
+    }
+    hide = view is not IdentityView.FULL and person.role == PersonRole.VICTIM
+    if hide:
+        out["name"] = pseudonym(case, person) if view is IdentityView.PSEUDONYMISED else None
+        out["pseudonymised"] = True
+        out["birth_year"] = None
+        out["citizenship"] = person.citizenship if view is IdentityView.PSEUDONYMISED else None
+        return out
+    out.update(
+        name=" ".join(x for x in (person.first_name, person.second_name) if x)
+        or pseudonym(case, person),
+        pseudonymised=False,
+        first_name=person.first_name,
+        second_name=person.second_name,
+        birthdate=person.birthdate.isoformat() if person.birthdate else None,
+        birth_year=person.birthdate.year if person.birthdate else None,
+        citizenship=person.citizenship,
+        primary_language=person.primary_language,
+        identity_number=person.identity_number,
+        phone=person.phone,
+    )
+    return out
+
+
+# --- Opening and changing a case -----------------------------------------------------------
+
+
+def _next_reference(session: Session, state: str) -> str:
+    year = utcnow().year
+    prefix = f"{state}-{year}-"
+    existing = session.execute(
+        select(Case.reference).where(Case.reference.like(prefix + "%"))
+    ).scalars()
+    n = max((int(r.rsplit("-", 1)[1]) for r in existing), default=0) + 1
+    return f"{prefix}{n:04d}"
+
+
+def _touch(case: Case) -> None:
+    case.updated_at = utcnow()
+
+
+_COUNTRY_CODES = frozenset(countries())
+
+
+def _person_fields(f: Fields, role: PersonRole | None = None) -> dict[str, Any]:
+    """The person's fields; ``role`` fixed by the caller, else read from the ``role`` field."""
+    role = role or f.choice("role", PersonRole) or PersonRole.VICTIM
+    citizenship = f.text("citizenship", max_length=3).upper()
+    if citizenship and citizenship not in _COUNTRY_CODES:
+        f.fail("citizenship", _("Unknown country code; use ISO 3166 alpha-3, e.g. EGY."))
+    birthdate = f.date("birthdate")
+    if birthdate and birthdate > date.today():
+        f.fail("birthdate", _("A birth date cannot be in the future."))
+    return {
+        "role": role.value,
+        "first_name": f.text("first_name", max_length=100),
+        "second_name": f.text("second_name", max_length=100),
+        "birthdate": birthdate,
+        "gender": (f.choice("gender", Gender, required=False) or Gender.UNKNOWN).value,
+        "citizenship": citizenship,
+        "primary_language": f.text("primary_language", max_length=10),
+        "identity_number": f.text("identity_number", max_length=60),
+        "phone": f.text("phone", max_length=50),
+        "trafficking_status": (
+            f.choice("trafficking_status", TraffickingStatus, required=False)
+            or TraffickingStatus.POSSIBLE_VICTIM
+        ).value,
+        "perpetrator_roles": [r.value for r in f.many("perpetrator_roles", PerpetratorRole)],
+    }
+
+
+def match_key(first: str, second: str, birthdate: date | None, citizenship: str) -> str:
+    """The key under which two registrations of one person meet: names without accents, case or
+    order, plus birth date and citizenship. Empty when there is too little to match on."""
+    if not (first or second) or birthdate is None:
+        return ""
+    names = " ".join(sorted((first + " " + second).casefold().split()))
+    names = "".join(c for c in unicodedata.normalize("NFKD", names) if not unicodedata.combining(c))
+    raw = f"{names}|{birthdate.isoformat()}|{citizenship.upper()}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _flag_duplicates(
+    session: Session, p: Principal, case: Case, person: Person
+) -> list[DuplicateFlag]:
+    if not person.match_key:
+        return []
+    others = session.execute(
+        select(Person, Case)
+        .join(Case, Case.id == Person.case_id)
+        .where(
+            Person.match_key == person.match_key,
+            Person.id != person.id,
+            Case.owner_agency_id != case.owner_agency_id,
+        )
+    ).all()
+    flags = []
+    for other, other_case in others:
+        for a, b, ca, cb in ((person, other, case, other_case), (other, person, other_case, case)):
+            flag = DuplicateFlag(
+                person_id=a.id,
+                other_person_id=b.id,
+                case_id=ca.id,
+                other_case_id=cb.id,
+                reason="same name, birth date and citizenship",
+            )
+            session.add(flag)
+            flags.append(flag)
+        audit.record(
+            session,
+            p,
+            "flag_duplicate",
+            "case",
+            case.id,
+            case_id=case.id,
+            detail={"other_case": other_case.id},
+        )
+    return flags
+
+
+def open_case(session: Session, p: Principal, data: dict[str, Any]) -> Case:
+    """Open a case in the user's state and agency with its first person (the possible victim).
+
+    ``data``: title, summary, exploitation_types, recruitment_methods, methods_of_control, the
+    person's fields (first_name, second_name, birthdate, gender, citizenship, …) and optionally
+    ``screening_id`` (a screening by this agency to attach)."""
+    require(p, "case", "create")
+    f = Fields(data)
+    title = f.text("title", required=True, max_length=200)
+    summary = f.text("summary", max_length=5000)
+    exploitation = [e.value for e in f.many("exploitation_types", ExploitationType)]
+    recruitment = [e.value for e in f.many("recruitment_methods", RecruitmentMethod)]
+    control = [e.value for e in f.many("methods_of_control", MethodOfControl)]
+    person = _person_fields(f, PersonRole.VICTIM)
+    screening: ScreeningRecord | None = None
+    if data.get("screening_id"):
+        sid = f.integer("screening_id", minimum=1, maximum=2**31)
+        screening = session.get(ScreeningRecord, sid) if sid else None
+        if sid and (screening is None or screening.agency_id != p.agency_id or screening.case_id):
+            f.fail("screening_id", _("No open screening of your agency with this number."))
+    f.check()
+    if p.state not in REGION_STATE_CODES:
+        raise PermissionDenied("cases are opened in one of the seven states")
+    case = Case(
+        reference=_next_reference(session, p.state),
+        state=p.state,
+        owner_agency_id=p.agency_id,
+        owner_user_id=p.user_id,
+        created_by_id=p.user_id,
+        title=title,
+        summary=summary,
+        exploitation_types=exploitation,
+        recruitment_methods=recruitment,
+        methods_of_control=control,
+        status=CaseStatus.ACTIVE.value,
+    )
+    session.add(case)
+    session.flush()
+    victim = Person(case_id=case.id, **person)
+    victim.match_key = match_key(
+        victim.first_name, victim.second_name, victim.birthdate, victim.citizenship
+    )
+    session.add(victim)
+    session.flush()
+    if screening is not None:
+        screening.case_id = case.id
+    audit.record(
+        session,
+        p,
+        "create",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail={"reference": case.reference, "screening": screening.id if screening else None},
+    )
+    _flag_duplicates(session, p, case, victim)
+    return case
+
+
+def add_person(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> Person:
+    require_on_case(session, p, case, "update")
+    f = Fields(data)
+    fields = _person_fields(f)
+    f.check()
+    person = Person(case_id=case.id, **fields)
+    person.match_key = match_key(
+        person.first_name, person.second_name, person.birthdate, person.citizenship
+    )
+    session.add(person)
+    session.flush()
+    _touch(case)
+    audit.record(
+        session,
+        p,
+        "add_person",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail={"person": person.id, "role": person.role},
+    )
+    _flag_duplicates(session, p, case, person)
+    return person
+
+
+def add_event(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> TraffickingEvent:
+    """Add a recruitment, transit or exploitation event (HTCDS ``hte_``) to the timeline."""
+    require_on_case(session, p, case, "contribute")
+    f = Fields(data)
+    kind = f.choice("type", EventType)
+    country = f.text("country", max_length=3).upper()
+    if country and country not in _COUNTRY_CODES:
+        f.fail("country", _("Unknown country code; use ISO 3166 alpha-3, e.g. EGY."))
+    when = f.date("date")
+    if when and when > date.today():
+        f.fail("date", _("This date is in the future."))
+    place = f.text("place", max_length=200)
+    description = f.text("description", max_length=5000)
+    if not place and not country:
+        f.fail("place", _("Give a place or a country."))
+    f.check()
+    assert kind is not None
+    event = TraffickingEvent(
+        case_id=case.id,
+        type=kind.value,
+        place=place,
+        country=country,
+        date=when,
+        description=description,
+    )
+    session.add(event)
+    session.flush()
+    _touch(case)
+    audit.record(
+        session, p, "add_event", "case", case.id, case_id=case.id, detail={"event": event.id}
+    )
+    return event
+
+
+def record_consent(
+    session: Session, p: Principal, case: Case, data: dict[str, Any]
+) -> ConsentRecord:
+    """Record the victim's consent as it now stands (the newest record is in force)."""
+    require_on_case(session, p, case, "contribute")
+    f = Fields(data)
+    informed = f.boolean("informed")
+    services = f.boolean("consent_for_services")
+    other_orgs = f.boolean("disclosure_other_orgs")
+    cross = f.boolean("disclosure_cross_border")
+    note = f.text("note", max_length=2000)
+    if (services or other_orgs or cross) and not informed:
+        f.fail("informed", _("Consent counts only once the person has been informed."))
+    f.check()
+    record = ConsentRecord(
+        case_id=case.id,
+        informed=informed,
+        consent_for_services=services,
+        disclosure_other_orgs=other_orgs,
+        disclosure_cross_border=cross,
+        note=note,
+        recorded_by_id=p.user_id,
+    )
+    session.add(record)
+    session.flush()
+    _touch(case)
+    audit.record(
+        session,
+        p,
+        "record_consent",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail={"services": services, "other_orgs": other_orgs, "cross_border": cross},
+    )
+    return record
+
+
+def add_support_plan(
+    session: Session, p: Principal, case: Case, data: dict[str, Any]
+) -> SupportPlan:
+    require_on_case(session, p, case, "contribute")
+    f = Fields(data)
+    kind = f.choice("type", SupportPlanType)
+    objectives = f.text("objectives", required=True, max_length=5000)
+    action_plan = f.text("action_plan", max_length=5000)
+    planned = f.date("planned_end")
+    f.check()
+    assert kind is not None
+    plan = SupportPlan(
+        case_id=case.id,
+        type=kind.value,
+        objectives=objectives,
+        action_plan=action_plan,
+        planned_end=planned,
+        created_by_id=p.user_id,
+    )
+    session.add(plan)
+    session.flush()
+    _touch(case)
+    audit.record(
+        session, p, "add_support_plan", "case", case.id, case_id=case.id, detail={"plan": plan.id}
+    )
+    return plan
+
+
+def add_note(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> CaseNote:
+    require_on_case(session, p, case, "contribute")
+    f = Fields(data)
+    text = f.text("text", required=True, max_length=10000)
+    f.check()
+    note = CaseNote(case_id=case.id, author_id=p.user_id, text=text)
+    session.add(note)
+    session.flush()
+    _touch(case)
+    audit.record(session, p, "add_note", "case", case.id, case_id=case.id, detail={"note": note.id})
+    return note
+
+
+def set_status(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> None:
+    require_on_case(session, p, case, "update")
+    f = Fields(data)
+    status = f.choice("status", CaseStatus)
+    reason = f.text("closure_reason", max_length=2000)
+    stage = f.integer("trm_stage", minimum=1, maximum=5, required=False)
+    if status in (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED) and not reason:
+        f.fail("closure_reason", _("Say why the case is closed."))
+    f.check()
+    assert status is not None
+    before = case.status
+    case.status = status.value
+    case.closure_reason = (
+        reason if status in (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED) else ""
+    )
+    if stage:
+        case.trm_stage = stage
+    _touch(case)
+    audit.record(
+        session,
+        p,
+        "set_status",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail={"from": before, "to": status.value, "trm_stage": case.trm_stage},
+    )
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    """The recovery and reflection period of a state (days) and where that number comes from."""
+
+    days: int
+    known: bool
+    source: str
+
+
+def reflection_rule(state: str) -> PeriodRule:
+    rr = state_powers(state).recovery_and_reflection
+    return PeriodRule(rr.days, rr.known, rr.source)
+
+
+def grant_reflection_period(
+    session: Session, p: Principal, case: Case, data: dict[str, Any]
+) -> ReflectionPeriod:
+    """Grant the recovery and reflection period under the case state's rules (CoE Convention
+    Art. 13); the length (days) is the state's, or Pharos's 30-day default where unknown."""
+    ref = case_ref(session, case)
+    require(p, "reflection_period", "create", ref)
+    if not may_grant_reflection_period(p, case.state):
+        raise PermissionDenied("only the state's competent authorities grant the period")
+    f = Fields(data)
+    start = f.date("starts_on") or date.today()
+    f.check()
+    rule = reflection_rule(case.state)
+    # The state's source when its rule is known; empty means Pharos's default, explained in
+    # the reader's language when shown (basis_text).
+    basis = rule.source if rule.known else ""
+    period = ReflectionPeriod(
+        case_id=case.id,
+        state=case.state,
+        starts_on=start,
+        ends_on=start + timedelta(days=rule.days),
+        days=rule.days,
+        basis=basis,
+        granted_by_id=p.user_id,
+    )
+    session.add(period)
+    session.flush()
+    _touch(case)
+    audit.record(
+        session,
+        p,
+        "grant_reflection_period",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail={"days": rule.days, "ends_on": period.ends_on.isoformat()},
+    )
+    return period
+
+
+def basis_text(period: ReflectionPeriod) -> str:
+    """Where the length of a granted period comes from, in the current language."""
+    if period.basis:
+        return period.basis
+    return _(
+        "Pharos default of %(days)s days (Council of Europe Convention, Art. 13); "
+        "the state's own rule was not found in the sources."
+    ) % {"days": period.days}
+
+
+def period_warning(period: ReflectionPeriod, today: date, warn_days: int) -> str | None:
+    """ "ended", "ending" (within ``warn_days`` days) or None."""
+    if period.ends_on < today:
+        return "ended"
+    if (period.ends_on - today).days <= warn_days:
+        return "ending"
+    return None

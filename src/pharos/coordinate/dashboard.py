@@ -1,0 +1,88 @@
+"""Per-user dashboard: my cases, requests due, referrals awaiting me, periods ending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from pharos.coordinate.cases import visible_cases
+from pharos.coordinate.permissions import Principal
+from pharos.coordinate.requests import visible_requests
+from pharos.coordinate.vocabulary import ReferralStatus, RequestStatus
+from pharos.store.models import (
+    Case,
+    CaseAssignment,
+    CrossBorderRequest,
+    DuplicateFlag,
+    Referral,
+    ReflectionPeriod,
+)
+
+
+@dataclass
+class Dashboard:
+    my_cases: list[Case] = field(default_factory=list)
+    requests_to_answer: list[CrossBorderRequest] = field(default_factory=list)
+    requests_awaiting: list[CrossBorderRequest] = field(default_factory=list)
+    referrals_awaiting_me: list[Referral] = field(default_factory=list)
+    periods_ending: list[tuple[ReflectionPeriod, Case]] = field(default_factory=list)
+    duplicates: list[DuplicateFlag] = field(default_factory=list)
+
+
+def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -> Dashboard:
+    d = Dashboard()
+    assigned = select(CaseAssignment.case_id).where(CaseAssignment.user_id == p.user_id)
+    mine = (
+        visible_cases(p)
+        .where(
+            or_(
+                Case.owner_user_id == p.user_id,
+                Case.id.in_(assigned),
+                Case.owner_agency_id == p.agency_id,
+            )
+        )
+        .limit(50)
+    )
+    d.my_cases = list(session.execute(mine).scalars())
+    for r in visible_requests(session, p):
+        if r.status != RequestStatus.SENT:
+            continue
+        if p.agency_id in (r.receiver_agency_id, r.escalated_to_agency_id):
+            d.requests_to_answer.append(r)
+        elif r.sender_agency_id == p.agency_id:
+            d.requests_awaiting.append(r)
+    d.referrals_awaiting_me = list(
+        session.execute(
+            select(Referral)
+            .where(
+                Referral.to_agency_id == p.agency_id,
+                Referral.status == ReferralStatus.IN_PROGRESS.value,
+            )
+            .order_by(Referral.id)
+        ).scalars()
+    )
+    readable = visible_cases(p).with_only_columns(Case.id)
+    d.periods_ending = [
+        (period, case)
+        for period, case in session.execute(
+            select(ReflectionPeriod, Case)
+            .join(Case, Case.id == ReflectionPeriod.case_id)
+            .where(
+                ReflectionPeriod.case_id.in_(readable),
+                ReflectionPeriod.ends_on <= today + timedelta(days=warn_days),
+                ReflectionPeriod.ends_on >= today - timedelta(days=30),
+            )
+            .order_by(ReflectionPeriod.ends_on)
+        ).all()
+    ]
+    d.duplicates = list(
+        session.execute(
+            select(DuplicateFlag).where(
+                DuplicateFlag.case_id.in_(readable), DuplicateFlag.resolved.is_(False)
+            )
+        ).scalars()
+    )
+    return d

@@ -1,0 +1,162 @@
+"""Screening records: the domain's ``screen`` applied to what a practitioner observed, stored
+with the indicators observed or ruled out, by whom and when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pharos.coordinate import audit
+from pharos.coordinate.cases import NotFound
+from pharos.coordinate.permissions import Principal, RecordRef, allowed, require
+from pharos.coordinate.validation import Fields
+from pharos.domain.indicators import delphi_indicators
+from pharos.domain.screening import (
+    Act,
+    ConflictingObservationError,
+    Observation,
+    Observations,
+    Person,
+    Screening,
+    screen,
+)
+from pharos.domain.vocabulary import ExploitationType, Gender
+from pharos.i18n import _
+from pharos.store.models import ScreeningRecord
+
+
+def screening_ref(s: ScreeningRecord) -> RecordRef:
+    return RecordRef(
+        state=s.state, agency_id=s.agency_id, owner_user_ids=frozenset({s.screened_by_id})
+    )
+
+
+def parse(data: dict[str, Any]) -> tuple[Observations, Person, dict[str, Any], str, str]:
+    """Read a screening form: for each ILO/EC indicator ``ind_<id>`` = present | ruled_out |
+    (empty: not asked), plus the person's age, gender, nationality, exploitation and acts."""
+    f = Fields(data)
+    present: list[Observation] = []
+    ruled_out: set[str] = set()
+    known = delphi_indicators()
+    for key, value in data.items():
+        if not key.startswith("ind_") or value in ("", None):
+            continue
+        ind = key[4:]
+        if ind not in known:
+            f.fail(key, _("Unknown indicator."))
+        elif value == "present":
+            note = data.get(f"note_{ind}")
+            present.append(Observation(ind, str(note).strip() or None if note else None))
+        elif value == "ruled_out":
+            ruled_out.add(ind)
+        else:
+            f.fail(
+                key, _("%(value)s is not one of the allowed values.") % {"value": str(value)[:40]}
+            )
+    age = f.integer("age", minimum=0, maximum=120, required=False)
+    gender = f.choice("gender", Gender, required=False) or Gender.UNKNOWN
+    exploitation = f.choice("exploitation", ExploitationType, required=False)
+    nationality = f.text("nationality", max_length=3).upper() or None
+    unaccompanied = f.boolean("unaccompanied")
+    acts = frozenset(f.many("acts", Act))
+    label = f.text("person_label", required=True, max_length=200)
+    note = f.text("note", max_length=5000)
+    if not present and not ruled_out:
+        f.fail("indicators", _("Record at least one indicator as observed or ruled out."))
+    f.check()
+    person = Person(
+        age=age,
+        gender=gender,
+        nationality=nationality,
+        unaccompanied=unaccompanied,
+        exploitation=exploitation,
+    )
+    facts = {
+        "age": age,
+        "gender": gender.value,
+        "nationality": nationality,
+        "unaccompanied": unaccompanied,
+        "exploitation": exploitation.value if exploitation else None,
+    }
+    obs = Observations(present=tuple(present), ruled_out=frozenset(ruled_out), acts=acts)
+    return obs, person, facts, label, note
+
+
+def record_screening(session: Session, p: Principal, data: dict[str, Any]) -> ScreeningRecord:
+    """Screen and store the result with what was observed, by whom (the user) and when."""
+    require(p, "screening", "create")
+    obs, person, facts, label, note = parse(data)
+    try:
+        result = screen(obs, person)
+    except ConflictingObservationError as exc:
+        from pharos.coordinate.validation import ValidationFailed
+
+        raise ValidationFailed(
+            {f"ind_{exc.indicator}": _("Recorded both as observed and as ruled out.")}
+        ) from exc
+    record = ScreeningRecord(
+        person_label=label,
+        state=p.state,
+        agency_id=p.agency_id,
+        screened_by_id=p.user_id,
+        observations=[{"id": o.indicator, "note": o.note} for o in obs.present],
+        person_facts={
+            **facts,
+            "ruled_out": sorted(obs.ruled_out),
+            "acts": sorted(a.value for a in obs.acts),
+        },
+        result=result.to_dict(explain=False),
+        note=note,
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        p,
+        "screen",
+        "screening",
+        record.id,
+        detail={
+            "presumption": result.presumption.value,
+            "indicators": [o.indicator for o in obs.present],
+        },
+    )
+    return record
+
+
+def rescreen(record: ScreeningRecord) -> Screening:
+    """The stored observations screened again, to explain the result in the reader's language."""
+    facts = record.person_facts
+    person = Person(
+        age=facts.get("age"),
+        gender=Gender(facts.get("gender") or "unknown"),
+        nationality=facts.get("nationality"),
+        unaccompanied=bool(facts.get("unaccompanied")),
+        exploitation=ExploitationType(facts["exploitation"]) if facts.get("exploitation") else None,
+    )
+    obs = Observations(
+        present=tuple(Observation(o["id"], o.get("note")) for o in record.observations),
+        ruled_out=frozenset(facts.get("ruled_out", [])),
+        acts=frozenset(Act(a) for a in facts.get("acts", [])),
+    )
+    return screen(obs, person)
+
+
+def get_screening(session: Session, p: Principal, screening_id: int) -> ScreeningRecord:
+    s = session.get(ScreeningRecord, screening_id)
+    if s is None or not allowed(p, "screening", "read", screening_ref(s)):
+        raise NotFound()
+    return s
+
+
+def my_screenings(session: Session, p: Principal) -> list[ScreeningRecord]:
+    return list(
+        session.execute(
+            select(ScreeningRecord)
+            .where(ScreeningRecord.agency_id == p.agency_id)
+            .order_by(ScreeningRecord.id.desc())
+            .limit(50)
+        ).scalars()
+    )

@@ -1,0 +1,220 @@
+"""Case-management vocabularies of HTCDS v2.0 not in the domain core (``cas_Status``,
+``hte_Type``, ``spl_Type``, referral reasons) plus Pharos's referral stages and request types,
+with translated labels. Source: IOM HTCDS v2.0 Field Standards (CC BY 4.0); NRM pillars from
+the OSCE/ODIHR NRM Handbook (2022); TRM stages from ICMPD's TRM-EU Guidelines (2010)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from babel.support import LazyProxy
+
+from pharos.domain.cooperation import Instrument
+from pharos.domain.practitioners import PRACTITIONER_LABELS, PractitionerKind
+from pharos.i18n import lazy_gettext
+
+
+class CaseStatus(StrEnum):
+    """HTCDS ``cas_Status``."""
+
+    ACTIVE = "active"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+    CLOSED_REFERRED = "closed_referred"
+
+
+class EventType(StrEnum):
+    """HTCDS ``hte_Type``."""
+
+    RECRUITMENT = "recruitment"
+    TRANSIT = "transit"
+    EXPLOITATION = "exploitation"
+
+
+class SupportPlanType(StrEnum):
+    """HTCDS ``spl_Type``."""
+
+    EDUCATION = "education"
+    FINANCIAL = "financial"
+    HEALTH = "health"
+    LABOUR_EXPLOITATION_REHABILITATION = "labour_exploitation_rehabilitation"
+    LEGAL = "legal"
+    LIVELIHOOD = "livelihood"
+    RIGHTS_BASED_TRAINING = "rights_based_training"
+    SEXUAL_EXPLOITATION_REHABILITATION = "sexual_exploitation_rehabilitation"
+    SOCIAL_CARE = "social_care"
+
+
+class ReferralReason(StrEnum):
+    """HTCDS ``cas_ReasonForOutgoingReferral``."""
+
+    ADDITIONAL_SERVICES_REQUIRED = "additional_services_required"
+    MIGRATION_OR_CHANGE_OF_LOCATION = "migration_or_change_of_location"
+    OTHER = "other"
+
+
+class PersonRole(StrEnum):
+    VICTIM = "victim"
+    PERPETRATOR = "perpetrator"
+
+
+class ReferralStatus(StrEnum):
+    """Primero's transition states (domain reference 5.3)."""
+
+    IN_PROGRESS = "in_progress"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DONE = "done"
+    REVOKED = "revoked"
+
+
+class RequestStatus(StrEnum):
+    SENT = "sent"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
+
+
+CASE_STATUS_LABELS: dict[CaseStatus, LazyProxy] = {
+    CaseStatus.ACTIVE: lazy_gettext("Active"),
+    CaseStatus.FOLLOW_UP: lazy_gettext("Follow-up"),
+    CaseStatus.CLOSED: lazy_gettext("Closed"),
+    CaseStatus.CLOSED_REFERRED: lazy_gettext("Closed (referred)"),
+}
+EVENT_LABELS: dict[EventType, LazyProxy] = {
+    EventType.RECRUITMENT: lazy_gettext("Recruitment"),
+    EventType.TRANSIT: lazy_gettext("Transit"),
+    EventType.EXPLOITATION: lazy_gettext("Exploitation"),
+}
+SUPPORT_PLAN_LABELS: dict[SupportPlanType, LazyProxy] = {
+    SupportPlanType.EDUCATION: lazy_gettext("Education"),
+    SupportPlanType.FINANCIAL: lazy_gettext("Financial"),
+    SupportPlanType.HEALTH: lazy_gettext("Health"),
+    SupportPlanType.LABOUR_EXPLOITATION_REHABILITATION: lazy_gettext(
+        "Labour exploitation rehabilitation"
+    ),
+    SupportPlanType.LEGAL: lazy_gettext("Legal"),
+    SupportPlanType.LIVELIHOOD: lazy_gettext("Livelihood"),
+    SupportPlanType.RIGHTS_BASED_TRAINING: lazy_gettext("Rights-based training"),
+    SupportPlanType.SEXUAL_EXPLOITATION_REHABILITATION: lazy_gettext(
+        "Sexual exploitation rehabilitation"
+    ),
+    SupportPlanType.SOCIAL_CARE: lazy_gettext("Social care"),
+}
+REFERRAL_REASON_LABELS: dict[ReferralReason, LazyProxy] = {
+    ReferralReason.ADDITIONAL_SERVICES_REQUIRED: lazy_gettext("Additional services required"),
+    ReferralReason.MIGRATION_OR_CHANGE_OF_LOCATION: lazy_gettext("Migration or change of location"),
+    ReferralReason.OTHER: lazy_gettext("Other"),
+}
+REFERRAL_STATUS_LABELS: dict[ReferralStatus, LazyProxy] = {
+    ReferralStatus.IN_PROGRESS: lazy_gettext("In progress"),
+    ReferralStatus.ACCEPTED: lazy_gettext("Accepted"),
+    ReferralStatus.REJECTED: lazy_gettext("Rejected"),
+    ReferralStatus.DONE: lazy_gettext("Done"),
+    ReferralStatus.REVOKED: lazy_gettext("Revoked"),
+}
+REQUEST_STATUS_LABELS: dict[RequestStatus, LazyProxy] = {
+    RequestStatus.SENT: lazy_gettext("Awaiting answer"),
+    RequestStatus.ANSWERED: lazy_gettext("Answered"),
+    RequestStatus.WITHDRAWN: lazy_gettext("Withdrawn"),
+}
+PERSON_ROLE_LABELS: dict[PersonRole, LazyProxy] = {
+    PersonRole.VICTIM: lazy_gettext("Possible victim"),
+    PersonRole.PERPETRATOR: lazy_gettext("Perpetrator"),
+}
+#: The five transnational referral stages (ICMPD TRM), one SOP each.
+TRM_STAGES: dict[int, LazyProxy] = {
+    1: lazy_gettext("Identification"),
+    2: lazy_gettext("First assistance and protection"),
+    3: lazy_gettext("Long-term assistance and social inclusion"),
+    4: lazy_gettext("Return and social inclusion"),
+    5: lazy_gettext("Criminal and civil proceedings"),
+}
+#: The four pillars of a national referral mechanism (OSCE/ODIHR NRM Handbook, 2022).
+NRM_PILLARS: dict[int, LazyProxy] = {
+    1: lazy_gettext("Identification and protection"),
+    2: lazy_gettext("Individual support and access to services"),
+    3: lazy_gettext("Social inclusion"),
+    4: lazy_gettext("Criminal justice and redress"),
+}
+INSTRUMENT_LABELS: dict[Instrument, LazyProxy] = {
+    Instrument.POLICE_INFORMATION_EXCHANGE: lazy_gettext("Police information exchange"),
+    Instrument.MUTUAL_LEGAL_ASSISTANCE: lazy_gettext("Mutual legal assistance"),
+    Instrument.EUROPEAN_INVESTIGATION_ORDER: lazy_gettext("European Investigation Order"),
+    Instrument.JOINT_INVESTIGATION_TEAM: lazy_gettext("Joint investigation team proposal"),
+    Instrument.FAMILY_SAFETY_CHECK: lazy_gettext("Family safety check"),
+    Instrument.PRE_RETURN_RISK_ASSESSMENT: lazy_gettext("Pre-return risk assessment"),
+    Instrument.RETURN_AND_RECEPTION: lazy_gettext("Return and reception"),
+}
+KIND_LABELS: dict[str, LazyProxy] = {
+    PractitionerKind.LAW_ENFORCEMENT.value: lazy_gettext("Law enforcement"),
+    PractitionerKind.PUBLIC_PROSECUTOR.value: lazy_gettext("Public prosecutor"),
+    PractitionerKind.MIGRATION_ASYLUM.value: lazy_gettext("Migration officer or asylum authority"),
+    PractitionerKind.LAWYER.value: lazy_gettext("Lawyer"),
+    PractitionerKind.LABOUR_INSPECTOR.value: lazy_gettext("Labour inspector"),
+    PractitionerKind.SOCIAL_WELFARE.value: lazy_gettext("Social welfare practitioner"),
+    PractitionerKind.NGO.value: lazy_gettext("Non-governmental organisation"),
+    PractitionerKind.JOURNALIST.value: lazy_gettext("Journalist"),
+    PractitionerKind.BORDER_GUARD.value: lazy_gettext("Border guard"),
+    PractitionerKind.FINANCIAL_INVESTIGATOR.value: lazy_gettext("Financial investigator"),
+    PractitionerKind.INTERPRETER_MEDIATOR.value: lazy_gettext("Interpreter or cultural mediator"),
+    PractitionerKind.NATIONAL_COORDINATOR.value: lazy_gettext(
+        "National anti-trafficking coordinator or rapporteur"
+    ),
+    PractitionerKind.INTERNATIONAL_ORGANISATION.value: lazy_gettext("International organisation"),
+}
+assert set(KIND_LABELS) == {k.value for k in PRACTITIONER_LABELS}
+STATE_LABELS: dict[str, LazyProxy] = {
+    "DZA": lazy_gettext("Algeria"),
+    "EGY": lazy_gettext("Egypt"),
+    "TUN": lazy_gettext("Tunisia"),
+    "ITA": lazy_gettext("Italy"),
+    "GRC": lazy_gettext("Greece"),
+    "MLT": lazy_gettext("Malta"),
+    "ESP": lazy_gettext("Spain"),
+}
+LANGUAGE_LABELS: dict[str, LazyProxy] = {
+    "ar": lazy_gettext("Arabic"),
+    "en": lazy_gettext("English"),
+    "fr": lazy_gettext("French"),
+    "it": lazy_gettext("Italian"),
+    "el": lazy_gettext("Greek"),
+    "es": lazy_gettext("Spanish"),
+    "mt": lazy_gettext("Maltese"),
+}
+
+
+AUDIT_LABELS: dict[str, LazyProxy] = {
+    "read": lazy_gettext("read"),
+    "create": lazy_gettext("created"),
+    "add_person": lazy_gettext("added a person"),
+    "add_event": lazy_gettext("added an event"),
+    "record_consent": lazy_gettext("recorded consent"),
+    "add_support_plan": lazy_gettext("added a support plan"),
+    "add_note": lazy_gettext("added a note"),
+    "set_status": lazy_gettext("changed the status"),
+    "grant_reflection_period": lazy_gettext("granted the reflection period"),
+    "flag_duplicate": lazy_gettext("flagged a possible duplicate"),
+    "accept": lazy_gettext("accepted"),
+    "reject": lazy_gettext("rejected"),
+    "revoke": lazy_gettext("revoked"),
+    "done": lazy_gettext("marked done"),
+    "transfer_ownership": lazy_gettext("ownership transferred"),
+    "send": lazy_gettext("sent"),
+    "reply": lazy_gettext("replied"),
+    "remind": lazy_gettext("reminder sent"),
+    "escalate": lazy_gettext("escalated"),
+    "withdraw": lazy_gettext("withdrew"),
+}
+RESOURCE_LABELS: dict[str, LazyProxy] = {
+    "case": lazy_gettext("case"),
+    "referral": lazy_gettext("referral"),
+    "transfer": lazy_gettext("transfer"),
+    "request": lazy_gettext("request"),
+}
+
+
+def options(labels: Mapping[Any, Any]) -> list[tuple[str, str]]:
+    """(value, translated label) pairs for a select or checkbox list."""
+    return [(str(k), str(v)) for k, v in labels.items()]

@@ -1,0 +1,420 @@
+"""The JSON API (``/api/v1``): the same services as the pages, the same permissions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.encoders import jsonable_encoder
+
+from pharos.coordinate import audit, cases, directory, referrals, requests, screening
+from pharos.coordinate import dashboard as dash
+from pharos.coordinate.case_view import case_detail
+from pharos.coordinate.permissions import Principal, require
+from pharos.store.uow import UnitOfWork
+from pharos.web import schemas as s
+from pharos.web.deps import signed_in, uow
+
+router = APIRouter(prefix="/api/v1")
+
+
+def _detail(request: Request, work: UnitOfWork, p: Principal, case_id: int) -> dict[str, Any]:
+    case = cases.get_case(work.session, p, case_id, audit_read=False)
+    warn = request.app.state.settings.reflection_warning_days
+    out: dict[str, Any] = jsonable_encoder(case_detail(work.session, p, case, date.today(), warn))
+    return out
+
+
+@router.get("/cases", tags=["cases"])
+def list_cases(
+    p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> list[dict[str, Any]]:
+    """The cases you may read (reference, state, status; titles only in the full view)."""
+    require(p, "case", "read")
+    out = []
+    for c in work.session.execute(cases.visible_cases(p).limit(500)).scalars():
+        full = cases.view_of(work.session, p, c).value == "full"
+        out.append(
+            {
+                "id": c.id,
+                "reference": c.reference,
+                "state": c.state,
+                "status": c.status,
+                "title": c.title if full else "",
+                "updated_at": c.updated_at.isoformat(),
+            }
+        )
+    return out
+
+
+@router.post("/cases", tags=["cases"], status_code=201)
+def open_case(
+    request: Request,
+    data: s.CaseIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Open a case with its possible victim."""
+    case = cases.open_case(work.session, p, data.model_dump(mode="json", exclude_none=True))
+    work.commit()
+    return _detail(request, work, p, case.id)
+
+
+@router.get("/cases/{case_id}", tags=["cases"])
+def read_case(
+    request: Request,
+    case_id: int,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """One case as you may see it (identity per your view); the read is audited."""
+    cases.get_case(work.session, p, case_id)
+    work.commit()
+    return _detail(request, work, p, case_id)
+
+
+def _case_change(
+    request: Request, work: UnitOfWork, p: Principal, case_id: int, action: Any, data: s.Body
+) -> dict[str, Any]:
+    case = cases.get_case(work.session, p, case_id, audit_read=False)
+    action(work.session, p, case, data.model_dump(mode="json", exclude_none=True))
+    work.commit()
+    return _detail(request, work, p, case_id)
+
+
+@router.post("/cases/{case_id}/persons", tags=["cases"])
+def add_person(
+    request: Request,
+    case_id: int,
+    data: s.PersonIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    return _case_change(request, work, p, case_id, cases.add_person, data)
+
+
+@router.post("/cases/{case_id}/events", tags=["cases"])
+def add_event(
+    request: Request,
+    case_id: int,
+    data: s.EventIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    return _case_change(request, work, p, case_id, cases.add_event, data)
+
+
+@router.post("/cases/{case_id}/consent", tags=["cases"])
+def record_consent(
+    request: Request,
+    case_id: int,
+    data: s.ConsentIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    return _case_change(request, work, p, case_id, cases.record_consent, data)
+
+
+@router.post("/cases/{case_id}/support-plans", tags=["cases"])
+def add_support_plan(
+    request: Request,
+    case_id: int,
+    data: s.SupportPlanIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    return _case_change(request, work, p, case_id, cases.add_support_plan, data)
+
+
+@router.post("/cases/{case_id}/notes", tags=["cases"])
+def add_note(
+    request: Request,
+    case_id: int,
+    data: s.NoteIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    return _case_change(request, work, p, case_id, cases.add_note, data)
+
+
+@router.post("/cases/{case_id}/status", tags=["cases"])
+def set_status(
+    request: Request,
+    case_id: int,
+    data: s.StatusIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    return _case_change(request, work, p, case_id, cases.set_status, data)
+
+
+@router.post("/cases/{case_id}/reflection-period", tags=["cases"])
+def grant_reflection(
+    request: Request,
+    case_id: int,
+    data: s.ReflectionIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Grant the recovery and reflection period under the case state's rules."""
+    return _case_change(request, work, p, case_id, cases.grant_reflection_period, data)
+
+
+@router.get("/cases/{case_id}/audit", tags=["cases"])
+def case_audit(
+    case_id: int, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> list[dict[str, Any]]:
+    """Who read or changed the case, newest first."""
+    case = cases.get_case(work.session, p, case_id, audit_read=False)
+    cases.require_on_case(work.session, p, case, "audit")
+    return [
+        {
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "resource": e.resource,
+            "resource_id": e.resource_id,
+        }
+        for e in audit.case_trail(work.session, case_id)
+    ]
+
+
+@router.post("/cases/{case_id}/referrals", tags=["referrals"], status_code=201)
+def refer(
+    case_id: int,
+    data: s.ReferralIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Refer or transfer a case; consent is checked (an authorised override is recorded)."""
+    case = cases.get_case(work.session, p, case_id, audit_read=False)
+    r = referrals.refer(work.session, p, case, data.model_dump(mode="json"))
+    work.commit()
+    return _referral(r)
+
+
+def _referral(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "case_id": r.case_id,
+        "kind": r.kind,
+        "mechanism": r.mechanism,
+        "stage": r.stage,
+        "from_agency_id": r.from_agency_id,
+        "to_agency_id": r.to_agency_id,
+        "status": r.status,
+        "reason": r.reason,
+        "rejection_reason": r.rejection_reason,
+        "consent_override": r.consent_override,
+    }
+
+
+@router.get("/referrals", tags=["referrals"])
+def list_referrals(
+    p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> dict[str, Any]:
+    """Referrals to and from your agency."""
+    require(p, "referral", "read")
+    return {
+        "incoming": [_referral(r) for r in referrals.incoming(work.session, p)],
+        "outgoing": [_referral(r) for r in referrals.outgoing(work.session, p)],
+    }
+
+
+@router.post("/referrals/{referral_id}/respond", tags=["referrals"])
+def respond(
+    referral_id: int,
+    data: s.RespondIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Accept or reject (receiver, with a reason to reject); revoke or mark done (sender)."""
+    r = referrals.get_referral(work.session, p, referral_id)
+    referrals.respond(work.session, p, r, data.model_dump())
+    work.commit()
+    return _referral(r)
+
+
+@router.get("/cases/{case_id}/instruments", tags=["requests"])
+def instruments(
+    case_id: int, receiver: str, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> list[dict[str, Any]]:
+    """The instruments you may use from your state to ``receiver`` (ISO3) on this case."""
+    cases.get_case(work.session, p, case_id, audit_read=False)
+    return [
+        {
+            "type": i.instrument.value,
+            "channel": i.channel,
+            "legal_basis": i.legal_basis,
+            "due_days": requests.DUE_DAYS[i.instrument],
+        }
+        for i in requests.offered_instruments(p, p.state, receiver.upper())
+    ]
+
+
+def _request(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "case_id": r.case_id,
+        "type": r.type,
+        "sender_state": r.sender_state,
+        "receiver_state": r.receiver_state,
+        "receiver_agency_id": r.receiver_agency_id,
+        "subject": r.subject,
+        "body": r.body,
+        "status": r.status,
+        "sent_at": r.sent_at.isoformat(),
+        "due_at": r.due_at.isoformat(),
+        "reminders_sent": r.reminders_sent,
+        "escalated_at": r.escalated_at.isoformat() if r.escalated_at else None,
+        "answered_at": r.answered_at.isoformat() if r.answered_at else None,
+    }
+
+
+@router.post("/cases/{case_id}/requests", tags=["requests"], status_code=201)
+def send_request(
+    case_id: int,
+    data: s.RequestIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Send a cross-border request to the receiving state's contact point."""
+    case = cases.get_case(work.session, p, case_id, audit_read=False)
+    r = requests.send(work.session, p, case, data.model_dump())
+    work.commit()
+    return _request(r)
+
+
+@router.get("/requests", tags=["requests"])
+def list_requests(
+    p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> list[dict[str, Any]]:
+    require(p, "request", "read")
+    return [_request(r) for r in requests.visible_requests(work.session, p)]
+
+
+@router.get("/requests/{request_id}", tags=["requests"])
+def read_request(
+    request_id: int, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> dict[str, Any]:
+    r = requests.get_request(work.session, p, request_id)
+    out = _request(r)
+    out["replies"] = [
+        {"text": x.text, "agency_id": x.agency_id, "created_at": x.created_at.isoformat()}
+        for x in requests.replies(work.session, r.id)
+    ]
+    return out
+
+
+@router.post("/requests/{request_id}/replies", tags=["requests"], status_code=201)
+def reply(
+    request_id: int,
+    data: s.ReplyIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Answer a request addressed (or escalated) to your agency; attached to the case."""
+    r = requests.get_request(work.session, p, request_id)
+    requests.reply(work.session, p, r, data.model_dump())
+    work.commit()
+    return _request(r)
+
+
+@router.post("/screenings", tags=["screening"], status_code=201)
+def screen(
+    data: s.ScreeningIn, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> dict[str, Any]:
+    """Screen a person against the ILO/EC indicators; the result is stored."""
+    record = screening.record_screening(work.session, p, data.as_form())
+    work.commit()
+    return {"id": record.id, "result": screening.rescreen(record).to_dict()}
+
+
+@router.get("/screenings/{screening_id}", tags=["screening"])
+def read_screening(
+    screening_id: int, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> dict[str, Any]:
+    record = screening.get_screening(work.session, p, screening_id)
+    return {
+        "id": record.id,
+        "case_id": record.case_id,
+        "person_label": record.person_label,
+        "observations": record.observations,
+        "screened_at": record.screened_at.isoformat(),
+        "result": screening.rescreen(record).to_dict(),
+    }
+
+
+@router.get("/directory", tags=["directory"])
+def search_directory(
+    q: str = "",
+    state: str = "",
+    kind: str = "",
+    language: str = "",
+    contact_points: bool = False,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> list[dict[str, Any]]:
+    """Agencies and contact points by text, state, practitioner kind and language."""
+    return [
+        {
+            "id": a.id,
+            "name": a.name,
+            "state": a.state,
+            "kind": a.kind,
+            "city": a.city,
+            "email": a.email,
+            "languages": a.language_list(),
+            "receives": a.receives_list(),
+            "organisation": a.organisation,
+        }
+        for a in directory.search(
+            work.session,
+            p,
+            text=q,
+            state=state,
+            kind=kind,
+            language=language,
+            contact_points_only=contact_points,
+        )
+    ]
+
+
+@router.get("/dashboard", tags=["dashboard"])
+def dashboard(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> dict[str, Any]:
+    """Your cases, requests to answer and awaiting, referrals awaiting you, periods ending."""
+    require(p, "dashboard", "read")
+    requests.tick(work.session)
+    work.commit()
+    d = dash.dashboard(
+        work.session, p, date.today(), request.app.state.settings.reflection_warning_days
+    )
+    return {
+        "my_cases": [
+            {"id": c.id, "reference": c.reference, "status": c.status} for c in d.my_cases
+        ],
+        "requests_to_answer": [_request(r) for r in d.requests_to_answer],
+        "requests_awaiting": [_request(r) for r in d.requests_awaiting],
+        "referrals_awaiting_me": [_referral(r) for r in d.referrals_awaiting_me],
+        "periods_ending": [
+            {"case_id": c.id, "ends_on": per.ends_on.isoformat()} for per, c in d.periods_ending
+        ],
+        "duplicates": [
+            {"case_id": f.case_id, "other_case_id": f.other_case_id} for f in d.duplicates
+        ],
+    }
+
+
+@router.get("/audit/verify", tags=["audit"])
+def verify(p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)) -> dict[str, Any]:
+    """Check the hash chain of the audit trail (administrators)."""
+    require(p, "audit", "verify")
+    count, problems = audit.verify(work.session)
+    return {
+        "entries": count,
+        "intact": not problems,
+        "problems": [{"entry": x.entry_id, "reason": x.reason} for x in problems],
+    }

@@ -1,0 +1,202 @@
+"""Case pages: list, open, read, and the forms on a case (persons, timeline, consent, support
+plans, notes, status, reflection period)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pharos.coordinate import cases as svc
+from pharos.coordinate.case_view import case_detail
+from pharos.coordinate.permissions import Principal, allowed, require
+from pharos.coordinate.validation import ValidationFailed
+from pharos.coordinate.vocabulary import CaseStatus
+from pharos.domain.geography import REGION_STATE_CODES
+from pharos.i18n import lazy_gettext
+from pharos.store.models import Agency, Case, ScreeningRecord
+from pharos.store.uow import UnitOfWork
+from pharos.web import nav
+from pharos.web.deps import signed_in, uow
+from pharos.web.forms import body
+from pharos.web.labels import template_labels
+from pharos.web.templating import render
+
+router = APIRouter()
+nav.add(nav.NavEntry(lazy_gettext("Cases"), "/cases", "case", "read", order=10))
+
+
+def case_page(
+    request: Request,
+    work: UnitOfWork,
+    p: Principal,
+    case: Case,
+    errors: dict[str, dict[str, str]] | None = None,
+    status: int = 200,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    settings = request.app.state.settings
+    detail = case_detail(work.session, p, case, date.today(), settings.reflection_warning_days)
+    agencies = list(
+        work.session.execute(
+            select(Agency)
+            .where(Agency.id != case.owner_agency_id)
+            .order_by(Agency.state, Agency.name)
+        ).scalars()
+    )
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": detail,
+            "errors": errors or {},
+            "values": values or {},
+            "agencies": agencies,
+            "L": template_labels(),
+            "today": date.today(),
+            "region_states": [s for s in REGION_STATE_CODES if s != p.state],
+        },
+        status=status,
+    )
+
+
+@router.get("/cases", include_in_schema=False)
+def case_list(
+    request: Request,
+    status: str = "",
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    require(p, "case", "read")
+    q = svc.visible_cases(p)
+    if status in {s.value for s in CaseStatus}:
+        q = q.where(Case.status == status)
+    rows = list(work.session.execute(q.limit(200)).scalars())
+    views = {c.id: svc.view_of(work.session, p, c) for c in rows}
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "cases": rows,
+            "views": views,
+            "status": status,
+            "L": template_labels(),
+            "may_create": allowed(p, "case", "create"),
+        },
+    )
+
+
+@router.get("/cases/new", include_in_schema=False)
+def new_case(
+    request: Request,
+    screening_id: int | None = None,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    require(p, "case", "create")
+    screening = work.session.get(ScreeningRecord, screening_id) if screening_id else None
+    values: dict[str, Any] = {}
+    if screening is not None and screening.agency_id == p.agency_id and screening.case_id is None:
+        facts = screening.person_facts
+        values = {
+            "screening_id": screening.id,
+            "title": screening.person_label,
+            "gender": facts.get("gender"),
+            "citizenship": facts.get("nationality") or "",
+            "exploitation_types": [facts["exploitation"]] if facts.get("exploitation") else [],
+        }
+    return render(
+        request, "cases/new.html", {"values": values, "errors": {}, "L": template_labels()}
+    )
+
+
+@router.post("/cases", include_in_schema=False)
+async def create_case(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    data = await body(request)
+    try:
+        case = svc.open_case(work.session, p, data)
+    except ValidationFailed as exc:
+        work.rollback()
+        return render(
+            request,
+            "cases/new.html",
+            {"values": data, "errors": exc.errors, "L": template_labels()},
+            status=422,
+        )
+    work.commit()
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+@router.get("/cases/{case_id}", include_in_schema=False)
+def show_case(
+    request: Request,
+    case_id: int,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    case = svc.get_case(work.session, p, case_id)
+    work.commit()  # the audited read
+    return case_page(request, work, p, case)
+
+
+Action = Callable[[Session, Principal, Case, dict[str, Any]], object]
+FORMS: dict[str, tuple[Action, str]] = {
+    "persons": (svc.add_person, "persons"),
+    "events": (svc.add_event, "timeline"),
+    "consent": (svc.record_consent, "consent"),
+    "plans": (svc.add_support_plan, "plans"),
+    "notes": (svc.add_note, "notes"),
+    "status": (svc.set_status, "status"),
+    "reflection": (svc.grant_reflection_period, "reflection"),
+}
+
+
+async def case_form(
+    request: Request,
+    case_id: int,
+    form: str,
+    action: Action,
+    anchor: str,
+    p: Principal,
+    work: UnitOfWork,
+) -> Response:
+    """Apply one form to a case in one transaction; on invalid input re-show the page with
+    the errors next to the fields and change nothing."""
+    data = await body(request)
+    case = svc.get_case(work.session, p, case_id, audit_read=False)
+    try:
+        action(work.session, p, case, data)
+    except ValidationFailed as exc:
+        work.rollback()
+        case = svc.get_case(work.session, p, case_id, audit_read=False)
+        return case_page(
+            request, work, p, case, errors={form: exc.errors}, status=422, values={form: data}
+        )
+    work.commit()
+    return RedirectResponse(f"/cases/{case_id}#{anchor}", status_code=303)
+
+
+def _register(form: str, action: Action, anchor: str) -> None:
+    async def handler(
+        request: Request,
+        case_id: int,
+        p: Principal = Depends(signed_in),
+        work: UnitOfWork = Depends(uow),
+    ) -> Response:
+        return await case_form(request, case_id, form, action, anchor, p, work)
+
+    handler.__name__ = f"case_{form}"
+    router.add_api_route(
+        f"/cases/{{case_id}}/{form}", handler, methods=["POST"], include_in_schema=False
+    )
+
+
+for _form, (_action, _anchor) in FORMS.items():
+    _register(_form, _action, _anchor)

@@ -1,0 +1,143 @@
+"""Screening a person against the ILO/EC indicators, and opening a case from the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from pharos.coordinate import screening as svc
+from pharos.coordinate.permissions import Principal, require
+from pharos.coordinate.validation import ValidationFailed
+from pharos.domain.explain import (
+    PRESUMPTION_LABELS,
+    dimension_label,
+    explain,
+    indicator_label,
+    question_text,
+)
+from pharos.domain.indicators import Weight, delphi_indicators, dimensions
+from pharos.domain.screening import Act
+from pharos.i18n import _, lazy_gettext
+from pharos.store.models import User
+from pharos.store.uow import UnitOfWork
+from pharos.web import nav
+from pharos.web.deps import signed_in, uow
+from pharos.web.forms import body
+from pharos.web.labels import template_labels
+from pharos.web.templating import render
+
+router = APIRouter()
+nav.add(nav.NavEntry(lazy_gettext("Screening"), "/screenings/new", "screening", "create", order=5))
+
+ACT_LABELS = {
+    Act.RECRUITMENT: lazy_gettext("Recruitment"),
+    Act.TRANSPORT: lazy_gettext("Transport"),
+    Act.TRANSFER: lazy_gettext("Transfer"),
+    Act.HARBOURING: lazy_gettext("Harbouring"),
+    Act.RECEIPT: lazy_gettext("Receipt"),
+}
+
+
+WEIGHT_LABELS = {
+    Weight.STRONG: lazy_gettext("strong"),
+    Weight.MEDIUM: lazy_gettext("medium"),
+    Weight.WEAK: lazy_gettext("weak"),
+}
+
+
+def _weight(weight: Weight | None) -> str:
+    return str(WEIGHT_LABELS[weight]) if weight is not None else ""
+
+
+def _form(
+    request: Request,
+    p: Principal,
+    work: UnitOfWork,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    groups = []
+    inds = delphi_indicators()
+    for d in dimensions():
+        groups.append(
+            (
+                d.id.value,
+                dimension_label(d.id),
+                [
+                    (
+                        i.id,
+                        indicator_label(i.id),
+                        _weight(i.adult or i.child),
+                    )
+                    for i in inds.values()
+                    if i.dimension is d.id
+                ],
+            )
+        )
+    return render(
+        request,
+        "screening/new.html",
+        {
+            "groups": groups,
+            "errors": errors or {},
+            "values": values or {},
+            "acts": [(a.value, str(label)) for a, label in ACT_LABELS.items()],
+            "recent": svc.my_screenings(work.session, p)[:10],
+            "L": template_labels(),
+        },
+        status=status,
+    )
+
+
+@router.get("/screenings/new", include_in_schema=False)
+def new(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    require(p, "screening", "create")
+    return _form(request, p, work)
+
+
+@router.post("/screenings", include_in_schema=False)
+async def create(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    data = await body(request)
+    try:
+        record = svc.record_screening(work.session, p, data)
+    except ValidationFailed as exc:
+        work.rollback()
+        return _form(request, p, work, exc.errors, data, status=422)
+    work.commit()
+    return RedirectResponse(f"/screenings/{record.id}", status_code=303)
+
+
+@router.get("/screenings/{screening_id}", include_in_schema=False)
+def show(
+    request: Request,
+    screening_id: int,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    record = svc.get_screening(work.session, p, screening_id)
+    result = svc.rescreen(record)
+    screener = work.session.get(User, record.screened_by_id)
+    return render(
+        request,
+        "screening/result.html",
+        {
+            "record": record,
+            "result": result,
+            "presumption": _(PRESUMPTION_LABELS[result.presumption]),
+            "lines": explain(result),
+            "questions": [question_text(q) for q in result.ask_next],
+            "observed": [
+                (o["id"], indicator_label(o["id"]), o.get("note")) for o in record.observations
+            ],
+            "ruled_out": [indicator_label(i) for i in record.person_facts.get("ruled_out", [])],
+            "screener": screener.username if screener else "?",
+            "L": template_labels(),
+        },
+    )
