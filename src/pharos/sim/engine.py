@@ -33,7 +33,7 @@ from pharos.sim.policies import (
     ReturnContext,
 )
 from pharos.sim.records import JusticeRecord, RequestRecord
-from pharos.sim.streams import Streams
+from pharos.sim.streams import Streams, binomial, poisson
 from pharos.sim.victims import (
     RESCUE,
     Cohort,
@@ -101,8 +101,25 @@ class Engine:
         self.bed_queue: list[deque[tuple[int, int]]] = [deque() for _ in range(ns)]
         self.investigators_busy = [0] * ns
         self.case_queue: list[deque[tuple[int, int]]] = [deque() for _ in range(ns)]
-        self.requests: list[RequestRecord] = []
-        self.justice: list[JusticeRecord] = []
+        #: cross-border requests: (sender, receiver, instrument, purpose) -> [n, ok, days]
+        self.request_stats: dict[tuple[str, str, str, str], list[float]] = {}
+        #: justice events: (state, year, event) -> persons
+        self.justice_stats: dict[tuple[str, int, str], int] = {}
+
+    def record_request(self, rec: RequestRecord) -> None:
+        """Count a cross-border request (and its reply) in the run's statistics."""
+        key = (rec.sender, rec.receiver, rec.instrument, rec.purpose)
+        acc = self.request_stats.get(key)
+        if acc is None:
+            acc = self.request_stats[key] = [0.0, 0.0, 0.0]
+        acc[0] += 1
+        acc[1] += rec.success
+        acc[2] += rec.latency
+
+    def record_justice(self, rec: JusticeRecord) -> None:
+        """Count an investigation, prosecution, conviction or disruption."""
+        key = (rec.state, int(rec.time // 365), rec.event)
+        self.justice_stats[key] = self.justice_stats.get(key, 0) + rec.persons
 
     # -- scheduling -------------------------------------------------------------------------
     def schedule(self, time: float, kind: int, a: int, b: int) -> None:
@@ -303,7 +320,7 @@ class Engine:
             if terms is not None:
                 latency = terms.median_days * math.exp(terms.dispersion * co.z_reqlat[i])
                 safe = co.u_risk[i] >= st.return_risk_share
-                self.requests.append(
+                self.record_request(
                     RequestRecord(
                         now,
                         state,
@@ -337,10 +354,8 @@ class Engine:
         cell = self.world.networks[net]
         st = self.world.states[self.world.state_index[cell.main_state]]
         if st.proactive_rate > 0:
-            rng = self.streams.get(f"justice/{cell.id}/{nr.gen}")
-            self.schedule(
-                self.now + rng.exponential(1.0 / st.proactive_rate), PROACTIVE, net, nr.gen
-            )
+            rng = self.streams.scalar(f"justice/{cell.id}/{nr.gen}")
+            self.schedule(self.now + rng.expovariate(st.proactive_rate), PROACTIVE, net, nr.gen)
 
     def _on_proactive(self, net: int, gen: int) -> None:
         nr = self.networks[net]
@@ -365,13 +380,13 @@ class Engine:
         cell = self.world.networks[nr.index]
         spec = cell.spec
         st = self.world.states[nr.case_state]
-        rng = self.streams.get(f"justice/{cell.id}/{nr.gen}")
-        duration = rng.exponential(st.investigation_days)
+        rng = self.streams.scalar(f"justice/{cell.id}/{nr.gen}")
+        duration = rng.expovariate(1.0 / st.investigation_days)
         nr.financial = bool(rng.random() < st.financial_share)
         nr.reply = None
-        self.justice.append(JusticeRecord(now, st.code, cell.id, "investigation", 1))
+        self.record_justice(JusticeRecord(now, st.code, cell.id, "investigation", 1))
         if nr.financial:
-            self.justice.append(JusticeRecord(now, st.code, cell.id, "financial_investigation", 1))
+            self.record_justice(JusticeRecord(now, st.code, cell.id, "financial_investigation", 1))
         if spec.origin != st.code:
             ctx = RequestContext(
                 time=now,
@@ -389,10 +404,10 @@ class Engine:
                 else None
             )
             if terms is not None and decision.instrument is not None:
-                latency = terms.median_days * math.exp(terms.dispersion * rng.standard_normal())
+                latency = terms.median_days * math.exp(terms.dispersion * rng.gauss(0.0, 1.0))
                 ok = bool(rng.random() < terms.success)
                 nr.reply = ok
-                self.requests.append(
+                self.record_request(
                     RequestRecord(
                         now,
                         st.code,
@@ -424,7 +439,7 @@ class Engine:
             self._start_investigation(self.networks[nxt[0]])
         if nr.gen != gen or not nr.active:
             return
-        rng = self.streams.get(f"justice/{cell.id}/{gen}")
+        rng = self.streams.scalar(f"justice/{cell.id}/{gen}")
         p = (
             st.evidence_base
             + st.evidence_per_victim * min(nr.evidence, 5)
@@ -439,11 +454,11 @@ class Engine:
         if decision.action is not Action.CHARGE:
             nr.case_open = False
             return
-        persons = min(spec.members, 1 + int(rng.poisson(st.persons_per_case - 1.0)))
-        self.justice.append(JusticeRecord(self.now, st.code, cell.id, "prosecuted", persons))
-        self.justice.append(JusticeRecord(self.now, st.code, cell.id, "disrupted", 1))
-        self.schedule(self.now + rng.exponential(st.prosecution_days), VERDICT, s, persons)
-        self._disrupt(nr, self.now + rng.exponential(spec.replacement_days))
+        persons = min(spec.members, 1 + poisson(rng, st.persons_per_case - 1.0))
+        self.record_justice(JusticeRecord(self.now, st.code, cell.id, "prosecuted", persons))
+        self.record_justice(JusticeRecord(self.now, st.code, cell.id, "disrupted", 1))
+        self.schedule(self.now + rng.expovariate(1.0 / st.prosecution_days), VERDICT, s, persons)
+        self._disrupt(nr, self.now + rng.expovariate(1.0 / spec.replacement_days))
 
     def _disrupt(self, nr: NetworkRun, replaced_at: float) -> None:
         """Arrests: the group stops recruiting until ``replaced_at``; its victims are rescued."""
@@ -474,9 +489,9 @@ class Engine:
 
     def _on_verdict(self, s: int, persons: int) -> None:
         st = self.world.states[s]
-        rng = self.streams.get(f"courts/{st.code}")
-        convicted = int(rng.binomial(persons, st.conviction_share))
-        self.justice.append(JusticeRecord(self.now, st.code, "", "convicted", convicted))
+        rng = self.streams.scalar(f"courts/{st.code}")
+        convicted = binomial(rng, persons, st.conviction_share)
+        self.record_justice(JusticeRecord(self.now, st.code, "", "convicted", convicted))
 
 
 __all__ = ["TYPES", "Engine", "JusticeRecord", "RequestRecord"]
