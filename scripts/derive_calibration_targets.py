@@ -1,8 +1,9 @@
 """Derive the calibration targets of the regional model from the shared reference data.
 
 Reads (relative to the repository root) ``../shared/data/unodc_glotip/data_glotip_1.csv``,
-``../shared/data/iom_gdidata/frontex.csv``, ``../shared/data/unhcr_med/stklem_unhcr_arrivals_12_31.csv``
-and figures from ``../shared/reference/calibration.md`` (Italy's prosecutions, US TIP Report
+``../shared/data/iom_gdidata/frontex.csv``,
+``../shared/data/unhcr_med/stklem_unhcr_arrivals_12_31.csv`` and figures from
+``../shared/reference/calibration.md`` (Italy's prosecutions, US TIP Report
 2023), and writes ``src/pharos/sim/data/calibration_targets.csv``. Not needed at run time.
 
 Rules:
@@ -101,7 +102,9 @@ def glotip_targets() -> list[dict[str, object]]:
     ]
     for state in ("ITA", "ESP", "TUN", "EGY", "GRC"):
         per_form = {
-            cat: sum(_years(forms[(forms["Iso3_code"] == state) & (forms["Category"] == cat)]).values())
+            cat: sum(
+                _years(forms[(forms["Iso3_code"] == state) & (forms["Category"] == cat)]).values()
+            )
             for cat in ("Sexual exploitation", "Forced labour", "Other forms of exploitation")
         }
         known = sum(per_form.values())

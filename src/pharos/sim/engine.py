@@ -19,6 +19,9 @@ import heapq
 import math
 from collections import deque
 from dataclasses import dataclass
+from heapq import heappush
+
+import numpy as np
 
 from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind
@@ -52,6 +55,7 @@ EXPLOITED, AWAIT_IDENT, IN_IDENT, AWAIT_BED, PROTECTED, LOST, EXITED, NOT_PROTEC
 _LAW = PractitionerKind.LAW_ENFORCEMENT
 _PROSECUTOR = PractitionerKind.PUBLIC_PROSECUTOR
 _MIGRATION = PractitionerKind.MIGRATION_ASYLUM
+_PRRA = Instrument.PRE_RETURN_RISK_ASSESSMENT.value
 
 
 @dataclass
@@ -83,6 +87,8 @@ class Engine:
         self.world = World(scenario)
         self.streams = Streams(seed, replication)
         self.policies = policies or Policies()
+        #: no agency is played: the SOP decisions are applied inline (same rules, faster)
+        self.automated = not self.policies.assigned
         self.flows = FlowModel(scenario, self.world, self.streams)
         self.horizon = self.world.horizon
         self.heap: list[tuple[float, int, int, int, int]] = []
@@ -122,21 +128,30 @@ class Engine:
         self.justice_stats[key] = self.justice_stats.get(key, 0) + rec.persons
 
     # -- scheduling -------------------------------------------------------------------------
+    def _next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
     def schedule(self, time: float, kind: int, a: int, b: int) -> None:
         """Put an event on the calendar (ignored beyond the horizon)."""
+        self.seq += 1
         if time < self.horizon:
-            self.seq += 1
             heapq.heappush(self.heap, (time, self.seq, kind, a, b))
 
     def run(self) -> Engine:
         """Run to the horizon; returns self for chaining."""
         horizon = self.horizon
+        # Each cohort's detections are merged into the calendar one at a time, in time order:
+        # the heap stays small (a cohort's next detection plus the events in flight).
+        self._det_order: list[list[int]] = []
+        self._det_times: list[list[float]] = []
+        self._det_next = [0] * len(self.cohorts)
         for c, co in enumerate(self.cohorts):
-            for i, t in enumerate(co.t_det.tolist()):
-                if t < horizon:
-                    self.seq += 1
-                    self.heap.append((t, self.seq, DETECT, c, i))
-        heapq.heapify(self.heap)
+            order = np.argsort(co.t_det, kind="stable")
+            order = order[co.t_det[order] < horizon]
+            self._det_order.append(order.tolist())
+            self._det_times.append(co.t_det[order].tolist())
+            self._push_next_detection(c)
         for i in range(len(self.networks)):
             self._schedule_proactive(i)
         heap = self.heap
@@ -154,6 +169,8 @@ class Engine:
         )
         while heap:
             t, _, kind, a, b = pop(heap)
+            if t >= horizon:
+                break
             self.now = t
             self.events += 1
             handlers[kind](a, b)
@@ -176,7 +193,19 @@ class Engine:
         nr.case_open, nr.evidence = False, 0
         self._schedule_proactive(net)
 
+    def _push_next_detection(self, c: int) -> None:
+        k = self._det_next[c]
+        if k < len(self._det_order[c]):
+            self._det_next[c] = k + 1
+            self.seq += 1
+            heappush(self.heap, (self._det_times[c][k], self.seq, DETECT, c, self._det_order[c][k]))
+
     def _on_detect(self, c: int, i: int) -> None:
+        k = self._det_next[c]
+        if k < len(self._det_order[c]):  # merge the cohort's next detection into the calendar
+            self._det_next[c] = k + 1
+            self.seq += 1
+            heappush(self.heap, (self._det_times[c][k], self.seq, DETECT, c, self._det_order[c][k]))
         co = self.cohorts[c]
         if not co.exists[i] or co.status[i] != EXPLOITED or co.detected_at[i] == co.detected_at[i]:
             return
@@ -190,12 +219,32 @@ class Engine:
         if st.loss_rate > 0:
             co.t_loss[i] = now + co.e_loss[i] / st.loss_rate
         kind = KINDS[kind_idx]
+        if self.automated:  # the SOP, inlined (see StandardOperatingProcedure)
+            if kind in st.bodies:
+                co.status[i] = IN_IDENT
+                heappush(
+                    self.heap,
+                    (now + co.e_service[i] * st.direct_days, self._next_seq(), IDENT_DIRECT, c, i),
+                )
+                return
+            s = st.index
+            if self.officers_busy[s] < st.officers:
+                self.officers_busy[s] += 1
+                co.status[i] = IN_IDENT
+                heappush(
+                    self.heap,
+                    (now + co.e_service[i] * st.ident_days, self._next_seq(), IDENT_QUEUED, c, i),
+                )
+            else:
+                co.status[i] = AWAIT_IDENT
+                self.ident_queue[s].append((c, i))
+            return
         ctx = IdentificationContext(
             time=now,
             state=st.code,
             agency=kind,
             channel="rescue" if rescued else kind.value,
-            exploitation=self.world.networks[co.net].spec.exploitation,
+            exploitation=self.scenario.networks[co.net].exploitation,
             child=bool(co.child[i]),
             may_identify=kind in st.bodies,
             competent_bodies=st.bodies,
@@ -260,6 +309,16 @@ class Engine:
         st = self.world.states[co.states[i]]
         co.ident_at[i] = now
         s = st.index
+        if self.automated:  # the SOP: every identified victim is offered a place
+            if self.beds_used[s] < st.beds:
+                self.beds_used[s] += 1
+                self._admit(co, c, i)
+            elif co.t_loss[i] <= now:
+                self._lose(co, i, co.t_loss[i])
+            else:
+                co.status[i] = AWAIT_BED
+                self.bed_queue[s].append((c, i))
+            return
         body = st.bodies[0] if st.bodies else _LAW
         ctx = ReferralContext(
             time=now,
@@ -286,8 +345,11 @@ class Engine:
         st = self.world.states[co.states[i]]
         co.status[i] = PROTECTED
         co.protect_at[i] = now
-        stay = st.reflection_days + co.e_stay[i] * st.stay_days
-        self.schedule(now + stay, SHELTER_END, c, i)
+        self.seq += 1
+        heappush(
+            self.heap,
+            (now + st.reflection_days + co.e_stay[i] * st.stay_days, self.seq, SHELTER_END, c, i),
+        )
         if co.u_coop[i] < st.cooperation_share:
             co.cooperated[i] = True
             self.schedule(now + st.reflection_days, COOPERATE, c, i)
@@ -305,7 +367,7 @@ class Engine:
 
     def _exit(self, co: Cohort, i: int, state: str) -> None:
         now = self.now
-        origin = self.world.networks[co.net].spec.origin
+        origin = self.scenario.networks[co.net].origin
         co.status[i] = EXITED
         co.exit_at[i] = now
         if origin == state:
@@ -320,20 +382,20 @@ class Engine:
             if terms is not None:
                 latency = terms.median_days * math.exp(terms.dispersion * co.z_reqlat[i])
                 safe = co.u_risk[i] >= st.return_risk_share
-                self.record_request(
-                    RequestRecord(
-                        now,
-                        state,
-                        origin,
-                        Instrument.PRE_RETURN_RISK_ASSESSMENT.value,
-                        "return",
-                        latency,
-                        safe,
-                    )
-                )
-        ctx = ReturnContext(now, state, origin, wants, safe)
-        decision = self.policies.of(state, _MIGRATION).decide_return(ctx)
-        if decision.action is Action.RETURN:
+                key = (state, origin, _PRRA, "return")
+                acc = self.request_stats.get(key)
+                if acc is None:
+                    acc = self.request_stats[key] = [0.0, 0.0, 0.0]
+                acc[0] += 1
+                acc[1] += safe
+                acc[2] += latency
+        if self.automated:  # the SOP: return whoever asks and was assessed safe
+            returned = bool(wants and safe)
+        else:
+            ctx = ReturnContext(now, state, origin, wants, safe)
+            decision = self.policies.of(state, _MIGRATION).decide_return(ctx)
+            returned = decision.action is Action.RETURN
+        if returned:
             co.exit_code[i] = 1
             co.exit_at[i] = now + latency
         else:
