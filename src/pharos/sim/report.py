@@ -214,6 +214,7 @@ def write_report(
     ]
     body = "\n".join(f'<section class="figure">{p}</section>' for p in parts)
     table = _table(diffs) if diffs else ""
+    heading = _("Interventions against the baseline (common random numbers)")
     intro = _(
         "Simulated outcomes of the regional model; every figure is a mean over the "
         "replications, with 95% intervals where shown."
@@ -233,7 +234,7 @@ th:first-child, td:first-child, td:nth-child(2) {{ text-align: left; }}
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(intro)}</p>
 {body}
-<h2>{html.escape(_("Interventions against the baseline (common random numbers)"))}</h2>
+<h2>{html.escape(heading)}</h2>
 {table}
 </body></html>
 """
