@@ -110,7 +110,9 @@ class Engine:
         #: cross-border requests: (sender, receiver, instrument, purpose) -> [n, ok, days]
         self.request_stats: dict[tuple[str, str, str, str], list[float]] = {}
         #: justice events: (state, year, event) -> persons
-        self.justice_stats: dict[tuple[str, int, str], int] = {}
+        self.justice_stats: dict[tuple[str, int, str, int], int] = {}
+        self._template_of = {cell.id: cell.template for cell in self.world.networks}
+        self._verdicts: list[tuple[int, str]] = []
 
     def record_request(self, rec: RequestRecord) -> None:
         """Count a cross-border request (and its reply) in the run's statistics."""
@@ -124,7 +126,7 @@ class Engine:
 
     def record_justice(self, rec: JusticeRecord) -> None:
         """Count an investigation, prosecution, conviction or disruption."""
-        key = (rec.state, int(rec.time // 365), rec.event)
+        key = (rec.state, int(rec.time // 365), rec.event, self._template_of[rec.network])
         self.justice_stats[key] = self.justice_stats.get(key, 0) + rec.persons
 
     # -- scheduling -------------------------------------------------------------------------
@@ -519,7 +521,9 @@ class Engine:
         persons = min(spec.members, 1 + poisson(rng, st.persons_per_case - 1.0))
         self.record_justice(JusticeRecord(self.now, st.code, cell.id, "prosecuted", persons))
         self.record_justice(JusticeRecord(self.now, st.code, cell.id, "disrupted", 1))
-        self.schedule(self.now + rng.expovariate(1.0 / st.prosecution_days), VERDICT, s, persons)
+        self._verdicts.append((s, cell.id))
+        verdict_at = self.now + rng.expovariate(1.0 / st.prosecution_days)
+        self.schedule(verdict_at, VERDICT, len(self._verdicts) - 1, persons)
         self._disrupt(nr, self.now + rng.expovariate(1.0 / spec.replacement_days))
 
     def _disrupt(self, nr: NetworkRun, replaced_at: float) -> None:
@@ -549,11 +553,12 @@ class Engine:
             co.exists[i] = False
         self.schedule(replaced_at, NET_START, nr.index, nr.gen + 1)
 
-    def _on_verdict(self, s: int, persons: int) -> None:
+    def _on_verdict(self, case: int, persons: int) -> None:
+        s, network = self._verdicts[case]
         st = self.world.states[s]
         rng = self.streams.scalar(f"courts/{st.code}")
         convicted = binomial(rng, persons, st.conviction_share)
-        self.record_justice(JusticeRecord(self.now, st.code, "", "convicted", convicted))
+        self.record_justice(JusticeRecord(self.now, st.code, network, "convicted", convicted))
 
 
 __all__ = ["TYPES", "Engine", "JusticeRecord", "RequestRecord"]

@@ -223,22 +223,27 @@ _FORMS = ("sexual_exploitation", "forced_labour", "other")
 
 
 def annual_table(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Per state and simulated year: identified victims (by form and sex), justice events."""
-    acc: dict[tuple[str, int, str], float] = dict(engine.justice_stats)
+    """Per state, route, exploitation type and simulated year: identified victims (by form and
+    sex) and justice events (investigations, financial investigations, persons prosecuted and
+    convicted, networks disrupted)."""
+    routes, types, _, _ = _template_labels(engine)
+    acc: dict[tuple[str, int, str, int], float] = {
+        k: float(n) for k, n in engine.justice_stats.items()
+    }
     if v:
         ident = ~np.isnan(v["identified_at"])
-        _, types, _, _ = _template_labels(engine)
         form_of_template = np.array(
             [_FORMS.index(t) if t in _FORMS[:2] else 2 for t in types], dtype=np.int64
         )
         years = int(engine.horizon // 365) + 1
-        ns = len(engine.world.state_codes)
+        nt = len(types)
         st = v["state"][ident]
+        tp = v["template"][ident]
         yr = (v["identified_at"][ident] // 365).astype(np.int64)
-        form = form_of_template[v["template"][ident]]
+        form = form_of_template[tp]
         fem = v["female"][ident]
-        base = st * years + yr
-        k = ns * years
+        base = (st * nt + tp) * years + yr
+        k = len(engine.world.state_codes) * nt * years
         counts = {
             "identified": np.bincount(base, minlength=k),
             "identified_female": np.bincount(base, weights=fem.astype(float), minlength=k),
@@ -247,13 +252,20 @@ def annual_table(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
             counts[f"identified_{name}"] = np.bincount(
                 base, weights=(form == f).astype(float), minlength=k
             )
-        present = np.flatnonzero(counts["identified"])
-        for idx in present.tolist():
-            code = engine.world.state_codes[idx // years]
+        for idx in np.flatnonzero(counts["identified"]).tolist():
+            code = engine.world.state_codes[idx // (nt * years)]
+            template = (idx // years) % nt
             for metric, arr in counts.items():
-                acc[(code, idx % years, metric)] = float(arr[idx])
-    rows = [(s, y, m, acc[(s, y, m)]) for (s, y, m) in sorted(acc)]
-    return pd.DataFrame(rows, columns=["state", "year", "metric", "value"])
+                acc[(code, idx % years, metric, template)] = float(arr[idx])
+    rows = [
+        (s, routes[t], types[t], y, m, acc[(s, y, m, t)])
+        for (s, y, m, t) in sorted(acc, key=lambda k: (k[0], routes[k[3]], types[k[3]], k[1], k[2]))
+    ]
+    df = pd.DataFrame(rows, columns=["state", "route", "exploitation", "year", "metric", "value"])
+    summed = df.groupby(["state", "route", "exploitation", "year", "metric"], sort=True)[
+        "value"
+    ].sum()
+    return summed.reset_index()
 
 
 def request_table(engine: Engine) -> pd.DataFrame:

@@ -86,11 +86,11 @@ def indicators(tables: dict[str, pd.DataFrame], scenario: Scenario) -> pd.DataFr
     ann = tables["annual"]
     ann = ann[(ann["year"] >= first) & (ann["year"] < last) & ann["metric"].isin(list(JUSTICE))]
     reps = sorted(out["replication"].unique())
-    for dim in ("total", "state"):
-        level = ann["state"] if dim == "state" else "all"
+    for dim in ("total", "state", "route", "exploitation"):
+        level = ann[dim] if dim != "total" else "all"
         g = ann.assign(level=level).groupby(["replication", "level", "metric"])["value"].sum()
         wide = g.unstack("metric").reindex(columns=list(JUSTICE), fill_value=0.0).fillna(0.0)
-        levels = sorted(set(ann["state"])) if dim == "state" else ["all"]
+        levels = sorted(set(ann[dim])) if dim != "total" else ["all"]
         full = pd.MultiIndex.from_product([reps, levels], names=["replication", "level"])
         wide = wide.reindex(full, fill_value=0.0) / nyears
         wide.columns = [JUSTICE[c] for c in wide.columns]
