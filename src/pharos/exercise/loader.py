@@ -18,6 +18,8 @@ from pydantic import ValidationError
 from pharos.domain.cooperation import instruments_between
 from pharos.exercise.schema import CharacterKind, ExerciseScenario, TriggerOn
 from pharos.i18n import _
+from pharos.scenario.load import ScenarioError as SimScenarioError
+from pharos.scenario.load import load_scenario as load_sim_scenario
 
 BUNDLED = "pharos.exercise"
 
@@ -140,9 +142,29 @@ def load_scenario(name_or_path: str | Path) -> LoadedScenario:
         Problem(fname, _line_for(lines, loc), _field(loc), msg)
         for loc, msg in _cross_references(scenario, path.parent)
     ]
+    scenario, sim_problem = _with_sim_scenario(scenario, path.parent)
+    if sim_problem:
+        loc = ("world", "sim_scenario")
+        problems.append(Problem(fname, _line_for(lines, loc), _field(loc), sim_problem))
     if problems:
         raise ScenarioError(problems)
     return LoadedScenario(scenario, path)
+
+
+def _with_sim_scenario(
+    scenario: ExerciseScenario, folder: Path
+) -> tuple[ExerciseScenario, str | None]:
+    """Check that the simulation scenario loads; a relative path becomes absolute."""
+    ref = scenario.world.sim_scenario
+    candidate = folder / ref
+    if ref.endswith((".yaml", ".yml")) and candidate.is_file():
+        ref = str(candidate.resolve())
+    try:
+        load_sim_scenario(ref)
+    except (SimScenarioError, OSError, KeyError, ValueError) as exc:
+        return scenario, _("the simulation scenario does not load: %(e)s") % {"e": exc}
+    world = scenario.world.model_copy(update={"sim_scenario": ref})
+    return scenario.model_copy(update={"world": world}), None
 
 
 def _dupes(kind: str, ids: list[str], key: str) -> list[tuple[tuple[str | int, ...], str]]:

@@ -353,9 +353,12 @@ class World(_Model):
     #: Name of a bundled simulation scenario or a path relative to this file.
     sim_scenario: str
     seed: int = Field(ge=0)
-    #: Reply times of simulated agencies by instrument; unlisted instruments use ``default``.
+    #: Reply times of simulated agencies by instrument, overriding the simulation scenario's
+    #: channel terms (the exercise designer's compression of real delays).
     reply_times: dict[Instrument, ReplyTime] = Field(default_factory=dict)
-    default_reply: ReplyTime = ReplyTime(min_days=2, max_days=6, answer_rate=0.9)
+    #: Exercise days per real day for the simulation's channel terms (1/30: a month of real
+    #: turnaround takes a day of exercise time).
+    time_scale: float = Field(default=1 / 30, gt=0, le=1)
     #: Days a simulated competent authority takes to decide on a referral for identification.
     identification_delay_days: tuple[float, float] = (0.5, 1.5)
 

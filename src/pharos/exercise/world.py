@@ -7,6 +7,9 @@ their channel's delay (seeded draws, so the same log always gives the same world
 
 from __future__ import annotations
 
+import math
+from functools import cache
+
 from pharos.domain.cooperation import Instrument
 from pharos.exercise.personas import rng, update_flight
 from pharos.exercise.schema import (
@@ -24,6 +27,8 @@ from pharos.exercise.state import (
     PersonaState,
     TeamState,
 )
+from pharos.scenario.load import load_scenario as load_sim_scenario
+from pharos.sim.world import World as SimWorld
 
 #: Instruments under which a simulated receiving state also acts against the network's members
 #: on its territory (judicial cooperation, not just information).
@@ -32,6 +37,16 @@ ACTING_INSTRUMENTS = {
     Instrument.MUTUAL_LEGAL_ASSISTANCE.value,
     Instrument.EUROPEAN_INVESTIGATION_ORDER.value,
 }
+
+
+@cache
+def _sim_world(ref: str) -> SimWorld:
+    return SimWorld(load_sim_scenario(ref))
+
+
+def sim_world(scenario: ExerciseScenario) -> SimWorld:
+    """The regional model's world of the simulation scenario this exercise is built on."""
+    return _sim_world(scenario.world.sim_scenario)
 
 
 def initial_state(scenario: ExerciseScenario, exercise_id: str, seed: int) -> ExerciseState:
@@ -218,14 +233,29 @@ def position(st: ExerciseState, scenario: ExerciseScenario, character_id: str) -
     return st.positions.get(character_id, scenario.character(character_id).place)
 
 
-def reply_time(scenario: ExerciseScenario, instrument: str) -> tuple[float, float, float]:
-    rt = scenario.world.reply_times.get(Instrument(instrument), scenario.world.default_reply)
-    return rt.min_days, rt.max_days, rt.answer_rate
+def reply_time(
+    scenario: ExerciseScenario, st: ExerciseState, req: CrossBorderRequest
+) -> tuple[float, float] | None:
+    """(delay in exercise days, chance of an answer) for a simulated receiver; None: the
+    instrument does not operate between the two states under the regional model.
+
+    The exercise scenario's ``reply_times`` override; otherwise the simulation scenario's
+    channel terms (lognormal response time, success share), scaled by ``world.time_scale``.
+    """
+    override = scenario.world.reply_times.get(Instrument(req.instrument))
+    draw = rng(st.seed, "reply", req.id)
+    if override is not None:
+        return draw.uniform(override.min_days, override.max_days), override.answer_rate
+    terms = sim_world(scenario).terms(req.from_state, req.to_state, Instrument(req.instrument))
+    if terms is None:
+        return None
+    days = draw.lognormvariate(math.log(terms.median_days), terms.dispersion)
+    return days * scenario.world.time_scale, terms.success
 
 
 def schedule_reply(st: ExerciseState, scenario: ExerciseScenario, req: CrossBorderRequest) -> None:
-    lo, hi, _rate = reply_time(scenario, req.instrument)
-    delay = rng(st.seed, "reply", req.id).uniform(lo, hi)
+    rt = reply_time(scenario, st, req)
+    delay = rt[0] if rt is not None else 0.1  # an unavailable channel says so quickly
     req.answer_due = req.sent_at + max(1, day_to_minutes(delay))
 
 
@@ -241,10 +271,14 @@ def _simulated_reply(
     st: ExerciseState, scenario: ExerciseScenario, req: CrossBorderRequest
 ) -> None:
     m = st.minute
-    _lo, _hi, rate = reply_time(scenario, req.instrument)
-    answered = rng(st.seed, "reply-outcome", req.id).random() < rate
+    rt = reply_time(scenario, st, req)
+    answered = rt is not None and rng(st.seed, "reply-outcome", req.id).random() < rt[1]
     req.answered_at = m
-    if not answered:
+    if rt is None:
+        req.declined = True
+        req.answer = "unavailable"
+        body = f"{req.to_state}: no {req.instrument} is in place with your state."
+    elif not answered:
         req.declined = True
         req.answer = "declined"
         body = (

@@ -74,3 +74,11 @@ def test_broken_yaml_names_the_line(tmp_path):
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     assert err.value.problems[0].line is not None
+
+
+def test_the_simulation_scenario_must_load(tmp_path):
+    path = _broken(tmp_path, "sim_scenario: mediterranean-baseline", "sim_scenario: no-such-world")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    (p,) = err.value.problems
+    assert p.field == "world.sim_scenario" and p.line is not None
