@@ -18,6 +18,36 @@ from pharos.exercise.after_action import clock_label
 from pharos.exercise.schema import ExerciseScenario, day_to_minutes
 from pharos.exercise.session import ExerciseSession
 from pharos.exercise.state import ExerciseState, state_hash
+from pharos.i18n import _
+
+
+def labels() -> dict[str, str]:
+    """Translated labels of the exercise's fixed choices (approaches, settings, referrals, ...)."""
+    return {
+        "trauma_informed": _("trauma-informed"),
+        "standard": _("standard"),
+        "confrontational": _("confrontational"),
+        "where_found": _("where the person was found"),
+        "police_station": _("police station"),
+        "office": _("our office"),
+        "shelter": _("shelter"),
+        "competent_authority": _("competent authority (identification)"),
+        "ngo_assistance": _("NGO assistance"),
+        "child_protection": _("child protection"),
+        "health": _("health services"),
+        "legal_aid": _("legal aid"),
+        "possible_victim": _("possible victim"),
+        "not_a_victim": _("not a victim"),
+        "insufficient_information": _("insufficient information"),
+        "ready": _("ready"),
+        "running": _("running"),
+        "paused": _("paused"),
+        "ended": _("ended"),
+        "message": _("message"),
+        "email": _("e-mail"),
+        "call_note": _("call note"),
+        "news": _("news"),
+    }
 
 
 def clock(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]:
@@ -28,6 +58,7 @@ def clock(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]
         "label": clock_label(minute),
         "minute": minute,
         "status": st.status,
+        "status_label": labels().get(st.status, st.status),
         "phase": phase.title if phase else st.phase,
         "days_per_hour": st.days_per_hour,
         "end_day": s.scenario.clock.end_day,
@@ -127,6 +158,7 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         "conclusions": actions.CONCLUSIONS,
         "indicator_groups": indicator_groups(),
         "languages": sorted({lang for c in sc.personas() for lang in c.languages}),
+        "L": labels(),
     }
 
 
