@@ -113,3 +113,23 @@ def test_the_state_api_reports_the_hash_of_the_folded_state(app, exercise):
     hub = Hub.for_engine(app.state.engine)
     assert data["hash"] == hub.session(exercise).state_hash()
     assert data["status"] == "running"
+
+
+def test_several_exercises_at_once_keep_separate_worlds(app, exercise):
+    director = signed_in_client(app, "it.coordinator")
+    other = director.post("/api/v1/exercises").json()["id"]
+    assert other != exercise
+    director.post(f"/api/v1/exercises/{other}/control", json={"command": "start"})
+    police = signed_in_client(app, "it.police")
+    hub = Hub.for_engine(app.state.engine)
+    before = hub.session(exercise).state.teams["ita-police"].actions
+    res = police.post(
+        f"/api/v1/exercises/{other}/actions",
+        json={"type": "open_investigation", "network": "gloria-ring"},
+    )
+    assert res.status_code == 201
+    assert "gloria-ring" in hub.session(other).state.teams["ita-police"].investigations
+    assert "gloria-ring" not in hub.session(exercise).state.teams["ita-police"].investigations
+    assert hub.session(exercise).state.teams["ita-police"].actions == before
+    listing = director.get("/exercises")
+    assert exercise in listing.text and other in listing.text
