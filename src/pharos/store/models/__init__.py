@@ -17,6 +17,7 @@ from pharos.store.models.cases import (
 )
 from pharos.store.models.cooperation import CrossBorderRequest, Referral, RequestReply
 from pharos.store.models.exercise import ExerciseEvent, ExerciseRun
+from pharos.store.models.learn import ImprovementItem, Lesson
 
 __all__ = [
     "Agency",
@@ -32,6 +33,8 @@ __all__ = [
     "DuplicateFlag",
     "ExerciseEvent",
     "ExerciseRun",
+    "ImprovementItem",
+    "Lesson",
     "LoginAttempt",
     "Person",
     "Referral",

@@ -8,6 +8,7 @@ ROUTE_MODULES: list[str] = [
     "dashboard",
     "exercise",
     "directory",
+    "learn",
     "referrals",
     "requests",
     "screening",

@@ -1,0 +1,248 @@
+"""The learn area's commands: import, export, trends, equity, datasets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pharos.cli.app import app
+from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError
+from pharos.i18n import _
+from pharos.learn import equity as equity_mod
+from pharos.learn.analytics import Filters
+from pharos.learn.export import DEFAULT_QUASI_IDENTIFIERS, ExportError, export_ctdc, export_htcds
+from pharos.learn.importing import Kind, Layout, import_file
+from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
+from pharos.learn.labels import group_label
+from pharos.learn.store import Store
+from pharos.learn.trends import DIMENSIONS, emerging
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+STORE_HELP = (
+    "Folder of the analytics store "
+    "(default: $PHAROS_LEARN_STORE, $PHAROS_DATA_DIR/learn or ./data/learn)."
+)
+
+
+def _store(path: Path | None) -> Store:
+    return Store(path)
+
+
+@app.command("import")
+def import_command(
+    files: list[Path] = typer.Argument(..., help="CTDC, HTCDS or UNODC GLOTIP files."),
+    kind: Kind | None = typer.Option(None, help="Force the importer (default: from the header)."),
+    layout: Layout | None = typer.Option(None, help="Require this CTDC layout."),
+    accept_partial: bool = typer.Option(
+        False, "--accept-partial", help="Store the accepted rows even if some rows are refused."
+    ),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES // 2**20, help="Largest file to read, in MB."),
+    store: Path | None = typer.Option(None, help=STORE_HELP),
+) -> None:
+    """Import case data files into the analytics store (all or nothing per file)."""
+    target = _store(store)
+    failed = False
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(_("Importing"), total=len(files))
+        results: list[tuple[Path, ImportReport | None, str | None]] = []
+        for path in files:
+            progress.update(task, description=_("Importing %(file)s") % {"file": path.name})
+            try:
+                report = import_file(
+                    target,
+                    path,
+                    kind=kind,
+                    layout=layout,
+                    accept_partial=accept_partial,
+                    max_bytes=max_size * 2**20,
+                )
+                results.append((path, report, None))
+            except ImportRefused as exc:
+                results.append((path, None, str(exc)))
+            progress.advance(task)
+    for path, outcome, error in results:
+        if error is not None or outcome is None:
+            err.print(f"[red]{_('Refused')}[/red] {error}")
+            failed = True
+            continue
+        report = outcome
+        table = Table(title=path.name)
+        table.add_column(_("Rows read"), justify="right")
+        table.add_column(_("Accepted"), justify="right")
+        table.add_column(_("Refused"), justify="right")
+        table.add_column(_("Stored"))
+        table.add_row(
+            str(report.rows_read),
+            str(report.rows_accepted),
+            str(report.rows_refused),
+            (_("yes, dataset %(id)s") % {"id": report.dataset}) if report.written else _("no"),
+        )
+        console.print(table)
+        for refusal in report.refusals[:20]:
+            err.print("  " + refusal.describe())
+        if len(report.refusals) > 20:
+            err.print("  " + _("... and %(n)d more refusals") % {"n": len(report.refusals) - 20})
+        if not report.written:
+            failed = True
+            if report.refusals:
+                err.print(
+                    _(
+                        "Nothing was stored: fix the refused rows, or import with "
+                        "--accept-partial to store the accepted rows only."
+                    )
+                )
+            else:
+                err.print(_("Nothing was stored: the file has no data rows."))
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command("datasets")
+def datasets_command(store: Path | None = typer.Option(None, help=STORE_HELP)) -> None:
+    """List the datasets in the analytics store."""
+    table = Table(title=_("Datasets"))
+    for col in (_("Dataset"), _("Kind"), _("File"), _("Rows"), _("Imported at")):
+        table.add_column(col, overflow="fold")
+    for m in _store(store).datasets():
+        rows = ", ".join(f"{t}: {n}" for t, n in m["rows"].items())
+        table.add_row(m["id"], m["kind"], m["file"], rows, m["imported_at"][:19])
+    console.print(table)
+
+
+@app.command("export")
+def export_command(
+    output: Path = typer.Argument(..., help="File to write (CSV)."),
+    format: str = typer.Option("ctdc", help="ctdc (k-anonymous, for publication) or htcds."),
+    k: int = typer.Option(DEFAULT_K, "--k", help="Smallest group size allowed (CTDC export)."),
+    qi: list[str] = typer.Option(
+        list(DEFAULT_QUASI_IDENTIFIERS), "--qi", help="A quasi-identifier column (repeat)."
+    ),
+    store: Path | None = typer.Option(None, help=STORE_HELP),
+) -> None:
+    """Export the store: CTDC layout, k-anonymous and verified; or HTCDS for exchange."""
+    target = _store(store)
+    try:
+        if format == "ctdc":
+            with console.status(_("Anonymising and verifying")):
+                report = export_ctdc(
+                    target.frame("victims"), output, k=k, quasi_identifiers=tuple(qi)
+                )
+            sup = report.suppression
+            assert sup is not None
+            console.print(
+                _(
+                    "Wrote %(rows)d rows to %(file)s; verified: every combination of %(qi)s is "
+                    "shared by at least %(k)d rows."
+                )
+                % {"rows": report.rows, "file": output, "qi": ", ".join(qi), "k": k}
+            )
+            table = Table(title=_("Suppressed to reach k"))
+            table.add_column(_("Column"))
+            table.add_column(_("Cells emptied"), justify="right")
+            for col, n in sup.cells_suppressed.items():
+                table.add_row(col, str(n))
+            table.add_row(_("Rows removed"), str(sup.rows_removed))
+            console.print(table)
+        elif format == "htcds":
+            report = export_htcds(target.frame("htcds_cases"), output)
+            console.print(
+                _("Wrote %(rows)d rows to %(file)s") % {"rows": report.rows, "file": output}
+            )
+        else:
+            err.print(_("Unknown export format %(format)s") % {"format": format})
+            raise typer.Exit(2)
+    except (ExportError, DisclosureRuleError, KeyError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+def _filters(year_from: int | None, year_to: int | None, focus: str) -> Filters:
+    return Filters(year_from=year_from, year_to=year_to, focus=focus)
+
+
+@app.command("trends")
+def trends_command(
+    dimension: list[str] = typer.Option(
+        list(DIMENSIONS), help="exp, rec, means, sector, citizenship, route."
+    ),
+    focus: str = typer.Option("all", help="all, region (the seven states) or mediterranean."),
+    year_from: int | None = typer.Option(None),
+    year_to: int | None = typer.Option(None),
+    show_all: bool = typer.Option(False, "--all", help="Also show categories without a change."),
+    store: Path | None = typer.Option(None, help=STORE_HELP),
+) -> None:
+    """Categories rising (or falling) beyond what their history predicts."""
+    con = _store(store).connect()
+    with console.status(_("Testing every category")):
+        found = emerging(con, tuple(dimension), _filters(year_from, year_to, focus))
+    shown = [t for t in found if show_all or t.p_value < 0.05]
+    if not shown:
+        console.print(_("No category changed significantly beyond its history."))
+        return
+    for trend in shown:
+        colour = "red" if trend.rising else "yellow" if trend.p_value < 0.05 else "dim"
+        console.print(f"[{colour}]•[/{colour}] {trend.sentence()}")
+
+
+@app.command("equity")
+def equity_command(
+    k: int = typer.Option(DEFAULT_K, "--k", help="Smallest cell shown."),
+    dimension: list[str] = typer.Option(list(equity_mod.DIMENSIONS)),
+    store: Path | None = typer.Option(None, help=STORE_HELP),
+) -> None:
+    """The equal-protection monitor: share identified, referred and protected per group."""
+    cases = _store(store).frame("case_outcomes")
+    try:
+        results = equity_mod.monitor(cases, tuple(dimension), k)
+    except DisclosureRuleError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    table = Table(
+        title=_("Equal protection (95%% intervals; cells below k = %(k)d suppressed)") % {"k": k}
+    )
+    table.add_column(_("Group"))
+    table.add_column(_("Cases"), justify="right")
+    for outcome in equity_mod.OUTCOMES:
+        table.add_column(equity_mod_label(outcome), justify="right")
+    for r in results:
+        name = group_label(r.dimension, r.group)
+        if r.suppressed:
+            table.add_row(name, _("suppressed"), *[""] * 3)
+            continue
+        cells = []
+        for outcome in equity_mod.OUTCOMES:
+            s = r.shares[outcome]
+            d = r.durations[outcome]
+            if s.suppressed:
+                text = _("suppressed")
+            else:
+                text = f"{s.share:.0%} [{s.low:.0%}–{s.high:.0%}]"
+                if s.worse:
+                    text = f"[red]{text} ▼[/red]"
+            if not d.suppressed:
+                days = _("%(days).0f days") % {"days": d.mean_days}
+                text += f"\n{days}" + (" [red]▼[/red]" if d.slower else "")
+            cells.append(text)
+        table.add_row(name, str(r.cases), *cells)
+    console.print(table)
+
+
+def equity_mod_label(outcome: str) -> str:
+    return {
+        "identified": _("Identified"),
+        "referred": _("Referred"),
+        "protected": _("Protected"),
+    }[outcome]

@@ -1,0 +1,185 @@
+"""The dashboard's queries over the victims table (DuckDB over Parquet).
+
+Every count shown passes the small-cell rule (``pharos.domain.disclosure``): a cell below k is
+suppressed (``None``), never shown. Shares within a flag group follow the CTDC codebook (v2024,
+section 6): the denominator is the people with at least one recorded value in the group, and
+categories are not exclusive, so shares may add up to more than 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from pharos.domain.disclosure import DEFAULT_K, check_k, protect
+from pharos.domain.geography import REGION_STATE_CODES
+from pharos.learn import codes
+
+#: States with a Mediterranean coastline (geography; ISO3). Used by the "Mediterranean" focus.
+MEDITERRANEAN: tuple[str, ...] = (
+    "ALB", "BIH", "CYP", "DZA", "EGY", "ESP", "FRA", "GRC", "HRV", "ISR", "ITA",
+    "LBN", "LBY", "MAR", "MCO", "MLT", "MNE", "PSE", "SVN", "SYR", "TUN", "TUR",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose to look at. ``focus``: ``region`` (the seven states),
+    ``mediterranean`` (coastal states) or ``all``; it keeps a row when the citizenship or the
+    country of exploitation is in the focus."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    focus: str = "all"
+    citizenship: tuple[str, ...] = ()
+    exploitation_country: tuple[str, ...] = ()
+    gender: str | None = None
+    minor: bool | None = None
+    sources: tuple[str, ...] = ()
+
+    def where(self) -> tuple[str, list[object]]:
+        """A SQL condition and its parameters."""
+        parts: list[str] = ["TRUE"]
+        params: list[object] = []
+        if self.year_from is not None:
+            parts.append("year >= ?")
+            params.append(self.year_from)
+        if self.year_to is not None:
+            parts.append("year <= ?")
+            params.append(self.year_to)
+        focus = {"region": REGION_STATE_CODES, "mediterranean": MEDITERRANEAN}.get(self.focus)
+        if focus:
+            parts.append(
+                "(list_contains(?, citizenship) OR list_contains(?, exploitation_country))"
+            )
+            params += [list(focus), list(focus)]
+        if self.citizenship:
+            parts.append("list_contains(?, citizenship)")
+            params.append(list(self.citizenship))
+        if self.exploitation_country:
+            parts.append("list_contains(?, exploitation_country)")
+            params.append(list(self.exploitation_country))
+        if self.gender:
+            parts.append("gender = ?")
+            params.append(self.gender)
+        if self.minor is not None:
+            parts.append("minor = ?")
+            params.append(self.minor)
+        if self.sources:
+            parts.append(f"source IN ({', '.join('?' * len(self.sources))})")
+            params += list(self.sources)
+        return " AND ".join(parts), params
+
+
+@dataclass
+class Table:
+    """A chart's data: ``rows`` of (label, count or None if suppressed, share or None)."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: list[tuple[object, ...]] = field(default_factory=list)
+    total: int | None = None
+    suppressed: int = 0
+
+
+def _cell(count: int, k: int) -> int | None:
+    return protect(int(count), k).value
+
+
+def victims_by_year(con: duckdb.DuckDBPyConnection, f: Filters, k: int = DEFAULT_K) -> Table:
+    """Victims registered per year."""
+    check_k(k)
+    where, params = f.where()
+    rows = con.execute(
+        f"SELECT year, count(*) FROM victims WHERE {where} AND year IS NOT NULL "
+        "GROUP BY year ORDER BY year",
+        params,
+    ).fetchall()
+    table = Table("victims_by_year", ("year", "victims"))
+    for year, n in rows:
+        value = _cell(n, k)
+        table.suppressed += value is None
+        table.rows.append((int(year), value))
+    return table
+
+
+def group_shares(
+    con: duckdb.DuckDBPyConnection, group: str, f: Filters, k: int = DEFAULT_K
+) -> Table:
+    """Count and share of each category of a flag group (``exp``, ``sector``, ``means``, ``rel``,
+    ``rec``, ``sex``) among the people with information in that group."""
+    check_k(k)
+    group_codes = codes.FLAG_GROUPS[group]
+    cols = [f"{group}_{c}" for c in group_codes]
+    where, params = f.where()
+    known = " OR ".join(f"coalesce({c}, FALSE)" for c in cols)
+    sums = ", ".join(f"count_if(coalesce({c}, FALSE))" for c in cols)
+    row = con.execute(
+        f"SELECT count_if({known}), {sums} FROM victims WHERE {where}", params
+    ).fetchone()
+    assert row is not None
+    denominator = int(row[0] or 0)
+    table = Table(f"{group}_shares", ("category", "victims", "share"))
+    table.total = _cell(denominator, k)
+    for code, raw in zip(group_codes, row[1:], strict=True):
+        n = int(raw or 0)
+        value = _cell(n, k)
+        table.suppressed += value is None
+        share = (n / denominator) if value is not None and denominator else None
+        if n or value is None:
+            table.rows.append((code, value, share))
+    table.rows.sort(key=lambda r: -(r[1] if isinstance(r[1], int) else 0))
+    return table
+
+
+def flows(con: duckdb.DuckDBPyConnection, f: Filters, k: int = DEFAULT_K, top: int = 25) -> Table:
+    """Victims from each citizenship to each country of exploitation (largest ``top`` flows
+    at or above k; smaller flows are suppressed and counted in ``suppressed``)."""
+    check_k(k)
+    where, params = f.where()
+    rows = con.execute(
+        f"SELECT citizenship, exploitation_country, count(*) AS n FROM victims WHERE {where} "
+        "AND citizenship IS NOT NULL AND exploitation_country IS NOT NULL "
+        "GROUP BY 1, 2 ORDER BY n DESC",
+        params,
+    ).fetchall()
+    table = Table("flows", ("citizenship", "exploitation_country", "victims"))
+    for cit, coe, n in rows:
+        if _cell(n, k) is None:
+            table.suppressed += 1
+            continue
+        if len(table.rows) < top:
+            table.rows.append((cit, coe, int(n)))
+    return table
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, column: str, f: Filters, k: int = DEFAULT_K) -> Table:
+    """Victims by one base column (``gender``, ``age_band``, ``citizenship``, ...)."""
+    check_k(k)
+    if column not in codes.BASE_COLUMNS:
+        raise ValueError(f"not a base column: {column}")
+    where, params = f.where()
+    rows = con.execute(
+        f"SELECT {column}, count(*) AS n FROM victims WHERE {where} GROUP BY 1 ORDER BY n DESC",
+        params,
+    ).fetchall()
+    table = Table(f"by_{column}", (column, "victims"))
+    for value, n in rows:
+        cell = _cell(n, k)
+        table.suppressed += cell is None
+        table.rows.append((value, cell))
+    return table
+
+
+def dashboard(con: duckdb.DuckDBPyConnection, f: Filters, k: int = DEFAULT_K) -> list[Table]:
+    """Every table of the analytics page, in display order."""
+    return [
+        victims_by_year(con, f, k),
+        group_shares(con, "exp", f, k),
+        group_shares(con, "sector", f, k),
+        group_shares(con, "means", f, k),
+        group_shares(con, "rel", f, k),
+        group_shares(con, "rec", f, k),
+        flows(con, f, k),
+    ]

@@ -1,0 +1,163 @@
+"""Exports: a k-anonymous CTDC-format file for publication, an HTCDS file for exchange.
+
+The CTDC export uses the Global Synthetic Dataset layout (27 columns, codebook v2, Feb 2024):
+ISO3 countries, flags ``1`` or empty. Pharos anonymises it over the stated quasi-identifiers,
+writes it to a temporary name, re-reads the temporary file to verify it satisfies k, and only
+then renames it into place. Every text cell is made safe for spreadsheets (a leading ``'`` before
+``=``, ``+``, ``-``, ``@``): an export never carries a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pharos.domain.disclosure import DEFAULT_K, check_k
+from pharos.i18n import _
+from pharos.learn import codes
+from pharos.learn.anonymity import Suppression, k_anonymise, verify_csv
+from pharos.learn.ingest.ctdc import FORMAT_B_COLUMNS
+from pharos.learn.ingest.report import neutralise_formula
+from pharos.learn.schema import HTCDS_KEPT_FIELDS
+
+#: Quasi-identifiers of the CTDC export unless the user states others (CTDC codebook v6 lists
+#: demographic and geographic attributes as the quasi-identifying ones).
+DEFAULT_QUASI_IDENTIFIERS: tuple[str, ...] = (
+    "yearOfRegistration",
+    "gender",
+    "ageBroad",
+    "citizenship",
+    "CountryOfExploitation",
+    "traffickMonths",
+)
+ATTRIBUTION = (
+    "Source: Counter-Trafficking Data Collaborative (CTDC) where rows come from CTDC; "
+    "https://www.ctdatacollaborative.org/terms-use"
+)
+
+_GENDER_OUT = {
+    "feminine": "Woman",
+    "masculine": "Man",
+    "transgender_feminine": "Trans/Transgender/NonConforming",
+    "transgender_masculine": "Trans/Transgender/NonConforming",
+    codes.TRANS_OR_NON_CONFORMING: "Trans/Transgender/NonConforming",
+}
+_B_FLAG_SOURCE: dict[str, str] = {
+    "meansDebtBondageEarnings": "means_debt_bondage_earnings",
+    "meansThreats": "means_threats",
+    "meansAbusePsyPhySex": "means_abuse_psy_phy_sex",
+    "meansFalsePromises": "means_false_promises",
+    "meansDrugsAlcohol": "means_drugs_alcohol",
+    "meansDenyBasicNeeds": "means_deny_basic_needs",
+    "meansExcessiveWorkHours": "means_excessive_work_hours",
+    "meansWithholdDocs": "means_withhold_docs",
+    "isForcedLabour": "exp_forced_labour",
+    "isSexualExploit": "exp_sexual_exploitation",
+    "typeOfLabourAgriculture": "sector_agriculture",
+    "typeOfLabourConstruction": "sector_construction",
+    "typeOfLabourDomesticWork": "sector_domestic_work",
+    "typeOfLabourHospitality": "sector_hospitality",
+    "typeOfSexProstitution": "sex_prostitution",
+    "typeOfSexPornography": "sex_pornography",
+    "recruiterRelationIntimatePartner": "rel_intimate_partner",
+    "recruiterRelationFriend": "rel_friend",
+    "recruiterRelationFamily": "rel_family",
+    "recruiterRelationOther": "rel_other",
+}
+_OTHER_EXPLOITATION = [
+    f"exp_{c}" for c in codes.EXPLOITATION if c not in ("forced_labour", "sexual_exploitation")
+]
+
+
+class ExportError(ValueError):
+    """The export could not be written as asked; nothing was written."""
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    rows: int
+    suppression: Suppression | None = None
+
+
+def to_ctdc_frame(victims: pl.DataFrame) -> pl.DataFrame:
+    """Victims rows in the CTDC synthetic layout, every value as text (empty = NULL)."""
+
+    def flag(expr: pl.Expr) -> pl.Expr:
+        return pl.when(expr.fill_null(False)).then(pl.lit("1")).otherwise(None)
+
+    exprs: list[pl.Expr] = [
+        pl.col("year").cast(pl.String).alias("yearOfRegistration"),
+        pl.col("gender").replace_strict(_GENDER_OUT, default=None).alias("gender"),
+        pl.col("age_band").alias("ageBroad"),
+        pl.col("citizenship").alias("citizenship"),
+        pl.col("exploitation_country").alias("CountryOfExploitation"),
+        pl.col("traffick_months").alias("traffickMonths"),
+        flag(pl.any_horizontal([pl.col(c).fill_null(False) for c in _OTHER_EXPLOITATION])).alias(
+            "isOtherExploit"
+        ),
+    ]
+    exprs += [flag(pl.col(src)).alias(name) for name, src in _B_FLAG_SOURCE.items()]
+    return victims.select(exprs).select(list(FORMAT_B_COLUMNS))
+
+
+def _write_atomic(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fp:
+        writer = csv.writer(fp, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if v is None else neutralise_formula(str(v)) for v in row])
+    return Path(tmp)
+
+
+def export_ctdc(
+    victims: pl.DataFrame,
+    path: Path,
+    *,
+    k: int = DEFAULT_K,
+    quasi_identifiers: tuple[str, ...] = DEFAULT_QUASI_IDENTIFIERS,
+) -> ExportReport:
+    """Write a k-anonymous CTDC-layout CSV; verify it; rename into place. Returns the report."""
+    check_k(k)
+    unknown = [q for q in quasi_identifiers if q not in FORMAT_B_COLUMNS]
+    if unknown:
+        raise ExportError(
+            _("not a column of the CTDC export: %(columns)s") % {"columns": ", ".join(unknown)}
+        )
+    frame = to_ctdc_frame(victims)
+    safe, suppression = k_anonymise(frame, tuple(quasi_identifiers), k)
+    tmp = _write_atomic(Path(path), list(safe.columns), safe.iter_rows())
+    try:
+        bad = verify_csv(tmp, tuple(quasi_identifiers), k)
+        if bad:
+            raise ExportError(
+                _("the written file has %(n)d combinations rarer than k = %(k)d; nothing was kept")
+                % {"n": len(bad), "k": k}
+            )
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return ExportReport(Path(path), safe.height, suppression)
+
+
+def export_htcds(cases: pl.DataFrame, path: Path) -> ExportReport:
+    """Write the stored HTCDS case fields (coded, no direct identifiers) as an HTCDS CSV."""
+    columns = list(HTCDS_KEPT_FIELDS)
+    frame = cases.select(
+        [
+            pl.col(c).cast(pl.String) if c in cases.columns else pl.lit(None, pl.String).alias(c)
+            for c in columns
+        ]
+    )
+    tmp = _write_atomic(Path(path), columns, frame.iter_rows())
+    os.replace(tmp, path)
+    return ExportReport(Path(path), frame.height)

@@ -1,0 +1,378 @@
+"""Learn pages: analytics, emerging trends, equal protection, lessons and the improvement plan."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from pharos.coordinate.permissions import Principal, require
+from pharos.domain.disclosure import DEFAULT_K
+from pharos.domain.geography import REGION_STATE_CODES
+from pharos.i18n import _, lazy_gettext
+from pharos.learn import analytics, charts, lessons
+from pharos.learn import equity as equity_mod
+from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
+from pharos.learn.labels import country_label, group_label, label
+from pharos.learn.own_cases import case_outcomes
+from pharos.learn.store import Store
+from pharos.learn.trends import emerging
+from pharos.store.uow import UnitOfWork
+from pharos.web import nav
+from pharos.web.deps import signed_in, uow
+from pharos.web.forms import body
+from pharos.web.labels import template_labels
+from pharos.web.templating import render
+
+router = APIRouter()
+nav.add(nav.NavEntry(lazy_gettext("Analytics"), "/learn", "learn", "read", order=70))
+nav.add(nav.NavEntry(lazy_gettext("Lessons"), "/learn/lessons", "lesson", "read", order=72))
+
+SHARE_GROUPS = ("exp", "sector", "means", "rel", "rec")
+_lock = threading.Lock()
+_connections: dict[Path, tuple[tuple[str, ...], duckdb.DuckDBPyConnection]] = {}
+
+
+#: plotly.js sets ``style`` attributes and adds style rules while drawing, which a strict
+#: ``style-src 'self'`` forbids; chart pages allow inline styles (never inline scripts).
+CHART_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def _chart_page(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CHART_CSP
+    return response
+
+
+def _store(request: Request) -> Store:
+    settings = request.app.state.settings
+    return Store(Path(settings.data_dir) / "learn")
+
+
+def _cursor(store: Store) -> duckdb.DuckDBPyConnection:
+    """A cursor on an in-memory copy of the store, reloaded when its datasets change."""
+    signature = tuple(sorted(m["id"] for m in store.datasets()))
+    with _lock:
+        cached = _connections.get(store.root)
+        if cached is None or cached[0] != signature:
+            if cached is not None:
+                cached[1].close()
+            cached = (signature, store.connect(in_memory=True))
+            _connections[store.root] = cached
+        return cached[1].cursor()
+
+
+def _filters(year_from: str, year_to: str, focus: str, gender: str) -> analytics.Filters:
+    def year(text: str) -> int | None:
+        return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else None
+
+    return analytics.Filters(
+        year_from=year(year_from),
+        year_to=year(year_to),
+        focus=focus if focus in ("all", "region", "mediterranean") else "all",
+        gender=gender if gender in ("feminine", "masculine", "trans_or_non_conforming") else None,
+    )
+
+
+def _tables(con: duckdb.DuckDBPyConnection, f: analytics.Filters) -> dict[str, analytics.Table]:
+    out = {"victims_by_year": analytics.victims_by_year(con, f)}
+    for group in SHARE_GROUPS:
+        out[f"{group}_shares"] = analytics.group_shares(con, group, f)
+    out["flows"] = analytics.flows(con, f)
+    return out
+
+
+@router.get("/learn", include_in_schema=False)
+def analytics_page(
+    request: Request,
+    year_from: str = "",
+    year_to: str = "",
+    focus: str = "mediterranean",
+    gender: str = "",
+    p: Principal = Depends(signed_in),
+) -> Response:
+    require(p, "learn", "read")
+    f = _filters(year_from, year_to, focus, gender)
+    con = _cursor(_store(request))
+    tables = _tables(con, f)
+    chart_list = [charts.years_chart(tables["victims_by_year"])]
+    chart_list += [charts.shares_chart(tables[f"{g}_shares"], g) for g in SHARE_GROUPS]
+    chart_list.append(charts.flows_chart(tables["flows"]))
+    query = request.url.query
+    for chart in chart_list:
+        chart.csv_url = f"/learn/data/{chart.id}.csv" + (f"?{query}" if query else "")
+    page = render(
+        request,
+        "learn/analytics.html",
+        {
+            "charts": chart_list,
+            "f": f,
+            "query": query,
+            "k": DEFAULT_K,
+            "datasets": _store(request).datasets(),
+            "focus_options": [
+                ("mediterranean", _("Mediterranean states")),
+                ("region", _("The seven states of the exercises")),
+                ("all", _("All countries")),
+            ],
+            "gender_options": [
+                (g, label("gender", g))
+                for g in ("feminine", "masculine", "trans_or_non_conforming")
+            ],
+        },
+    )
+    return _chart_page(page)
+
+
+@router.get("/learn/data/{name}.csv", include_in_schema=False)
+def chart_csv(
+    request: Request,
+    name: str,
+    year_from: str = "",
+    year_to: str = "",
+    focus: str = "mediterranean",
+    gender: str = "",
+    p: Principal = Depends(signed_in),
+) -> Response:
+    require(p, "learn", "read")
+    tables = _tables(_cursor(_store(request)), _filters(year_from, year_to, focus, gender))
+    if name not in tables:
+        return Response(status_code=404)
+    return Response(
+        charts.table_csv(tables[name]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="pharos-{name}.csv"'},
+    )
+
+
+@cache
+def _plotly_js() -> bytes:
+    from plotly.offline import get_plotlyjs
+
+    text: str = get_plotlyjs()
+    return text.encode("utf-8")
+
+
+@router.get("/learn/plotly.min.js", include_in_schema=False)
+def plotly_js() -> Response:
+    """plotly.js from the installed plotly package (no CDN)."""
+    return Response(
+        _plotly_js(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+@router.get("/learn/trends", include_in_schema=False)
+def trends_page(
+    request: Request, focus: str = "mediterranean", p: Principal = Depends(signed_in)
+) -> Response:
+    require(p, "learn", "read")
+    f = _filters("", "", focus, "")
+    found = emerging(_cursor(_store(request)), f=f)
+    significant = [t for t in found if t.p_value < 0.05]
+    chart_list = [charts.trend_chart(t, i) for i, t in enumerate(significant[:8])]
+    for chart in chart_list:
+        chart.csv_url = f"/learn/trends.csv?focus={f.focus}"
+    return _chart_page(
+        render(
+            request,
+            "learn/trends.html",
+            {
+                "significant": significant,
+                "tested": len(found),
+                "charts": chart_list,
+                "focus": f.focus,
+            },
+        )
+    )
+
+
+@router.get("/learn/trends.csv", include_in_schema=False)
+def trends_csv(
+    request: Request, focus: str = "mediterranean", p: Principal = Depends(signed_in)
+) -> Response:
+    require(p, "learn", "read")
+    found = emerging(_cursor(_store(request)), f=_filters("", "", focus, ""))
+    return _csv(charts.trends_csv(found), "trends")
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="pharos-{name}.csv"'},
+    )
+
+
+EQUITY_DIMENSIONS = {
+    "gender": lazy_gettext("Gender"),
+    "age_band": lazy_gettext("Age band"),
+    "unaccompanied": lazy_gettext("Children, unaccompanied or not"),
+    "citizenship": lazy_gettext("Nationality"),
+    "exploitation_type": lazy_gettext("Type of exploitation"),
+}
+
+
+def _group_names(results: list[equity_mod.GroupResult]) -> dict[str, str]:
+    return {r.group: group_label(r.dimension, r.group) for r in results}
+
+
+def _all_cases(request: Request, work: UnitOfWork) -> pl.DataFrame:
+    """Imported case outcomes (HTCDS) and Pharos' own cases, minimised, as one frame."""
+    imported = _store(request).frame("case_outcomes").drop("dataset", strict=False)
+    return pl.concat([imported, case_outcomes(work.session)], how="vertical_relaxed")
+
+
+@router.get("/learn/equity.csv", include_in_schema=False)
+def equity_csv(
+    request: Request,
+    dimension: str = "gender",
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    require(p, "learn", "read")
+    if dimension not in EQUITY_DIMENSIONS:
+        dimension = "gender"
+    results = equity_mod.monitor(_all_cases(request, work), (dimension,))
+    return _csv(charts.equity_csv(results), f"equity-{dimension}")
+
+
+@router.get("/learn/equity", include_in_schema=False)
+def equity_page(
+    request: Request,
+    dimension: str = "gender",
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    require(p, "learn", "read")
+    if dimension not in EQUITY_DIMENSIONS:
+        dimension = "gender"
+    cases = _all_cases(request, work)
+    results = equity_mod.monitor(cases, (dimension,))
+    names = _group_names(results)
+    outcome_titles = {
+        "identified": _("Identified as victims"),
+        "referred": _("Referred to assistance"),
+        "protected": _("Protected (support plan)"),
+    }
+    chart_list = [
+        charts.equity_chart(results, o, outcome_titles[o], names) for o in equity_mod.OUTCOMES
+    ]
+    for chart in chart_list:
+        chart.csv_url = f"/learn/equity.csv?dimension={dimension}"
+    return _chart_page(
+        render(
+            request,
+            "learn/equity.html",
+            {
+                "results": results,
+                "names": names,
+                "dimension": dimension,
+                "dimensions": [(k, str(v)) for k, v in EQUITY_DIMENSIONS.items()],
+                "charts": chart_list,
+                "outcomes": [(o, outcome_titles[o]) for o in equity_mod.OUTCOMES],
+                "k": DEFAULT_K,
+                "cases": cases.height,
+            },
+        )
+    )
+
+
+def _lesson_labels() -> dict[str, object]:
+    labels = template_labels()
+    out: dict[str, object] = {
+        "PILLARS": [(k.value, str(v)) for k, v in lessons.PILLAR_LABELS.items()],
+        "SOURCES": [(k.value, str(v)) for k, v in lessons.SOURCE_LABELS.items()],
+        "STATUSES": [(k.value, str(v)) for k, v in lessons.STATUS_LABELS.items()],
+        "STATES": [(c, country_label(c)) for c in REGION_STATE_CODES],
+        "KINDS": labels["KINDS"],
+        "EXPLOITATION": [
+            (c.removeprefix("exp_"), label("exp", c.removeprefix("exp_")))
+            for c in (
+                "exp_forced_labour",
+                "exp_sexual_exploitation",
+                "exp_forced_begging",
+                "exp_forced_criminality",
+                "exp_forced_marriage",
+                "exp_servitude",
+                "exp_organ_removal",
+                "exp_child_labour",
+                "exp_other",
+            )
+        ],
+    }
+    for key in ("PILLARS", "SOURCES", "STATES", "EXPLOITATION"):
+        out[key.removesuffix("S") + "_NAMES"] = dict(out[key])  # type: ignore[call-overload]
+    return out
+
+
+@router.get("/learn/lessons", include_in_schema=False)
+def lessons_page(
+    request: Request,
+    q: str = "",
+    pillar: str = "",
+    state: str = "",
+    kind: str = "",
+    exploitation: str = "",
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    found = lessons.search_lessons(
+        work.session, p, query=q[:200], pillar=pillar[:20], state=state[:3], kind=kind[:40],
+        exploitation=exploitation[:40],
+    )  # fmt: skip
+    return render(
+        request,
+        "learn/lessons.html",
+        {
+            "lessons": found,
+            "plan": lessons.plan(work.session, p),
+            "q": q,
+            "pillar": pillar,
+            "state": state,
+            "kind": kind,
+            "exploitation": exploitation,
+            "L": _lesson_labels(),
+            "today": date.today(),
+        },
+    )
+
+
+@router.post("/learn/lessons", include_in_schema=False)
+async def add_lesson(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    data = await body(request)
+    lesson = lessons.add_lesson(work.session, p, data)
+    work.commit()
+    return RedirectResponse(f"/learn/lessons#lesson-{lesson.id}", status_code=303)
+
+
+@router.post("/learn/plan", include_in_schema=False)
+async def add_item(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    data = await body(request)
+    lessons.add_item(work.session, p, data)
+    work.commit()
+    return RedirectResponse("/learn/lessons#plan", status_code=303)
+
+
+@router.post("/learn/plan/{item_id}", include_in_schema=False)
+async def update_item(
+    request: Request, item_id: int, p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:  # fmt: skip
+    data = await body(request)
+    lessons.set_item_status(work.session, p, item_id, str(data.get("status", "")))
+    work.commit()
+    return RedirectResponse("/learn/lessons#plan", status_code=303)

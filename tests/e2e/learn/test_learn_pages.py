@@ -1,0 +1,94 @@
+"""The learn pages in Chromium: charts are drawn (no CDN, no script errors) in en, fr and ar."""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pharos.learn.importing import import_file
+from pharos.learn.ingest.ctdc import FORMAT_B_COLUMNS
+from pharos.learn.store import Store
+from pharos.web.testing import sign_in
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "learn"
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _synthetic_rows(path: Path) -> None:
+    """Enough CTDC synthetic-layout rows that counts pass k = 11 (generated, not real data)."""
+    with path.open("w", newline="", encoding="utf-8") as fp:
+        writer = csv.DictWriter(fp, fieldnames=FORMAT_B_COLUMNS, restval="")
+        writer.writeheader()
+        for year in range(2012, 2023):
+            for i in range(40):
+                kind = "isForcedLabour" if i % 2 else "isSexualExploit"
+                writer.writerow({"yearOfRegistration": year, "gender": "Woman",
+                                 "ageBroad": "18--20", "citizenship": "NGA",
+                                 "CountryOfExploitation": "ITA", kind: 1,
+                                 "meansThreats": 1})  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def learn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from pharos.web.testing import fresh_database, make_app
+
+    os.environ.setdefault("PHAROS_FAST_HASHING", "1")
+    folder: Path = tmp_path_factory.mktemp("learn-live")
+    url = f"sqlite:///{folder / 'pharos.db'}"
+    fresh_database(url).dispose()
+    store = Store(folder / "data" / "learn")
+    assert import_file(store, FIXTURES / "htcds_variants.csv").written
+    generated = folder / "generated.csv"
+    _synthetic_rows(generated)
+    assert import_file(store, generated).written
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            make_app(url, data_dir=folder / "data"), host="127.0.0.1", port=port,
+            log_level="warning",
+        )
+    )  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_analytics_charts_are_drawn(page: Any, learn_server: str, lang: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    sign_in(page, learn_server, "it.labour")
+    page.goto(f"{learn_server}/learn?focus=all&lang={lang}")
+    page.wait_for_selector(".plot .main-svg")
+    assert page.locator(".plot .main-svg").count() >= 3
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+    assert all(r.startswith(learn_server) for r in requests)  # nothing from a CDN
+    assert errors == []
+    with page.expect_download() as download:
+        page.locator("button[data-download]").first.click()
+    assert download.value.suggested_filename.endswith(".png")
