@@ -133,3 +133,30 @@ def test_several_exercises_at_once_keep_separate_worlds(app, exercise):
     assert hub.session(exercise).state.teams["ita-police"].actions == before
     listing = director.get("/exercises")
     assert exercise in listing.text and other in listing.text
+
+
+def test_lessons_are_published_once_after_the_end(app):
+    from sqlalchemy import func, select
+
+    from pharos.store.models import ImprovementItem, Lesson
+
+    director = signed_in_client(app, "it.coordinator")
+    ex = director.post("/api/v1/exercises").json()["id"]
+    director.post(f"/api/v1/exercises/{ex}/control", json={"command": "start"})
+    assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422  # not ended
+    director.post(f"/api/v1/exercises/{ex}/control", json={"command": "end"})
+    with app.state.sessions() as s:
+        before = s.execute(select(func.count()).select_from(Lesson)).scalar_one()
+    assert (
+        director.post(f"/exercises/{ex}/publish", data={}, follow_redirects=False).status_code
+        == 303
+    )
+    with app.state.sessions() as s:
+        lessons = s.execute(select(Lesson).where(Lesson.source_ref.contains(ex))).scalars().all()
+        items = s.execute(select(func.count()).select_from(ImprovementItem)).scalar_one()
+        assert s.execute(select(func.count()).select_from(Lesson)).scalar_one() == before + len(
+            lessons
+        )
+    assert lessons and all(x.source_kind == "after_action_report" for x in lessons)
+    assert items >= 1
+    assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422  # only once

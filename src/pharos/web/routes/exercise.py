@@ -33,7 +33,7 @@ from pharos.coordinate.permissions import (
     declare,
     grant,
 )
-from pharos.exercise import after_action, views
+from pharos.exercise import after_action, lessons, views
 from pharos.exercise.events import EventKind
 from pharos.exercise.loader import LoadedScenario
 from pharos.exercise.pdf import pdf_bytes
@@ -289,6 +289,39 @@ async def control_command(
         error = _submit(s, CONTROL_COMMANDS[command], p.username, data)
     else:
         error = _("unknown command")
+    if error:
+        return _control_page(request, s, error, 422)
+    return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
+
+
+@router.post("/exercises/{exercise_id}/publish", include_in_schema=False)
+async def publish_lessons(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    """Publish the report's lessons and corrective actions to the lessons library (once)."""
+    await body(request)
+    s = _session(request, exercise_id)
+    if not _role(p, s).controller:
+        raise PermissionDenied()
+    if s.state.status != "ended":
+        return _control_page(request, s, _("end the exercise before publishing its lessons"), 422)
+    if any(n.get("published_lessons") for n in s.state.notes):
+        return _control_page(
+            request, s, _("the lessons of this exercise are already published"), 422
+        )
+    report = after_action.build(s.scenario, s.state, date.today())
+    n_lessons, n_items = lessons.publish(work.session, p, s.scenario, report)
+    note = _("%(l)s lessons and %(i)s corrective actions published to the lessons library") % {
+        "l": n_lessons,
+        "i": n_items,
+    }
+    # SQLite has one writer at a time: the library rows are committed first, then the exercise
+    # log records the publication (which stops a second one).
+    work.commit()
+    error = _submit(s, EventKind.NOTE_ADDED, p.username, {"text": note, "published_lessons": True})
     if error:
         return _control_page(request, s, error, 422)
     return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
