@@ -46,6 +46,7 @@ ACTION_TYPES = (
     "register_asylum_claim",
     "give_legal_advice",
     "publish_media_statement",
+    "share_with_team",
 )
 PERSONA_ACTIONS = {
     "screen",
@@ -181,6 +182,17 @@ def check(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
             return _("say which network or person the request concerns")
         if p.get("network") is not None and p["network"] not in st.networks:
             return _("unknown network %(id)s") % {"id": p["network"]}
+    if typ == "share_with_team":
+        other = p.get("to_team")
+        if other not in st.teams or other == team.id:
+            return _("choose another team to share with")
+        if sc.team(other).state != team.state:
+            return _("across borders, send a cross-border request instead")
+        if any(e not in st.teams[team.id].evidence for e in p.get("evidence", [])):
+            return _("you can only share evidence your team holds")
+        pid = p.get("persona")
+        if pid is not None and (pid not in st.personas or team.id not in st.personas[pid].known_to):
+            return _("this person is not within your team's reach")
     if typ == "answer_cross_border_request":
         req = next((r for r in st.requests if r.id == p.get("request")), None)
         if req is None or req.to_team != team.id:
@@ -408,6 +420,27 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
         ps.asylum_registered_at = ps.asylum_registered_at or m
     elif typ == "give_legal_advice" and ps:
         ps.legal_advice_at = ps.legal_advice_at or m
+    elif typ == "share_with_team":
+        other = p["to_team"]
+        for eid in p.get("evidence", []):
+            give_evidence(st, other, eid, m)
+        if pid in st.personas:
+            q = st.personas[pid]
+            bring(st, q.id, other, m)
+            told = q.disclosed_to.setdefault(other, [])
+            told.extend(d for d in q.disclosed_to.get(tid, []) if d not in told)
+        ts.shares += 1
+        st.teams[other].inbox.append(
+            Message(
+                f"share-{seq}",
+                m,
+                "message",
+                team.name,
+                "Shared by a partner agency",
+                str(p.get("note", "")),
+                list(p.get("evidence", [])),
+            )
+        )
     elif typ == "publish_media_statement":
         st.media.append(
             {"minute": m, "team": tid, "text": str(p.get("text", "")), "network": p.get("network")}

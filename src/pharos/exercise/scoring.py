@@ -62,6 +62,7 @@ class TeamScore:
     state: str
     played: bool
     actions: int
+    shares: int
     personas_contacted: int
     mean_first_contact_days: float | None
     identifications: int
@@ -219,6 +220,7 @@ def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
                 t.state,
                 t.played,
                 ts.actions,
+                ts.shares,
                 len(contacted),
                 round(sum(firsts) / len(firsts), 2) if firsts else None,
                 sum(1 for p in st.personas.values() if p.identified_by == t.id),

@@ -103,6 +103,7 @@ class TeamState:
     investigations: dict[str, int] = field(default_factory=dict)  # network -> minute
     financial_investigations: dict[str, int] = field(default_factory=dict)
     actions: int = 0
+    shares: int = 0  # what the team shared with other agencies of its state
     statements: list[dict[str, Any]] = field(default_factory=list)
     inspected: list[str] = field(default_factory=list)
 

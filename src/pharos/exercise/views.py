@@ -159,6 +159,7 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         "indicator_groups": indicator_groups(),
         "languages": sorted({lang for c in sc.personas() for lang in c.languages}),
         "L": labels(),
+        "partners": [t for t in sc.teams if t.state == team.state and t.id != team_id],
     }
 
 

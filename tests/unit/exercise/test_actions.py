@@ -171,3 +171,32 @@ def test_screening_uses_the_domain_rule_and_refuses_unknown_indicators(session):
     s = session.state.personas["karim"].screenings[-1]
     assert s.presumption == "trafficking_for_labour_exploitation"
     assert s.conclusion == "possible_victim"
+
+
+def test_agencies_of_one_state_share_what_they_found(session):
+    _karim_reached(session)
+    session.act(
+        "ita-labour",
+        "lucia",
+        type="interview",
+        persona="karim",
+        approach="trauma_informed",
+        interpreter="ar",
+        setting="office",
+    )
+    told = list(session.state.personas["karim"].disclosed_to["ita-labour"])
+    session.act(
+        "ita-labour",
+        "lucia",
+        type="share_with_team",
+        to_team="ita-police",
+        persona="karim",
+        evidence=["gh-payslip"],
+    )
+    police = session.state.teams["ita-police"]
+    assert "gh-payslip" in police.evidence
+    assert session.state.personas["karim"].disclosed_to["ita-police"] == told
+    assert "ita-police" in session.state.personas["karim"].known_to
+    assert session.state.teams["ita-labour"].shares == 1
+    with pytest.raises(CommandRefused, match="cross-border"):
+        session.act("ita-labour", "lucia", type="share_with_team", to_team="tun-police")
