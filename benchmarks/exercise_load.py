@@ -75,7 +75,9 @@ async def sse_client(
                     seen[json.loads(line[6:])["seq"]] = time.perf_counter()
                 if stop.is_set():
                     return
-    except (httpx.HTTPError, asyncio.CancelledError):
+    except (httpx.HTTPError, asyncio.CancelledError) as exc:
+        if not ready.is_set():
+            print(f"stream failed before it opened: {exc!r}")
         return
 
 
@@ -100,7 +102,9 @@ async def run(players: int, rate: float, seconds: float) -> None:
             limits = httpx.Limits(
                 max_connections=players + 50, max_keepalive_connections=players + 50
             )
-            async with httpx.AsyncClient(base_url=server.base, timeout=30, limits=limits) as client:
+            async with httpx.AsyncClient(
+                base_url=server.base, timeout=120, limits=limits
+            ) as client:
                 h = director
                 ex = (await client.post("/api/v1/exercises", headers=h)).json()["id"]
                 await client.post(
@@ -118,7 +122,11 @@ async def run(players: int, rate: float, seconds: float) -> None:
                         )
                     )
                     clients.append((team, seen, ready, task))
-                await asyncio.wait_for(asyncio.gather(*(c[2].wait() for c in clients)), timeout=60)
+                    if len(clients) % 25 == 0:  # connect in waves, as people sign in
+                        await asyncio.wait_for(
+                            asyncio.gather(*(c[2].wait() for c in clients[-25:])), timeout=120
+                        )
+                await asyncio.wait_for(asyncio.gather(*(c[2].wait() for c in clients)), timeout=120)
                 print(f"{players} players connected over {len(teams)} teams")
 
                 # reference: an authenticated GET of the state at the same rate
