@@ -9,9 +9,11 @@ from pharos import __version__
 # One line per area: importing the module registers its commands on ``app``.
 # (keep this list sorted; each area owns only its own module)
 from pharos.cli import estimate as _estimate  # noqa: F401
+from pharos.cli import exercise as _exercise  # noqa: F401
 from pharos.cli import learn as _learn  # noqa: F401
 from pharos.cli import screening as _screening  # noqa: F401
 from pharos.cli import server as _server  # noqa: F401
+from pharos.cli import sim as _sim  # noqa: F401
 from pharos.cli.app import app
 
 

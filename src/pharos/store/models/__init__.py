@@ -16,6 +16,7 @@ from pharos.store.models.cases import (
     TraffickingEvent,
 )
 from pharos.store.models.cooperation import CrossBorderRequest, Referral, RequestReply
+from pharos.store.models.exercise import ExerciseEvent, ExerciseRun
 from pharos.store.models.learn import ImprovementItem, Lesson
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "ConsentRecord",
     "CrossBorderRequest",
     "DuplicateFlag",
+    "ExerciseEvent",
+    "ExerciseRun",
     "ImprovementItem",
     "Lesson",
     "LoginAttempt",

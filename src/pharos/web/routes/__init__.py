@@ -7,6 +7,7 @@ ROUTE_MODULES: list[str] = [
     "cases",
     "dashboard",
     "estimate",
+    "exercise",
     "directory",
     "learn",
     "referrals",

@@ -1,0 +1,235 @@
+"""``pharos exercise ...``: check scenarios, run exercises from a drill script, replay, report."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from pharos.cli.app import app
+from pharos.exercise import after_action
+from pharos.exercise.events import EventKind
+from pharos.exercise.loader import ScenarioError, load_scenario
+from pharos.exercise.session import CommandRefused, ExerciseSession
+from pharos.exercise.state import state_hash
+from pharos.exercise.store import MemoryEventStore, SqlEventStore, verify
+from pharos.i18n import _
+
+exercise_app = typer.Typer(help="Simulation-based training exercises.", no_args_is_help=True)
+app.add_typer(exercise_app, name="exercise")
+console = Console()
+err = Console(stderr=True)
+
+
+def _db_option() -> Any:
+    return typer.Option(
+        None,
+        "--db",
+        help="Database URL (default: $PHAROS_DATABASE_URL, else pharos.db in $PHAROS_DATA_DIR).",
+    )
+
+
+def _store(db: str | None) -> SqlEventStore:
+    """The event store in the server's database (same settings as ``pharos serve``)."""
+    if not db:
+        data = Path(os.environ.get("PHAROS_DATA_DIR", "data"))
+        db = os.environ.get("PHAROS_DATABASE_URL") or f"sqlite:///{data / 'pharos.db'}"
+    return SqlEventStore(db)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]{message}[/red]")
+    raise typer.Exit(code)
+
+
+@exercise_app.command("validate")
+def validate(
+    scenario: str = typer.Argument(..., help="Bundled name or path of an exercise scenario."),
+) -> None:
+    """Check an exercise scenario; print what it holds, or every problem with file and line."""
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        for p in exc.problems:
+            err.print(str(p))
+        raise typer.Exit(2) from exc
+    sc = loaded.scenario
+    console.print(_("%(title)s: valid") % {"title": sc.title})
+    t = Table()
+    for col in (_("Teams"), _("Played"), _("Personas"), _("Evidence"), _("Injects"), _("Networks")):
+        t.add_column(col)
+    t.add_row(
+        str(len(sc.teams)),
+        str(sum(x.played for x in sc.teams)),
+        str(len(sc.personas())),
+        str(len(sc.evidence)),
+        str(len(sc.injects)),
+        str(len(sc.networks)),
+    )
+    console.print(t)
+
+
+@exercise_app.command("new")
+def new(
+    scenario: str = typer.Option("mediterranean-regional", help="Bundled name or path."),
+    seed: int = typer.Option(None, help="Seed (default: the scenario's)."),
+    db: str = _db_option(),
+) -> None:
+    """Create an exercise and print its id."""
+    try:
+        s = ExerciseSession.create(_store(db), scenario, seed)
+    except ScenarioError as exc:
+        _fail(str(exc))
+        return
+    console.print(s.exercise_id)
+
+
+@exercise_app.command("list")
+def list_(db: str = _db_option()) -> None:
+    """The exercises in the database."""
+    t = Table(_("Id"), _("Scenario"), _("Seed"), _("Created"))
+    for r in _store(db).exercises():
+        t.add_row(r.id, r.title, str(r.seed), r.created_at.isoformat(timespec="seconds"))
+    console.print(t)
+
+
+def _step(s: ExerciseSession, step: dict[str, Any]) -> None:
+    if "advance_days" in step:
+        s.advance_days(float(step["advance_days"]))
+    elif "action" in step:
+        body = dict(step["action"])
+        s.submit(EventKind.ACTION, str(step.get("actor", body.get("team"))), body)
+    else:
+        kind = EventKind(step["event"])
+        s.submit(kind, str(step.get("actor", "controller")), dict(step.get("payload", {})))
+
+
+@exercise_app.command("play")
+def play(
+    script: Path = typer.Argument(..., help="YAML drill script: a list of steps."),
+    exercise: str = typer.Option(None, help="Continue this exercise instead of creating one."),
+    scenario: str = typer.Option("mediterranean-regional"),
+    db: str = _db_option(),
+) -> None:
+    """Run a drill script (controller, player and observer steps) and print the state hash."""
+    try:
+        steps = yaml.safe_load(script.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        _fail(_("cannot read the script: %(e)s") % {"e": exc})
+        return
+    if not isinstance(steps, list) or not all(isinstance(x, dict) for x in steps):
+        _fail(_("%(f)s: a script is a list of steps") % {"f": script})
+    store = _store(db)
+    # Dry run in memory first: a script with a refused step writes nothing to the database.
+    dry = MemoryEventStore()
+    if exercise:
+        rec = next((r for r in store.exercises() if r.id == exercise), None)
+        if rec is None:
+            _fail(_("no exercise %(id)s") % {"id": exercise})
+            return
+        dry.create_exercise(rec.id, rec.scenario, rec.title, rec.seed)
+        for ev in store.events(rec.id):
+            dry.append(rec.id, ev.at, ev.kind, ev.actor, ev.payload)
+        trial = ExerciseSession.open(dry, rec.id, clock=lambda: 0.0)
+    else:
+        try:
+            trial = ExerciseSession.create(dry, scenario, clock=lambda: 0.0)
+        except ScenarioError as exc:
+            _fail(str(exc))
+            return
+    for i, step in enumerate(steps, start=1):
+        try:
+            _step(trial, step)
+        except (CommandRefused, KeyError, ValueError, TypeError) as exc:
+            _fail(_("%(f)s: step %(n)s refused: %(e)s") % {"f": script, "n": i, "e": exc})
+    s = (
+        ExerciseSession.open(store, exercise, clock=lambda: 0.0)
+        if exercise
+        else ExerciseSession.create(
+            store, scenario, exercise_id=trial.exercise_id, clock=lambda: 0.0
+        )
+    )
+    console.print(_("exercise %(id)s") % {"id": s.exercise_id})
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(_("playing"), total=len(steps))
+        for step in steps:
+            _step(s, step)
+            bar.advance(task)
+    console.print(_("state hash %(h)s") % {"h": s.state_hash()})
+
+
+@exercise_app.command("status")
+def status(
+    exercise: str,
+    at_day: float = typer.Option(None, "--at-day", help="Replay up to this exercise day."),
+    db: str = _db_option(),
+) -> None:
+    """An exercise's state now or at a past moment, with the hash of the folded state."""
+    s = _open(exercise, db)
+    st = s.replay(until_minute=None if at_day is None else round(at_day * 1440))
+    console.print(
+        _("%(id)s · %(status)s · %(when)s · %(n)s events")
+        % {
+            "id": st.exercise_id,
+            "status": st.status,
+            "when": after_action.clock_label(st.minute),
+            "n": st.last_seq,
+        }
+    )
+    t = Table(_("Person"), _("Place"), _("Trust"), _("Status"), _("Identified"), _("Referred"))
+    for p in st.personas.values():
+        t.add_row(p.id, p.place, str(p.trust), p.status, _yes(p.identified_at), _yes(p.referred_at))
+    console.print(t)
+    console.print(_("state hash %(h)s") % {"h": state_hash(st)})
+
+
+def _yes(v: object) -> str:
+    return _("yes") if v is not None else "—"
+
+
+def _open(exercise: str, db: str | None) -> ExerciseSession:
+    try:
+        return ExerciseSession.open(_store(db), exercise, clock=lambda: 0.0)
+    except KeyError:
+        _fail(_("no exercise %(id)s") % {"id": exercise})
+        raise
+
+
+@exercise_app.command("report")
+def report(
+    exercise: str,
+    html: Path = typer.Option(None, help="Write the after-action report as HTML here."),
+    pdf: Path = typer.Option(None, help="Write it as PDF here."),
+    at_day: float = typer.Option(
+        None, "--at-day", help="Report on the exercise as it was at this day."
+    ),
+    db: str = _db_option(),
+) -> None:
+    """The after-action report and improvement plan (HTML and/or PDF)."""
+    s = _open(exercise, db)
+    st = s.replay(until_minute=None if at_day is None else round(at_day * 1440))
+    r = after_action.build(s.scenario, st, date.today())
+    if html is None and pdf is None:
+        _fail(_("say where to write the report: --html and/or --pdf"))
+    if html:
+        after_action.write_html(r, html)
+        console.print(_("wrote %(p)s") % {"p": html})
+    if pdf:
+        after_action.write_pdf(r, pdf)
+        console.print(_("wrote %(p)s") % {"p": pdf})
+
+
+@exercise_app.command("verify")
+def verify_cmd(exercise: str, db: str = _db_option()) -> None:
+    """Check the hash chain of an exercise's event log."""
+    bad = verify(_store(db).events(exercise))
+    if bad:
+        _fail(_("the log was changed at events %(s)s") % {"s": ", ".join(map(str, bad))}, 1)
+    console.print(_("the log is intact"))

@@ -1,0 +1,223 @@
+"""Running exercises: each command is checked, stored, then applied, then announced.
+
+``ExerciseSession`` keeps one exercise's folded state in memory and its log in an
+``EventStore``. The order is always: check against the current state → append to the store
+(committed) → apply to the state → notify listeners. A refused command stores nothing; a stored
+event is never refused by the fold. Restarting a session folds the stored log again, which gives
+the same state hash as before the crash.
+
+Exercise time runs from the wall clock while the exercise is running: ``days_per_hour`` exercise
+days per hour of play. A ``clock`` function can be passed in for tests and replays.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from pharos.exercise import actions
+from pharos.exercise.events import Event, EventKind
+from pharos.exercise.fold import apply, fold
+from pharos.exercise.loader import LoadedScenario, load_scenario
+from pharos.exercise.state import ExerciseState, state_hash
+from pharos.exercise.store import EventStore
+from pharos.i18n import _
+
+Listener = Callable[[Event, ExerciseState], None]
+
+
+class CommandRefused(ValueError):
+    """A command that cannot be carried out now; nothing was stored."""
+
+
+class ExerciseSession:
+    def __init__(
+        self,
+        loaded: LoadedScenario,
+        store: EventStore,
+        exercise_id: str,
+        seed: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.loaded = loaded
+        self.scenario = loaded.scenario
+        self.store = store
+        self.exercise_id = exercise_id
+        self.seed = seed
+        self._clock = clock
+        self._lock = threading.RLock()
+        self.listeners: list[Listener] = []
+        self.state = fold(self.scenario, exercise_id, seed, store.events(exercise_id))
+        self._anchor = clock()
+
+    # -- creation -------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        store: EventStore,
+        scenario: str = "mediterranean-regional",
+        seed: int | None = None,
+        exercise_id: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> ExerciseSession:
+        loaded = load_scenario(scenario)
+        sc = loaded.scenario
+        seed = sc.world.seed if seed is None else seed
+        exercise_id = exercise_id or uuid.uuid4().hex[:12]
+        store.create_exercise(exercise_id, str(loaded.path), sc.title, seed)
+        store.append(exercise_id, 0, EventKind.CREATED, "system", {"scenario": sc.id, "seed": seed})
+        return cls(loaded, store, exercise_id, seed, clock)
+
+    @classmethod
+    def open(
+        cls, store: EventStore, exercise_id: str, clock: Callable[[], float] = time.monotonic
+    ) -> ExerciseSession:
+        rec = next((r for r in store.exercises() if r.id == exercise_id), None)
+        if rec is None:
+            raise KeyError(exercise_id)
+        return cls(load_scenario(rec.scenario), store, rec.id, rec.seed, clock)
+
+    # -- time -----------------------------------------------------------------------------
+    def now_minute(self) -> int:
+        """The current exercise minute (runs with the wall clock while the exercise runs)."""
+        st = self.state
+        if st.status != "running":
+            return st.minute
+        elapsed_hours = (self._clock() - self._anchor) / 3600.0
+        return st.minute + int(elapsed_hours * st.days_per_hour * 1440)
+
+    # -- the one way in -------------------------------------------------------------------
+    def submit(
+        self, kind: EventKind, actor: str, payload: dict[str, Any], at: int | None = None
+    ) -> Event:
+        """Check, store, apply and announce one event; raises ``CommandRefused``."""
+        with self._lock:
+            minute = self.now_minute() if at is None else max(at, self.state.minute)
+            reason = self._check(kind, payload)
+            if reason is not None:
+                raise CommandRefused(reason)
+            ev = self.store.append(self.exercise_id, minute, kind, actor, payload)
+            apply(self.scenario, self.state, ev)
+            self._anchor = self._clock()
+            for listener in list(self.listeners):
+                listener(ev, self.state)
+            return ev
+
+    def _check(self, kind: EventKind, p: dict[str, Any]) -> str | None:
+        st, sc = self.state, self.scenario
+        if st.status == "ended" and kind not in (
+            EventKind.HOTWASH_NOTE,
+            EventKind.CORRECTIVE_ACTION,
+            EventKind.OBSERVATION,
+            EventKind.NOTE_ADDED,
+            EventKind.ROLE_ASSIGNED,
+        ):
+            return _("the exercise has ended")
+        if kind == EventKind.STARTED and st.status != "ready":
+            return _("the exercise has already started")
+        if kind == EventKind.PAUSED and st.status != "running":
+            return _("the exercise is not running")
+        if kind == EventKind.RESUMED and st.status != "paused":
+            return _("the exercise is not paused")
+        if kind == EventKind.SPEED_CHANGED and not 0 < float(p.get("days_per_hour", 0)) <= 240:
+            return _("speed must be between 0 and 240 exercise days per hour")
+        if kind == EventKind.INJECT_RELEASED:
+            if p.get("inject") not in {i.id for i in sc.injects}:
+                return _("unknown inject %(id)s") % {"id": p.get("inject")}
+            if p["inject"] in st.released_injects:
+                return _("this inject has already been released")
+        if kind in (EventKind.FREE_INJECT,) and (
+            not p.get("title") or not p.get("to") or any(t not in st.teams for t in p["to"])
+        ):
+            return _("a free inject needs a title and known teams to send it to")
+        if (
+            kind in (EventKind.PERSONA_OVERRIDDEN, EventKind.WELLBEING_CHECKED)
+            and p.get("persona") not in st.personas
+        ):
+            return _("unknown persona %(id)s") % {"id": p.get("persona")}
+        if (
+            kind == EventKind.PERSONA_OVERRIDDEN
+            and "trust" in p
+            and not 0 <= int(p["trust"]) <= 100
+        ):
+            return _("trust is between 0 and 100")
+        if kind == EventKind.OBSERVATION:
+            if p.get("team") not in st.teams:
+                return _("unknown team %(id)s") % {"id": p.get("team")}
+            if p.get("objective") not in {o.id.value for o in sc.objectives}:
+                return _("unknown objective %(id)s") % {"id": p.get("objective")}
+            if not 1 <= int(p.get("rating", 0)) <= 5:
+                return _("a rating is from 1 to 5")
+        if kind == EventKind.ROLE_ASSIGNED:
+            if not p.get("username") or p.get("role") not in ("player", "observer", "role_player"):
+                return _("choose a user and a role: player, observer or role player")
+            if p["role"] == "role_player" and p.get("persona") not in st.personas:
+                return _("unknown persona %(id)s") % {"id": p.get("persona")}
+            if p["role"] == "player" and p.get("team") not in st.teams:
+                return _("unknown team %(id)s") % {"id": p.get("team")}
+        if kind == EventKind.CORRECTIVE_ACTION and (not p.get("action") or not p.get("owner")):
+            return _("a corrective action needs an action and an owner agency")
+        if kind == EventKind.ACTION:
+            if p.get("team") not in st.teams:
+                return _("unknown team %(id)s") % {"id": p.get("team")}
+            body = {k: v for k, v in p.items() if k != "team"}
+            return actions.check(sc, st, sc.team(p["team"]), body)
+        return None
+
+    # -- conveniences ---------------------------------------------------------------------
+    def act(self, team: str, actor: str, **payload: Any) -> Event:
+        """A player action by ``team`` (``type=...`` and the action's fields)."""
+        return self.submit(EventKind.ACTION, actor, {"team": team, **payload})
+
+    def advance_days(self, days: float, actor: str = "clock") -> Event:
+        """Append a clock tick ``days`` of exercise time later (for drills, tests and replays)."""
+        return self.submit(
+            EventKind.CLOCK_TICKED, actor, {}, at=self.state.minute + round(days * 1440)
+        )
+
+    def tick(self) -> Event | None:
+        """Record the wall-clock advance of exercise time, if the exercise is running."""
+        with self._lock:
+            if self.state.status != "running" or self.now_minute() == self.state.minute:
+                return None
+            return self.submit(EventKind.CLOCK_TICKED, "clock", {})
+
+    def state_hash(self) -> str:
+        return state_hash(self.state)
+
+    def replay(self, until_minute: int | None = None, upto_seq: int | None = None) -> ExerciseState:
+        """The exercise as it was at an exercise minute or after event ``upto_seq``."""
+        evs = self.store.events(self.exercise_id, upto_seq)
+        return fold(self.scenario, self.exercise_id, self.seed, evs, until_minute)
+
+
+class ExerciseRegistry:
+    """Several exercises at once, each with its own session, over one store."""
+
+    def __init__(self, store: EventStore, clock: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.clock = clock
+        self._sessions: dict[str, ExerciseSession] = {}
+        self._lock = threading.Lock()
+
+    def create(
+        self, scenario: str = "mediterranean-regional", seed: int | None = None
+    ) -> ExerciseSession:
+        s = ExerciseSession.create(self.store, scenario, seed, clock=self.clock)
+        with self._lock:
+            self._sessions[s.exercise_id] = s
+        return s
+
+    def get(self, exercise_id: str) -> ExerciseSession:
+        with self._lock:
+            if exercise_id not in self._sessions:
+                self._sessions[exercise_id] = ExerciseSession.open(
+                    self.store, exercise_id, self.clock
+                )
+            return self._sessions[exercise_id]
+
+    def all(self) -> list[ExerciseSession]:
+        return [self.get(r.id) for r in self.store.exercises()]

@@ -1,0 +1,214 @@
+"""Where exercise events are kept: an append-only log behind a small interface.
+
+``SqlEventStore`` uses SQLAlchemy Core on SQLite (the embedded default) or PostgreSQL, on the
+tables of ``pharos.store.models.exercise`` built by the project's Alembic chain. An
+append commits before it returns, so an acknowledged event survives a crash of the process.
+Events are hash-chained per exercise; ``verify`` detects a changed or missing event.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, Table, event, func, insert, select
+
+from pharos.exercise.events import Event, EventKind, chain_hash
+from pharos.store.db import make_engine, migrate
+from pharos.store.models.exercise import ExerciseEvent, ExerciseRun
+
+exercise_run: Table = ExerciseRun.__table__  # type: ignore[assignment]
+exercise_event: Table = ExerciseEvent.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class ExerciseRecord:
+    id: str
+    scenario: str
+    title: str
+    seed: int
+    created_at: datetime
+
+
+class EventStore(Protocol):
+    """The interface the exercise session needs from storage."""
+
+    def create_exercise(self, exercise_id: str, scenario: str, title: str, seed: int) -> None: ...
+
+    def exercises(self) -> list[ExerciseRecord]: ...
+
+    def append(
+        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event: ...
+
+    def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]: ...
+
+
+class UnknownExerciseError(KeyError):
+    pass
+
+
+class MemoryEventStore:
+    """Keeps events in memory (tests, previews); same behaviour as the SQL store."""
+
+    def __init__(self) -> None:
+        self._runs: dict[str, ExerciseRecord] = {}
+        self._events: dict[str, list[Event]] = {}
+        self._lock = threading.Lock()
+
+    def create_exercise(self, exercise_id: str, scenario: str, title: str, seed: int) -> None:
+        with self._lock:
+            if exercise_id in self._runs:
+                raise ValueError(f"exercise {exercise_id} exists")
+            self._runs[exercise_id] = ExerciseRecord(
+                exercise_id, scenario, title, seed, datetime.now(UTC)
+            )
+            self._events[exercise_id] = []
+
+    def exercises(self) -> list[ExerciseRecord]:
+        return list(self._runs.values())
+
+    def append(
+        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event:
+        with self._lock:
+            if exercise_id not in self._events:
+                raise UnknownExerciseError(exercise_id)
+            log = self._events[exercise_id]
+            prev = log[-1].hash if log else ""
+            ev = Event(exercise_id, len(log) + 1, at, kind, actor, payload, datetime.now(UTC), prev)
+            ev = replace(ev, hash=chain_hash(ev))
+            log.append(ev)
+            return ev
+
+    def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]:
+        if exercise_id not in self._events:
+            raise UnknownExerciseError(exercise_id)
+        log = self._events[exercise_id]
+        return list(log if upto_seq is None else log[:upto_seq])
+
+
+class SqlEventStore:
+    """The event log in a SQL database (SQLite file or PostgreSQL), via SQLAlchemy Core."""
+
+    def __init__(self, url_or_engine: str | Engine, create: bool = True) -> None:
+        self.engine = (
+            make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+        )
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_durable)
+        if create:
+            migrate(self.engine)  # the project's one Alembic chain (0002_exercise adds ours)
+        self._lock = threading.Lock()
+        self._last: dict[str, tuple[int, str]] = {}
+
+    def create_exercise(self, exercise_id: str, scenario: str, title: str, seed: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(exercise_run).values(
+                    id=exercise_id,
+                    scenario=scenario,
+                    title=title,
+                    seed=seed,
+                    created_at=datetime.now(UTC),
+                )
+            )
+
+    def exercises(self) -> list[ExerciseRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(exercise_run).order_by(exercise_run.c.created_at)).all()
+        return [ExerciseRecord(r.id, r.scenario, r.title, r.seed, r.created_at) for r in rows]
+
+    def append(
+        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event:
+        with self._lock, self.engine.begin() as conn:
+            if exercise_id not in self._last:
+                known = conn.execute(
+                    select(exercise_run.c.id).where(exercise_run.c.id == exercise_id)
+                ).first()
+                if known is None:
+                    raise UnknownExerciseError(exercise_id)
+                row = conn.execute(
+                    select(exercise_event.c.seq, exercise_event.c.hash)
+                    .where(exercise_event.c.exercise_id == exercise_id)
+                    .order_by(exercise_event.c.seq.desc())
+                    .limit(1)
+                ).first()
+                self._last[exercise_id] = (row.seq, row.hash) if row else (0, "")
+            seq, prev = self._last[exercise_id]
+            ev = Event(exercise_id, seq + 1, at, kind, actor, payload, datetime.now(UTC), prev)
+            ev = replace(ev, hash=chain_hash(ev))
+            conn.execute(
+                insert(exercise_event).values(
+                    exercise_id=exercise_id,
+                    seq=ev.seq,
+                    at=at,
+                    kind=kind.value,
+                    actor=actor,
+                    payload=payload,
+                    recorded_at=ev.recorded_at,
+                    prev_hash=prev,
+                    hash=ev.hash,
+                )
+            )
+        # only after the commit succeeded
+        self._last[exercise_id] = (ev.seq, ev.hash)
+        return ev
+
+    def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]:
+        q = select(exercise_event).where(exercise_event.c.exercise_id == exercise_id)
+        if upto_seq is not None:
+            q = q.where(exercise_event.c.seq <= upto_seq)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(exercise_event.c.seq)).all()
+            if not rows:
+                known = conn.execute(
+                    select(func.count()).where(exercise_run.c.id == exercise_id)
+                ).scalar_one()
+                if not known:
+                    raise UnknownExerciseError(exercise_id)
+        return [
+            Event(
+                r.exercise_id,
+                r.seq,
+                r.at,
+                EventKind(r.kind),
+                r.actor,
+                dict(r.payload),
+                r.recorded_at,
+                r.prev_hash,
+                r.hash,
+            )
+            for r in rows
+        ]
+
+
+def verify(events: list[Event]) -> list[int]:
+    """Sequence numbers of events whose chain does not hold (empty when the log is intact)."""
+    bad = []
+    prev = ""
+    for i, ev in enumerate(events, start=1):
+        if ev.seq != i or ev.prev_hash != prev or chain_hash(ev) != ev.hash:
+            bad.append(ev.seq)
+        prev = ev.hash
+    return bad
+
+
+#: ``FULL`` (default): a commit survives a power cut; ``NORMAL`` (WAL mode): a commit survives a
+#: crash of the process (SIGKILL) but the last ones may be lost on power loss. Set with
+#: ``PHAROS_EXERCISE_SQLITE_SYNC``.
+SQLITE_SYNCHRONOUS = (
+    "NORMAL" if os.environ.get("PHAROS_EXERCISE_SQLITE_SYNC", "").lower() == "normal" else "FULL"
+)
+
+
+def _sqlite_durable(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()

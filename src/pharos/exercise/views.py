@@ -1,0 +1,286 @@
+"""What each person in an exercise sees: plain dictionaries for the pages and the JSON API.
+
+A player sees only what their team has learned (its inbox, the people within its reach and what
+they told the team, the documents it holds, its requests); never a persona's hidden truth. The
+role player sees the persona's script and what it may disclose now; the controller sees all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pharos.domain.cooperation import instruments_between
+from pharos.domain.explain import dimension_label, indicator_label
+from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.indicators import dimensions, indicators_in
+from pharos.exercise import actions, personas
+from pharos.exercise.after_action import clock_label
+from pharos.exercise.schema import ExerciseScenario, day_to_minutes
+from pharos.exercise.session import ExerciseSession
+from pharos.exercise.state import ExerciseState, state_hash
+from pharos.i18n import _
+
+
+def labels() -> dict[str, str]:
+    """Translated labels of the exercise's fixed choices (approaches, settings, referrals, ...)."""
+    return {
+        "trauma_informed": _("trauma-informed"),
+        "standard": _("standard"),
+        "confrontational": _("confrontational"),
+        "where_found": _("where the person was found"),
+        "police_station": _("police station"),
+        "office": _("our office"),
+        "shelter": _("shelter"),
+        "competent_authority": _("competent authority (identification)"),
+        "ngo_assistance": _("NGO assistance"),
+        "child_protection": _("child protection"),
+        "health": _("health services"),
+        "legal_aid": _("legal aid"),
+        "possible_victim": _("possible victim"),
+        "not_a_victim": _("not a victim"),
+        "insufficient_information": _("insufficient information"),
+        "ready": _("ready"),
+        "running": _("running"),
+        "paused": _("paused"),
+        "ended": _("ended"),
+        "message": _("message"),
+        "email": _("e-mail"),
+        "call_note": _("call note"),
+        "news": _("news"),
+    }
+
+
+def clock(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]:
+    st = st or s.state
+    minute = s.now_minute() if st is s.state else st.minute
+    phase = next((p for p in s.scenario.clock.phases if p.id == st.phase), None)
+    return {
+        "label": clock_label(minute),
+        "minute": minute,
+        "status": st.status,
+        "status_label": labels().get(st.status, st.status),
+        "phase": phase.title if phase else st.phase,
+        "days_per_hour": st.days_per_hour,
+        "end_day": s.scenario.clock.end_day,
+        "seq": st.last_seq,
+    }
+
+
+def _evidence(sc: ExerciseScenario, ids: list[str]) -> list[dict[str, str]]:
+    by_id = {e.id: e for e in sc.evidence}
+    return [
+        {"id": i, "title": by_id[i].title, "kind": by_id[i].kind.value} for i in ids if i in by_id
+    ]
+
+
+def indicator_groups() -> list[dict[str, Any]]:
+    """The ILO/EC indicators by dimension, for the screening form."""
+    return [
+        {
+            "label": dimension_label(d.id),
+            "items": [(i.id, indicator_label(i.id)) for i in indicators_in(d.id)],
+        }
+        for d in dimensions()
+    ]
+
+
+def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
+    sc, st = s.scenario, s.state
+    team = sc.team(team_id)
+    ts = st.teams[team_id]
+    ladder = {d.id: d for c in sc.personas() for d in c.ladder}
+    reach = []
+    for p in st.personas.values():
+        if team_id not in p.known_to:
+            continue
+        c = sc.character(p.id)
+        reach.append(
+            {
+                "id": p.id,
+                "name": c.name,
+                "age": c.age,
+                "gender": c.gender,
+                "nationality": c.nationality,
+                "place": sc.place(p.place).name,
+                "in_state": p.state == team.state,
+                "status": p.status,
+                "said": [ladder[d].text for d in p.disclosed_to.get(team_id, [])],
+                "screened": [
+                    x.presumption or x.conclusion for x in p.screenings if x.team == team_id
+                ],
+                "case": team_id in p.cases,
+                "identified": p.identified_at is not None,
+                "referred": p.referred_at is not None,
+                "protected": p.protected,
+                "interviews": sum(1 for i in p.interviews if i["team"] == team_id),
+            }
+        )
+    states = [x for x in REGION_STATE_CODES if x != team.state]
+    kinds_ok = {k for k, v in actions.INSTRUMENT_KINDS.items() if team.agency_kind in v}
+    instruments = [
+        {"state": x, "instrument": i.instrument.value, "channel": i.channel}
+        for x in states
+        for i in instruments_between(team.state, x)
+        if i.instrument in kinds_ok
+    ]
+    return {
+        "team": team,
+        "clock": clock(s),
+        "inbox": [
+            {
+                "minute": clock_label(m.minute),
+                "channel": m.channel,
+                "sender": m.sender,
+                "title": m.title,
+                "body": m.body,
+                "evidence": _evidence(sc, m.evidence),
+            }
+            for m in reversed(ts.inbox)
+        ],
+        "reach": reach,
+        "places": [{"id": p.id, "name": p.name} for p in sc.places if p.state == team.state],
+        "networks": [
+            {
+                "id": n.id,
+                "name": n.name,
+                "investigating": n.id in ts.investigations,
+                "financial": n.id in ts.financial_investigations,
+            }
+            for n in sc.networks
+        ],
+        "evidence": _evidence(sc, ts.evidence),
+        "sent": [_request(r) for r in st.requests if r.from_team == team_id],
+        "received": [_request(r) for r in st.requests if r.to_team == team_id],
+        "instruments": instruments,
+        "approaches": personas.APPROACHES,
+        "settings": personas.SETTINGS,
+        "referrals": actions.REFERRALS,
+        "conclusions": actions.CONCLUSIONS,
+        "indicator_groups": indicator_groups(),
+        "languages": sorted({lang for c in sc.personas() for lang in c.languages}),
+        "L": labels(),
+        "partners": [t for t in sc.teams if t.state == team.state and t.id != team_id],
+    }
+
+
+def _request(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "from_state": r.from_state,
+        "to_state": r.to_state,
+        "instrument": r.instrument,
+        "network": r.network,
+        "question": r.question,
+        "sent": clock_label(r.sent_at),
+        "answered": clock_label(r.answered_at) if r.answered_at is not None else None,
+        "answer": r.answer,
+        "declined": r.declined,
+        "days": round((r.answered_at - r.sent_at) / 1440, 2) if r.answered_at is not None else None,
+    }
+
+
+def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]:
+    sc = s.scenario
+    st = st or s.state
+    teams = []
+    for t in sc.teams:
+        ts = st.teams[t.id]
+        teams.append(
+            {
+                "id": t.id,
+                "name": t.name,
+                "state": t.state,
+                "kind": t.agency_kind.value,
+                "played": t.played,
+                "inbox": len(ts.inbox),
+                "actions": ts.actions,
+                "evidence": len(ts.evidence),
+                "reach": sum(1 for p in st.personas.values() if t.id in p.known_to),
+                "last": next((e for e in reversed(st.timeline) if e.get("team") == t.id), None),
+            }
+        )
+    people = []
+    for p in st.personas.values():
+        c = sc.character(p.id)
+        people.append(
+            {
+                "id": p.id,
+                "name": c.name,
+                "groups": [g.value for g in c.groups],
+                "place": sc.place(p.place).name,
+                "trust": p.trust,
+                "status": p.status,
+                "disclosed": len(p.disclosed),
+                "ladder": len(c.ladder),
+                "identified": p.identified_at is not None,
+                "protected": p.protected,
+                "flight_due": clock_label(p.flight_due) if p.flight_due is not None else None,
+            }
+        )
+    deck = [
+        {
+            "id": i.id,
+            "title": i.title,
+            "to": i.to,
+            "channel": i.channel.value,
+            "released": i.id in st.released_injects,
+            "when": "deck"
+            if i.deck
+            else (
+                f"day {i.at_day}"
+                if i.at_day is not None
+                else f"when {i.trigger.when.value if i.trigger else ''}"
+            ),
+        }
+        for i in sc.injects
+    ]
+    timeline = [
+        {
+            "when": clock_label(e["minute"]),
+            "what": e["what"],
+            "team": e.get("team") or "",
+            "detail": {k: v for k, v in e.items() if k not in ("minute", "what", "team")},
+        }
+        for e in reversed(st.timeline[-60:])
+    ]
+    return {
+        "clock": clock(s, st),
+        "teams": teams,
+        "people": people,
+        "deck": deck,
+        "timeline": timeline,
+        "notes": list(reversed(st.notes)),
+        "hotwash": st.hotwash,
+        "assignments": st.assignments,
+        "objectives": [(o.id.value, o.title) for o in sc.objectives],
+        "hash": state_hash(st),
+        "wellbeing": list(reversed(st.wellbeing)),
+        "requests": [_request(r) for r in st.requests],
+    }
+
+
+def role_player(s: ExerciseSession, persona_id: str) -> dict[str, Any]:
+    sc, st = s.scenario, s.state
+    c = sc.character(persona_id)
+    p = st.personas[persona_id]
+    view = personas.knows_now(c, p)
+    last_check = next((w for w in reversed(st.wellbeing) if w.get("persona") == persona_id), None)
+    minutes_since = None if last_check is None else s.now_minute() - last_check["minute"]
+    return {
+        "clock": clock(s),
+        "character": c,
+        "persona": p,
+        "place": sc.place(p.place).name,
+        "said": view["said"],
+        "may": view["may_disclose"],
+        "held": view["held_back"],
+        "interviews": list(reversed(p.interviews[-10:])),
+        "trust_history": list(reversed(p.trust_history[-12:])),
+        "flight_due": clock_label(p.flight_due) if p.flight_due is not None else None,
+        "threshold": c.trust_rules.flight_threshold,
+        # prompt a check every exercise day, and after any interview that lowered trust
+        "wellbeing_due": last_check is None
+        or (minutes_since or 0) >= day_to_minutes(1)
+        or any(h["to"] < h["from"] for h in p.trust_history[-3:]),
+        "last_check": last_check,
+    }

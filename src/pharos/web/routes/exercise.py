@@ -1,0 +1,560 @@
+"""Exercise pages and API: list, player workspace, controller console, role-player console,
+observer forms, after-action report, live updates (server-sent events) and replay.
+
+Thin: every command goes through ``ExerciseSession.submit`` (checked, stored, applied); every
+page is built by ``pharos.exercise.views``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.concurrency import run_in_threadpool
+
+from pharos.coordinate.permissions import (
+    ADMIN,
+    ALL_KINDS,
+    PermissionDenied,
+    Principal,
+    Scope,
+    allowed,
+    declare,
+    grant,
+)
+from pharos.exercise import after_action, lessons, views
+from pharos.exercise.events import EventKind
+from pharos.exercise.loader import LoadedScenario
+from pharos.exercise.pdf import pdf_bytes
+from pharos.exercise.service import Hub, Role, role_of
+from pharos.exercise.session import CommandRefused, ExerciseSession
+from pharos.i18n import _, lazy_gettext
+from pharos.store.uow import UnitOfWork
+from pharos.web import nav
+from pharos.web.deps import signed_in, uow
+from pharos.web.forms import body
+from pharos.web.templating import render
+
+declare("exercise", {"read", "direct"})
+grant(ALL_KINDS, "exercise", "read", [Scope.ALL])
+grant(["national_coordinator", ADMIN], "exercise", "direct", [Scope.ALL])
+nav.add(nav.NavEntry(lazy_gettext("Exercises"), "/exercises", "exercise", "read", order=50))
+router = APIRouter()
+
+CONTROL_COMMANDS = {
+    "start": EventKind.STARTED,
+    "pause": EventKind.PAUSED,
+    "resume": EventKind.RESUMED,
+    "speed": EventKind.SPEED_CHANGED,
+    "release": EventKind.INJECT_RELEASED,
+    "inject": EventKind.FREE_INJECT,
+    "override": EventKind.PERSONA_OVERRIDDEN,
+    "note": EventKind.NOTE_ADDED,
+    "end": EventKind.ENDED,
+    "hotwash": EventKind.HOTWASH_NOTE,
+    "corrective": EventKind.CORRECTIVE_ACTION,
+    "assign": EventKind.ROLE_ASSIGNED,
+}
+LIST_FIELDS = {"indicators", "evidence"}
+BOOL_FIELDS = {"threats", "exploiter_present", "decline"}
+
+
+def _hub(request: Request) -> Hub:
+    return Hub.for_engine(request.app.state.engine)
+
+
+def _session(request: Request, exercise_id: str) -> ExerciseSession:
+    try:
+        return _hub(request).session(exercise_id)
+    except KeyError as exc:
+        raise HTTPException(404, _("No such exercise.")) from exc
+
+
+def _role(p: Principal, s: ExerciseSession) -> Role:
+    if not allowed(p, "exercise", "read"):
+        raise PermissionDenied()
+    return role_of(s, p.username, p.state, p.kind, allowed(p, "exercise", "direct"))
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if k == "csrf_token" or v == "" or v is None:
+            continue
+        if k in LIST_FIELDS and not isinstance(v, list):
+            v = [v]
+        if k in BOOL_FIELDS:
+            v = v in (True, "on", "true", "1", 1)
+        out[k] = v
+    return out
+
+
+def _submit(
+    s: ExerciseSession, kind: EventKind, actor: str, payload: dict[str, Any], at: int | None = None
+) -> str | None:
+    try:
+        s.submit(kind, actor, payload, at=at)
+    except CommandRefused as exc:
+        return str(exc)
+    except (KeyError, ValueError, TypeError) as exc:
+        return _("the form is incomplete: %(e)s") % {"e": exc}
+    return None
+
+
+# -- list and creation --------------------------------------------------------------------------
+@router.get("/exercises", include_in_schema=False)
+def exercise_list(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    if not allowed(p, "exercise", "read"):
+        raise PermissionDenied()
+    hub = _hub(request)
+    items = []
+    for rec in hub.store.exercises():
+        s = hub.session(rec.id)
+        items.append(
+            {"id": rec.id, "title": rec.title, "clock": views.clock(s), "role": _role(p, s)}
+        )
+    return render(
+        request, "exercise/list.html", {"items": items, "directs": allowed(p, "exercise", "direct")}
+    )
+
+
+@router.post("/exercises", include_in_schema=False)
+async def exercise_create(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    await body(request)
+    if not allowed(p, "exercise", "direct"):
+        raise PermissionDenied()
+    s = _hub(request).create()
+    return RedirectResponse(f"/exercises/{s.exercise_id}/control", status_code=303)
+
+
+@router.get("/exercises/report.css", include_in_schema=False)
+def report_css() -> Response:
+    return Response(after_action.report_css(), media_type="text/css")
+
+
+@router.get("/exercises/{exercise_id}", include_in_schema=False)
+def exercise_home(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if r.controller:
+        return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
+    if r.team:
+        return RedirectResponse(f"/exercises/{exercise_id}/play", status_code=303)
+    if r.personas:
+        return RedirectResponse(f"/exercises/{exercise_id}/role/{r.personas[0]}", status_code=303)
+    if r.observer:
+        return RedirectResponse(f"/exercises/{exercise_id}/observe", status_code=303)
+    raise PermissionDenied()
+
+
+# -- player workspace ---------------------------------------------------------------------------
+def _player_page(
+    request: Request, s: ExerciseSession, team: str, flash: str | None = None, status: int = 200
+) -> Response:
+    ctx = views.player(s, team) | {"ex": s, "flash": flash}
+    return render(request, "exercise/play.html", ctx, status=status)
+
+
+@router.get("/exercises/{exercise_id}/play", include_in_schema=False)
+def play_page(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if r.team is None:
+        raise PermissionDenied()
+    return _player_page(request, s, r.team)
+
+
+@router.post("/exercises/{exercise_id}/play", include_in_schema=False)
+async def play_action(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    data = _clean(await body(request))
+    if "route" in data:  # "TUN:police_information_exchange" from the request form
+        data["to_state"], _sep, data["instrument"] = str(data.pop("route")).partition(":")
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if r.team is None:
+        raise PermissionDenied()
+    error = await run_in_threadpool(
+        _submit, s, EventKind.ACTION, p.username, {**data, "team": r.team}
+    )
+    if error:
+        return _player_page(request, s, r.team, error, 422)
+    return RedirectResponse(f"/exercises/{exercise_id}/play", status_code=303)
+
+
+@router.get("/exercises/{exercise_id}/evidence/{evidence_id}", include_in_schema=False)
+def evidence_page(
+    exercise_id: str,
+    evidence_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    held = r.team is not None and evidence_id in s.state.teams[r.team].evidence
+    if not (held or r.controller):
+        raise PermissionDenied()
+    ev = next((e for e in s.scenario.evidence if e.id == evidence_id), None)
+    if ev is None:
+        raise HTTPException(404)
+    text = LoadedScenario(s.scenario, s.loaded.path).evidence_text(evidence_id)
+    return render(request, "exercise/evidence.html", {"ex": s, "ev": ev, "text": text})
+
+
+# -- controller console -------------------------------------------------------------------------
+def _control_page(
+    request: Request,
+    s: ExerciseSession,
+    flash: str | None = None,
+    status: int = 200,
+    at_day: float | None = None,
+) -> Response:
+    st = s.replay(until_minute=round(at_day * 1440)) if at_day is not None else None
+    ctx = views.controller(s, st) | {"ex": s, "flash": flash, "at_day": at_day}
+    return render(request, "exercise/control.html", ctx, status=status)
+
+
+@router.get("/exercises/{exercise_id}/control", include_in_schema=False)
+def control_page(
+    exercise_id: str,
+    request: Request,
+    at_day: float | None = None,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    if not _role(p, s).controller:
+        raise PermissionDenied()
+    return _control_page(request, s, at_day=at_day)
+
+
+@router.post("/exercises/{exercise_id}/control", include_in_schema=False)
+async def control_command(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    if not _role(p, s).controller:
+        raise PermissionDenied()
+    command = data.pop("command", "")
+    if "to" in data and not isinstance(data["to"], list):
+        data["to"] = [data["to"]]
+    if command == "advance":
+        hours = float(data.get("hours", 0) or 0)
+        error = (
+            _submit(
+                s, EventKind.CLOCK_TICKED, p.username, {}, at=s.now_minute() + round(hours * 60)
+            )
+            if hours > 0
+            else _("say how far to advance")
+        )
+    elif command in CONTROL_COMMANDS:
+        if command == "override" and "trust" in data:
+            data["trust"] = int(data["trust"])
+        if command == "hotwash" or command == "corrective":
+            data.setdefault("objective", "multi_agency_collaboration")
+        error = _submit(s, CONTROL_COMMANDS[command], p.username, data)
+    else:
+        error = _("unknown command")
+    if error:
+        return _control_page(request, s, error, 422)
+    return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
+
+
+@router.post("/exercises/{exercise_id}/publish", include_in_schema=False)
+async def publish_lessons(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    """Publish the report's lessons and corrective actions to the lessons library (once)."""
+    await body(request)
+    s = _session(request, exercise_id)
+    if not _role(p, s).controller:
+        raise PermissionDenied()
+    if s.state.status != "ended":
+        return _control_page(request, s, _("end the exercise before publishing its lessons"), 422)
+    if any(n.get("published_lessons") for n in s.state.notes):
+        return _control_page(
+            request, s, _("the lessons of this exercise are already published"), 422
+        )
+    report = after_action.build(s.scenario, s.state, date.today())
+    n_lessons, n_items = lessons.publish(work.session, p, s.scenario, report)
+    note = _("%(l)s lessons and %(i)s corrective actions published to the lessons library") % {
+        "l": n_lessons,
+        "i": n_items,
+    }
+    # SQLite has one writer at a time: the library rows are committed first, then the exercise
+    # log records the publication (which stops a second one).
+    work.commit()
+    error = _submit(s, EventKind.NOTE_ADDED, p.username, {"text": note, "published_lessons": True})
+    if error:
+        return _control_page(request, s, error, 422)
+    return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
+
+
+# -- role player, observer ----------------------------------------------------------------------
+@router.get("/exercises/{exercise_id}/role/{persona}", include_in_schema=False)
+def role_page(
+    exercise_id: str,
+    persona: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    if persona not in _role(p, s).personas:
+        raise PermissionDenied()
+    return render(request, "exercise/role.html", views.role_player(s, persona) | {"ex": s})
+
+
+@router.post("/exercises/{exercise_id}/role/{persona}", include_in_schema=False)
+async def role_wellbeing(
+    exercise_id: str,
+    persona: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    if persona not in _role(p, s).personas:
+        raise PermissionDenied()
+    payload = {"persona": persona, "ok": data.get("ok") == "yes", "note": str(data.get("note", ""))}
+    error = _submit(s, EventKind.WELLBEING_CHECKED, p.username, payload)
+    if error:
+        return render(
+            request,
+            "exercise/role.html",
+            views.role_player(s, persona) | {"ex": s, "flash": error},
+            status=422,
+        )
+    return RedirectResponse(f"/exercises/{exercise_id}/role/{persona}", status_code=303)
+
+
+@router.get("/exercises/{exercise_id}/observe", include_in_schema=False)
+def observe_page(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    if not _role(p, s).observer:
+        raise PermissionDenied()
+    return render(request, "exercise/observe.html", _observe_ctx(s, p))
+
+
+def _observe_ctx(s: ExerciseSession, p: Principal) -> dict[str, Any]:
+    sc = s.scenario
+    return {
+        "ex": s,
+        "clock": views.clock(s),
+        "objectives": sc.objectives,
+        "teams": [t for t in sc.teams if t.played],
+        "mine": [o for o in reversed(s.state.observations) if o.observer == p.username],
+        "activity": views.controller(s)["teams"],
+    }
+
+
+@router.post("/exercises/{exercise_id}/observe", include_in_schema=False)
+async def observe_rate(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    if not _role(p, s).observer:
+        raise PermissionDenied()
+    try:
+        data["rating"] = int(data.get("rating", 0))
+    except ValueError:
+        data["rating"] = 0
+    error = _submit(s, EventKind.OBSERVATION, p.username, data)
+    if error:
+        return render(
+            request, "exercise/observe.html", _observe_ctx(s, p) | {"flash": error}, status=422
+        )
+    return RedirectResponse(f"/exercises/{exercise_id}/observe", status_code=303)
+
+
+# -- report, replay, live updates ---------------------------------------------------------------
+@router.get("/exercises/{exercise_id}/report", include_in_schema=False)
+def report_page(
+    exercise_id: str,
+    request: Request,
+    at_day: float | None = None,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if not (r.controller or r.observer):
+        raise PermissionDenied()
+    st = s.replay(until_minute=round(at_day * 1440)) if at_day is not None else s.state
+    report = after_action.build(s.scenario, st, date.today())
+    return HTMLResponse(after_action.render_html(report, css_href="/exercises/report.css"))
+
+
+@router.get("/exercises/{exercise_id}/report.pdf", include_in_schema=False)
+def report_pdf(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if not (r.controller or r.observer):
+        raise PermissionDenied()
+    data = pdf_bytes(after_action.build(s.scenario, s.state, date.today()))
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="aar-{exercise_id}.pdf"'},
+    )
+
+
+@router.get("/exercises/{exercise_id}/stream", include_in_schema=False)
+async def stream(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if not r.any:
+        raise PermissionDenied()
+    work.session.close()  # do not hold a database connection for the life of the stream
+    hub = _hub(request)
+    sub = hub.broker.subscribe(
+        exercise_id, None if (r.controller or r.observer or r.personas) else r.team
+    )
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield f"retry: 2000\nevent: hello\ndata: {s.state.last_seq}\n\n"
+            while True:
+                try:
+                    msg = await asyncio.wait_for(sub.queue.get(), timeout=15)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"data: {msg}\n\n"
+        finally:
+            hub.broker.unsubscribe(exercise_id, sub)
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"}
+    )
+
+
+# -- JSON API -----------------------------------------------------------------------------------
+@router.get("/api/v1/exercises/{exercise_id}/state", tags=["exercise"])
+def api_state(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> JSONResponse:
+    """The exercise clock, the number of events and the hash of the folded state."""
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if not r.any:
+        raise PermissionDenied()
+    return JSONResponse(views.clock(s) | {"hash": s.state_hash(), "team": r.team})
+
+
+@router.post("/api/v1/exercises/{exercise_id}/actions", tags=["exercise"])
+async def api_action(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> JSONResponse:
+    """A player action for the caller's team; 201 with the stored event's number, else 422."""
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if r.team is None:
+        raise PermissionDenied()
+    with contextlib.suppress(Exception):
+        work.session.close()
+    try:
+        ev = await run_in_threadpool(
+            s.submit, EventKind.ACTION, p.username, {**data, "team": r.team}
+        )
+    except CommandRefused as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
+
+
+@router.post("/api/v1/exercises/{exercise_id}/control", tags=["exercise"])
+async def api_control(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> JSONResponse:
+    """A control command (``command``: start, pause, resume, speed, release, inject, ...)."""
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    if not _role(p, s).controller:
+        raise PermissionDenied()
+    kind = CONTROL_COMMANDS.get(str(data.pop("command", "")))
+    if kind is None:
+        return JSONResponse({"detail": _("unknown command")}, status_code=422)
+    try:
+        ev = s.submit(kind, p.username, data)
+    except CommandRefused as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
+
+
+@router.post("/api/v1/exercises", tags=["exercise"])
+async def api_create(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> JSONResponse:
+    """Create an exercise of the bundled scenario; returns its id."""
+    await body(request)
+    if not allowed(p, "exercise", "direct"):
+        raise PermissionDenied()
+    s = _hub(request).create()
+    return JSONResponse({"id": s.exercise_id}, status_code=201)

@@ -1,0 +1,162 @@
+"""Exercise pages on the server: who may see and do what, and that commands reach the log."""
+
+from __future__ import annotations
+
+import pytest
+
+from pharos.exercise.service import Hub
+from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def app(request, tmp_path_factory):
+    url = database_url(request.param, tmp_path_factory.mktemp("db"))
+    engine = fresh_database(url)
+    yield make_app(url)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def exercise(app):
+    director = signed_in_client(app, "it.coordinator")
+    res = director.post("/exercises", data={}, follow_redirects=False)
+    assert res.status_code == 303
+    ex = res.headers["location"].split("/")[2]
+    assert (
+        director.post(
+            f"/exercises/{ex}/control", data={"command": "start"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
+    director.post(f"/exercises/{ex}/control", data={"command": "advance", "hours": "5"})
+    return ex
+
+
+def test_only_directors_create_and_control(app, exercise):
+    labour = signed_in_client(app, "it.labour")
+    assert labour.post("/exercises", data={}, follow_redirects=False).status_code == 403
+    assert labour.get(f"/exercises/{exercise}/control").status_code == 403
+    assert labour.post(f"/exercises/{exercise}/control", data={"command": "end"}).status_code == 403
+    assert labour.get(f"/exercises/{exercise}/report").status_code == 403
+
+
+def test_a_player_sees_only_their_team(app, exercise):
+    labour = signed_in_client(app, "it.labour")
+    page = labour.get(f"/exercises/{exercise}/play")
+    assert page.status_code == 200 and "Italian labour inspectorate" in page.text
+    # a persona's hidden truth never reaches a player's page
+    assert "Hany says they know where my brother lives" not in page.text
+    # a document the team does not hold cannot be opened
+    assert labour.get(f"/exercises/{exercise}/evidence/sx-hawala-ledger").status_code == 403
+    # an agency no team plays has no workspace
+    assert (
+        signed_in_client(app, "it.journalist").get(f"/exercises/{exercise}/play").status_code == 403
+    )
+
+
+def test_actions_are_checked_and_stored(app, exercise):
+    labour = signed_in_client(app, "it.labour")
+    ok = labour.post(
+        f"/exercises/{exercise}/play",
+        data={"type": "inspect_site", "place": "ragusa-greenhouse"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    refused = labour.post(
+        f"/exercises/{exercise}/play", data={"type": "identify", "persona": "karim"}
+    )
+    assert refused.status_code == 422 and "law_enforcement" in refused.text
+    api = labour.post(
+        f"/api/v1/exercises/{exercise}/actions",
+        json={
+            "type": "interview",
+            "persona": "karim",
+            "approach": "trauma_informed",
+            "interpreter": "ar",
+            "setting": "office",
+        },
+    )
+    assert api.status_code == 201
+    events = Hub.for_engine(app.state.engine).store.events(exercise)
+    assert [e.payload.get("type") for e in events if e.kind.value == "action"] == [
+        "inspect_site",
+        "interview",
+    ]
+
+
+def test_role_players_and_observers_need_an_assignment(app, exercise):
+    mediator = signed_in_client(app, "it.mediator")
+    assert mediator.get(f"/exercises/{exercise}/role/karim").status_code == 403
+    director = signed_in_client(app, "it.coordinator")
+    director.post(
+        f"/exercises/{exercise}/control",
+        data={
+            "command": "assign",
+            "username": "it.mediator",
+            "role": "role_player",
+            "persona": "karim",
+        },
+    )
+    page = mediator.get(f"/exercises/{exercise}/role/karim")
+    assert page.status_code == 200 and "May disclose now" in page.text
+    assert mediator.get(f"/exercises/{exercise}/role/salma").status_code == 403
+    assert (
+        signed_in_client(app, "gr.police").get(f"/exercises/{exercise}/observe").status_code == 403
+    )
+
+
+def test_the_state_api_reports_the_hash_of_the_folded_state(app, exercise):
+    director = signed_in_client(app, "it.coordinator")
+    data = director.get(f"/api/v1/exercises/{exercise}/state").json()
+    hub = Hub.for_engine(app.state.engine)
+    assert data["hash"] == hub.session(exercise).state_hash()
+    assert data["status"] == "running"
+
+
+def test_several_exercises_at_once_keep_separate_worlds(app, exercise):
+    director = signed_in_client(app, "it.coordinator")
+    other = director.post("/api/v1/exercises").json()["id"]
+    assert other != exercise
+    director.post(f"/api/v1/exercises/{other}/control", json={"command": "start"})
+    police = signed_in_client(app, "it.police")
+    hub = Hub.for_engine(app.state.engine)
+    before = hub.session(exercise).state.teams["ita-police"].actions
+    res = police.post(
+        f"/api/v1/exercises/{other}/actions",
+        json={"type": "open_investigation", "network": "gloria-ring"},
+    )
+    assert res.status_code == 201
+    assert "gloria-ring" in hub.session(other).state.teams["ita-police"].investigations
+    assert "gloria-ring" not in hub.session(exercise).state.teams["ita-police"].investigations
+    assert hub.session(exercise).state.teams["ita-police"].actions == before
+    listing = director.get("/exercises")
+    assert exercise in listing.text and other in listing.text
+
+
+def test_lessons_are_published_once_after_the_end(app):
+    from sqlalchemy import func, select
+
+    from pharos.store.models import ImprovementItem, Lesson
+
+    director = signed_in_client(app, "it.coordinator")
+    ex = director.post("/api/v1/exercises").json()["id"]
+    director.post(f"/api/v1/exercises/{ex}/control", json={"command": "start"})
+    assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422  # not ended
+    director.post(f"/api/v1/exercises/{ex}/control", json={"command": "end"})
+    with app.state.sessions() as s:
+        before = s.execute(select(func.count()).select_from(Lesson)).scalar_one()
+    assert (
+        director.post(f"/exercises/{ex}/publish", data={}, follow_redirects=False).status_code
+        == 303
+    )
+    with app.state.sessions() as s:
+        lessons = s.execute(select(Lesson).where(Lesson.source_ref.contains(ex))).scalars().all()
+        items = s.execute(select(func.count()).select_from(ImprovementItem)).scalar_one()
+        assert s.execute(select(func.count()).select_from(Lesson)).scalar_one() == before + len(
+            lessons
+        )
+    assert lessons and all(x.source_kind == "after_action_report" for x in lessons)
+    assert items >= 1
+    assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422  # only once

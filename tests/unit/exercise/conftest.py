@@ -1,0 +1,17 @@
+"""Fixtures for the exercise tests: a fresh session of the bundled scenario on a fixed clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from pharos.exercise.events import EventKind
+from pharos.exercise.session import ExerciseSession
+from pharos.exercise.store import MemoryEventStore
+
+
+@pytest.fixture
+def session() -> ExerciseSession:
+    """A started exercise of ``mediterranean-regional``; time moves only by ``advance_days``."""
+    s = ExerciseSession.create(MemoryEventStore(), clock=lambda: 0.0)
+    s.submit(EventKind.STARTED, "director", {})
+    return s

@@ -1,0 +1,55 @@
+"""The after-action report shows the measured times, findings and an improvement plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pharos.exercise import after_action
+from pharos.exercise.events import EventKind
+from pharos.i18n import use_locale
+
+from .drill import play
+
+
+def test_report_measures_and_plans(session, tmp_path):
+    play(session)
+    session.submit(
+        EventKind.CORRECTIVE_ACTION,
+        "director",
+        {
+            "action": "Agree a liaison desk with Tunisia",
+            "owner": "ita-police",
+            "due_days": 90,
+            "objective": "networks_across_borders",
+        },
+    )
+    session.submit(EventKind.ENDED, "director", {})
+    r = after_action.build(session.scenario, session.state, date(2024, 10, 11))
+    karim = next(p for p in r.scores.personas if p.persona == "karim")
+    # contacted at the inspection, identified by the police 0.3 days later
+    assert karim.first_contact_days == 0.0
+    assert karim.identification_days == 0.3
+    assert karim.referral_days == 0.3
+    assert karim.screening_correct is True
+    assert karim.retained
+    delta = next(n for n in r.scores.networks if n.network == "delta-agri")
+    assert (
+        delta.requests_sent == 1 and delta.requests_answered == 1 and delta.median_reply_days == 1.0
+    )
+    assert any(
+        t["measure"] == "cross_border_reply_days" and t["met"] for t in r.scores.target_results
+    )
+    assert any(a.owner == "Italian police (Catania)" and a.due == date(2025, 1, 9) for a in r.plan)
+    assert any(row["mean"] == 5 for row in r.ratings)
+    html = after_action.render_html(r)
+    assert "0.3" in html and "Improvement plan" in html and "Karim A." in html
+    after_action.write_pdf(r, tmp_path / "aar.pdf")
+    assert (tmp_path / "aar.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_report_in_arabic_is_right_to_left(session):
+    play(session)
+    r = after_action.build(session.scenario, session.state, date(2024, 10, 11))
+    with use_locale("ar"):
+        html = after_action.render_html(r)
+    assert 'dir="rtl"' in html

@@ -1,0 +1,64 @@
+"""``pharos exercise``: bad input exits 2 and writes nothing; a drill runs, replays and reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pharos.cli import app
+
+runner = CliRunner()
+DRILL = """
+- {event: started}
+- {advance_days: 0.2}
+- action: {team: ita-labour, type: inspect_site, place: ragusa-greenhouse}
+- action: {team: ita-labour, type: interview, persona: karim, approach: trauma_informed,
+           interpreter: ar, setting: office, interviewer: Lucia}
+- {advance_days: 1}
+- {event: ended}
+"""
+
+
+def test_validate_reports_problems_with_exit_code_2(tmp_path: Path):
+    bad = tmp_path / "x.yaml"
+    bad.write_text("format: pharos-exercise/1\nid: x\n", encoding="utf-8")
+    res = runner.invoke(app, ["exercise", "validate", str(bad)])
+    assert res.exit_code == 2
+    assert f"{bad}:1: title" in res.output or "title" in res.output
+    ok = runner.invoke(app, ["exercise", "validate", "mediterranean-regional"])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_play_status_report_verify(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    script = tmp_path / "drill.yaml"
+    script.write_text(DRILL, encoding="utf-8")
+    res = runner.invoke(app, ["exercise", "play", str(script), "--db", db])
+    assert res.exit_code == 0, res.output
+    ex_id = res.output.split()[1]
+    live_hash = res.output.strip().split()[-1]
+    st = runner.invoke(app, ["exercise", "status", ex_id, "--db", db])
+    assert st.output.strip().split()[-1] == live_hash
+    html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
+    rep = runner.invoke(
+        app, ["exercise", "report", ex_id, "--db", db, "--html", str(html), "--pdf", str(pdf)]
+    )
+    assert rep.exit_code == 0, rep.output
+    assert "Karim A." in html.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["exercise", "verify", ex_id, "--db", db]).exit_code == 0
+
+
+def test_a_refused_step_exits_2(tmp_path: Path):
+    script = tmp_path / "bad.yaml"
+    script.write_text(
+        "- action: {team: ita-labour, type: identify, persona: karim}\n", encoding="utf-8"
+    )
+    res = runner.invoke(
+        app, ["exercise", "play", str(script), "--db", f"sqlite:///{tmp_path / 'q.db'}"]
+    )
+    assert res.exit_code == 2
+    assert "step 1 refused" in " ".join(res.output.split())
+    # nothing was written: the dry run failed before the database was touched
+    listing = runner.invoke(app, ["exercise", "list", "--db", f"sqlite:///{tmp_path / 'q.db'}"])
+    assert "Mediterranean" not in listing.output
