@@ -101,7 +101,7 @@ class SqlEventStore:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_durable)
         if create:
-            migrate(self.engine)  # the project's one Alembic chain (0002_exercise adds ours)
+            migrate(self.engine)  # the project's one Alembic chain (0003_exercise adds ours)
         self._lock = threading.Lock()
         self._last: dict[str, tuple[int, str]] = {}
 

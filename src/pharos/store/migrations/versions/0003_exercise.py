@@ -1,7 +1,7 @@
 """exercise: exercises and their event logs
 
-Revision ID: 0002_exercise
-Revises: 0001_server
+Revision ID: 0003_exercise
+Revises: 0002_learn
 Create Date: 2026-11-28 23:26:20.801425
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_exercise"
-down_revision: str | Sequence[str] | None = "0001_server"
+revision: str = "0003_exercise"
+down_revision: str | Sequence[str] | None = "0002_learn"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
