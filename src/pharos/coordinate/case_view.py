@@ -23,6 +23,7 @@ from pharos.coordinate.permissions import (
     allowed,
     may_grant_reflection_period,
 )
+from pharos.coordinate.pseudonyms import secret_key
 from pharos.coordinate.referrals import case_referrals
 from pharos.coordinate.reflection import basis_text, period_warning, reflection_rule
 from pharos.coordinate.requests import case_requests, replies
@@ -108,6 +109,7 @@ def case_detail(
     user_ids |= {x.author_id for rs in all_replies.values() for x in rs}
     users = _names(session, User, user_ids)
     consent = latest_consent(session, case.id)
+    key = secret_key(session)
     out: dict[str, Any] = {
         "id": case.id,
         "reference": case.reference,
@@ -126,7 +128,7 @@ def case_detail(
         "updated_at": case.updated_at,
         "identity_view": view.value,
         "persons": [
-            person_view(case, person, view)
+            person_view(case, person, view, key)
             for person in case.persons
             if full or person.role == "victim" or view is IdentityView.PSEUDONYMISED
         ],

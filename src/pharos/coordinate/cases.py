@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import audit
+from pharos.coordinate import audit, pseudonyms
 from pharos.coordinate.permissions import (
     IdentityView,
     PermissionDenied,
@@ -131,14 +131,15 @@ def view_of(session: Session, p: Principal, case: Case) -> IdentityView:
     return identity_view(p, case.state, bool(consent and consent.disclosure_cross_border))
 
 
-def pseudonym(case: Case, person: Person) -> str:
-    """A stable pseudonym for a person in a case, revealing nothing of the identity."""
-    digest = hashlib.sha256(f"{case.reference}:{person.id}".encode()).hexdigest()[:8].upper()
-    return f"P-{digest}"
+def pseudonym(case: Case, person: Person, key: bytes) -> str:
+    """A stable pseudonym for a person in a case under the server's secret ``key``, revealing
+    nothing of the identity (see ``pharos.coordinate.pseudonyms``)."""
+    return pseudonyms.pseudonym(key, case.reference, person.id)
 
 
-def person_view(case: Case, person: Person, view: IdentityView) -> dict[str, Any]:
-    """A person as ``view`` allows: identifying fields only in the full view."""
+def person_view(case: Case, person: Person, view: IdentityView, key: bytes) -> dict[str, Any]:
+    """A person as ``view`` allows: identifying fields only in the full view; ``key`` is the
+    server's secret for pseudonyms."""
     out: dict[str, Any] = {
         "id": person.id,
         "role": person.role,
@@ -148,14 +149,14 @@ def person_view(case: Case, person: Person, view: IdentityView) -> dict[str, Any
     }
     hide = view is not IdentityView.FULL and person.role == PersonRole.VICTIM
     if hide:
-        out["name"] = pseudonym(case, person) if view is IdentityView.PSEUDONYMISED else None
+        out["name"] = pseudonym(case, person, key) if view is IdentityView.PSEUDONYMISED else None
         out["pseudonymised"] = True
         out["birth_year"] = None
         out["citizenship"] = person.citizenship if view is IdentityView.PSEUDONYMISED else None
         return out
     out.update(
         name=" ".join(x for x in (person.first_name, person.second_name) if x)
-        or pseudonym(case, person),
+        or pseudonym(case, person, key),
         pseudonymised=False,
         first_name=person.first_name,
         second_name=person.second_name,

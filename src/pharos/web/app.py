@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pharos.coordinate import pseudonyms
 from pharos.coordinate import requests as request_clock
 from pharos.coordinate.cases import NotFound
 from pharos.coordinate.permissions import PermissionDenied
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
 
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, info={pseudonyms.SESSION_KEY: settings.secret()})
 
     def _tick() -> None:
         with UnitOfWork(sessions) as work:

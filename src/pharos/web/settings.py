@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +35,8 @@ class Settings:
     reflection_warning_days: int = 7
     #: minutes between runs of the cross-border request clock (reminders, escalation); 0: off
     request_clock_minutes: float = 10.0
+    #: the server's secret (``PHAROS_SECRET_KEY``); empty: generated once in ``data_dir``
+    secret_key: str = ""
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -41,7 +46,8 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from ``PHAROS_DATABASE_URL``, ``PHAROS_DATA_DIR``, ``PHAROS_SECURE_COOKIES``,
-        ``PHAROS_SESSION_HOURS`` and ``PHAROS_LOAD_DEMO``; keyword arguments win."""
+        ``PHAROS_SESSION_HOURS``, ``PHAROS_LOAD_DEMO`` and ``PHAROS_SECRET_KEY``; keyword
+        arguments win."""
         env = os.environ
         values: dict[str, object] = {
             "data_dir": Path(env.get("PHAROS_DATA_DIR", "data")),
@@ -49,6 +55,43 @@ class Settings:
             "secure_cookies": _bool(env.get("PHAROS_SECURE_COOKIES"), None),
             "session_hours": float(env.get("PHAROS_SESSION_HOURS", "12")),
             "load_demo": bool(_bool(env.get("PHAROS_LOAD_DEMO"), True)),
+            "secret_key": env.get("PHAROS_SECRET_KEY", ""),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def secret(self) -> bytes:
+        """The server's secret key: ``secret_key`` if set (at least 32 characters), else the key
+        in ``<data_dir>/secret_key``, generated (256 random bits, file mode 0600) on first use.
+
+        The key keys the pseudonyms shown across borders: keep it, back it up with the data, and
+        never publish it; changing it changes every pseudonym."""
+        if self.secret_key:
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"PHAROS_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters long"
+                )
+            return self.secret_key.encode()
+        path = self.data_dir / SECRET_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=".secret_key.")
+            try:
+                with os.fdopen(fd, "w") as out:  # mkstemp creates the file with mode 0600
+                    out.write(secrets.token_hex(32) + "\n")
+                # atomic, and never replaces a key another process made meanwhile
+                with contextlib.suppress(FileExistsError):
+                    os.link(tmp, path)
+            finally:
+                os.unlink(tmp)
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"{path}: the secret key is shorter than {MIN_SECRET_LENGTH} characters"
+            )
+        return key.encode()
+
+
+#: file in the data folder holding the generated secret
+SECRET_FILE = "secret_key"
+MIN_SECRET_LENGTH = 32

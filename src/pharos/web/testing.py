@@ -52,6 +52,8 @@ def make_app(url: str, **settings: Any) -> FastAPI:
     """An app on an already prepared database; login limits are relaxed unless given."""
     settings.setdefault("login_rate_limit", 10_000)
     settings.setdefault("request_clock_minutes", 0)
+    # a fixed secret, so that tests never write a key file into the working folder
+    settings.setdefault("secret_key", "pharos-test-secret-key-not-for-production-use")
     return create_app(Settings(database_url=url, **settings))
 
 

@@ -14,6 +14,7 @@ from pharos.coordinate import cases as case_svc
 from pharos.coordinate import requests as svc
 from pharos.coordinate.cases import view_of
 from pharos.coordinate.permissions import IdentityView, Principal, allowed, require
+from pharos.coordinate.pseudonyms import secret_key
 from pharos.coordinate.validation import ValidationFailed
 from pharos.domain.cooperation import Instrument
 from pharos.domain.geography import REGION_STATE_CODES
@@ -165,7 +166,8 @@ def _detail(
         work.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all()
     )
     victim = next((pp for pp in case.persons if pp.role == "victim"), None)
-    victim_view = case_svc.person_view(case, victim, view) if victim else None
+    key = secret_key(work.session)
+    victim_view = case_svc.person_view(case, victim, view, key) if victim else None
     return render(
         request,
         "requests/detail.html",
