@@ -32,3 +32,17 @@ def entries_for(p: Principal | None) -> list[NavEntry]:
     if p is None:
         return []
     return [e for e in _ENTRIES if allowed(p, e.resource, e.action)]
+
+
+def _covers(entry_path: str, path: str) -> bool:
+    if entry_path == "/":
+        return path == "/"
+    return path == entry_path or path.startswith(entry_path.rstrip("/") + "/")
+
+
+def active_path(entries: list[NavEntry], path: str) -> str | None:
+    """The path of the ONE entry to mark as the current page for ``path``: the longest entry
+    path that is ``path`` itself or a whole-segment prefix of it (``/learn/lessons/3`` marks
+    "Lessons", not "Analytics" at ``/learn``); ``/`` only marks the dashboard itself."""
+    matching = [e.path for e in entries if _covers(e.path, path)]
+    return max(matching, key=len) if matching else None

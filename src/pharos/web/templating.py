@@ -62,6 +62,7 @@ def render(
     """Render a page with the request's user, CSRF token, language and direction."""
     auth: Auth | None = getattr(request.state, "auth", None)
     principal = auth.principal if auth else None
+    entries = nav.entries_for(principal)
     ctx: dict[str, Any] = {
         "request": request,
         "auth": auth,
@@ -72,7 +73,8 @@ def render(
         "lang": current_locale(),
         "dir": "rtl" if is_rtl() else "ltr",
         "arrow": "←" if is_rtl() else "→",
-        "nav": nav.entries_for(principal),
+        "nav": entries,
+        "nav_active": nav.active_path(entries, request.url.path),
         "path": request.url.path,
     }
     ctx.update(context or {})
