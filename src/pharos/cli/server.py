@@ -34,21 +34,44 @@ def _engine() -> tuple[Settings, Engine]:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    demo: bool = typer.Option(True, help="Load the Mediterranean demo into an empty database."),
+    demo: bool | None = typer.Option(
+        None,
+        "--demo/--no-demo",
+        help="Load the Mediterranean demo (accounts with a published password) into an empty "
+        "database. Default: yes for SQLite, no for PostgreSQL.",
+    ),
 ) -> None:
     """Create or migrate the database, load the demo on first start, and serve Pharos."""
     import uvicorn
 
-    from pharos.coordinate.demo import DEMO_PASSWORD
-    from pharos.coordinate.setup import prepare_database
+    from pharos.coordinate.demo import DEMO_PASSWORD, is_loaded
+    from pharos.coordinate.setup import (
+        demo_accounts_with_published_password,
+        prepare_database,
+        should_load_demo,
+    )
+    from pharos.store.db import session_factory
     from pharos.web.app import create_app
 
     settings, engine = _engine()
     console = Console()
+    load = should_load_demo(engine.dialect.name, demo, settings.load_demo)
     with console.status(_("Preparing the database…")):
-        logins = prepare_database(engine, demo=demo and settings.load_demo)
+        logins = prepare_database(engine, demo=load)
+    with UnitOfWork(session_factory(engine)) as work:
+        empty = not is_loaded(work.session)
+        exposed = demo_accounts_with_published_password(work.session)
     engine.dispose()
     console.print(_("Database: %(url)s") % {"url": engine.url.render_as_string(hide_password=True)})
+    if empty and demo is None and settings.load_demo and not load:
+        console.print(
+            _(
+                "The demo was not loaded: this is a PostgreSQL database and the demo's accounts "
+                "have a published password. Start with --demo to load it anyway (for a trial "
+                "only), or create accounts with 'pharos user create'."
+            ),
+            style="yellow",
+        )
     if logins:
         table = Table(title=_("Demo logins (password: %(pw)s)") % {"pw": DEMO_PASSWORD})
         table.add_column(_("Username"))
@@ -57,15 +80,23 @@ def serve(
         for login in logins:
             table.add_row(login.username, login.state, login.kind)
         console.print(table)
-    else:
+    if exposed:
         console.print(
             _(
-                "Demo accounts (if loaded): it.labour, it.ngo, it.police, eg.police, … admin; password %(pw)s"  # noqa: E501
+                "WARNING: %(n)s demo accounts (%(names)s) exist in this database with the "
+                "published password %(pw)s: anyone can sign in with them. Use this database for "
+                "trials only, never for real cases."
             )
-            % {"pw": DEMO_PASSWORD}
+            % {"n": len(exposed), "names": _names(exposed), "pw": DEMO_PASSWORD},
+            style="bold red",
         )
     console.print(_("Pharos is at http://%(host)s:%(port)s/") % {"host": host, "port": port})
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _names(usernames: list[str], shown: int = 4) -> str:
+    """The first ``shown`` usernames and an ellipsis if there are more."""
+    return ", ".join(usernames[:shown]) + (", …" if len(usernames) > shown else "")
 
 
 @audit_app.command("verify")
