@@ -107,6 +107,7 @@ def case_detail(
         {case.owner_user_id} | {n.author_id for n in notes} | {s.screened_by_id for s in screenings}
     )
     user_ids |= {x.author_id for rs in all_replies.values() for x in rs}
+    user_ids |= {d.resolved_by_id for d in duplicates if d.resolved_by_id}
     users = _names(session, User, user_ids)
     consent = latest_consent(session, case.id)
     key = secret_key(session)
@@ -254,7 +255,17 @@ def case_detail(
             if full
             or p.agency_id in (r.receiver_agency_id, r.escalated_to_agency_id, r.sender_agency_id)
         ],
-        "duplicates": [{"case_id": d.other_case_id, "reason": d.reason} for d in duplicates]
+        "duplicates": [
+            {
+                "id": d.id,
+                "case_id": d.other_case_id,
+                "reason": d.reason,
+                "resolution": d.resolution,
+                "resolved_by": users.get(d.resolved_by_id) if d.resolved_by_id else None,
+                "resolved_at": d.resolved_at,
+            }
+            for d in duplicates
+        ]
         if full
         else [],
         "reflection_rule": reflection_rule(case.state).__dict__,

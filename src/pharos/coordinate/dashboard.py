@@ -81,7 +81,7 @@ def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -
     d.duplicates = list(
         session.execute(
             select(DuplicateFlag).where(
-                DuplicateFlag.case_id.in_(readable), DuplicateFlag.resolved.is_(False)
+                DuplicateFlag.case_id.in_(readable), DuplicateFlag.resolution.is_(None)
             )
         ).scalars()
     )

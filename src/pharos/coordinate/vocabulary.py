@@ -196,6 +196,7 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "set_status": lazy_gettext("changed the status"),
     "grant_reflection_period": lazy_gettext("granted the reflection period"),
     "flag_duplicate": lazy_gettext("flagged a possible duplicate"),
+    "resolve_duplicate": lazy_gettext("resolved a possible duplicate"),
     "accept": lazy_gettext("accepted"),
     "reject": lazy_gettext("rejected"),
     "revoke": lazy_gettext("revoked"),

@@ -2,11 +2,15 @@
 
 One record per victim (``Person`` with role ``victim``) of each case: the list is the case's
 owner agency (``list_by="agency"``, named by the agency) or its kind (``list_by="kind"``:
-police, NGO, labour inspectorate, ...). Two registrations are the same person when the server's
-duplicate detection gave them the same ``match_key`` (normalised name, birth date and
-citizenship); a victim without a match key counts as a person of their own. Duplicate flags are
-not used: a flag marks a *possible* duplicate, and its ``resolved`` field does not say whether it
-was confirmed or dismissed.
+police, NGO, labour inspectorate, ...). Which registrations are one person:
+
+- a duplicate flag **confirmed** by an agency (``resolution == "confirmed"``) joins the two;
+- two registrations with the same ``match_key`` (normalised name, birth date and citizenship) are
+  one person, unless a flag between them was **dismissed** (different people who share those);
+- a victim without a match key and without a confirmed flag is a person of their own.
+
+Being the same person is transitive (A = B and B = C make one person), even if a dismissal
+between A and C contradicts it: the confirmations win.
 
 The year is the year the case was registered; the age band is the age at registration
 ("child" under 18, "adult", or "unknown" without a birth date).
@@ -22,7 +26,10 @@ from sqlalchemy.orm import Session
 
 from pharos.estimate.records import ListRecord
 from pharos.store.models.accounts import Agency
-from pharos.store.models.cases import Case, Person
+from pharos.store.models.cases import Case, DuplicateFlag, Person
+
+CONFIRMED = "confirmed"  # pharos.coordinate.duplicates.DuplicateResolution (estimate stays
+DISMISSED = "dismissed"  # free of the web-facing coordinate services)
 
 ADULT_AGE = 18
 
@@ -40,6 +47,45 @@ def age_band(birthdate: date | None, on: date) -> str:
     return "child" if years < ADULT_AGE else "adult"
 
 
+def person_keys(session: Session, persons: list[Person]) -> dict[int, str]:
+    """A person key for each registration in ``persons`` after duplicate resolution (see the
+    module's docstring): ``person:<smallest id of the group>``."""
+    ids = {p.id for p in persons}
+    rows = session.execute(
+        select(
+            DuplicateFlag.person_id, DuplicateFlag.other_person_id, DuplicateFlag.resolution
+        ).where(DuplicateFlag.resolution.is_not(None))
+    ).all()
+    flags = [(a, b, r) for a, b, r in rows if a in ids and b in ids]
+    confirmed = {frozenset((a, b)) for a, b, r in flags if r == CONFIRMED}
+    dismissed = {frozenset((a, b)) for a, b, r in flags if r == DISMISSED}
+    parent = {i: i for i in ids}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for edge in confirmed:
+        join(*sorted(edge))
+    by_match: dict[str, list[int]] = {}
+    for p in persons:
+        if p.match_key:
+            by_match.setdefault(p.match_key, []).append(p.id)
+    for group in by_match.values():
+        for n, a in enumerate(group):
+            for b in group[n + 1 :]:
+                if frozenset((a, b)) not in dismissed:
+                    join(a, b)
+    return {i: f"person:{find(i)}" for i in ids}
+
+
 def records_from_cases(
     session: Session, *, list_by: ListBy | str = ListBy.AGENCY, states: set[str] | None = None
 ) -> list[ListRecord]:
@@ -53,13 +99,14 @@ def records_from_cases(
     )
     if states is not None:
         query = query.where(Case.state.in_(sorted(states)))
+    rows = session.execute(query).all()
+    keys = person_keys(session, [person for person, _case, _agency in rows])
     out: list[ListRecord] = []
-    for person, case, agency in session.execute(query).all():
+    for person, case, agency in rows:
         registered = case.created_at.date()
-        key = f"match:{person.match_key}" if person.match_key else f"person:{person.id}"
         out.append(
             ListRecord(
-                person=key,
+                person=keys[person.id],
                 list_name=agency.name if list_by is ListBy.AGENCY else agency.kind,
                 state=case.state,
                 year=registered.year,

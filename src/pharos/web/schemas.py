@@ -71,6 +71,13 @@ class NoteIn(Body):
     text: str
 
 
+class DuplicateResolutionIn(Body):
+    flag: int = Field(ge=1, description="id of the duplicate flag on this case")
+    resolution: Literal["confirmed", "dismissed"] = Field(
+        description="confirmed: the same person; dismissed: different people"
+    )
+
+
 class StatusIn(Body):
     status: str
     closure_reason: str = ""

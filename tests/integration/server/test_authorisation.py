@@ -245,6 +245,15 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
         js("/api/v1/cases/{case_id}/status", {"status": "bogus"}),
         lambda u: u in UPDATERS,
     ),
+    # resolving a possible duplicate: those who may change the case (no such flag here: 422)
+    ("POST", "/cases/{case_id}/duplicates"): (
+        form("/cases/{case_id}/duplicates", {"flag": "999999", "resolution": "confirmed"}),
+        lambda u: u in UPDATERS,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/duplicates"): (
+        js("/api/v1/cases/{case_id}/duplicates", {"flag": 999999, "resolution": "dismissed"}),
+        lambda u: u in UPDATERS,
+    ),
     # Italy has no rule of its own in the sources: the default (law enforcement) and the
     # national coordinator grant the period; only those involved in the case.
     ("POST", "/cases/{case_id}/reflection"): (

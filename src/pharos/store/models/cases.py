@@ -207,4 +207,9 @@ class DuplicateFlag(Base):
     )
     reason: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: None while open; "confirmed" (the same person) or "dismissed" (different people)
+    resolution: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True, default=None
+    )
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)

@@ -8,7 +8,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.encoders import jsonable_encoder
 
-from pharos.coordinate import audit, cases, directory, referrals, reflection, requests, screening
+from pharos.coordinate import (
+    audit,
+    cases,
+    directory,
+    duplicates,
+    referrals,
+    reflection,
+    requests,
+    screening,
+)
 from pharos.coordinate import dashboard as dash
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, require
@@ -147,6 +156,19 @@ def set_status(
     work: UnitOfWork = Depends(uow),
 ) -> dict[str, Any]:
     return _case_change(request, work, p, case_id, cases.set_status, data)
+
+
+@router.post("/cases/{case_id}/duplicates", tags=["cases"])
+def resolve_duplicate(
+    request: Request,
+    case_id: int,
+    data: s.DuplicateResolutionIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Confirm (the same person) or dismiss (different people) a possible duplicate flagged on
+    the case; the answer shows on both cases and counts in the hidden-figure estimate."""
+    return _case_change(request, work, p, case_id, duplicates.resolve_duplicate, data)
 
 
 @router.post("/cases/{case_id}/reflection-period", tags=["cases"])

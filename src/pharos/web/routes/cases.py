@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import cases as svc
-from pharos.coordinate import reflection
+from pharos.coordinate import duplicates, reflection
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.coordinate.validation import ValidationFailed
@@ -156,6 +156,7 @@ FORMS: dict[str, tuple[Action, str]] = {
     "notes": (svc.add_note, "notes"),
     "status": (svc.set_status, "status"),
     "reflection": (reflection.grant_reflection_period, "reflection"),
+    "duplicates": (duplicates.resolve_duplicate, "duplicates"),
 }
 
 
