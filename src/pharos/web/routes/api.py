@@ -407,7 +407,8 @@ def search_directory(
 def dashboard(
     request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> dict[str, Any]:
-    """Your cases, requests to answer and awaiting, referrals awaiting you, periods ending."""
+    """Your cases, requests to answer and awaiting, referrals awaiting you, periods ending,
+    possible duplicates, and your agency's overdue improvement-plan items."""
     require(p, "dashboard", "read")
     requests.tick(work.session)
     work.commit()
@@ -426,6 +427,16 @@ def dashboard(
         ],
         "duplicates": [
             {"case_id": f.case_id, "other_case_id": f.other_case_id} for f in d.duplicates
+        ],
+        "overdue_improvement_items": [
+            {
+                "id": i.id,
+                "title": i.title,
+                "owner": i.owner,
+                "due_date": i.due_date.isoformat(),
+                "status": i.status,
+            }
+            for i in d.overdue_items
         ],
     }
 
