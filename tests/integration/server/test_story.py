@@ -5,10 +5,12 @@ the inspector sees the answer on the case."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from fastapi import FastAPI
 
+from pharos.coordinate.pseudonyms import pseudonym
 from pharos.web.testing import PharosClient, signed_in_client
 
 SCREENING = {
@@ -119,6 +121,13 @@ def test_the_story(app: FastAPI) -> None:
     assert "Amina" not in detail.text and "P-" in detail.text  # pseudonymised across borders
     case_page = egypt.get(f"/cases/{case_id}")
     assert case_page.status_code == 200 and "Amina" not in case_page.text
+    # the pseudonym is keyed by the server's secret: stable, not computable from the reference
+    owned = officer.get(f"/api/v1/cases/{case_id}").json()
+    victim_id = next(x["id"] for x in owned["persons"] if x["role"] == "victim")
+    keyed = pseudonym(app.state.settings.secret(), owned["reference"], victim_id)
+    unkeyed = hashlib.sha256(f"{owned['reference']}:{victim_id}".encode()).hexdigest()[:8]
+    assert keyed in detail.text and keyed in case_page.text
+    assert unkeyed.upper() not in case_page.text
     r = egypt.post(
         f"/requests/{request_id}/replies",
         data={"text": "The number belongs to a recruiter known to us in Alexandria."},
