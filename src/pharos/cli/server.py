@@ -55,6 +55,13 @@ def serve(
 
     settings, engine = _engine()
     console = Console()
+    try:
+        settings.secret()  # read or create the key before anything else happens
+    except (ValueError, OSError) as exc:
+        Console(stderr=True).print(
+            _("The server's secret key cannot be used: %(reason)s") % {"reason": exc}
+        )
+        raise typer.Exit(2) from exc
     load = should_load_demo(engine.dialect.name, demo, settings.load_demo)
     with console.status(_("Preparing the database…")):
         logins = prepare_database(engine, demo=load)

@@ -102,3 +102,18 @@ def test_postgres_refuses_the_demo_unless_asked(
     assert "not loaded" in out and "--demo" in out and "WARNING" not in out
     out = serve(url, tmp_path, "--demo")
     assert users(url) > 50 and "Demo logins" in out and "WARNING" in out
+
+
+def test_a_short_secret_key_is_refused_before_anything_is_written(
+    tmp_path: Path, served: list[dict[str, Any]]
+) -> None:
+    db = tmp_path / "pharos.db"
+    env = {
+        "PHAROS_DATABASE_URL": f"sqlite:///{db}",
+        "PHAROS_DATA_DIR": str(tmp_path),
+        "PHAROS_SECRET_KEY": "too-short",
+    }
+    result = runner.invoke(app, ["--lang", "en", "serve"], env=env)
+    assert result.exit_code == 2
+    assert "secret key" in result.output and "32" in result.output
+    assert not db.exists() and not served
