@@ -79,6 +79,8 @@ class Settings:
             try:
                 with os.fdopen(fd, "w") as out:  # mkstemp creates the file with mode 0600
                     out.write(secrets.token_hex(32) + "\n")
+                    out.flush()
+                    os.fsync(out.fileno())  # never a linked but empty key after a crash
                 # atomic, and never replaces a key another process made meanwhile
                 with contextlib.suppress(FileExistsError):
                     os.link(tmp, path)
