@@ -5,10 +5,11 @@ from __future__ import annotations
 import typer
 
 from pharos import __version__
-from pharos.cli.app import app
 
 # One line per area: importing the module registers its commands on ``app``.
 # (keep this list sorted; each area owns only its own module)
+from pharos.cli import analysis as _analysis  # noqa: F401
+from pharos.cli.app import app
 
 
 @app.command()
