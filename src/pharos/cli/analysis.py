@@ -36,7 +36,8 @@ def bundled_experiment(name: str) -> Path | None:
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]{_('Error')}:[/] {message}", highlight=False)
+    label = _("Error")
+    Console(stderr=True).print(f"[bold red]{label}:[/] {message}", highlight=False)
     return typer.Exit(2)
 
 
