@@ -1,0 +1,204 @@
+"""Decision points of the regional model and the automated standard operating procedures.
+
+Every decision an agency takes in the model goes through one of five methods of the
+:class:`Policy` interface. The engine builds a context (what the agency knows at that moment),
+calls the policy of the agency that decides, and applies the returned :class:`Decision`:
+
+==========================  =====================================  ===========================
+method                      who decides                            actions
+==========================  =====================================  ===========================
+``decide_identification``   the agency that detected the victim    identify, refer, dismiss
+``decide_referral``         the body that formally identified      shelter, none
+``decide_request``          the investigating police               an ``Instrument``, or none
+``decide_prosecution``      the prosecutor                         charge, drop
+``decide_return``           migration or asylum authority          return, include
+==========================  =====================================  ===========================
+
+An agency nobody plays follows :class:`StandardOperatingProcedure`. The ``exercise`` area hands
+a played agency to people by registering its own :class:`Policy` for ``(state, kind)`` in
+:class:`Policies`; everything else stays automated. Policies must be deterministic functions of
+their context: all randomness lives in the engine's named streams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from pharos.domain.cooperation import Instrument
+from pharos.domain.practitioners import PractitionerKind
+from pharos.domain.vocabulary import ExploitationType
+
+
+class Action(StrEnum):
+    IDENTIFY = "identify"
+    REFER = "refer"
+    DISMISS = "dismiss"
+    SHELTER = "shelter"
+    NONE = "none"
+    REQUEST = "request"
+    CHARGE = "charge"
+    DROP = "drop"
+    RETURN = "return"
+    INCLUDE = "include"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What an agency decided: an action, and an instrument for a cross-border request."""
+
+    action: Action
+    instrument: Instrument | None = None
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class IdentificationContext:
+    """A victim was detected: identify now (if competent), refer to the competent body, or not."""
+
+    time: float
+    state: str
+    agency: PractitionerKind
+    channel: str
+    exploitation: ExploitationType
+    child: bool
+    may_identify: bool
+    competent_bodies: tuple[PractitionerKind, ...]
+    rescued_in_operation: bool
+
+
+@dataclass(slots=True)
+class ReferralContext:
+    """A victim was formally identified: refer to a shelter place or not."""
+
+    time: float
+    state: str
+    agency: PractitionerKind
+    beds_free: int
+    waiting: int
+    child: bool
+
+
+@dataclass(frozen=True)
+class InstrumentTerms:
+    """An instrument available between two states and how it usually performs."""
+
+    instrument: Instrument
+    median_days: float
+    success: float
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """An investigation needs evidence from another state: which instrument to use."""
+
+    time: float
+    sender: str
+    receiver: str
+    agency: PractitionerKind
+    network: str
+    cooperating_victims: int
+    available: tuple[InstrumentTerms, ...]
+
+
+@dataclass(slots=True)
+class ProsecutionContext:
+    """An investigation has ended: charge the suspects or drop the case."""
+
+    time: float
+    state: str
+    network: str
+    sufficient_evidence: bool
+    cooperating_victims: int
+    cross_border_reply: bool | None
+    financial_investigation: bool
+
+
+@dataclass(slots=True)
+class ReturnContext:
+    """Protection has ended for a foreign victim: return (after a risk assessment) or include."""
+
+    time: float
+    state: str
+    origin: str
+    wants_return: bool
+    assessed_safe: bool | None
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """The five decision points of an agency (see the module docstring)."""
+
+    def decide_identification(self, ctx: IdentificationContext) -> Decision: ...
+
+    def decide_referral(self, ctx: ReferralContext) -> Decision: ...
+
+    def decide_request(self, ctx: RequestContext) -> Decision: ...
+
+    def decide_prosecution(self, ctx: ProsecutionContext) -> Decision: ...
+
+    def decide_return(self, ctx: ReturnContext) -> Decision: ...
+
+
+class StandardOperatingProcedure:
+    """The behaviour of an agency nobody plays.
+
+    - identification: a competent agency identifies; any other refers to the competent body;
+    - referral: every formally identified victim is referred to a shelter place (waiting
+      list when full);
+    - request: the available instrument with the shortest expected time to a useful reply
+      (median days / success share);
+    - prosecution: charge when the evidence is sufficient;
+    - return: return a victim who asks for it and whose pre-return risk assessment found the
+      return safe; include everyone else.
+    """
+
+    def __init__(self, kind: PractitionerKind) -> None:
+        self.kind = kind
+
+    def decide_identification(self, ctx: IdentificationContext) -> Decision:
+        if ctx.may_identify:
+            return Decision(Action.IDENTIFY, reason="competent to identify")
+        return Decision(Action.REFER, reason="refer to the competent body")
+
+    def decide_referral(self, ctx: ReferralContext) -> Decision:
+        return Decision(Action.SHELTER, reason="every identified victim is offered a place")
+
+    def decide_request(self, ctx: RequestContext) -> Decision:
+        if not ctx.available:
+            return Decision(Action.NONE, reason="no instrument between the states")
+        best = min(ctx.available, key=lambda t: t.median_days / max(t.success, 1e-9))
+        return Decision(Action.REQUEST, instrument=best.instrument, reason="fastest useful reply")
+
+    def decide_prosecution(self, ctx: ProsecutionContext) -> Decision:
+        if ctx.sufficient_evidence:
+            return Decision(Action.CHARGE, reason="sufficient evidence")
+        return Decision(Action.DROP, reason="insufficient evidence")
+
+    def decide_return(self, ctx: ReturnContext) -> Decision:
+        if ctx.wants_return and ctx.assessed_safe:
+            return Decision(Action.RETURN, reason="asked to return; assessed safe")
+        return Decision(Action.INCLUDE, reason="stays, with a residence permit")
+
+
+@dataclass
+class Policies:
+    """The policy of every agency: automated SOPs unless one is assigned to ``(state, kind)``."""
+
+    assigned: dict[tuple[str, PractitionerKind], Policy] = field(default_factory=dict)
+    _sop: dict[PractitionerKind, StandardOperatingProcedure] = field(default_factory=dict)
+
+    def assign(self, state: str, kind: PractitionerKind, policy: Policy) -> None:
+        """Let ``policy`` (e.g. people in an exercise) decide for ``kind`` in ``state``."""
+        self.assigned[(state, kind)] = policy
+
+    def of(self, state: str, kind: PractitionerKind) -> Policy:
+        """The policy that decides for ``kind`` in ``state``."""
+        hit = self.assigned.get((state, kind))
+        if hit is not None:
+            return hit
+        sop = self._sop.get(kind)
+        if sop is None:
+            sop = self._sop[kind] = StandardOperatingProcedure(kind)
+        return sop
