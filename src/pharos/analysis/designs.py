@@ -91,14 +91,21 @@ def to_values(u: Uncertainty, unit: npt.NDArray[np.float64]) -> npt.NDArray[np.f
 
 
 def policies(spec: ExperimentSpec) -> tuple[Policy, ...]:
-    """Every combination of lever options (one policy named ``baseline`` when there is none)."""
+    """Every combination of lever options. A policy is named by the levers it moves away from
+    their first option (the current state), e.g. ``desk=on``; ``baseline`` moves none."""
     if not spec.levers:
         return (Policy("baseline", {}, {}),)
     out = []
     for combo in itertools.product(*(lv.options.items() for lv in spec.levers)):
         options = {lv.name: label for lv, (label, _v) in zip(spec.levers, combo, strict=True)}
         values = {lv.path: float(v) for lv, (_l, v) in zip(spec.levers, combo, strict=True)}
-        name = ", ".join(f"{k}={v}" for k, v in options.items())
+        # the first option of each lever is the current state: name only what changes
+        changed = [
+            f"{lv.name}={label}"
+            for lv, (label, _v) in zip(spec.levers, combo, strict=True)
+            if label != next(iter(lv.options))
+        ]
+        name = ", ".join(changed) or "baseline"
         out.append(Policy(name, options, values))
     return tuple(out)
 

@@ -95,6 +95,11 @@ class Lever(BaseModel):
     def _options_from_list(cls, value: Any) -> Any:
         if isinstance(value, list):
             return {str(v): v for v in value}
+        if isinstance(value, dict):  # YAML 1.1 reads unquoted on/off/yes/no as booleans
+            return {
+                ({True: "on", False: "off"}.get(k, k) if isinstance(k, bool) else str(k)): v
+                for k, v in value.items()
+            }
         return value
 
 

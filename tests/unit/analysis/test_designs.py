@@ -43,7 +43,7 @@ def test_policies_are_every_combination_of_lever_options(ishigami) -> None:
         )
     )
     names = [p.name for p in policies(spec)]
-    assert names == ["a=off", "a=on"]
+    assert names == ["baseline", "a=on"]
     table = run_table(spec, make_design(spec))
     assert len(table) == 2 * len(make_design(spec).scenarios)
     # both policies of one scenario share the seed: common random numbers
