@@ -75,7 +75,8 @@ def main() -> None:
     print(f"experiment: {n_runs} runs (N = {spec.n}, 20 uncertainties), horizon 3650 days")
     print(f"wall time: {elapsed:.0f} s = {elapsed / BUDGET_S:.2f} of the 10-minute budget")
     print(
-        f"per run, one process: fast path {per_fast * 1000:.0f} ms, engine {per_engine * 1000:.0f} ms"
+        f"per run, one process: fast path {per_fast * 1000:.0f} ms, "
+        f"engine {per_engine * 1000:.0f} ms"
     )
     print(
         f"the engine would need about {per_engine * n_runs / args.workers / 60:.0f} min on "
