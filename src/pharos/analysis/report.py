@@ -115,32 +115,39 @@ def sensitivity_figure(outcome: str, indices: pd.DataFrame) -> Markup:
 
 
 def box_figure(box: PrimBox) -> Markup:
-    """Each restricted uncertainty: its sampled range (grey) and the box's range (coloured)."""
+    """Each restricted uncertainty: the box's range as a share of its sampled range (so that
+    uncertainties in different units share one axis), with the values written on the bar."""
     fig = go.Figure()
     names = [r.uncertainty for r in box.restrictions]
-    full_lo = [r.full_low for r in box.restrictions]
+    span = [max(r.full_high - r.full_low, 1e-300) for r in box.restrictions]
+    lo = [(r.low - r.full_low) / w for r, w in zip(box.restrictions, span, strict=True)]
+    hi = [(r.high - r.full_low) / w for r, w in zip(box.restrictions, span, strict=True)]
     fig.add_bar(
         y=names,
-        x=[r.full_high - r.full_low for r in box.restrictions],
-        base=full_lo,
+        x=[1.0] * len(names),
+        base=[0.0] * len(names),
         orientation="h",
         marker_color="#d9d9d9",
         name=_("sampled range"),
     )
     fig.add_bar(
         y=names,
-        x=[r.high - r.low for r in box.restrictions],
-        base=[r.low for r in box.restrictions],
+        x=[h - lw for lw, h in zip(lo, hi, strict=True)],
+        base=lo,
         orientation="h",
         marker_color="#c0392b",
         name=_("box"),
         width=0.5,
+        text=[f"{r.low:.4g} – {r.high:.4g}" for r in box.restrictions],
+        textposition="inside",
+        insidetextanchor="middle",
     )
     fig.update_layout(
         title=_("Conditions under which the outcome is bad (PRIM box)"),
         barmode="overlay",
         height=140 + 40 * len(names),
-        legend={"orientation": "h", "y": -0.2},
+        xaxis={"range": [0, 1], "tickformat": ".0%", "title": _("share of the sampled range")},
+        legend={"orientation": "h", "y": -0.35},
     )
     return _figure_html(fig)
 

@@ -144,7 +144,7 @@ def experiment(
             console.print(f"  {r.uncertainty} ∈ [{r.low:.4g}, {r.high:.4g}]", highlight=False)
     if analysis.regret is not None:
         table = Table(title=_("Regret of each policy"))
-        table.add_column(_("Policy"))
+        table.add_column(_("Policy"), overflow="fold", min_width=24)
         for col in ("median", "mean_regret", "p90_regret", "max_regret", "share_best"):
             table.add_column(col, justify="right")
         for name, row in analysis.regret.iterrows():
