@@ -41,7 +41,7 @@ from pharos.sim.victims import (
     FlowModel,
     draw_cohort,
 )
-from pharos.sim.world import KINDS, TYPES, World
+from pharos.sim.world import KINDS, TYPES, StateModel, World
 
 # event kinds
 DETECT, IDENT_DIRECT, IDENT_QUEUED, SHELTER_END, COOPERATE = 0, 1, 2, 3, 4
@@ -194,7 +194,7 @@ class Engine(JusticeProcesses):
         co = self.cohorts[c]
         if not co.exists[i] or co.status[i] != EXPLOITED or co.detected_at[i] == co.detected_at[i]:
             return
-        self._detect(co, c, i, int(co.det_kind[i]), rescued=False)
+        self._detect(co, c, i, co.det_kinds[i], rescued=False)
 
     def _detect(self, co: Cohort, c: int, i: int, kind_idx: int, rescued: bool) -> None:
         now = self.now
@@ -348,17 +348,17 @@ class Engine(JusticeProcesses):
             self.beds_used[s] -= 1
         else:
             self._admit(self.cohorts[nxt[0]], nxt[0], nxt[1])
-        self._exit(co, i, st.code)
+        self._exit(co, i, st)
 
-    def _exit(self, co: Cohort, i: int, state: str) -> None:
+    def _exit(self, co: Cohort, i: int, st: StateModel) -> None:
         now = self.now
-        origin = self.scenario.networks[co.net].origin
+        origin = co.origin
+        state = st.code
         co.status[i] = EXITED
         co.exit_at[i] = now
         if origin == state:
             co.exit_code[i] = 2
             return
-        st = self.world.states[self.world.state_index[state]]
         wants = co.u_return[i] < st.return_share
         safe: bool | None = None
         latency = 0.0
