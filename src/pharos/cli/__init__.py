@@ -9,6 +9,7 @@ from pharos import __version__
 # One line per area: importing the module registers its commands on ``app``.
 # (keep this list sorted; each area owns only its own module)
 from pharos.cli import analysis as _analysis  # noqa: F401
+from pharos.cli import sim as _sim  # noqa: F401
 from pharos.cli.app import app
 
 

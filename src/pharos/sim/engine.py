@@ -18,18 +18,19 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from dataclasses import dataclass
+from heapq import heappush
+
+import numpy as np
 
 from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind
 from pharos.scenario.schema import Scenario
+from pharos.sim.justice import JusticeProcesses, NetworkRun
 from pharos.sim.policies import (
     Action,
     IdentificationContext,
     Policies,
-    ProsecutionContext,
     ReferralContext,
-    RequestContext,
     ReturnContext,
 )
 from pharos.sim.records import JusticeRecord, RequestRecord
@@ -40,7 +41,7 @@ from pharos.sim.victims import (
     FlowModel,
     draw_cohort,
 )
-from pharos.sim.world import KIND_INDEX, KINDS, TYPES, World
+from pharos.sim.world import KINDS, TYPES, StateModel, World
 
 # event kinds
 DETECT, IDENT_DIRECT, IDENT_QUEUED, SHELTER_END, COOPERATE = 0, 1, 2, 3, 4
@@ -52,24 +53,10 @@ EXPLOITED, AWAIT_IDENT, IN_IDENT, AWAIT_BED, PROTECTED, LOST, EXITED, NOT_PROTEC
 _LAW = PractitionerKind.LAW_ENFORCEMENT
 _PROSECUTOR = PractitionerKind.PUBLIC_PROSECUTOR
 _MIGRATION = PractitionerKind.MIGRATION_ASYLUM
+_PRRA = Instrument.PRE_RETURN_RISK_ASSESSMENT.value
 
 
-@dataclass
-class NetworkRun:
-    """A network's state during a run."""
-
-    index: int
-    gen: int = 0
-    restart_at: float = 0.0
-    active: bool = True
-    case_open: bool = False
-    evidence: int = 0
-    financial: bool = False
-    reply: bool | None = None
-    case_state: int = 0
-
-
-class Engine:
+class Engine(JusticeProcesses):
     """One replication of the regional model."""
 
     def __init__(
@@ -83,6 +70,8 @@ class Engine:
         self.world = World(scenario)
         self.streams = Streams(seed, replication)
         self.policies = policies or Policies()
+        #: no agency is played: the SOP decisions are applied inline (same rules, faster)
+        self.automated = not self.policies.assigned
         self.flows = FlowModel(scenario, self.world, self.streams)
         self.horizon = self.world.horizon
         self.heap: list[tuple[float, int, int, int, int]] = []
@@ -101,25 +90,53 @@ class Engine:
         self.bed_queue: list[deque[tuple[int, int]]] = [deque() for _ in range(ns)]
         self.investigators_busy = [0] * ns
         self.case_queue: list[deque[tuple[int, int]]] = [deque() for _ in range(ns)]
-        self.requests: list[RequestRecord] = []
-        self.justice: list[JusticeRecord] = []
+        #: cross-border requests: (sender, receiver, instrument, purpose) -> [n, ok, days]
+        self.request_stats: dict[tuple[str, str, str, str], list[float]] = {}
+        #: justice events: (state, year, event) -> persons
+        self.justice_stats: dict[tuple[str, int, str, int], int] = {}
+        self._template_of = {cell.id: cell.template for cell in self.world.networks}
+        self._verdicts: list[tuple[int, str]] = []
+
+    def record_request(self, rec: RequestRecord) -> None:
+        """Count a cross-border request (and its reply) in the run's statistics."""
+        key = (rec.sender, rec.receiver, rec.instrument, rec.purpose)
+        acc = self.request_stats.get(key)
+        if acc is None:
+            acc = self.request_stats[key] = [0.0, 0.0, 0.0]
+        acc[0] += 1
+        acc[1] += rec.success
+        acc[2] += rec.latency
+
+    def record_justice(self, rec: JusticeRecord) -> None:
+        """Count an investigation, prosecution, conviction or disruption."""
+        key = (rec.state, int(rec.time // 365), rec.event, self._template_of[rec.network])
+        self.justice_stats[key] = self.justice_stats.get(key, 0) + rec.persons
 
     # -- scheduling -------------------------------------------------------------------------
+    def _next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
     def schedule(self, time: float, kind: int, a: int, b: int) -> None:
         """Put an event on the calendar (ignored beyond the horizon)."""
+        self.seq += 1
         if time < self.horizon:
-            self.seq += 1
             heapq.heappush(self.heap, (time, self.seq, kind, a, b))
 
     def run(self) -> Engine:
         """Run to the horizon; returns self for chaining."""
         horizon = self.horizon
+        # Each cohort's detections are merged into the calendar one at a time, in time order:
+        # the heap stays small (a cohort's next detection plus the events in flight).
+        self._det_order: list[list[int]] = []
+        self._det_times: list[list[float]] = []
+        self._det_next = [0] * len(self.cohorts)
         for c, co in enumerate(self.cohorts):
-            for i, t in enumerate(co.t_det.tolist()):
-                if t < horizon:
-                    self.seq += 1
-                    self.heap.append((t, self.seq, DETECT, c, i))
-        heapq.heapify(self.heap)
+            order = np.argsort(co.t_det, kind="stable")
+            order = order[co.t_det[order] < horizon]
+            self._det_order.append(order.tolist())
+            self._det_times.append(co.t_det[order].tolist())
+            self._push_next_detection(c)
         for i in range(len(self.networks)):
             self._schedule_proactive(i)
         heap = self.heap
@@ -137,6 +154,8 @@ class Engine:
         )
         while heap:
             t, _, kind, a, b = pop(heap)
+            if t >= horizon:
+                break
             self.now = t
             self.events += 1
             handlers[kind](a, b)
@@ -159,11 +178,23 @@ class Engine:
         nr.case_open, nr.evidence = False, 0
         self._schedule_proactive(net)
 
+    def _push_next_detection(self, c: int) -> None:
+        k = self._det_next[c]
+        if k < len(self._det_order[c]):
+            self._det_next[c] = k + 1
+            self.seq += 1
+            heappush(self.heap, (self._det_times[c][k], self.seq, DETECT, c, self._det_order[c][k]))
+
     def _on_detect(self, c: int, i: int) -> None:
+        k = self._det_next[c]
+        if k < len(self._det_order[c]):  # merge the cohort's next detection into the calendar
+            self._det_next[c] = k + 1
+            self.seq += 1
+            heappush(self.heap, (self._det_times[c][k], self.seq, DETECT, c, self._det_order[c][k]))
         co = self.cohorts[c]
         if not co.exists[i] or co.status[i] != EXPLOITED or co.detected_at[i] == co.detected_at[i]:
             return
-        self._detect(co, c, i, int(co.det_kind[i]), rescued=False)
+        self._detect(co, c, i, co.det_kinds[i], rescued=False)
 
     def _detect(self, co: Cohort, c: int, i: int, kind_idx: int, rescued: bool) -> None:
         now = self.now
@@ -173,12 +204,32 @@ class Engine:
         if st.loss_rate > 0:
             co.t_loss[i] = now + co.e_loss[i] / st.loss_rate
         kind = KINDS[kind_idx]
+        if self.automated:  # the SOP, inlined (see StandardOperatingProcedure)
+            if kind in st.bodies:
+                co.status[i] = IN_IDENT
+                heappush(
+                    self.heap,
+                    (now + co.e_service[i] * st.direct_days, self._next_seq(), IDENT_DIRECT, c, i),
+                )
+                return
+            s = st.index
+            if self.officers_busy[s] < st.officers:
+                self.officers_busy[s] += 1
+                co.status[i] = IN_IDENT
+                heappush(
+                    self.heap,
+                    (now + co.e_service[i] * st.ident_days, self._next_seq(), IDENT_QUEUED, c, i),
+                )
+            else:
+                co.status[i] = AWAIT_IDENT
+                self.ident_queue[s].append((c, i))
+            return
         ctx = IdentificationContext(
             time=now,
             state=st.code,
             agency=kind,
             channel="rescue" if rescued else kind.value,
-            exploitation=self.world.networks[co.net].spec.exploitation,
+            exploitation=self.scenario.networks[co.net].exploitation,
             child=bool(co.child[i]),
             may_identify=kind in st.bodies,
             competent_bodies=st.bodies,
@@ -243,6 +294,16 @@ class Engine:
         st = self.world.states[co.states[i]]
         co.ident_at[i] = now
         s = st.index
+        if self.automated:  # the SOP: every identified victim is offered a place
+            if self.beds_used[s] < st.beds:
+                self.beds_used[s] += 1
+                self._admit(co, c, i)
+            elif co.t_loss[i] <= now:
+                self._lose(co, i, co.t_loss[i])
+            else:
+                co.status[i] = AWAIT_BED
+                self.bed_queue[s].append((c, i))
+            return
         body = st.bodies[0] if st.bodies else _LAW
         ctx = ReferralContext(
             time=now,
@@ -269,8 +330,11 @@ class Engine:
         st = self.world.states[co.states[i]]
         co.status[i] = PROTECTED
         co.protect_at[i] = now
-        stay = st.reflection_days + co.e_stay[i] * st.stay_days
-        self.schedule(now + stay, SHELTER_END, c, i)
+        self.seq += 1
+        heappush(
+            self.heap,
+            (now + st.reflection_days + co.e_stay[i] * st.stay_days, self.seq, SHELTER_END, c, i),
+        )
         if co.u_coop[i] < st.cooperation_share:
             co.cooperated[i] = True
             self.schedule(now + st.reflection_days, COOPERATE, c, i)
@@ -284,17 +348,17 @@ class Engine:
             self.beds_used[s] -= 1
         else:
             self._admit(self.cohorts[nxt[0]], nxt[0], nxt[1])
-        self._exit(co, i, st.code)
+        self._exit(co, i, st)
 
-    def _exit(self, co: Cohort, i: int, state: str) -> None:
+    def _exit(self, co: Cohort, i: int, st: StateModel) -> None:
         now = self.now
-        origin = self.world.networks[co.net].spec.origin
+        origin = co.origin
+        state = st.code
         co.status[i] = EXITED
         co.exit_at[i] = now
         if origin == state:
             co.exit_code[i] = 2
             return
-        st = self.world.states[self.world.state_index[state]]
         wants = co.u_return[i] < st.return_share
         safe: bool | None = None
         latency = 0.0
@@ -303,180 +367,24 @@ class Engine:
             if terms is not None:
                 latency = terms.median_days * math.exp(terms.dispersion * co.z_reqlat[i])
                 safe = co.u_risk[i] >= st.return_risk_share
-                self.requests.append(
-                    RequestRecord(
-                        now,
-                        state,
-                        origin,
-                        Instrument.PRE_RETURN_RISK_ASSESSMENT.value,
-                        "return",
-                        latency,
-                        safe,
-                    )
-                )
-        ctx = ReturnContext(now, state, origin, wants, safe)
-        decision = self.policies.of(state, _MIGRATION).decide_return(ctx)
-        if decision.action is Action.RETURN:
+                key = (state, origin, _PRRA, "return")
+                acc = self.request_stats.get(key)
+                if acc is None:
+                    acc = self.request_stats[key] = [0.0, 0.0, 0.0]
+                acc[0] += 1
+                acc[1] += safe
+                acc[2] += latency
+        if self.automated:  # the SOP: return whoever asks and was assessed safe
+            returned = bool(wants and safe)
+        else:
+            ctx = ReturnContext(now, state, origin, wants, safe)
+            decision = self.policies.of(state, _MIGRATION).decide_return(ctx)
+            returned = decision.action is Action.RETURN
+        if returned:
             co.exit_code[i] = 1
             co.exit_at[i] = now + latency
         else:
             co.exit_code[i] = 2
-
-    # -- justice ------------------------------------------------------------------------------
-    def _on_cooperate(self, c: int, i: int) -> None:
-        co = self.cohorts[c]
-        nr = self.networks[co.cells[i]]
-        if not nr.active or co.t_rec[i] < nr.restart_at:
-            return
-        nr.evidence += 1
-        if not nr.case_open:
-            self._open_case(nr, co.states[i])
-
-    def _schedule_proactive(self, net: int) -> None:
-        nr = self.networks[net]
-        cell = self.world.networks[net]
-        st = self.world.states[self.world.state_index[cell.main_state]]
-        if st.proactive_rate > 0:
-            rng = self.streams.get(f"justice/{cell.id}/{nr.gen}")
-            self.schedule(
-                self.now + rng.exponential(1.0 / st.proactive_rate), PROACTIVE, net, nr.gen
-            )
-
-    def _on_proactive(self, net: int, gen: int) -> None:
-        nr = self.networks[net]
-        if nr.gen != gen or not nr.active:
-            return
-        if not nr.case_open:
-            self._open_case(nr, self.world.state_index[self.world.networks[net].main_state])
-        self._schedule_proactive(net)
-
-    def _open_case(self, nr: NetworkRun, s: int) -> None:
-        nr.case_open = True
-        nr.case_state = s
-        st = self.world.states[s]
-        if self.investigators_busy[s] < st.investigators:
-            self.investigators_busy[s] += 1
-            self._start_investigation(nr)
-        else:
-            self.case_queue[s].append((nr.index, nr.gen))
-
-    def _start_investigation(self, nr: NetworkRun) -> None:
-        now = self.now
-        cell = self.world.networks[nr.index]
-        spec = cell.spec
-        st = self.world.states[nr.case_state]
-        rng = self.streams.get(f"justice/{cell.id}/{nr.gen}")
-        duration = rng.exponential(st.investigation_days)
-        nr.financial = bool(rng.random() < st.financial_share)
-        nr.reply = None
-        self.justice.append(JusticeRecord(now, st.code, cell.id, "investigation", 1))
-        if nr.financial:
-            self.justice.append(JusticeRecord(now, st.code, cell.id, "financial_investigation", 1))
-        if spec.origin != st.code:
-            ctx = RequestContext(
-                time=now,
-                sender=st.code,
-                receiver=spec.origin,
-                agency=_LAW,
-                network=cell.id,
-                cooperating_victims=nr.evidence,
-                available=self.world.evidence_instruments(st.code, spec.origin),
-            )
-            decision = self.policies.of(st.code, _LAW).decide_request(ctx)
-            terms = (
-                self.world.terms(st.code, spec.origin, decision.instrument)
-                if decision.action is Action.REQUEST and decision.instrument is not None
-                else None
-            )
-            if terms is not None and decision.instrument is not None:
-                latency = terms.median_days * math.exp(terms.dispersion * rng.standard_normal())
-                ok = bool(rng.random() < terms.success)
-                nr.reply = ok
-                self.requests.append(
-                    RequestRecord(
-                        now,
-                        st.code,
-                        spec.origin,
-                        decision.instrument.value,
-                        "evidence",
-                        latency,
-                        ok,
-                    )
-                )
-                duration = max(duration, latency)
-        self.schedule(now + duration, INVEST_DONE, nr.index, nr.gen)
-
-    def _on_invest_done(self, net: int, gen: int) -> None:
-        nr = self.networks[net]
-        cell = self.world.networks[net]
-        spec = cell.spec
-        s = nr.case_state
-        st = self.world.states[s]
-        nxt = None
-        while self.case_queue[s]:
-            cand = self.case_queue[s].popleft()
-            if self.networks[cand[0]].gen == cand[1] and self.networks[cand[0]].active:
-                nxt = cand
-                break
-        if nxt is None:
-            self.investigators_busy[s] -= 1
-        else:
-            self._start_investigation(self.networks[nxt[0]])
-        if nr.gen != gen or not nr.active:
-            return
-        rng = self.streams.get(f"justice/{cell.id}/{gen}")
-        p = (
-            st.evidence_base
-            + st.evidence_per_victim * min(nr.evidence, 5)
-            + (st.evidence_cross_border if nr.reply else 0.0)
-            + (st.evidence_financial if nr.financial else 0.0)
-        )
-        sufficient = bool(rng.random() < min(p, 0.95))
-        ctx = ProsecutionContext(
-            self.now, st.code, cell.id, sufficient, nr.evidence, nr.reply, nr.financial
-        )
-        decision = self.policies.of(st.code, _PROSECUTOR).decide_prosecution(ctx)
-        if decision.action is not Action.CHARGE:
-            nr.case_open = False
-            return
-        persons = min(spec.members, 1 + int(rng.poisson(st.persons_per_case - 1.0)))
-        self.justice.append(JusticeRecord(self.now, st.code, cell.id, "prosecuted", persons))
-        self.justice.append(JusticeRecord(self.now, st.code, cell.id, "disrupted", 1))
-        self.schedule(self.now + rng.exponential(st.prosecution_days), VERDICT, s, persons)
-        self._disrupt(nr, self.now + rng.exponential(spec.replacement_days))
-
-    def _disrupt(self, nr: NetworkRun, replaced_at: float) -> None:
-        """Arrests: the group stops recruiting until ``replaced_at``; its victims are rescued."""
-        now = self.now
-        nr.active = False
-        nr.case_open = False
-        cell = self.world.networks[nr.index]
-        c = cell.template
-        co = self.cohorts[c]
-        members = co.members[cell.number]
-        t_rec = co.t_rec[members]
-        lo = int(t_rec.searchsorted(nr.restart_at, side="left"))
-        mid = int(t_rec.searchsorted(now, side="right"))
-        hi = int(t_rec.searchsorted(replaced_at, side="right"))
-        law = KIND_INDEX[_LAW]
-        for i in members[lo:mid].tolist():
-            if (
-                co.exists[i]
-                and co.status[i] == EXPLOITED
-                and not co.intercepted[i]
-                and co.detected_at[i] != co.detected_at[i]
-                and co.t_end[i] > now
-            ):
-                self._detect(co, c, i, law, rescued=True)
-        for i in members[mid:hi].tolist():
-            co.exists[i] = False
-        self.schedule(replaced_at, NET_START, nr.index, nr.gen + 1)
-
-    def _on_verdict(self, s: int, persons: int) -> None:
-        st = self.world.states[s]
-        rng = self.streams.get(f"courts/{st.code}")
-        convicted = int(rng.binomial(persons, st.conviction_share))
-        self.justice.append(JusticeRecord(self.now, st.code, "", "convicted", convicted))
 
 
 __all__ = ["TYPES", "Engine", "JusticeRecord", "RequestRecord"]

@@ -19,7 +19,6 @@ from pharos.sim.world import TYPES
 if TYPE_CHECKING:
     from pharos.sim.engine import Engine
 
-from pharos.sim.records import RequestRecord
 
 GROUPS: tuple[str, ...] = (
     "all",
@@ -39,6 +38,7 @@ COUNT_METRICS: tuple[str, ...] = (
     "identified",
     "protected",
     "lost",
+    "lost_awaiting_protection",
     "retrafficked",
     "escaped_unassisted",
     "still_exploited",
@@ -62,34 +62,25 @@ HIST_BIN_DAYS = 30
 HIST_BINS = 61  # 0-30, ..., 1800+ days
 
 
-def victim_table(engine: Engine) -> pd.DataFrame:
-    """One row per victim who existed in the run (suppressed recruits excluded)."""
-    world = engine.world
-    scen = engine.scenario
+def victim_arrays(engine: Engine) -> dict[str, np.ndarray]:
+    """Per-victim numeric arrays of every victim who existed (suppressed recruits excluded)."""
     cols: dict[str, list[np.ndarray]] = {}
 
     def add(name: str, arr: np.ndarray) -> None:
         cols.setdefault(name, []).append(arr)
 
-    codes = np.array(world.state_codes)
-    cell_ids = np.array([c.id for c in world.networks])
     for co in engine.cohorts:
         keep = np.array(co.exists, dtype=bool)
         if co.n == 0 or not keep.any():
             continue
-        spec = scen.networks[co.net]
-        sea = bool(spec.route and spec.route in scen.routes and scen.routes[spec.route].sea)
         m = int(keep.sum())
-        add("network", cell_ids[co.cell[keep]])
-        add("state", codes[co.state[keep]])
-        add("origin", np.full(m, spec.origin, dtype=object))
-        add("route", np.full(m, spec.route or "none", dtype=object))
-        add("exploitation", np.full(m, spec.exploitation.value, dtype=object))
+        add("template", np.full(m, co.net, dtype=np.int64))
+        add("cell", co.cell[keep])
+        add("state", co.state[keep].astype(np.int64))
         add("female", co.female[keep])
         add("child", co.child[keep])
         add("unaccompanied", co.unaccompanied[keep])
         add("asylum_seeker", co.asylum[keep])
-        add("irregular_migrant", np.full(m, sea))
         add("recruited_at", co.t_rec[keep])
         add("arrived_at", co.t_arr[keep])
         add("exploitation_ends_at", co.t_end[keep])
@@ -102,185 +93,232 @@ def victim_table(engine: Engine) -> pd.DataFrame:
         add("retrafficked", np.array(co.retrafficked, dtype=bool)[keep])
         add("cooperated", np.array(co.cooperated, dtype=bool)[keep])
         add("exit_code", np.array(co.exit_code, dtype=np.int8)[keep])
-    if not cols:
+    return {k: np.concatenate(v) for k, v in cols.items()}
+
+
+def _template_labels(engine: Engine) -> tuple[list[str], list[str], list[str], np.ndarray]:
+    scen = engine.scenario
+    routes = [n.route or "none" for n in scen.networks]
+    types = [n.exploitation.value for n in scen.networks]
+    origins = [n.origin for n in scen.networks]
+    sea = np.array(
+        [
+            bool(n.route and n.route in scen.routes and scen.routes[n.route].sea)
+            for n in scen.networks
+        ]
+    )
+    return routes, types, origins, sea
+
+
+def victim_table(engine: Engine) -> pd.DataFrame:
+    """One row per victim who existed in the run, with readable labels."""
+    v = victim_arrays(engine)
+    if not v:
         return pd.DataFrame()
-    return pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
+    routes, types, origins, sea = _template_labels(engine)
+    t = v.pop("template")
+    df = pd.DataFrame(
+        {
+            "network": np.array([c.id for c in engine.world.networks])[v.pop("cell")],
+            "state": np.array(engine.world.state_codes)[v.pop("state")],
+            "origin": np.array(origins)[t],
+            "route": np.array(routes)[t],
+            "exploitation": np.array(types)[t],
+            "irregular_migrant": sea[t],
+        }
+    )
+    for k, arr in v.items():
+        df[k] = arr
+    return df
 
 
-def _flags(v: pd.DataFrame, horizon: float) -> dict[str, np.ndarray]:
-    detected = v["detected_at"].notna().to_numpy()
-    prevented = v["prevented"].to_numpy()
-    lost = v["lost_at"].notna().to_numpy()
-    ended = (v["exploitation_ends_at"] < horizon).to_numpy()
-    arrived = v["arrived_at"].to_numpy()
+def _flags(v: dict[str, np.ndarray], sea: np.ndarray, horizon: float) -> dict[str, np.ndarray]:
+    detected = ~np.isnan(v["detected_at"])
+    prevented = v["prevented"]
+    lost = ~np.isnan(v["lost_at"])
+    ended = v["exploitation_ends_at"] < horizon
+    arrived = v["arrived_at"]
     return {
-        "victims": np.ones(len(v)),
+        "victims": np.ones(len(arrived)),
         "prevented": prevented,
         "detected": detected,
-        "rescued_in_operation": (v["channel"] == RESCUE).to_numpy(),
-        "identified": v["identified_at"].notna().to_numpy(),
-        "protected": v["protected_at"].notna().to_numpy(),
+        "rescued_in_operation": v["channel"] == RESCUE,
+        "identified": ~np.isnan(v["identified_at"]),
+        "protected": ~np.isnan(v["protected_at"]),
         "lost": lost,
-        "retrafficked": v["retrafficked"].to_numpy() & lost,
+        "lost_awaiting_protection": lost & ~np.isnan(v["identified_at"]),
+        "retrafficked": v["retrafficked"] & lost,
         "escaped_unassisted": ~detected & ~prevented & ended,
         "still_exploited": ~detected & ~prevented & ~ended,
-        "cooperated": v["cooperated"].to_numpy(),
-        "returned": (v["exit_code"] == 1).to_numpy(),
-        "included": (v["exit_code"] == 2).to_numpy(),
-        "days_to_identification_sum": np.nan_to_num(v["identified_at"].to_numpy() - arrived),
-        "days_to_protection_sum": np.nan_to_num(v["protected_at"].to_numpy() - arrived),
-        "days_to_rescue_sum": np.nan_to_num(v["detected_at"].to_numpy() - arrived),
+        "cooperated": v["cooperated"],
+        "returned": v["exit_code"] == 1,
+        "included": v["exit_code"] == 2,
+        "days_to_identification_sum": np.nan_to_num(v["identified_at"] - arrived),
+        "days_to_protection_sum": np.nan_to_num(v["protected_at"] - arrived),
+        "days_to_rescue_sum": np.nan_to_num(v["detected_at"] - arrived),
     }
 
 
-def _group_masks(v: pd.DataFrame) -> dict[str, np.ndarray]:
-    female = v["female"].to_numpy()
-    child = v["child"].to_numpy()
+def _group_masks(v: dict[str, np.ndarray], sea: np.ndarray) -> dict[str, np.ndarray]:
+    female = v["female"]
+    child = v["child"]
     return {
-        "all": np.ones(len(v), dtype=bool),
+        "all": np.ones(len(female), dtype=bool),
         "women": female & ~child,
         "men": ~female & ~child,
         "girls": female & child,
         "boys": ~female & child,
-        "unaccompanied_children": v["unaccompanied"].to_numpy(),
-        "asylum_seekers": v["asylum_seeker"].to_numpy(),
-        "irregular_migrants": v["irregular_migrant"].to_numpy().astype(bool),
+        "unaccompanied_children": v["unaccompanied"],
+        "asylum_seekers": v["asylum_seeker"],
+        "irregular_migrants": sea[v["template"]],
     }
 
 
-def outcome_table(v: pd.DataFrame, horizon: float, warmup: float) -> pd.DataFrame:
+def outcome_table(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
     """Counts and sums by state, route, exploitation type and group (tidy, long)."""
     cols = ["state", "route", "exploitation", "group", "metric", "value"]
-    if v.empty:
+    if not v:
         return pd.DataFrame(columns=cols)
-    v = v[v["recruited_at"].to_numpy() >= warmup].reset_index(drop=True)
-    flags = _flags(v, horizon)
-    keys = v[["state", "route", "exploitation"]].astype(str)
-    cells, code = np.unique(keys.to_numpy(dtype=str), axis=0, return_inverse=True)
-    code = code.reshape(-1)
-    k = len(cells)
+    warmup = float(engine.scenario.warmup_days)
+    sel = v["recruited_at"] >= warmup
+    v = {k: a[sel] for k, a in v.items()}
+    routes, types, _, sea = _template_labels(engine)
+    flags = _flags(v, sea, engine.horizon)
+    nt = len(routes)
+    ns = len(engine.world.state_codes)
+    code = v["state"] * nt + v["template"]
+    k = ns * nt
     metrics = list(flags)
-    parts = []
-    for group, mask in _group_masks(v).items():
-        present = np.bincount(code[mask], minlength=k) > 0
-        if not present.any():
+    frames = []
+    for group, mask in _group_masks(v, sea).items():
+        c = code[mask]
+        if not len(c):
             continue
         values = np.stack(
-            [
-                np.bincount(code[mask], weights=flags[m][mask].astype(float), minlength=k)
-                for m in metrics
-            ],
+            [np.bincount(c, weights=flags[m][mask].astype(float), minlength=k) for m in metrics],
             axis=1,
         )
-        idx = np.flatnonzero(present)
+        present = np.flatnonzero(np.bincount(c, minlength=k))
         nm = len(metrics)
-        parts.append(
+        frames.append(
             pd.DataFrame(
                 {
-                    "state": np.repeat(cells[idx, 0], nm),
-                    "route": np.repeat(cells[idx, 1], nm),
-                    "exploitation": np.repeat(cells[idx, 2], nm),
+                    "state": np.repeat(np.array(engine.world.state_codes)[present // nt], nm),
+                    "route": np.repeat(np.array(routes)[present % nt], nm),
+                    "exploitation": np.repeat(np.array(types)[present % nt], nm),
                     "group": group,
-                    "metric": np.tile(metrics, len(idx)),
-                    "value": values[idx].reshape(-1),
+                    "metric": np.tile(metrics, len(present)),
+                    "value": values[present].reshape(-1),
                 }
             )
         )
-    out = pd.concat(parts, ignore_index=True)
-    return out.sort_values(["state", "route", "exploitation", "group", "metric"]).reset_index(
-        drop=True
-    )[cols]
+    out = pd.concat(frames, ignore_index=True)
+    summed = out.groupby(["state", "route", "exploitation", "group", "metric"], sort=True)[
+        "value"
+    ].sum()
+    return summed.reset_index()[cols]
 
 
-def annual_table(engine: Engine, v: pd.DataFrame) -> pd.DataFrame:
-    """Per state and simulated year: identified victims (by form and sex), justice events."""
-    rows: list[dict[str, object]] = []
-    if not v.empty:
-        ident = v[v["identified_at"].notna()]
-        year = (ident["identified_at"] // 365).astype(int)
-        form = ident["exploitation"].where(
-            ident["exploitation"].isin(["sexual_exploitation", "forced_labour"]), "other"
+_FORMS = ("sexual_exploitation", "forced_labour", "other")
+
+
+def annual_table(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per state, route, exploitation type and simulated year: identified victims (by form and
+    sex) and justice events (investigations, financial investigations, persons prosecuted and
+    convicted, networks disrupted)."""
+    routes, types, _, _ = _template_labels(engine)
+    acc: dict[tuple[str, int, str, int], float] = {
+        k: float(n) for k, n in engine.justice_stats.items()
+    }
+    if v:
+        ident = ~np.isnan(v["identified_at"])
+        form_of_template = np.array(
+            [_FORMS.index(t) if t in _FORMS[:2] else 2 for t in types], dtype=np.int64
         )
-        tab = pd.DataFrame(
-            {"state": ident["state"], "year": year, "form": form, "female": ident["female"]}
-        )
-        for (state, yr), g in tab.groupby(["state", "year"], sort=True):
-            rows.append({"state": state, "year": yr, "metric": "identified", "value": len(g)})
-            for f in ("sexual_exploitation", "forced_labour", "other"):
-                rows.append(
-                    {
-                        "state": state,
-                        "year": yr,
-                        "metric": f"identified_{f}",
-                        "value": int((g["form"] == f).sum()),
-                    }
-                )
-            rows.append(
-                {
-                    "state": state,
-                    "year": yr,
-                    "metric": "identified_female",
-                    "value": int(g["female"].sum()),
-                }
+        years = int(engine.horizon // 365) + 1
+        nt = len(types)
+        st = v["state"][ident]
+        tp = v["template"][ident]
+        yr = (v["identified_at"][ident] // 365).astype(np.int64)
+        form = form_of_template[tp]
+        fem = v["female"][ident]
+        base = (st * nt + tp) * years + yr
+        k = len(engine.world.state_codes) * nt * years
+        counts = {
+            "identified": np.bincount(base, minlength=k),
+            "identified_female": np.bincount(base, weights=fem.astype(float), minlength=k),
+        }
+        for f, name in enumerate(_FORMS):
+            counts[f"identified_{name}"] = np.bincount(
+                base, weights=(form == f).astype(float), minlength=k
             )
-    for rec in engine.justice:
-        rows.append(
-            {
-                "state": rec.state,
-                "year": int(rec.time // 365),
-                "metric": rec.event,
-                "value": rec.persons,
-            }
-        )
-    if not rows:
-        return pd.DataFrame(columns=["state", "year", "metric", "value"])
-    df = pd.DataFrame(rows)
-    grouped = df.groupby(["state", "year", "metric"], sort=True)["value"].sum()
-    return grouped.reset_index()
+        for idx in np.flatnonzero(counts["identified"]).tolist():
+            code = engine.world.state_codes[idx // (nt * years)]
+            template = (idx // years) % nt
+            for metric, arr in counts.items():
+                acc[(code, idx % years, metric, template)] = float(arr[idx])
+    rows = [
+        (s, routes[t], types[t], y, m, acc[(s, y, m, t)])
+        for (s, y, m, t) in sorted(acc, key=lambda k: (k[0], routes[k[3]], types[k[3]], k[1], k[2]))
+    ]
+    df = pd.DataFrame(rows, columns=["state", "route", "exploitation", "year", "metric", "value"])
+    summed = df.groupby(["state", "route", "exploitation", "year", "metric"], sort=True)[
+        "value"
+    ].sum()
+    return summed.reset_index()
 
 
 def request_table(engine: Engine) -> pd.DataFrame:
     """Cross-border requests by sender, receiver, instrument and purpose."""
     cols = ["sender", "receiver", "instrument", "purpose", "requests", "successes"]
     cols += ["latency_days_sum"]
-    if not engine.requests:
-        return pd.DataFrame(columns=cols)
-    df = pd.DataFrame(engine.requests, columns=list(RequestRecord._fields))
-    agg = (
-        df.groupby(["sender", "receiver", "instrument", "purpose"], sort=True)
-        .agg(
-            requests=("latency", "size"),
-            successes=("success", "sum"),
-            latency_days_sum=("latency", "sum"),
-        )
-        .reset_index()
-    )
-    agg["successes"] = agg["successes"].astype(int)
-    return agg[cols]
+    rows = [(*key, int(a[0]), int(a[1]), a[2]) for key, a in sorted(engine.request_stats.items())]
+    return pd.DataFrame(rows, columns=cols)
 
 
-def identification_histogram(v: pd.DataFrame, warmup: float) -> pd.DataFrame:
+def identification_histogram(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
     """Victims identified by state and 30-day bin of days from exploitation to identification."""
     cols = ["state", "bin_start_days", "victims"]
-    if v.empty:
+    if not v:
         return pd.DataFrame(columns=cols)
-    ident = v[(v["recruited_at"] >= warmup) & v["identified_at"].notna()]
-    days = (ident["identified_at"] - ident["arrived_at"]).clip(lower=0)
-    b = np.minimum((days // HIST_BIN_DAYS).astype(int), HIST_BINS - 1)
-    df = pd.DataFrame({"state": ident["state"], "bin_start_days": b * HIST_BIN_DAYS})
-    out = df.groupby(["state", "bin_start_days"], sort=True).size().rename("victims")
-    return out.reset_index()[cols]
+    sel = (v["recruited_at"] >= engine.scenario.warmup_days) & ~np.isnan(v["identified_at"])
+    days = np.clip(v["identified_at"][sel] - v["arrived_at"][sel], 0, None)
+    b = np.minimum((days // HIST_BIN_DAYS).astype(np.int64), HIST_BINS - 1)
+    code = v["state"][sel] * HIST_BINS + b
+    counts = np.bincount(code, minlength=len(engine.world.state_codes) * HIST_BINS)
+    present = np.flatnonzero(counts)
+    return pd.DataFrame(
+        {
+            "state": np.array(engine.world.state_codes)[present // HIST_BINS],
+            "bin_start_days": (present % HIST_BINS) * HIST_BIN_DAYS,
+            "victims": counts[present],
+        }
+    )[cols]
+
+
+def flow_table(engine: Engine) -> pd.DataFrame:
+    """Irregular arrivals per simulated year, by route and by state of arrival."""
+    rows = []
+    years = int(engine.horizon // 365)
+    for route, arr in engine.flows.by_route.items():
+        for y in range(years):
+            rows.append((route, "", y, float(arr[y])))
+    for s, code in enumerate(engine.world.state_codes):
+        if engine.flows.by_state[s].any():
+            for y in range(years):
+                rows.append(("", code, y, float(engine.flows.by_state[s, y])))
+    return pd.DataFrame(rows, columns=["route", "state", "year", "arrivals"])
 
 
 def tables(engine: Engine) -> dict[str, pd.DataFrame]:
-    """All per-run tables: outcomes, annual, requests, identification_days."""
-    scen = engine.scenario
-    v = victim_table(engine)
+    """All per-run tables: flows, outcomes, annual, requests, identification_days."""
+    v = victim_arrays(engine)
     return {
-        "outcomes": outcome_table(v, engine.horizon, float(scen.warmup_days)),
+        "flows": flow_table(engine),
+        "outcomes": outcome_table(engine, v),
         "annual": annual_table(engine, v),
         "requests": request_table(engine),
-        "identification_days": identification_histogram(v, float(scen.warmup_days)),
+        "identification_days": identification_histogram(engine, v),
     }
 
 

@@ -12,6 +12,8 @@ per-chunk streams, so an intervention in one state leaves unrelated victims' dra
 from __future__ import annotations
 
 import hashlib
+import math
+import random
 
 import numpy as np
 
@@ -28,6 +30,33 @@ def stream(seed: int, replication: int, name: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(seq))
 
 
+def scalar_stream(seed: int, replication: int, name: str) -> random.Random:
+    """A light generator for scalar draws in event handlers (Mersenne Twister, stable seed).
+
+    Seeded with a 128-bit BLAKE2b digest of seed, replication and name; CPython's
+    ``random()``, ``expovariate`` and ``gauss`` give the same numbers on every platform.
+    """
+    digest = hashlib.blake2b(f"{seed}/{replication}/{name}".encode(), digest_size=16).digest()
+    return random.Random(int.from_bytes(digest, "little"))
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw by inversion (small means: persons charged in one case)."""
+    if mean <= 0:
+        return 0
+    limit = math.exp(-mean)
+    k, p = 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+def binomial(rng: random.Random, n: int, p: float) -> int:
+    """A binomial draw as ``n`` Bernoulli trials (small ``n``: persons in one case)."""
+    return sum(1 for _ in range(n) if rng.random() < p)
+
+
 class Streams:
     """The streams of one replication, created on first use and cached by name."""
 
@@ -35,12 +64,20 @@ class Streams:
         self.seed = seed
         self.replication = replication
         self._cache: dict[str, np.random.Generator] = {}
+        self._scalar: dict[str, random.Random] = {}
 
     def get(self, name: str) -> np.random.Generator:
         """The stream called ``name`` (the same object on every call in this replication)."""
         rng = self._cache.get(name)
         if rng is None:
             rng = self._cache[name] = stream(self.seed, self.replication, name)
+        return rng
+
+    def scalar(self, name: str) -> random.Random:
+        """The scalar generator called ``name`` (cached; see :func:`scalar_stream`)."""
+        rng = self._scalar.get(name)
+        if rng is None:
+            rng = self._scalar[name] = scalar_stream(self.seed, self.replication, name)
         return rng
 
     def uniforms(self, prefix: str, n: int, width: int, chunk: int = 4096) -> np.ndarray:

@@ -63,3 +63,15 @@ def test_a_played_agency_replaces_the_sop_at_its_decision_point() -> None:
 
     assert identified(base, grc) > 0
     assert identified(e, grc) == 0
+
+
+def test_the_inlined_sop_path_equals_the_sop_policies() -> None:
+    """With no agency played the engine applies the SOP inline; it must decide identically."""
+    explicit = Policies()
+    for state in small().states:
+        for kind in PractitionerKind:
+            explicit.assign(state, kind, StandardOperatingProcedure(kind))
+    a = run_replication(small(), 8, 0)
+    b = run_replication(small(), 8, 0, explicit)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])

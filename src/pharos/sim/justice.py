@@ -1,0 +1,236 @@
+"""Justice in the regional model: investigation, cross-border requests, charging, disruption.
+
+A network group comes under investigation when a protected victim decides to cooperate or,
+intelligence-led, at ``proactive_rate`` per active group per year. Investigations wait for one
+of the state's ``investigators``; a share adds a financial investigation. When the group's origin
+is another state, the police send a cross-border request by the instrument their policy chooses
+among those that exist between the two states. At the end, the evidence (base, cooperating
+victims, a useful reply, a financial investigation) decides whether the prosecutor can charge;
+charging disrupts the group (it stops recruiting, its remaining victims are rescued wherever
+they are) until a replacement takes over; the verdict comes after ``prosecution_days``.
+
+These handlers are a mixin of :class:`pharos.sim.engine.Engine`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pharos.domain.practitioners import PractitionerKind
+from pharos.sim.policies import Action, Policies, ProsecutionContext, RequestContext
+from pharos.sim.records import JusticeRecord, RequestRecord
+from pharos.sim.streams import Streams, binomial, poisson
+from pharos.sim.victims import Cohort
+from pharos.sim.world import KIND_INDEX, World
+
+if TYPE_CHECKING:
+    from pharos.scenario.schema import Scenario
+
+# event kinds used here (the full list is in pharos.sim.engine)
+NET_START, PROACTIVE, INVEST_DONE, VERDICT = 5, 6, 7, 8
+EXPLOITED = 0
+
+_LAW = PractitionerKind.LAW_ENFORCEMENT
+_PROSECUTOR = PractitionerKind.PUBLIC_PROSECUTOR
+
+
+@dataclass
+class NetworkRun:
+    """A network's state during a run."""
+
+    index: int
+    gen: int = 0
+    restart_at: float = 0.0
+    active: bool = True
+    case_open: bool = False
+    evidence: int = 0
+    financial: bool = False
+    reply: bool | None = None
+    case_state: int = 0
+
+
+class JusticeProcesses:
+    """Event handlers of the justice processes (mixed into the engine)."""
+
+    scenario: Scenario
+    world: World
+    streams: Streams
+    policies: Policies
+    now: float
+    heap: list[tuple[float, int, int, int, int]]
+    cohorts: list[Cohort]
+    networks: list[NetworkRun]
+    investigators_busy: list[int]
+    case_queue: list[deque[tuple[int, int]]]
+    _verdicts: list[tuple[int, str]]
+
+    def schedule(self, time: float, kind: int, a: int, b: int) -> None:
+        raise NotImplementedError
+
+    def record_request(self, rec: RequestRecord) -> None:
+        raise NotImplementedError
+
+    def record_justice(self, rec: JusticeRecord) -> None:
+        raise NotImplementedError
+
+    def _detect(self, co: Cohort, c: int, i: int, kind_idx: int, rescued: bool) -> None:
+        raise NotImplementedError
+
+    def _on_cooperate(self, c: int, i: int) -> None:
+        co = self.cohorts[c]
+        nr = self.networks[co.cells[i]]
+        if not nr.active or co.t_rec[i] < nr.restart_at:
+            return
+        nr.evidence += 1
+        if not nr.case_open:
+            self._open_case(nr, co.states[i])
+
+    def _schedule_proactive(self, net: int) -> None:
+        nr = self.networks[net]
+        cell = self.world.networks[net]
+        st = self.world.states[self.world.state_index[cell.main_state]]
+        if st.proactive_rate > 0:
+            rng = self.streams.scalar(f"justice/{cell.id}/{nr.gen}")
+            self.schedule(self.now + rng.expovariate(st.proactive_rate), PROACTIVE, net, nr.gen)
+
+    def _on_proactive(self, net: int, gen: int) -> None:
+        nr = self.networks[net]
+        if nr.gen != gen or not nr.active:
+            return
+        if not nr.case_open:
+            self._open_case(nr, self.world.state_index[self.world.networks[net].main_state])
+        self._schedule_proactive(net)
+
+    def _open_case(self, nr: NetworkRun, s: int) -> None:
+        nr.case_open = True
+        nr.case_state = s
+        st = self.world.states[s]
+        if self.investigators_busy[s] < st.investigators:
+            self.investigators_busy[s] += 1
+            self._start_investigation(nr)
+        else:
+            self.case_queue[s].append((nr.index, nr.gen))
+
+    def _start_investigation(self, nr: NetworkRun) -> None:
+        now = self.now
+        cell = self.world.networks[nr.index]
+        spec = cell.spec
+        st = self.world.states[nr.case_state]
+        rng = self.streams.scalar(f"justice/{cell.id}/{nr.gen}")
+        duration = rng.expovariate(1.0 / st.investigation_days)
+        nr.financial = bool(rng.random() < st.financial_share)
+        nr.reply = None
+        self.record_justice(JusticeRecord(now, st.code, cell.id, "investigation", 1))
+        if nr.financial:
+            self.record_justice(JusticeRecord(now, st.code, cell.id, "financial_investigation", 1))
+        if spec.origin != st.code:
+            ctx = RequestContext(
+                time=now,
+                sender=st.code,
+                receiver=spec.origin,
+                agency=_LAW,
+                network=cell.id,
+                cooperating_victims=nr.evidence,
+                available=self.world.evidence_instruments(st.code, spec.origin),
+            )
+            decision = self.policies.of(st.code, _LAW).decide_request(ctx)
+            terms = (
+                self.world.terms(st.code, spec.origin, decision.instrument)
+                if decision.action is Action.REQUEST and decision.instrument is not None
+                else None
+            )
+            if terms is not None and decision.instrument is not None:
+                latency = terms.median_days * math.exp(terms.dispersion * rng.gauss(0.0, 1.0))
+                ok = bool(rng.random() < terms.success)
+                nr.reply = ok
+                self.record_request(
+                    RequestRecord(
+                        now,
+                        st.code,
+                        spec.origin,
+                        decision.instrument.value,
+                        "evidence",
+                        latency,
+                        ok,
+                    )
+                )
+                duration = max(duration, latency)
+        self.schedule(now + duration, INVEST_DONE, nr.index, nr.gen)
+
+    def _on_invest_done(self, net: int, gen: int) -> None:
+        nr = self.networks[net]
+        cell = self.world.networks[net]
+        spec = cell.spec
+        s = nr.case_state
+        st = self.world.states[s]
+        nxt = None
+        while self.case_queue[s]:
+            cand = self.case_queue[s].popleft()
+            if self.networks[cand[0]].gen == cand[1] and self.networks[cand[0]].active:
+                nxt = cand
+                break
+        if nxt is None:
+            self.investigators_busy[s] -= 1
+        else:
+            self._start_investigation(self.networks[nxt[0]])
+        if nr.gen != gen or not nr.active:
+            return
+        rng = self.streams.scalar(f"justice/{cell.id}/{gen}")
+        p = (
+            st.evidence_base
+            + st.evidence_per_victim * min(nr.evidence, 5)
+            + (st.evidence_cross_border if nr.reply else 0.0)
+            + (st.evidence_financial if nr.financial else 0.0)
+        )
+        sufficient = bool(rng.random() < min(p, 0.95))
+        ctx = ProsecutionContext(
+            self.now, st.code, cell.id, sufficient, nr.evidence, nr.reply, nr.financial
+        )
+        decision = self.policies.of(st.code, _PROSECUTOR).decide_prosecution(ctx)
+        if decision.action is not Action.CHARGE:
+            nr.case_open = False
+            return
+        persons = min(spec.members, 1 + poisson(rng, st.persons_per_case - 1.0))
+        self.record_justice(JusticeRecord(self.now, st.code, cell.id, "prosecuted", persons))
+        self.record_justice(JusticeRecord(self.now, st.code, cell.id, "disrupted", 1))
+        self._verdicts.append((s, cell.id))
+        verdict_at = self.now + rng.expovariate(1.0 / st.prosecution_days)
+        self.schedule(verdict_at, VERDICT, len(self._verdicts) - 1, persons)
+        self._disrupt(nr, self.now + rng.expovariate(1.0 / spec.replacement_days))
+
+    def _disrupt(self, nr: NetworkRun, replaced_at: float) -> None:
+        """Arrests: the group stops recruiting until ``replaced_at``; its victims are rescued."""
+        now = self.now
+        nr.active = False
+        nr.case_open = False
+        cell = self.world.networks[nr.index]
+        c = cell.template
+        co = self.cohorts[c]
+        members = co.members[cell.number]
+        t_rec = co.t_rec[members]
+        lo = int(t_rec.searchsorted(nr.restart_at, side="left"))
+        mid = int(t_rec.searchsorted(now, side="right"))
+        hi = int(t_rec.searchsorted(replaced_at, side="right"))
+        law = KIND_INDEX[_LAW]
+        for i in members[lo:mid].tolist():
+            if (
+                co.exists[i]
+                and co.status[i] == EXPLOITED
+                and not co.intercepted[i]
+                and co.detected_at[i] != co.detected_at[i]
+                and co.t_end[i] > now
+            ):
+                self._detect(co, c, i, law, rescued=True)
+        for i in members[mid:hi].tolist():
+            co.exists[i] = False
+        self.schedule(replaced_at, NET_START, nr.index, nr.gen + 1)
+
+    def _on_verdict(self, case: int, persons: int) -> None:
+        s, network = self._verdicts[case]
+        st = self.world.states[s]
+        rng = self.streams.scalar(f"courts/{st.code}")
+        convicted = binomial(rng, persons, st.conviction_share)
+        self.record_justice(JusticeRecord(self.now, st.code, network, "convicted", convicted))

@@ -1,0 +1,166 @@
+"""Indicators per replication, and their summaries across replications with 95 % intervals.
+
+Indicators (shares in [0, 1], times in days, counts per simulated year after the warm-up):
+``victims_per_year``, ``share_prevented``, ``share_identified``, ``share_protected``,
+``share_lost`` (of the detected), ``share_retrafficked`` (of the detected),
+``days_to_rescue``, ``days_to_identification``, ``days_to_protection`` (means from the start
+of exploitation), and per state ``investigations``, ``financial_investigations``,
+``prosecuted``, ``convicted``, ``networks_disrupted`` per year; per pair of states and
+instrument, ``request_latency_days`` and ``share_requests_answered``.
+
+Each is broken down by ``dimension``: ``total``, ``state``, ``route``, ``exploitation``,
+``group`` (vulnerable group). Differences between an overlay and the baseline are taken per
+replication (common random numbers) before averaging, which makes their intervals narrow.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from pharos.scenario.schema import Scenario
+
+RATIOS: dict[str, tuple[str, str]] = {
+    "share_prevented": ("prevented", "victims"),
+    "share_identified": ("identified", "victims"),
+    "share_protected": ("protected", "victims"),
+    "share_lost": ("lost", "detected"),
+    "share_retrafficked": ("retrafficked", "detected"),
+    "days_to_rescue": ("days_to_rescue_sum", "detected"),
+    "days_to_identification": ("days_to_identification_sum", "identified"),
+    "days_to_protection": ("days_to_protection_sum", "protected"),
+}
+JUSTICE: dict[str, str] = {
+    "investigation": "investigations",
+    "financial_investigation": "financial_investigations",
+    "prosecuted": "prosecuted",
+    "convicted": "convicted",
+    "disrupted": "networks_disrupted",
+}
+KEY = ["dimension", "level", "indicator"]
+
+
+def _long(wide: Any) -> pd.DataFrame:
+    """A wide (replication, level) x indicator frame as long rows."""
+    out: pd.DataFrame = wide.stack(future_stack=True).rename("value").reset_index()
+    return out
+
+
+def _years(scenario: Scenario) -> tuple[int, int]:
+    return math.ceil(scenario.warmup_days / 365), scenario.horizon_days // 365
+
+
+def indicators(tables: dict[str, pd.DataFrame], scenario: Scenario) -> pd.DataFrame:
+    """Every indicator of every replication: replication, dimension, level, indicator, value."""
+    first, last = _years(scenario)
+    nyears = max(last - first, 1)
+    span_years = (scenario.horizon_days - scenario.warmup_days) / 365.0
+    out = tables["outcomes"]
+    parts = []
+    for dim in ("total", "state", "route", "exploitation", "group"):
+        sel = out if dim == "group" else out[out["group"] == "all"]
+        level = sel["group"] if dim == "group" else (sel[dim] if dim != "total" else "all")
+        frame = sel.assign(level=level)
+        wide: Any = frame.pivot_table(
+            index=["replication", "level"],
+            columns="metric",
+            values="value",
+            aggfunc="sum",
+            fill_value=0.0,
+        )
+        res = pd.DataFrame(index=wide.index)
+        res["victims_per_year"] = wide["victims"] / span_years
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for name, (num, den) in RATIOS.items():
+                res[name] = np.where(
+                    wide[den] > 0, wide[num] / wide[den].where(wide[den] > 0), np.nan
+                )
+        long = _long(res)
+        long.columns = ["replication", "level", "indicator", "value"]
+        long.insert(1, "dimension", dim)
+        parts.append(long)
+    ann = tables["annual"]
+    ann = ann[(ann["year"] >= first) & (ann["year"] < last) & ann["metric"].isin(list(JUSTICE))]
+    reps = sorted(out["replication"].unique())
+    for dim in ("total", "state", "route", "exploitation"):
+        level = ann[dim] if dim != "total" else "all"
+        g = ann.assign(level=level).groupby(["replication", "level", "metric"])["value"].sum()
+        wide = g.unstack("metric").reindex(columns=list(JUSTICE), fill_value=0.0).fillna(0.0)
+        levels = sorted(set(ann[dim])) if dim != "total" else ["all"]
+        full = pd.MultiIndex.from_product([reps, levels], names=["replication", "level"])
+        wide = wide.reindex(full, fill_value=0.0) / nyears
+        wide.columns = [JUSTICE[c] for c in wide.columns]
+        long = _long(wide)
+        long.columns = ["replication", "level", "indicator", "value"]
+        long.insert(1, "dimension", dim)
+        parts.append(long)
+    req = tables["requests"]
+    if not req.empty:
+        pair = req["sender"] + "-" + req["receiver"] + " " + req["instrument"]
+        gr: Any = (
+            req.assign(level=pair)
+            .groupby(["replication", "level"])[["requests", "successes", "latency_days_sum"]]
+            .sum()
+        )
+        res = pd.DataFrame(index=gr.index)
+        res["request_latency_days"] = gr["latency_days_sum"] / gr["requests"]
+        res["share_requests_answered"] = gr["successes"] / gr["requests"]
+        long = _long(res)
+        long.columns = ["replication", "level", "indicator", "value"]
+        long.insert(1, "dimension", "request")
+        parts.append(long)
+    df = pd.concat(parts, ignore_index=True)
+    result: pd.DataFrame = df.sort_values(["replication", *KEY]).reset_index(drop=True)
+    return result
+
+
+def _ci(values: pd.Series) -> tuple[float, float, float, int]:
+    v = values.dropna().to_numpy(dtype=float)
+    n = len(v)
+    if n == 0:
+        return (math.nan, math.nan, math.nan, 0)
+    mean = float(v.mean())
+    if n < 2:
+        return (mean, math.nan, math.nan, n)
+    half = float(stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / math.sqrt(n))
+    return (mean, mean - half, mean + half, n)
+
+
+def summarise(ind: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95 % confidence interval (Student t) of each indicator across replications."""
+    rows = []
+    for key, g in ind.groupby(KEY, sort=True):
+        mean, lo, hi, n = _ci(g["value"])
+        rows.append((*key, mean, lo, hi, n))
+    return pd.DataFrame(rows, columns=[*KEY, "mean", "ci_low", "ci_high", "replications"])
+
+
+def differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Overlay minus baseline, paired by replication (common random numbers), with 95 % CI."""
+    cols = ["replication", *KEY]
+    m = base.merge(other, on=cols, how="inner", suffixes=("_baseline", "_overlay"))
+    m["difference"] = m["value_overlay"] - m["value_baseline"]
+    rows = []
+    for key, g in m.groupby(KEY, sort=True):
+        b = g["value_baseline"].dropna()
+        o = g["value_overlay"].dropna()
+        mean, lo, hi, n = _ci(g["difference"])
+        rows.append(
+            (
+                *key,
+                float(b.mean()) if len(b) else math.nan,
+                float(o.mean()) if len(o) else math.nan,
+                mean,
+                lo,
+                hi,
+                n,
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[*KEY, "baseline", "overlay", "difference", "ci_low", "ci_high", "replications"],
+    )

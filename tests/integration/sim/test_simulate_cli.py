@@ -1,0 +1,85 @@
+"""``pharos simulate``: byte-identical outputs, workers, bad input, the report."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from pharos.cli import app
+from pharos.scenario import load_scenario
+from pharos.scenario.params import scenario_data
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Path:
+    """A scenario file: the baseline over three years (fast), written as a copy."""
+    s = load_scenario("mediterranean-baseline")
+    data = scenario_data(s)
+    data["horizon_days"] = 1095
+    data["warmup_days"] = 365
+    f = tmp_path / "small.yaml"
+    f.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return f
+
+
+@pytest.mark.slow
+def test_same_seed_same_bytes_and_workers_do_not_matter(small: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    outs = []
+    for k, workers in enumerate(("1", "1", "2")):
+        out = tmp_path / f"out{k}"
+        args = ["simulate", str(small), "--overlay", "shelter-beds-malta-greece"]
+        args += ["--runs", "3", "--seed", "11", "--workers", workers, "--out", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        outs.append(_digest(out))
+    assert outs[0] == outs[1] == outs[2]
+    names = set(outs[0])
+    for expected in (
+        "baseline/outcomes.parquet",
+        "baseline/outcomes.csv",
+        "baseline/summary.csv",
+        "shelter-beds-malta-greece/requests.parquet",
+        "differences.csv",
+        "report.html",
+        "plotly.min.js",
+    ):
+        assert expected in names
+    page = (tmp_path / "out0" / "report.html").read_text(encoding="utf-8")
+    assert "cdn" not in page.lower()
+    assert 'src="plotly.min.js"' in page
+
+
+def test_an_invalid_overlay_exits_2_names_the_line_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("overlay: bad\nset:\n  states.MLT.protection.shelter_beds: many\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["simulate", "mediterranean-baseline", "--overlay", str(bad), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert f"{bad}:3" in result.output
+    assert "shelter_beds" in result.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_an_invalid_scenario_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nstates: {}\nnetworks: []\nhorizon_days: 0\n")
+    result = CliRunner().invoke(app, ["simulate", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert f"{bad}:4" in result.output
+    assert not (tmp_path / "o").exists()
