@@ -90,6 +90,11 @@ def engine_victims(engine: Engine) -> dict[str, npt.NDArray[Any]]:
     }
 
 
+def engine_disruptions(engine: Engine) -> int:
+    """Networks (groups) disrupted in the engine's run."""
+    return sum(n for key, n in engine.justice_stats.items() if key[2] == "disrupted")
+
+
 class PharosModel(ExperimentModel):
     """The regional model through the reference engine."""
 
@@ -153,8 +158,7 @@ class PharosModel(ExperimentModel):
     def replicate(self, scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
         """One replication's outcomes through the reference engine."""
         engine = Engine(scenario, seed, replication).run()
-        disrupted = sum(1 for j in engine.justice if j.event == "disrupted")
-        return self.summarise(scenario, engine_victims(engine), disrupted)
+        return self.summarise(scenario, engine_victims(engine), engine_disruptions(engine))
 
     def summarise(
         self, scenario: Scenario, v: Mapping[str, npt.NDArray[Any]], disrupted: int

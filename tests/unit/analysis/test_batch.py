@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pharos.analysis.pharos_model import PharosModel, engine_victims
+from pharos.analysis.pharos_model import PharosModel, engine_disruptions, engine_victims
 from pharos.scenario.load import load_scenario
 from pharos.scenario.params import set_params
 from pharos.scenario.schema import Scenario
@@ -38,20 +38,9 @@ def test_same_per_victim_outcomes_as_the_engine_on_shared_random_numbers() -> No
         np.testing.assert_array_equal(fast[name], ref[name], err_msg=name)
     assert np.isfinite(fast["identified_at"]).sum() > 5_000
     assert np.isfinite(fast["lost_at"]).sum() > 500
-    # Exits and returns: the engine looks up a victim's origin as world.networks[template]
-    # (a cell list) instead of the template's own spec (reported to the sim area), so compare
-    # only the victims for whom both lookups name the same origin.
-    same_origin = np.array(
-        [
-            engine.world.networks[j].spec.origin == spec.origin
-            for j, spec in enumerate(scenario.networks)
-        ]
-    )[fast["template"]]
-    assert same_origin.sum() > 5_000
-    np.testing.assert_array_equal(fast["exit_code"][same_origin], ref["exit_code"][same_origin])
-    np.testing.assert_allclose(
-        fast["exit_at"][same_origin], ref["exit_at"][same_origin], rtol=1e-12, atol=1e-9
-    )
+    np.testing.assert_array_equal(fast["exit_code"], ref["exit_code"])
+    np.testing.assert_allclose(fast["exit_at"], ref["exit_at"], rtol=1e-12, atol=1e-9)
+    assert (fast["exit_code"] == 1).sum() > 100  # some victims were returned home
 
 
 @pytest.mark.slow
@@ -66,8 +55,7 @@ def test_with_justice_the_outcomes_agree_in_distribution() -> None:
     fast, ref = [], []
     for r in range(4):
         engine = Engine(scenario, 7, r).run()
-        disrupted = sum(1 for j in engine.justice if j.event == "disrupted")
-        ref.append(model.summarise(scenario, engine_victims(engine), disrupted))
+        ref.append(model.summarise(scenario, engine_victims(engine), engine_disruptions(engine)))
         result = run_inputs(cw, inputs_from_engine(engine))
         fast.append(model.summarise(scenario, result.victims, int(result.justice[:, 4].sum())))
     for name in ("share_identified", "share_lost"):
