@@ -525,7 +525,8 @@ def run_kernel(
     t_loss = np.full(n, np.inf)
     q_ident = np.empty((n_states, n + 1), dtype=np.int64)
     q_bed = np.empty((n_states, n + 1), dtype=np.int64)
-    q_case = np.empty((n_states, 8 * n_cells + 8, 2), dtype=np.int64)
+    qcap = 4 * n_cells + 16  # a ring: cases waiting for an investigator in one state
+    q_case = np.empty((n_states, qcap, 2), dtype=np.int64)
     qh = np.zeros((3, n_states), dtype=np.int64)
     qt = np.zeros((3, n_states), dtype=np.int64)
     officers_busy = np.zeros(n_states, dtype=np.int64)
@@ -710,8 +711,8 @@ def run_kernel(
             s = case_state[c]
             nxt = -1
             while qh[2, s] < qt[2, s]:
-                cand = q_case[s, qh[2, s], 0]
-                cg = q_case[s, qh[2, s], 1]
+                cand = q_case[s, qh[2, s] % qcap, 0]
+                cg = q_case[s, qh[2, s] % qcap, 1]
                 qh[2, s] += 1
                 if gen[cand] == cg and active[cand]:
                     nxt = cand
@@ -793,8 +794,10 @@ def run_kernel(
                     case_state, gen, jcount, jkey, financial, reply, justice, horizon,
                 )  # fmt: skip
             else:
-                q_case[s, qt[2, s], 0] = c
-                q_case[s, qt[2, s], 1] = gen[c]
+                if qt[2, s] - qh[2, s] >= qcap:
+                    raise RuntimeError("pharos.sim.batch: case queue full")
+                q_case[s, qt[2, s] % qcap, 0] = c
+                q_case[s, qt[2, s] % qcap, 1] = gen[c]
                 qt[2, s] += 1
         if kind == -2 or kind == -3:
             c = a
