@@ -511,6 +511,7 @@ def run_kernel(
     for g in range(n):
         members[fill[cell[g]]] = g
         fill[cell[g]] += 1
+    member_t = t_rec[members]  # recruitment times of each cell's members, in order
     # -- the event loop -----------------------------------------------------------------------
     cap = 3 * n + 16 * n_cells + 1024
     h = np.empty(cap)
@@ -761,21 +762,22 @@ def run_kernel(
                     # disruption: rescue the group's victims, suppress recruits until replaced
                     active[c] = False
                     case_open[c] = False
-                    lo, hi_ = start[c], start[c + 1]
-                    for m in range(lo, hi_):
+                    # pharos.sim.engine._disrupt: members recruited since the group (re)started
+                    # and up to now are rescued; those until its replacement never exist
+                    mt = member_t[start[c] : start[c + 1]]
+                    lo = start[c] + np.searchsorted(mt, restart_at[c], side="left")
+                    mid = start[c] + np.searchsorted(mt, now, side="right")
+                    hi_ = start[c] + np.searchsorted(mt, replaced, side="right")
+                    for m in range(lo, mid):
                         g = members[m]
-                        tr = t_rec[g]
-                        if tr < restart_at[c]:
-                            continue
-                        if tr <= now:
-                            if (
-                                exists[g] and status[g] == EXPLOITED and not prevented[g]
-                                and np.isnan(det_at[g]) and t_end[g] > now
-                            ):  # fmt: skip
-                                pending_rescue[n_rescue] = g
-                                n_rescue += 1
-                        elif tr <= replaced:
-                            exists[g] = False
+                        if (
+                            exists[g] and status[g] == EXPLOITED and not prevented[g]
+                            and np.isnan(det_at[g]) and t_end[g] > now
+                        ):  # fmt: skip
+                            pending_rescue[n_rescue] = g
+                            n_rescue += 1
+                    for m in range(mid, hi_):
+                        exists[members[m]] = False
                     if replaced < horizon:
                         seq += 1
                         size = _push(h, hs, size, replaced, seq)
