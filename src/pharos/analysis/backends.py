@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -62,10 +64,18 @@ class SerialBackend:
             yield execute(ref, task)
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     # one thread per worker process: the parallelism is across processes
     os.environ.setdefault("NUMBA_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # a worker whose experiment was killed (no clean shutdown) stops by itself
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="pharos-parent-watch").start()
 
 
 class LocalBackend:
@@ -84,7 +94,9 @@ class LocalBackend:
             return
         ctx = multiprocessing.get_context("spawn")
         todo = iter(tasks)
-        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+        ) as pool:
             pending: set[Future[tuple[int, dict[str, FloatArray]]]] = set()
             while True:
                 while len(pending) < 2 * self.workers:
