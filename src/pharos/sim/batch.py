@@ -128,6 +128,7 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
     method_online = np.zeros((nn, mm), dtype=np.bool_)
     ret = np.zeros((nn, ns, 3))
     ev = np.zeros((nn, ns, 4))
+    pair_terms: dict[tuple[str, str], tuple[FloatArray, FloatArray]] = {}
     for j, spec in enumerate(nets):
         route = scenario.routes.get(spec.route) if spec.route else None
         sea = route is not None and route.sea
@@ -149,15 +150,10 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
         for st in world.states:
             if spec.origin == st.code:
                 continue
-            t = world.terms(st.code, spec.origin, Instrument.PRE_RETURN_RISK_ASSESSMENT)
-            if t is not None:
-                ret[j, st.index] = (1.0, t.median_days, t.dispersion)
-            avail = world.evidence_instruments(st.code, spec.origin)
-            if avail:  # the standard procedure: shortest expected time to a useful reply
-                best = min(avail, key=lambda a: a.median_days / max(a.success, 1e-9))
-                bt = world.terms(st.code, spec.origin, best.instrument)
-                assert bt is not None
-                ev[j, st.index] = (1.0, bt.median_days, bt.dispersion, bt.success)
+            key = (st.code, spec.origin)
+            if key not in pair_terms:
+                pair_terms[key] = _pair_terms(world, st.code, spec.origin)
+            ret[j, st.index], ev[j, st.index] = pair_terms[key]
     cells = world.networks
     return CompiledWorld(
         scenario=scenario,
@@ -180,6 +176,24 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
         warmup=float(scenario.warmup_days),
         years=int(np.ceil(scenario.horizon_days / 365.0)) + 1,
     )
+
+
+def _pair_terms(world: World, state: str, origin: str) -> tuple[FloatArray, FloatArray]:
+    """Return (pre-return risk assessment) and evidence terms from ``state`` to ``origin``:
+    (exists, median days, dispersion) and (exists, median days, dispersion, success) of the
+    instrument the standard procedure picks (shortest expected time to a useful reply)."""
+    ret = np.zeros(3)
+    ev = np.zeros(4)
+    t = world.terms(state, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT)
+    if t is not None:
+        ret[:] = (1.0, t.median_days, t.dispersion)
+    avail = world.evidence_instruments(state, origin)
+    if avail:
+        best = min(avail, key=lambda a: a.median_days / max(a.success, 1e-9))
+        bt = world.terms(state, origin, best.instrument)
+        assert bt is not None
+        ev[:] = (1.0, bt.median_days, bt.dispersion, bt.success)
+    return ret, ev
 
 
 @dataclass(frozen=True)
