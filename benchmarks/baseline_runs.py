@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import time
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -34,6 +35,8 @@ def main() -> None:
     t_one = time.perf_counter() - t
     victims = int(one["outcomes"].query("group == 'all' and metric == 'victims'")["value"].sum())
 
+    load_before = os.getloadavg()[0]
+    cpu_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     with Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
         task = bar.add_task("replications", total=args.runs)
         t = time.perf_counter()
@@ -41,17 +44,26 @@ def main() -> None:
             scenario, args.runs, scenario.seed, args.workers, lambda n: bar.advance(task, n)
         )
         t_many = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_workers = (after.ru_utime + after.ru_stime) - (
+        cpu_children.ru_utime + cpu_children.ru_stime
+    )
     assert tables["outcomes"]["replication"].nunique() == args.runs
 
     print(f"host: {platform.node()} · Python {platform.python_version()} · cpus {os.cpu_count()}")
-    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"load average (1 min) before: {load_before:.1f}, after: {os.getloadavg()[0]:.1f} "
+        "(other jobs share the machine when this is above the number of cpus)"
+    )
     print(f"scenario: {scenario.name}, {scenario.horizon_days} days, {victims} victims counted")
     print(f"1 replication, 1 core: {t_one:.2f} s")
     print(f"{args.runs} replications, {args.workers} workers: {t_many:.1f} s")
     print(
-        f"per replication: {t_many / args.runs:.3f} s; speed-up over serial: "
-        f"{t_one * args.runs / t_many:.2f}x"
+        f"per replication: {t_many / args.runs:.3f} s wall; worker CPU time {cpu_workers:.1f} s "
+        f"({cpu_workers / args.runs:.3f} s per replication; on {args.workers} otherwise idle "
+        f"cores that is {cpu_workers / args.workers:.0f} s of wall time)"
     )
+    print(f"speed-up over serial: {t_one * args.runs / t_many:.2f}x")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pharos.cli import exercise as _exercise  # noqa: F401
 from pharos.cli import learn as _learn  # noqa: F401
 from pharos.cli import screening as _screening  # noqa: F401
 from pharos.cli import server as _server  # noqa: F401
+from pharos.cli import analysis as _analysis  # noqa: F401
 from pharos.cli import sim as _sim  # noqa: F401
 from pharos.cli.app import app
 

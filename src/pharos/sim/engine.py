@@ -41,7 +41,7 @@ from pharos.sim.victims import (
     FlowModel,
     draw_cohort,
 )
-from pharos.sim.world import KINDS, TYPES, World
+from pharos.sim.world import KINDS, TYPES, StateModel, World
 
 # event kinds
 DETECT, IDENT_DIRECT, IDENT_QUEUED, SHELTER_END, COOPERATE = 0, 1, 2, 3, 4
@@ -72,6 +72,11 @@ class Engine(JusticeProcesses):
         self.policies = policies or Policies()
         #: no agency is played: the SOP decisions are applied inline (same rules, faster)
         self.automated = not self.policies.assigned
+        self._started = False
+        self._finished = False
+        self._det_order: list[list[int]] = []
+        self._det_times: list[list[float]] = []
+        self._det_next = [0] * len(scenario.networks)
         self.flows = FlowModel(scenario, self.world, self.streams)
         self.horizon = self.world.horizon
         self.heap: list[tuple[float, int, int, int, int]] = []
@@ -123,14 +128,14 @@ class Engine(JusticeProcesses):
         if time < self.horizon:
             heapq.heappush(self.heap, (time, self.seq, kind, a, b))
 
-    def run(self) -> Engine:
-        """Run to the horizon; returns self for chaining."""
+    def start(self) -> None:
+        """Put the first events on the calendar (once; ``run`` and ``advance`` call it)."""
+        if self._started:
+            return
+        self._started = True
         horizon = self.horizon
         # Each cohort's detections are merged into the calendar one at a time, in time order:
         # the heap stays small (a cohort's next detection plus the events in flight).
-        self._det_order: list[list[int]] = []
-        self._det_times: list[list[float]] = []
-        self._det_next = [0] * len(self.cohorts)
         for c, co in enumerate(self.cohorts):
             order = np.argsort(co.t_det, kind="stable")
             order = order[co.t_det[order] < horizon]
@@ -139,6 +144,13 @@ class Engine(JusticeProcesses):
             self._push_next_detection(c)
         for i in range(len(self.networks)):
             self._schedule_proactive(i)
+
+    def advance(self, until: float) -> int:
+        """Process every event before day ``until`` (at most the horizon); the clock then reads
+        ``until``. Returns the number of events processed. For a live exercise: advance, let
+        people decide, advance again."""
+        self.start()
+        limit = min(until, self.horizon)
         heap = self.heap
         pop = heapq.heappop
         handlers = (
@@ -152,15 +164,28 @@ class Engine(JusticeProcesses):
             self._on_invest_done,
             self._on_verdict,
         )
-        while heap:
+        done = 0
+        while heap and heap[0][0] < limit:
             t, _, kind, a, b = pop(heap)
-            if t >= horizon:
-                break
             self.now = t
-            self.events += 1
+            done += 1
             handlers[kind](a, b)
-        self._finish()
+        self.events += done
+        self.now = max(self.now, limit)
+        return done
+
+    def run(self) -> Engine:
+        """Run to the horizon and settle who was lost while waiting; returns self."""
+        self.advance(self.horizon)
+        self.finish()
         return self
+
+    def finish(self) -> None:
+        """At the horizon: victims still waiting whose loss clock ran out count as lost."""
+        if self._finished:
+            return
+        self._finished = True
+        self._finish()
 
     def _finish(self) -> None:
         horizon = self.horizon
@@ -194,7 +219,7 @@ class Engine(JusticeProcesses):
         co = self.cohorts[c]
         if not co.exists[i] or co.status[i] != EXPLOITED or co.detected_at[i] == co.detected_at[i]:
             return
-        self._detect(co, c, i, int(co.det_kind[i]), rescued=False)
+        self._detect(co, c, i, co.det_kinds[i], rescued=False)
 
     def _detect(self, co: Cohort, c: int, i: int, kind_idx: int, rescued: bool) -> None:
         now = self.now
@@ -348,17 +373,17 @@ class Engine(JusticeProcesses):
             self.beds_used[s] -= 1
         else:
             self._admit(self.cohorts[nxt[0]], nxt[0], nxt[1])
-        self._exit(co, i, st.code)
+        self._exit(co, i, st)
 
-    def _exit(self, co: Cohort, i: int, state: str) -> None:
+    def _exit(self, co: Cohort, i: int, st: StateModel) -> None:
         now = self.now
-        origin = self.scenario.networks[co.net].origin
+        origin = co.origin
+        state = st.code
         co.status[i] = EXITED
         co.exit_at[i] = now
         if origin == state:
             co.exit_code[i] = 2
             return
-        st = self.world.states[self.world.state_index[state]]
         wants = co.u_return[i] < st.return_share
         safe: bool | None = None
         latency = 0.0

@@ -1,9 +1,10 @@
 """The HTML report of a simulation: opens offline, plotly.js written next to it.
 
-Four figures (Plotly): the distribution of days from the start of exploitation to formal
+Figures (Plotly): the distribution of days from the start of exploitation to formal
 identification, a Sankey diagram of victim outcomes, cross-border request latency between
-states by instrument, and outcomes by vulnerable group; then the table of differences between
-each overlay and the baseline with 95 % intervals on common random numbers.
+states (a heatmap, and the requests an intervention changes), and outcomes by vulnerable
+group; then the table of differences between each overlay and the baseline with 95 % intervals
+on common random numbers.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def _days_figure(hists: dict[str, pd.DataFrame]) -> go.Figure:
         title=_("Days from the start of exploitation to formal identification"),
         xaxis_title=_("days (30-day bins; the last bin holds everything longer)"),
         yaxis_title=_("share of identified victims"),
+        xaxis_range=[0, 1200],
     )
     return fig
 
@@ -99,13 +101,59 @@ def _sankey_figure(outcomes: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _latency_heatmap(requests: pd.DataFrame) -> go.Figure:
+    g = requests.groupby(["sender", "receiver"])[["requests", "latency_days_sum"]].sum()
+    mean = (g["latency_days_sum"] / g["requests"]).unstack("receiver")
+    fig = go.Figure(
+        go.Heatmap(
+            z=mean.to_numpy(),
+            x=list(mean.columns),
+            y=list(mean.index),
+            colorscale="Blues",
+            colorbar={"title": _("days")},
+            text=[["" if pd.isna(v) else f"{v:.0f}" for v in row] for row in mean.to_numpy()],
+            texttemplate="%{text}",
+            hovertemplate="%{y} → %{x}: %{z:.0f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_("Cross-border request latency between states (baseline, mean days)"),
+        xaxis_title=_("receiving state"),
+        yaxis_title=_("requesting state"),
+        height=460,
+    )
+    return fig
+
+
 def _latency_figure(summaries: dict[str, pd.DataFrame]) -> go.Figure:
+    """Pairs and instruments whose latency an intervention changes by more than 10 %."""
+    sel = {
+        name: s[
+            (s["dimension"] == "request") & (s["indicator"] == "request_latency_days")
+        ].set_index("level")
+        for name, s in summaries.items()
+    }
+    base = next(iter(sel.values()))
+    others = list(sel.values())[1:]
+    candidates = sorted({lvl for other in others for lvl in other.index} | set(base.index))
+
+    def changed(lvl: str) -> bool:
+        for other in others:
+            if lvl not in other.index:
+                continue
+            if lvl not in base.index:  # an instrument only the intervention makes available
+                return True
+            ratio = float(other["mean"][lvl]) / float(base["mean"][lvl])
+            if abs(ratio - 1.0) > 0.10:
+                return True
+        return False
+
+    levels = [lvl for lvl in candidates if changed(lvl)]
     fig = go.Figure()
-    for k, (variant, s) in enumerate(summaries.items()):
-        r = s[(s["dimension"] == "request") & (s["indicator"] == "request_latency_days")]
-        r = r.sort_values("level")
+    for k, (variant, r) in enumerate(sel.items()):
+        r = r.reindex(levels)
         fig.add_bar(
-            x=r["level"],
+            x=levels,
             y=r["mean"],
             name=variant,
             marker_color=_COLOURS[k % len(_COLOURS)],
@@ -118,10 +166,9 @@ def _latency_figure(summaries: dict[str, pd.DataFrame]) -> go.Figure:
         )
     fig.update_layout(
         barmode="group",
-        title=_("Cross-border request latency by pair of states and instrument"),
+        title=_("Requests whose latency an intervention changes by more than 10%"),
         yaxis_title=_("mean days to reply (95% interval)"),
-        xaxis_tickangle=-40,
-        height=560,
+        height=480,
     )
     return fig
 
@@ -198,16 +245,17 @@ def write_report(
     hists: dict[str, pd.DataFrame],
     summaries: dict[str, pd.DataFrame],
     diffs: dict[str, pd.DataFrame],
+    requests: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``report.html`` and ``plotly.min.js`` into ``folder``; returns the report path."""
     (folder / PLOTLY_FILE).write_text(get_plotlyjs(), encoding="utf-8")
     baseline = next(iter(summaries.values()))
-    figures = [
-        _days_figure(hists),
-        _sankey_figure(outcomes),
-        _latency_figure(summaries),
-        _group_figure(baseline),
-    ]
+    figures = [_days_figure(hists), _sankey_figure(outcomes)]
+    if requests is not None and not requests.empty:
+        figures.append(_latency_heatmap(requests))
+    if len(summaries) > 1:
+        figures.append(_latency_figure(summaries))
+    figures.append(_group_figure(baseline))
     parts = [
         f.to_html(full_html=False, include_plotlyjs=False, div_id=f"figure-{i}")
         for i, f in enumerate(figures)

@@ -9,7 +9,8 @@ Output folder::
     <variant>/annual.*, requests.*, identification_days.*, flows.*
     <variant>/indicators.*                  every indicator of every replication
     <variant>/summary.*                     mean and 95 % interval across replications
-    differences.*                           each overlay minus the baseline, paired (CRN)
+    differences.*                           each overlay minus the baseline, paired (CRN);
+                                            column ``intervention`` names the overlay
     report.html, plotly.min.js              the report (opens offline)
 
 ``<variant>`` is ``baseline`` or the overlay's name.
@@ -121,8 +122,10 @@ def write(study: Study, out: Path) -> Path:
             _write_table(v.summary, folder, "summary", formats)
         if study.diffs:
             all_diffs = pd.concat(
-                [d.assign(overlay=name) for name, d in study.diffs.items()], ignore_index=True
+                [d.assign(intervention=name) for name, d in study.diffs.items()],
+                ignore_index=True,
             )
+            all_diffs = all_diffs[["intervention", *[c for c in all_diffs if c != "intervention"]]]
             _write_table(all_diffs, tmp, "differences", formats)
         if base.scenario.outputs.report:
             write_report(
@@ -132,6 +135,7 @@ def write(study: Study, out: Path) -> Path:
                 {v.name: v.tables["identification_days"] for v in study.variants},
                 {v.name: v.summary for v in study.variants if v.summary is not None},
                 study.diffs,
+                base.tables["requests"],
             )
         out.mkdir(exist_ok=True)
         for path in sorted(tmp.rglob("*")):

@@ -72,6 +72,8 @@ class Cohort:
     status: list[int] = field(default_factory=list)
     exists: list[bool] = field(default_factory=list)
     cells: list[int] = field(default_factory=list)
+    origin: str = ""
+    det_kinds: list[int] = field(default_factory=list)
     # per-victim draws used by the event handlers, as lists
     states: list[int] = field(default_factory=list)
     e_loss: list[float] = field(default_factory=list)  # Exp(1)
@@ -228,6 +230,8 @@ def draw_cohort(
         status=[0] * n,
         exists=[True] * n,
         cells=cell.tolist(),
+        origin=net.origin,
+        det_kinds=det_kind.tolist(),
         states=state.tolist(),
         e_loss=(-np.log(u[:, C_LOSS])).tolist(),
         e_service=(-np.log(u[:, C_SERVICE])).tolist(),

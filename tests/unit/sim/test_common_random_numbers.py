@@ -68,3 +68,34 @@ def test_the_liaison_desk_shortens_italy_tunisia_requests_only() -> None:
     esp_a = a[a.sender == "ESP"].reset_index(drop=True)
     esp_b = b[b.sender == "ESP"].reset_index(drop=True)
     pd.testing.assert_frame_equal(esp_a, esp_b)
+
+
+def test_adding_a_network_does_not_shift_any_other_stream() -> None:
+    from pharos.scenario.params import scenario_data
+    from pharos.sim.engine import Engine
+
+    base = _scenario()
+    data = scenario_data(base)
+    data["networks"].insert(
+        0,
+        {
+            "id": "new-dza-begging",
+            "origin": "NER",
+            "destinations": {"DZA": 1.0},
+            "exploitation": "forced_begging",
+            "recruits_per_year": 20,
+        },
+    )
+    bigger = Scenario.model_validate(data)
+    a = Engine(base, 5, 0)
+    b = Engine(bigger, 5, 0)
+    assert len(b.cohorts) == len(a.cohorts) + 1
+    for old, new in zip(a.cohorts, b.cohorts[1:], strict=True):
+        assert (old.u == new.u).all() and (old.t_rec == new.t_rec).all()
+    ta = run_replication(base, 5, 0)["outcomes"]
+    tb = run_replication(bigger, 5, 0)["outcomes"]
+    for state in ("ITA", "ESP", "GRC", "MLT", "TUN", "EGY"):
+        pd.testing.assert_frame_equal(
+            ta[ta.state == state].reset_index(drop=True),
+            tb[tb.state == state].reset_index(drop=True),
+        )

@@ -1,0 +1,229 @@
+"""The regional model (``pharos.sim``) as an experiment model.
+
+Two implementations of the same model, chosen by name in the experiment:
+
+- ``pharos``: the reference engine (:class:`pharos.sim.engine.Engine`), one event loop in
+  Python per replication: the model of record, slow (about half a second per ten-year
+  replication of the baseline);
+- ``pharos-fast``: the batched fast path (:mod:`pharos.sim.batch`), checked against the engine.
+
+Any number in the scenario is a parameter, addressed by its dotted path
+(:mod:`pharos.scenario.params`). The experiment may first edit the scenario (``set``: paths to
+values, e.g. to add an online-monitoring agency whose strength a lever then varies).
+
+Outcomes of one run (means over its replications) count the victims recruited after the
+warm-up. The *focus group* (default: victims recruited online in Egypt and exploited in Italy)
+answers questions about one flow; its ``days_to_identification`` is a restricted mean: the mean
+over victims who arrived at least ``cap`` days before the horizon of min(days from arrival to
+identification, ``cap``), a victim never identified counting ``cap`` (730 days by default). It is
+always defined, and lower is faster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from pharos.analysis.model import ExperimentModel, FloatArray
+from pharos.scenario.load import load_scenario
+from pharos.scenario.params import scenario_data, set_in
+from pharos.scenario.schema import Scenario
+from pharos.sim.batch import compile_world, draw_inputs, run_inputs
+from pharos.sim.engine import Engine
+from pharos.sim.world import METHODS, ONLINE_METHODS
+
+OUTCOMES: tuple[str, ...] = (
+    "share_identified",
+    "days_to_identification",
+    "share_lost",
+    "share_prevented",
+    "disrupted_per_year",
+    "focus_victims",
+    "focus_share_prevented",
+    "focus_identified_within_year",
+    "focus_days_to_identification",
+)
+
+
+def _leaves(node: Any, prefix: str, out: dict[str, float]) -> None:
+    if isinstance(node, bool) or node is None:
+        return
+    if isinstance(node, int | float):
+        out[prefix] = float(node)
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            _leaves(v, f"{prefix}.{k}" if prefix else str(k), out)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            key = item.get("id", str(i)) if isinstance(item, dict) else str(i)
+            _leaves(item, f"{prefix}.{key}", out)
+
+
+def engine_victims(engine: Engine) -> dict[str, npt.NDArray[Any]]:
+    """The engine's per-victim arrays, in the fast path's layout (template order)."""
+    cohorts = engine.cohorts
+    online_idx = np.array([m in ONLINE_METHODS for m in METHODS])
+
+    def cat(name: str, dtype: Any = float) -> npt.NDArray[Any]:
+        return np.concatenate([np.asarray(getattr(c, name), dtype=dtype) for c in cohorts])
+
+    method = cat("method", np.int64)
+    return {
+        "template": np.concatenate([np.full(len(c.t_rec), j) for j, c in enumerate(cohorts)]),
+        "state": cat("state", np.int64),
+        "recruited_at": cat("t_rec"),
+        "arrived_at": cat("t_arr"),
+        "detected_at": cat("detected_at"),
+        "identified_at": cat("ident_at"),
+        "protected_at": cat("protect_at"),
+        "lost_at": cat("lost_at"),
+        "exit_at": cat("exit_at"),
+        "exit_code": cat("exit_code", np.int64),
+        "channel": cat("channel", np.int64),
+        "prevented": cat("intercepted", bool),
+        "exists": cat("exists", bool),
+        "method": method,
+        "online": online_idx[method],
+    }
+
+
+def engine_disruptions(engine: Engine) -> int:
+    """Networks (groups) disrupted in the engine's run."""
+    return sum(n for key, n in engine.justice_stats.items() if key[2] == "disrupted")
+
+
+class PharosModel(ExperimentModel):
+    """The regional model through the reference engine."""
+
+    suggested_batch_size = 2
+
+    def __init__(
+        self,
+        scenario: str = "mediterranean-baseline",
+        set: Mapping[str, Any] | None = None,
+        horizon_days: int | None = None,
+        warmup_days: int | None = None,
+        focus: Mapping[str, Any] | None = None,
+        cap_days: float = 730.0,
+    ) -> None:
+        data = scenario_data(load_scenario(scenario))
+        for path, value in (set or {}).items():
+            set_in(data, path, value, create=True)
+        if horizon_days is not None:
+            data["horizon_days"] = horizon_days
+        if warmup_days is not None:
+            data["warmup_days"] = warmup_days
+        self.base = Scenario.model_validate(data)
+        self.data = scenario_data(self.base)
+        self._params: dict[str, float] = {}
+        _leaves(self.data, "", self._params)
+        self._ints = {p for p, _ in self._params.items() if isinstance(self._get(p), int)}
+        focus = dict(focus or {"origin": "EGY", "state": "ITA", "online": True})
+        codes = [c for c in self._state_codes()]
+        self.focus_state = codes.index(focus["state"]) if focus.get("state") in codes else -1
+        self.focus_templates = np.array(
+            [n.origin == focus.get("origin", n.origin) for n in self.base.networks]
+        )
+        self.focus_online = bool(focus.get("online", False))
+        self.cap = float(cap_days)
+
+    def _state_codes(self) -> list[str]:
+        from pharos.domain.geography import REGION_STATE_CODES
+
+        return [c for c in REGION_STATE_CODES if c in self.base.states]
+
+    def _get(self, path: str) -> Any:
+        from pharos.scenario.params import get_in
+
+        return get_in(self.data, path)
+
+    def parameters(self) -> Mapping[str, float]:
+        return self._params
+
+    def outcome_names(self) -> tuple[str, ...]:
+        return OUTCOMES
+
+    def scenario_for(self, values: Mapping[str, float]) -> Scenario:
+        """The base scenario with ``values`` (path -> value) set; integers rounded."""
+        if not values:
+            return self.base
+        data = scenario_data(self.base)
+        for path, value in values.items():
+            set_in(data, path, round(value) if path in self._ints else float(value))
+        return Scenario.model_validate(data)
+
+    def replicate(self, scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
+        """One replication's outcomes through the reference engine."""
+        engine = Engine(scenario, seed, replication).run()
+        return self.summarise(scenario, engine_victims(engine), engine_disruptions(engine))
+
+    def summarise(
+        self, scenario: Scenario, v: Mapping[str, npt.NDArray[Any]], disrupted: int
+    ) -> dict[str, float]:
+        """The outcomes of one replication from its per-victim arrays."""
+        horizon, warmup = float(scenario.horizon_days), float(scenario.warmup_days)
+        keep = v["exists"] & (v["recruited_at"] >= warmup)
+        came = keep & ~v["prevented"]
+        ident = ~np.isnan(v["identified_at"])
+        days = v["identified_at"] - v["arrived_at"]
+        out = {
+            "share_identified": _share(ident & came, came),
+            "days_to_identification": float(np.mean(days[ident & came]))
+            if (ident & came).any()
+            else float("nan"),
+            "share_lost": _share(
+                ~np.isnan(v["lost_at"]) & came, ~np.isnan(v["detected_at"]) & came
+            ),
+            "share_prevented": _share(v["prevented"] & keep, keep),
+            "disrupted_per_year": disrupted / (horizon / 365.0),
+        }
+        focus = keep & self.focus_templates[v["template"]]
+        if self.focus_state >= 0:
+            focus &= v["state"] == self.focus_state
+        if self.focus_online:
+            focus &= v["online"]
+        arrived = focus & ~v["prevented"]
+        seen = arrived & (v["arrived_at"] <= horizon - self.cap)
+        capped = np.where(ident, np.minimum(np.maximum(days, 0.0), self.cap), self.cap)
+        years = (horizon - warmup) / 365.0
+        out.update(
+            {
+                "focus_victims": float(focus.sum()) / years,
+                "focus_share_prevented": _share(v["prevented"] & focus, focus),
+                "focus_identified_within_year": _share(ident & seen & (days <= 365.0), seen),
+                "focus_days_to_identification": float(np.mean(capped[seen]))
+                if seen.any()
+                else self.cap,
+            }
+        )
+        return out
+
+    def run_batch(
+        self, values: Mapping[str, FloatArray], seeds: npt.NDArray[np.uint64], replications: int
+    ) -> dict[str, FloatArray]:
+        out = {k: np.zeros(len(seeds)) for k in OUTCOMES}
+        for i, seed in enumerate(seeds):
+            scenario = self.scenario_for({p: float(a[i]) for p, a in values.items()})
+            runs = [self.replicate(scenario, int(seed), r) for r in range(replications)]
+            for k in OUTCOMES:
+                out[k][i] = float(np.mean([r[k] for r in runs]))
+        return out
+
+
+def _share(part: npt.NDArray[np.bool_], whole: npt.NDArray[np.bool_]) -> float:
+    n = int(whole.sum())
+    return float(part.sum()) / n if n else 0.0
+
+
+class FastPharosModel(PharosModel):
+    """The regional model through the batched fast path (:mod:`pharos.sim.batch`)."""
+
+    suggested_batch_size = 16
+
+    def replicate(self, scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
+        cw = compile_world(scenario)
+        result = run_inputs(cw, draw_inputs(cw, seed, replication))
+        return self.summarise(scenario, result.victims, int(result.justice[:, 4].sum()))

@@ -1,0 +1,244 @@
+"""The experiment report: sensitivity bar charts, PRIM boxes and a robustness table, in one HTML
+file that opens offline (plotly.js is embedded from the installed plotly package, no CDN).
+
+:func:`analyse` computes the analyses an experiment's declaration asks for; :func:`write_report`
+renders them and also writes the tables as CSV next to the report.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from pharos import __version__
+from pharos.analysis.discovery import PrimBox, discover
+from pharos.analysis.robustness import regret_table
+from pharos.analysis.runner import ExperimentResult
+from pharos.analysis.sensitivity import SensitivityError, morris_indices, sobol_indices
+from pharos.analysis.spec import Design
+from pharos.i18n import _, current_locale, gettext, is_rtl, ngettext
+
+
+@dataclass
+class Analysis:
+    """Everything the report shows about one experiment."""
+
+    sensitivity: dict[str, pd.DataFrame] = field(default_factory=dict)  # outcome -> indices
+    skipped: dict[str, str] = field(default_factory=dict)  # outcome -> why no indices
+    box: PrimBox | None = None
+    regret: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None  # outcomes per policy (median over scenarios)
+
+
+def analyse(result: ExperimentResult) -> Analysis:
+    """Sensitivity of every outcome (Sobol or Morris, first policy), PRIM and regret as declared."""
+    out = Analysis()
+    spec = result.spec
+    for outcome in result.outcomes:
+        try:
+            if spec.design is Design.SOBOL:
+                out.sensitivity[outcome] = sobol_indices(result, outcome)
+            elif spec.design is Design.MORRIS:
+                out.sensitivity[outcome] = morris_indices(result, outcome)
+        except SensitivityError as exc:
+            out.skipped[outcome] = str(exc)
+    if spec.discovery is not None:
+        d = spec.discovery
+        out.box = discover(result, d.outcome, d.threshold, d.bad_when, d.policy)
+    if spec.robustness is not None and len(result.design.policies) > 1:
+        out.regret = regret_table(result, spec.robustness.outcome, spec.robustness.better)
+    out.summary = (
+        result.runs.groupby("policy", observed=True)[list(result.outcomes)]
+        .median()
+        .reindex([p.name for p in result.design.policies])
+    )
+    return out
+
+
+def _figure_html(fig: go.Figure) -> Markup:
+    fig.update_layout(
+        template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": "system-ui, sans-serif", "size": 13},
+    )
+    return Markup(fig.to_html(full_html=False, include_plotlyjs=False))
+
+
+def sensitivity_figure(outcome: str, indices: pd.DataFrame) -> Markup:
+    """Horizontal bars: first-order and total Sobol indices (or Morris mu*) with 95 % intervals."""
+    frame = indices.iloc[::-1]
+    fig = go.Figure()
+    if "ST" in frame:
+        fig.add_bar(
+            y=frame.index,
+            x=frame["S1"],
+            error_x={"array": frame["S1_conf"]},
+            orientation="h",
+            name=_("first order (S1)"),
+        )
+        fig.add_bar(
+            y=frame.index,
+            x=frame["ST"],
+            error_x={"array": frame["ST_conf"]},
+            orientation="h",
+            name=_("total (ST)"),
+        )
+        title = _("Sobol indices of %(outcome)s") % {"outcome": outcome}
+        xaxis = _("share of variance")
+    else:
+        fig.add_bar(
+            y=frame.index,
+            x=frame["mu_star"],
+            error_x={"array": frame["mu_star_conf"]},
+            orientation="h",
+            name="mu*",
+        )
+        title = _("Morris mu* of %(outcome)s") % {"outcome": outcome}
+        xaxis = _("mean absolute elementary effect")
+    fig.update_layout(
+        title=title,
+        barmode="group",
+        height=120 + 28 * len(frame),
+        xaxis_title=xaxis,
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return _figure_html(fig)
+
+
+def box_figure(box: PrimBox) -> Markup:
+    """Each restricted uncertainty: the box's range as a share of its sampled range (so that
+    uncertainties in different units share one axis), with the values written on the bar."""
+    fig = go.Figure()
+    names = [r.uncertainty for r in box.restrictions]
+    span = [max(r.full_high - r.full_low, 1e-300) for r in box.restrictions]
+    lo = [(r.low - r.full_low) / w for r, w in zip(box.restrictions, span, strict=True)]
+    hi = [(r.high - r.full_low) / w for r, w in zip(box.restrictions, span, strict=True)]
+    fig.add_bar(
+        y=names,
+        x=[1.0] * len(names),
+        base=[0.0] * len(names),
+        orientation="h",
+        marker_color="#d9d9d9",
+        name=_("sampled range"),
+    )
+    fig.add_bar(
+        y=names,
+        x=[h - lw for lw, h in zip(lo, hi, strict=True)],
+        base=lo,
+        orientation="h",
+        marker_color="#c0392b",
+        name=_("box"),
+        width=0.5,
+        text=[f"{r.low:.4g} – {r.high:.4g}" for r in box.restrictions],
+        textposition="inside",
+        insidetextanchor="middle",
+    )
+    fig.update_layout(
+        title=_("Conditions under which the outcome is bad (PRIM box)"),
+        barmode="overlay",
+        height=140 + 40 * len(names),
+        xaxis={"range": [0, 1], "tickformat": ".0%", "title": _("share of the sampled range")},
+        legend={"orientation": "h", "y": -0.35},
+    )
+    return _figure_html(fig)
+
+
+def trajectory_figure(box: PrimBox) -> Markup:
+    """PRIM's peeling trajectory: coverage against density, the chosen box marked."""
+    t = box.trajectory
+    fig = go.Figure()
+    fig.add_scatter(
+        x=t["coverage"],
+        y=t["density"],
+        mode="markers+lines",
+        marker={
+            "color": t["res_dim"],
+            "colorscale": "Viridis",
+            "showscale": True,
+            "colorbar": {"title": {"text": _("restricted")}},
+        },
+        name=_("peeling trajectory"),
+    )
+    fig.add_scatter(
+        x=[box.coverage],
+        y=[box.density],
+        mode="markers",
+        marker={"size": 16, "symbol": "circle-open", "color": "#c0392b"},
+        name=_("chosen box"),
+    )
+    fig.update_layout(
+        title=_("Coverage against density"),
+        xaxis_title=_("coverage"),
+        yaxis_title=_("density"),
+        height=400,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _figure_html(fig)
+
+
+def render_report(result: ExperimentResult, analysis: Analysis) -> str:
+    """The report as one self-contained HTML page, in the current language."""
+    import plotly.offline
+
+    env = Environment(
+        loader=PackageLoader("pharos.analysis", "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["_"] = gettext
+    spec = result.spec
+    template = env.get_template("report.html")
+    context: dict[str, Any] = {
+        "lang": current_locale(),
+        "rtl": is_rtl(current_locale()),
+        "plotly_js": Markup(plotly.offline.get_plotlyjs()),
+        "spec": spec,
+        "result": result,
+        "analysis": analysis,
+        "n_runs": len(result.runs),
+        "n_scenarios": len(result.design.scenarios),
+        "policies": result.design.policies,
+        "sensitivity_figures": {
+            k: sensitivity_figure(k, v) for k, v in analysis.sensitivity.items()
+        },
+        "box_figure": box_figure(analysis.box)
+        if analysis.box and analysis.box.restrictions
+        else None,
+        "trajectory_figure": trajectory_figure(analysis.box) if analysis.box else None,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "version": __version__,
+        "esc": html.escape,
+    }
+    return template.render(**context)
+
+
+def write_report(result: ExperimentResult, folder: Path, analysis: Analysis | None = None) -> Path:
+    """Write ``report.html`` and the analysis tables (CSV) into ``folder``; returns the report."""
+    analysis = analysis or analyse(result)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def atomic(path: Path, text: str) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+
+    for outcome, frame in analysis.sensitivity.items():
+        atomic(folder / f"sensitivity-{outcome}.csv", frame.to_csv())
+    if analysis.regret is not None:
+        atomic(folder / "regret.csv", analysis.regret.to_csv())
+    if analysis.box is not None:
+        rows = pd.DataFrame([r.__dict__ for r in analysis.box.restrictions])
+        atomic(folder / "prim-box.csv", rows.to_csv(index=False))
+    path = folder / "report.html"
+    atomic(path, render_report(result, analysis))
+    return path

@@ -1,0 +1,84 @@
+"""The same pipeline on the Pharos model: design, runs, Sobol indices, PRIM, regret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pharos.analysis.model import build_model
+from pharos.analysis.pharos_model import OUTCOMES
+from pharos.analysis.report import analyse, write_report
+from pharos.analysis.runner import model_ref, run_experiment
+from pharos.analysis.spec import ExperimentSpecError, parse_experiment
+
+SPEC = {
+    "model": "pharos-fast",
+    "model_options": {"horizon_days": 2200, "warmup_days": 365},
+    "design": "sobol",
+    "n": 8,
+    "seed": 3,
+    "batch_size": 16,
+    "uncertainties": [
+        {
+            "name": "officers",
+            "path": "states.ITA.identification.officers",
+            "low": 5,
+            "high": 50,
+            "distribution": "integer",
+        },
+        {
+            "name": "ident_days",
+            "path": "states.ITA.identification.mean_days",
+            "low": 15,
+            "high": 120,
+        },
+    ],
+    "levers": [
+        {
+            "name": "training",
+            "path": "states.ITA.agencies.labour_inspector.skill",
+            "options": {"off": 0.35, "on": 0.7},
+        },
+    ],
+    "outcomes": ["focus_days_to_identification", "share_identified"],
+    "discovery": {"outcome": "focus_days_to_identification", "threshold": 450},
+    "robustness": {"outcome": "focus_days_to_identification", "better": "lower"},
+}
+
+
+@pytest.mark.slow
+def test_sobol_prim_and_regret_on_the_fast_regional_model(tmp_path: Path) -> None:
+    spec = parse_experiment(SPEC)
+    result = run_experiment(spec, folder=tmp_path / "out")
+    assert len(result.runs) == 8 * (2 * 2 + 2) * 2
+    assert np.isfinite(result.runs["focus_days_to_identification"]).all()
+    analysis = analyse(result)
+    si = analysis.sensitivity["focus_days_to_identification"]
+    assert set(si.index) == {"officers", "ident_days"}
+    assert np.isfinite(si[["S1", "ST"]].to_numpy()).all()
+    assert analysis.regret is not None and set(analysis.regret.index) == {"baseline", "training=on"}
+    assert analysis.regret["share_best"].sum() >= 1.0  # some policy is best in every scenario
+    assert (analysis.regret["max_regret"] >= 0).all()
+    report = write_report(result, tmp_path / "out")
+    assert "PRIM" in report.read_text()
+
+
+def test_parameters_are_the_scenario_numbers_by_dotted_path() -> None:
+    model = build_model(model_ref(parse_experiment(SPEC)))
+    params = model.parameters()
+    assert params["networks.egy-ita-labour.recruits_per_year"] == 150
+    assert params["states.ITA.identification.officers"] == 25
+    assert model.outcome_names() == OUTCOMES
+    scenario = model.scenario_for({"states.ITA.identification.officers": 31.6})  # type: ignore[attr-defined]
+    assert scenario.states["ITA"].identification.officers == 32
+
+
+def test_a_lever_on_no_parameter_of_the_scenario_is_refused(tmp_path: Path) -> None:
+    bad = dict(
+        SPEC, levers=[{"name": "desk", "path": "states.ITA.liaison_desk", "options": [0, 1]}]
+    )
+    with pytest.raises(ExperimentSpecError, match=r"states\.ITA\.liaison_desk is not a parameter"):
+        run_experiment(parse_experiment(bad), folder=tmp_path / "x")
+    assert not (tmp_path / "x").exists()

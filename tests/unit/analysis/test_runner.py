@@ -1,0 +1,100 @@
+"""The experiment runner: outcomes streamed to Parquet, resuming an interrupted experiment."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pharos.analysis.backends import SerialBackend, Task, execute
+from pharos.analysis.model import FloatArray, ModelRef
+from pharos.analysis.runner import load_experiment_result, run_experiment
+from pharos.analysis.spec import ExperimentSpecError, parse_experiment
+
+
+class Interrupted(Exception):
+    pass
+
+
+class StopsAfter:
+    """A backend that dies after ``k`` tasks, as a killed experiment would."""
+
+    name = "stops"
+    workers = 1
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.ran: list[int] = []
+
+    def run(
+        self, ref: ModelRef, tasks: Iterable[Task]
+    ) -> Iterator[tuple[int, dict[str, FloatArray]]]:
+        for task in tasks:
+            if len(self.ran) == self.k:
+                raise Interrupted
+            self.ran.append(task.task_id)
+            yield execute(ref, task)
+
+
+def _spec(ishigami):  # 8 runs per task, 40 runs, noisy so seeds matter
+    return parse_experiment(
+        ishigami("latin_hypercube", 40, batch_size=8, model_options={"noise": 0.5}, replications=3)
+    )
+
+
+def test_outcomes_stream_to_parquet_and_a_stopped_experiment_resumes(
+    ishigami, tmp_path: Path
+) -> None:
+    spec = _spec(ishigami)
+    whole = run_experiment(spec, folder=tmp_path / "a")
+
+    folder = tmp_path / "b"
+    with pytest.raises(Interrupted):
+        run_experiment(spec, folder=folder, backend=StopsAfter(3))
+    parts = sorted(p.name for p in (folder / "parts").glob("*.parquet"))
+    assert parts == ["part-000000.parquet", "part-000001.parquet", "part-000002.parquet"]
+    assert not (folder / "outcomes.parquet").exists()
+
+    second = StopsAfter(100)
+    resumed = run_experiment(spec, folder=folder, backend=second)
+    assert second.ran == [3, 4]  # only the missing tasks ran
+    pd.testing.assert_frame_equal(resumed.runs, whole.runs)
+    on_disk = pd.read_parquet(folder / "outcomes.parquet")
+    assert list(on_disk["run"]) == list(range(40))
+    assert not (folder / "parts").exists()
+    pd.testing.assert_frame_equal(load_experiment_result(folder).runs, whole.runs)
+
+    # a finished experiment is not run again
+    third = StopsAfter(0)
+    run_experiment(spec, folder=folder, backend=third)
+    assert third.ran == []
+
+
+def test_a_different_experiment_does_not_resume_into_the_same_folder(
+    ishigami, tmp_path: Path
+) -> None:
+    run_experiment(_spec(ishigami), folder=tmp_path)
+    other = parse_experiment(ishigami("latin_hypercube", 41, batch_size=8))
+    with pytest.raises(ExperimentSpecError, match="different experiment"):
+        run_experiment(other, folder=tmp_path)
+    assert json.loads((tmp_path / "experiment.json").read_text())["runs"] == 40
+
+
+def test_a_non_empty_folder_is_left_alone(ishigami, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ExperimentSpecError, match="not empty"):
+        run_experiment(_spec(ishigami), folder=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_same_seed_same_outcomes_and_replications_average(ishigami) -> None:
+    spec = _spec(ishigami)
+    a = run_experiment(spec, backend=SerialBackend()).runs
+    b = run_experiment(spec).runs
+    pd.testing.assert_frame_equal(a, b)
+    exact = run_experiment(parse_experiment(ishigami("latin_hypercube", 40))).runs["y"]
+    noise = (a["y"] - exact).abs()
+    assert 0 < noise.mean() < 0.5
