@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pharos import __version__
+from pharos.cli import analysis as _analysis  # noqa: F401
 
 # One line per area: importing the module registers its commands on ``app``.
 # (keep this list sorted; each area owns only its own module)
@@ -13,7 +14,6 @@ from pharos.cli import exercise as _exercise  # noqa: F401
 from pharos.cli import learn as _learn  # noqa: F401
 from pharos.cli import screening as _screening  # noqa: F401
 from pharos.cli import server as _server  # noqa: F401
-from pharos.cli import analysis as _analysis  # noqa: F401
 from pharos.cli import sim as _sim  # noqa: F401
 from pharos.cli.app import app
 
