@@ -15,6 +15,7 @@ These handlers are a mixin of :class:`pharos.sim.engine.Engine`.
 from __future__ import annotations
 
 import math
+import random
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -50,6 +51,8 @@ class NetworkRun:
     financial: bool = False
     reply: bool | None = None
     case_state: int = 0
+    rng: random.Random | None = None
+    rng_gen: int = -1
 
 
 class JusticeProcesses:
@@ -88,12 +91,20 @@ class JusticeProcesses:
         if not nr.case_open:
             self._open_case(nr, co.states[i])
 
+    def _rng(self, nr: NetworkRun) -> random.Random:
+        """The justice stream of the group's current generation (cached on the group)."""
+        if nr.rng is None or nr.rng_gen != nr.gen:
+            name = f"justice/{self.world.networks[nr.index].id}/{nr.gen}"
+            nr.rng = self.streams.scalar(name)
+            nr.rng_gen = nr.gen
+        return nr.rng
+
     def _schedule_proactive(self, net: int) -> None:
         nr = self.networks[net]
         cell = self.world.networks[net]
         st = self.world.states[self.world.state_index[cell.main_state]]
         if st.proactive_rate > 0:
-            rng = self.streams.scalar(f"justice/{cell.id}/{nr.gen}")
+            rng = self._rng(nr)
             self.schedule(self.now + rng.expovariate(st.proactive_rate), PROACTIVE, net, nr.gen)
 
     def _on_proactive(self, net: int, gen: int) -> None:
@@ -119,7 +130,7 @@ class JusticeProcesses:
         cell = self.world.networks[nr.index]
         spec = cell.spec
         st = self.world.states[nr.case_state]
-        rng = self.streams.scalar(f"justice/{cell.id}/{nr.gen}")
+        rng = self._rng(nr)
         duration = rng.expovariate(1.0 / st.investigation_days)
         nr.financial = bool(rng.random() < st.financial_share)
         nr.reply = None
@@ -178,7 +189,7 @@ class JusticeProcesses:
             self._start_investigation(self.networks[nxt[0]])
         if nr.gen != gen or not nr.active:
             return
-        rng = self.streams.scalar(f"justice/{cell.id}/{gen}")
+        rng = self._rng(nr)
         p = (
             st.evidence_base
             + st.evidence_per_victim * min(nr.evidence, 5)
@@ -215,13 +226,13 @@ class JusticeProcesses:
         mid = int(t_rec.searchsorted(now, side="right"))
         hi = int(t_rec.searchsorted(replaced_at, side="right"))
         law = KIND_INDEX[_LAW]
-        for i in members[lo:mid].tolist():
+        recruited = members[lo:mid]
+        still = recruited[(co.t_end[recruited] > now) & ~co.intercepted[recruited]]
+        for i in still.tolist():  # in the order of recruitment
             if (
                 co.exists[i]
                 and co.status[i] == EXPLOITED
-                and not co.intercepted[i]
                 and co.detected_at[i] != co.detected_at[i]
-                and co.t_end[i] > now
             ):
                 self._detect(co, c, i, law, rescued=True)
         for i in members[mid:hi].tolist():
