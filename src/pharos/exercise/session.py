@@ -18,12 +18,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from pharos.exercise import actions
+from pharos.exercise import actions, agencies
 from pharos.exercise.events import Event, EventKind
 from pharos.exercise.fold import apply, fold
 from pharos.exercise.loader import LoadedScenario, load_scenario
 from pharos.exercise.state import ExerciseState, state_hash
 from pharos.exercise.store import EventStore
+from pharos.exercise.world import advance
 from pharos.i18n import _
 
 Listener = Callable[[Event, ExerciseState], None]
@@ -52,6 +53,7 @@ class ExerciseSession:
         self.listeners: list[Listener] = []
         self.state = fold(self.scenario, exercise_id, seed, store.events(exercise_id))
         self._anchor = clock()
+        self._anchor_minute = self.state.minute
 
     # -- creation -------------------------------------------------------------------------
     @classmethod
@@ -68,7 +70,13 @@ class ExerciseSession:
         seed = sc.world.seed if seed is None else seed
         exercise_id = exercise_id or uuid.uuid4().hex[:12]
         store.create_exercise(exercise_id, str(loaded.path), sc.title, seed)
-        store.append(exercise_id, 0, EventKind.CREATED, "system", {"scenario": sc.id, "seed": seed})
+        store.append(
+            exercise_id,
+            0,
+            EventKind.CREATED,
+            "system",
+            {"scenario": sc.id, "seed": seed, "decisions": "logged"},
+        )
         return cls(loaded, store, exercise_id, seed, clock)
 
     @classmethod
@@ -87,7 +95,7 @@ class ExerciseSession:
         if st.status != "running":
             return st.minute
         elapsed_hours = (self._clock() - self._anchor) / 3600.0
-        return st.minute + int(elapsed_hours * st.days_per_hour * 1440)
+        return max(st.minute, self._anchor_minute + int(elapsed_hours * st.days_per_hour * 1440))
 
     # -- the one way in -------------------------------------------------------------------
     def submit(
@@ -96,15 +104,46 @@ class ExerciseSession:
         """Check, store, apply and announce one event; raises ``CommandRefused``."""
         with self._lock:
             minute = self.now_minute() if at is None else max(at, self.state.minute)
+            self._decide_due(minute)
             reason = self._check(kind, payload)
             if reason is not None:
                 raise CommandRefused(reason)
-            ev = self.store.append(self.exercise_id, minute, kind, actor, payload)
-            apply(self.scenario, self.state, ev)
-            self._anchor = self._clock()
-            for listener in list(self.listeners):
-                listener(ev, self.state)
+            ev = self._store_and_apply(minute, kind, actor, payload)
+            self._anchor, self._anchor_minute = self._clock(), self.state.minute
+            self._decide_due(self.state.minute)
             return ev
+
+    def _store_and_apply(
+        self, minute: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event:
+        ev = self.store.append(self.exercise_id, minute, kind, actor, payload)
+        apply(self.scenario, self.state, ev)
+        for listener in list(self.listeners):
+            listener(ev, self.state)
+        return ev
+
+    def _decide_due(self, upto: int) -> None:
+        """Store and apply, in order, every decision of an unplayed agency due by ``upto``.
+
+        The world is first run to the decision's minute (as the fold will when it applies the
+        stored decision), the agency's policy decides on that state, the decision is stored as a
+        ``decision`` event, then applied.
+        """
+        st, sc = self.state, self.scenario
+        if not st.decisions_logged:
+            return
+        while st.status != "ended":
+            pending = [d for d in agencies.due(st) if d.minute <= upto]
+            if not pending:
+                return
+            d = pending[0]
+            advance(st, sc, max(d.minute, st.minute))
+            again = [x for x in agencies.due(st) if x.minute <= upto]
+            if not again or again[0] != d:
+                continue  # the world changed on the way (e.g. the person fled): look again
+            payload = agencies.decide(sc, st, d)
+            actor = f"engine:{payload['state']}:{payload.get('agency', payload.get('instrument'))}"
+            self._store_and_apply(st.minute, EventKind.DECISION, actor, payload)
 
     def _check(self, kind: EventKind, p: dict[str, Any]) -> str | None:
         st, sc = self.state, self.scenario
