@@ -38,7 +38,7 @@ from pharos.exercise.events import EventKind
 from pharos.exercise.loader import LoadedScenario
 from pharos.exercise.pdf import pdf_bytes
 from pharos.exercise.service import Hub, Role, role_of
-from pharos.exercise.session import CommandRefused, ExerciseSession
+from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
 from pharos.i18n import _, lazy_gettext
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -105,7 +105,7 @@ def _submit(
 ) -> str | None:
     try:
         s.submit(kind, actor, payload, at=at)
-    except CommandRefused as exc:
+    except (CommandRefused, StoreFailed) as exc:
         return str(exc)
     except (KeyError, ValueError, TypeError) as exc:
         return _("the form is incomplete: %(e)s") % {"e": exc}
@@ -523,6 +523,8 @@ async def api_action(
         )
     except CommandRefused as exc:
         return JSONResponse({"detail": str(exc)}, status_code=422)
+    except StoreFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
     return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
 
 
@@ -545,6 +547,8 @@ async def api_control(
         ev = s.submit(kind, p.username, data)
     except CommandRefused as exc:
         return JSONResponse({"detail": str(exc)}, status_code=422)
+    except StoreFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
     return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
 
 
