@@ -197,3 +197,20 @@ def test_played_teams_are_people_and_the_rest_the_engines_sop():
     assert isinstance(pol.of("EGY", agencies.K.LAW_ENFORCEMENT), StandardOperatingProcedure)
     assert agencies.played_team(sc, "ITA", agencies.SHELTER_OPERATORS).id == "ita-ngo"
     assert agencies.played_team(sc, "ESP", agencies.SHELTER_OPERATORS) is None
+
+
+def test_a_place_freed_by_someone_who_leaves_goes_to_the_first_on_the_waiting_list():
+    s = _session(world={"shelter_places": {"ESP": 1}})
+    _refer_salma(s)
+    s.advance_days(1.6)  # Yassine is brought to the Spanish police's reach on day 1.5
+    s.act("esp-police", "jordi", type="refer", persona="yassine", to="shelter")
+    assert s.state.personas["yassine"].shelter_waiting is not None
+    s.submit(EventKind.PERSONA_OVERRIDDEN, "director", {"persona": "salma", "trust": 0})
+    s.advance_days(1)
+    assert s.state.personas["salma"].status == "fled"
+    yassine = s.state.personas["yassine"]
+    assert yassine.sheltered and yassine.shelter_waiting is None
+    assert [d["outcome"] for d in _decisions(s) if d["subject"] == "yassine"] == [
+        "waiting",
+        "admitted",
+    ]
