@@ -14,6 +14,7 @@ from pharos.domain.cooperation import Instrument, instrument_exists
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.domain.screening import Observation, Person, screen
+from pharos.exercise import agencies
 from pharos.exercise import personas as pers
 from pharos.exercise.personas import Interview
 from pharos.exercise.schema import ExerciseScenario, Team, day_to_minutes
@@ -21,6 +22,7 @@ from pharos.exercise.state import CrossBorderRequest, ExerciseState, Message, Sc
 from pharos.exercise.world import arrest, bring, give_evidence, position, schedule_reply
 from pharos.i18n import _
 
+SHELTER_OPS = agencies.SHELTER_OPERATORS
 CONCLUSIONS = ("possible_victim", "not_a_victim", "insufficient_information")
 REFERRALS = (
     "competent_authority",
@@ -258,15 +260,9 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
     elif typ == "refer" and ps and c:
         ps.referrals.append({"minute": m, "team": tid, "to": p["to"]})
         if p["to"] == "competent_authority":
-            receiver = next(
-                (
-                    t
-                    for t in sc.teams
-                    if t.played
-                    and t.state == ps.state
-                    and state_powers(t.state).may_identify(t.agency_kind)
-                ),
-                None,
+            # the competent body's policy: people (its inbox) or the engine's SOP (a decision)
+            receiver = agencies.played_team(
+                sc, ps.state, state_powers(ps.state).formal_identification.kinds
             )
             if receiver is not None:
                 bring(st, ps.id, receiver.id, m)
@@ -284,6 +280,14 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
                 lo, hi = sc.world.identification_delay_days
                 delay = pers.rng(st.seed, "identification", ps.id, seq).uniform(lo, hi)
                 ps.pending_identification = m + max(1, day_to_minutes(delay))
+        elif p["to"] == "shelter" and agencies.played_team(sc, ps.state, SHELTER_OPS) is None:
+            # nobody plays the shelter operator: its policy decides on a finite number of places
+            if ps.referred_at is None:
+                ps.referred_at = m
+            if not ps.sheltered and ps.pending_shelter is None:
+                ps.pending_shelter = m
+                ps.shelter_by = SHELTER_OPS[0].value
+                ps.shelter_referrer = tid
         else:
             if ps.referred_at is None:
                 ps.referred_at = m

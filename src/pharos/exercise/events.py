@@ -1,8 +1,10 @@
 """The events of an exercise: everything that happens is one of these, stored before it is applied.
 
 An event is what a person (controller, player, role player, observer) or the clock did; the
-world's answers (a persona's reaction, a simulated agency's reply, a triggered inject) follow
-from the events deterministically and are recomputed by the fold, so the log holds inputs only.
+world's reactions (a persona's trust, a triggered inject, a move) follow from the events
+deterministically and are recomputed by the fold. A decision of an agency nobody plays (a reply
+to a cross-border request, a formal identification, a shelter place) is an event of its own,
+``decision``, taken by the engine's policy and stored before it is applied.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class EventKind(StrEnum):
     ROLE_ASSIGNED = "role_assigned"
     # players
     ACTION = "action"
+    # agencies nobody plays (their policy's decision, stored before it is applied)
+    DECISION = "decision"
     # role players
     WELLBEING_CHECKED = "wellbeing_checked"
     # observers

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pharos.exercise import actions, personas
+from pharos.exercise import actions, agencies, personas
 from pharos.exercise.events import Event, EventKind
 from pharos.exercise.schema import ExerciseScenario
 from pharos.exercise.state import ExerciseState, Message, Observation
@@ -30,7 +30,12 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
     st.last_seq = ev.seq
     p, k, m = ev.payload, ev.kind, st.minute
     if k == EventKind.CREATED:
-        pass
+        st.decisions_logged = p.get("decisions") == "logged"
+    elif k == EventKind.DECISION:
+        try:
+            agencies.apply_decision(sc, st, p)
+        except agencies.DecisionError as exc:
+            raise FoldError(f"event {ev.seq}: {exc}") from exc
     elif k == EventKind.STARTED:
         st.status, st.started_at = "running", m
         st.log(m, "started", None, by=ev.actor)

@@ -361,6 +361,16 @@ class World(_Model):
     time_scale: float = Field(default=1 / 30, gt=0, le=1)
     #: Days a simulated competent authority takes to decide on a referral for identification.
     identification_delay_days: tuple[float, float] = (0.5, 1.5)
+    #: Shelter places for this exercise's victims by state, where the shelter operator is not
+    #: played (default: the simulation scenario's ``protection.shelter_beds`` of the state).
+    shelter_places: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("shelter_places")
+    @classmethod
+    def _check_places(cls, v: dict[str, int]) -> dict[str, int]:
+        if any(n < 0 for n in v.values()):
+            raise ValueError("shelter places cannot be negative")
+        return {_state_code(k): n for k, n in v.items()}
 
 
 class ExerciseScenario(_Model):

@@ -17,6 +17,7 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -57,7 +58,9 @@ class Broker:
             if sub in subs:
                 subs.remove(sub)
 
-    def publish(self, ev: Event, st: ExerciseState) -> None:
+    def publish(self, ev: Event, st: ExerciseState) -> Callable[[], None]:
+        """Work out, as the event is applied, whom it concerns; the returned function sends it
+        (called once the event is committed)."""
         changed = self._changed_teams(st)
         message = json.dumps(
             {
@@ -69,11 +72,16 @@ class Broker:
                 "t": time.time(),
             }
         )
-        with self._lock:
-            subs = list(self.subscribers.get(ev.exercise_id, []))
-        for sub in subs:
-            if sub.team is None or sub.team in changed or ev.kind.value in _FOR_ALL:
-                sub.loop.call_soon_threadsafe(_offer, sub.queue, message)
+        for_all = ev.kind.value in _FOR_ALL
+
+        def send() -> None:
+            with self._lock:
+                subs = list(self.subscribers.get(ev.exercise_id, []))
+            for sub in subs:
+                if sub.team is None or sub.team in changed or for_all:
+                    sub.loop.call_soon_threadsafe(_offer, sub.queue, message)
+
+        return send
 
     def _changed_teams(self, st: ExerciseState) -> set[str]:
         seen = self._seen.setdefault(st.exercise_id, {})

@@ -1,10 +1,13 @@
 """Running exercises: each command is checked, stored, then applied, then announced.
 
 ``ExerciseSession`` keeps one exercise's folded state in memory and its log in an
-``EventStore``. The order is always: check against the current state → append to the store
-(committed) → apply to the state → notify listeners. A refused command stores nothing; a stored
-event is never refused by the fold. Restarting a session folds the stored log again, which gives
-the same state hash as before the crash.
+``EventStore``. The order is: check against the current state → number and chain the event →
+apply it to the state in memory → commit it to the store (group commit: every event queued
+meanwhile in the same transaction) → acknowledge the command and announce the event to
+listeners. Nothing is acknowledged or announced before its commit; a failed commit drops the
+queued events, folds the stored log again and fails their commands. A refused command stores
+nothing; a stored event is never refused by the fold. Restarting a session folds the stored log
+again, which gives the same state hash as before the crash.
 
 Exercise time runs from the wall clock while the exercise is running: ``days_per_hour`` exercise
 days per hour of play. A ``clock`` function can be passed in for tests and replays.
@@ -18,19 +21,26 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from pharos.exercise import actions
+from pharos.exercise import actions, agencies
 from pharos.exercise.events import Event, EventKind
 from pharos.exercise.fold import apply, fold
 from pharos.exercise.loader import LoadedScenario, load_scenario
 from pharos.exercise.state import ExerciseState, state_hash
 from pharos.exercise.store import EventStore
+from pharos.exercise.world import advance
 from pharos.i18n import _
 
-Listener = Callable[[Event, ExerciseState], None]
+#: Called under the session's lock when an event is applied; what it returns is called once
+#: the event is committed (announce it), in the order of the log.
+Listener = Callable[[Event, ExerciseState], Callable[[], None] | None]
 
 
 class CommandRefused(ValueError):
     """A command that cannot be carried out now; nothing was stored."""
+
+
+class StoreFailed(RuntimeError):
+    """The store could not commit the command's event; nothing of it was kept."""
 
 
 class ExerciseSession:
@@ -52,6 +62,13 @@ class ExerciseSession:
         self.listeners: list[Listener] = []
         self.state = fold(self.scenario, exercise_id, seed, store.events(exercise_id))
         self._anchor = clock()
+        self._anchor_minute = self.state.minute
+        self._commit_lock = threading.Lock()
+        #: applied but not yet committed, each with its announcements
+        self._queued: list[tuple[Event, list[Callable[[], None]]]] = []
+        self._durable = self.state.last_seq
+        self._generation = 0  # bumped when a commit fails (the queue is dropped)
+        self._failed_from: dict[int, int] = {}  # generation -> first seq lost
 
     # -- creation -------------------------------------------------------------------------
     @classmethod
@@ -68,7 +85,13 @@ class ExerciseSession:
         seed = sc.world.seed if seed is None else seed
         exercise_id = exercise_id or uuid.uuid4().hex[:12]
         store.create_exercise(exercise_id, str(loaded.path), sc.title, seed)
-        store.append(exercise_id, 0, EventKind.CREATED, "system", {"scenario": sc.id, "seed": seed})
+        store.append(
+            exercise_id,
+            0,
+            EventKind.CREATED,
+            "system",
+            {"scenario": sc.id, "seed": seed, "decisions": "logged"},
+        )
         return cls(loaded, store, exercise_id, seed, clock)
 
     @classmethod
@@ -87,24 +110,102 @@ class ExerciseSession:
         if st.status != "running":
             return st.minute
         elapsed_hours = (self._clock() - self._anchor) / 3600.0
-        return st.minute + int(elapsed_hours * st.days_per_hour * 1440)
+        return max(st.minute, self._anchor_minute + int(elapsed_hours * st.days_per_hour * 1440))
 
     # -- the one way in -------------------------------------------------------------------
     def submit(
         self, kind: EventKind, actor: str, payload: dict[str, Any], at: int | None = None
     ) -> Event:
-        """Check, store, apply and announce one event; raises ``CommandRefused``."""
+        """Check, store, apply and announce one event; raises ``CommandRefused``.
+
+        Group commit: under the session's lock the command is checked against the current
+        state, numbered and applied; the commit then stores every queued event in one
+        transaction. The call returns (the command is acknowledged) and the event is announced
+        to listeners only once its commit succeeded; if the commit fails, the state is folded
+        again from the store and every command of the failed batch raises ``StoreFailed``.
+        """
+        refused: str | None = None
         with self._lock:
             minute = self.now_minute() if at is None else max(at, self.state.minute)
-            reason = self._check(kind, payload)
-            if reason is not None:
-                raise CommandRefused(reason)
-            ev = self.store.append(self.exercise_id, minute, kind, actor, payload)
-            apply(self.scenario, self.state, ev)
-            self._anchor = self._clock()
-            for listener in list(self.listeners):
-                listener(ev, self.state)
-            return ev
+            self._decide_due(minute)
+            refused = self._check(kind, payload)
+            ev: Event | None = None
+            if refused is None:
+                ev = self._prepare_and_apply(minute, kind, actor, payload)
+                self._anchor, self._anchor_minute = self._clock(), self.state.minute
+                self._decide_due(self.state.minute)
+            generation, target = self._generation, self.state.last_seq
+        self._flush(generation, target)  # decisions stored on the way are committed too
+        if ev is None:
+            raise CommandRefused(refused)
+        return ev
+
+    def _prepare_and_apply(
+        self, minute: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event:
+        ev = self.store.prepare(self.exercise_id, minute, kind, actor, payload)
+        apply(self.scenario, self.state, ev)
+        announce = [listener(ev, self.state) for listener in list(self.listeners)]
+        self._queued.append((ev, [a for a in announce if a is not None]))
+        return ev
+
+    def _flush(self, generation: int, target: int) -> None:
+        """Return once event ``target`` of ``generation`` is committed (committing the queue)."""
+        with self._commit_lock:
+            if generation != self._generation:
+                if target < self._failed_from[generation]:
+                    return  # committed before a later batch failed
+                raise StoreFailed(_("the event could not be stored; please try again"))
+            if self._durable >= target:
+                return  # committed in another command's batch
+            with self._lock:
+                batch, self._queued = self._queued, []
+            if not batch:
+                return
+            try:
+                self.store.commit(self.exercise_id, [e for e, _a in batch])
+            except Exception as exc:
+                with self._lock:
+                    self._failed_from[self._generation] = batch[0][0].seq
+                    self._generation += 1
+                    self._queued = []  # built on the failed batch
+                    self.store.discard(self.exercise_id)
+                    self.state = fold(
+                        self.scenario,
+                        self.exercise_id,
+                        self.seed,
+                        self.store.events(self.exercise_id),
+                    )
+                    self._durable = self.state.last_seq
+                    self._anchor, self._anchor_minute = self._clock(), self.state.minute
+                raise StoreFailed(_("the event could not be stored; please try again")) from exc
+            self._durable = batch[-1][0].seq
+        for _ev, announcements in batch:
+            for announce in announcements:
+                announce()
+
+    def _decide_due(self, upto: int) -> None:
+        """Store and apply, in order, every decision of an unplayed agency due by ``upto``.
+
+        The world is first run to the decision's minute (as the fold will when it applies the
+        stored decision), the agency's policy decides on that state, the decision is stored as a
+        ``decision`` event, then applied.
+        """
+        st, sc = self.state, self.scenario
+        if not st.decisions_logged:
+            return
+        while st.status != "ended":
+            pending = [d for d in agencies.due(st) if d.minute <= upto]
+            if not pending:
+                return
+            d = pending[0]
+            advance(st, sc, max(d.minute, st.minute))
+            again = [x for x in agencies.due(st) if x.minute <= upto]
+            if not again or again[0] != d:
+                continue  # the world changed on the way (e.g. the person fled): look again
+            payload = agencies.decide(sc, st, d)
+            actor = f"engine:{payload['state']}:{payload.get('agency', payload.get('instrument'))}"
+            self._prepare_and_apply(st.minute, EventKind.DECISION, actor, payload)
 
     def _check(self, kind: EventKind, p: dict[str, Any]) -> str | None:
         st, sc = self.state, self.scenario
@@ -183,7 +284,10 @@ class ExerciseSession:
         with self._lock:
             if self.state.status != "running" or self.now_minute() == self.state.minute:
                 return None
+        try:
             return self.submit(EventKind.CLOCK_TICKED, "clock", {})
+        except CommandRefused:
+            return None
 
     def state_hash(self) -> str:
         return state_hash(self.state)

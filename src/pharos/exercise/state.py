@@ -68,6 +68,12 @@ class PersonaState:
     flight_draws: int = 0
     fled_at: int | None = None
     pending_identification: int | None = None
+    #: A referral to a shelter awaiting the decision of an unplayed operator (minute due),
+    #: who decides (agency kind), who referred (team), and since when on the waiting list.
+    pending_shelter: int | None = None
+    shelter_by: str | None = None
+    shelter_referrer: str | None = None
+    shelter_waiting: int | None = None
 
     @property
     def protected(self) -> bool:
@@ -136,6 +142,9 @@ class ExerciseState:
     days_per_hour: float = 1.0
     phase: str = ""
     last_seq: int = 0
+    #: Decisions of unplayed agencies are ``decision`` events in the log (exercises created
+    #: since they are); older logs decide them inside the fold.
+    decisions_logged: bool = False
     personas: dict[str, PersonaState] = field(default_factory=dict)
     teams: dict[str, TeamState] = field(default_factory=dict)
     networks: dict[str, NetworkState] = field(default_factory=dict)

@@ -3,7 +3,10 @@
 ``SqlEventStore`` uses SQLAlchemy Core on SQLite (the embedded default) or PostgreSQL, on the
 tables of ``pharos.store.models.exercise`` built by the project's Alembic chain. An
 append commits before it returns, so an acknowledged event survives a crash of the process.
-Events are hash-chained per exercise; ``verify`` detects a changed or missing event.
+Group commit: ``prepare`` numbers and chains the next event in memory, ``commit`` stores several
+prepared events in one transaction (all or none), ``discard`` forgets prepared events that were
+not committed. Events are hash-chained per exercise; ``verify`` detects a changed or missing
+event.
 """
 
 from __future__ import annotations
@@ -46,6 +49,14 @@ class EventStore(Protocol):
 
     def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]: ...
 
+    def prepare(
+        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event: ...
+
+    def commit(self, exercise_id: str, events: list[Event]) -> None: ...
+
+    def discard(self, exercise_id: str) -> None: ...
+
 
 class UnknownExerciseError(KeyError):
     pass
@@ -57,6 +68,7 @@ class MemoryEventStore:
     def __init__(self) -> None:
         self._runs: dict[str, ExerciseRecord] = {}
         self._events: dict[str, list[Event]] = {}
+        self._next: dict[str, tuple[int, str]] = {}
         self._lock = threading.Lock()
 
     def create_exercise(self, exercise_id: str, scenario: str, title: str, seed: int) -> None:
@@ -74,15 +86,39 @@ class MemoryEventStore:
     def append(
         self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
     ) -> Event:
+        ev = self.prepare(exercise_id, at, kind, actor, payload)
+        self.commit(exercise_id, [ev])
+        return ev
+
+    def prepare(
+        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event:
+        """The next event, numbered and chained after the last prepared one; not yet stored."""
         with self._lock:
             if exercise_id not in self._events:
                 raise UnknownExerciseError(exercise_id)
             log = self._events[exercise_id]
-            prev = log[-1].hash if log else ""
-            ev = Event(exercise_id, len(log) + 1, at, kind, actor, payload, datetime.now(UTC), prev)
+            seq, prev = self._next.get(exercise_id) or (
+                (log[-1].seq, log[-1].hash) if log else (0, "")
+            )
+            ev = Event(exercise_id, seq + 1, at, kind, actor, payload, datetime.now(UTC), prev)
             ev = replace(ev, hash=chain_hash(ev))
-            log.append(ev)
+            self._next[exercise_id] = (ev.seq, ev.hash)
             return ev
+
+    def commit(self, exercise_id: str, events: list[Event]) -> None:
+        """Store prepared events (in order, following the stored log)."""
+        with self._lock:
+            log = self._events[exercise_id]
+            last = log[-1].hash if log else ""
+            if events and (events[0].prev_hash != last or events[0].seq != len(log) + 1):
+                raise ValueError("prepared events do not follow the stored log")
+            log.extend(events)
+
+    def discard(self, exercise_id: str) -> None:
+        """Forget events prepared but not committed."""
+        with self._lock:
+            self._next.pop(exercise_id, None)
 
     def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]:
         if exercise_id not in self._events:
@@ -103,7 +139,9 @@ class SqlEventStore:
         if create:
             migrate(self.engine)  # the project's one Alembic chain (0003_exercise adds ours)
         self._lock = threading.Lock()
-        self._last: dict[str, tuple[int, str]] = {}
+        self._commit_lock = threading.Lock()
+        self._last: dict[str, tuple[int, str]] = {}  # committed
+        self._next: dict[str, tuple[int, str]] = {}  # prepared
 
     def create_exercise(self, exercise_id: str, scenario: str, title: str, seed: int) -> None:
         with self.engine.begin() as conn:
@@ -125,8 +163,18 @@ class SqlEventStore:
     def append(
         self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
     ) -> Event:
-        with self._lock, self.engine.begin() as conn:
-            if exercise_id not in self._last:
+        """Store one event (committed when this returns)."""
+        ev = self.prepare(exercise_id, at, kind, actor, payload)
+        try:
+            self.commit(exercise_id, [ev])
+        except Exception:
+            self.discard(exercise_id)
+            raise
+        return ev
+
+    def _tail(self, exercise_id: str) -> tuple[int, str]:
+        if exercise_id not in self._last:
+            with self.engine.connect() as conn:
                 known = conn.execute(
                     select(exercise_run.c.id).where(exercise_run.c.id == exercise_id)
                 ).first()
@@ -138,26 +186,51 @@ class SqlEventStore:
                     .order_by(exercise_event.c.seq.desc())
                     .limit(1)
                 ).first()
-                self._last[exercise_id] = (row.seq, row.hash) if row else (0, "")
-            seq, prev = self._last[exercise_id]
+            self._last[exercise_id] = (row.seq, row.hash) if row else (0, "")
+        return self._last[exercise_id]
+
+    def prepare(
+        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event:
+        """The next event, numbered and chained after the last prepared one; not yet stored."""
+        with self._lock:
+            seq, prev = self._next.get(exercise_id) or self._tail(exercise_id)
             ev = Event(exercise_id, seq + 1, at, kind, actor, payload, datetime.now(UTC), prev)
             ev = replace(ev, hash=chain_hash(ev))
+            self._next[exercise_id] = (ev.seq, ev.hash)
+            return ev
+
+    def commit(self, exercise_id: str, events: list[Event]) -> None:
+        """Store prepared events in one transaction: all of them, durably, or none."""
+        if not events:
+            return
+        with self._commit_lock, self.engine.begin() as conn:
             conn.execute(
-                insert(exercise_event).values(
-                    exercise_id=exercise_id,
-                    seq=ev.seq,
-                    at=at,
-                    kind=kind.value,
-                    actor=actor,
-                    payload=payload,
-                    recorded_at=ev.recorded_at,
-                    prev_hash=prev,
-                    hash=ev.hash,
-                )
+                insert(exercise_event),
+                [
+                    {
+                        "exercise_id": exercise_id,
+                        "seq": ev.seq,
+                        "at": ev.at,
+                        "kind": ev.kind.value,
+                        "actor": ev.actor,
+                        "payload": ev.payload,
+                        "recorded_at": ev.recorded_at,
+                        "prev_hash": ev.prev_hash,
+                        "hash": ev.hash,
+                    }
+                    for ev in events
+                ],
             )
         # only after the commit succeeded
-        self._last[exercise_id] = (ev.seq, ev.hash)
-        return ev
+        with self._lock:
+            self._last[exercise_id] = (events[-1].seq, events[-1].hash)
+
+    def discard(self, exercise_id: str) -> None:
+        """Forget events prepared but not committed (the next one follows the stored log)."""
+        with self._lock:
+            self._next.pop(exercise_id, None)
+            self._last.pop(exercise_id, None)
 
     def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]:
         q = select(exercise_event).where(exercise_event.c.exercise_id == exercise_id)

@@ -11,7 +11,7 @@ import math
 from functools import cache
 
 from pharos.domain.cooperation import Instrument
-from pharos.exercise.personas import rng, update_flight
+from pharos.exercise.personas import rng
 from pharos.exercise.schema import (
     CharacterKind,
     ExerciseScenario,
@@ -163,12 +163,12 @@ def _due_items(st: ExerciseState, scenario: ExerciseScenario) -> list[tuple[int,
             key = f"{c.id}#{j}"
             if key not in st.moves_done:
                 items.append((day_to_minutes(m.at_day), 2, "move", key))
-    for r in st.requests:
-        if r.to_team is None and r.answered_at is None and r.answer_due is not None:
-            items.append((r.answer_due, 3, "reply", r.id))
+    if not st.decisions_logged:  # older logs: decisions are taken inside the fold
+        from pharos.exercise.agencies import due
+
+        for d in due(st):
+            items.append((d.minute, 3 + d.order, "decision", f"{d.point}:{d.subject}"))
     for p in st.personas.values():
-        if p.pending_identification is not None:
-            items.append((p.pending_identification, 4, "identify", p.id))
         if p.flight_due is not None and p.status != "fled":
             items.append((p.flight_due, 5, "flight", p.id))
     return sorted(items)
@@ -214,16 +214,29 @@ def _process(st: ExerciseState, scenario: ExerciseScenario, kind: str, key: str)
         elif cid not in st.arrested:
             st.log(m, "character_moved", None, character=cid, place=move.place)
             st.positions[cid] = move.place
-    elif kind == "reply":
-        _simulated_reply(st, scenario, next(r for r in st.requests if r.id == key))
-    elif kind == "identify":
-        _simulated_identification(st, scenario, st.personas[key])
+    elif kind == "decision":
+        from pharos.exercise.agencies import Due, apply_decision, decide
+
+        point, subject = key.split(":", 1)
+        apply_decision(scenario, st, decide(scenario, st, Due(m, 0, point, subject)))
     elif kind == "flight":
         p = st.personas[key]
         p.status = "fled"
         p.fled_at = m
         p.flight_due = None
+        p.pending_shelter = p.shelter_waiting = None
         st.log(m, "persona_fled", None, persona=key, trust=p.trust)
+        if p.sheltered and not p.child_protection:
+            # a shelter place frees up: the first on the state's waiting list is decided again
+            waiting = sorted(
+                (q.shelter_waiting, q.id)
+                for q in st.personas.values()
+                if q.shelter_waiting is not None and q.state == p.state and q.status != "fled"
+            )
+            if waiting:
+                nxt = st.personas[waiting[0][1]]
+                if nxt.pending_shelter is None:
+                    nxt.pending_shelter = m
 
 
 def position(st: ExerciseState, scenario: ExerciseScenario, character_id: str) -> str:
@@ -267,18 +280,17 @@ def storylines_of(scenario: ExerciseScenario, req: CrossBorderRequest) -> set[st
     return set()
 
 
-def _simulated_reply(
-    st: ExerciseState, scenario: ExerciseScenario, req: CrossBorderRequest
+def answer_request(
+    st: ExerciseState, scenario: ExerciseScenario, req: CrossBorderRequest, answer: str
 ) -> None:
+    """Apply a simulated agency's answer (``executed``, ``declined``, ``unavailable``)."""
     m = st.minute
-    rt = reply_time(scenario, st, req)
-    answered = rt is not None and rng(st.seed, "reply-outcome", req.id).random() < rt[1]
     req.answered_at = m
-    if rt is None:
+    req.answer = answer
+    if answer == "unavailable":
         req.declined = True
-        req.answer = "unavailable"
         body = f"{req.to_state}: no {req.instrument} is in place with your state."
-    elif not answered:
+    elif answer != "executed":
         req.declined = True
         req.answer = "declined"
         body = (
@@ -290,7 +302,6 @@ def _simulated_reply(
             e.id for e in scenario.evidence if e.held_in == req.to_state and e.storyline in stories
         ]
         req.evidence = found
-        req.answer = "executed"
         body = (
             f"{req.to_state}: request executed under {req.instrument}; "
             f"{len(found)} document(s) attached."
@@ -360,19 +371,3 @@ def arrest(
         ):
             ns.disrupted_at = minute
             st.log(minute, "network_disrupted", None, network=net.id)
-
-
-def _simulated_identification(
-    st: ExerciseState, scenario: ExerciseScenario, p: PersonaState
-) -> None:
-    m = st.minute
-    p.pending_identification = None
-    c = scenario.character(p.id)
-    positive = any(s.conclusion == "possible_victim" for s in p.screenings)
-    if c.truth is not None and c.truth.is_victim and positive and p.status != "fled":
-        p.identified_at = m
-        p.identified_by = f"simulated:{p.state}"
-        st.log(m, "persona_identified", None, persona=p.id, by=p.identified_by)
-    else:
-        st.log(m, "identification_refused", None, persona=p.id)
-    update_flight(c, p, m, st.seed)

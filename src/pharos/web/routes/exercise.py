@@ -38,7 +38,7 @@ from pharos.exercise.events import EventKind
 from pharos.exercise.loader import LoadedScenario
 from pharos.exercise.pdf import pdf_bytes
 from pharos.exercise.service import Hub, Role, role_of
-from pharos.exercise.session import CommandRefused, ExerciseSession
+from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
 from pharos.i18n import _, lazy_gettext
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -105,7 +105,7 @@ def _submit(
 ) -> str | None:
     try:
         s.submit(kind, actor, payload, at=at)
-    except CommandRefused as exc:
+    except (CommandRefused, StoreFailed) as exc:
         return str(exc)
     except (KeyError, ValueError, TypeError) as exc:
         return _("the form is incomplete: %(e)s") % {"e": exc}
@@ -275,8 +275,13 @@ async def control_command(
     if command == "advance":
         hours = float(data.get("hours", 0) or 0)
         error = (
-            _submit(
-                s, EventKind.CLOCK_TICKED, p.username, {}, at=s.now_minute() + round(hours * 60)
+            await run_in_threadpool(
+                _submit,
+                s,
+                EventKind.CLOCK_TICKED,
+                p.username,
+                {},
+                at=s.now_minute() + round(hours * 60),
             )
             if hours > 0
             else _("say how far to advance")
@@ -286,7 +291,7 @@ async def control_command(
             data["trust"] = int(data["trust"])
         if command == "hotwash" or command == "corrective":
             data.setdefault("objective", "multi_agency_collaboration")
-        error = _submit(s, CONTROL_COMMANDS[command], p.username, data)
+        error = await run_in_threadpool(_submit, s, CONTROL_COMMANDS[command], p.username, data)
     else:
         error = _("unknown command")
     if error:
@@ -321,7 +326,9 @@ async def publish_lessons(
     # SQLite has one writer at a time: the library rows are committed first, then the exercise
     # log records the publication (which stops a second one).
     work.commit()
-    error = _submit(s, EventKind.NOTE_ADDED, p.username, {"text": note, "published_lessons": True})
+    error = await run_in_threadpool(
+        _submit, s, EventKind.NOTE_ADDED, p.username, {"text": note, "published_lessons": True}
+    )
     if error:
         return _control_page(request, s, error, 422)
     return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
@@ -355,7 +362,7 @@ async def role_wellbeing(
     if persona not in _role(p, s).personas:
         raise PermissionDenied()
     payload = {"persona": persona, "ok": data.get("ok") == "yes", "note": str(data.get("note", ""))}
-    error = _submit(s, EventKind.WELLBEING_CHECKED, p.username, payload)
+    error = await run_in_threadpool(_submit, s, EventKind.WELLBEING_CHECKED, p.username, payload)
     if error:
         return render(
             request,
@@ -406,7 +413,7 @@ async def observe_rate(
         data["rating"] = int(data.get("rating", 0))
     except ValueError:
         data["rating"] = 0
-    error = _submit(s, EventKind.OBSERVATION, p.username, data)
+    error = await run_in_threadpool(_submit, s, EventKind.OBSERVATION, p.username, data)
     if error:
         return render(
             request, "exercise/observe.html", _observe_ctx(s, p) | {"flash": error}, status=422
@@ -523,6 +530,8 @@ async def api_action(
         )
     except CommandRefused as exc:
         return JSONResponse({"detail": str(exc)}, status_code=422)
+    except StoreFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
     return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
 
 
@@ -542,9 +551,11 @@ async def api_control(
     if kind is None:
         return JSONResponse({"detail": _("unknown command")}, status_code=422)
     try:
-        ev = s.submit(kind, p.username, data)
+        ev = await run_in_threadpool(s.submit, kind, p.username, data)
     except CommandRefused as exc:
         return JSONResponse({"detail": str(exc)}, status_code=422)
+    except StoreFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
     return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
 
 

@@ -1,0 +1,216 @@
+"""Agencies nobody plays decide through the engine's policies; their decisions are stored first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from pharos.exercise import agencies
+from pharos.exercise.events import EventKind
+from pharos.exercise.fold import fold
+from pharos.exercise.loader import LoadedScenario, load_scenario
+from pharos.exercise.session import ExerciseSession
+from pharos.exercise.state import state_hash
+from pharos.exercise.store import MemoryEventStore
+from pharos.sim.policies import StandardOperatingProcedure
+
+from . import drill
+
+
+def _session(
+    world: dict[str, Any] | None = None, unplayed: tuple[str, ...] = ()
+) -> ExerciseSession:
+    """A started exercise of a variant of the bundled scenario (world fields, teams unplayed)."""
+    loaded = load_scenario("mediterranean-regional")
+    sc = loaded.scenario
+    sc = sc.model_copy(
+        update={
+            "world": sc.world.model_copy(update=world or {}),
+            "teams": [
+                t.model_copy(update={"played": t.played and t.id not in unplayed}) for t in sc.teams
+            ],
+        }
+    )
+    store = MemoryEventStore()
+    store.create_exercise("x", str(loaded.path), sc.title, sc.world.seed)
+    store.append(
+        "x", 0, EventKind.CREATED, "system", {"seed": sc.world.seed, "decisions": "logged"}
+    )
+    s = ExerciseSession(LoadedScenario(sc, loaded.path), store, "x", sc.world.seed, lambda: 0.0)
+    s.submit(EventKind.STARTED, "director", {})
+    return s
+
+
+def _decisions(s: ExerciseSession) -> list[dict[str, Any]]:
+    return [e.payload for e in s.store.events(s.exercise_id) if e.kind == EventKind.DECISION]
+
+
+def _log(s: ExerciseSession) -> list[tuple[Any, ...]]:
+    return [(e.seq, e.at, e.kind, e.actor, e.payload) for e in s.store.events(s.exercise_id)]
+
+
+def _egypt_request(s: ExerciseSession, instrument: str) -> None:
+    s.act(
+        "ita-police",
+        "marco",
+        type="send_cross_border_request",
+        to_state="EGY",
+        instrument=instrument,
+        network="delta-agri",
+        question="Who recruited the workers in Minya?",
+    )
+
+
+def test_the_same_commands_and_seed_give_the_same_log_with_the_decisions():
+    logs = []
+    for _ in range(2):
+        s = _session(unplayed=("ita-police",))
+        s.act("ita-labour", "lucia", type="inspect_site", place="ragusa-greenhouse")
+        s.act(
+            "ita-labour",
+            "lucia",
+            type="screen",
+            persona="karim",
+            indicators=["dr_wages", "cd_debt_bondage", "ec_excessive_hours"],
+            conclusion="possible_victim",
+        )
+        s.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
+        s.advance_days(3)
+        logs.append(_log(s))
+    assert logs[0] == logs[1]
+    assert any(k == EventKind.DECISION for _, _, k, _, _ in logs[0])
+
+
+def test_an_unplayed_competent_body_identifies_by_its_sop_then_offers_a_shelter_place():
+    s = _session(unplayed=("ita-police",))
+    s.act("ita-labour", "lucia", type="inspect_site", place="ragusa-greenhouse")
+    s.act(
+        "ita-labour",
+        "lucia",
+        type="screen",
+        persona="karim",
+        indicators=["dr_wages", "cd_debt_bondage", "ec_excessive_hours"],
+        conclusion="possible_victim",
+    )
+    s.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
+    assert not _decisions(s)  # not yet due: the competent body takes half a day or more
+    s.advance_days(2)
+    ident, shelter = _decisions(s)
+    assert (
+        ident["point"] == "identification"
+        and ident["policy"] == StandardOperatingProcedure.__name__
+    )
+    assert ident["action"] == "identify" and ident["outcome"] == "identified"
+    assert shelter["point"] == "shelter" and shelter["outcome"] == "admitted"
+    karim = s.state.personas["karim"]
+    assert karim.identified_by == "simulated:ITA" and karim.sheltered
+
+
+def test_a_played_competent_body_gets_the_referral_in_its_inbox_and_nothing_is_decided_for_it(
+    session,
+):
+    session.act("ita-labour", "lucia", type="inspect_site", place="ragusa-greenhouse")
+    session.act(
+        "ita-labour",
+        "lucia",
+        type="screen",
+        persona="karim",
+        indicators=["dr_wages", "cd_debt_bondage"],
+        conclusion="possible_victim",
+    )
+    session.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
+    session.advance_days(3)
+    assert [m.title for m in session.state.teams["ita-police"].inbox if m.id.startswith("ref-")]
+    assert not [d for d in _decisions(session) if d["point"] == "identification"]
+    assert session.state.personas["karim"].identified_at is None
+
+
+def test_a_request_by_an_instrument_the_model_says_does_not_operate_is_refused():
+    # without the scenario's assumed JIT agreement, no JIT operates between Italy and Egypt
+    s = _session(world={"reply_times": {}})
+    _egypt_request(s, "joint_investigation_team")
+    s.advance_days(1)
+    (d,) = _decisions(s)
+    assert d["point"] == "reply" and d["action"] == "unavailable"
+    req = s.state.requests[-1]
+    assert req.declined and req.answer == "unavailable"
+    assert any(m.id == f"reply-{req.id}" for m in s.state.teams["ita-police"].inbox)
+
+
+def test_a_request_to_a_played_agency_goes_to_its_inbox(session):
+    session.act(
+        "ita-police",
+        "marco",
+        type="send_cross_border_request",
+        to_state="TUN",
+        instrument="police_information_exchange",
+        network="delta-agri",
+        question="Who is Mounir Trabelsi?",
+    )
+    session.advance_days(5)
+    req = session.state.requests[-1]
+    assert req.to_team == "tun-police" and req.answered_at is None
+    assert any(m.id == f"req-{req.id}" for m in session.state.teams["tun-police"].inbox)
+    assert not _decisions(session)
+
+
+def _refer_salma(s: ExerciseSession) -> None:
+    s.act("esp-labour", "ana", type="inspect_site", place="almeria-greenhouse")
+    s.act("esp-labour", "ana", type="refer", persona="salma", to="shelter")
+
+
+@pytest.mark.parametrize(("places", "outcome"), [(1, "admitted"), (0, "waiting")])
+def test_an_unplayed_shelter_decides_on_its_finite_places(places, outcome):
+    s = _session(world={"shelter_places": {"ESP": places}})
+    _refer_salma(s)
+    (d,) = _decisions(s)
+    assert d["point"] == "shelter" and d["agency"] == "social_welfare"
+    assert d["action"] == "shelter" and d["outcome"] == outcome
+    salma = s.state.personas["salma"]
+    assert salma.sheltered is (outcome == "admitted")
+    titles = [m.title for m in s.state.teams["esp-labour"].inbox]
+    assert ("No shelter place free: on the waiting list" in titles) is (outcome == "waiting")
+
+
+def test_the_fold_reads_decisions_from_the_log_and_replays_to_the_same_hash():
+    s = _session(world={"reply_times": {}})
+    drill.play(s)
+    _egypt_request(s, "police_information_exchange")
+    s.advance_days(2)
+    events = s.store.events(s.exercise_id)
+    assert any(e.kind == EventKind.DECISION for e in events)
+    assert state_hash(fold(s.scenario, "x", s.seed, events)) == s.state_hash()
+    # a decision stored differently gives a different world: the fold does not recompute it
+    i = next(i for i, e in enumerate(events) if e.kind == EventKind.DECISION)
+    flipped = "declined" if events[i].payload["action"] == "executed" else "executed"
+    changed = [*events[:i], replace(events[i], payload={**events[i].payload, "action": flipped})]
+    changed += events[i + 1 :]
+    assert state_hash(fold(s.scenario, "x", s.seed, changed)) != s.state_hash()
+
+
+def test_played_teams_are_people_and_the_rest_the_engines_sop():
+    sc = load_scenario("mediterranean-regional").scenario
+    pol = agencies.policies(sc)
+    assert isinstance(pol.of("TUN", agencies.K.LAW_ENFORCEMENT), agencies.PlayedTeam)
+    assert isinstance(pol.of("EGY", agencies.K.LAW_ENFORCEMENT), StandardOperatingProcedure)
+    assert agencies.played_team(sc, "ITA", agencies.SHELTER_OPERATORS).id == "ita-ngo"
+    assert agencies.played_team(sc, "ESP", agencies.SHELTER_OPERATORS) is None
+
+
+def test_a_place_freed_by_someone_who_leaves_goes_to_the_first_on_the_waiting_list():
+    s = _session(world={"shelter_places": {"ESP": 1}})
+    _refer_salma(s)
+    s.advance_days(1.6)  # Yassine is brought to the Spanish police's reach on day 1.5
+    s.act("esp-police", "jordi", type="refer", persona="yassine", to="shelter")
+    assert s.state.personas["yassine"].shelter_waiting is not None
+    s.submit(EventKind.PERSONA_OVERRIDDEN, "director", {"persona": "salma", "trust": 0})
+    s.advance_days(1)
+    assert s.state.personas["salma"].status == "fled"
+    yassine = s.state.personas["yassine"]
+    assert yassine.sheltered and yassine.shelter_waiting is None
+    assert [d["outcome"] for d in _decisions(s) if d["subject"] == "yassine"] == [
+        "waiting",
+        "admitted",
+    ]
