@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
@@ -18,7 +17,7 @@ from pharos.learn.analytics import Filters
 from pharos.learn.export import DEFAULT_QUASI_IDENTIFIERS, ExportError, export_ctdc, export_htcds
 from pharos.learn.importing import Kind, Layout, import_file
 from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
-from pharos.learn.labels import group_label
+from pharos.learn.labels import group_label, origin_label
 from pharos.learn.store import REAL, Store, UnknownDatasetError, origin_of
 from pharos.learn.trends import DIMENSIONS, emerging
 
@@ -39,24 +38,6 @@ DATASET_HELP = (
     "A dataset to read (repeat; see pharos datasets). Default: every real dataset; simulated "
     "and exercise datasets are read only when named."
 )
-
-
-def origin_label(manifest: dict[str, Any]) -> str:
-    """How a dataset's origin is shown: real, or simulated / exercise with what produced it."""
-    origin = origin_of(manifest)
-    details = manifest.get("details") or {}
-    if origin == "simulation":
-        return _("SIMULATED (scenario %(scenario)s, overlay %(overlay)s, seed %(seed)s)") % {
-            "scenario": details.get("scenario"),
-            "overlay": details.get("overlay") or _("none"),
-            "seed": details.get("seed") if details.get("seed") is not None else _("not recorded"),
-        }
-    if origin == "exercise":
-        return _("EXERCISE (exercise %(id)s, scenario %(scenario)s)") % {
-            "id": details.get("exercise"),
-            "scenario": details.get("scenario"),
-        }
-    return _("real")
 
 
 def _announce(target: Store, datasets: list[str] | None) -> None:
