@@ -60,7 +60,12 @@ def _announce(target: Store, datasets: list[str] | None) -> None:
 
 
 def _import_generated(
-    target: Store, simulation: Path | None, exercise: str | None, seed: int | None, db: str | None
+    target: Store,
+    simulation: Path | None,
+    exercise: str | None,
+    seed: int | None,
+    db: str | None,
+    first_year: int | None = None,
 ) -> None:
     """``pharos import --from-simulation`` / ``--from-exercise``: one labelled dataset each."""
     from pharos.learn.from_exercise import import_exercise, open_events
@@ -68,7 +73,7 @@ def _import_generated(
 
     try:
         if simulation is not None:
-            for item in import_simulation(target, simulation, seed):
+            for item in import_simulation(target, simulation, seed, first_year):
                 console.print(
                     _("Stored %(n)d simulated victims from %(folder)s as dataset %(id)s")
                     % {"n": item.victims, "folder": item.folder, "id": item.dataset}
@@ -107,6 +112,11 @@ def import_command(
     seed: int | None = typer.Option(
         None, "--seed", help="The seed the simulation was run with (recorded with the dataset)."
     ),
+    first_year: int | None = typer.Option(
+        None,
+        "--first-year",
+        help="Calendar year given to simulated year 0 (default: the current year).",
+    ),
     db: str | None = typer.Option(
         None,
         "--db",
@@ -130,7 +140,7 @@ def import_command(
                 _("Import files, --from-simulation and --from-exercise one at a time, not together")
             )
             raise typer.Exit(2)
-        _import_generated(target, from_simulation, from_exercise, seed, db)
+        _import_generated(target, from_simulation, from_exercise, seed, db, first_year)
         return
     if not files:
         err.print(_("Name files to import, or --from-simulation DIR, or --from-exercise ID"))

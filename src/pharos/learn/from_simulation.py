@@ -12,8 +12,11 @@ simulated victim:
   mean days equals the simulation's own; the spread *within* a cell is not in the outputs, so
   intervals on days are narrower than a per-victim table would give. The model has no separate
   referral step, citizenship, age band or calendar year: those columns stay empty.
-* ``victims`` (the analytics pages): gender, minor, country of exploitation (the state) and the
-  exploitation-type flag.
+* ``victims`` (the analytics pages and trends), from the table ``annual`` when present: one row
+  per *identified* victim (as in CTDC, whose records are identified victims) with the year
+  (``first_year`` + the simulated year), gender (``identified_female``), country of exploitation
+  (the state) and the exploitation-type flag. Without ``annual``, the victims of ``outcomes``
+  without a year.
 
 Replications are pooled. The dataset is marked ``simulation`` with the scenario, variant
 (overlay) and seed; the store never mixes it with real data unless it is asked for by id.
@@ -61,6 +64,7 @@ class SimulationImport:
     scenario: str
     variant: str
     seed: int | None
+    first_year: int | None
     replications: int
     victims: int
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
@@ -73,6 +77,7 @@ class SimulationImport:
             "scenario": self.scenario,
             "overlay": None if self.variant == "baseline" else self.variant,
             "seed": self.seed,
+            "first_year": self.first_year,
             "replications": self.replications,
             "folder": str(self.folder),
         }
@@ -115,14 +120,14 @@ def _scenario_name(folder: Path) -> str:
     return folder.parent.name if folder.name == "baseline" else folder.name
 
 
-def _read_outcomes(path: Path) -> pl.DataFrame:
+def _read_outcomes(path: Path, columns: tuple[str, ...] = COLUMNS) -> pl.DataFrame:
     try:
         frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path)
     except Exception as exc:
         raise ImportRefused(
             _("%(file)s cannot be read: %(error)s") % {"file": path, "error": type(exc).__name__}
         ) from exc
-    missing = [c for c in COLUMNS if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ImportRefused(
             _("%(file)s is not a pharos simulate outcomes table: missing columns %(cols)s")
@@ -196,8 +201,65 @@ def expand(outcomes: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
 
 
-def read_simulation(path: Path, seed: int | None = None) -> list[SimulationImport]:
-    """Read and check every variant under ``path``; raises ``ImportRefused``, writes nothing."""
+ANNUAL_COLUMNS = ("replication", "state", "route", "exploitation", "year", "metric", "value")
+
+
+def identified_by_year(annual: pl.DataFrame, first_year: int) -> pl.DataFrame:
+    """One ``victims`` row per identified simulated victim; years counted from ``first_year``."""
+    cells = (
+        annual.filter(pl.col("metric").is_in(["identified", "identified_female"]))
+        .pivot(
+            on="metric",
+            index=["replication", "state", "route", "exploitation", "year"],
+            values="value",
+            aggregate_function="sum",
+        )
+        .fill_null(0)
+    )
+    if "identified" not in cells.columns:
+        return conform(pl.DataFrame({"source": []}, schema={"source": pl.String}), "victims")
+    if "identified_female" not in cells.columns:
+        cells = cells.with_columns(pl.lit(0.0).alias("identified_female"))
+    rows: list[dict[str, Any]] = []
+    for cell in cells.iter_rows(named=True):
+        n, female = int(cell["identified"]), int(cell["identified_female"])
+        if female > n or n < 0:
+            raise ImportRefused(
+                _("The annual table is inconsistent: more identified women than identified victims")
+            )
+        exploitation = cell["exploitation"] if cell["exploitation"] in codes.EXPLOITATION else None
+        for i in range(n):
+            row: dict[str, Any] = {
+                "source": "simulation",
+                "year": first_year + int(cell["year"]),
+                "gender": Gender.FEMININE.value if i < female else Gender.MASCULINE.value,
+                "exploitation_country": cell["state"],
+            }
+            for code in codes.EXPLOITATION:
+                row[f"exp_{code}"] = code == exploitation
+            rows.append(row)
+    if not rows:
+        return conform(pl.DataFrame({"source": []}, schema={"source": pl.String}), "victims")
+    return conform(pl.DataFrame(rows, infer_schema_length=None), "victims")
+
+
+def _annual_file(folder: Path) -> Path | None:
+    for name in ("annual.parquet", "annual.csv"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def read_simulation(
+    path: Path, seed: int | None = None, first_year: int | None = None
+) -> list[SimulationImport]:
+    """Read and check every variant under ``path``; raises ``ImportRefused``, writes nothing.
+
+    ``first_year``: the calendar year given to simulated year 0 (default: the current year).
+    """
+    from datetime import UTC, datetime
+
+    first_year = datetime.now(UTC).year if first_year is None else first_year
     found: list[SimulationImport] = []
     for folder in variant_folders(path):
         source = _outcomes_file(folder)
@@ -208,6 +270,10 @@ def read_simulation(path: Path, seed: int | None = None) -> list[SimulationImpor
             raise ImportRefused(
                 _("%(file)s holds no simulated victims; nothing was stored") % {"file": source}
             )
+        annual_path = _annual_file(folder)
+        if annual_path is not None:
+            annual = _read_outcomes(annual_path, ANNUAL_COLUMNS)
+            tables["victims"] = identified_by_year(annual, first_year)
         h = hashlib.sha256(source.read_bytes())
         h.update(b"simulation:" + folder.name.encode())
         found.append(
@@ -216,6 +282,7 @@ def read_simulation(path: Path, seed: int | None = None) -> list[SimulationImpor
                 scenario=_scenario_name(folder),
                 variant=folder.name,
                 seed=seed,
+                first_year=first_year if annual_path is not None else None,
                 replications=outcomes.get_column("replication").n_unique(),
                 victims=tables["case_outcomes"].height,
                 tables=tables,
@@ -225,9 +292,11 @@ def read_simulation(path: Path, seed: int | None = None) -> list[SimulationImpor
     return found
 
 
-def import_simulation(store: Store, path: Path, seed: int | None = None) -> list[SimulationImport]:
+def import_simulation(
+    store: Store, path: Path, seed: int | None = None, first_year: int | None = None
+) -> list[SimulationImport]:
     """Add every variant of a ``pharos simulate`` output to ``store``, all or nothing."""
-    found = read_simulation(path, seed)
+    found = read_simulation(path, seed, first_year)
     for item in found:
         if existing := store.find_digest(item.digest):
             raise ImportRefused(

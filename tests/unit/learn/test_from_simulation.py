@@ -90,6 +90,22 @@ def test_simulated_data_is_labelled_and_kept_apart(simulation: Path, tmp_path: P
     assert states <= {"DZA", "EGY", "TUN", "ITA", "GRC", "MLT", "ESP"} and states
 
 
+def test_identified_victims_per_year_feed_the_victims_table(
+    simulation: Path, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "store")
+    (item,) = import_simulation(store, simulation, seed=7, first_year=2030)
+    annual = pd.read_parquet(simulation / "baseline" / "annual.parquet")
+    ident = annual[annual["metric"] == "identified"].groupby("year")["value"].sum()
+    female = annual[annual["metric"] == "identified_female"]["value"].sum()
+    con = store.connect(datasets=[str(item.dataset)])
+    got = dict(con.execute("select year, count(*) from victims group by year").fetchall())
+    assert got == {2030 + int(y): int(n) for y, n in ident.items() if n > 0}
+    women = con.execute("select count(*) from victims where gender = 'feminine'").fetchone()
+    assert women == (int(female),)
+    assert store.datasets()[0]["details"]["first_year"] == 2030
+
+
 def test_cli_import_and_equity_say_simulated(simulation: Path, tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     result = runner.invoke(app, ["import", "--store", store, "--from-simulation", str(simulation),
@@ -104,6 +120,9 @@ def test_cli_import_and_equity_say_simulated(simulation: Path, tmp_path: Path) -
     assert shown.exit_code == 0, shown.output
     assert "SIMULATED" in shown.output and "Women and girls" in shown.output
     assert "not recorded" in shown.output
+    trends = runner.invoke(app, ["trends", "--store", store, "--dataset", manifest["id"], "--all"])
+    assert trends.exit_code == 0, trends.output
+    assert "SIMULATED" in trends.output
     again = runner.invoke(app, ["import", "--store", store, "--from-simulation", str(simulation)])
     assert again.exit_code == 2 and "already imported" in again.output
     assert len(Store(Path(store)).datasets()) == 1
