@@ -17,8 +17,8 @@ from pharos.learn.analytics import Filters
 from pharos.learn.export import DEFAULT_QUASI_IDENTIFIERS, ExportError, export_ctdc, export_htcds
 from pharos.learn.importing import Kind, Layout, import_file
 from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
-from pharos.learn.labels import group_label
-from pharos.learn.store import Store
+from pharos.learn.labels import group_label, origin_label
+from pharos.learn.store import REAL, Store, UnknownDatasetError, origin_of
 from pharos.learn.trends import DIMENSIONS, emerging
 
 console = Console(soft_wrap=True)
@@ -34,9 +34,95 @@ def _store(path: Path | None) -> Store:
     return Store(path)
 
 
+DATASET_HELP = (
+    "A dataset to read (repeat; see pharos datasets). Default: every real dataset; simulated "
+    "and exercise datasets are read only when named."
+)
+
+
+def _announce(target: Store, datasets: list[str] | None) -> None:
+    """Say which datasets are read, labelling simulated and exercise data as such."""
+    try:
+        target.selected(datasets)
+    except UnknownDatasetError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if not datasets:
+        return
+    chosen = [m for m in target.datasets() if m["id"] in datasets]
+    for m in chosen:
+        colour = "magenta" if origin_of(m) != REAL else "default"
+        console.print(
+            f"[{colour}]"
+            + _("Dataset %(id)s: %(origin)s") % {"id": m["id"], "origin": origin_label(m)}
+            + f"[/{colour}]"
+        )
+
+
+def _import_generated(
+    target: Store,
+    simulation: Path | None,
+    exercise: str | None,
+    seed: int | None,
+    db: str | None,
+    first_year: int | None = None,
+) -> None:
+    """``pharos import --from-simulation`` / ``--from-exercise``: one labelled dataset each."""
+    from pharos.learn.from_exercise import import_exercise, open_events
+    from pharos.learn.from_simulation import import_simulation
+
+    try:
+        if simulation is not None:
+            for item in import_simulation(target, simulation, seed, first_year):
+                console.print(
+                    _("Stored %(n)d simulated victims from %(folder)s as dataset %(id)s")
+                    % {"n": item.victims, "folder": item.folder, "id": item.dataset}
+                )
+                console.print(
+                    "  "
+                    + origin_label({"origin": "simulation", "details": item.details})
+                    + "; "
+                    + _("%(n)d replications pooled") % {"n": item.replications}
+                )
+        if exercise is not None:
+            ex = import_exercise(target, open_events(db), exercise)
+            console.print(
+                _("Stored %(n)d victim personas of exercise %(ex)s as dataset %(id)s")
+                % {"n": ex.tables["case_outcomes"].height, "ex": exercise, "id": ex.dataset}
+            )
+            console.print("  " + origin_label({"origin": "exercise", "details": ex.details}))
+    except ImportRefused as exc:
+        err.print(f"[red]{_('Refused')}[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
 @app.command("import")
 def import_command(
-    files: list[Path] = typer.Argument(..., help="CTDC, HTCDS or UNODC GLOTIP files."),
+    files: list[Path] = typer.Argument(None, help="CTDC, HTCDS or UNODC GLOTIP files."),
+    from_simulation: Path | None = typer.Option(
+        None,
+        "--from-simulation",
+        help="A pharos simulate output folder: stored as simulated data, one dataset per variant.",
+    ),
+    from_exercise: str | None = typer.Option(
+        None,
+        "--from-exercise",
+        help="An exercise id: its victim personas, as exercise data.",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="The seed the simulation was run with (recorded with the dataset)."
+    ),
+    first_year: int | None = typer.Option(
+        None,
+        "--first-year",
+        help="Calendar year given to simulated year 0 (default: the current year).",
+    ),
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="Exercise database URL (default: $PHAROS_DATABASE_URL, else pharos.db in "
+        "$PHAROS_DATA_DIR).",
+    ),
     kind: Kind | None = typer.Option(None, help="Force the importer (default: from the header)."),
     layout: Layout | None = typer.Option(None, help="Require this CTDC layout."),
     accept_partial: bool = typer.Option(
@@ -45,8 +131,20 @@ def import_command(
     max_size: int = typer.Option(DEFAULT_MAX_BYTES // 2**20, help="Largest file to read, in MB."),
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
-    """Import case data files into the analytics store (all or nothing per file)."""
+    """Import case data files, simulation outputs or an exercise log (all or nothing)."""
     target = _store(store)
+    files = files or []
+    if from_simulation is not None or from_exercise is not None:
+        if files:
+            err.print(
+                _("Import files, --from-simulation and --from-exercise one at a time, not together")
+            )
+            raise typer.Exit(2)
+        _import_generated(target, from_simulation, from_exercise, seed, db, first_year)
+        return
+    if not files:
+        err.print(_("Name files to import, or --from-simulation DIR, or --from-exercise ID"))
+        raise typer.Exit(2)
     failed = False
     with Progress(
         SpinnerColumn(),
@@ -114,11 +212,16 @@ def import_command(
 def datasets_command(store: Path | None = typer.Option(None, help=STORE_HELP)) -> None:
     """List the datasets in the analytics store."""
     table = Table(title=_("Datasets"))
-    for col in (_("Dataset"), _("Kind"), _("File"), _("Rows"), _("Imported at")):
+    table.add_column(_("Dataset"), overflow="fold")
+    table.add_column(_("Kind"), no_wrap=True)
+    for col in (_("Origin"), _("File"), _("Rows"), _("Imported at")):
         table.add_column(col, overflow="fold")
     for m in _store(store).datasets():
         rows = ", ".join(f"{t}: {n}" for t, n in m["rows"].items())
-        table.add_row(m["id"], m["kind"], m["file"], rows, m["imported_at"][:19])
+        label = origin_label(m)
+        if origin_of(m) != REAL:
+            label = f"[magenta]{label}[/magenta]"
+        table.add_row(m["id"], m["kind"], label, m["file"], rows, m["imported_at"][:19])
     console.print(table)
 
 
@@ -182,10 +285,13 @@ def trends_command(
     year_from: int | None = typer.Option(None),
     year_to: int | None = typer.Option(None),
     show_all: bool = typer.Option(False, "--all", help="Also show categories without a change."),
+    dataset: list[str] = typer.Option(None, "--dataset", help=DATASET_HELP),
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
     """Categories rising (or falling) beyond what their history predicts."""
-    con = _store(store).connect()
+    target = _store(store)
+    _announce(target, dataset or None)
+    con = target.connect(datasets=dataset or None)
     with console.status(_("Testing every category")):
         found = emerging(con, tuple(dimension), _filters(year_from, year_to, focus))
     shown = [t for t in found if show_all or t.p_value < 0.05]
@@ -201,10 +307,13 @@ def trends_command(
 def equity_command(
     k: int = typer.Option(DEFAULT_K, "--k", help="Smallest cell shown."),
     dimension: list[str] = typer.Option(list(equity_mod.DIMENSIONS)),
+    dataset: list[str] = typer.Option(None, "--dataset", help=DATASET_HELP),
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
     """The equal-protection monitor: share identified, referred and protected per group."""
-    cases = _store(store).frame("case_outcomes")
+    target = _store(store)
+    _announce(target, dataset or None)
+    cases = target.frame("case_outcomes", dataset or None)
     try:
         results = equity_mod.monitor(cases, tuple(dimension), k)
     except DisclosureRuleError as exc:
@@ -226,7 +335,9 @@ def equity_command(
         for outcome in equity_mod.OUTCOMES:
             s = r.shares[outcome]
             d = r.durations[outcome]
-            if s.suppressed:
+            if not s.recorded:
+                text = _("not recorded")
+            elif s.suppressed:
                 text = _("suppressed")
             else:
                 text = f"{s.share:.0%} [{s.low:.0%}–{s.high:.0%}]"

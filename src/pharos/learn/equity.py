@@ -43,6 +43,8 @@ class Share:
     high: float | None
     worse: bool = False
     p_value: float | None = None
+    #: False when the data do not record the outcome at all (e.g. simulated referrals).
+    recorded: bool = True
 
     @property
     def suppressed(self) -> bool:
@@ -155,6 +157,10 @@ def monitor(
             shares: dict[str, Share] = {}
             durations: dict[str, Duration] = {}
             for outcome in OUTCOMES:
+                if inside.get_column(outcome).null_count() == n:
+                    shares[outcome] = Share(None, None, None, None, recorded=False)
+                    durations[outcome] = Duration(None, None, None, None)
+                    continue
                 count = int(inside.get_column(outcome).fill_null(False).sum())
                 rest = int(outside.get_column(outcome).fill_null(False).sum())
                 shares[outcome] = _share(count, n, rest, outside.height, k)

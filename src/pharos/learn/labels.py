@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from babel import Locale
 
 from pharos.i18n import _, current_locale, lazy_gettext
 from pharos.learn import codes
+from pharos.learn.store import origin_of
 
 LABELS = {
     # exploitation types
@@ -127,3 +129,21 @@ def group_label(dimension: str, group: str) -> str:
     if dimension == "age_band":
         return _("Aged %(band)s") % {"band": group.replace("--", "–")}
     return group
+
+
+def origin_label(manifest: dict[str, Any]) -> str:
+    """How a dataset's origin is shown: real, or simulated / exercise with what produced it."""
+    origin = origin_of(manifest)
+    details = manifest.get("details") or {}
+    if origin == "simulation":
+        return _("SIMULATED (scenario %(scenario)s, overlay %(overlay)s, seed %(seed)s)") % {
+            "scenario": details.get("scenario"),
+            "overlay": details.get("overlay") or _("none"),
+            "seed": details.get("seed") if details.get("seed") is not None else _("not recorded"),
+        }
+    if origin == "exercise":
+        return _("EXERCISE (exercise %(id)s, scenario %(scenario)s)") % {
+            "id": details.get("exercise"),
+            "scenario": details.get("scenario"),
+        }
+    return _("real")

@@ -3,6 +3,11 @@
 Each import adds one *dataset*: one Parquet file per table it feeds (``victims``,
 ``case_outcomes``, ``htcds_cases``, ``glotip``) plus a JSON manifest. Files are written to a
 temporary name and renamed, the manifest last, so a dataset is either complete or absent.
+
+Every dataset has an *origin*: ``real`` (case data imported from a file), ``simulation`` (the
+outputs of ``pharos simulate``) or ``exercise`` (an exercise's event log). Simulated and exercise
+data are never mixed silently with real data: unless datasets are named, every reader
+(``files``, ``connect``, ``frame``) sees the real datasets only.
 """
 
 from __future__ import annotations
@@ -23,6 +28,13 @@ from pharos.i18n import _
 from pharos.learn.ingest.report import ImportRefused
 
 TABLES = ("victims", "case_outcomes", "htcds_cases", "glotip")
+REAL = "real"
+ORIGINS = (REAL, "simulation", "exercise")
+
+
+def origin_of(manifest: dict[str, Any]) -> str:
+    """A dataset's origin (``real`` for datasets imported before origins were recorded)."""
+    return str(manifest.get("origin", REAL))
 
 
 def default_root() -> Path:
@@ -40,6 +52,13 @@ def file_digest(path: Path) -> str:
         for chunk in iter(lambda: fp.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+class UnknownDatasetError(KeyError):
+    """A dataset id that the store does not hold."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class Store:
@@ -67,8 +86,23 @@ class Store:
                 return str(m["id"])
         return None
 
-    def add(self, *, kind: str, file: str, digest: str, tables: dict[str, pl.DataFrame]) -> str:
-        """Write one dataset atomically; returns its id. Refuses a file already imported."""
+    def add(
+        self,
+        *,
+        kind: str,
+        file: str,
+        digest: str,
+        tables: dict[str, pl.DataFrame],
+        origin: str = REAL,
+        details: dict[str, Any] | None = None,
+    ) -> str:
+        """Write one dataset atomically; returns its id. Refuses a file already imported.
+
+        ``origin`` is ``real``, ``simulation`` or ``exercise``; ``details`` (scenario, overlay,
+        seed, exercise id...) is kept in the manifest and shown with the dataset.
+        """
+        if origin not in ORIGINS:
+            raise ValueError(f"unknown origin {origin!r}")
         existing = self.find_digest(digest)
         if existing:
             raise ImportRefused(
@@ -96,6 +130,8 @@ class Store:
                 "sha256": digest,
                 "rows": {t: f.height for t, f in tables.items()},
                 "imported_at": stamp.isoformat(),
+                "origin": origin,
+                "details": details or {},
             }
             tmp_manifest = tmpdir / "manifest.json"
             tmp_manifest.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -120,25 +156,44 @@ class Store:
             (self.root / table / f"{dataset_id}.parquet").unlink(missing_ok=True)
         return True
 
-    def files(self, table: str) -> list[str]:
-        """The Parquet files of ``table`` whose dataset is complete (manifest present)."""
-        ids = {m["id"] for m in self._manifests()}
+    def selected(self, datasets: list[str] | None = None) -> set[str]:
+        """The ids read: ``datasets`` if given (each must exist), else every real dataset."""
+        manifests = self._manifests()
+        if datasets is None:
+            return {str(m["id"]) for m in manifests if origin_of(m) == REAL}
+        known = {str(m["id"]) for m in manifests}
+        unknown = [d for d in datasets if d not in known]
+        if unknown:
+            raise UnknownDatasetError(
+                _("No dataset %(id)s in the analytics store") % {"id": ", ".join(unknown)}
+            )
+        return set(datasets)
+
+    def files(self, table: str, datasets: list[str] | None = None) -> list[str]:
+        """The Parquet files of ``table`` whose dataset is complete (manifest present).
+
+        Without ``datasets``, only real datasets (never simulated or exercise data).
+        """
+        ids = self.selected(datasets)
         folder = self.root / table
         if not folder.is_dir():
             return []
         return [str(p) for p in sorted(folder.glob("*.parquet")) if p.stem in ids]
 
-    def connect(self, *, in_memory: bool = False) -> duckdb.DuckDBPyConnection:
+    def connect(
+        self, *, in_memory: bool = False, datasets: list[str] | None = None
+    ) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection with one view per table (empty tables if no data).
 
         ``in_memory`` loads the tables into DuckDB's memory once (for the dashboard, which asks
         many questions of the same data); otherwise every query reads the Parquet files.
+        ``datasets`` names the datasets read (default: every real dataset).
         """
         from pharos.learn.schema import empty_frame
 
         con = duckdb.connect()
         for table in TABLES:
-            files = self.files(table)
+            files = self.files(table, datasets)
             if files:
                 listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
                 kind = "TABLE" if in_memory else "VIEW"
@@ -151,11 +206,11 @@ class Store:
                 con.execute(f"CREATE TABLE {table} AS SELECT * FROM empty")
         return con
 
-    def frame(self, table: str) -> pl.DataFrame:
-        """A whole table as a Polars frame (every complete dataset)."""
+    def frame(self, table: str, datasets: list[str] | None = None) -> pl.DataFrame:
+        """A whole table as a Polars frame (``datasets``, default every real dataset)."""
         from pharos.learn.schema import empty_frame
 
-        files = self.files(table)
+        files = self.files(table, datasets)
         if not files:
             return empty_frame(table)
         return pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")

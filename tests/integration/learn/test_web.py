@@ -116,3 +116,24 @@ def test_import_page_refuses_by_size_and_reports_refusals(app: FastAPI) -> None:
     assert "unknown gender code" in r.text and "Nothing was stored" in r.text
     r = client.post("/learn/import", files={"file": ("notes.pdf", b"%PDF", "application/pdf")})
     assert r.status_code == 422 and "CSV or Excel" in r.text
+
+
+def test_simulated_data_is_labelled_and_not_mixed_in(app: FastAPI) -> None:
+    import polars as pl
+
+    from pharos.learn.schema import conform
+
+    client = signed_in_client(app, "it.coordinator")
+    before = client.get("/learn/equity.csv?dimension=gender").text
+    store = Store(Path(app.state.settings.data_dir) / "learn")
+    rows = [{"source": "simulation", "gender": "feminine", "identified": True}] * 40
+    frame = conform(pl.DataFrame(rows), "case_outcomes")
+    dataset = store.add(kind="simulation", file="s/baseline", digest="f" * 64,
+                        tables={"case_outcomes": frame}, origin="simulation",
+                        details={"scenario": "mediterranean-baseline", "seed": 3})  # fmt: skip
+    try:
+        page = client.get("/learn/import").text
+        assert "SIMULATED (scenario mediterranean-baseline, overlay none, seed 3)" in page
+        assert client.get("/learn/equity.csv?dimension=gender").text == before
+    finally:
+        store.remove(dataset)

@@ -25,9 +25,9 @@ from pharos.learn import equity as equity_mod
 from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
 from pharos.learn.importing import import_file
 from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
-from pharos.learn.labels import country_label, group_label, label
+from pharos.learn.labels import country_label, group_label, label, origin_label
 from pharos.learn.own_cases import case_outcomes
-from pharos.learn.store import Store
+from pharos.learn.store import REAL, Store, origin_of
 from pharos.learn.trends import emerging
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -137,7 +137,7 @@ def analytics_page(
             "f": f,
             "query": query,
             "k": DEFAULT_K,
-            "datasets": _store(request).datasets(),
+            "datasets": [m for m in _store(request).datasets() if origin_of(m) == REAL],
             "focus_options": [
                 ("mediterranean", _("Mediterranean states")),
                 ("region", _("The seven states of the exercises")),
@@ -247,6 +247,7 @@ def _import_context(
         "error": error,
         "limit_mb": MAX_UPLOAD_BYTES // 2**20,
         "datasets": _store(request).datasets(),
+        "origin_label": origin_label,
     }
 
 
