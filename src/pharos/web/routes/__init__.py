@@ -3,6 +3,7 @@ the module exposes ``router`` (a FastAPI ``APIRouter``)."""
 
 ROUTE_MODULES: list[str] = [
     "accounts",
+    "analysis",
     "api",
     "cases",
     "dashboard",
