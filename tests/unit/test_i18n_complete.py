@@ -21,7 +21,16 @@ LOCALE = Path(__file__).resolve().parents[2] / "src" / "pharos" / "locale"
 
 # Areas whose Italian, Greek and Spanish catalogs are complete. A new area joins this list once
 # its it/el/es catalogs are complete (every msgid translated in French translated in all three).
-COMPLETE_AREAS = ("domain", "web", "estimate", "learn", "sim", "exercise", "analysis", "analysisweb")
+COMPLETE_AREAS = (
+    "domain",
+    "web",
+    "estimate",
+    "learn",
+    "sim",
+    "exercise",
+    "analysis",
+    "analysisweb",
+)
 EXTRA_LANGUAGES = ("it", "el", "es")
 
 # %(name)s with any conversion flags (%(ratio).1f, %(value)r), bare %s / %d / %r, and {name}.
