@@ -1,0 +1,82 @@
+"""The analysis pages in Chromium: an Ishigami experiment in the data dir is listed and shown,
+and its offline report draws its plotly charts under the report's sandboxed CSP.
+
+Screenshots go to $PHAROS_SCREENSHOTS when set (to look at the pages), else to pytest's tmp dir.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pharos.web.testing import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def analysis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live server whose data dir holds one finished Ishigami experiment (with its report)."""
+    import uvicorn
+
+    from pharos.analysis.report import write_report
+    from pharos.analysis.runner import run_experiment
+    from pharos.analysis.spec import load_experiment
+    from pharos.cli.analysis import bundled_experiment
+    from pharos.web.testing import fresh_database, make_app
+
+    data = tmp_path_factory.mktemp("analysis-live")
+    path = bundled_experiment("ishigami")
+    assert path is not None
+    spec, _doc = load_experiment(path)
+    spec = spec.model_copy(update={"n": 16})
+    folder = data / "experiments" / "ishigami"
+    write_report(run_experiment(spec, folder=folder), folder)
+    url = f"sqlite:///{data / 'pharos.db'}"
+    fresh_database(url).dispose()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            make_app(url, data_dir=data), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_list_experiment_and_report_in_chromium(
+    page: Any, analysis_server: str, tmp_path: Path
+) -> None:
+    shots = Path(os.environ.get("PHAROS_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, analysis_server, "it.coordinator")
+    page.goto(analysis_server + "/analysis")
+    page.screenshot(path=str(shots / "analysis-list.png"), full_page=True)
+    page.click("text=ishigami")
+    page.wait_for_url("**/analysis/ishigami")
+    assert page.locator("table.sensitivity tr").count() == 4  # header + x1, x2, x3
+    page.screenshot(path=str(shots / "analysis-experiment.png"), full_page=True)
+    page.goto(analysis_server + "/analysis/ishigami/report.html")
+    page.wait_for_selector(".main-svg", timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() >= 2
+    page.screenshot(path=str(shots / "analysis-report.png"))
+    assert errors == []
