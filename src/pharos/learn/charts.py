@@ -215,6 +215,8 @@ def mark_origin(chart: Chart, banner: str) -> Chart:
     figure = json.loads(chart.figure)
     title = figure.setdefault("layout", {}).setdefault("title", {})
     title["text"] = f"{title.get('text', '')}<br><sub>{html.escape(banner)}</sub>"
+    margin = figure["layout"].setdefault("margin", {})
+    margin["t"] = max(int(margin.get("t", 50)), 80)  # room for the second line
     chart.figure = json.dumps(figure)
     return chart
 
