@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
 import textwrap
 from dataclasses import dataclass
 
@@ -203,3 +205,24 @@ def table_csv(table: Table) -> str:
     for row in table.rows:
         writer.writerow(["" if v is None else neutralise_formula(str(v)) for v in row])
     return out.getvalue()
+
+
+def mark_origin(chart: Chart, banner: str) -> Chart:
+    """Name a non-real origin in the chart's title (page caption and the figure itself)."""
+    if not banner:
+        return chart
+    chart.title = f"{chart.title} — {banner}"
+    figure = json.loads(chart.figure)
+    title = figure.setdefault("layout", {}).setdefault("title", {})
+    title["text"] = f"{title.get('text', '')}<br><sub>{html.escape(banner)}</sub>"
+    margin = figure["layout"].setdefault("margin", {})
+    margin["t"] = max(int(margin.get("t", 50)), 80)  # room for the second line
+    chart.figure = json.dumps(figure)
+    return chart
+
+
+def csv_with_origin(text: str, banner: str) -> str:
+    """CSV text preceded by a ``#`` line naming a non-real origin (unchanged for real data)."""
+    if not banner:
+        return text
+    return rows_csv((f"# {banner}",), []) + text

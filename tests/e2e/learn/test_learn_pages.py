@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from pharos.learn.importing import import_file
 from pharos.learn.ingest.ctdc import FORMAT_B_COLUMNS
+from pharos.learn.schema import conform
 from pharos.learn.store import Store
 from pharos.web.testing import sign_in
 
@@ -57,6 +59,11 @@ def learn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     generated = folder / "generated.csv"
     _synthetic_rows(generated)
     assert import_file(store, generated).written
+    simulated = [{"source": "simulation", "year": 2021, "gender": "feminine",
+                  "citizenship": "NGA", "exploitation_country": "ITA"}] * 30  # fmt: skip
+    store.add(kind="simulation", file="s/baseline", digest="e" * 64, origin="simulation",
+              tables={"victims": conform(pl.DataFrame(simulated), "victims")},
+              details={"scenario": "baseline", "seed": 5})  # fmt: skip
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -92,3 +99,24 @@ def test_analytics_charts_are_drawn(page: Any, learn_server: str, lang: str) -> 
     with page.expect_download() as download:
         page.locator("button[data-download]").first.click()
     assert download.value.suggested_filename.endswith(".png")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_simulated_dataset_is_chosen_in_the_picker_and_bannered(
+    page: Any, learn_server: str, lang: str
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, learn_server, "it.labour")
+    page.goto(f"{learn_server}/learn?focus=all&lang={lang}")
+    assert page.locator(".origin-banner").count() == 0
+    sim = page.locator("#f-dataset option.not-real").first.get_attribute("value")
+    page.select_option("#f-dataset", [sim])
+    page.click("form[action='/learn'] button[type=submit]")
+    page.wait_for_selector(".plot .main-svg")
+    assert f"dataset={sim}" in page.url
+    banner = page.locator(".origin-banner")
+    assert banner.is_visible() and "baseline" in banner.inner_text() and "5" in banner.inner_text()
+    title = page.locator(".plot .gtitle").first.text_content() or ""
+    assert "5" in title and "baseline" in title  # the origin, in the drawn title
+    assert errors == []

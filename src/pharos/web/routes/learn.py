@@ -8,10 +8,11 @@ import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
 import polars as pl
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -27,6 +28,7 @@ from pharos.learn.importing import import_file
 from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
 from pharos.learn.labels import country_label, group_label, label, origin_label
 from pharos.learn.own_cases import case_outcomes
+from pharos.learn.selection import Selection, SelectionRefused, choices, select
 from pharos.learn.store import REAL, Store, origin_of
 from pharos.learn.trends import emerging
 from pharos.store.uow import UnitOfWork
@@ -44,7 +46,9 @@ SHARE_GROUPS = ("exp", "sector", "means", "rel", "rec")
 #: Largest upload accepted by the import page (bytes), checked from Content-Length first.
 MAX_UPLOAD_BYTES = DEFAULT_MAX_BYTES
 _lock = threading.Lock()
-_connections: dict[Path, tuple[tuple[str, ...], duckdb.DuckDBPyConnection]] = {}
+_connections: dict[
+    tuple[Path, tuple[str, ...] | None], tuple[tuple[str, ...], duckdb.DuckDBPyConnection]
+] = {}
 
 
 #: plotly.js sets ``style`` attributes and adds style rules while drawing, which a strict
@@ -75,19 +79,52 @@ def _store(request: Request) -> Store:
     return Store(Path(settings.data_dir) / "learn")
 
 
-def _cursor(store: Store) -> duckdb.DuckDBPyConnection:
-    """A cursor on an in-memory copy of the store, reloaded when its datasets change."""
+def _cursor(store: Store, selection: Selection | None = None) -> duckdb.DuckDBPyConnection:
+    """A cursor on an in-memory copy of the selected datasets (default: the real ones),
+    reloaded when the store's datasets change."""
+    selection = selection or Selection()
     signature = tuple(sorted(m["id"] for m in store.datasets()))
+    key = (store.root, selection.ids)
     with _lock:
-        cached = _connections.get(store.root)
+        cached = _connections.get(key)
         if cached is None or cached[0] != signature:
             if cached is not None:
                 cached[1].close()
-            con = store.connect(in_memory=True)
+            con = store.connect(in_memory=True, datasets=selection.datasets)
             analytics.prepare(con)
             cached = (signature, con)
-            _connections[store.root] = cached
+            _connections[key] = cached
         return cached[1].cursor()
+
+
+def _pick(request: Request, dataset: list[str]) -> tuple[Selection, str]:
+    """The datasets chosen in the picker, or the real default and the reason it was refused."""
+    try:
+        return select(_store(request), dataset), ""
+    except SelectionRefused as exc:
+        return Selection(), str(exc)
+
+
+def _picker(
+    request: Request, selection: Selection, dataset: list[str], error: str
+) -> dict[str, object]:
+    """Template context for the dataset picker and the origin banner."""
+    return {
+        "dataset_choices": choices(_store(request)),
+        "chosen": set(dataset) if error else set(selection.ids or ()),
+        "selection": selection,
+        "pick_error": error,
+    }
+
+
+def _with_datasets(params: dict[str, str], selection: Selection) -> str:
+    """A query string with the page's parameters and the selected datasets."""
+    pairs = list(params.items()) + [("dataset", d) for d in selection.ids or ()]
+    return urlencode(pairs)
+
+
+def _refused_csv(error: str) -> Response:
+    return Response(error, status_code=400, media_type="text/plain; charset=utf-8")
 
 
 def _filters(year_from: str, year_to: str, focus: str, gender: str) -> analytics.Filters:
@@ -117,17 +154,21 @@ def analytics_page(
     year_to: str = "",
     focus: str = "mediterranean",
     gender: str = "",
+    dataset: list[str] = Query(default=[]),
     p: Principal = Depends(signed_in),
 ) -> Response:
     require(p, "learn", "read")
     f = _filters(year_from, year_to, focus, gender)
-    con = _cursor(_store(request))
-    tables = _tables(con, f)
-    chart_list = [charts.years_chart(tables["victims_by_year"])]
-    chart_list += [charts.shares_chart(tables[f"{g}_shares"], g) for g in SHARE_GROUPS]
-    chart_list.append(charts.flows_chart(tables["flows"]))
+    selection, error = _pick(request, dataset)
+    chart_list: list[charts.Chart] = []
+    if not error:
+        tables = _tables(_cursor(_store(request), selection), f)
+        chart_list = [charts.years_chart(tables["victims_by_year"])]
+        chart_list += [charts.shares_chart(tables[f"{g}_shares"], g) for g in SHARE_GROUPS]
+        chart_list.append(charts.flows_chart(tables["flows"]))
     query = request.url.query
     for chart in chart_list:
+        charts.mark_origin(chart, selection.banner())
         chart.csv_url = f"/learn/data/{chart.id}.csv" + (f"?{query}" if query else "")
     page = render(
         request,
@@ -138,6 +179,7 @@ def analytics_page(
             "query": query,
             "k": DEFAULT_K,
             "datasets": [m for m in _store(request).datasets() if origin_of(m) == REAL],
+            **_picker(request, selection, dataset, error),
             "focus_options": [
                 ("mediterranean", _("Mediterranean states")),
                 ("region", _("The seven states of the exercises")),
@@ -148,6 +190,7 @@ def analytics_page(
                 for g in ("feminine", "masculine", "trans_or_non_conforming")
             ],
         },
+        400 if error else 200,
     )
     return _chart_page(page)
 
@@ -160,14 +203,19 @@ def chart_csv(
     year_to: str = "",
     focus: str = "mediterranean",
     gender: str = "",
+    dataset: list[str] = Query(default=[]),
     p: Principal = Depends(signed_in),
 ) -> Response:
     require(p, "learn", "read")
-    tables = _tables(_cursor(_store(request)), _filters(year_from, year_to, focus, gender))
+    selection, error = _pick(request, dataset)
+    if error:
+        return _refused_csv(error)
+    f = _filters(year_from, year_to, focus, gender)
+    tables = _tables(_cursor(_store(request), selection), f)
     if name not in tables:
         return Response(status_code=404)
     return Response(
-        charts.table_csv(tables[name]),
+        charts.csv_with_origin(charts.table_csv(tables[name]), selection.banner()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="pharos-{name}.csv"'},
     )
@@ -193,15 +241,20 @@ def plotly_js() -> Response:
 
 @router.get("/learn/trends", include_in_schema=False)
 def trends_page(
-    request: Request, focus: str = "mediterranean", p: Principal = Depends(signed_in)
+    request: Request,
+    focus: str = "mediterranean",
+    dataset: list[str] = Query(default=[]),
+    p: Principal = Depends(signed_in),
 ) -> Response:
     require(p, "learn", "read")
     f = _filters("", "", focus, "")
-    found = emerging(_cursor(_store(request)), f=f)
+    selection, error = _pick(request, dataset)
+    found = [] if error else emerging(_cursor(_store(request), selection), f=f)
     significant = [t for t in found if t.p_value < 0.05]
     chart_list = [charts.trend_chart(t, i) for i, t in enumerate(significant[:8])]
     for chart in chart_list:
-        chart.csv_url = f"/learn/trends.csv?focus={f.focus}"
+        charts.mark_origin(chart, selection.banner())
+        chart.csv_url = "/learn/trends.csv?" + _with_datasets({"focus": f.focus}, selection)
     return _chart_page(
         render(
             request,
@@ -211,18 +264,26 @@ def trends_page(
                 "tested": len(found),
                 "charts": chart_list,
                 "focus": f.focus,
+                **_picker(request, selection, dataset, error),
             },
+            400 if error else 200,
         )
     )
 
 
 @router.get("/learn/trends.csv", include_in_schema=False)
 def trends_csv(
-    request: Request, focus: str = "mediterranean", p: Principal = Depends(signed_in)
+    request: Request,
+    focus: str = "mediterranean",
+    dataset: list[str] = Query(default=[]),
+    p: Principal = Depends(signed_in),
 ) -> Response:
     require(p, "learn", "read")
-    found = emerging(_cursor(_store(request)), f=_filters("", "", focus, ""))
-    return _csv(charts.trends_csv(found), "trends")
+    selection, error = _pick(request, dataset)
+    if error:
+        return _refused_csv(error)
+    found = emerging(_cursor(_store(request), selection), f=_filters("", "", focus, ""))
+    return _csv(charts.csv_with_origin(charts.trends_csv(found), selection.banner()), "trends")
 
 
 def _csv(text: str, name: str) -> Response:
@@ -312,9 +373,13 @@ def _group_names(results: list[equity_mod.GroupResult]) -> dict[str, str]:
     return {r.group: group_label(r.dimension, r.group) for r in results}
 
 
-def _all_cases(request: Request, work: UnitOfWork) -> pl.DataFrame:
-    """Imported case outcomes (HTCDS) and Pharos' own cases, minimised, as one frame."""
-    imported = _store(request).frame("case_outcomes").drop("dataset", strict=False)
+def _all_cases(request: Request, work: UnitOfWork, selection: Selection) -> pl.DataFrame:
+    """Imported case outcomes (HTCDS) and Pharos' own cases, minimised, as one frame; for
+    simulated or exercise datasets, their case outcomes only (never mixed with real cases)."""
+    imported = _store(request).frame("case_outcomes", selection.datasets)
+    imported = imported.drop("dataset", strict=False)
+    if not selection.real:
+        return imported
     return pl.concat([imported, case_outcomes(work.session)], how="vertical_relaxed")
 
 
@@ -322,27 +387,36 @@ def _all_cases(request: Request, work: UnitOfWork) -> pl.DataFrame:
 def equity_csv(
     request: Request,
     dimension: str = "gender",
+    dataset: list[str] = Query(default=[]),
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     require(p, "learn", "read")
     if dimension not in EQUITY_DIMENSIONS:
         dimension = "gender"
-    results = equity_mod.monitor(_all_cases(request, work), (dimension,))
-    return _csv(charts.equity_csv(results), f"equity-{dimension}")
+    selection, error = _pick(request, dataset)
+    if error:
+        return _refused_csv(error)
+    results = equity_mod.monitor(_all_cases(request, work, selection), (dimension,))
+    text = charts.csv_with_origin(charts.equity_csv(results), selection.banner())
+    return _csv(text, f"equity-{dimension}")
 
 
 @router.get("/learn/equity", include_in_schema=False)
 def equity_page(
     request: Request,
     dimension: str = "gender",
+    dataset: list[str] = Query(default=[]),
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     require(p, "learn", "read")
     if dimension not in EQUITY_DIMENSIONS:
         dimension = "gender"
-    cases = _all_cases(request, work)
+    selection, error = _pick(request, dataset)
+    cases = _all_cases(request, work, selection)
+    if error:
+        cases = cases.clear()
     results = equity_mod.monitor(cases, (dimension,))
     names = _group_names(results)
     outcome_titles = {
@@ -354,7 +428,8 @@ def equity_page(
         charts.equity_chart(results, o, outcome_titles[o], names) for o in equity_mod.OUTCOMES
     ]
     for chart in chart_list:
-        chart.csv_url = f"/learn/equity.csv?dimension={dimension}"
+        charts.mark_origin(chart, selection.banner())
+        chart.csv_url = "/learn/equity.csv?" + _with_datasets({"dimension": dimension}, selection)
     return _chart_page(
         render(
             request,
@@ -368,7 +443,9 @@ def equity_page(
                 "outcomes": [(o, outcome_titles[o]) for o in equity_mod.OUTCOMES],
                 "k": DEFAULT_K,
                 "cases": cases.height,
+                **_picker(request, selection, dataset, error),
             },
+            400 if error else 200,
         )
     )
 
