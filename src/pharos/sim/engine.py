@@ -1,7 +1,8 @@
 """The event-driven engine of the regional model.
 
-One replication is a plain ``heapq`` event loop over (time in days, sequence number, kind,
-payload). The victims of each network generation are drawn at once (:mod:`pharos.sim.victims`);
+One replication is a plain ``heapq`` event loop: the heap holds the distinct event times (days,
+plain floats: cheap to compare) and a dict maps each time to its events (kind, payload) in the
+order they were scheduled, so ties are served first-scheduled first. The victims of each network generation are drawn at once (:mod:`pharos.sim.victims`);
 the loop then only handles what interacts: detections, formal identification by the competent
 body (finite officers, FIFO), referral to shelter places (finite beds, FIFO waiting list),
 loss while waiting (absconding, removal, re-trafficking), the victim's decision to cooperate,
@@ -79,8 +80,9 @@ class Engine(JusticeProcesses):
         self._det_next = [0] * len(scenario.networks)
         self.flows = FlowModel(scenario, self.world, self.streams)
         self.horizon = self.world.horizon
-        self.heap: list[tuple[float, int, int, int, int]] = []
-        self.seq = 0
+        #: the calendar: distinct event times, and the events at each time in scheduling order
+        self.heap: list[float] = []
+        self.pending: dict[float, list[tuple[int, int, int]]] = {}
         self.now = 0.0
         self.events = 0
         self.cohorts: list[Cohort] = [
@@ -101,6 +103,7 @@ class Engine(JusticeProcesses):
         self.justice_stats: dict[tuple[str, int, str, int], int] = {}
         self._template_of = {cell.id: cell.template for cell in self.world.networks}
         self._verdicts: list[tuple[int, str]] = []
+        self._members: dict[int, tuple[list[int], list[float]]] = {}
 
     def record_request(self, rec: RequestRecord) -> None:
         """Count a cross-border request (and its reply) in the run's statistics."""
@@ -118,15 +121,19 @@ class Engine(JusticeProcesses):
         self.justice_stats[key] = self.justice_stats.get(key, 0) + rec.persons
 
     # -- scheduling -------------------------------------------------------------------------
-    def _next_seq(self) -> int:
-        self.seq += 1
-        return self.seq
+    def _push(self, time: float, kind: int, a: int, b: int) -> None:
+        """Put an event on the calendar at day ``time`` (after any already there at that time)."""
+        at = self.pending.get(time)
+        if at is None:
+            self.pending[time] = [(kind, a, b)]
+            heappush(self.heap, time)
+        else:
+            at.append((kind, a, b))
 
     def schedule(self, time: float, kind: int, a: int, b: int) -> None:
         """Put an event on the calendar (ignored beyond the horizon)."""
-        self.seq += 1
         if time < self.horizon:
-            heapq.heappush(self.heap, (time, self.seq, kind, a, b))
+            self._push(time, kind, a, b)
 
     def start(self) -> None:
         """Put the first events on the calendar (once; ``run`` and ``advance`` call it)."""
@@ -152,6 +159,7 @@ class Engine(JusticeProcesses):
         self.start()
         limit = min(until, self.horizon)
         heap = self.heap
+        pending = self.pending
         pop = heapq.heappop
         handlers = (
             self._on_detect,
@@ -165,8 +173,15 @@ class Engine(JusticeProcesses):
             self._on_verdict,
         )
         done = 0
-        while heap and heap[0][0] < limit:
-            t, _, kind, a, b = pop(heap)
+        while heap and heap[0] < limit:
+            t = heap[0]
+            at = pending[t]
+            if len(at) == 1:
+                pop(heap)
+                del pending[t]
+                kind, a, b = at[0]
+            else:  # several events at the same time: first scheduled, first served
+                kind, a, b = at.pop(0)
             self.now = t
             done += 1
             handlers[kind](a, b)
@@ -207,15 +222,13 @@ class Engine(JusticeProcesses):
         k = self._det_next[c]
         if k < len(self._det_order[c]):
             self._det_next[c] = k + 1
-            self.seq += 1
-            heappush(self.heap, (self._det_times[c][k], self.seq, DETECT, c, self._det_order[c][k]))
+            self._push(self._det_times[c][k], DETECT, c, self._det_order[c][k])
 
     def _on_detect(self, c: int, i: int) -> None:
         k = self._det_next[c]
         if k < len(self._det_order[c]):  # merge the cohort's next detection into the calendar
             self._det_next[c] = k + 1
-            self.seq += 1
-            heappush(self.heap, (self._det_times[c][k], self.seq, DETECT, c, self._det_order[c][k]))
+            self._push(self._det_times[c][k], DETECT, c, self._det_order[c][k])
         co = self.cohorts[c]
         if not co.exists[i] or co.status[i] != EXPLOITED or co.detected_at[i] == co.detected_at[i]:
             return
@@ -232,19 +245,13 @@ class Engine(JusticeProcesses):
         if self.automated:  # the SOP, inlined (see StandardOperatingProcedure)
             if kind in st.bodies:
                 co.status[i] = IN_IDENT
-                heappush(
-                    self.heap,
-                    (now + co.e_service[i] * st.direct_days, self._next_seq(), IDENT_DIRECT, c, i),
-                )
+                self._push(now + co.e_service[i] * st.direct_days, IDENT_DIRECT, c, i)
                 return
             s = st.index
             if self.officers_busy[s] < st.officers:
                 self.officers_busy[s] += 1
                 co.status[i] = IN_IDENT
-                heappush(
-                    self.heap,
-                    (now + co.e_service[i] * st.ident_days, self._next_seq(), IDENT_QUEUED, c, i),
-                )
+                self._push(now + co.e_service[i] * st.ident_days, IDENT_QUEUED, c, i)
             else:
                 co.status[i] = AWAIT_IDENT
                 self.ident_queue[s].append((c, i))
@@ -355,11 +362,7 @@ class Engine(JusticeProcesses):
         st = self.world.states[co.states[i]]
         co.status[i] = PROTECTED
         co.protect_at[i] = now
-        self.seq += 1
-        heappush(
-            self.heap,
-            (now + st.reflection_days + co.e_stay[i] * st.stay_days, self.seq, SHELTER_END, c, i),
-        )
+        self._push(now + st.reflection_days + co.e_stay[i] * st.stay_days, SHELTER_END, c, i)
         if co.u_coop[i] < st.cooperation_share:
             co.cooperated[i] = True
             self.schedule(now + st.reflection_days, COOPERATE, c, i)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -63,12 +64,13 @@ class JusticeProcesses:
     streams: Streams
     policies: Policies
     now: float
-    heap: list[tuple[float, int, int, int, int]]
+    heap: list[float]
     cohorts: list[Cohort]
     networks: list[NetworkRun]
     investigators_busy: list[int]
     case_queue: list[deque[tuple[int, int]]]
     _verdicts: list[tuple[int, str]]
+    _members: dict[int, tuple[list[int], list[float]]]
 
     def schedule(self, time: float, kind: int, a: int, b: int) -> None:
         raise NotImplementedError
@@ -220,24 +222,36 @@ class JusticeProcesses:
         cell = self.world.networks[nr.index]
         c = cell.template
         co = self.cohorts[c]
-        members = co.members[cell.number]
-        t_rec = co.t_rec[members]
-        lo = int(t_rec.searchsorted(nr.restart_at, side="left"))
-        mid = int(t_rec.searchsorted(now, side="right"))
-        hi = int(t_rec.searchsorted(replaced_at, side="right"))
+        members, t_rec = self._cell_members(nr.index, co, cell.number)
+        lo = bisect_left(t_rec, nr.restart_at)
+        mid = bisect_right(t_rec, now)
+        hi = bisect_right(t_rec, replaced_at)
         law = KIND_INDEX[_LAW]
-        recruited = members[lo:mid]
-        still = recruited[(co.t_end[recruited] > now) & ~co.intercepted[recruited]]
-        for i in still.tolist():  # in the order of recruitment
+        t_end, intercepted = co.t_ends, co.intercepted_list
+        exists, status, detected_at = co.exists, co.status, co.detected_at
+        for i in members[lo:mid]:  # in the order of recruitment
             if (
-                co.exists[i]
-                and co.status[i] == EXPLOITED
-                and co.detected_at[i] != co.detected_at[i]
+                t_end[i] > now
+                and not intercepted[i]
+                and exists[i]
+                and status[i] == EXPLOITED
+                and detected_at[i] != detected_at[i]
             ):
                 self._detect(co, c, i, law, rescued=True)
-        for i in members[mid:hi].tolist():
-            co.exists[i] = False
+        for i in members[mid:hi]:
+            exists[i] = False
         self.schedule(replaced_at, NET_START, nr.index, nr.gen + 1)
+
+    def _cell_members(
+        self, cell: int, co: Cohort, number: int
+    ) -> tuple[list[int], list[float]]:
+        """The victims a cell recruits over the run (in recruitment order) and their recruitment
+        days, as lists (fixed for the run; built on the cell's first disruption)."""
+        hit = self._members.get(cell)
+        if hit is None:
+            members = co.members[number]
+            hit = self._members[cell] = (members.tolist(), co.t_rec[members].tolist())
+        return hit
 
     def _on_verdict(self, case: int, persons: int) -> None:
         s, network = self._verdicts[case]
