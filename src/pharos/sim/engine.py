@@ -2,7 +2,8 @@
 
 One replication is a plain ``heapq`` event loop: the heap holds the distinct event times (days,
 plain floats: cheap to compare) and a dict maps each time to its events (kind, payload) in the
-order they were scheduled, so ties are served first-scheduled first. The victims of each network generation are drawn at once (:mod:`pharos.sim.victims`);
+order they were scheduled, so ties are served first-scheduled first. The victims of each
+network generation are drawn at once (:mod:`pharos.sim.victims`);
 the loop then only handles what interacts: detections, formal identification by the competent
 body (finite officers, FIFO), referral to shelter places (finite beds, FIFO waiting list),
 loss while waiting (absconding, removal, re-trafficking), the victim's decision to cooperate,
@@ -25,7 +26,7 @@ import numpy as np
 
 from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind
-from pharos.scenario.schema import Scenario
+from pharos.scenario.schema import ChannelTerms, Scenario
 from pharos.sim.justice import JusticeProcesses, NetworkRun
 from pharos.sim.policies import (
     Action,
@@ -104,6 +105,7 @@ class Engine(JusticeProcesses):
         self._template_of = {cell.id: cell.template for cell in self.world.networks}
         self._verdicts: list[tuple[int, str]] = []
         self._members: dict[int, tuple[list[int], list[float]]] = {}
+        self._prra: dict[tuple[str, str], ChannelTerms | None] = {}
 
     def record_request(self, rec: RequestRecord) -> None:
         """Count a cross-border request (and its reply) in the run's statistics."""
@@ -132,8 +134,13 @@ class Engine(JusticeProcesses):
 
     def schedule(self, time: float, kind: int, a: int, b: int) -> None:
         """Put an event on the calendar (ignored beyond the horizon)."""
-        if time < self.horizon:
-            self._push(time, kind, a, b)
+        if time < self.horizon:  # (the body of _push, inlined: a hot path)
+            at = self.pending.get(time)
+            if at is None:
+                self.pending[time] = [(kind, a, b)]
+                heappush(self.heap, time)
+            else:
+                at.append((kind, a, b))
 
     def start(self) -> None:
         """Put the first events on the calendar (once; ``run`` and ``advance`` call it)."""
@@ -228,7 +235,13 @@ class Engine(JusticeProcesses):
         k = self._det_next[c]
         if k < len(self._det_order[c]):  # merge the cohort's next detection into the calendar
             self._det_next[c] = k + 1
-            self._push(self._det_times[c][k], DETECT, c, self._det_order[c][k])
+            t = self._det_times[c][k]
+            at = self.pending.get(t)
+            if at is None:
+                self.pending[t] = [(DETECT, c, self._det_order[c][k])]
+                heappush(self.heap, t)
+            else:
+                at.append((DETECT, c, self._det_order[c][k]))
         co = self.cohorts[c]
         if not co.exists[i] or co.status[i] != EXPLOITED or co.detected_at[i] == co.detected_at[i]:
             return
@@ -245,13 +258,25 @@ class Engine(JusticeProcesses):
         if self.automated:  # the SOP, inlined (see StandardOperatingProcedure)
             if kind in st.bodies:
                 co.status[i] = IN_IDENT
-                self._push(now + co.e_service[i] * st.direct_days, IDENT_DIRECT, c, i)
+                t = now + co.e_service[i] * st.direct_days
+                at = self.pending.get(t)
+                if at is None:
+                    self.pending[t] = [(IDENT_DIRECT, c, i)]
+                    heappush(self.heap, t)
+                else:
+                    at.append((IDENT_DIRECT, c, i))
                 return
             s = st.index
             if self.officers_busy[s] < st.officers:
                 self.officers_busy[s] += 1
                 co.status[i] = IN_IDENT
-                self._push(now + co.e_service[i] * st.ident_days, IDENT_QUEUED, c, i)
+                t = now + co.e_service[i] * st.ident_days
+                at = self.pending.get(t)
+                if at is None:
+                    self.pending[t] = [(IDENT_QUEUED, c, i)]
+                    heappush(self.heap, t)
+                else:
+                    at.append((IDENT_QUEUED, c, i))
             else:
                 co.status[i] = AWAIT_IDENT
                 self.ident_queue[s].append((c, i))
@@ -362,7 +387,13 @@ class Engine(JusticeProcesses):
         st = self.world.states[co.states[i]]
         co.status[i] = PROTECTED
         co.protect_at[i] = now
-        self._push(now + st.reflection_days + co.e_stay[i] * st.stay_days, SHELTER_END, c, i)
+        t = now + st.reflection_days + co.e_stay[i] * st.stay_days
+        at = self.pending.get(t)
+        if at is None:
+            self.pending[t] = [(SHELTER_END, c, i)]
+            heappush(self.heap, t)
+        else:
+            at.append((SHELTER_END, c, i))
         if co.u_coop[i] < st.cooperation_share:
             co.cooperated[i] = True
             self.schedule(now + st.reflection_days, COOPERATE, c, i)
@@ -391,7 +422,13 @@ class Engine(JusticeProcesses):
         safe: bool | None = None
         latency = 0.0
         if wants:
-            terms = self.world.terms(state, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT)
+            pair = (state, origin)
+            if pair in self._prra:
+                terms = self._prra[pair]
+            else:
+                terms = self._prra[pair] = self.world.terms(
+                    state, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT
+                )
             if terms is not None:
                 latency = terms.median_days * math.exp(terms.dispersion * co.z_reqlat[i])
                 safe = co.u_risk[i] >= st.return_risk_share

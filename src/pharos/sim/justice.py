@@ -242,9 +242,7 @@ class JusticeProcesses:
             exists[i] = False
         self.schedule(replaced_at, NET_START, nr.index, nr.gen + 1)
 
-    def _cell_members(
-        self, cell: int, co: Cohort, number: int
-    ) -> tuple[list[int], list[float]]:
+    def _cell_members(self, cell: int, co: Cohort, number: int) -> tuple[list[int], list[float]]:
         """The victims a cell recruits over the run (in recruitment order) and their recruitment
         days, as lists (fixed for the run; built on the cell's first disruption)."""
         hit = self._members.get(cell)
