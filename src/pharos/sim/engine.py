@@ -105,6 +105,8 @@ class Engine(JusticeProcesses):
         self._template_of = {cell.id: cell.template for cell in self.world.networks}
         self._verdicts: list[tuple[int, str]] = []
         self._members: dict[int, tuple[list[int], list[float]]] = {}
+        self._proactive: dict[int, float] = {}
+        self._sop_request: dict[tuple[str, str], tuple[str, ChannelTerms] | None] = {}
         self._prra: dict[tuple[str, str], ChannelTerms | None] = {}
 
     def record_request(self, rec: RequestRecord) -> None:
