@@ -70,6 +70,7 @@ class Engine(JusticeProcesses):
     ) -> None:
         self.scenario = scenario
         self.world = World(scenario)
+        self._states = self.world.states
         self.streams = Streams(seed, replication)
         self.policies = policies or Policies()
         #: no agency is played: the SOP decisions are applied inline (same rules, faster)
@@ -251,7 +252,7 @@ class Engine(JusticeProcesses):
 
     def _detect(self, co: Cohort, c: int, i: int, kind_idx: int, rescued: bool) -> None:
         now = self.now
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.detected_at[i] = now
         co.channel[i] = RESCUE if rescued else kind_idx
         if st.loss_rate > 0:
@@ -311,13 +312,13 @@ class Engine(JusticeProcesses):
             co.status[i] = NOT_PROTECTED
 
     def _start_ident(self, co: Cohort, c: int, i: int) -> None:
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.status[i] = IN_IDENT
         service = co.e_service[i] * st.ident_days
         self.schedule(self.now + service, IDENT_QUEUED, c, i)
 
     def _lose(self, co: Cohort, i: int, when: float) -> None:
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.status[i] = LOST
         co.lost_at[i] = when
         co.retrafficked[i] = co.u_retraf[i] < st.retrafficking_share
@@ -350,7 +351,7 @@ class Engine(JusticeProcesses):
 
     def _identified(self, co: Cohort, c: int, i: int) -> None:
         now = self.now
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.ident_at[i] = now
         s = st.index
         if self.automated:  # the SOP: every identified victim is offered a place
@@ -386,7 +387,7 @@ class Engine(JusticeProcesses):
 
     def _admit(self, co: Cohort, c: int, i: int) -> None:
         now = self.now
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.status[i] = PROTECTED
         co.protect_at[i] = now
         t = now + st.reflection_days + co.e_stay[i] * st.stay_days
@@ -402,7 +403,7 @@ class Engine(JusticeProcesses):
 
     def _on_shelter_end(self, c: int, i: int) -> None:
         co = self.cohorts[c]
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         s = st.index
         nxt = self._next_waiting(self.bed_queue[s], AWAIT_BED)
         if nxt is None:
