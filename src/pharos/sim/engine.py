@@ -1,7 +1,9 @@
 """The event-driven engine of the regional model.
 
-One replication is a plain ``heapq`` event loop over (time in days, sequence number, kind,
-payload). The victims of each network generation are drawn at once (:mod:`pharos.sim.victims`);
+One replication is a plain ``heapq`` event loop: the heap holds the distinct event times (days,
+plain floats: cheap to compare) and a dict maps each time to its events (kind, payload) in the
+order they were scheduled, so ties are served first-scheduled first. The victims of each
+network generation are drawn at once (:mod:`pharos.sim.victims`);
 the loop then only handles what interacts: detections, formal identification by the competent
 body (finite officers, FIFO), referral to shelter places (finite beds, FIFO waiting list),
 loss while waiting (absconding, removal, re-trafficking), the victim's decision to cooperate,
@@ -24,7 +26,7 @@ import numpy as np
 
 from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind
-from pharos.scenario.schema import Scenario
+from pharos.scenario.schema import ChannelTerms, Scenario
 from pharos.sim.justice import JusticeProcesses, NetworkRun
 from pharos.sim.policies import (
     Action,
@@ -68,6 +70,7 @@ class Engine(JusticeProcesses):
     ) -> None:
         self.scenario = scenario
         self.world = World(scenario)
+        self._states = self.world.states
         self.streams = Streams(seed, replication)
         self.policies = policies or Policies()
         #: no agency is played: the SOP decisions are applied inline (same rules, faster)
@@ -79,8 +82,9 @@ class Engine(JusticeProcesses):
         self._det_next = [0] * len(scenario.networks)
         self.flows = FlowModel(scenario, self.world, self.streams)
         self.horizon = self.world.horizon
-        self.heap: list[tuple[float, int, int, int, int]] = []
-        self.seq = 0
+        #: the calendar: distinct event times, and the events at each time in scheduling order
+        self.heap: list[float] = []
+        self.pending: dict[float, list[tuple[int, int, int]]] = {}
         self.now = 0.0
         self.events = 0
         self.cohorts: list[Cohort] = [
@@ -101,6 +105,10 @@ class Engine(JusticeProcesses):
         self.justice_stats: dict[tuple[str, int, str, int], int] = {}
         self._template_of = {cell.id: cell.template for cell in self.world.networks}
         self._verdicts: list[tuple[int, str]] = []
+        self._members: dict[int, tuple[list[int], list[float]]] = {}
+        self._proactive: dict[int, float] = {}
+        self._sop_request: dict[tuple[str, str], tuple[str, ChannelTerms] | None] = {}
+        self._prra: dict[tuple[str, str], ChannelTerms | None] = {}
 
     def record_request(self, rec: RequestRecord) -> None:
         """Count a cross-border request (and its reply) in the run's statistics."""
@@ -118,15 +126,24 @@ class Engine(JusticeProcesses):
         self.justice_stats[key] = self.justice_stats.get(key, 0) + rec.persons
 
     # -- scheduling -------------------------------------------------------------------------
-    def _next_seq(self) -> int:
-        self.seq += 1
-        return self.seq
+    def _push(self, time: float, kind: int, a: int, b: int) -> None:
+        """Put an event on the calendar at day ``time`` (after any already there at that time)."""
+        at = self.pending.get(time)
+        if at is None:
+            self.pending[time] = [(kind, a, b)]
+            heappush(self.heap, time)
+        else:
+            at.append((kind, a, b))
 
     def schedule(self, time: float, kind: int, a: int, b: int) -> None:
         """Put an event on the calendar (ignored beyond the horizon)."""
-        self.seq += 1
-        if time < self.horizon:
-            heapq.heappush(self.heap, (time, self.seq, kind, a, b))
+        if time < self.horizon:  # (the body of _push, inlined: a hot path)
+            at = self.pending.get(time)
+            if at is None:
+                self.pending[time] = [(kind, a, b)]
+                heappush(self.heap, time)
+            else:
+                at.append((kind, a, b))
 
     def start(self) -> None:
         """Put the first events on the calendar (once; ``run`` and ``advance`` call it)."""
@@ -152,6 +169,7 @@ class Engine(JusticeProcesses):
         self.start()
         limit = min(until, self.horizon)
         heap = self.heap
+        pending = self.pending
         pop = heapq.heappop
         handlers = (
             self._on_detect,
@@ -165,8 +183,15 @@ class Engine(JusticeProcesses):
             self._on_verdict,
         )
         done = 0
-        while heap and heap[0][0] < limit:
-            t, _, kind, a, b = pop(heap)
+        while heap and heap[0] < limit:
+            t = heap[0]
+            at = pending[t]
+            if len(at) == 1:
+                pop(heap)
+                del pending[t]
+                kind, a, b = at[0]
+            else:  # several events at the same time: first scheduled, first served
+                kind, a, b = at.pop(0)
             self.now = t
             done += 1
             handlers[kind](a, b)
@@ -207,15 +232,19 @@ class Engine(JusticeProcesses):
         k = self._det_next[c]
         if k < len(self._det_order[c]):
             self._det_next[c] = k + 1
-            self.seq += 1
-            heappush(self.heap, (self._det_times[c][k], self.seq, DETECT, c, self._det_order[c][k]))
+            self._push(self._det_times[c][k], DETECT, c, self._det_order[c][k])
 
     def _on_detect(self, c: int, i: int) -> None:
         k = self._det_next[c]
         if k < len(self._det_order[c]):  # merge the cohort's next detection into the calendar
             self._det_next[c] = k + 1
-            self.seq += 1
-            heappush(self.heap, (self._det_times[c][k], self.seq, DETECT, c, self._det_order[c][k]))
+            t = self._det_times[c][k]
+            at = self.pending.get(t)
+            if at is None:
+                self.pending[t] = [(DETECT, c, self._det_order[c][k])]
+                heappush(self.heap, t)
+            else:
+                at.append((DETECT, c, self._det_order[c][k]))
         co = self.cohorts[c]
         if not co.exists[i] or co.status[i] != EXPLOITED or co.detected_at[i] == co.detected_at[i]:
             return
@@ -223,7 +252,7 @@ class Engine(JusticeProcesses):
 
     def _detect(self, co: Cohort, c: int, i: int, kind_idx: int, rescued: bool) -> None:
         now = self.now
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.detected_at[i] = now
         co.channel[i] = RESCUE if rescued else kind_idx
         if st.loss_rate > 0:
@@ -232,19 +261,25 @@ class Engine(JusticeProcesses):
         if self.automated:  # the SOP, inlined (see StandardOperatingProcedure)
             if kind in st.bodies:
                 co.status[i] = IN_IDENT
-                heappush(
-                    self.heap,
-                    (now + co.e_service[i] * st.direct_days, self._next_seq(), IDENT_DIRECT, c, i),
-                )
+                t = now + co.e_service[i] * st.direct_days
+                at = self.pending.get(t)
+                if at is None:
+                    self.pending[t] = [(IDENT_DIRECT, c, i)]
+                    heappush(self.heap, t)
+                else:
+                    at.append((IDENT_DIRECT, c, i))
                 return
             s = st.index
             if self.officers_busy[s] < st.officers:
                 self.officers_busy[s] += 1
                 co.status[i] = IN_IDENT
-                heappush(
-                    self.heap,
-                    (now + co.e_service[i] * st.ident_days, self._next_seq(), IDENT_QUEUED, c, i),
-                )
+                t = now + co.e_service[i] * st.ident_days
+                at = self.pending.get(t)
+                if at is None:
+                    self.pending[t] = [(IDENT_QUEUED, c, i)]
+                    heappush(self.heap, t)
+                else:
+                    at.append((IDENT_QUEUED, c, i))
             else:
                 co.status[i] = AWAIT_IDENT
                 self.ident_queue[s].append((c, i))
@@ -277,13 +312,13 @@ class Engine(JusticeProcesses):
             co.status[i] = NOT_PROTECTED
 
     def _start_ident(self, co: Cohort, c: int, i: int) -> None:
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.status[i] = IN_IDENT
         service = co.e_service[i] * st.ident_days
         self.schedule(self.now + service, IDENT_QUEUED, c, i)
 
     def _lose(self, co: Cohort, i: int, when: float) -> None:
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.status[i] = LOST
         co.lost_at[i] = when
         co.retrafficked[i] = co.u_retraf[i] < st.retrafficking_share
@@ -316,7 +351,7 @@ class Engine(JusticeProcesses):
 
     def _identified(self, co: Cohort, c: int, i: int) -> None:
         now = self.now
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.ident_at[i] = now
         s = st.index
         if self.automated:  # the SOP: every identified victim is offered a place
@@ -352,21 +387,23 @@ class Engine(JusticeProcesses):
 
     def _admit(self, co: Cohort, c: int, i: int) -> None:
         now = self.now
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         co.status[i] = PROTECTED
         co.protect_at[i] = now
-        self.seq += 1
-        heappush(
-            self.heap,
-            (now + st.reflection_days + co.e_stay[i] * st.stay_days, self.seq, SHELTER_END, c, i),
-        )
+        t = now + st.reflection_days + co.e_stay[i] * st.stay_days
+        at = self.pending.get(t)
+        if at is None:
+            self.pending[t] = [(SHELTER_END, c, i)]
+            heappush(self.heap, t)
+        else:
+            at.append((SHELTER_END, c, i))
         if co.u_coop[i] < st.cooperation_share:
             co.cooperated[i] = True
             self.schedule(now + st.reflection_days, COOPERATE, c, i)
 
     def _on_shelter_end(self, c: int, i: int) -> None:
         co = self.cohorts[c]
-        st = self.world.states[co.states[i]]
+        st = self._states[co.states[i]]
         s = st.index
         nxt = self._next_waiting(self.bed_queue[s], AWAIT_BED)
         if nxt is None:
@@ -388,7 +425,13 @@ class Engine(JusticeProcesses):
         safe: bool | None = None
         latency = 0.0
         if wants:
-            terms = self.world.terms(state, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT)
+            pair = (state, origin)
+            if pair in self._prra:
+                terms = self._prra[pair]
+            else:
+                terms = self._prra[pair] = self.world.terms(
+                    state, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT
+                )
             if terms is not None:
                 latency = terms.median_days * math.exp(terms.dispersion * co.z_reqlat[i])
                 safe = co.u_risk[i] >= st.return_risk_share

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from pharos.sim.victims import Cohort
 from pharos.sim.world import KIND_INDEX, World
 
 if TYPE_CHECKING:
-    from pharos.scenario.schema import Scenario
+    from pharos.scenario.schema import ChannelTerms, Scenario
 
 # event kinds used here (the full list is in pharos.sim.engine)
 NET_START, PROACTIVE, INVEST_DONE, VERDICT = 5, 6, 7, 8
@@ -63,12 +64,18 @@ class JusticeProcesses:
     streams: Streams
     policies: Policies
     now: float
-    heap: list[tuple[float, int, int, int, int]]
+    heap: list[float]
     cohorts: list[Cohort]
     networks: list[NetworkRun]
     investigators_busy: list[int]
     case_queue: list[deque[tuple[int, int]]]
     _verdicts: list[tuple[int, str]]
+    _members: dict[int, tuple[list[int], list[float]]]
+    justice_stats: dict[tuple[str, int, str, int], int]
+    _proactive: dict[int, float]
+    automated: bool
+    request_stats: dict[tuple[str, str, str, str], list[float]]
+    _sop_request: dict[tuple[str, str], tuple[str, ChannelTerms] | None]
 
     def schedule(self, time: float, kind: int, a: int, b: int) -> None:
         raise NotImplementedError
@@ -91,6 +98,11 @@ class JusticeProcesses:
         if not nr.case_open:
             self._open_case(nr, co.states[i])
 
+    def _tally(self, state: str, time: float, event: str, template: int, persons: int) -> None:
+        """Count a justice event (what :meth:`record_justice` does, without the record)."""
+        key = (state, int(time // 365), event, template)
+        self.justice_stats[key] = self.justice_stats.get(key, 0) + persons
+
     def _rng(self, nr: NetworkRun) -> random.Random:
         """The justice stream of the group's current generation (cached on the group)."""
         if nr.rng is None or nr.rng_gen != nr.gen:
@@ -101,11 +113,14 @@ class JusticeProcesses:
 
     def _schedule_proactive(self, net: int) -> None:
         nr = self.networks[net]
-        cell = self.world.networks[net]
-        st = self.world.states[self.world.state_index[cell.main_state]]
-        if st.proactive_rate > 0:
+        rate = self._proactive.get(net)
+        if rate is None:
+            cell = self.world.networks[net]
+            st = self.world.states[self.world.state_index[cell.main_state]]
+            rate = self._proactive[net] = st.proactive_rate
+        if rate > 0:
             rng = self._rng(nr)
-            self.schedule(self.now + rng.expovariate(st.proactive_rate), PROACTIVE, net, nr.gen)
+            self.schedule(self.now + rng.expovariate(rate), PROACTIVE, net, nr.gen)
 
     def _on_proactive(self, net: int, gen: int) -> None:
         nr = self.networks[net]
@@ -134,10 +149,36 @@ class JusticeProcesses:
         duration = rng.expovariate(1.0 / st.investigation_days)
         nr.financial = bool(rng.random() < st.financial_share)
         nr.reply = None
-        self.record_justice(JusticeRecord(now, st.code, cell.id, "investigation", 1))
+        self._tally(st.code, now, "investigation", cell.template, 1)
         if nr.financial:
-            self.record_justice(JusticeRecord(now, st.code, cell.id, "financial_investigation", 1))
-        if spec.origin != st.code:
+            self._tally(st.code, now, "financial_investigation", cell.template, 1)
+        if spec.origin != st.code and self.automated:  # the SOP, inlined (same choice, cached)
+            pair = (st.code, spec.origin)
+            if pair in self._sop_request:
+                chosen = self._sop_request[pair]
+            else:
+                available = self.world.evidence_instruments(st.code, spec.origin)
+                if available:
+                    best = min(available, key=lambda t: t.median_days / max(t.success, 1e-9))
+                    found = self.world.terms(st.code, spec.origin, best.instrument)
+                    chosen = (best.instrument.value, found) if found is not None else None
+                else:
+                    chosen = None
+                self._sop_request[pair] = chosen
+            if chosen is not None:
+                chan = chosen[1]
+                latency = chan.median_days * math.exp(chan.dispersion * rng.gauss(0.0, 1.0))
+                ok = bool(rng.random() < chan.success)
+                nr.reply = ok
+                key = (st.code, spec.origin, chosen[0], "evidence")
+                acc = self.request_stats.get(key)
+                if acc is None:
+                    acc = self.request_stats[key] = [0.0, 0.0, 0.0]
+                acc[0] += 1
+                acc[1] += ok
+                acc[2] += latency
+                duration = max(duration, latency)
+        elif spec.origin != st.code:
             ctx = RequestContext(
                 time=now,
                 sender=st.code,
@@ -197,16 +238,20 @@ class JusticeProcesses:
             + (st.evidence_financial if nr.financial else 0.0)
         )
         sufficient = bool(rng.random() < min(p, 0.95))
-        ctx = ProsecutionContext(
-            self.now, st.code, cell.id, sufficient, nr.evidence, nr.reply, nr.financial
-        )
-        decision = self.policies.of(st.code, _PROSECUTOR).decide_prosecution(ctx)
-        if decision.action is not Action.CHARGE:
+        if self.automated:  # the SOP, inlined: charge when the evidence is sufficient
+            charge = sufficient
+        else:
+            ctx = ProsecutionContext(
+                self.now, st.code, cell.id, sufficient, nr.evidence, nr.reply, nr.financial
+            )
+            decision = self.policies.of(st.code, _PROSECUTOR).decide_prosecution(ctx)
+            charge = decision.action is Action.CHARGE
+        if not charge:
             nr.case_open = False
             return
         persons = min(spec.members, 1 + poisson(rng, st.persons_per_case - 1.0))
-        self.record_justice(JusticeRecord(self.now, st.code, cell.id, "prosecuted", persons))
-        self.record_justice(JusticeRecord(self.now, st.code, cell.id, "disrupted", 1))
+        self._tally(st.code, self.now, "prosecuted", cell.template, persons)
+        self._tally(st.code, self.now, "disrupted", cell.template, 1)
         self._verdicts.append((s, cell.id))
         verdict_at = self.now + rng.expovariate(1.0 / st.prosecution_days)
         self.schedule(verdict_at, VERDICT, len(self._verdicts) - 1, persons)
@@ -220,24 +265,34 @@ class JusticeProcesses:
         cell = self.world.networks[nr.index]
         c = cell.template
         co = self.cohorts[c]
-        members = co.members[cell.number]
-        t_rec = co.t_rec[members]
-        lo = int(t_rec.searchsorted(nr.restart_at, side="left"))
-        mid = int(t_rec.searchsorted(now, side="right"))
-        hi = int(t_rec.searchsorted(replaced_at, side="right"))
+        members, t_rec = self._cell_members(nr.index, co, cell.number)
+        lo = bisect_left(t_rec, nr.restart_at)
+        mid = bisect_right(t_rec, now)
+        hi = bisect_right(t_rec, replaced_at)
         law = KIND_INDEX[_LAW]
-        recruited = members[lo:mid]
-        still = recruited[(co.t_end[recruited] > now) & ~co.intercepted[recruited]]
-        for i in still.tolist():  # in the order of recruitment
+        t_end, intercepted = co.t_ends, co.intercepted_list
+        exists, status, detected_at = co.exists, co.status, co.detected_at
+        for i in members[lo:mid]:  # in the order of recruitment
             if (
-                co.exists[i]
-                and co.status[i] == EXPLOITED
-                and co.detected_at[i] != co.detected_at[i]
+                t_end[i] > now
+                and not intercepted[i]
+                and exists[i]
+                and status[i] == EXPLOITED
+                and detected_at[i] != detected_at[i]
             ):
                 self._detect(co, c, i, law, rescued=True)
-        for i in members[mid:hi].tolist():
-            co.exists[i] = False
+        for i in members[mid:hi]:
+            exists[i] = False
         self.schedule(replaced_at, NET_START, nr.index, nr.gen + 1)
+
+    def _cell_members(self, cell: int, co: Cohort, number: int) -> tuple[list[int], list[float]]:
+        """The victims a cell recruits over the run (in recruitment order) and their recruitment
+        days, as lists (fixed for the run; built on the cell's first disruption)."""
+        hit = self._members.get(cell)
+        if hit is None:
+            members = co.members[number]
+            hit = self._members[cell] = (members.tolist(), co.t_rec[members].tolist())
+        return hit
 
     def _on_verdict(self, case: int, persons: int) -> None:
         s, network = self._verdicts[case]

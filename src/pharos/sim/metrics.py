@@ -189,7 +189,7 @@ def outcome_table(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
     code = v["state"] * nt + v["template"]
     k = ns * nt
     metrics = list(flags)
-    frames = []
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in cols}
     for group, mask in _group_masks(v, sea).items():
         c = code[mask]
         if not len(c):
@@ -200,19 +200,14 @@ def outcome_table(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
         )
         present = np.flatnonzero(np.bincount(c, minlength=k))
         nm = len(metrics)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "state": np.repeat(np.array(engine.world.state_codes)[present // nt], nm),
-                    "route": np.repeat(np.array(routes)[present % nt], nm),
-                    "exploitation": np.repeat(np.array(types)[present % nt], nm),
-                    "group": group,
-                    "metric": np.tile(metrics, len(present)),
-                    "value": values[present].reshape(-1),
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
+        # one frame at the end (not one per group): the same rows in the same order
+        parts["state"].append(np.repeat(np.array(engine.world.state_codes)[present // nt], nm))
+        parts["route"].append(np.repeat(np.array(routes)[present % nt], nm))
+        parts["exploitation"].append(np.repeat(np.array(types)[present % nt], nm))
+        parts["group"].append(np.full(len(present) * nm, group, dtype=object))
+        parts["metric"].append(np.tile(metrics, len(present)))
+        parts["value"].append(values[present].reshape(-1))
+    out = pd.DataFrame({c: np.concatenate(a) for c, a in parts.items()})
     summed = out.groupby(["state", "route", "exploitation", "group", "metric"], sort=True)[
         "value"
     ].sum()

@@ -89,8 +89,8 @@ class Streams:
         out = np.empty((n, width))
         for c in range(0, n, chunk):
             m = min(chunk, n - c)
-            block = stream(self.seed, self.replication, f"{prefix}/{c // chunk}").random(
-                (chunk, width)
-            )
-            out[c : c + m] = block[:m]
+            # the first m rows of the chunk: a generator fills row by row, so drawing only
+            # what is used gives the same rows as drawing the whole chunk
+            rng = stream(self.seed, self.replication, f"{prefix}/{c // chunk}")
+            out[c : c + m] = rng.random((m, width))
         return out

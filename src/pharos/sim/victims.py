@@ -74,6 +74,8 @@ class Cohort:
     cells: list[int] = field(default_factory=list)
     origin: str = ""
     det_kinds: list[int] = field(default_factory=list)
+    t_ends: list[float] = field(default_factory=list)  # t_end as a list
+    intercepted_list: list[bool] = field(default_factory=list)  # intercepted as a list
     # per-victim draws used by the event handlers, as lists
     states: list[int] = field(default_factory=list)
     e_loss: list[float] = field(default_factory=list)  # Exp(1)
@@ -232,6 +234,8 @@ def draw_cohort(
         cells=cell.tolist(),
         origin=net.origin,
         det_kinds=det_kind.tolist(),
+        t_ends=t_end.tolist(),
+        intercepted_list=intercepted.tolist(),
         states=state.tolist(),
         e_loss=(-np.log(u[:, C_LOSS])).tolist(),
         e_service=(-np.log(u[:, C_SERVICE])).tolist(),
