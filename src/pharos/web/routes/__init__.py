@@ -11,6 +11,7 @@ ROUTE_MODULES: list[str] = [
     "exercise",
     "directory",
     "learn",
+    "learn_lessons",
     "referrals",
     "requests",
     "screening",

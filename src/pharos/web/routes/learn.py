@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from datetime import date
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -13,20 +12,19 @@ from urllib.parse import urlencode
 import duckdb
 import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.domain.disclosure import DEFAULT_K
-from pharos.domain.geography import REGION_STATE_CODES
 from pharos.i18n import _, lazy_gettext
-from pharos.learn import analytics, charts, lessons
+from pharos.learn import analytics, charts
 from pharos.learn import equity as equity_mod
 from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
 from pharos.learn.importing import import_file
 from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
-from pharos.learn.labels import country_label, group_label, label, origin_label
+from pharos.learn.labels import group_label, label, origin_label
 from pharos.learn.own_cases import case_outcomes
 from pharos.learn.selection import Selection, SelectionRefused, choices, select
 from pharos.learn.store import REAL, Store, origin_of
@@ -34,13 +32,10 @@ from pharos.learn.trends import emerging
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
-from pharos.web.forms import body
-from pharos.web.labels import template_labels
 from pharos.web.templating import render as _render_page
 
 router = APIRouter()
 nav.add(nav.NavEntry(lazy_gettext("Analytics"), "/learn", "learn", "read", order=70))
-nav.add(nav.NavEntry(lazy_gettext("Lessons"), "/learn/lessons", "lesson", "read", order=72))
 
 SHARE_GROUPS = ("exp", "sector", "means", "rel", "rec")
 #: Largest upload accepted by the import page (bytes), checked from Content-Length first.
@@ -383,6 +378,19 @@ def _all_cases(request: Request, work: UnitOfWork, selection: Selection) -> pl.D
     return pl.concat([imported, case_outcomes(work.session)], how="vertical_relaxed")
 
 
+def _equity_cases(
+    request: Request, p: Principal, work: UnitOfWork, dimension: str, dataset: list[str]
+) -> tuple[str, Selection, str, pl.DataFrame]:
+    """Checks access; the dimension (gender when unknown), the selection, its refusal (then no
+    cases) and the selected cases for the equal-protection monitor."""
+    require(p, "learn", "read")
+    if dimension not in EQUITY_DIMENSIONS:
+        dimension = "gender"
+    selection, error = _pick(request, dataset)
+    cases = _all_cases(request, work, selection)
+    return dimension, selection, error, cases.clear() if error else cases
+
+
 @router.get("/learn/equity.csv", include_in_schema=False)
 def equity_csv(
     request: Request,
@@ -391,13 +399,10 @@ def equity_csv(
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
-    require(p, "learn", "read")
-    if dimension not in EQUITY_DIMENSIONS:
-        dimension = "gender"
-    selection, error = _pick(request, dataset)
+    dimension, selection, error, cases = _equity_cases(request, p, work, dimension, dataset)
     if error:
         return _refused_csv(error)
-    results = equity_mod.monitor(_all_cases(request, work, selection), (dimension,))
+    results = equity_mod.monitor(cases, (dimension,))
     text = charts.csv_with_origin(charts.equity_csv(results), selection.banner())
     return _csv(text, f"equity-{dimension}")
 
@@ -410,13 +415,7 @@ def equity_page(
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
-    require(p, "learn", "read")
-    if dimension not in EQUITY_DIMENSIONS:
-        dimension = "gender"
-    selection, error = _pick(request, dataset)
-    cases = _all_cases(request, work, selection)
-    if error:
-        cases = cases.clear()
+    dimension, selection, error, cases = _equity_cases(request, p, work, dimension, dataset)
     results = equity_mod.monitor(cases, (dimension,))
     names = _group_names(results)
     outcome_titles = {
@@ -448,94 +447,3 @@ def equity_page(
             400 if error else 200,
         )
     )
-
-
-def _lesson_labels() -> dict[str, object]:
-    labels = template_labels()
-    out: dict[str, object] = {
-        "PILLARS": [(k.value, str(v)) for k, v in lessons.PILLAR_LABELS.items()],
-        "SOURCES": [(k.value, str(v)) for k, v in lessons.SOURCE_LABELS.items()],
-        "STATUSES": [(k.value, str(v)) for k, v in lessons.STATUS_LABELS.items()],
-        "STATES": [(c, country_label(c)) for c in REGION_STATE_CODES],
-        "KINDS": labels["KINDS"],
-        "EXPLOITATION": [
-            (c.removeprefix("exp_"), label("exp", c.removeprefix("exp_")))
-            for c in (
-                "exp_forced_labour",
-                "exp_sexual_exploitation",
-                "exp_forced_begging",
-                "exp_forced_criminality",
-                "exp_forced_marriage",
-                "exp_servitude",
-                "exp_organ_removal",
-                "exp_child_labour",
-                "exp_other",
-            )
-        ],
-    }
-    for key in ("PILLARS", "SOURCES", "STATES", "EXPLOITATION"):
-        out[key.removesuffix("S") + "_NAMES"] = dict(out[key])  # type: ignore[call-overload]
-    return out
-
-
-@router.get("/learn/lessons", include_in_schema=False)
-def lessons_page(
-    request: Request,
-    q: str = "",
-    pillar: str = "",
-    state: str = "",
-    kind: str = "",
-    exploitation: str = "",
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    found = lessons.search_lessons(
-        work.session, p, query=q[:200], pillar=pillar[:20], state=state[:3], kind=kind[:40],
-        exploitation=exploitation[:40],
-    )  # fmt: skip
-    return render(
-        request,
-        "learn/lessons.html",
-        {
-            "lessons": found,
-            "plan": lessons.plan(work.session, p),
-            "q": q,
-            "pillar": pillar,
-            "state": state,
-            "kind": kind,
-            "exploitation": exploitation,
-            "L": _lesson_labels(),
-            "today": date.today(),
-        },
-    )
-
-
-@router.post("/learn/lessons", include_in_schema=False)
-async def add_lesson(
-    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
-) -> Response:
-    data = await body(request)
-    lesson = lessons.add_lesson(work.session, p, data)
-    work.commit()
-    return RedirectResponse(f"/learn/lessons#lesson-{lesson.id}", status_code=303)
-
-
-@router.post("/learn/plan", include_in_schema=False)
-async def add_item(
-    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
-) -> Response:
-    data = await body(request)
-    lessons.add_item(work.session, p, data)
-    work.commit()
-    return RedirectResponse("/learn/lessons#plan", status_code=303)
-
-
-@router.post("/learn/plan/{item_id}", include_in_schema=False)
-async def update_item(
-    request: Request, item_id: int, p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:  # fmt: skip
-    data = await body(request)
-    lessons.set_item_status(work.session, p, item_id, str(data.get("status", "")))
-    work.commit()
-    return RedirectResponse("/learn/lessons#plan", status_code=303)
