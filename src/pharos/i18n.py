@@ -7,7 +7,9 @@ so the repository holds no binary catalogs.
 
 Use ``_("text")`` for a string shown now, ``lazy_gettext("text")`` for a string defined at
 import time and shown later, and ``use_locale("fr")`` (a context manager) or ``set_locale`` to
-choose the language of the current task or thread.
+choose the language of the current task or thread. ``pgettext("context", "text")`` (templates
+too) gives a word its own translation where the same English means different things in two
+places; a test refuses a msgid translated two ways in two areas of one language without one.
 """
 
 from __future__ import annotations
@@ -101,6 +103,16 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_locale()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` translated in ``context``: for a word that means different things in two
+    places ("Set" a speed, an indicator "Set"), so each gets its own translation."""
+    return str(translations(current_locale()).pgettext(context, message))
+
+
+def lazy_pgettext(context: str, message: str) -> LazyProxy:
+    return LazyProxy(pgettext, context, message, enable_cache=False)
 
 
 def lazy_gettext(message: str) -> LazyProxy:

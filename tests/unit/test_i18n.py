@@ -20,23 +20,35 @@ METHOD_MAP = [
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.do"}}
 
 
-def _extracted() -> dict[str, str]:
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _ctx in extract_from_dir(
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
+
+
+def _extracted() -> dict[tuple[str | None, str], str]:
+    """(context, msgid) -> where it is used first."""
+    found: dict[tuple[str | None, str], str] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(SRC),
         METHOD_MAP,
         OPTIONS,
-        keywords={"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "N_": None},
+        keywords=KEYWORDS,
     ):
         msgids = message if isinstance(message, tuple) else (message,)
         for m in msgids:
             if m:
-                found.setdefault(m, f"{filename}:{lineno}")
+                found.setdefault((context, m), f"{filename}:{lineno}")
     return found
 
 
-def _catalog(lang: str) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _catalog(lang: str) -> dict[tuple[str | None, str], str]:
+    out: dict[tuple[str | None, str], str] = {}
     for po in sorted((LOCALE / lang).glob("*.po")):
         with po.open("rb") as fp:
             for msg in read_po(fp, locale=lang):
@@ -44,7 +56,7 @@ def _catalog(lang: str) -> dict[str, str]:
                     continue
                 key = msg.id[0] if isinstance(msg.id, tuple) else msg.id
                 value = msg.string[0] if isinstance(msg.string, tuple) else msg.string
-                out[key] = value or ""
+                out[(msg.context, key)] = value or ""
     return out
 
 
@@ -52,7 +64,7 @@ def test_every_string_is_translated_into_french_and_arabic() -> None:
     used = _extracted()
     for lang in REQUIRED:
         cat = _catalog(lang)
-        missing = [f"{where}: {msgid!r}" for msgid, where in used.items() if not cat.get(msgid)]
+        missing = [f"{where}: {key!r}" for key, where in used.items() if not cat.get(key)]
         assert not missing, f"{lang}: {len(missing)} untranslated:\n" + "\n".join(missing[:40])
 
 
@@ -62,3 +74,35 @@ def test_locale_choice_and_direction() -> None:
     assert is_rtl("ar") and not is_rtl("fr")
     with use_locale("en"):
         assert gettext("no such message in any catalog") == "no such message in any catalog"
+
+
+def test_no_msgid_has_two_translations_without_a_context() -> None:
+    """Catalogs of one language are merged: a msgid translated two ways in two areas would show
+    one area's word in the other ("Liste" on a button that sets a speed). Such a msgid needs
+    ``pgettext`` with a context in at least one place."""
+    clashes = []
+    for lang_dir in sorted(p for p in LOCALE.iterdir() if p.is_dir()):
+        seen: dict[tuple[str | None, str], tuple[str, str]] = {}
+        for po in sorted(lang_dir.glob("*.po")):
+            with po.open("rb") as fp:
+                for msg in read_po(fp, locale=lang_dir.name):
+                    if not msg.id or isinstance(msg.id, tuple) or not msg.string:
+                        continue
+                    key = (msg.context, msg.id)
+                    value = str(msg.string)
+                    first = seen.setdefault(key, (po.name, value))
+                    if first[1] != value:
+                        clashes.append(
+                            f"{lang_dir.name}: {msg.id!r} is {first[1]!r} in {first[0]} "
+                            f"but {value!r} in {po.name}"
+                        )
+    assert not clashes, "\n".join(clashes[:40])
+
+
+def test_pgettext_gives_each_context_its_own_word() -> None:
+    from pharos.i18n import pgettext
+
+    with use_locale("fr"):
+        assert pgettext("action", "Set") != gettext("Set")
+    with use_locale("en"):
+        assert pgettext("action", "Set") == "Set"

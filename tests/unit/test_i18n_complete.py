@@ -80,12 +80,12 @@ def test_listed_areas_exist_in_french() -> None:
 def test_catalog_is_complete(area: str, lang: str) -> None:
     path = LOCALE / lang / f"{area}.po"
     assert path.is_file(), f"{path.relative_to(LOCALE)} is missing"
-    target = {m.id: m for m in _read(path) if m.id}
+    target = {(m.context, str(m.id)): m for m in _read(path) if m.id}
     gaps = []
     for message in _read(LOCALE / "fr" / f"{area}.po"):
         if not message.id or not _translated(message):
             continue
-        found = target.get(message.id)
+        found = target.get((message.context, str(message.id)))
         if found is None:
             gaps.append(f"missing: {message.id!r}")
         elif not _translated(found):

@@ -20,7 +20,7 @@ from pharos.exercise.loader import ScenarioError, load_scenario
 from pharos.exercise.session import CommandRefused, ExerciseSession
 from pharos.exercise.state import state_hash
 from pharos.exercise.store import MemoryEventStore, SqlEventStore, verify
-from pharos.i18n import _
+from pharos.i18n import _, pgettext
 
 exercise_app = typer.Typer(help="Simulation-based training exercises.", no_args_is_help=True)
 app.add_typer(exercise_app, name="exercise")
@@ -183,7 +183,14 @@ def status(
             "n": st.last_seq,
         }
     )
-    t = Table(_("Person"), _("Place"), _("Trust"), _("Status"), _("Identified"), _("Referred"))
+    t = Table(
+        _("Person"),
+        _("Place"),
+        _("Trust"),
+        _("Status"),
+        pgettext("persona", "Identified"),
+        pgettext("persona", "Referred"),
+    )
     for p in st.personas.values():
         t.add_row(p.id, p.place, str(p.trust), p.status, _yes(p.identified_at), _yes(p.referred_at))
     console.print(t)

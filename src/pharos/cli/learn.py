@@ -11,7 +11,7 @@ from rich.table import Table
 
 from pharos.cli.app import app
 from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError
-from pharos.i18n import _
+from pharos.i18n import _, pgettext
 from pharos.learn import equity as equity_mod
 from pharos.learn.analytics import Filters
 from pharos.learn.export import DEFAULT_QUASI_IDENTIFIERS, ExportError, export_ctdc, export_htcds
@@ -179,7 +179,7 @@ def import_command(
         report = outcome
         table = Table(title=path.name)
         table.add_column(_("Rows read"), justify="right")
-        table.add_column(_("Accepted"), justify="right")
+        table.add_column(pgettext("rows", "Accepted"), justify="right")
         table.add_column(_("Refused"), justify="right")
         table.add_column(_("Stored"))
         table.add_row(

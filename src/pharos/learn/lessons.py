@@ -22,7 +22,7 @@ from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.domain.geography import REGION_STATE_CODES
 from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import ExploitationType
-from pharos.i18n import _, lazy_gettext
+from pharos.i18n import _, lazy_gettext, lazy_pgettext
 from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
 from pharos.store.base import utcnow
 from pharos.store.models.learn import ImprovementItem, Lesson
@@ -63,7 +63,7 @@ SOURCE_LABELS = {
 STATUS_LABELS = {
     ItemStatus.OPEN: lazy_gettext("Open"),
     ItemStatus.IN_PROGRESS: lazy_gettext("In progress"),
-    ItemStatus.DONE: lazy_gettext("Done"),
+    ItemStatus.DONE: lazy_pgettext("plan item", "Done"),
 }
 
 

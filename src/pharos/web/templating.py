@@ -47,7 +47,7 @@ def environment() -> Environment:
             lstrip_blocks=True,
         )
         env.install_gettext_callables(  # type: ignore[attr-defined]
-            i18n.gettext, i18n.ngettext, newstyle=True
+            i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
         )
         env.filters["date"] = _fmt_date
         env.filters["aslist"] = _aslist
