@@ -7,9 +7,9 @@ is another state, the police send a cross-border request by the instrument their
 among those that exist between the two states, and the receiving state's agency executes it or
 declines (``decide_answer``; the SOP executes whatever the channel's draw says can be). At the
 end, the evidence (base, cooperating victims, a useful reply, a financial investigation) decides
-whether the prosecutor can charge;
-charging disrupts the group (it stops recruiting, its remaining victims are rescued wherever
-they are) until a replacement takes over; the verdict comes after ``prosecution_days``.
+whether the prosecutor can charge; charging disrupts the group (it stops recruiting, its
+remaining victims are rescued wherever they are) until a replacement takes over; the verdict
+comes after ``prosecution_days``.
 
 These handlers are a mixin of :class:`pharos.sim.engine.Engine`.
 """
