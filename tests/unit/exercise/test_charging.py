@@ -190,3 +190,27 @@ def test_scores_and_the_report_show_charged_dropped_and_pending_by_whom_and_when
     assert "Catania prosecutor&#39;s office (DDA)" in html  # the played team that owes it
     assert "engine policy: StandardOperatingProcedure" in html
     assert any("dropped" in f.text for f in report.improvements)
+
+
+def test_the_prosecutor_workspace_offers_the_pending_charging_decision() -> None:
+    from pharos.exercise import views
+    from pharos.web.templating import environment
+
+    s = _session(played=("ita-prosecutor",))
+    assert views.player(s, "ita-prosecutor")["charging"] == []
+    _italy_arrests(s)
+    ctx = views.player(s, "ita-prosecutor") | {"ex": s, "csrf_field": "csrf", "csrf_token": "t"}
+    (item,) = ctx["charging"]
+    assert item["network"] == "delta-agri"
+    html = environment().get_template("exercise/play.html").render(ctx)
+    assert 'id="charges-delta-agri"' in html and 'value="decide_charges"' in html
+    assert views.player(s, "ita-police")["charging"] == []  # the police do not decide charges
+    s.act(
+        "ita-prosecutor",
+        "giulia",
+        type="decide_charges",
+        network="delta-agri",
+        decision="drop",
+        reason="Only the gangmaster's phone so far",
+    )
+    assert views.player(s, "ita-prosecutor")["charging"] == []
