@@ -133,26 +133,25 @@ def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
     rows = []
     for n in s.networks:
         for c in n.charges:
-            by = str(c["by"])
-            if by.startswith("engine:"):
-                who = _("engine policy: %(p)s") % {"p": by.removeprefix("engine:")}
-            elif by == "engine":
+            if c.by.startswith("engine:"):
+                who = _("engine policy: %(p)s") % {"p": c.by.removeprefix("engine:")}
+            elif c.by == "engine":
                 who = _("engine policy")
             else:
-                who = team_names.get(by, by)
-            day = c["decided_day"] if c["status"] != "pending" else c["due_day"]
-            when = clock_label(round(float(str(day)) * 1440)) if day is not None else "—"
-            if c["status"] == "pending" and day is not None:
+                who = team_names.get(c.by, c.by)
+            day = c.due_day if c.status == "pending" else c.decided_day
+            when = clock_label(round(day * 1440)) if day is not None else "—"
+            if c.status == "pending" and day is not None:
                 when = _("due %(when)s") % {"when": when}
             rows.append(
                 {
                     "network": n.name,
-                    "state": str(c["state"]),
-                    "status": str(c["status"]),
-                    "label": charge_status(str(c["status"])),
+                    "state": c.state,
+                    "status": c.status,
+                    "label": charge_status(c.status),
                     "by": who,
                     "when": when,
-                    "reason": str(c["reason"]),
+                    "reason": c.reason,
                 }
             )
     return rows
@@ -255,19 +254,19 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
                 )
             )
         for c in n.charges:
-            if c["status"] == "charged":
+            if c.status == "charged":
                 strengths.append(
                     Finding(
                         "networks_across_borders",
-                        _("%(n)s: suspects charged in %(s)s") % {"n": n.name, "s": c["state"]},
+                        _("%(n)s: suspects charged in %(s)s") % {"n": n.name, "s": c.state},
                     )
                 )
-            elif c["status"] == "dropped":
+            elif c.status == "dropped":
                 areas.append(
                     Finding(
                         "networks_across_borders",
                         _("%(n)s: charges dropped in %(s)s (%(r)s)")
-                        % {"n": n.name, "s": c["state"], "r": c["reason"]},
+                        % {"n": n.name, "s": c.state, "r": c.reason},
                     )
                 )
         if not n.financial_investigation:

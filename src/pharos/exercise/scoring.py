@@ -42,6 +42,20 @@ class PersonaScore:
 
 
 @dataclass
+class ChargeScore:
+    """A charging decision on a network in one state (exercise days since the start)."""
+
+    state: str
+    status: str  # charged | dropped | pending
+    #: the team, "engine:<policy class>", or "engine" while an unplayed prosecutor's is pending
+    by: str
+    opened_day: float
+    due_day: float | None
+    decided_day: float | None
+    reason: str
+
+
+@dataclass
 class NetworkScore:
     network: str
     name: str
@@ -54,10 +68,8 @@ class NetworkScore:
     arrests: int
     disrupted: bool
     prosecution_readiness: int  # 0-100
-    #: per state where members were arrested: status (charged | dropped | pending), by (the
-    #: team, "engine:<policy>", or "engine" while an unplayed prosecutor's decision is pending),
-    #: opened_day, due_day, decided_day (exercise days), reason
-    charges: list[dict[str, object]] = field(default_factory=list)
+    #: the charging decision in each state where members were arrested
+    charges: list[ChargeScore] = field(default_factory=list)
 
 
 @dataclass
@@ -208,15 +220,15 @@ def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
                 ns.disrupted_at is not None,
                 readiness,
                 [
-                    {
-                        "state": state,
-                        "status": ch.status,
-                        "by": ch.decided_by or ch.prosecutor or "engine",
-                        "opened_day": _days(0, ch.opened_at),
-                        "due_day": _days(0, ch.due),
-                        "decided_day": _days(0, ch.decided_at),
-                        "reason": ch.reason,
-                    }
+                    ChargeScore(
+                        state,
+                        ch.status,
+                        ch.decided_by or ch.prosecutor or "engine",
+                        round(ch.opened_at / DAY, 2),
+                        _days(0, ch.due),
+                        _days(0, ch.decided_at),
+                        ch.reason,
+                    )
                     for state, ch in sorted(ns.charges.items())
                 ],
             )

@@ -176,14 +176,11 @@ def test_scores_and_the_report_show_charged_dropped_and_pending_by_whom_and_when
     s.act("mlt-police", "joe", type="open_investigation", network="gloria-ring")
     s.act("mlt-police", "joe", type="search_and_arrest", place="valletta-flat")
     s.advance_days(1.5)
-    rows = {
-        (n.network, c["state"]): c for n in score(s.scenario, s.state).networks for c in n.charges
-    }
-    assert rows[("delta-agri", "ITA")]["status"] == "pending"
-    assert rows[("delta-agri", "ITA")]["by"] == "ita-prosecutor"
-    assert rows[("gloria-ring", "MLT")]["status"] == "dropped"
-    assert rows[("gloria-ring", "MLT")]["by"] == "engine:StandardOperatingProcedure"
-    assert rows[("gloria-ring", "MLT")]["decided_day"] == pytest.approx(1.0, abs=0.01)
+    rows = {(n.network, c.state): c for n in score(s.scenario, s.state).networks for c in n.charges}
+    italy, malta = rows[("delta-agri", "ITA")], rows[("gloria-ring", "MLT")]
+    assert italy.status == "pending" and italy.by == "ita-prosecutor" and italy.decided_day is None
+    assert malta.status == "dropped" and malta.by == "engine:StandardOperatingProcedure"
+    assert malta.decided_day == pytest.approx(malta.opened_day + 1.0, abs=0.01)
     report = build(s.scenario, s.state)
     html = render_html(report)
     assert "Charging decisions" in html
