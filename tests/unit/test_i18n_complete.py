@@ -30,6 +30,7 @@ COMPLETE_AREAS = (
     "exercise",
     "analysis",
     "analysisweb",
+    "exercise_charging",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

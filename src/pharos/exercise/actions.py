@@ -3,7 +3,8 @@
 ``check`` says why an action is refused (or ``None``); ``apply`` changes the state. Who may
 identify a victim, grant a recovery and reflection period or open an investigation follows the
 state's powers in ``pharos.domain.practitioners`` (so a labour inspector in Italy must refer for
-identification, as the law there requires).
+identification, as the law there requires); only a prosecutor decides on charges
+(``decide_charges``, see ``pharos.exercise.charging``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pharos.domain.cooperation import Instrument, instrument_exists
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.domain.screening import Observation, Person, screen
-from pharos.exercise import agencies
+from pharos.exercise import agencies, charging
 from pharos.exercise import personas as pers
 from pharos.exercise.personas import Interview
 from pharos.exercise.schema import ExerciseScenario, Team, day_to_minutes
@@ -49,6 +50,7 @@ ACTION_TYPES = (
     "give_legal_advice",
     "publish_media_statement",
     "share_with_team",
+    "decide_charges",
 )
 PERSONA_ACTIONS = {
     "screen",
@@ -97,6 +99,7 @@ KINDS: dict[str, set[K]] = {
     },
     "register_asylum_claim": {K.MIGRATION_ASYLUM},
     "give_legal_advice": {K.LAWYER, K.NGO},
+    "decide_charges": {K.PUBLIC_PROSECUTOR},
 }
 
 
@@ -195,6 +198,15 @@ def check(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
         pid = p.get("persona")
         if pid is not None and (pid not in st.personas or team.id not in st.personas[pid].known_to):
             return _("this person is not within your team's reach")
+    if typ == "decide_charges":
+        if p.get("network") not in st.networks:
+            return _("unknown network %(id)s") % {"id": p.get("network")}
+        if not charging.pending_for_team(st, team.id, team.state, p["network"]):
+            return _("no charging decision on this network is pending in your state")
+        if p.get("decision") not in charging.OUTCOMES:
+            return _("choose a decision: %(list)s") % {"list": ", ".join(charging.OUTCOMES)}
+        if not str(p.get("reason", "")).strip():
+            return _("give the reason for the decision")
     if typ == "answer_cross_border_request":
         req = next((r for r in st.requests if r.id == p.get("request")), None)
         if req is None or req.to_team != team.id:
@@ -376,6 +388,8 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
                 list(req.evidence),
             )
         )
+    elif typ == "decide_charges":
+        charging.decide_by_team(sc, st, tid, team.state, p)
     elif typ == "interview" and ps and c:
         exploiter = bool(p.get("exploiter_present")) or (
             p["setting"] == "where_found" and _exploiter_at(sc, st, ps.place)
@@ -419,7 +433,7 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
         if typ == "search_and_arrest":
             for ch in sc.characters:
                 if ch.network and position(st, sc, ch.id) == place.id:
-                    arrest(st, sc, ch.id, team.state, m, by=tid)
+                    arrest(st, sc, ch.id, team.state, m, tid)
     elif typ == "register_asylum_claim" and ps:
         ps.asylum_registered_at = ps.asylum_registered_at or m
     elif typ == "give_legal_advice" and ps:

@@ -62,6 +62,8 @@ class Report:
     hotwash: list[dict[str, Any]]
     wellbeing: list[dict[str, Any]]
     objectives: dict[str, str] = field(default_factory=dict)
+    #: charging decisions per network and state: network, state, status, by, when (labels)
+    charges: list[dict[str, str]] = field(default_factory=list)
 
 
 def _describe(e: dict[str, Any], names: dict[str, str]) -> str:
@@ -103,9 +105,56 @@ def _describe(e: dict[str, Any], names: dict[str, str]) -> str:
         "request_answered": lambda: _("Request %(r)s answered") % {"r": e.get("request")},
         "arrest": lambda: _("%(p)s arrested in %(s)s") % {"p": n("character"), "s": e.get("state")},
         "network_disrupted": lambda: _("Network disrupted: %(n)s") % {"n": n("network")},
+        "charging_due": lambda: (
+            _("Charging decision due on %(n)s in %(s)s") % {"n": n("network"), "s": e.get("state")}
+        ),
+        "charges_decided": lambda: (
+            _("%(n)s in %(s)s: %(o)s (%(r)s)")
+            % {
+                "n": n("network"),
+                "s": e.get("state"),
+                "o": charge_status(str(e.get("outcome"))),
+                "r": e.get("reason"),
+            }
+        ),
     }
     f = texts.get(w)
     return f() if f else w.replace("_", " ")
+
+
+def charge_status(status: str) -> str:
+    """A charging decision's status, translated."""
+    return {"charged": _("charged"), "dropped": _("dropped"), "pending": _("pending")}.get(
+        status, status
+    )
+
+
+def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
+    rows = []
+    for n in s.networks:
+        for c in n.charges:
+            if c.by.startswith("engine:"):
+                who = _("engine policy: %(p)s") % {"p": c.by.removeprefix("engine:")}
+            elif c.by == "engine":
+                who = _("engine policy")
+            else:
+                who = team_names.get(c.by, c.by)
+            day = c.due_day if c.status == "pending" else c.decided_day
+            when = clock_label(round(day * 1440)) if day is not None else "—"
+            if c.status == "pending" and day is not None:
+                when = _("due %(when)s") % {"when": when}
+            rows.append(
+                {
+                    "network": n.name,
+                    "state": c.state,
+                    "status": c.status,
+                    "label": charge_status(c.status),
+                    "by": who,
+                    "when": when,
+                    "reason": c.reason,
+                }
+            )
+    return rows
 
 
 def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = None) -> Report:
@@ -204,6 +253,22 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
                     % {"n": n.name, "r": n.prosecution_readiness},
                 )
             )
+        for c in n.charges:
+            if c.status == "charged":
+                strengths.append(
+                    Finding(
+                        "networks_across_borders",
+                        _("%(n)s: suspects charged in %(s)s") % {"n": n.name, "s": c.state},
+                    )
+                )
+            elif c.status == "dropped":
+                areas.append(
+                    Finding(
+                        "networks_across_borders",
+                        _("%(n)s: charges dropped in %(s)s (%(r)s)")
+                        % {"n": n.name, "s": c.state, "r": c.reason},
+                    )
+                )
         if not n.financial_investigation:
             areas.append(
                 Finding(
@@ -291,6 +356,7 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
         st.hotwash,
         st.wellbeing,
         {o.id.value: o.title for o in sc.objectives},
+        _charges(s, team_names),
     )
 
 

@@ -14,13 +14,16 @@ crash recovery read the decision from the log instead of recomputing it. Decisio
 =================  ===========================================  =============================
 point              who decides (unplayed)                       policy method / terms
 =================  ===========================================  =============================
-``reply``          the receiving state's agency for the         channel terms of the regional
-                   instrument of a cross-border request         model (``World.terms``)
+``reply``          the receiving state's agency for the         ``decide_answer``, with the
+                   instrument of a cross-border request         channel terms' seeded draws
+                   (``answering_agency``)                       (``World.terms``)
 ``identification`` the state's competent body, on a referral    ``decide_identification``
                    for identification
 ``shelter``        the shelter operator (social welfare), on a  ``decide_referral`` with the
                    referral to a shelter; or the identifying    state's shelter places for
                    body after a simulated identification        the exercise (finite)
+``prosecution``    the state's prosecutor, a day after the      ``decide_prosecution``
+                   first arrest of a network's member there     (:mod:`.charging`)
 =================  ===========================================  =============================
 """
 
@@ -29,14 +32,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
+from pharos.exercise import charging
 from pharos.exercise.personas import rng, update_flight
 from pharos.exercise.schema import ExerciseScenario, Team
-from pharos.exercise.state import ExerciseState, Message, PersonaState
-from pharos.exercise.world import answer_request, reply_time, sim_world
+from pharos.exercise.state import CrossBorderRequest, ExerciseState, Message, PersonaState
+from pharos.exercise.world import answer_request, reply_terms, reply_time, sim_world
 from pharos.sim.policies import (
     Action,
+    AnswerContext,
     Decision,
     IdentificationContext,
     Policies,
@@ -45,10 +51,12 @@ from pharos.sim.policies import (
     ReferralContext,
     RequestContext,
     ReturnContext,
+    answering_agency,
 )
 
 REPLY, IDENTIFICATION, SHELTER = "reply", "identification", "shelter"
-POINTS = (REPLY, IDENTIFICATION, SHELTER)
+PROSECUTION = charging.PROSECUTION
+POINTS = (REPLY, IDENTIFICATION, SHELTER, PROSECUTION)
 #: Who runs shelters for victims (first match among the state's teams decides).
 SHELTER_OPERATORS: tuple[K, ...] = (K.SOCIAL_WELFARE, K.NGO)
 
@@ -73,6 +81,9 @@ class PlayedTeam:
         return self._people()
 
     def decide_request(self, ctx: RequestContext) -> Decision:
+        return self._people()
+
+    def decide_answer(self, ctx: AnswerContext) -> Decision:
         return self._people()
 
     def decide_prosecution(self, ctx: ProsecutionContext) -> Decision:
@@ -141,6 +152,7 @@ def due(st: ExerciseState) -> list[Due]:
             out.append(Due(p.pending_identification, 1, IDENTIFICATION, p.id))
         if p.pending_shelter is not None:
             out.append(Due(p.pending_shelter, 2, SHELTER, p.id))
+    out.extend(Due(minute, 3, PROSECUTION, subj) for minute, subj in charging.pending(st))
     return sorted(out)
 
 
@@ -168,22 +180,9 @@ def decide(sc: ExerciseScenario, st: ExerciseState, d: Due) -> dict[str, Any]:
     pol = policies(sc)
     if d.point == REPLY:
         req = next(r for r in st.requests if r.id == d.subject)
-        rt = reply_time(sc, st, req)
-        if rt is None:
-            answer, reason = "unavailable", "the instrument does not operate between the states"
-        elif rng(st.seed, "reply-outcome", req.id).random() < rt[1]:
-            answer, reason = "executed", "executed within the channel's success share"
-        else:
-            answer, reason = "declined", "not executed (the channel's failure share)"
-        return {
-            "point": REPLY,
-            "subject": req.id,
-            "state": req.to_state,
-            "instrument": req.instrument,
-            "policy": "channel_terms",
-            "action": answer,
-            "reason": reason,
-        }
+        return _reply(sc, st, req, pol)
+    if d.point == PROSECUTION:
+        return charging.decide(sc, st, d.subject, pol)
     p = st.personas[d.subject]
     c = sc.character(p.id)
     if d.point == IDENTIFICATION:
@@ -250,6 +249,53 @@ def decide(sc: ExerciseScenario, st: ExerciseState, d: Due) -> dict[str, Any]:
     }
 
 
+def _reply(
+    sc: ExerciseScenario, st: ExerciseState, req: CrossBorderRequest, pol: Policies
+) -> dict[str, Any]:
+    """The receiving agency's answer (``decide_answer``) to a request it does not play.
+
+    The channel's seeded draw says whether the request can be executed (as before
+    ``decide_answer`` existed, so the SOP answers exactly as the channel terms did); a channel
+    that does not operate between the states is answered "unavailable" without asking anyone
+    (policy ``channel_terms``)."""
+    kind = answering_agency(Instrument(req.instrument))
+    out: dict[str, Any] = {
+        "point": REPLY,
+        "subject": req.id,
+        "state": req.to_state,
+        "agency": kind.value,
+        "instrument": req.instrument,
+    }
+    rt = reply_time(sc, st, req)
+    terms = reply_terms(sc, req)
+    if rt is None or terms is None:
+        reason = "the instrument does not operate between the states"
+        return out | {"policy": "channel_terms", "action": "unavailable", "reason": reason}
+    executable = rng(st.seed, "reply-outcome", req.id).random() < rt[1]
+    policy = pol.of(req.to_state, kind)
+    ctx = AnswerContext(
+        time=_days(st.minute),
+        sender=req.from_state,
+        receiver=req.to_state,
+        agency=kind,
+        instrument=Instrument(req.instrument),
+        network=req.network,
+        terms=terms,
+        executable=executable,
+        latency=rt[0],
+    )
+    dec = policy.decide_answer(ctx)
+    executed = dec.action is Action.EXECUTE and executable
+    return out | {
+        "policy": type(policy).__name__,
+        "decision": dec.action.value,
+        "executable": executable,
+        # what the fold applies (``answer_request``): executed or declined
+        "action": "executed" if executed else "declined",
+        "reason": dec.reason,
+    }
+
+
 class DecisionError(ValueError):
     """A stored decision does not match a pending one (the log does not belong here)."""
 
@@ -263,6 +309,12 @@ def apply_decision(sc: ExerciseScenario, st: ExerciseState, p: dict[str, Any]) -
         if req is None or req.to_team is not None or req.answered_at is not None:
             raise DecisionError(f"no pending reply to {subject}")
         answer_request(st, sc, req, str(p["action"]))
+        return
+    if point == PROSECUTION:
+        try:
+            charging.apply_decision(sc, st, p)
+        except charging.ChargingError as exc:
+            raise DecisionError(str(exc)) from exc
         return
     if subject not in st.personas:
         raise DecisionError(f"unknown persona {subject}")

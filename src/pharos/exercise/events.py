@@ -3,8 +3,8 @@
 An event is what a person (controller, player, role player, observer) or the clock did; the
 world's reactions (a persona's trust, a triggered inject, a move) follow from the events
 deterministically and are recomputed by the fold. A decision of an agency nobody plays (a reply
-to a cross-border request, a formal identification, a shelter place) is an event of its own,
-``decision``, taken by the engine's policy and stored before it is applied.
+to a cross-border request, a formal identification, a shelter place, charges after arrests) is
+an event of its own, ``decision``, taken by the engine's policy and stored before it is applied.
 """
 
 from __future__ import annotations

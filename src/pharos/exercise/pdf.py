@@ -141,6 +141,16 @@ def pdf_bytes(r: Report) -> bytes:
             font,
             bold,
         ),
+        Paragraph(escape(_("Charging decisions")), h2),
+        _table(
+            [_("Network"), _("State"), _("Decision"), _("Decided by"), _("When"), _("Reason")],
+            [
+                [c["network"], c["state"], c["label"], c["by"], c["when"], c["reason"]]
+                for c in r.charges
+            ],
+            font,
+            bold,
+        ),
         Paragraph(escape(_("Observers' ratings")), h2),
         _table(
             [_("Objective"), _("Team"), _("Ratings"), _("Mean (1-5)"), _("Notes")],

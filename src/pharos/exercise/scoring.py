@@ -3,9 +3,10 @@
 Times are in exercise days. The measures follow the OSCE exercises' aims and the outcome
 measures in ``docs/exercise.md``: time to first contact, screening against the hidden truth,
 time to identification and referral, victim retained or lost, act–means–purpose established with
-documents, financial investigation, cross-border requests and their latency, a
-prosecution-readiness score (after the prosecutor's assessment used at the 2005 Moldova
-exercise) and whether every victim in a team's reach got the same standard of protection.
+documents, financial investigation, cross-border requests and their latency, the charging
+decisions after arrests (charged, dropped or pending, by whom, when), a prosecution-readiness
+score (after the prosecutor's assessment used at the 2005 Moldova exercise) and whether every
+victim in a team's reach got the same standard of protection.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
-from pharos.exercise.schema import Element, ExerciseScenario
+from pharos.exercise.schema import Element, ExerciseScenario, Network
 from pharos.exercise.state import ExerciseState
 
 DAY = 1440.0
@@ -41,6 +42,20 @@ class PersonaScore:
 
 
 @dataclass
+class ChargeScore:
+    """A charging decision on a network in one state (exercise days since the start)."""
+
+    state: str
+    status: str  # charged | dropped | pending
+    #: the team, "engine:<policy class>", or "engine" while an unplayed prosecutor's is pending
+    by: str
+    opened_day: float
+    due_day: float | None
+    decided_day: float | None
+    reason: str
+
+
+@dataclass
 class NetworkScore:
     network: str
     name: str
@@ -53,6 +68,8 @@ class NetworkScore:
     arrests: int
     disrupted: bool
     prosecution_readiness: int  # 0-100
+    #: the charging decision in each state where members were arrested
+    charges: list[ChargeScore] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +127,34 @@ def _protection(
     return out
 
 
+def network_elements(
+    sc: ExerciseScenario, st: ExerciseState, n: Network, held: set[str]
+) -> tuple[dict[str, str], bool]:
+    """Act, means and purpose of the offence for network ``n``, each "documented" (by one of
+    the documents ``held``), "stated" (in a victim's disclosure) or "missing"; and whether a
+    victim who disclosed an element was retained."""
+    docs = [e for e in sc.evidence if e.id in held and e.storyline in n.storylines]
+    stated: set[str] = set()
+    retained_statement = False
+    for c in sc.personas():
+        if c.storyline not in n.storylines:
+            continue
+        p = st.personas[c.id]
+        for d in c.ladder:
+            if d.id in p.disclosed:
+                stated |= {e.value for e in d.establishes}
+                retained_statement |= bool(d.establishes) and p.status != "fled"
+    elements = {}
+    for el in Element:
+        if any(el in e.establishes for e in docs):
+            elements[el.value] = "documented"
+        elif el.value in stated:
+            elements[el.value] = "stated"
+        else:
+            elements[el.value] = "missing"
+    return elements, retained_statement
+
+
 def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
     """All the measures of an exercise state (finished or not)."""
     personas = []
@@ -147,28 +192,11 @@ def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
             )
         )
     networks = []
+    held: set[str] = set().union(*(set(t.evidence) for t in st.teams.values()))
     for n in sc.networks:
         ns = st.networks[n.id]
-        held: set[str] = set().union(*(set(t.evidence) for t in st.teams.values()))
+        elements, retained_statement = network_elements(sc, st, n, held)
         docs = [e for e in sc.evidence if e.id in held and e.storyline in n.storylines]
-        stated: set[str] = set()
-        retained_statement = False
-        for c in sc.personas():
-            if c.storyline not in n.storylines:
-                continue
-            p = st.personas[c.id]
-            for d in c.ladder:
-                if d.id in p.disclosed:
-                    stated |= {e.value for e in d.establishes}
-                    retained_statement |= bool(d.establishes) and p.status != "fled"
-        elements = {}
-        for el in Element:
-            if any(el in e.establishes for e in docs):
-                elements[el.value] = "documented"
-            elif el.value in stated:
-                elements[el.value] = "stated"
-            else:
-                elements[el.value] = "missing"
         reqs = [r for r in st.requests if r.network == n.id]
         answered = [r for r in reqs if r.answered_at is not None and not r.declined]
         lat = [(r.answered_at - r.sent_at) / DAY for r in answered if r.answered_at is not None]
@@ -191,6 +219,18 @@ def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
                 len(ns.arrests),
                 ns.disrupted_at is not None,
                 readiness,
+                [
+                    ChargeScore(
+                        state,
+                        ch.status,
+                        ch.decided_by or ch.prosecutor or "engine",
+                        round(ch.opened_at / DAY, 2),
+                        _days(0, ch.due),
+                        _days(0, ch.decided_at),
+                        ch.reason,
+                    )
+                    for state, ch in sorted(ns.charges.items())
+                ],
             )
         )
     teams = []

@@ -115,12 +115,31 @@ class TeamState:
 
 
 @dataclass
+class Charging:
+    """The charging decision on a network in one state, opened by the first arrest there."""
+
+    state: str
+    opened_at: int
+    #: the team investigating the network (told of the decision)
+    investigator: str | None
+    #: the played prosecutor team that decides, else None (the engine's policy decides)
+    prosecutor: str | None
+    #: the minute an unplayed prosecutor's decision falls due
+    due: int | None
+    status: str = "pending"  # pending | charged | dropped
+    decided_at: int | None = None
+    decided_by: str | None = None  # a team id, or "engine:<policy class>"
+    reason: str = ""
+
+
+@dataclass
 class NetworkState:
     id: str
     arrests: dict[str, int] = field(default_factory=dict)  # character -> minute
     arrested_in: dict[str, str] = field(default_factory=dict)  # character -> state
     disrupted_at: int | None = None
     tipped_off_at: int | None = None
+    charges: dict[str, Charging] = field(default_factory=dict)  # state -> charging decision
 
 
 @dataclass

@@ -160,7 +160,19 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         "languages": sorted({lang for c in sc.personas() for lang in c.languages}),
         "L": labels(),
         "partners": [t for t in sc.teams if t.state == team.state and t.id != team_id],
+        "charging": _charging(s, team_id),
     }
+
+
+def _charging(s: ExerciseSession, team_id: str) -> list[dict[str, Any]]:
+    """The charging decisions this (prosecutor) team owes, one per network."""
+    st, team = s.state, s.scenario.team(team_id)
+    out = []
+    for n in s.scenario.networks:
+        ch = st.networks[n.id].charges.get(team.state)
+        if ch is not None and ch.status == "pending" and ch.prosecutor == team_id:
+            out.append({"network": n.id, "name": n.name, "since": clock_label(ch.opened_at)})
+    return out
 
 
 def _request(r: Any) -> dict[str, Any]:

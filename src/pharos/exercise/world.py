@@ -11,6 +11,7 @@ import math
 from functools import cache
 
 from pharos.domain.cooperation import Instrument
+from pharos.exercise.charging import open_charges
 from pharos.exercise.personas import rng
 from pharos.exercise.schema import (
     CharacterKind,
@@ -28,6 +29,7 @@ from pharos.exercise.state import (
     TeamState,
 )
 from pharos.scenario.load import load_scenario as load_sim_scenario
+from pharos.sim.policies import InstrumentTerms
 from pharos.sim.world import World as SimWorld
 
 #: Instruments under which a simulated receiving state also acts against the network's members
@@ -266,6 +268,21 @@ def reply_time(
     return days * scenario.world.time_scale, terms.success
 
 
+def reply_terms(scenario: ExerciseScenario, req: CrossBorderRequest) -> InstrumentTerms | None:
+    """The channel's terms for a simulated receiver, in exercise days (as :func:`reply_time`
+    draws from them): the scenario's ``reply_times`` override (its median day and answer rate),
+    else the simulation scenario's terms scaled by ``time_scale``; None: no such channel."""
+    inst = Instrument(req.instrument)
+    override = scenario.world.reply_times.get(inst)
+    if override is not None:
+        mid = (override.min_days + override.max_days) / 2
+        return InstrumentTerms(inst, mid, override.answer_rate)
+    terms = sim_world(scenario).terms(req.from_state, req.to_state, inst)
+    if terms is None:
+        return None
+    return InstrumentTerms(inst, terms.median_days * scenario.world.time_scale, terms.success)
+
+
 def schedule_reply(st: ExerciseState, scenario: ExerciseScenario, req: CrossBorderRequest) -> None:
     rt = reply_time(scenario, st, req)
     delay = rt[0] if rt is not None else 0.1  # an unavailable channel says so quickly
@@ -313,7 +330,8 @@ def answer_request(
             for member in net.members:
                 place = position(st, scenario, member)
                 if scenario.place(place).state == req.to_state:
-                    arrest(st, scenario, member, req.to_state, m, by=f"simulated:{req.to_state}")
+                    by = f"simulated:{req.to_state}"
+                    arrest(st, scenario, member, req.to_state, m, by, req.from_team)
     st.teams[req.from_team].inbox.append(
         Message(
             id=f"reply-{req.id}",
@@ -342,7 +360,10 @@ def arrest(
     state: str,
     minute: int,
     by: str,
+    investigator: str | None = None,
 ) -> None:
+    """Arrest a character in ``state``; a network member's arrest opens a charging decision
+    there (``investigator``: the team to tell of it, by default the arresting team)."""
     if character_id in st.arrested:
         return
     st.arrested[character_id] = minute
@@ -359,6 +380,9 @@ def arrest(
         ns = st.networks[c.network]
         ns.arrests[character_id] = minute
         ns.arrested_in[character_id] = state
+        if investigator is None and not by.startswith("simulated"):
+            investigator = by
+        open_charges(scenario, st, c.network, state, minute, investigator)
         net = next(n for n in scenario.networks if n.id == c.network)
         answered = any(
             r.network == net.id and r.answered_at is not None and not r.declined

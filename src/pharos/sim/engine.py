@@ -10,7 +10,8 @@ loss while waiting (absconding, removal, re-trafficking), the victim's decision 
 investigations (finite investigators) with financial investigation and cross-border requests,
 charging and disruption of the network with the rescue of its remaining victims in whichever
 state they are, prosecution and conviction, replacement of a disrupted network, and return after
-a pre-return risk assessment. Every decision goes through :mod:`pharos.sim.policies`.
+a pre-return risk assessment (which the origin state's agency executes or declines). Every
+decision goes through :mod:`pharos.sim.policies`.
 
 Same scenario, seed and replication: the same run, byte for byte, in any process.
 """
@@ -30,10 +31,13 @@ from pharos.scenario.schema import ChannelTerms, Scenario
 from pharos.sim.justice import JusticeProcesses, NetworkRun
 from pharos.sim.policies import (
     Action,
+    AnswerContext,
     IdentificationContext,
+    InstrumentTerms,
     Policies,
     ReferralContext,
     ReturnContext,
+    answering_agency,
 )
 from pharos.sim.records import JusticeRecord, RequestRecord
 from pharos.sim.streams import Streams
@@ -435,12 +439,14 @@ class Engine(JusticeProcesses):
             if terms is not None:
                 latency = terms.median_days * math.exp(terms.dispersion * co.z_reqlat[i])
                 safe = co.u_risk[i] >= st.return_risk_share
+                if not self.automated and not self._answers(state, origin, terms, latency):
+                    safe = None  # the origin's agency declined: no assessment
                 key = (state, origin, _PRRA, "return")
                 acc = self.request_stats.get(key)
                 if acc is None:
                     acc = self.request_stats[key] = [0.0, 0.0, 0.0]
                 acc[0] += 1
-                acc[1] += safe
+                acc[1] += safe is True
                 acc[2] += latency
         if self.automated:  # the SOP: return whoever asks and was assessed safe
             returned = bool(wants and safe)
@@ -453,6 +459,24 @@ class Engine(JusticeProcesses):
             co.exit_at[i] = now + latency
         else:
             co.exit_code[i] = 2
+
+    def _answers(self, sender: str, receiver: str, terms: ChannelTerms, latency: float) -> bool:
+        """Whether the receiving state's agency executes a pre-return risk assessment
+        (``decide_answer``; the assessment itself can always be carried out)."""
+        instrument = Instrument.PRE_RETURN_RISK_ASSESSMENT
+        kind = answering_agency(instrument)
+        ctx = AnswerContext(
+            time=self.now,
+            sender=sender,
+            receiver=receiver,
+            agency=kind,
+            instrument=instrument,
+            network=None,
+            terms=InstrumentTerms(instrument, terms.median_days, terms.success),
+            executable=True,
+            latency=latency,
+        )
+        return self.policies.of(receiver, kind).decide_answer(ctx).action is Action.EXECUTE
 
 
 __all__ = ["TYPES", "Engine", "JusticeRecord", "RequestRecord"]

@@ -4,10 +4,12 @@ A network group comes under investigation when a protected victim decides to coo
 intelligence-led, at ``proactive_rate`` per active group per year. Investigations wait for one
 of the state's ``investigators``; a share adds a financial investigation. When the group's origin
 is another state, the police send a cross-border request by the instrument their policy chooses
-among those that exist between the two states. At the end, the evidence (base, cooperating
-victims, a useful reply, a financial investigation) decides whether the prosecutor can charge;
-charging disrupts the group (it stops recruiting, its remaining victims are rescued wherever
-they are) until a replacement takes over; the verdict comes after ``prosecution_days``.
+among those that exist between the two states, and the receiving state's agency executes it or
+declines (``decide_answer``; the SOP executes whatever the channel's draw says can be). At the
+end, the evidence (base, cooperating victims, a useful reply, a financial investigation) decides
+whether the prosecutor can charge; charging disrupts the group (it stops recruiting, its
+remaining victims are rescued wherever they are) until a replacement takes over; the verdict
+comes after ``prosecution_days``.
 
 These handlers are a mixin of :class:`pharos.sim.engine.Engine`.
 """
@@ -22,7 +24,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pharos.domain.practitioners import PractitionerKind
-from pharos.sim.policies import Action, Policies, ProsecutionContext, RequestContext
+from pharos.sim.policies import (
+    Action,
+    AnswerContext,
+    InstrumentTerms,
+    Policies,
+    ProsecutionContext,
+    RequestContext,
+    answering_agency,
+)
 from pharos.sim.records import JusticeRecord, RequestRecord
 from pharos.sim.streams import Streams, binomial, poisson
 from pharos.sim.victims import Cohort
@@ -197,6 +207,24 @@ class JusticeProcesses:
             if terms is not None and decision.instrument is not None:
                 latency = terms.median_days * math.exp(terms.dispersion * rng.gauss(0.0, 1.0))
                 ok = bool(rng.random() < terms.success)
+                # the receiving state's agency executes or declines (the draw says if it can)
+                kind = answering_agency(decision.instrument)
+                answer = self.policies.of(spec.origin, kind).decide_answer(
+                    AnswerContext(
+                        time=now,
+                        sender=st.code,
+                        receiver=spec.origin,
+                        agency=kind,
+                        instrument=decision.instrument,
+                        network=cell.id,
+                        terms=InstrumentTerms(
+                            decision.instrument, terms.median_days, terms.success
+                        ),
+                        executable=ok,
+                        latency=latency,
+                    )
+                )
+                ok = ok and answer.action is Action.EXECUTE
                 nr.reply = ok
                 self.record_request(
                     RequestRecord(

@@ -1,6 +1,6 @@
 """Decision points of the regional model and the automated standard operating procedures.
 
-Every decision an agency takes in the model goes through one of five methods of the
+Every decision an agency takes in the model goes through one of six methods of the
 :class:`Policy` interface. The engine builds a context (what the agency knows at that moment),
 calls the policy of the agency that decides, and applies the returned :class:`Decision`:
 
@@ -10,6 +10,8 @@ method                      who decides                            actions
 ``decide_identification``   the agency that detected the victim    identify, refer, dismiss
 ``decide_referral``         the body that formally identified      shelter, none
 ``decide_request``          the investigating police               an ``Instrument``, or none
+``decide_answer``           the receiving state's agency for the   execute, decline
+                            instrument (:func:`answering_agency`)
 ``decide_prosecution``      the prosecutor                         charge, drop
 ``decide_return``           migration or asylum authority          return, include
 ==========================  =====================================  ===========================
@@ -17,7 +19,8 @@ method                      who decides                            actions
 An agency nobody plays follows :class:`StandardOperatingProcedure`. The ``exercise`` area hands
 a played agency to people by registering its own :class:`Policy` for ``(state, kind)`` in
 :class:`Policies`; everything else stays automated. Policies must be deterministic functions of
-their context: all randomness lives in the engine's named streams.
+their context: all randomness lives in the engine's named streams. (``decide_answer`` gets the
+engine's seeded draw of whether the request can be executed, and of its latency, in its context.)
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class Action(StrEnum):
     DROP = "drop"
     RETURN = "return"
     INCLUDE = "include"
+    EXECUTE = "execute"
+    DECLINE = "decline"
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,46 @@ class RequestContext:
     available: tuple[InstrumentTerms, ...]
 
 
+#: Which agency of the receiving state answers a request by each instrument (when nobody plays
+#: it): police for police information, the prosecutor (the judicial authority) for mutual legal
+#: assistance, a European Investigation Order or a joint investigation team, social welfare (the
+#: transnational referral contact point) for the referral instruments.
+ANSWERING_AGENCY: dict[Instrument, PractitionerKind] = {
+    Instrument.POLICE_INFORMATION_EXCHANGE: PractitionerKind.LAW_ENFORCEMENT,
+    Instrument.MUTUAL_LEGAL_ASSISTANCE: PractitionerKind.PUBLIC_PROSECUTOR,
+    Instrument.EUROPEAN_INVESTIGATION_ORDER: PractitionerKind.PUBLIC_PROSECUTOR,
+    Instrument.JOINT_INVESTIGATION_TEAM: PractitionerKind.PUBLIC_PROSECUTOR,
+    Instrument.FAMILY_SAFETY_CHECK: PractitionerKind.SOCIAL_WELFARE,
+    Instrument.PRE_RETURN_RISK_ASSESSMENT: PractitionerKind.SOCIAL_WELFARE,
+    Instrument.RETURN_AND_RECEPTION: PractitionerKind.SOCIAL_WELFARE,
+}
+
+
+def answering_agency(instrument: Instrument) -> PractitionerKind:
+    """The agency of the receiving state that answers a request by ``instrument``."""
+    return ANSWERING_AGENCY[instrument]
+
+
+@dataclass(slots=True)
+class AnswerContext:
+    """A cross-border request reached the receiving state: execute it or decline.
+
+    ``executable`` and ``latency`` are the engine's seeded draws (from the channel's terms):
+    whether the request can be executed at all, and the days until the reply arrives.
+    ``network`` is the network the request concerns (``None`` for a request about a person).
+    """
+
+    time: float
+    sender: str
+    receiver: str
+    agency: PractitionerKind
+    instrument: Instrument
+    network: str | None
+    terms: InstrumentTerms
+    executable: bool
+    latency: float
+
+
 @dataclass(slots=True)
 class ProsecutionContext:
     """An investigation has ended: charge the suspects or drop the case."""
@@ -128,13 +173,15 @@ class ReturnContext:
 
 @runtime_checkable
 class Policy(Protocol):
-    """The five decision points of an agency (see the module docstring)."""
+    """The six decision points of an agency (see the module docstring)."""
 
     def decide_identification(self, ctx: IdentificationContext) -> Decision: ...
 
     def decide_referral(self, ctx: ReferralContext) -> Decision: ...
 
     def decide_request(self, ctx: RequestContext) -> Decision: ...
+
+    def decide_answer(self, ctx: AnswerContext) -> Decision: ...
 
     def decide_prosecution(self, ctx: ProsecutionContext) -> Decision: ...
 
@@ -149,6 +196,7 @@ class StandardOperatingProcedure:
       list when full);
     - request: the available instrument with the shortest expected time to a useful reply
       (median days / success share);
+    - answer: execute a request that can be executed (the engine's draw), decline it otherwise;
     - prosecution: charge when the evidence is sufficient;
     - return: return a victim who asks for it and whose pre-return risk assessment found the
       return safe; include everyone else.
@@ -170,6 +218,11 @@ class StandardOperatingProcedure:
             return Decision(Action.NONE, reason="no instrument between the states")
         best = min(ctx.available, key=lambda t: t.median_days / max(t.success, 1e-9))
         return Decision(Action.REQUEST, instrument=best.instrument, reason="fastest useful reply")
+
+    def decide_answer(self, ctx: AnswerContext) -> Decision:
+        if ctx.executable:
+            return Decision(Action.EXECUTE, reason="the request can be executed")
+        return Decision(Action.DECLINE, reason="the request cannot be executed")
 
     def decide_prosecution(self, ctx: ProsecutionContext) -> Decision:
         if ctx.sufficient_evidence:

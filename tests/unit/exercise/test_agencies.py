@@ -7,29 +7,43 @@ from typing import Any
 
 import pytest
 
-from pharos.exercise import agencies
+from pharos.domain.cooperation import Instrument
+from pharos.exercise import actions, agencies
 from pharos.exercise.events import EventKind
 from pharos.exercise.fold import fold
 from pharos.exercise.loader import LoadedScenario, load_scenario
 from pharos.exercise.session import ExerciseSession
 from pharos.exercise.state import state_hash
 from pharos.exercise.store import MemoryEventStore
-from pharos.sim.policies import StandardOperatingProcedure
+from pharos.sim.policies import (
+    Action,
+    AnswerContext,
+    Decision,
+    Policies,
+    StandardOperatingProcedure,
+    answering_agency,
+)
 
 from . import drill
 
 
 def _session(
-    world: dict[str, Any] | None = None, unplayed: tuple[str, ...] = ()
+    world: dict[str, Any] | None = None,
+    unplayed: tuple[str, ...] = (),
+    played: tuple[str, ...] = (),
 ) -> ExerciseSession:
-    """A started exercise of a variant of the bundled scenario (world fields, teams unplayed)."""
+    """A started exercise of a variant of the bundled scenario (world fields, teams unplayed
+    or played)."""
     loaded = load_scenario("mediterranean-regional")
     sc = loaded.scenario
     sc = sc.model_copy(
         update={
             "world": sc.world.model_copy(update=world or {}),
             "teams": [
-                t.model_copy(update={"played": t.played and t.id not in unplayed}) for t in sc.teams
+                t.model_copy(
+                    update={"played": (t.played or t.id in played) and t.id not in unplayed}
+                )
+                for t in sc.teams
             ],
         }
     )
@@ -214,3 +228,82 @@ def test_a_place_freed_by_someone_who_leaves_goes_to_the_first_on_the_waiting_li
         "waiting",
         "admitted",
     ]
+
+
+class _Decliner(StandardOperatingProcedure):
+    def decide_answer(self, ctx: AnswerContext) -> Decision:
+        return Decision(Action.DECLINE, reason="no capacity this month")
+
+
+def test_an_unplayed_receiver_answers_through_decide_answer_of_its_policy(monkeypatch):
+    s = _session(world={"reply_times": {}})
+    _egypt_request(s, "police_information_exchange")
+    s.advance_days(2)
+    (d,) = _decisions(s)
+    assert d["point"] == "reply" and d["policy"] == StandardOperatingProcedure.__name__
+    assert d["agency"] == "law_enforcement" == answering_agency(Instrument(d["instrument"]))
+    assert d["decision"] == ("execute" if d["executable"] else "decline")
+    assert d["action"] == ("executed" if d["executable"] else "declined")
+    assert s.state.requests[-1].answer == d["action"]
+    ev = next(e for e in s.store.events("x") if e.kind == EventKind.DECISION)
+    assert ev.actor == "engine:EGY:law_enforcement"
+
+    # the same seed with Egypt's police declining: the policy, not the channel, answered
+    sop = agencies.policies
+
+    def declining(sc: Any) -> Policies:
+        pol = sop(sc)
+        pol.assign("EGY", agencies.K.LAW_ENFORCEMENT, _Decliner(agencies.K.LAW_ENFORCEMENT))
+        return pol
+
+    monkeypatch.setattr(agencies, "policies", declining)
+    s2 = _session(world={"reply_times": {}})
+    _egypt_request(s2, "police_information_exchange")
+    s2.advance_days(2)
+    (d2,) = _decisions(s2)
+    assert d2["policy"] == "_Decliner" and d2["executable"] == d["executable"]
+    assert d2["action"] == "declined" and d2["reason"] == "no capacity this month"
+    assert s2.state.requests[-1].declined
+
+
+def test_replies_stored_the_old_way_with_policy_channel_terms_fold_to_the_same_state():
+    s = _session(world={"reply_times": {}})
+    _egypt_request(s, "police_information_exchange")
+    s.advance_days(2)
+    events = s.store.events(s.exercise_id)
+    i = next(i for i, e in enumerate(events) if e.kind == EventKind.DECISION)
+    new = events[i].payload
+    old = {k: new[k] for k in ("point", "subject", "state", "instrument", "action")}
+    old |= {"policy": "channel_terms", "reason": "executed within the channel's success share"}
+    legacy = [*events[:i], replace(events[i], payload=old), *events[i + 1 :]]
+    assert state_hash(fold(s.scenario, "x", s.seed, legacy)) == s.state_hash()
+
+
+def test_an_exercise_created_before_decisions_were_logged_decides_them_in_the_fold():
+    s = _session(world={"reply_times": {}})
+    drill.play(s)
+    _egypt_request(s, "police_information_exchange")
+    s.act("ita-police", "marco", type="search_and_arrest", place="ragusa-greenhouse")
+    s.advance_days(2)
+    events = s.store.events(s.exercise_id)
+    assert {e.payload["point"] for e in events if e.kind == EventKind.DECISION} >= {
+        "reply",
+        "prosecution",
+    }
+    kept = [e for e in events if e.kind != EventKind.DECISION]
+    created = kept[0]
+    kept[0] = replace(created, payload={"seed": created.payload["seed"]})
+    old_log = [replace(e, seq=n) for n, e in enumerate(kept, start=1)]
+    first = fold(s.scenario, "x", s.seed, old_log)
+    assert not first.decisions_logged
+    assert state_hash(fold(s.scenario, "x", s.seed, old_log)) == state_hash(first)
+    # the same decisions, taken inside the fold: the same world
+    assert first.requests == s.state.requests
+    assert first.personas == s.state.personas
+    assert first.networks == s.state.networks
+    assert first.teams == s.state.teams
+
+
+def test_every_instruments_answering_agency_may_use_it():
+    for inst in Instrument:
+        assert answering_agency(inst) in actions.INSTRUMENT_KINDS[inst]

@@ -1,19 +1,23 @@
 """The engine: determinism, policies at decision points, common random numbers."""
 
 from functools import cache
+from typing import ClassVar
 
 import pandas as pd
 
+from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind
 from pharos.scenario import Scenario, load_scenario, set_params
 from pharos.sim import run_replication
 from pharos.sim.engine import Engine
 from pharos.sim.policies import (
     Action,
+    AnswerContext,
     Decision,
     IdentificationContext,
     Policies,
     StandardOperatingProcedure,
+    answering_agency,
 )
 
 
@@ -91,3 +95,53 @@ def test_advancing_in_steps_gives_the_same_run() -> None:
             (x != x and y != y) or x == y for x, y in zip(a.ident_at, b.ident_at, strict=True)
         )
         assert a.status == b.status
+
+
+class Recorder(StandardOperatingProcedure):
+    """The SOP, noting every request it is asked to answer."""
+
+    seen: ClassVar[list[AnswerContext]] = []
+
+    def decide_answer(self, ctx: AnswerContext) -> Decision:
+        Recorder.seen.append(ctx)
+        return super().decide_answer(ctx)
+
+
+class NobodyAnswers(StandardOperatingProcedure):
+    def decide_answer(self, ctx: AnswerContext) -> Decision:
+        return Decision(Action.DECLINE, reason="no capacity")
+
+
+def _everyone(policy: type[StandardOperatingProcedure]) -> Policies:
+    """``policy`` for every agency of the modelled states and of the networks' origins."""
+    pol = Policies()
+    for state in {*small().states, *(n.origin for n in small().networks)}:
+        for kind in PractitionerKind:
+            pol.assign(state, kind, policy(kind))
+    return pol
+
+
+def test_the_receiving_agency_answers_requests_through_decide_answer_without_changing_the_run():
+    Recorder.seen = []
+    a = run_replication(small(), 8, 0)
+    b = run_replication(small(), 8, 0, _everyone(Recorder))
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+    evidence = [c for c in Recorder.seen if c.network is not None]
+    prra = [c for c in Recorder.seen if c.instrument is Instrument.PRE_RETURN_RISK_ASSESSMENT]
+    assert evidence and prra
+    assert any(c.executable for c in evidence) and not all(c.executable for c in evidence)
+    for c in Recorder.seen:
+        assert c.agency is answering_agency(c.instrument) and c.sender != c.receiver
+        assert c.latency > 0 and c.terms.instrument is c.instrument
+    assert all(c.network is None and c.executable for c in prra)
+
+
+def test_a_receiving_agency_that_declines_everything_sends_no_useful_reply():
+    sop = Engine(small(), 8, 0, _everyone(StandardOperatingProcedure)).run()
+    declined = Engine(small(), 8, 0, _everyone(NobodyAnswers)).run()
+    assert sum(acc[1] for acc in sop.request_stats.values()) > 0
+    assert sum(acc[0] for acc in declined.request_stats.values()) > 0
+    assert all(acc[1] == 0 for acc in declined.request_stats.values())
+    returned = sum(1 for co in declined.cohorts for code in co.exit_code if code == 1)
+    assert returned == 0  # nobody is returned without a risk assessment
