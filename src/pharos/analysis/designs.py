@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from pharos.analysis.spec import Design, ExperimentSpec, Uncertainty
+from pharos.analysis.spec import Design, ExperimentSpec, Lever, Uncertainty
 
 
 @dataclass(frozen=True)
@@ -90,21 +90,22 @@ def to_values(u: Uncertainty, unit: npt.NDArray[np.float64]) -> npt.NDArray[np.f
     return np.asarray(stats.triang(c, loc=lo, scale=hi - lo).ppf(unit), dtype=float)
 
 
+def _options(lever: Lever) -> list[tuple[str, Any]]:
+    return [(label, i) for i, label in enumerate(lever.labels)]
+
+
 def policies(spec: ExperimentSpec) -> tuple[Policy, ...]:
     """Every combination of lever options. A policy is named by the levers it moves away from
     their first option (the current state), e.g. ``desk=on``; ``baseline`` moves none."""
     if not spec.levers:
         return (Policy("baseline", {}, {}),)
     out = []
-    for combo in itertools.product(*(lv.options.items() for lv in spec.levers)):
-        options = {lv.name: label for lv, (label, _v) in zip(spec.levers, combo, strict=True)}
-        values = {lv.path: float(v) for lv, (_l, v) in zip(spec.levers, combo, strict=True)}
+    for combo in itertools.product(*(_options(lv) for lv in spec.levers)):
+        chosen = list(zip(spec.levers, (label for label, _i in combo), strict=True))
+        options = {lv.name: label for lv, label in chosen}
+        values = {lv.key: lv.value(label) for lv, label in chosen}
         # the first option of each lever is the current state: name only what changes
-        changed = [
-            f"{lv.name}={label}"
-            for lv, (label, _v) in zip(spec.levers, combo, strict=True)
-            if label != next(iter(lv.options))
-        ]
+        changed = [f"{lv.name}={label}" for lv, label in chosen if label != lv.labels[0]]
         name = ", ".join(changed) or "baseline"
         out.append(Policy(name, options, values))
     return tuple(out)
@@ -142,12 +143,12 @@ def run_table(spec: ExperimentSpec, design: ExperimentDesign) -> pd.DataFrame:
     for name in design.scenarios.columns:
         table[name] = design.scenarios[name].to_numpy()[scen]
     for lever in spec.levers:
-        table[lever.name] = [design.policies[p].values[lever.path] for p in pol]
+        table[lever.name] = [design.policies[p].values[lever.key] for p in pol]
     return table
 
 
 def run_values(spec: ExperimentSpec, rows: pd.DataFrame) -> dict[str, npt.NDArray[np.float64]]:
     """The parameter values (path -> array) of the runs in ``rows`` of the run table."""
     out = {u.path: rows[u.name].to_numpy(dtype=float) for u in spec.uncertainties}
-    out.update({lv.path: rows[lv.name].to_numpy(dtype=float) for lv in spec.levers})
+    out.update({lv.key: rows[lv.name].to_numpy(dtype=float) for lv in spec.levers})
     return out

@@ -30,6 +30,14 @@ class ExperimentModel(ABC):
 
     #: runs per task, chosen so that one task lasts well over 10 ms (Ray's guidance)
     suggested_batch_size: int = 64
+    #: whether the model takes levers whose options are not numbers (``choices`` option:
+    #: lever name -> one edit per option; a run's ``lever:<name>`` value is the option index)
+    accepts_choices: bool = False
+
+    def choice_errors(self) -> dict[str, dict[int, str]]:
+        """Lever name -> option index -> why that option cannot be applied (checked before any
+        run starts)."""
+        return {}
 
     @abstractmethod
     def parameters(self) -> Mapping[str, float]:
@@ -75,18 +83,23 @@ class UnknownModelError(ValueError):
     """The experiment names a model Pharos does not have."""
 
 
+def model_factory(name: str) -> Callable[..., ExperimentModel]:
+    """The class (or factory) registered under ``name``."""
+    target = MODELS.get(name)
+    if target is None:
+        raise UnknownModelError(
+            _("unknown model %(name)s (known: %(known)s)")
+            % {"name": name, "known": ", ".join(sorted(MODELS))}
+        )
+    module, _sep, attr = target.partition(":")
+    factory: Callable[..., ExperimentModel] = getattr(importlib.import_module(module), attr)
+    return factory
+
+
 def build_model(ref: ModelRef) -> ExperimentModel:
     """The model ``ref`` describes, built once per process."""
     model = _built.get(ref)
     if model is None:
-        target = MODELS.get(ref.name)
-        if target is None:
-            raise UnknownModelError(
-                _("unknown model %(name)s (known: %(known)s)")
-                % {"name": ref.name, "known": ", ".join(sorted(MODELS))}
-            )
-        module, _sep, attr = target.partition(":")
-        factory: Callable[..., ExperimentModel] = getattr(importlib.import_module(module), attr)
-        model = factory(**ref.options)
+        model = model_factory(ref.name)(**ref.options)
         _built[ref] = model
     return model

@@ -9,7 +9,10 @@ Two implementations of the same model, chosen by name in the experiment:
 
 Any number in the scenario is a parameter, addressed by its dotted path
 (:mod:`pharos.scenario.params`). The experiment may first edit the scenario (``set``: paths to
-values, e.g. to add an online-monitoring agency whose strength a lever then varies).
+values, e.g. to add an online-monitoring agency whose strength a lever then varies). Levers
+whose options are not numbers (``choices``: a list of identification bodies, an intervention
+overlay) reach the model as ``lever:<name>`` = option index; each option's edit is applied to
+the scenario before the run's numbers.
 
 Outcomes of one run (means over its replications) count the victims recruited after the
 warm-up. The *focus group* (default: victims recruited online in Egypt and exploited in Italy)
@@ -21,15 +24,17 @@ always defined, and lower is faster.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import ValidationError
 
 from pharos.analysis.model import ExperimentModel, FloatArray
-from pharos.scenario.load import load_scenario
-from pharos.scenario.params import scenario_data, set_in
+from pharos.scenario.load import Overlay, ScenarioError, apply_overlay, load_overlay, load_scenario
+from pharos.scenario.params import ParameterPathError, scenario_data, set_in
 from pharos.scenario.schema import Scenario
 from pharos.sim.batch import compile_world, draw_inputs, run_inputs
 from pharos.sim.engine import Engine
@@ -99,6 +104,7 @@ class PharosModel(ExperimentModel):
     """The regional model through the reference engine."""
 
     suggested_batch_size = 2
+    accepts_choices = True
 
     def __init__(
         self,
@@ -108,6 +114,7 @@ class PharosModel(ExperimentModel):
         warmup_days: int | None = None,
         focus: Mapping[str, Any] | None = None,
         cap_days: float = 730.0,
+        choices: Mapping[str, list[Mapping[str, Any]]] | None = None,
     ) -> None:
         data = scenario_data(load_scenario(scenario))
         for path, value in (set or {}).items():
@@ -129,6 +136,34 @@ class PharosModel(ExperimentModel):
         )
         self.focus_online = bool(focus.get("online", False))
         self.cap = float(cap_days)
+        self._choices: dict[str, list[Overlay | dict[str, Any]]] = {}
+        self._choice_errors: dict[str, dict[int, str]] = {}
+        for name, edits in (choices or {}).items():
+            self._choices[name] = []
+            for i, edit in enumerate(edits):
+                done: Overlay | dict[str, Any] = dict(edit.get("set") or {})
+                try:
+                    if edit.get("overlay"):
+                        done = load_overlay(str(edit["overlay"]))
+                    self._choices[name].append(done)
+                    self._edited(self.data, name, i)
+                except (ScenarioError, ParameterPathError, ValidationError) as exc:
+                    self._choice_errors.setdefault(name, {})[i] = _one_line(exc)
+
+    def choice_errors(self) -> dict[str, dict[int, str]]:
+        return self._choice_errors
+
+    def _edited(self, data: dict[str, Any], lever: str, option: int) -> dict[str, Any]:
+        """``data`` with option ``option`` of ``lever`` applied (a new dict; validated)."""
+        edit = self._choices[lever][option]
+        if isinstance(edit, Overlay):
+            data = apply_overlay(data, edit)
+        else:
+            data = copy.deepcopy(data)
+            for path, value in edit.items():
+                set_in(data, path, value, create=False)
+        Scenario.model_validate(data)
+        return data
 
     def _state_codes(self) -> list[str]:
         from pharos.domain.geography import REGION_STATE_CODES
@@ -151,7 +186,12 @@ class PharosModel(ExperimentModel):
         if not values:
             return self.base
         data = scenario_data(self.base)
+        for key, value in values.items():
+            if key.startswith("lever:"):
+                data = self._edited(data, key.removeprefix("lever:"), int(value))
         for path, value in values.items():
+            if path.startswith("lever:"):
+                continue
             set_in(data, path, round(value) if path in self._ints else float(value))
         return Scenario.model_validate(data)
 
@@ -211,6 +251,17 @@ class PharosModel(ExperimentModel):
             for k in OUTCOMES:
                 out[k][i] = float(np.mean([r[k] for r in runs]))
         return out
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, ScenarioError):
+        return "; ".join(str(d) for d in exc.details)
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
+            for e in exc.errors()
+        )
+    return str(exc).strip("'\"")
 
 
 def _share(part: npt.NDArray[np.bool_], whole: npt.NDArray[np.bool_]) -> float:

@@ -27,7 +27,7 @@ import pandas as pd
 from pharos import __version__
 from pharos.analysis.backends import Backend, SerialBackend, Task
 from pharos.analysis.designs import ExperimentDesign, make_design, run_table, run_values
-from pharos.analysis.model import ExperimentModel, ModelRef, build_model
+from pharos.analysis.model import ExperimentModel, ModelRef, build_model, model_factory
 from pharos.analysis.spec import ExperimentSpec, ExperimentSpecError
 from pharos.i18n import _
 
@@ -47,7 +47,27 @@ class ExperimentResult:
 
 def model_ref(spec: ExperimentSpec) -> ModelRef:
     """The picklable reference of the model ``spec`` names."""
-    return ModelRef(spec.model, dict(spec.model_options))
+    options = dict(spec.model_options)
+    choices = {lv.name: lv.edits() for lv in spec.levers if not lv.numeric}
+    if choices:
+        options["choices"] = choices
+    return ModelRef(spec.model, options)
+
+
+def check_choices_supported(spec: ExperimentSpec, origin: str = "") -> None:
+    """Levers whose options are not numbers need a model that edits a scenario."""
+    where = f"{origin}: " if origin else ""
+    factory = model_factory(spec.model)
+    if getattr(factory, "accepts_choices", False):
+        return
+    problems = [
+        _("%(where)sfield %(field)s: the model %(model)s only takes levers that set numbers")
+        % {"where": where, "field": f"experiment.levers.{i}", "model": spec.model}
+        for i, lv in enumerate(spec.levers)
+        if not lv.numeric
+    ]
+    if problems:
+        raise ExperimentSpecError("\n".join(problems))
 
 
 def check_against_model(spec: ExperimentSpec, model: ExperimentModel, origin: str = "") -> None:
@@ -62,10 +82,24 @@ def check_against_model(spec: ExperimentSpec, model: ExperimentModel, origin: st
                 % {"where": where, "field": f"experiment.uncertainties.{i}.path", "path": u.path}
             )
     for i, lv in enumerate(spec.levers):
-        if lv.path not in known:
+        if lv.numeric and lv.path not in known:
             problems.append(
                 _("%(where)sfield %(field)s: %(path)s is not a parameter of the model")
                 % {"where": where, "field": f"experiment.levers.{i}.path", "path": lv.path}
+            )
+    lever_index = {lv.name: i for i, lv in enumerate(spec.levers)}
+    for lever_name, bad in model.choice_errors().items():
+        lever = spec.levers[lever_index[lever_name]]
+        for option, why in sorted(bad.items()):
+            kind = "overlays" if lever.overlays is not None else "options"
+            problems.append(
+                _("%(where)sfield %(field)s: %(why)s")
+                % {
+                    "where": where,
+                    "field": f"experiment.levers.{lever_index[lever_name]}.{kind}."
+                    f"{lever.labels[option]}",
+                    "why": why,
+                }
             )
     names = model.outcome_names()
     for i, name in enumerate(spec.outcomes):
@@ -144,6 +178,7 @@ def run_experiment(
     ``progress(done, total)`` is called with run counts as tasks finish. Without a folder the
     outcomes are kept in memory only.
     """
+    check_choices_supported(spec, origin)
     ref = model_ref(spec)
     model = build_model(ref)
     check_against_model(spec, model, origin)

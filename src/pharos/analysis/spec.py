@@ -82,18 +82,29 @@ class Uncertainty(BaseModel):
 
 
 class Lever(BaseModel):
-    """A parameter the analyst can set (an intervention): a few named options."""
+    """An intervention the analyst controls: a few named options.
+
+    Either ``path`` and ``options`` (each option a value for that parameter: a number, or any
+    value the scenario accepts there, such as a list of identification bodies), or ``overlays``
+    (each option an intervention overlay, bundled name or file, or null for none). The first
+    option is the current state.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    path: str = Field(min_length=1, description="dotted path of the model parameter")
-    options: dict[str, float] = Field(min_length=1)
+    path: str | None = Field(default=None, min_length=1, description="dotted parameter path")
+    options: dict[str, Any] = Field(default_factory=dict)
+    overlays: dict[str, str | None] | None = Field(
+        default=None, description="option -> overlay (bundled name or file), null for none"
+    )
 
-    @field_validator("options", mode="before")
+    @field_validator("options", "overlays", mode="before")
     @classmethod
     def _options_from_list(cls, value: Any) -> Any:
-        if isinstance(value, list):
+        if isinstance(value, list) and all(
+            isinstance(v, int | float | str) and not isinstance(v, bool) for v in value
+        ):
             return {str(v): v for v in value}
         if isinstance(value, dict):  # YAML 1.1 reads unquoted on/off/yes/no as booleans
             return {
@@ -101,6 +112,50 @@ class Lever(BaseModel):
                 for k, v in value.items()
             }
         return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Lever:
+        if self.overlays is not None:
+            if self.path is not None or self.options:
+                raise ValueError(_("a lever has either overlays, or a path and options"))
+            if not self.overlays:
+                raise ValueError(_("a lever needs at least one option"))
+            return self
+        if self.path is None:
+            raise ValueError(_("a lever needs a path and options, or overlays"))
+        if not self.options:
+            raise ValueError(_("a lever needs at least one option"))
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        """Whether every option sets a number (then the lever is a parameter like any other)."""
+        return self.overlays is None and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in self.options.values()
+        )
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.overlays if self.overlays is not None else self.options)
+
+    @property
+    def key(self) -> str:
+        """The name of the lever's value in a run: its path when numeric, otherwise
+        ``lever:<name>``, whose value is the index of the chosen option."""
+        return self.path if self.numeric and self.path else f"lever:{self.name}"
+
+    def value(self, label: str) -> float:
+        """The value of option ``label`` in a run (see :attr:`key`)."""
+        if self.numeric:
+            return float(self.options[label])
+        return float(self.labels.index(label))
+
+    def edits(self) -> list[dict[str, Any]]:
+        """For a model: what each option does, in order (``{"overlay": ref}``, ``{}`` for no
+        overlay, or ``{"set": {path: value}}``)."""
+        if self.overlays is not None:
+            return [{"overlay": ref} if ref else {} for ref in self.overlays.values()]
+        return [{"set": {self.path: v}} for v in self.options.values()]
 
 
 class Discovery(BaseModel):
@@ -147,7 +202,7 @@ class ExperimentSpec(BaseModel):
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(_("names used twice: %(names)s") % {"names": ", ".join(dup)})
-        paths = [u.path for u in self.uncertainties] + [lv.path for lv in self.levers]
+        paths = [u.path for u in self.uncertainties] + [lv.path for lv in self.levers if lv.path]
         dup = sorted({p for p in paths if paths.count(p) > 1})
         if dup:
             raise ValueError(_("parameters varied twice: %(paths)s") % {"paths": ", ".join(dup)})
@@ -157,7 +212,14 @@ class ExperimentSpec(BaseModel):
 
     def fingerprint(self) -> str:
         """A short hash of everything that decides the runs (used to resume safely)."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+        data = self.model_dump(mode="json")
+        for lever, declared in zip(data["levers"], self.levers, strict=True):
+            # a declaration that only sets numbers keeps the hash it had before levers could
+            # take overlays and other values (options were floats then)
+            if declared.numeric:
+                del lever["overlays"]
+                lever["options"] = {k: float(v) for k, v in declared.options.items()}
+        blob = json.dumps(data, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 

@@ -235,6 +235,14 @@ def _apply(base: _Marked, ov: Overlay, om: _Marked) -> _Marked:
     return _Marked(data, marks)
 
 
+def apply_overlay(data: dict[str, Any], ov: Overlay) -> dict[str, Any]:
+    """Scenario data (a plain mapping) with ``ov`` applied: a new mapping, ``data`` untouched.
+
+    Raises :class:`ScenarioError` naming the overlay's file for a path it cannot apply."""
+    applied: dict[str, Any] = _apply(_Marked(data, {}), ov, _Marked({}, {})).data
+    return applied
+
+
 def load_overlay(ref: str) -> Overlay:
     """Read and check an overlay file (bundled name or path)."""
     return _read_overlay(resolve(ref, "bundled/overlays"))[0]
