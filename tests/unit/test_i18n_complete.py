@@ -30,6 +30,7 @@ COMPLETE_AREAS = (
     "exercise",
     "analysis",
     "analysisweb",
+    "cli",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 
