@@ -31,6 +31,7 @@ COMPLETE_AREAS = (
     "analysis",
     "analysisweb",
     "exercise_charging",
+    "cli",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

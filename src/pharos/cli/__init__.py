@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+
 import typer
 
 from pharos import __version__
@@ -15,7 +18,9 @@ from pharos.cli import learn as _learn  # noqa: F401
 from pharos.cli import screening as _screening  # noqa: F401
 from pharos.cli import server as _server  # noqa: F401
 from pharos.cli import sim as _sim  # noqa: F401
-from pharos.cli.app import app
+from pharos.cli._help import lang_in_argv, localised_command
+from pharos.cli.app import app, chosen_locale
+from pharos.i18n import set_locale
 
 
 @app.command()
@@ -24,8 +29,15 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def main() -> None:
-    app()
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the ``pharos`` command on ``argv`` (default: the process's arguments).
+
+    The language is chosen before Typer renders any help, so ``--help`` is translated too."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = set_locale(chosen_locale(lang_in_argv(args)))
+    # args=None when reading the process's arguments: click then expands globs on Windows as
+    # it did when main() was app().
+    localised_command(app, lang).main(args=None if argv is None else args)
 
 
 __all__ = ["app", "main"]

@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from pharos.i18n import SUPPORTED_LOCALES, set_locale
+from pharos.i18n import SUPPORTED_LOCALES, normalise_locale, set_locale
 
 app = typer.Typer(
     name="pharos",
@@ -15,6 +15,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def chosen_locale(lang: str | None) -> str:
+    """The language of a run: ``--lang``, else $PHAROS_LANG, else $LANG, else English.
+
+    One rule for the output (the root callback) and for the help texts (``pharos.cli.main``
+    reads ``--lang`` from argv before Typer renders any help)."""
+    return normalise_locale(lang or os.environ.get("PHAROS_LANG") or os.environ.get("LANG"))
 
 
 @app.callback()
@@ -27,4 +35,4 @@ def _root(
     ),
 ) -> None:
     """Pharos: act faster together against trafficking in human beings in the Mediterranean."""
-    set_locale(lang or os.environ.get("PHAROS_LANG") or os.environ.get("LANG"))
+    set_locale(chosen_locale(lang))

@@ -1,0 +1,108 @@
+"""The ``--help`` of every command in the language of the run.
+
+Typer builds the help texts (command docstrings, ``help=`` of options and arguments, the help of
+the app and its sub-apps) from the code, in English, before the root callback reads ``--lang``.
+So ``pharos.cli.main`` chooses the language from argv and the environment first (the rule of
+``chosen_locale``), builds the click command tree, replaces each English help text by its
+translation (catalog area ``cli``) and only then runs the command.
+
+The msgid is the text as click shows it: the cleaned docstring (``inspect.cleandoc``) up to a
+form feed (``\\f``, after which click hides the rest), without surrounding space; that space and
+the hidden rest are kept as they are. A text
+without a translation stays in English, byte for byte, and in English nothing is touched.
+
+The command objects are duck-typed (``help``, ``short_help``, ``params``, ``commands``): recent
+Typer versions carry their own copy of click, older ones use click itself.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import typer
+
+from pharos.i18n import DEFAULT_LOCALE, gettext, use_locale
+
+LANG_OPTION = "--lang"
+
+
+def lang_in_argv(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang X`` or ``--lang=X`` anywhere in ``argv`` (the last one wins, as for
+    click), or None. Nothing after ``--`` is an option."""
+    found: str | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == LANG_OPTION and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith(LANG_OPTION + "="):
+            found = arg[len(LANG_OPTION) + 1 :]
+    return found
+
+
+def _split(text: str) -> tuple[str, str, str, str]:
+    """(leading space, msgid, trailing space, hidden rest) of a help text as click shows it."""
+    shown, formfeed, hidden = inspect.cleandoc(text).partition("\f")
+    msgid = shown.strip()
+    lead = shown[: len(shown) - len(shown.lstrip())]
+    trail = shown[len(shown.rstrip()) :]
+    return lead, msgid, trail, formfeed + hidden
+
+
+def help_msgid(text: str) -> str:
+    """The msgid of a help text: the cleaned text up to ``\f``, without surrounding space."""
+    return _split(text)[1]
+
+
+def translate_help(text: str | None) -> str | None:
+    """``text`` in the current language; unchanged if it has no translation."""
+    if not text:
+        return text
+    lead, msgid, trail, hidden = _split(text)
+    translated = gettext(msgid) if msgid else msgid
+    return text if translated == msgid else lead + translated + trail + hidden
+
+
+def _commands(command: Any) -> list[Any]:
+    subcommands = getattr(command, "commands", None) or {}
+    return list(subcommands.values())
+
+
+def walk(command: Any) -> Iterator[Any]:
+    """``command`` and every command and group below it, depth first."""
+    yield command
+    for sub in _commands(command):
+        yield from walk(sub)
+
+
+def help_texts(command: Any) -> list[str]:
+    """The msgid of every help text in the tree under ``command`` (the root, groups, commands,
+    options and arguments), each once, in the order of the tree."""
+    found: dict[str, None] = {}
+    for cmd in walk(command):
+        texts = [cmd.help, cmd.short_help] + [getattr(p, "help", None) for p in cmd.params]
+        for text in texts:
+            if text:
+                found.setdefault(help_msgid(text), None)
+    return list(found)
+
+
+def translate_tree(command: Any) -> None:
+    """Replace, in place, every help text under ``command`` by its current translation."""
+    for cmd in walk(command):
+        cmd.help = translate_help(cmd.help)
+        cmd.short_help = translate_help(cmd.short_help)
+        for param in cmd.params:
+            if getattr(param, "help", None):
+                param.help = translate_help(param.help)
+
+
+def localised_command(app: typer.Typer, lang: str) -> Any:
+    """The click command of ``app`` with its help texts in ``lang`` (a fresh tree each call)."""
+    command = typer.main.get_command(app)
+    if lang != DEFAULT_LOCALE:
+        with use_locale(lang):
+            translate_tree(command)
+    return command
