@@ -9,6 +9,8 @@ ROUTE_MODULES: list[str] = [
     "dashboard",
     "estimate",
     "exercise",
+    "exercise_api",
+    "exercise_people",
     "directory",
     "learn",
     "learn_lessons",

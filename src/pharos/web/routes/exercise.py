@@ -1,5 +1,5 @@
-"""Exercise pages and API: list, player workspace, controller console, role-player console,
-observer forms, after-action report, live updates (server-sent events) and replay.
+"""Exercise pages: list, player workspace, evidence, controller console (role players,
+observers, the report and live updates: ``exercise_people``; the JSON API: ``exercise_api``).
 
 Thin: every command goes through ``ExerciseSession.submit`` (checked, stored, applied); every
 page is built by ``pharos.exercise.views``.
@@ -7,20 +7,11 @@ page is built by ``pharos.exercise.views``.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import (
-    HTMLResponse,
-    JSONResponse,
-    RedirectResponse,
-    Response,
-    StreamingResponse,
-)
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate.permissions import (
@@ -36,7 +27,6 @@ from pharos.coordinate.permissions import (
 from pharos.exercise import after_action, lessons, views
 from pharos.exercise.events import EventKind
 from pharos.exercise.loader import LoadedScenario
-from pharos.exercise.pdf import pdf_bytes
 from pharos.exercise.service import Hub, Role, role_of
 from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
 from pharos.i18n import _, lazy_gettext
@@ -332,240 +322,3 @@ async def publish_lessons(
     if error:
         return _control_page(request, s, error, 422)
     return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
-
-
-# -- role player, observer ----------------------------------------------------------------------
-@router.get("/exercises/{exercise_id}/role/{persona}", include_in_schema=False)
-def role_page(
-    exercise_id: str,
-    persona: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    s = _session(request, exercise_id)
-    if persona not in _role(p, s).personas:
-        raise PermissionDenied()
-    return render(request, "exercise/role.html", views.role_player(s, persona) | {"ex": s})
-
-
-@router.post("/exercises/{exercise_id}/role/{persona}", include_in_schema=False)
-async def role_wellbeing(
-    exercise_id: str,
-    persona: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    data = _clean(await body(request))
-    s = _session(request, exercise_id)
-    if persona not in _role(p, s).personas:
-        raise PermissionDenied()
-    payload = {"persona": persona, "ok": data.get("ok") == "yes", "note": str(data.get("note", ""))}
-    error = await run_in_threadpool(_submit, s, EventKind.WELLBEING_CHECKED, p.username, payload)
-    if error:
-        return render(
-            request,
-            "exercise/role.html",
-            views.role_player(s, persona) | {"ex": s, "flash": error},
-            status=422,
-        )
-    return RedirectResponse(f"/exercises/{exercise_id}/role/{persona}", status_code=303)
-
-
-@router.get("/exercises/{exercise_id}/observe", include_in_schema=False)
-def observe_page(
-    exercise_id: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    s = _session(request, exercise_id)
-    if not _role(p, s).observer:
-        raise PermissionDenied()
-    return render(request, "exercise/observe.html", _observe_ctx(s, p))
-
-
-def _observe_ctx(s: ExerciseSession, p: Principal) -> dict[str, Any]:
-    sc = s.scenario
-    return {
-        "ex": s,
-        "clock": views.clock(s),
-        "objectives": sc.objectives,
-        "teams": [t for t in sc.teams if t.played],
-        "mine": [o for o in reversed(s.state.observations) if o.observer == p.username],
-        "activity": views.controller(s)["teams"],
-    }
-
-
-@router.post("/exercises/{exercise_id}/observe", include_in_schema=False)
-async def observe_rate(
-    exercise_id: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    data = _clean(await body(request))
-    s = _session(request, exercise_id)
-    if not _role(p, s).observer:
-        raise PermissionDenied()
-    try:
-        data["rating"] = int(data.get("rating", 0))
-    except ValueError:
-        data["rating"] = 0
-    error = await run_in_threadpool(_submit, s, EventKind.OBSERVATION, p.username, data)
-    if error:
-        return render(
-            request, "exercise/observe.html", _observe_ctx(s, p) | {"flash": error}, status=422
-        )
-    return RedirectResponse(f"/exercises/{exercise_id}/observe", status_code=303)
-
-
-# -- report, replay, live updates ---------------------------------------------------------------
-@router.get("/exercises/{exercise_id}/report", include_in_schema=False)
-def report_page(
-    exercise_id: str,
-    request: Request,
-    at_day: float | None = None,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    s = _session(request, exercise_id)
-    r = _role(p, s)
-    if not (r.controller or r.observer):
-        raise PermissionDenied()
-    st = s.replay(until_minute=round(at_day * 1440)) if at_day is not None else s.state
-    report = after_action.build(s.scenario, st, date.today())
-    return HTMLResponse(after_action.render_html(report, css_href="/exercises/report.css"))
-
-
-@router.get("/exercises/{exercise_id}/report.pdf", include_in_schema=False)
-def report_pdf(
-    exercise_id: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    s = _session(request, exercise_id)
-    r = _role(p, s)
-    if not (r.controller or r.observer):
-        raise PermissionDenied()
-    data = pdf_bytes(after_action.build(s.scenario, s.state, date.today()))
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="aar-{exercise_id}.pdf"'},
-    )
-
-
-@router.get("/exercises/{exercise_id}/stream", include_in_schema=False)
-async def stream(
-    exercise_id: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    s = _session(request, exercise_id)
-    r = _role(p, s)
-    if not r.any:
-        raise PermissionDenied()
-    work.session.close()  # do not hold a database connection for the life of the stream
-    hub = _hub(request)
-    sub = hub.broker.subscribe(
-        exercise_id, None if (r.controller or r.observer or r.personas) else r.team
-    )
-
-    async def events() -> AsyncIterator[str]:
-        try:
-            yield f"retry: 2000\nevent: hello\ndata: {s.state.last_seq}\n\n"
-            while True:
-                try:
-                    msg = await asyncio.wait_for(sub.queue.get(), timeout=15)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                yield f"data: {msg}\n\n"
-        finally:
-            hub.broker.unsubscribe(exercise_id, sub)
-
-    return StreamingResponse(
-        events(), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"}
-    )
-
-
-# -- JSON API -----------------------------------------------------------------------------------
-@router.get("/api/v1/exercises/{exercise_id}/state", tags=["exercise"])
-def api_state(
-    exercise_id: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> JSONResponse:
-    """The exercise clock, the number of events and the hash of the folded state."""
-    s = _session(request, exercise_id)
-    r = _role(p, s)
-    if not r.any:
-        raise PermissionDenied()
-    return JSONResponse(views.clock(s) | {"hash": s.state_hash(), "team": r.team})
-
-
-@router.post("/api/v1/exercises/{exercise_id}/actions", tags=["exercise"])
-async def api_action(
-    exercise_id: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> JSONResponse:
-    """A player action for the caller's team; 201 with the stored event's number, else 422."""
-    data = _clean(await body(request))
-    s = _session(request, exercise_id)
-    r = _role(p, s)
-    if r.team is None:
-        raise PermissionDenied()
-    with contextlib.suppress(Exception):
-        work.session.close()
-    try:
-        ev = await run_in_threadpool(
-            s.submit, EventKind.ACTION, p.username, {**data, "team": r.team}
-        )
-    except CommandRefused as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-    except StoreFailed as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
-    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
-
-
-@router.post("/api/v1/exercises/{exercise_id}/control", tags=["exercise"])
-async def api_control(
-    exercise_id: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> JSONResponse:
-    """A control command (``command``: start, pause, resume, speed, release, inject, ...)."""
-    data = _clean(await body(request))
-    s = _session(request, exercise_id)
-    if not _role(p, s).controller:
-        raise PermissionDenied()
-    kind = CONTROL_COMMANDS.get(str(data.pop("command", "")))
-    if kind is None:
-        return JSONResponse({"detail": _("unknown command")}, status_code=422)
-    try:
-        ev = await run_in_threadpool(s.submit, kind, p.username, data)
-    except CommandRefused as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-    except StoreFailed as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
-    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
-
-
-@router.post("/api/v1/exercises", tags=["exercise"])
-async def api_create(
-    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
-) -> JSONResponse:
-    """Create an exercise of the bundled scenario; returns its id."""
-    await body(request)
-    if not allowed(p, "exercise", "direct"):
-        raise PermissionDenied()
-    s = _hub(request).create()
-    return JSONResponse({"id": s.exercise_id}, status_code=201)

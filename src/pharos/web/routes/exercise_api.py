@@ -1,0 +1,105 @@
+"""The exercise's JSON API: state, actions and control commands, creating an exercise."""
+
+from __future__ import annotations
+
+import contextlib
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
+from pharos.exercise import views
+from pharos.exercise.events import EventKind
+from pharos.exercise.session import CommandRefused, StoreFailed
+from pharos.i18n import _
+from pharos.store.uow import UnitOfWork
+from pharos.web.deps import signed_in, uow
+from pharos.web.forms import body
+from pharos.web.routes.exercise import (
+    CONTROL_COMMANDS,
+    _clean,
+    _hub,
+    _role,
+    _session,
+)
+
+router = APIRouter()
+
+
+# -- JSON API -----------------------------------------------------------------------------------
+@router.get("/api/v1/exercises/{exercise_id}/state", tags=["exercise"])
+def api_state(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> JSONResponse:
+    """The exercise clock, the number of events and the hash of the folded state."""
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if not r.any:
+        raise PermissionDenied()
+    return JSONResponse(views.clock(s) | {"hash": s.state_hash(), "team": r.team})
+
+
+@router.post("/api/v1/exercises/{exercise_id}/actions", tags=["exercise"])
+async def api_action(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> JSONResponse:
+    """A player action for the caller's team; 201 with the stored event's number, else 422."""
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if r.team is None:
+        raise PermissionDenied()
+    with contextlib.suppress(Exception):
+        work.session.close()
+    try:
+        ev = await run_in_threadpool(
+            s.submit, EventKind.ACTION, p.username, {**data, "team": r.team}
+        )
+    except CommandRefused as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+    except StoreFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
+
+
+@router.post("/api/v1/exercises/{exercise_id}/control", tags=["exercise"])
+async def api_control(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> JSONResponse:
+    """A control command (``command``: start, pause, resume, speed, release, inject, ...)."""
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    if not _role(p, s).controller:
+        raise PermissionDenied()
+    kind = CONTROL_COMMANDS.get(str(data.pop("command", "")))
+    if kind is None:
+        return JSONResponse({"detail": _("unknown command")}, status_code=422)
+    try:
+        ev = await run_in_threadpool(s.submit, kind, p.username, data)
+    except CommandRefused as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+    except StoreFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
+
+
+@router.post("/api/v1/exercises", tags=["exercise"])
+async def api_create(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> JSONResponse:
+    """Create an exercise of the bundled scenario; returns its id."""
+    await body(request)
+    if not allowed(p, "exercise", "direct"):
+        raise PermissionDenied()
+    s = _hub(request).create()
+    return JSONResponse({"id": s.exercise_id}, status_code=201)

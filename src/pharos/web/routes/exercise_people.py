@@ -1,0 +1,197 @@
+"""Exercise pages for role players and observers, the after-action report (HTML, PDF,
+replay to any exercise day) and the live updates (server-sent events).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import (
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.concurrency import run_in_threadpool
+
+from pharos.coordinate.permissions import PermissionDenied, Principal
+from pharos.exercise import after_action, views
+from pharos.exercise.events import EventKind
+from pharos.exercise.pdf import pdf_bytes
+from pharos.exercise.session import ExerciseSession
+from pharos.store.uow import UnitOfWork
+from pharos.web.deps import signed_in, uow
+from pharos.web.forms import body
+from pharos.web.routes.exercise import (
+    _clean,
+    _hub,
+    _role,
+    _session,
+    _submit,
+)
+from pharos.web.templating import render
+
+router = APIRouter()
+
+
+# -- role player, observer ----------------------------------------------------------------------
+@router.get("/exercises/{exercise_id}/role/{persona}", include_in_schema=False)
+def role_page(
+    exercise_id: str,
+    persona: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    if persona not in _role(p, s).personas:
+        raise PermissionDenied()
+    return render(request, "exercise/role.html", views.role_player(s, persona) | {"ex": s})
+
+
+@router.post("/exercises/{exercise_id}/role/{persona}", include_in_schema=False)
+async def role_wellbeing(
+    exercise_id: str,
+    persona: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    if persona not in _role(p, s).personas:
+        raise PermissionDenied()
+    payload = {"persona": persona, "ok": data.get("ok") == "yes", "note": str(data.get("note", ""))}
+    error = await run_in_threadpool(_submit, s, EventKind.WELLBEING_CHECKED, p.username, payload)
+    if error:
+        return render(
+            request,
+            "exercise/role.html",
+            views.role_player(s, persona) | {"ex": s, "flash": error},
+            status=422,
+        )
+    return RedirectResponse(f"/exercises/{exercise_id}/role/{persona}", status_code=303)
+
+
+@router.get("/exercises/{exercise_id}/observe", include_in_schema=False)
+def observe_page(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    if not _role(p, s).observer:
+        raise PermissionDenied()
+    return render(request, "exercise/observe.html", _observe_ctx(s, p))
+
+
+def _observe_ctx(s: ExerciseSession, p: Principal) -> dict[str, Any]:
+    sc = s.scenario
+    return {
+        "ex": s,
+        "clock": views.clock(s),
+        "objectives": sc.objectives,
+        "teams": [t for t in sc.teams if t.played],
+        "mine": [o for o in reversed(s.state.observations) if o.observer == p.username],
+        "activity": views.controller(s)["teams"],
+    }
+
+
+@router.post("/exercises/{exercise_id}/observe", include_in_schema=False)
+async def observe_rate(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    data = _clean(await body(request))
+    s = _session(request, exercise_id)
+    if not _role(p, s).observer:
+        raise PermissionDenied()
+    try:
+        data["rating"] = int(data.get("rating", 0))
+    except ValueError:
+        data["rating"] = 0
+    error = await run_in_threadpool(_submit, s, EventKind.OBSERVATION, p.username, data)
+    if error:
+        return render(
+            request, "exercise/observe.html", _observe_ctx(s, p) | {"flash": error}, status=422
+        )
+    return RedirectResponse(f"/exercises/{exercise_id}/observe", status_code=303)
+
+
+# -- report, replay, live updates ---------------------------------------------------------------
+@router.get("/exercises/{exercise_id}/report", include_in_schema=False)
+def report_page(
+    exercise_id: str,
+    request: Request,
+    at_day: float | None = None,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if not (r.controller or r.observer):
+        raise PermissionDenied()
+    st = s.replay(until_minute=round(at_day * 1440)) if at_day is not None else s.state
+    report = after_action.build(s.scenario, st, date.today())
+    return HTMLResponse(after_action.render_html(report, css_href="/exercises/report.css"))
+
+
+@router.get("/exercises/{exercise_id}/report.pdf", include_in_schema=False)
+def report_pdf(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if not (r.controller or r.observer):
+        raise PermissionDenied()
+    data = pdf_bytes(after_action.build(s.scenario, s.state, date.today()))
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="aar-{exercise_id}.pdf"'},
+    )
+
+
+@router.get("/exercises/{exercise_id}/stream", include_in_schema=False)
+async def stream(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    s = _session(request, exercise_id)
+    r = _role(p, s)
+    if not r.any:
+        raise PermissionDenied()
+    work.session.close()  # do not hold a database connection for the life of the stream
+    hub = _hub(request)
+    sub = hub.broker.subscribe(
+        exercise_id, None if (r.controller or r.observer or r.personas) else r.team
+    )
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield f"retry: 2000\nevent: hello\ndata: {s.state.last_seq}\n\n"
+            while True:
+                try:
+                    msg = await asyncio.wait_for(sub.queue.get(), timeout=15)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"data: {msg}\n\n"
+        finally:
+            hub.broker.unsubscribe(exercise_id, sub)
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"}
+    )
