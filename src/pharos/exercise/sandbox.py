@@ -41,7 +41,7 @@ from pharos.exercise import agencies as ex_agencies
 from pharos.exercise.actions import INSTRUMENT_KINDS
 from pharos.exercise.events import Event
 from pharos.exercise.schema import ExerciseScenario
-from pharos.store.base import Base
+from pharos.store.base import Base, clock_at
 from pharos.store.db import migrate
 from pharos.store.models import Agency, User
 
@@ -176,7 +176,7 @@ class Sandbox:
         )
         event.listen(self.engine, "begin", lambda c: c.exec_driver_sql("BEGIN"))
         self._factory = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=True)
-        with self._factory() as s:
+        with clock_at(epoch(sc)), self._factory() as s:  # the directory exists from minute 0
             self.members = seed(s, sc)
             s.commit()
         self.projector = Projector(self, seed_)

@@ -9,6 +9,7 @@ ROUTE_MODULES: list[str] = [
     "dashboard",
     "estimate",
     "exercise",
+    "exercise_cases",
     "directory",
     "learn",
     "referrals",
