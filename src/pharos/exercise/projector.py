@@ -164,7 +164,9 @@ class Projector:
                 text = _("Not recorded by the case tools (exercise action %(action)s): %(reason)s")
                 session.add(
                     CaseNote(
-                        case_id=case_id, author_id=author, text=text % {"action": what, "reason": reason}
+                        case_id=case_id,
+                        author_id=author,
+                        text=text % {"action": what, "reason": reason},
                     )
                 )
                 session.flush()
@@ -224,9 +226,7 @@ class Projector:
     def _screen(self, session: Session, ev: Event, m: Member, pl: dict[str, Any]) -> None:
         pid = pl["persona"]
         c = self.sc.character(pid)
-        conclusion = next(
-            (s.conclusion for s in reversed(self.state.personas[pid].screenings)), ""
-        )
+        conclusion = next((s.conclusion for s in reversed(self.state.personas[pid].screenings)), "")
         data: dict[str, Any] = {
             "person_label": c.name,
             "age": c.age,

@@ -107,13 +107,14 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
     teams = [t for t in sc.teams if t.played] + [t for t in sc.teams if not t.played]
     for t in teams:
         suffix = "exercise team" if t.played else "exercise team simulated by the engine"
-        rows.append(
-            (t.state, t.agency_kind, f"{t.name} ({suffix} {t.id})", t.id, t.played, t.id)
-        )
+        rows.append((t.state, t.agency_kind, f"{t.name} ({suffix} {t.id})", t.id, t.played, t.id))
     have = {(t.state, t.agency_kind) for t in sc.teams}
     for state in sorted({t.state for t in sc.teams}):
         competent = state_powers(state).formal_identification.kinds
-        for kind in (competent[0] if competent else K.LAW_ENFORCEMENT, ex_agencies.SHELTER_OPERATORS[0]):
+        for kind in (
+            competent[0] if competent else K.LAW_ENFORCEMENT,
+            ex_agencies.SHELTER_OPERATORS[0],
+        ):
             if (state, kind) not in have:
                 have.add((state, kind))
                 name = f"{state} {kind.value} (simulated by the engine)"
@@ -171,9 +172,7 @@ class Sandbox:
         _template_db().backup(self._conn)
         self._conn.execute("PRAGMA foreign_keys=ON")
         conn = self._conn
-        self.engine: Engine = create_engine(
-            "sqlite://", creator=lambda: conn, poolclass=StaticPool
-        )
+        self.engine: Engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
         event.listen(self.engine, "begin", lambda c: c.exec_driver_sql("BEGIN"))
         self._factory = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=True)
         with clock_at(epoch(sc)), self._factory() as s:  # the directory exists from minute 0

@@ -37,7 +37,9 @@ def drill(s: ExerciseSession) -> None:
     s.advance_days(0.2)
     s.act("esp-labour", "ana", type="inspect_site", place="almeria-greenhouse")
     s.act("esp-labour", "ana", type="screen", persona="salma", indicators=INDICATORS)
-    s.act("esp-labour", "ana", type="open_case", persona="salma", consent=["services", "other_orgs"])
+    s.act(
+        "esp-labour", "ana", type="open_case", persona="salma", consent=["services", "other_orgs"]
+    )
     s.act("esp-labour", "ana", type="refer", persona="salma", to="shelter")
     s.act("esp-labour", "ana", type="refer", persona="salma", to="competent_authority")
     s.advance_days(0.5)
@@ -101,8 +103,13 @@ def test_a_drill_becomes_case_records_on_exercise_time(session: ExerciseSession)
         assert shelter.responded_by_id == sb.agency_for("ESP", "social_welfare").user_id  # type: ignore[union-attr]
         assert competent.to_agency_id == sb.member_of_team("esp-police").agency_id
         assert competent.status == "in_progress"  # played: the police have not identified yet
-        reqs = list(db.execute(select(CrossBorderRequest).order_by(CrossBorderRequest.id)).scalars())
-        assert [(r.receiver_state, r.status) for r in reqs] == [("TUN", "answered"), ("EGY", "sent")]
+        reqs = list(
+            db.execute(select(CrossBorderRequest).order_by(CrossBorderRequest.id)).scalars()
+        )
+        assert [(r.receiver_state, r.status) for r in reqs] == [
+            ("TUN", "answered"),
+            ("EGY", "sent"),
+        ]
         assert reqs[0].receiver_agency_id == sb.member_of_team("tun-police").agency_id
         assert reqs[1].receiver_agency_id == sb.member_of_team("egy-police").agency_id
         assert reqs[0].sent_at == sent and reqs[0].due_at == sent + timedelta(days=7)
@@ -196,7 +203,9 @@ def test_only_competent_bodies_record_an_identification(session: ExerciseSession
         victim = case.persons[0]
         labour = sb.principal(db, sb.member_of_team("esp-labour"))
         with pytest.raises(PermissionDenied):
-            set_trafficking_status(db, labour, case, victim, {"trafficking_status": "actual_victim"})
+            set_trafficking_status(
+                db, labour, case, victim, {"trafficking_status": "actual_victim"}
+            )
         police = sb.principal(db, sb.member_of_team("esp-police"))
         set_trafficking_status(db, police, case, victim, {"trafficking_status": "actual_victim"})
         assert victim.trafficking_status == "actual_victim"

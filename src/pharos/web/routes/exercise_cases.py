@@ -82,8 +82,8 @@ def case_files(
         tp = sb.principal(db, member)
         rows = list(db.execute(svc.visible_cases(tp)).scalars())
         views = {c.id: svc.view_of(db, tp, c).value for c in rows}
-        names = dict(db.execute(select(Agency.id, Agency.name)).tuples().all())
-        refs = dict(db.execute(select(Case.id, Case.reference)).tuples().all())
+        names = dict(db.execute(select(Agency.id, Agency.name)).all())
+        refs = dict(db.execute(select(Case.id, Case.reference)).all())
         readable = {c.id for c in rows}
         refused = list(
             db.execute(
@@ -116,9 +116,7 @@ def case_files(
             "readable": readable,
             "own_agency": member.agency_id,
         }
-        return render(
-            request, "exercise/cases.html", page | _context(s, team_id, chooser)
-        )
+        return render(request, "exercise/cases.html", page | _context(s, team_id, chooser))
 
 
 def _detail(text: str) -> dict[str, Any]:
@@ -152,7 +150,9 @@ def case_file(
         except svc.NotFound as exc:
             raise HTTPException(404, _("No such case file for this team.")) from exc
         now = exercise_time(s.scenario, s.state.minute)
-        detail = case_detail(db, tp, case, now.date(), request.app.state.settings.reflection_warning_days)
+        detail = case_detail(
+            db, tp, case, now.date(), request.app.state.settings.reflection_warning_days
+        )
         detail["may"] = {k: False for k in detail["may"]}  # read-only: act in the workspace
         ctx = {
             "case": detail,
