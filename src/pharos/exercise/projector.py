@@ -21,43 +21,34 @@ in the exercise's log only.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit, cases, referrals, reflection, requests, screening
 from pharos.coordinate.identification import set_trafficking_status
-from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
-from pharos.coordinate.validation import ValidationFailed
-from pharos.coordinate.vocabulary import PersonRole, ReferralStatus
+from pharos.coordinate.permissions import allowed
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise import agencies
 from pharos.exercise.events import Event, EventKind
 from pharos.exercise.fold import apply
-from pharos.exercise.schema import Character
-from pharos.exercise.world import initial_state
+from pharos.exercise.projection import (
+    ACTUAL,
+    GENDER,
+    ProjectionError,
+    ProjectorBase,
+    names,
+)
 from pharos.i18n import _, use_locale
 from pharos.store.base import clock_at, utcnow
-from pharos.store.models import Case, CaseNote, CrossBorderRequest, Referral, ScreeningRecord
+from pharos.store.models import Case, ScreeningRecord
 
 if TYPE_CHECKING:
-    from pharos.exercise.sandbox import Member, Sandbox
+    from pharos.exercise.sandbox import Member
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-#: what the coordinate layer may refuse (anything else is a bug, logged with its trace)
-REFUSALS = (ValidationFailed, PermissionDenied, cases.NotFound)
-GENDER = {"woman": "feminine", "girl": "feminine", "man": "masculine", "boy": "masculine"}
-#: consent choices a team may record with a case action
-CONSENT_FIELDS = {
-    "services": "consent_for_services",
-    "other_orgs": "disclosure_other_orgs",
-    "cross_border": "disclosure_cross_border",
-}
 #: where an exercise referral goes: agency kinds (first present wins) and the NRM pillar
 REFERRAL_KINDS: dict[str, tuple[tuple[K, ...], int]] = {
     "shelter": (agencies.SHELTER_OPERATORS, 1),
@@ -68,26 +59,7 @@ REFERRAL_KINDS: dict[str, tuple[tuple[K, ...], int]] = {
 }
 
 
-class ProjectionError(RuntimeError):
-    """The events do not follow the last one projected."""
-
-
-def _names(c: Character) -> tuple[str, str]:
-    first, _sep, rest = c.name.partition(" ")
-    return first, rest
-
-
-class Projector:
-    def __init__(self, sandbox: Sandbox, seed: int) -> None:
-        self.sb = sandbox
-        self.sc = sandbox.scenario
-        self.state = initial_state(self.sc, sandbox.exercise_id, seed)
-        self.last_seq = 0
-        self.case_persona: dict[int, str] = {}  # sandbox case -> persona
-        self.own_cases: dict[tuple[str, str], int] = {}  # (team, persona) -> its case
-        self.screenings: dict[int, tuple[str, str]] = {}  # screening -> (team, persona)
-        self.requests: dict[str, int] = {}  # exercise request id -> sandbox request
-
+class Projector(ProjectorBase):
     # -- the one way in -----------------------------------------------------------------------
     def project(self, ev: Event) -> None:
         if ev.seq != self.last_seq + 1:
@@ -117,110 +89,6 @@ class Projector:
         handler = getattr(self, "_" + str(p.get("type")), None)
         if handler is not None:
             handler(session, ev, self.sb.member_of_team(p["team"]), p)
-
-    # -- helpers ------------------------------------------------------------------------------
-    def _try(
-        self,
-        session: Session,
-        ev: Event,
-        m: Member | None,
-        what: str,
-        fn: Callable[[], T],
-        case_id: int | None = None,
-    ) -> T | None:
-        """Run one service call in a savepoint; a refusal is recorded and gives None."""
-        try:
-            with session.begin_nested():
-                return fn()
-        except REFUSALS as exc:
-            reason = exc.summary() if isinstance(exc, ValidationFailed) else str(exc)
-            self._refuse(session, ev, m, what, reason or _("not visible to this team"), case_id)
-            return None
-
-    def _refuse(
-        self,
-        session: Session,
-        ev: Event,
-        m: Member | None,
-        what: str,
-        reason: str,
-        case_id: int | None = None,
-    ) -> None:
-        log.info("exercise %s: event %s (%s) refused: %s", ev.exercise_id, ev.seq, what, reason)
-        p = self.sb.principal(session, m) if m is not None else None
-        audit.record(
-            session,
-            p,
-            "exercise_refused",
-            "exercise_action",
-            ev.seq,
-            case_id=case_id,
-            detail={"action": what, "reason": reason, "team": m.team if m else None},
-        )
-        if case_id is not None:
-            case = session.get(Case, case_id)
-            author = m.user_id if m is not None else (case.owner_user_id if case else None)
-            if author is not None:
-                text = _("Not recorded by the case tools (exercise action %(action)s): %(reason)s")
-                session.add(
-                    CaseNote(
-                        case_id=case_id,
-                        author_id=author,
-                        text=text % {"action": what, "reason": reason},
-                    )
-                )
-                session.flush()
-
-    def _persona_cases(self, persona: str) -> list[int]:
-        return sorted(c for c, per in self.case_persona.items() if per == persona)
-
-    def _case_for(self, session: Session, p: Principal, team: str, persona: str) -> Case | None:
-        """The team's own case about ``persona``, else the first such case shared with it."""
-        own = self.own_cases.get((team, persona))
-        if own is not None:
-            return session.get(Case, own)
-        for cid in self._persona_cases(persona):
-            case = session.get(Case, cid)
-            if case is not None and allowed(p, "case", "read", cases.case_ref(session, case)):
-                return case
-        return None
-
-    def _need_case(
-        self, session: Session, ev: Event, m: Member, what: str, persona: str
-    ) -> tuple[Principal, Case] | None:
-        p = self.sb.principal(session, m)
-        case = self._case_for(session, p, m.team or "", persona)
-        if case is None:
-            self._refuse(
-                session, ev, m, what, _("no case file of this team concerns this person yet")
-            )
-            return None
-        return p, case
-
-    @staticmethod
-    def _victim(case: Case) -> Any:
-        return next(x for x in case.persons if x.role == PersonRole.VICTIM)
-
-    def _record_consent(
-        self, session: Session, ev: Event, m: Member, p: Principal, case: Case, given: Any
-    ) -> None:
-        if not isinstance(given, list) or not given:
-            return
-        data: dict[str, Any] = {"informed": True, "note": _("Recorded in the exercise.")}
-        data.update({field: key in given for key, field in CONSENT_FIELDS.items()})
-        current = cases.latest_consent(session, case.id)
-        if current is not None and all(
-            getattr(current, f) == data[f] for f in CONSENT_FIELDS.values()
-        ):
-            return
-        self._try(
-            session,
-            ev,
-            m,
-            "consent",
-            lambda: cases.record_consent(session, p, case, data),
-            case.id,
-        )
 
     # -- the team's actions -------------------------------------------------------------------
     def _screen(self, session: Session, ev: Event, m: Member, pl: dict[str, Any]) -> None:
@@ -259,7 +127,7 @@ class Projector:
         ps = self.state.personas[pid]
         heard = set(ps.disclosed_to.get(team, []))
         told = [d.text for d in c.ladder if d.id in heard]
-        first, second = _names(c)
+        first, second = names(c)
         free = [
             sid
             for sid, (t, per) in self.screenings.items()
@@ -327,9 +195,7 @@ class Projector:
             ev,
             m,
             "identify",
-            lambda: set_trafficking_status(
-                session, p, case, victim, {"trafficking_status": "actual_victim"}
-            ),
+            partial(set_trafficking_status, session, p, case, victim, ACTUAL),
             case.id,
         )
         if done is not None:
@@ -352,21 +218,6 @@ class Projector:
             case.id,
         )
 
-    def _network_cases(self, session: Session, p: Principal, network: str) -> list[Case]:
-        net = next(n for n in self.sc.networks if n.id == network)
-        out = []
-        for cid, pid in sorted(self.case_persona.items()):
-            case = session.get(Case, cid)
-            if (
-                case is not None
-                and self.sc.character(pid).storyline in net.storylines
-                and allowed(p, "case", "read", cases.case_ref(session, case))
-                and cases.view_of(session, p, case).value == "full"
-            ):
-                out.append(case)
-        # the team's own cases first
-        return sorted(out, key=lambda c: (c.owner_agency_id != p.agency_id, c.id))
-
     def _note_on_network(
         self, session: Session, ev: Event, m: Member, pl: dict[str, Any], text: str
     ) -> None:
@@ -385,7 +236,7 @@ class Projector:
                 ev,
                 m,
                 str(pl["type"]),
-                lambda case=case: cases.add_note(session, p, case, note),  # type: ignore[misc]
+                partial(cases.add_note, session, p, case, note),
                 case.id,
             )
 
@@ -445,51 +296,7 @@ class Projector:
             text = _("Declined: %(text)s") % {"text": text} if text else _("Declined.")
         self._reply(session, ev, m, str(pl["request"]), text)
 
-    def _reply(self, session: Session, ev: Event, m: Member | None, req_id: str, text: str) -> None:
-        sid = self.requests.get(req_id)
-        r = session.get(CrossBorderRequest, sid) if sid is not None else None
-        if r is None:
-            reason = _("request %(id)s is not in the case files") % {"id": req_id}
-            self._refuse(session, ev, m, "answer_cross_border_request", reason)
-            return
-        who = m or self.sb.member_of_agency(r.receiver_agency_id)
-        p = self.sb.principal(session, who)
-        self._try(
-            session,
-            ev,
-            who,
-            "answer_cross_border_request",
-            lambda: requests.reply(session, p, r, {"text": text}),
-            r.case_id,
-        )
-
     # -- the engine's decisions ---------------------------------------------------------------
-    def _answer_referrals(
-        self, session: Session, ev: Event, m: Member, persona: str, action: str, reason: str
-    ) -> int:
-        """Accept or reject the referrals in progress to ``m``'s agency about ``persona``."""
-        n = 0
-        for cid in self._persona_cases(persona):
-            for r in session.execute(
-                select(Referral).where(
-                    Referral.case_id == cid,
-                    Referral.to_agency_id == m.agency_id,
-                    Referral.status == ReferralStatus.IN_PROGRESS.value,
-                )
-            ).scalars():
-                p = self.sb.principal(session, m)
-                data = {"action": action, "reason": reason}
-                self._try(
-                    session,
-                    ev,
-                    m,
-                    "respond",
-                    lambda r=r: referrals.respond(session, p, r, data),  # type: ignore[misc]
-                    cid,
-                )
-                n += 1
-        return n
-
     def _decision(self, session: Session, ev: Event) -> None:
         pl = ev.payload
         point = pl.get("point")
@@ -521,9 +328,7 @@ class Projector:
                         ev,
                         m,
                         "identify",
-                        lambda case=case, victim=victim: set_trafficking_status(  # type: ignore[misc]
-                            session, p, case, victim, {"trafficking_status": "actual_victim"}
-                        ),
+                        partial(set_trafficking_status, session, p, case, victim, ACTUAL),
                         cid,
                     )
             action = "accept" if outcome == "identified" else "reject"
@@ -542,7 +347,7 @@ class Projector:
                             ev,
                             m,
                             "shelter",
-                            lambda case=case: cases.add_note(session, p, case, note),  # type: ignore[misc]
+                            partial(cases.add_note, session, p, case, note),
                             cid,
                         )
                 return
