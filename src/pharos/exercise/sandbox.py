@@ -106,8 +106,8 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
     rows: list[tuple[str, K, str, str | None, bool, str]] = []
     teams = [t for t in sc.teams if t.played] + [t for t in sc.teams if not t.played]
     for t in teams:
-        suffix = "exercise team" if t.played else "exercise team simulated by the engine"
-        rows.append((t.state, t.agency_kind, f"{t.name} ({suffix} {t.id})", t.id, t.played, t.id))
+        suffix = "exercise team" if t.played else "simulated by the engine"
+        rows.append((t.state, t.agency_kind, f"{t.name} — {suffix}", t.id, t.played, t.id))
     have = {(t.state, t.agency_kind) for t in sc.teams}
     for state in sorted({t.state for t in sc.teams}):
         competent = state_powers(state).formal_identification.kinds
@@ -117,13 +117,13 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
         ):
             if (state, kind) not in have:
                 have.add((state, kind))
-                name = f"{state} {kind.value} (simulated by the engine)"
+                name = f"{state} {kind.value} — simulated by the engine"
                 rows.append((state, kind, name, None, False, f"engine-{state}-{kind.value}"))
     for state in REGION_STATE_CODES:
         if (state, K.NATIONAL_COORDINATOR) not in have:
             have.add((state, K.NATIONAL_COORDINATOR))
             kind = K.NATIONAL_COORDINATOR
-            name = f"{state} national coordinator (simulated by the engine)"
+            name = f"{state} national coordinator — simulated by the engine"
             rows.append((state, kind, name, None, False, f"engine-{state}-{kind.value}"))
     members = []
     for state, kind, name, team, played, username in rows:

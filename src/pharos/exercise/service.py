@@ -179,6 +179,11 @@ class Hub:
         sb.catch_up(self.store)
         return sb
 
+    def built_sandbox(self, exercise_id: str) -> Sandbox | None:
+        """The exercise's sandbox as it stands (no catching up), if it was built."""
+        with self._sandbox_lock:
+            return self._sandboxes.get(exercise_id)
+
     def _sandbox_loop(self) -> None:
         while not self._stop.is_set():
             try:

@@ -4,6 +4,7 @@ exercise reaches the production database's cases, referrals, requests or audit t
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -169,3 +170,19 @@ def test_nothing_reaches_the_production_database(app, played) -> None:
             ).scalars()
         )
     assert actions <= {"login"}
+
+
+def test_the_sandbox_follows_the_log_after_each_commit(app, played) -> None:
+    ex, _before = played
+    hub = Hub.for_engine(app.state.engine)
+    s = hub.session(ex)
+    hub.sandbox(ex)
+    s.act("ita-labour", "lucia", type="refer", persona="karim", to="ngo_assistance")
+    deadline = time.monotonic() + 10
+    # no page asks for it: the background projection catches up after the commit
+    while (sb := hub.built_sandbox(ex)) is None or sb.last_seq < s.state.last_seq:
+        assert time.monotonic() < deadline, "the sandbox did not catch up"
+        time.sleep(0.05)
+    with sb.reading(b"k" * 32) as db:
+        ngo = sb.member_of_team("ita-ngo").agency_id
+        assert db.execute(select(Referral).where(Referral.to_agency_id == ngo)).first()
