@@ -207,6 +207,9 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "remind": lazy_gettext("reminder sent"),
     "escalate": lazy_gettext("escalated"),
     "withdraw": lazy_gettext("withdrew"),
+    "identify": lazy_gettext("recorded the trafficking status"),
+    "attach_screening": lazy_gettext("attached a screening"),
+    "exercise_refused": lazy_gettext("refused an exercise action"),
 }
 RESOURCE_LABELS: dict[str, LazyProxy] = {
     "case": lazy_gettext("case"),

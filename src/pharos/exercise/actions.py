@@ -25,6 +25,8 @@ from pharos.i18n import _
 
 SHELTER_OPS = agencies.SHELTER_OPERATORS
 CONCLUSIONS = ("possible_victim", "not_a_victim", "insufficient_information")
+#: what a person may consent to, recorded with a case action (carried into the case files)
+CONSENTS = ("services", "other_orgs", "cross_border")
 REFERRALS = (
     "competent_authority",
     "shelter",
@@ -130,6 +132,9 @@ def check(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
             return _("this person has left and cannot be reached")
         if team.id not in ps.known_to or ps.state != team.state:
             return _("this person is not within your team's reach")
+        given = p.get("consent", [])
+        if not isinstance(given, list) or any(x not in CONSENTS for x in given):
+            return _("consent is given to one or more of: %(list)s") % {"list": ", ".join(CONSENTS)}
         if typ == "screen":
             if p.get("conclusion") not in (None, *CONCLUSIONS):
                 return _("choose a conclusion: %(list)s") % {"list": ", ".join(CONCLUSIONS)}

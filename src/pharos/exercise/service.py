@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -24,11 +26,13 @@ from typing import Any, ClassVar
 from sqlalchemy import Engine
 
 from pharos.exercise.events import Event
+from pharos.exercise.sandbox import Sandbox
 from pharos.exercise.session import ExerciseRegistry, ExerciseSession
 from pharos.exercise.state import ExerciseState
 from pharos.exercise.store import SqlEventStore
 
 TICK_SECONDS = 5.0
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -124,6 +128,14 @@ class Hub:
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="exercise-clock")
         self._ticker.start()
+        #: each exercise's sandbox (derived from its log; see ``pharos.exercise.sandbox``)
+        self._sandboxes: dict[str, Sandbox] = {}
+        self._sandbox_lock = threading.Lock()
+        self._pending: queue.Queue[str] = queue.Queue()
+        self._projecting = threading.Thread(
+            target=self._sandbox_loop, daemon=True, name="exercise-sandbox"
+        )
+        self._projecting.start()
 
     @classmethod
     def for_engine(cls, engine: Engine) -> Hub:
@@ -137,6 +149,9 @@ class Hub:
         s = self.registry.get(exercise_id)
         if self.broker.publish not in s.listeners:
             s.listeners.append(self.broker.publish)
+        if self._committed not in s.listeners:
+            s.listeners.append(self._committed)
+            self._pending.put(exercise_id)  # loaded: build its sandbox from the stored log
         return s
 
     def create(
@@ -144,7 +159,41 @@ class Hub:
     ) -> ExerciseSession:
         s = self.registry.create(scenario, seed)
         s.listeners.append(self.broker.publish)
+        s.listeners.append(self._committed)
+        self._pending.put(s.exercise_id)
         return s
+
+    # -- sandboxes ----------------------------------------------------------------------------
+    def _committed(self, ev: Event, st: ExerciseState) -> Callable[[], None]:
+        """Once the event is committed, the sandbox catches up with the log (in the
+        background: the command's acknowledgement does not wait for it)."""
+        return lambda: self._pending.put(ev.exercise_id)
+
+    def sandbox(self, exercise_id: str) -> Sandbox:
+        """The exercise's sandbox, up to date with its committed log (built on first use)."""
+        s = self.session(exercise_id)
+        with self._sandbox_lock:
+            sb = self._sandboxes.get(exercise_id)
+            if sb is None:
+                sb = self._sandboxes[exercise_id] = Sandbox(s.scenario, exercise_id, s.seed)
+        sb.catch_up(self.store)
+        return sb
+
+    def built_sandbox(self, exercise_id: str) -> Sandbox | None:
+        """The exercise's sandbox as it stands (no catching up), if it was built."""
+        with self._sandbox_lock:
+            return self._sandboxes.get(exercise_id)
+
+    def _sandbox_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                exercise_id = self._pending.get(timeout=TICK_SECONDS)
+            except queue.Empty:
+                continue
+            try:
+                self.sandbox(exercise_id)
+            except Exception:  # the exercise goes on; pages say the sandbox is unavailable
+                log.exception("exercise %s: the sandbox could not catch up", exercise_id)
 
     def _tick_loop(self) -> None:
         while not self._stop.wait(TICK_SECONDS):

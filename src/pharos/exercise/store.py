@@ -47,7 +47,9 @@ class EventStore(Protocol):
         self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
     ) -> Event: ...
 
-    def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]: ...
+    def events(
+        self, exercise_id: str, upto_seq: int | None = None, after_seq: int = 0
+    ) -> list[Event]: ...
 
     def prepare(
         self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
@@ -120,11 +122,15 @@ class MemoryEventStore:
         with self._lock:
             self._next.pop(exercise_id, None)
 
-    def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]:
-        if exercise_id not in self._events:
-            raise UnknownExerciseError(exercise_id)
-        log = self._events[exercise_id]
-        return list(log if upto_seq is None else log[:upto_seq])
+    def events(
+        self, exercise_id: str, upto_seq: int | None = None, after_seq: int = 0
+    ) -> list[Event]:
+        """The stored events with ``after_seq < seq <= upto_seq``, in order."""
+        with self._lock:
+            if exercise_id not in self._events:
+                raise UnknownExerciseError(exercise_id)
+            log = self._events[exercise_id]
+            return list(log[after_seq : len(log) if upto_seq is None else upto_seq])
 
 
 class SqlEventStore:
@@ -232,10 +238,15 @@ class SqlEventStore:
             self._next.pop(exercise_id, None)
             self._last.pop(exercise_id, None)
 
-    def events(self, exercise_id: str, upto_seq: int | None = None) -> list[Event]:
+    def events(
+        self, exercise_id: str, upto_seq: int | None = None, after_seq: int = 0
+    ) -> list[Event]:
+        """The stored events with ``after_seq < seq <= upto_seq``, in order."""
         q = select(exercise_event).where(exercise_event.c.exercise_id == exercise_id)
         if upto_seq is not None:
             q = q.where(exercise_event.c.seq <= upto_seq)
+        if after_seq:
+            q = q.where(exercise_event.c.seq > after_seq)
         with self.engine.connect() as conn:
             rows = conn.execute(q.order_by(exercise_event.c.seq)).all()
             if not rows:

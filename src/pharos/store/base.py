@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData
@@ -22,9 +25,30 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+#: A fixed "now" for the current context (see :func:`clock_at`); None: the wall clock.
+_fixed_now: ContextVar[datetime | None] = ContextVar("pharos_fixed_now", default=None)
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware in UTC (the time set by :func:`clock_at`, if any)."""
+    fixed = _fixed_now.get()
+    return fixed if fixed is not None else datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(when: datetime) -> Iterator[None]:
+    """Within the block (in this thread or task only), ``utcnow()`` is ``when``.
+
+    The exercise sandbox runs the server's case services on the exercise clock with it, so
+    that timestamps, request due dates and audit entries are exercise time, not wall time.
+    """
+    if when.tzinfo is None:
+        raise ValueError("clock_at needs a timezone-aware datetime")
+    token = _fixed_now.set(when.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _fixed_now.reset(token)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -95,9 +95,21 @@ def test_play_the_mediterranean_regional_exercise(browser: Any, live_server: str
     _post(labour, "#screen-form")
     assert "trafficking_for_labour_exploitation" in labour.inner_text("#person-karim")
     labour.select_option("#cs-persona", "karim")
+    labour.check("#case-form input[name=consent][value=services]")
+    labour.check("#case-form input[name=consent][value=other_orgs]")
+    _post(labour, "#case-form", "open_case")
+    labour.select_option("#cs-persona", "karim")
     labour.select_option("#cs-to", "competent_authority")
     _post(labour, "#case-form", "refer")
     labour.screenshot(path=str(shots / "player-labour-inspector.png"), full_page=True)
+    # The team's case file, kept by the server's case tools in the exercise's sandbox.
+    with labour.expect_navigation():
+        labour.click("#case-files-link")
+    with labour.expect_navigation():
+        labour.click("#files-cases a")
+    case_page = labour.inner_text("main")
+    assert re.search(r"ITA-\d{4}-0001", case_page) and "Karim A." in case_page
+    labour.screenshot(path=str(shots / "player-case-file.png"), full_page=True)
     _skip(control, 6)  # six hours of exercise time before the police act
 
     # Team 2 (Italy, police): identification, referral to a shelter, a request to Tunisia.

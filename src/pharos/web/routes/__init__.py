@@ -11,6 +11,7 @@ ROUTE_MODULES: list[str] = [
     "exercise",
     "exercise_api",
     "exercise_people",
+    "exercise_cases",
     "directory",
     "learn",
     "learn_lessons",

@@ -56,7 +56,7 @@ CONTROL_COMMANDS = {
     "corrective": EventKind.CORRECTIVE_ACTION,
     "assign": EventKind.ROLE_ASSIGNED,
 }
-LIST_FIELDS = {"indicators", "evidence"}
+LIST_FIELDS = {"indicators", "evidence", "consent"}
 BOOL_FIELDS = {"threats", "exploiter_present", "decline"}
 
 

@@ -1,0 +1,166 @@
+"""Case files of an exercise: the server's case tools, read in the exercise's sandbox.
+
+A player sees what their TEAM may see under the server's permission rules (the team's own
+cases, cases shared with it by a referral or a request, the requests it sent or received, with
+the other state's victims under a pseudonym unless they consented to disclosure across
+borders). Controllers and observers choose the team to view as. Anyone else: 403. The pages are
+read-only: the workspace's actions are the way to act (see ``pharos.exercise.sandbox``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from pharos.coordinate import cases as svc
+from pharos.coordinate import referrals, requests
+from pharos.coordinate.case_view import case_detail
+from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
+from pharos.exercise import views
+from pharos.exercise.sandbox import exercise_time
+from pharos.exercise.service import Hub, role_of
+from pharos.exercise.session import ExerciseSession
+from pharos.i18n import _
+from pharos.store.models import Agency, AuditEntry, Case
+from pharos.store.uow import UnitOfWork
+from pharos.web.deps import signed_in, uow
+from pharos.web.labels import template_labels
+from pharos.web.templating import render
+
+router = APIRouter()
+
+
+def _viewer(request: Request, p: Principal, exercise_id: str, team: str) -> tuple[Hub, str, bool]:
+    """The hub, the team whose view is shown, and whether the reader may choose it."""
+    hub = Hub.for_engine(request.app.state.engine)
+    try:
+        s = hub.session(exercise_id)
+    except KeyError as exc:
+        raise HTTPException(404, _("No such exercise.")) from exc
+    if not allowed(p, "exercise", "read"):
+        raise PermissionDenied()
+    role = role_of(s, p.username, p.state, p.kind, allowed(p, "exercise", "direct"))
+    if role.controller or role.observer:
+        teams = [t.id for t in s.scenario.teams]
+        chosen = team or next(t.id for t in s.scenario.teams if t.played)
+        if chosen not in teams:
+            raise HTTPException(404, _("No such team."))
+        return hub, chosen, True
+    if role.team is None:
+        raise PermissionDenied()
+    return hub, role.team, False
+
+
+def _context(s: ExerciseSession, team: str, chooser: bool) -> dict[str, Any]:
+    return {
+        "ex": s,
+        "team": s.scenario.team(team),
+        "teams": s.scenario.teams if chooser else [],
+        "chooser": chooser,
+        "L": template_labels(),
+        "clock": views.clock(s),
+    }
+
+
+@router.get("/exercises/{exercise_id}/cases", include_in_schema=False)
+def case_files(
+    exercise_id: str,
+    request: Request,
+    team: str = "",
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    hub, team_id, chooser = _viewer(request, p, exercise_id, team)
+    s = hub.session(exercise_id)
+    sb = hub.sandbox(exercise_id)
+    key = request.app.state.settings.secret()
+    with sb.reading(key) as db:
+        member = sb.member_of_team(team_id)
+        tp = sb.principal(db, member)
+        rows = list(db.execute(svc.visible_cases(tp)).scalars())
+        views = {c.id: svc.view_of(db, tp, c).value for c in rows}
+        names = dict(db.execute(select(Agency.id, Agency.name)).all())
+        refs = dict(db.execute(select(Case.id, Case.reference)).all())
+        readable = {c.id for c in rows}
+        refused = list(
+            db.execute(
+                select(AuditEntry)
+                .where(AuditEntry.action == "exercise_refused", AuditEntry.actor == team_id)
+                .order_by(AuditEntry.id.desc())
+                .limit(50)
+            ).scalars()
+        )
+        page = {
+            "cases": [
+                {
+                    "id": c.id,
+                    "reference": c.reference,
+                    "title": c.title if views[c.id] == "full" else "",
+                    "view": views[c.id],
+                    "state": c.state,
+                    "status": c.status,
+                    "owner": names.get(c.owner_agency_id, ""),
+                    "updated_at": c.updated_at,
+                }
+                for c in rows
+            ],
+            "incoming": referrals.incoming(db, tp),
+            "outgoing": referrals.outgoing(db, tp),
+            "requests": requests.visible_requests(db, tp),
+            "refused": [{"at": e.at, "detail": _detail(e.detail)} for e in refused],
+            "names": names,
+            "refs": refs,
+            "readable": readable,
+            "own_agency": member.agency_id,
+        }
+        return render(request, "exercise/cases.html", page | _context(s, team_id, chooser))
+
+
+def _detail(text: str) -> dict[str, Any]:
+    import json
+
+    try:
+        out = json.loads(text)
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+@router.get("/exercises/{exercise_id}/cases/{case_id}", include_in_schema=False)
+def case_file(
+    exercise_id: str,
+    case_id: int,
+    request: Request,
+    team: str = "",
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    hub, team_id, chooser = _viewer(request, p, exercise_id, team)
+    s = hub.session(exercise_id)
+    sb = hub.sandbox(exercise_id)
+    key = request.app.state.settings.secret()
+    with sb.reading(key) as db:
+        tp = sb.principal(db, sb.member_of_team(team_id))
+        try:
+            # reads of the sandbox are not audited: the sandbox is a function of the log
+            case = svc.get_case(db, tp, case_id, audit_read=False)
+        except svc.NotFound as exc:
+            raise HTTPException(404, _("No such case file for this team.")) from exc
+        now = exercise_time(s.scenario, s.state.minute)
+        detail = case_detail(
+            db, tp, case, now.date(), request.app.state.settings.reflection_warning_days
+        )
+        detail["may"] = {k: False for k in detail["may"]}  # read-only: act in the workspace
+        ctx = {
+            "case": detail,
+            "errors": {},
+            "values": {},
+            "agencies": [],
+            "today": now.date(),
+            "region_states": [],
+            "sandbox": True,
+        }
+        return render(request, "exercise/case.html", ctx | _context(s, team_id, chooser))
