@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pharos.exercise import describe, wording
 from pharos.exercise.schema import ExerciseScenario
 from pharos.exercise.scoring import Scores, score
 from pharos.exercise.state import ExerciseState
@@ -64,69 +65,8 @@ class Report:
     objectives: dict[str, str] = field(default_factory=dict)
     #: charging decisions per network and state: network, state, status, by, when (labels)
     charges: list[dict[str, str]] = field(default_factory=list)
-
-
-def _describe(e: dict[str, Any], names: dict[str, str]) -> str:
-    w = e["what"]
-
-    def n(key: str) -> str:
-        return names.get(str(e.get(key)), str(e.get(key)))
-
-    texts = {
-        "started": lambda: _("Exercise started"),
-        "paused": lambda: _("Exercise paused"),
-        "resumed": lambda: _("Exercise resumed"),
-        "ended": lambda: _("Exercise ended"),
-        "inject": lambda: _("Inject: %(t)s") % {"t": e.get("title")},
-        "free_inject": lambda: _("Inject: %(t)s") % {"t": e.get("title")},
-        "persona_disclosed": lambda: (
-            _("%(p)s disclosed: %(d)s") % {"p": n("persona"), "d": e.get("disclosure")}
-        ),
-        "persona_fled": lambda: (
-            _("%(p)s fled (trust %(t)s)") % {"p": n("persona"), "t": e.get("trust")}
-        ),
-        "persona_identified": lambda: _("%(p)s identified as a victim") % {"p": n("persona")},
-        "identify": lambda: _("%(p)s identified as a victim") % {"p": n("persona")},
-        "refer": lambda: _("%(p)s referred to %(to)s") % {"p": n("persona"), "to": e.get("to")},
-        "interview": lambda: (
-            _("Interview of %(p)s (%(a)s): trust %(t)s")
-            % {"p": n("persona"), "a": e.get("approach"), "t": e.get("trust_after")}
-        ),
-        "screen": lambda: (
-            _("Screening of %(p)s: %(c)s") % {"p": n("persona"), "c": e.get("conclusion")}
-        ),
-        "send_cross_border_request": lambda: (
-            _("Cross-border request %(r)s to %(s)s (%(i)s)")
-            % {"r": e.get("request"), "s": e.get("to_state"), "i": e.get("instrument")}
-        ),
-        "answer_cross_border_request": lambda: (
-            _("Request %(r)s answered") % {"r": e.get("request")}
-        ),
-        "request_answered": lambda: _("Request %(r)s answered") % {"r": e.get("request")},
-        "arrest": lambda: _("%(p)s arrested in %(s)s") % {"p": n("character"), "s": e.get("state")},
-        "network_disrupted": lambda: _("Network disrupted: %(n)s") % {"n": n("network")},
-        "charging_due": lambda: (
-            _("Charging decision due on %(n)s in %(s)s") % {"n": n("network"), "s": e.get("state")}
-        ),
-        "charges_decided": lambda: (
-            _("%(n)s in %(s)s: %(o)s (%(r)s)")
-            % {
-                "n": n("network"),
-                "s": e.get("state"),
-                "o": charge_status(str(e.get("outcome"))),
-                "r": e.get("reason"),
-            }
-        ),
-    }
-    f = texts.get(w)
-    return f() if f else w.replace("_", " ")
-
-
-def charge_status(status: str) -> str:
-    """A charging decision's status, translated."""
-    return {"charged": _("charged"), "dropped": _("dropped"), "pending": _("pending")}.get(
-        status, status
-    )
+    #: how to show the scenario's ids (persons, teams, ...) in the report
+    names: describe.Names = field(default_factory=describe.Names)
 
 
 def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
@@ -146,9 +86,9 @@ def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
             rows.append(
                 {
                     "network": n.name,
-                    "state": c.state,
+                    "state": wording.country(c.state),
                     "status": c.status,
-                    "label": charge_status(c.status),
+                    "label": wording.charge_status(c.status),
                     "by": who,
                     "when": when,
                     "reason": c.reason,
@@ -161,16 +101,15 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
     """The report of an exercise state; due dates count from ``report_date`` (default today)."""
     report_date = report_date or date.today()
     s = score(sc, st)
-    names = {c.id: c.name for c in sc.characters} | {n.id: n.name for n in sc.networks}
+    names = describe.names(sc, st)
     team_names = {t.id: t.name for t in sc.teams}
     timeline = [
         {
             "when": clock_label(e["minute"]),
             "team": team_names.get(e["team"] or "", ""),
-            "text": _describe(e, names),
+            "text": describe.describe(e, names),
         }
         for e in st.timeline
-        if e["what"] not in ("phase",)
     ]
     ratings: dict[tuple[str, str], list[Any]] = {}
     for o in st.observations:
@@ -258,7 +197,8 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
                 strengths.append(
                     Finding(
                         "networks_across_borders",
-                        _("%(n)s: suspects charged in %(s)s") % {"n": n.name, "s": c.state},
+                        _("%(n)s: suspects charged in %(s)s")
+                        % {"n": n.name, "s": wording.country(c.state)},
                     )
                 )
             elif c.status == "dropped":
@@ -266,7 +206,7 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
                     Finding(
                         "networks_across_borders",
                         _("%(n)s: charges dropped in %(s)s (%(r)s)")
-                        % {"n": n.name, "s": c.state, "r": c.reason},
+                        % {"n": n.name, "s": wording.country(c.state), "r": c.reason},
                     )
                 )
         if not n.financial_investigation:
@@ -282,7 +222,7 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
                 Finding(
                     "victim_centred_protection",
                     _("%(t)s did not give every victim the same protection: %(g)s")
-                    % {"t": t.name, "g": "; ".join(t.protection_gap)},
+                    % {"t": t.name, "g": "; ".join(_gap(g, names) for g in t.protection_gap)},
                     t.team,
                 )
             )
@@ -357,7 +297,15 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
         st.wellbeing,
         {o.id.value: o.title for o in sc.objectives},
         _charges(s, team_names),
+        names,
     )
+
+
+def _gap(gap: str, names: describe.Names) -> str:
+    """A protection gap of the scores ("karim: own_language, safe_interview") in words."""
+    pid, _sep, codes = gap.partition(": ")
+    measures = ", ".join(wording.protection(c) for c in codes.split(", ") if c)
+    return f"{names.person(pid)}: {measures}"
 
 
 def _owner_of(sc: ExerciseScenario, st: ExerciseState, pid: str) -> str | None:
@@ -388,7 +336,7 @@ def render_html(report: Report, css_href: str | None = None) -> str:
     return (
         _env()
         .get_template("after_action.html")
-        .render(r=report, lang=lang, rtl=is_rtl(lang), css_href=css_href)
+        .render(r=report, W=wording, lang=lang, rtl=is_rtl(lang), css_href=css_href)
     )
 
 

@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from pharos.exercise import wording
 from pharos.exercise.after_action import Report, render_html
 from pharos.i18n import _
 
@@ -72,14 +73,17 @@ def pdf_bytes(r: Report) -> bytes:
     body = ParagraphStyle("body", parent=ss["BodyText"], fontName=font, fontSize=8.5, leading=11)
     out: list[object] = [
         Paragraph(escape(_("After-action report and improvement plan")), h1),
-        Paragraph(escape(f"{r.title} · {r.exercise_id} · {r.status} · {r.ended_day}"), body),
+        Paragraph(
+            escape(f"{r.title} · {r.exercise_id} · {wording.choice(r.status)} · {r.ended_day}"),
+            body,
+        ),
         Paragraph(escape(_("Scores against the procedure's targets")), h2),
         _table(
             [_("Measure"), _("Subject"), _("Measured (days)"), _("Target (days)"), _("Result")],
             [
                 [
-                    t["measure"],
-                    t["subject"],
+                    wording.measure(t["measure"]),
+                    r.names.person(t["subject"]),
                     t["value"],
                     t["target"],
                     _("met") if t["met"] else _("missed"),
@@ -106,7 +110,7 @@ def pdf_bytes(r: Report) -> bytes:
                     p.identification_days,
                     p.referral_days,
                     _("yes") if p.retained else _("lost"),
-                    ", ".join(p.protection),
+                    ", ".join(wording.protection(m) for m in p.protection),
                 ]
                 for p in r.scores.personas
             ],
@@ -128,9 +132,9 @@ def pdf_bytes(r: Report) -> bytes:
             [
                 [
                     n.name,
-                    n.elements["act"],
-                    n.elements["means"],
-                    n.elements["purpose"],
+                    wording.element_status(n.elements["act"]),
+                    wording.element_status(n.elements["means"]),
+                    wording.element_status(n.elements["purpose"]),
                     _("yes") if n.financial_investigation else _("no"),
                     f"{n.requests_sent} / {n.requests_answered}",
                     _("yes") if n.disrupted else _("no"),

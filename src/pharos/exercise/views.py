@@ -13,41 +13,17 @@ from pharos.domain.cooperation import instruments_between
 from pharos.domain.explain import dimension_label, indicator_label
 from pharos.domain.geography import REGION_STATE_CODES
 from pharos.domain.indicators import dimensions, indicators_in
-from pharos.exercise import actions, personas
+from pharos.exercise import actions, describe, inbox, personas, wording
 from pharos.exercise.after_action import clock_label
-from pharos.exercise.schema import ExerciseScenario, day_to_minutes
+from pharos.exercise.schema import ExerciseScenario, Inject, day_to_minutes
 from pharos.exercise.session import ExerciseSession
-from pharos.exercise.state import ExerciseState, state_hash
+from pharos.exercise.state import ExerciseState, Message, state_hash
 from pharos.i18n import _
 
 
 def labels() -> dict[str, str]:
     """Translated labels of the exercise's fixed choices (approaches, settings, referrals, ...)."""
-    return {
-        "trauma_informed": _("trauma-informed"),
-        "standard": _("standard"),
-        "confrontational": _("confrontational"),
-        "where_found": _("where the person was found"),
-        "police_station": _("police station"),
-        "office": _("our office"),
-        "shelter": _("shelter"),
-        "competent_authority": _("competent authority (identification)"),
-        "ngo_assistance": _("NGO assistance"),
-        "child_protection": _("child protection"),
-        "health": _("health services"),
-        "legal_aid": _("legal aid"),
-        "possible_victim": _("possible victim"),
-        "not_a_victim": _("not a victim"),
-        "insufficient_information": _("insufficient information"),
-        "ready": _("ready"),
-        "running": _("running"),
-        "paused": _("paused"),
-        "ended": _("ended"),
-        "message": _("message"),
-        "email": _("e-mail"),
-        "call_note": _("call note"),
-        "news": _("news"),
-    }
+    return wording.choices()
 
 
 def clock(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]:
@@ -69,7 +45,9 @@ def clock(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]
 def _evidence(sc: ExerciseScenario, ids: list[str]) -> list[dict[str, str]]:
     by_id = {e.id: e for e in sc.evidence}
     return [
-        {"id": i, "title": by_id[i].title, "kind": by_id[i].kind.value} for i in ids if i in by_id
+        {"id": i, "title": by_id[i].title, "kind": wording.evidence_kind(by_id[i].kind)}
+        for i in ids
+        if i in by_id
     ]
 
 
@@ -100,13 +78,13 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
                 "name": c.name,
                 "age": c.age,
                 "gender": c.gender,
-                "nationality": c.nationality,
+                "nationality": wording.country(c.nationality),
                 "place": sc.place(p.place).name,
                 "in_state": p.state == team.state,
                 "status": p.status,
                 "said": [ladder[d].text for d in p.disclosed_to.get(team_id, [])],
                 "screened": [
-                    x.presumption or x.conclusion for x in p.screenings if x.team == team_id
+                    wording.choice(x.conclusion) for x in p.screenings if x.team == team_id
                 ],
                 "case": team_id in p.cases,
                 "identified": p.identified_at is not None,
@@ -118,25 +96,23 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
     states = [x for x in REGION_STATE_CODES if x != team.state]
     kinds_ok = {k for k, v in actions.INSTRUMENT_KINDS.items() if team.agency_kind in v}
     instruments = [
-        {"state": x, "instrument": i.instrument.value, "channel": i.channel}
+        {
+            "state": x,
+            "state_name": wording.country(x),
+            "instrument": i.instrument.value,
+            "instrument_name": wording.instrument(i.instrument.value),
+            "channel": wording.instrument_channel(i.channel),
+        }
         for x in states
         for i in instruments_between(team.state, x)
         if i.instrument in kinds_ok
     ]
     return {
         "team": team,
+        "team_kind": wording.agency_kind(team.agency_kind),
+        "team_state": wording.country(team.state),
         "clock": clock(s),
-        "inbox": [
-            {
-                "minute": clock_label(m.minute),
-                "channel": m.channel,
-                "sender": m.sender,
-                "title": m.title,
-                "body": m.body,
-                "evidence": _evidence(sc, m.evidence),
-            }
-            for m in reversed(ts.inbox)
-        ],
+        "inbox": [_message(sc, st, m) for m in reversed(ts.inbox)],
         "reach": reach,
         "places": [{"id": p.id, "name": p.name} for p in sc.places if p.state == team.state],
         "networks": [
@@ -157,10 +133,25 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         "referrals": actions.REFERRALS,
         "conclusions": actions.CONCLUSIONS,
         "indicator_groups": indicator_groups(),
-        "languages": sorted({lang for c in sc.personas() for lang in c.languages}),
+        "languages": [
+            (code, wording.language(code))
+            for code in sorted({lang for c in sc.personas() for lang in c.languages})
+        ],
         "L": labels(),
         "partners": [t for t in sc.teams if t.state == team.state and t.id != team_id],
         "charging": _charging(s, team_id),
+    }
+
+
+def _message(sc: ExerciseScenario, st: ExerciseState, m: Message) -> dict[str, Any]:
+    text = inbox.shown(m, st.requests)
+    return {
+        "minute": clock_label(m.minute),
+        "channel": wording.channel(m.channel),
+        "sender": text.sender,
+        "title": text.title,
+        "body": text.body,
+        "evidence": _evidence(sc, m.evidence),
     }
 
 
@@ -178,14 +169,14 @@ def _charging(s: ExerciseSession, team_id: str) -> list[dict[str, Any]]:
 def _request(r: Any) -> dict[str, Any]:
     return {
         "id": r.id,
-        "from_state": r.from_state,
-        "to_state": r.to_state,
-        "instrument": r.instrument,
+        "from_state": wording.country(r.from_state),
+        "to_state": wording.country(r.to_state),
+        "instrument": wording.instrument(r.instrument),
         "network": r.network,
         "question": r.question,
         "sent": clock_label(r.sent_at),
         "answered": clock_label(r.answered_at) if r.answered_at is not None else None,
-        "answer": r.answer,
+        "answer": wording.answer(r.answer) if r.answer is not None else None,
         "declined": r.declined,
         "days": round((r.answered_at - r.sent_at) / 1440, 2) if r.answered_at is not None else None,
     }
@@ -202,13 +193,21 @@ def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str,
                 "id": t.id,
                 "name": t.name,
                 "state": t.state,
-                "kind": t.agency_kind.value,
+                "state_name": wording.country(t.state),
+                "kind": wording.agency_kind(t.agency_kind),
                 "played": t.played,
                 "inbox": len(ts.inbox),
                 "actions": ts.actions,
                 "evidence": len(ts.evidence),
                 "reach": sum(1 for p in st.personas.values() if t.id in p.known_to),
-                "last": next((e for e in reversed(st.timeline) if e.get("team") == t.id), None),
+                "last": next(
+                    (
+                        describe.kind_label(e["what"])
+                        for e in reversed(st.timeline)
+                        if e.get("team") == t.id
+                    ),
+                    None,
+                ),
             }
         )
     people = []
@@ -218,10 +217,11 @@ def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str,
             {
                 "id": p.id,
                 "name": c.name,
-                "groups": [g.value for g in c.groups],
+                "groups": [wording.group(g) for g in c.groups],
                 "place": sc.place(p.place).name,
                 "trust": p.trust,
                 "status": p.status,
+                "status_label": wording.persona_status(p.status),
                 "disclosed": len(p.disclosed),
                 "ladder": len(c.ladder),
                 "identified": p.identified_at is not None,
@@ -229,29 +229,23 @@ def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str,
                 "flight_due": clock_label(p.flight_due) if p.flight_due is not None else None,
             }
         )
+    names = describe.names(sc, st)
     deck = [
         {
             "id": i.id,
             "title": i.title,
             "to": i.to,
-            "channel": i.channel.value,
+            "channel": wording.channel(i.channel.value),
             "released": i.id in st.released_injects,
-            "when": "deck"
-            if i.deck
-            else (
-                f"day {i.at_day}"
-                if i.at_day is not None
-                else f"when {i.trigger.when.value if i.trigger else ''}"
-            ),
+            "when": _when(i, names),
         }
         for i in sc.injects
     ]
     timeline = [
         {
             "when": clock_label(e["minute"]),
-            "what": e["what"],
-            "team": e.get("team") or "",
-            "detail": {k: v for k, v in e.items() if k not in ("minute", "what", "team")},
+            "text": describe.describe(e, names),
+            "team": names.teams.get(e.get("team") or "", ""),
         }
         for e in reversed(st.timeline[-60:])
     ]
@@ -263,12 +257,43 @@ def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str,
         "timeline": timeline,
         "notes": list(reversed(st.notes)),
         "hotwash": st.hotwash,
-        "assignments": st.assignments,
+        "assignments": [
+            {
+                "username": a.get("username", ""),
+                "role": wording.role(a.get("role")),
+                "of": names.person(a["persona"])
+                if a.get("persona")
+                else (names.team(a["team"]) if a.get("team") else ""),
+            }
+            for a in st.assignments
+        ],
         "objectives": [(o.id.value, o.title) for o in sc.objectives],
         "hash": state_hash(st),
-        "wellbeing": list(reversed(st.wellbeing)),
+        "wellbeing": [
+            {**x, "name": names.person(x.get("persona"))} for x in reversed(st.wellbeing)
+        ],
         "requests": [_request(r) for r in st.requests],
+        "L": labels(),
     }
+
+
+def _when(i: Inject, names: describe.Names) -> str:
+    """When an inject of the deck goes out: at an exercise time, on a trigger, or by hand."""
+    if i.deck:
+        return _("released by control")
+    if i.at_day is not None:
+        return clock_label(day_to_minutes(i.at_day))
+    if i.trigger is None:
+        return ""
+    subject = i.trigger.subject
+    shown = {
+        "phase": names.phases,
+        "site_inspected": names.places,
+        "request_answered": {},
+    }.get(i.trigger.when.value, names.people)
+    if i.trigger.when.value == "request_answered":
+        return wording.trigger(i.trigger.when, wording.country(subject))
+    return wording.trigger(i.trigger.when, shown.get(subject, subject))
 
 
 def role_player(s: ExerciseSession, persona_id: str) -> dict[str, Any]:
@@ -283,11 +308,16 @@ def role_player(s: ExerciseSession, persona_id: str) -> dict[str, Any]:
         "character": c,
         "persona": p,
         "place": sc.place(p.place).name,
+        "nationality": wording.country(c.nationality),
+        "languages": [wording.language(x) for x in c.languages],
         "said": view["said"],
         "may": view["may_disclose"],
         "held": view["held_back"],
         "interviews": list(reversed(p.interviews[-10:])),
-        "trust_history": list(reversed(p.trust_history[-12:])),
+        "trust_history": [
+            {**h, "reason_label": wording.trust_reason(h.get("reason"))}
+            for h in reversed(p.trust_history[-12:])
+        ],
         "flight_due": clock_label(p.flight_due) if p.flight_due is not None else None,
         "threshold": c.trust_rules.flight_threshold,
         # prompt a check every exercise day, and after any interview that lowered trust

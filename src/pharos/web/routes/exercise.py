@@ -24,7 +24,7 @@ from pharos.coordinate.permissions import (
     declare,
     grant,
 )
-from pharos.exercise import after_action, lessons, views
+from pharos.exercise import after_action, lessons, views, wording
 from pharos.exercise.events import EventKind
 from pharos.exercise.loader import LoadedScenario
 from pharos.exercise.service import Hub, Role, role_of
@@ -218,7 +218,8 @@ def evidence_page(
     if ev is None:
         raise HTTPException(404)
     text = LoadedScenario(s.scenario, s.loaded.path).evidence_text(evidence_id)
-    return render(request, "exercise/evidence.html", {"ex": s, "ev": ev, "text": text})
+    shown = {"kind": wording.evidence_kind(ev.kind), "held_in": wording.country(ev.held_in)}
+    return render(request, "exercise/evidence.html", {"ex": s, "ev": ev, "text": text} | shown)
 
 
 # -- controller console -------------------------------------------------------------------------

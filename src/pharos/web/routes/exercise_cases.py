@@ -19,7 +19,7 @@ from pharos.coordinate import cases as svc
 from pharos.coordinate import referrals, requests
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
-from pharos.exercise import views
+from pharos.exercise import views, wording
 from pharos.exercise.sandbox import exercise_time
 from pharos.exercise.service import Hub, role_of
 from pharos.exercise.session import ExerciseSession
@@ -110,7 +110,10 @@ def case_files(
             "incoming": referrals.incoming(db, tp),
             "outgoing": referrals.outgoing(db, tp),
             "requests": requests.visible_requests(db, tp),
-            "refused": [{"at": e.at, "detail": _detail(e.detail)} for e in refused],
+            "refused": [
+                {"at": e.at, "detail": _detail(e.detail) | {"action": _action(e.detail)}}
+                for e in refused
+            ],
             "names": names,
             "refs": refs,
             "readable": readable,
@@ -127,6 +130,11 @@ def _detail(text: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return out if isinstance(out, dict) else {}
+
+
+def _action(text: str) -> str:
+    """The refused exercise action's name, in words."""
+    return wording.action_type(_detail(text).get("action", ""))
 
 
 @router.get("/exercises/{exercise_id}/cases/{case_id}", include_in_schema=False)

@@ -19,7 +19,7 @@ from fastapi.responses import (
 from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate.permissions import PermissionDenied, Principal
-from pharos.exercise import after_action, views
+from pharos.exercise import after_action, views, wording
 from pharos.exercise.events import EventKind
 from pharos.exercise.pdf import pdf_bytes
 from pharos.exercise.session import ExerciseSession
@@ -97,7 +97,19 @@ def _observe_ctx(s: ExerciseSession, p: Principal) -> dict[str, Any]:
         "clock": views.clock(s),
         "objectives": sc.objectives,
         "teams": [t for t in sc.teams if t.played],
-        "mine": [o for o in reversed(s.state.observations) if o.observer == p.username],
+        "mine": [
+            {
+                "team": next((t.name for t in sc.teams if t.id == o.team), o.team),
+                "objective": next(
+                    (x.title for x in sc.objectives if x.id == o.objective),
+                    wording.objective(o.objective),
+                ),
+                "rating": o.rating,
+                "note": o.note,
+            }
+            for o in reversed(s.state.observations)
+            if o.observer == p.username
+        ],
         "activity": views.controller(s)["teams"],
     }
 

@@ -1,0 +1,113 @@
+"""A team's inbox as the reader sees it: the engine's own messages in the reader's language.
+
+Injects are the scenario's text and stay as written. The messages the exercise writes itself (a
+reply of an agency nobody plays, a referral, a shared file, a shelter or charging decision) are
+stored in English in the exercise state, so that a replay gives the same state hash in any
+language; they are put into words here, when shown. A message that matches none of the engine's
+forms is shown as stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pharos.exercise import wording as w
+from pharos.exercise.state import CrossBorderRequest, Message
+from pharos.i18n import _
+
+_SENDER = re.compile(r"^([A-Z]{3}) (police|prosecutor|shelter|contact point)$")
+_STATE_TEXT = re.compile(r"^([A-Z]{3}): (.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Shown:
+    title: str
+    sender: str
+    body: str
+
+
+def _sender(sender: str) -> str:
+    m = _SENDER.match(sender)
+    if sender == "Exercise control":
+        return _("Exercise control")
+    if m is None:
+        return sender
+    state = {"s": w.country(m.group(1))}
+    return {
+        "police": _("%(s)s police") % state,
+        "prosecutor": _("%(s)s prosecutor") % state,
+        "shelter": _("%(s)s shelter") % state,
+        "contact point": _("%(s)s contact point") % state,
+    }[m.group(2)]
+
+
+def _reply_body(m: Message, req: CrossBorderRequest) -> str:
+    args = {"s": w.country(req.to_state), "i": w.instrument(req.instrument)}
+    if req.to_team is not None:
+        return m.body  # a person's answer
+    if req.answer == "executed":
+        return _("%(s)s: request executed under %(i)s; %(n)s document(s) attached.") % {
+            **args,
+            "n": len(m.evidence),
+        }
+    if req.answer == "unavailable":
+        return _("%(s)s: no %(i)s is in place with your state.") % args
+    return _("%(s)s: the request could not be executed (insufficient grounds or capacity).") % args
+
+
+def shown(m: Message, requests: list[CrossBorderRequest]) -> Shown:
+    """The title, sender and body of ``m`` in the current language."""
+    if m.inject is not None:
+        return Shown(m.title, m.sender, m.body)
+    title, body = m.title, m.body
+    by_id = {r.id: r for r in requests}
+    if m.id.startswith("reply-") and m.id.removeprefix("reply-") in by_id:
+        req = by_id[m.id.removeprefix("reply-")]
+        title = _("Reply to %(r)s") % {"r": req.id}
+        body = _reply_body(m, req)
+    elif m.id.startswith("req-") and m.id.removeprefix("req-") in by_id:
+        req = by_id[m.id.removeprefix("req-")]
+        title = f"{w.instrument(req.instrument)}: {req.id}"
+    elif m.id.startswith("ref-"):
+        if title == "Referral for identification":
+            title = _("Referral for identification")
+        elif title == "Referral for assistance":
+            title = _("Referral for assistance")
+            who, sep, to = body.rpartition(": ")
+            body = f"{who}: {w.choice(to)}" if sep else body
+    elif m.id.startswith("share-") and title == "Shared by a partner agency":
+        title = _("Shared by a partner agency")
+    elif m.id.startswith("shelter-"):
+        title = {
+            "Shelter place granted": _("Shelter place granted"),
+            "No shelter place free: on the waiting list": _(
+                "No shelter place free: on the waiting list"
+            ),
+            "Shelter referral refused": _("Shelter referral refused"),
+        }.get(title, title)
+    elif m.id.startswith("charges-"):
+        title, body = _charges(title, body)
+    return Shown(title, _sender(m.sender), body)
+
+
+def _charges(title: str, body: str) -> tuple[str, str]:
+    for english, say in (
+        ("Charging decision due: ", lambda n: _("Charging decision due: %(n)s") % {"n": n}),
+        ("Suspects charged: ", lambda n: _("Suspects charged: %(n)s") % {"n": n}),
+        ("Charges dropped: ", lambda n: _("Charges dropped: %(n)s") % {"n": n}),
+    ):
+        if title.startswith(english):
+            network = title.removeprefix(english)
+            if english == "Charging decision due: ":
+                state = body.removeprefix(f"Members of {network} were arrested in ")[:3]
+                body = _(
+                    "Members of %(n)s were arrested in %(s)s. Decide whether to charge them "
+                    "or drop the case."
+                ) % {"n": network, "s": w.country(state)}
+            else:
+                m = _STATE_TEXT.match(body)
+                if m is not None:
+                    body = f"{w.country(m.group(1))}: {m.group(2)}"
+            return say(network), body
+    return title, body
