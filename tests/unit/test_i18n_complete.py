@@ -31,6 +31,7 @@ COMPLETE_AREAS = (
     "analysis",
     "analysisweb",
     "exercise_charging",
+    "exercise_ui",
     "cli",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")

@@ -91,7 +91,7 @@ def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
                     "label": wording.charge_status(c.status),
                     "by": who,
                     "when": when,
-                    "reason": c.reason,
+                    "reason": wording.engine_reason(c.reason),
                 }
             )
     return rows
@@ -206,7 +206,11 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
                     Finding(
                         "networks_across_borders",
                         _("%(n)s: charges dropped in %(s)s (%(r)s)")
-                        % {"n": n.name, "s": wording.country(c.state), "r": c.reason},
+                        % {
+                            "n": n.name,
+                            "s": wording.country(c.state),
+                            "r": wording.engine_reason(c.reason),
+                        },
                     )
                 )
         if not n.financial_investigation:

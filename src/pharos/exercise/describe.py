@@ -126,7 +126,9 @@ def _overridden(e: Entry, n: Names) -> str:
 def _interview(e: Entry, n: Names) -> str:
     how = [w.choice(e.get("approach")) if e.get("approach") else MISSING]
     if e.get("interpreter"):
-        how.append(_("interpreter in %(l)s") % {"l": w.language(e["interpreter"])})
+        how.append(
+            _("interpreter in %(l)s") % {"l": w.language(e["interpreter"], in_sentence=True)}
+        )
     else:
         how.append(_("no interpreter"))
     if e.get("setting"):
@@ -180,7 +182,7 @@ def _charges_decided(e: Entry, n: Names) -> str:
         "n": n.network(e.get("network")),
         "s": w.country(_g(e, "state")),
         "o": w.charge_status(_g(e, "outcome")),
-        "r": _g(e, "reason"),
+        "r": w.engine_reason(_g(e, "reason")),
     }
 
 
@@ -195,7 +197,7 @@ def _decision(e: Entry, n: Names) -> str:
     else:
         subject = n.person(e.get("subject"))
     outcome = e.get("outcome") or e.get("action")
-    return _("Engine (%(a)s) decided on the %(p)s of %(s)s: %(o)s") % {
+    return _("Engine (%(a)s): %(p)s, %(s)s — %(o)s") % {
         "a": agency,
         "p": w.decision_point(point),
         "s": subject,
@@ -317,7 +319,7 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "identification_refused": lambda e, n: (
         _("Identification of %(p)s refused (%(r)s)")
-        % {"p": n.person(e.get("persona")), "r": _g(e, "reason")}
+        % {"p": n.person(e.get("persona")), "r": w.engine_reason(_g(e, "reason"))}
     ),
     "shelter_admitted": _shelter("admitted"),
     "shelter_waiting": _shelter("waiting"),

@@ -86,28 +86,28 @@ def shown(m: Message, requests: list[CrossBorderRequest]) -> Shown:
             ),
             "Shelter referral refused": _("Shelter referral refused"),
         }.get(title, title)
+        who, sep, reason = body.rpartition(": ")
+        body = f"{who}: {w.engine_reason(reason)}" if sep else body
     elif m.id.startswith("charges-"):
         title, body = _charges(title, body)
     return Shown(title, _sender(m.sender), body)
 
 
 def _charges(title: str, body: str) -> tuple[str, str]:
-    for english, say in (
-        ("Charging decision due: ", lambda n: _("Charging decision due: %(n)s") % {"n": n}),
-        ("Suspects charged: ", lambda n: _("Suspects charged: %(n)s") % {"n": n}),
-        ("Charges dropped: ", lambda n: _("Charges dropped: %(n)s") % {"n": n}),
-    ):
-        if title.startswith(english):
-            network = title.removeprefix(english)
-            if english == "Charging decision due: ":
-                state = body.removeprefix(f"Members of {network} were arrested in ")[:3]
-                body = _(
-                    "Members of %(n)s were arrested in %(s)s. Decide whether to charge them "
-                    "or drop the case."
-                ) % {"n": network, "s": w.country(state)}
-            else:
-                m = _STATE_TEXT.match(body)
-                if m is not None:
-                    body = f"{w.country(m.group(1))}: {m.group(2)}"
-            return say(network), body
+    due, charged, dropped = "Charging decision due: ", "Suspects charged: ", "Charges dropped: "
+    if title.startswith(due):
+        network = title.removeprefix(due)
+        state = body.removeprefix(f"Members of {network} were arrested in ")[:3]
+        body = _(
+            "Members of %(n)s were arrested in %(s)s. Decide whether to charge them "
+            "or drop the case."
+        ) % {"n": network, "s": w.country(state)}
+        return _("Charging decision due: %(n)s") % {"n": network}, body
+    m = _STATE_TEXT.match(body)
+    if m is not None:
+        body = f"{w.country(m.group(1))}: {w.engine_reason(m.group(2))}"
+    if title.startswith(charged):
+        return _("Suspects charged: %(n)s") % {"n": title.removeprefix(charged)}, body
+    if title.startswith(dropped):
+        return _("Charges dropped: %(n)s") % {"n": title.removeprefix(dropped)}, body
     return title, body

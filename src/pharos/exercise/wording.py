@@ -20,7 +20,10 @@ from pharos.domain.vocabulary import VulnerableGroup
 from pharos.domain.vocabulary_labels import label
 from pharos.exercise import actions, personas
 from pharos.exercise.schema import Channel, EvidenceKind, TriggerOn
-from pharos.i18n import _, pgettext
+from pharos.i18n import _, current_locale, pgettext
+
+#: Languages that write the name of a language in lower case inside a sentence.
+LOWER_CASE_LANGUAGE_NAMES = frozenset({"fr", "it", "el", "es"})
 
 
 def choices() -> dict[str, str]:
@@ -84,9 +87,14 @@ def country(code: object) -> str:
     return _get({**cv.STATE_LABELS, **extra}, code)
 
 
-def language(code: object) -> str:
+def language(code: object, in_sentence: bool = False) -> str:
+    """A language by name; ``in_sentence``: as written inside a sentence (French, Italian,
+    Greek and Spanish write language names in lower case: "interprète en arabe")."""
     extra = {"bin": _("Edo (Bini)"), "ti": _("Tigrinya")}
-    return _get({**cv.LANGUAGE_LABELS, **extra}, code)
+    name = _get({**cv.LANGUAGE_LABELS, **extra}, code)
+    if in_sentence and current_locale() in LOWER_CASE_LANGUAGE_NAMES and name:
+        return name[0].lower() + name[1:]
+    return name
 
 
 def agency_kind(code: object) -> str:
@@ -242,6 +250,30 @@ def answer(code: object) -> str:
 def charge_status(status: object) -> str:
     """A charging decision's status."""
     return _get({"charged": _("charged"), "dropped": _("dropped"), "pending": _("pending")}, status)
+
+
+def engine_reason(text: object) -> str:
+    """The reason an agency nobody plays gives (``pharos.sim.policies``); a person's own reason
+    comes back as written."""
+    return _get(
+        {
+            "competent to identify": _("competent to identify"),
+            "refer to the competent body": _("refer to the competent body"),
+            "every identified victim is offered a place": _(
+                "every identified victim is offered a place"
+            ),
+            "no instrument between the states": _("no instrument between the states"),
+            "fastest useful reply": _("fastest useful reply"),
+            "the request can be executed": _("the request can be executed"),
+            "the request cannot be executed": _("the request cannot be executed"),
+            "sufficient evidence": _("sufficient evidence"),
+            "insufficient evidence": _("insufficient evidence"),
+            "the instrument does not operate between the states": _(
+                "the instrument does not operate between the states"
+            ),
+        },
+        text,
+    )
 
 
 def role(code: object) -> str:
