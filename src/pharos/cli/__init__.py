@@ -18,7 +18,7 @@ from pharos.cli import learn as _learn  # noqa: F401
 from pharos.cli import screening as _screening  # noqa: F401
 from pharos.cli import server as _server  # noqa: F401
 from pharos.cli import sim as _sim  # noqa: F401
-from pharos.cli._help import lang_in_argv, localised_command
+from pharos.cli._help import english_typer_labels, lang_in_argv, localised_command
 from pharos.cli.app import app, chosen_locale
 from pharos.i18n import set_locale
 
@@ -37,7 +37,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     lang = set_locale(chosen_locale(lang_in_argv(args)))
     # args=None when reading the process's arguments: click then expands globs on Windows as
     # it did when main() was app().
-    localised_command(app, lang).main(args=None if argv is None else args)
+    command = localised_command(app, lang)
+    try:
+        command.main(args=None if argv is None else args)
+    finally:
+        english_typer_labels()  # Typer's labels are module settings: leave them as found
 
 
 __all__ = ["app", "main"]

@@ -99,10 +99,42 @@ def translate_tree(command: Any) -> None:
                 param.help = translate_help(param.help)
 
 
+#: Typer's own words in its Rich help panels: module settings of ``typer.rich_utils`` (read
+#: when help is drawn), set to the run's language. Click's "Usage:" and the --help option's
+#: "Show this message and exit." come from click's own gettext domain and stay English.
+TYPER_LABELS: dict[str, str] = {
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commands",
+    "ERRORS_PANEL_TITLE": "Error",
+    "ABORTED_TEXT": "Aborted.",
+    "DEFAULT_STRING": "[default: {}]",
+    "REQUIRED_LONG_STRING": "[required]",
+    "ENVVAR_STRING": "[env var: {}]",
+    "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
+}
+
+
+def _typer_labels() -> None:
+    from typer import rich_utils
+
+    for name, msgid in TYPER_LABELS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, gettext(msgid))
+
+
+def english_typer_labels() -> None:
+    """Typer's labels back in English (they are module settings, shared by the process)."""
+    with use_locale(DEFAULT_LOCALE):
+        _typer_labels()
+
+
 def localised_command(app: typer.Typer, lang: str) -> Any:
-    """The click command of ``app`` with its help texts in ``lang`` (a fresh tree each call)."""
+    """The click command of ``app`` with its help texts in ``lang`` (a fresh tree each call),
+    and Typer's panel titles in ``lang`` too."""
     command = typer.main.get_command(app)
-    if lang != DEFAULT_LOCALE:
-        with use_locale(lang):
+    with use_locale(lang):
+        _typer_labels()
+        if lang != DEFAULT_LOCALE:
             translate_tree(command)
     return command

@@ -19,7 +19,7 @@ from rich.markup import RE_TAGS
 from typer.testing import CliRunner
 
 from pharos.cli import app, main
-from pharos.cli._help import help_msgid, help_texts, lang_in_argv, translate_help
+from pharos.cli._help import TYPER_LABELS, help_msgid, help_texts, lang_in_argv, translate_help
 from pharos.cli.app import chosen_locale
 from pharos.i18n import SUPPORTED_LOCALES, use_locale
 
@@ -126,7 +126,8 @@ def test_the_tree_walk_reaches_every_level() -> None:
 def test_every_help_text_of_the_command_tree_is_translated(lang: str) -> None:
     """A new command, option or argument whose help has no translation fails here."""
     catalog = _catalog(lang)
-    missing = [t for t in help_texts(typer.main.get_command(app)) if not catalog.get(t)]
+    texts = help_texts(typer.main.get_command(app)) + list(TYPER_LABELS.values())
+    missing = [t for t in texts if not catalog.get(t)]
     assert not missing, f"{lang}: {len(missing)} help texts without a translation:\n" + "\n".join(
         missing
     )
@@ -162,6 +163,15 @@ def test_a_text_keeps_its_hidden_part_and_an_unknown_text_stays_english() -> Non
 # --- what the user sees ---------------------------------------------------------------------
 
 
+def test_typer_panel_titles_follow_the_language_and_come_back_in_english() -> None:
+    code, out = run(["--lang", "fr", "screen", "--help"])
+    assert code == 0 and "[obligatoire]" in out and "[required]" not in out
+    code, out = run(["--lang", "es", "--help"])
+    assert code == 0 and "Comandos" in out and "Commands" not in out
+    code, out = run(["screen", "--help"])
+    assert code == 0 and "[required]" in out and "Arguments" in out
+
+
 def test_french_screen_help() -> None:
     code, out = run(["--lang", "fr", "screen", "--help"])
     assert code == 0
@@ -178,7 +188,8 @@ def test_arabic_help_is_in_logical_order_and_fits_the_width() -> None:
     code, out = run(["--lang", "ar", "experiment", "--help"])
     assert code == 0
     assert tr("ar", "Output folder.") in out
-    assert "[default: experiment-out]" in out  # Typer's default still shown after a translation
+    # Typer's default still shown after a translation, in Arabic
+    assert tr("ar", "[default: {}]").format("experiment-out") in out
 
 
 def test_the_language_comes_from_the_environment_without_lang() -> None:
