@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import queue
@@ -32,6 +33,8 @@ from pharos.exercise.state import ExerciseState
 from pharos.exercise.store import SqlEventStore
 
 TICK_SECONDS = 5.0
+#: the background projection into the sandboxes runs at most this often per exercise
+SANDBOX_BATCH_SECONDS = 1.0
 log = logging.getLogger(__name__)
 
 
@@ -185,15 +188,24 @@ class Hub:
             return self._sandboxes.get(exercise_id)
 
     def _sandbox_loop(self) -> None:
+        """Catch the sandboxes up in the background, at most once per exercise every
+        ``SANDBOX_BATCH_SECONDS``: a burst of commands is projected in one go instead of one
+        catch-up per event (pages catch up themselves before reading, so they never lag)."""
         while not self._stop.is_set():
             try:
-                exercise_id = self._pending.get(timeout=TICK_SECONDS)
+                first = self._pending.get(timeout=TICK_SECONDS)
             except queue.Empty:
                 continue
-            try:
-                self.sandbox(exercise_id)
-            except Exception:  # the exercise goes on; pages say the sandbox is unavailable
-                log.exception("exercise %s: the sandbox could not catch up", exercise_id)
+            self._stop.wait(SANDBOX_BATCH_SECONDS)
+            due = {first}
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    due.add(self._pending.get_nowait())
+            for exercise_id in sorted(due):
+                try:
+                    self.sandbox(exercise_id)
+                except Exception:  # the exercise goes on; pages say the sandbox is unavailable
+                    log.exception("exercise %s: the sandbox could not catch up", exercise_id)
 
     def _tick_loop(self) -> None:
         while not self._stop.wait(TICK_SECONDS):
