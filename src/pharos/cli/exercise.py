@@ -222,7 +222,7 @@ def report(
     """The after-action report and improvement plan (HTML and/or PDF)."""
     s = _open(exercise, db)
     st = s.replay(until_minute=None if at_day is None else round(at_day * 1440))
-    r = after_action.build(s.scenario, st, date.today())
+    r = after_action.build(s.shown(), st, date.today())
     if html is None and pdf is None:
         _fail(_("say where to write the report: --html and/or --pdf"))
     if html:
