@@ -55,9 +55,7 @@ class LoadedScenario:
     path: Path
     #: The scenario's texts in other languages (``translation``): language -> key -> text.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
-    _localized: dict[str, ExerciseScenario] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    _localized: dict[str, ExerciseScenario] = field(default_factory=dict, compare=False, repr=False)
 
     def localized(self, lang: str | None = None) -> ExerciseScenario:
         """The scenario with its texts in ``lang`` (default: the current language), each text

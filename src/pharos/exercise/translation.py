@@ -236,10 +236,10 @@ def read(path: Path, sc: ExerciseScenario, lang: str) -> tuple[dict[str, str], l
     out: dict[str, str] = {}
     nodes = _nodes(_dump(sc))
     for key, text in body.items():
-        line = lines[str(key)][0] if str(key) in lines else None
         problem = check(sc, str(key), text, nodes)
         if problem:
-            issues.append(Issue(line, str(key), problem))
+            where = lines[str(key)][0] if str(key) in lines else None
+            issues.append(Issue(where, str(key), problem))
         else:
             out[str(key)] = text
     return out, issues
