@@ -32,6 +32,7 @@ COMPLETE_AREAS = (
     "analysisweb",
     "exercise_charging",
     "exercise_ui",
+    "exercise_translation",
     "cli",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")

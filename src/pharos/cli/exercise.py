@@ -14,13 +14,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from pharos.cli.app import app
-from pharos.exercise import after_action
+from pharos.exercise import after_action, translation
 from pharos.exercise.events import EventKind
 from pharos.exercise.loader import ScenarioError, load_scenario
 from pharos.exercise.session import CommandRefused, ExerciseSession
 from pharos.exercise.state import state_hash
 from pharos.exercise.store import MemoryEventStore, SqlEventStore, verify
-from pharos.i18n import _, pgettext
+from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, _, pgettext
 
 exercise_app = typer.Typer(help="Simulation-based training exercises.", no_args_is_help=True)
 app.add_typer(exercise_app, name="exercise")
@@ -74,6 +74,24 @@ def validate(
         str(len(sc.networks)),
     )
     console.print(t)
+    _coverage(loaded.scenario, loaded.translations)
+
+
+def _coverage(sc: Any, translations: dict[str, dict[str, str]]) -> None:
+    """Per language: how many of the scenario's texts are translated, and which are missing."""
+    t = Table(title=_("Texts of the scenario in other languages"))
+    for col in (_("Language"), _("Translated"), _("Missing")):
+        t.add_column(col)
+    gaps = []
+    for lang in SUPPORTED_LOCALES[1:]:
+        done, missing = translation.coverage(sc, translations.get(lang, {}))
+        t.add_row(f"{lang} ({LOCALE_NAMES[lang]})", str(done), str(len(missing)))
+        if missing and lang in translations:
+            more = _(" and %(n)s more") % {"n": len(missing) - 5} if len(missing) > 5 else ""
+            gaps.append(f"{lang}: {', '.join(missing[:5])}{more}")
+    console.print(t)
+    for line in gaps:
+        console.print(_("missing in %(gap)s") % {"gap": line})
 
 
 @exercise_app.command("new")
@@ -222,7 +240,7 @@ def report(
     """The after-action report and improvement plan (HTML and/or PDF)."""
     s = _open(exercise, db)
     st = s.replay(until_minute=None if at_day is None else round(at_day * 1440))
-    r = after_action.build(s.scenario, st, date.today())
+    r = after_action.build(s.shown(), st, date.today())
     if html is None and pdf is None:
         _fail(_("say where to write the report: --html and/or --pdf"))
     if html:

@@ -255,7 +255,8 @@ def _shelter(outcome: str) -> Sentence:
 
 
 def _inject(e: Entry, n: Names) -> str:
-    title = e.get("title") or n.injects.get(str(e.get("inject")), _g(e, "inject"))
+    # the scenario's title in the reader's language; the logged (English) title otherwise
+    title = n.injects.get(str(e.get("inject"))) or e.get("title") or _g(e, "inject")
     return _("Inject released: “%(t)s” to %(to)s") % {"t": title, "to": n.teams_list(e.get("to"))}
 
 

@@ -7,7 +7,7 @@ the schema, so a scenario that loads is consistent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,9 @@ import yaml
 from pydantic import ValidationError
 
 from pharos.domain.cooperation import instruments_between
+from pharos.exercise import translation
 from pharos.exercise.schema import CharacterKind, ExerciseScenario, TriggerOn
-from pharos.i18n import _
+from pharos.i18n import _, current_locale, normalise_locale
 from pharos.scenario.load import ScenarioError as SimScenarioError
 from pharos.scenario.load import load_scenario as load_sim_scenario
 
@@ -52,6 +53,20 @@ class ScenarioError(ValueError):
 class LoadedScenario:
     scenario: ExerciseScenario
     path: Path
+    #: The scenario's texts in other languages (``translation``): language -> key -> text.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    _localized: dict[str, ExerciseScenario] = field(default_factory=dict, compare=False, repr=False)
+
+    def localized(self, lang: str | None = None) -> ExerciseScenario:
+        """The scenario with its texts in ``lang`` (default: the current language), each text
+        falling back to English. Only for showing: the exercise runs on ``scenario``."""
+        lang = normalise_locale(lang or current_locale())
+        texts = self.translations.get(lang)
+        if not texts:
+            return self.scenario
+        if lang not in self._localized:
+            self._localized[lang] = translation.localize(self.scenario, texts)
+        return self._localized[lang]
 
     def evidence_text(self, evidence_id: str) -> str:
         """The document behind a piece of evidence (Markdown text)."""
@@ -128,6 +143,11 @@ def load_scenario(name_or_path: str | Path) -> LoadedScenario:
         ) from exc
     if not isinstance(data, dict) or node is None:
         raise ScenarioError([Problem(fname, 1, "", _("expected a mapping at the top of the file"))])
+    if data.get("format") == translation.FORMAT:
+        msg = _("a translation file: check its scenario %(s)r, which reads it") % {
+            "s": data.get("scenario")
+        }
+        raise ScenarioError([Problem(fname, 1, "format", msg)])
     lines: dict[tuple[str | int, ...], int] = {}
     _lines(node, (), lines)
     try:
@@ -146,9 +166,14 @@ def load_scenario(name_or_path: str | Path) -> LoadedScenario:
     if sim_problem:
         loc = ("world", "sim_scenario")
         problems.append(Problem(fname, _line_for(lines, loc), _field(loc), sim_problem))
+    translated: dict[str, dict[str, str]] = {}
+    for lang, tpath in translation.files(path).items():
+        texts, issues = translation.read(tpath, scenario, lang)
+        translated[lang] = texts
+        problems += [Problem(str(tpath), i.line, i.key, i.message) for i in issues]
     if problems:
         raise ScenarioError(problems)
-    return LoadedScenario(scenario, path)
+    return LoadedScenario(scenario, path, translated)
 
 
 def _with_sim_scenario(

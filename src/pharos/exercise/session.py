@@ -25,6 +25,7 @@ from pharos.exercise import actions, agencies
 from pharos.exercise.events import Event, EventKind
 from pharos.exercise.fold import apply, fold
 from pharos.exercise.loader import LoadedScenario, load_scenario
+from pharos.exercise.schema import ExerciseScenario
 from pharos.exercise.state import ExerciseState, state_hash
 from pharos.exercise.store import EventStore
 from pharos.exercise.world import advance
@@ -102,6 +103,11 @@ class ExerciseSession:
         if rec is None:
             raise KeyError(exercise_id)
         return cls(load_scenario(rec.scenario), store, rec.id, rec.seed, clock)
+
+    def shown(self) -> ExerciseScenario:
+        """The scenario as the reader sees it: its texts in the current language (display only;
+        the state is folded from ``scenario``, whose texts are English)."""
+        return self.loaded.localized()
 
     # -- time -----------------------------------------------------------------------------
     def now_minute(self) -> int:

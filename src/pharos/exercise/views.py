@@ -29,7 +29,7 @@ def labels() -> dict[str, str]:
 def clock(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]:
     st = st or s.state
     minute = s.now_minute() if st is s.state else st.minute
-    phase = next((p for p in s.scenario.clock.phases if p.id == st.phase), None)
+    phase = next((p for p in s.shown().clock.phases if p.id == st.phase), None)
     return {
         "label": clock_label(minute),
         "minute": minute,
@@ -37,7 +37,7 @@ def clock(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]
         "status_label": labels().get(st.status, st.status),
         "phase": phase.title if phase else st.phase,
         "days_per_hour": st.days_per_hour,
-        "end_day": s.scenario.clock.end_day,
+        "end_day": s.shown().clock.end_day,
         "seq": st.last_seq,
     }
 
@@ -63,7 +63,8 @@ def indicator_groups() -> list[dict[str, Any]]:
 
 
 def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
-    sc, st = s.scenario, s.state
+    sc, st = s.shown(), s.state
+    loc = inbox.local(s.scenario, sc)
     team = sc.team(team_id)
     ts = st.teams[team_id]
     ladder = {d.id: d for c in sc.personas() for d in c.ladder}
@@ -112,7 +113,7 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         "team_kind": wording.agency_kind(team.agency_kind),
         "team_state": wording.country(team.state),
         "clock": clock(s),
-        "inbox": [_message(sc, st, m) for m in reversed(ts.inbox)],
+        "inbox": [_message(sc, st, m, loc) for m in reversed(ts.inbox)],
         "reach": reach,
         "places": [{"id": p.id, "name": p.name} for p in sc.places if p.state == team.state],
         "networks": [
@@ -143,8 +144,10 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
     }
 
 
-def _message(sc: ExerciseScenario, st: ExerciseState, m: Message) -> dict[str, Any]:
-    text = inbox.shown(m, st.requests)
+def _message(
+    sc: ExerciseScenario, st: ExerciseState, m: Message, loc: inbox.Local
+) -> dict[str, Any]:
+    text = inbox.shown(m, st.requests, loc)
     return {
         "minute": clock_label(m.minute),
         "channel": wording.channel(m.channel),
@@ -159,7 +162,7 @@ def _charging(s: ExerciseSession, team_id: str) -> list[dict[str, Any]]:
     """The charging decisions this (prosecutor) team owes, one per network."""
     st, team = s.state, s.scenario.team(team_id)
     out = []
-    for n in s.scenario.networks:
+    for n in s.shown().networks:
         ch = st.networks[n.id].charges.get(team.state)
         if ch is not None and ch.status == "pending" and ch.prosecutor == team_id:
             out.append({"network": n.id, "name": n.name, "since": clock_label(ch.opened_at)})
@@ -183,7 +186,7 @@ def _request(r: Any) -> dict[str, Any]:
 
 
 def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]:
-    sc = s.scenario
+    sc = s.shown()
     st = st or s.state
     teams = []
     for t in sc.teams:
@@ -297,7 +300,7 @@ def _when(i: Inject, names: describe.Names) -> str:
 
 
 def role_player(s: ExerciseSession, persona_id: str) -> dict[str, Any]:
-    sc, st = s.scenario, s.state
+    sc, st = s.shown(), s.state
     c = sc.character(persona_id)
     p = st.personas[persona_id]
     view = personas.knows_now(c, p)

@@ -125,7 +125,7 @@ def test_the_control_page_shows_no_codes(app, exercise, lang) -> None:
     text = visible(page.text)
     if lang == "fr":
         assert "Exercice lancé par it.coordinator" in text
-        assert "Italian police (Catania) a inspecté : Greenhouse, Vittoria (Ragusa)" in text
+        assert "Police italienne (Catane) a inspecté : Serre, Vittoria (Raguse)" in text
         assert "Moteur (Égypte) : demande CBR-" in text
         assert "Hommes, Migrants en situation irrégulière" in text  # Karim's groups
         assert "quand Karim A. s'enfuit" in text
@@ -141,3 +141,34 @@ def test_other_pages_show_no_codes_in_french(app, exercise, path) -> None:
     )
     assert page.status_code == 200
     assert not raw_codes(page.text), path
+
+
+CALL = {
+    "en": "Anonymous call about workers sleeping in containers",
+    "fr": "Appel anonyme signalant des ouvriers qui dorment dans des conteneurs",
+    "ar": "اتصال مجهول بشأن عمال ينامون في حاويات",
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_scenario_s_own_texts_are_shown_in_the_reader_s_language(app, exercise, lang) -> None:
+    """The inject's title on the controller's deck and timeline and in the player's inbox, the
+    team names and the phase: from the scenario's translation, none left in English."""
+    control = visible(
+        signed_in_client(app, "it.coordinator")
+        .get(f"/exercises/{exercise}/control?lang={lang}")
+        .text
+    )
+    play = visible(
+        signed_in_client(app, "it.police").get(f"/exercises/{exercise}/play?lang={lang}").text
+    )
+    for text in (control, play):
+        assert CALL[lang] in text and CALL["en"] not in text
+    assert control.count(CALL[lang]) >= 2  # the deck, and the timeline's "inject released"
+    police = {"fr": "Police italienne (Catane)", "ar": "الشرطة الإيطالية (كاتانيا)"}[lang]
+    assert police in play and "Italian police (Catania)" not in play
+    assert "Italian police (Catania)" not in control and "Greenhouse, Vittoria" not in control
+    sender = {"fr": "Unité des carabiniers", "ar": "وحدة الكارابينييري"}[lang]
+    assert sender in play
+    english = signed_in_client(app, "it.police").get(f"/exercises/{exercise}/play?lang=en").text
+    assert CALL["en"] in visible(english)

@@ -74,8 +74,10 @@ def test_every_kind_the_code_logs_has_a_sentence() -> None:
                 "title": "News: Facebook groups advertise farm jobs",
                 "to": ["tun-police", "ita-labour"],
             },
-            "Inject released: “News: Facebook groups advertise farm jobs” to Tunisian Ministry"
-            " of Interior unit, Italian labour inspectorate (Ragusa)",
+            # the scenario's title by the inject's id (translated when shown), not the logged one
+            "Inject released: “News: Facebook groups advertise farm jobs in Europe with 'visa"
+            " included'” to Tunisian Ministry of Interior unit, Italian labour inspectorate"
+            " (Ragusa)",
         ),
         (
             {

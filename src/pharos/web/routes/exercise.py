@@ -26,7 +26,6 @@ from pharos.coordinate.permissions import (
 )
 from pharos.exercise import after_action, lessons, views, wording
 from pharos.exercise.events import EventKind
-from pharos.exercise.loader import LoadedScenario
 from pharos.exercise.service import Hub, Role, role_of
 from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
 from pharos.i18n import _, lazy_gettext
@@ -114,7 +113,7 @@ def exercise_list(
     for rec in hub.store.exercises():
         s = hub.session(rec.id)
         items.append(
-            {"id": rec.id, "title": rec.title, "clock": views.clock(s), "role": _role(p, s)}
+            {"id": rec.id, "title": s.shown().title, "clock": views.clock(s), "role": _role(p, s)}
         )
     return render(
         request, "exercise/list.html", {"items": items, "directs": allowed(p, "exercise", "direct")}
@@ -214,10 +213,10 @@ def evidence_page(
     held = r.team is not None and evidence_id in s.state.teams[r.team].evidence
     if not (held or r.controller):
         raise PermissionDenied()
-    ev = next((e for e in s.scenario.evidence if e.id == evidence_id), None)
+    ev = next((e for e in s.shown().evidence if e.id == evidence_id), None)
     if ev is None:
         raise HTTPException(404)
-    text = LoadedScenario(s.scenario, s.loaded.path).evidence_text(evidence_id)
+    text = s.loaded.evidence_text(evidence_id)  # the in-world document, as found
     shown = {"kind": wording.evidence_kind(ev.kind), "held_in": wording.country(ev.held_in)}
     return render(request, "exercise/evidence.html", {"ex": s, "ev": ev, "text": text} | shown)
 

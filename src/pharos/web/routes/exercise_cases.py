@@ -9,6 +9,7 @@ read-only: the workspace's actions are the way to act (see ``pharos.exercise.san
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -54,11 +55,27 @@ def _viewer(request: Request, p: Principal, exercise_id: str, team: str) -> tupl
     return hub, role.team, False
 
 
+def _renamer(s: ExerciseSession) -> Callable[[str], str]:
+    """The sandbox's names of the scenario's persons and teams (case titles, agency names, which
+    the sandbox holds in English) as the reader reads them."""
+    en, shown = s.scenario, s.shown()
+    table = {a.name: b.name for a, b in zip(en.characters, shown.characters, strict=True)}
+    table |= {a.name: b.name for a, b in zip(en.teams, shown.teams, strict=True)}
+
+    def rename(text: str) -> str:
+        for a, b in table.items():
+            if text == a or text.startswith(f"{a} — "):
+                return b + text[len(a) :]
+        return text
+
+    return rename
+
+
 def _context(s: ExerciseSession, team: str, chooser: bool) -> dict[str, Any]:
     return {
         "ex": s,
-        "team": s.scenario.team(team),
-        "teams": s.scenario.teams if chooser else [],
+        "team": s.shown().team(team),
+        "teams": s.shown().teams if chooser else [],
         "chooser": chooser,
         "L": template_labels(),
         "clock": views.clock(s),
@@ -82,7 +99,8 @@ def case_files(
         tp = sb.principal(db, member)
         rows = list(db.execute(svc.visible_cases(tp)).scalars())
         views = {c.id: svc.view_of(db, tp, c).value for c in rows}
-        names = dict(db.execute(select(Agency.id, Agency.name)).all())
+        rename = _renamer(s)
+        names = {i: rename(n) for i, n in db.execute(select(Agency.id, Agency.name)).all()}
         refs = dict(db.execute(select(Case.id, Case.reference)).all())
         readable = {c.id for c in rows}
         refused = list(
@@ -98,7 +116,7 @@ def case_files(
                 {
                     "id": c.id,
                     "reference": c.reference,
-                    "title": c.title if views[c.id] == "full" else "",
+                    "title": rename(c.title) if views[c.id] == "full" else "",
                     "view": views[c.id],
                     "state": c.state,
                     "status": c.status,
@@ -162,6 +180,10 @@ def case_file(
             db, tp, case, now.date(), request.app.state.settings.reflection_warning_days
         )
         detail["may"] = {k: False for k in detail["may"]}  # read-only: act in the workspace
+        rename = _renamer(s)
+        detail["title"] = rename(detail["title"])
+        owner = detail["owner_agency"]
+        owner["name"] = rename(owner["name"] or "")
         ctx = {
             "case": detail,
             "errors": {},

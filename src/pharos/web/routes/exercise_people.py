@@ -91,7 +91,7 @@ def observe_page(
 
 
 def _observe_ctx(s: ExerciseSession, p: Principal) -> dict[str, Any]:
-    sc = s.scenario
+    sc = s.shown()
     return {
         "ex": s,
         "clock": views.clock(s),
@@ -151,7 +151,7 @@ def report_page(
     if not (r.controller or r.observer):
         raise PermissionDenied()
     st = s.replay(until_minute=round(at_day * 1440)) if at_day is not None else s.state
-    report = after_action.build(s.scenario, st, date.today())
+    report = after_action.build(s.shown(), st, date.today())
     return HTMLResponse(after_action.render_html(report, css_href="/exercises/report.css"))
 
 
@@ -166,7 +166,7 @@ def report_pdf(
     r = _role(p, s)
     if not (r.controller or r.observer):
         raise PermissionDenied()
-    data = pdf_bytes(after_action.build(s.scenario, s.state, date.today()))
+    data = pdf_bytes(after_action.build(s.shown(), s.state, date.today()))
     return Response(
         data,
         media_type="application/pdf",
