@@ -72,7 +72,10 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
     method_online = np.zeros((nn, mm), dtype=np.bool_)
     ret = np.zeros((nn, ns, 3))
     ev = np.zeros((nn, ns, 4))
-    pair_terms: dict[tuple[str, str], tuple[FloatArray, FloatArray]] = {}
+    pairs = sorted(
+        {(st.code, spec.origin) for spec in nets for st in world.states if spec.origin != st.code}
+    )
+    pair_terms = _pair_table(world, tuple(pairs))
     for j, spec in enumerate(nets):
         route = scenario.routes.get(spec.route) if spec.route else None
         sea = route is not None and route.sea
@@ -94,10 +97,7 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
         for st in world.states:
             if spec.origin == st.code:
                 continue
-            key = (st.code, spec.origin)
-            if key not in pair_terms:
-                pair_terms[key] = _pair_terms(world, st.code, spec.origin)
-            ret[j, st.index], ev[j, st.index] = pair_terms[key]
+            ret[j, st.index], ev[j, st.index] = pair_terms[(st.code, spec.origin)]
     cells = world.networks
     return CompiledWorld(
         scenario=scenario,
@@ -120,6 +120,26 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
         warmup=float(scenario.warmup_days),
         years=int(np.ceil(scenario.horizon_days / 365.0)) + 1,
     )
+
+
+PairTable = dict[tuple[str, str], tuple[FloatArray, FloatArray]]
+_PAIR_TABLES: dict[tuple[str, tuple[tuple[str, str], ...]], PairTable] = {}
+_PAIR_TABLES_KEPT = 32
+
+
+def _pair_table(world: World, pairs: tuple[tuple[str, str], ...]) -> PairTable:
+    """:func:`_pair_terms` of every (state, origin) pair. They depend on the scenario's
+    cooperation terms only, which most experiments do not vary: the tables of the last few
+    cooperation sections are kept (looking them up costs a JSON dump of that section; working
+    them out, about a tenth of a ten-year replication)."""
+    key = (world.scenario.cooperation.model_dump_json(), pairs)
+    table = _PAIR_TABLES.get(key)
+    if table is None:
+        table = {pair: _pair_terms(world, *pair) for pair in pairs}
+        if len(_PAIR_TABLES) >= _PAIR_TABLES_KEPT:
+            _PAIR_TABLES.pop(next(iter(_PAIR_TABLES)))
+        _PAIR_TABLES[key] = table
+    return table
 
 
 def _pair_terms(world: World, state: str, origin: str) -> tuple[FloatArray, FloatArray]:
