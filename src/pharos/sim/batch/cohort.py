@@ -38,6 +38,32 @@ from pharos.sim.victims import C_DET0, C_SCREEN, C_TRAVEL, WIDTH
 
 
 @compiled
+def _first_contact(
+    rates: FloatArray, ta: float, te: float, u: FloatArray, lazy: bool, vkey: np.uint64, g: int
+) -> tuple[float, int]:
+    """The first recognised contact by any channel (competing exponential clocks from ``ta``),
+    as (time, channel); only a contact before ``te`` matters. Since -log(x) >= 1 - x, a clock
+    is certain to ring after the best so far when ``ta + (1 - x) / rate`` is beyond it (with a
+    margin far above rounding): its logarithm is then not needed. The result is the same."""
+    td = np.inf
+    kd = -1
+    for kind in range(rates.shape[0]):
+        r = rates[kind]
+        if r <= 0:
+            continue
+        x = uv(u, lazy, vkey, g, C_DET0 + kind)
+        bound = min(td, te)
+        lower = ta + (1.0 - x) / r
+        if lower > bound + 1e-9 * (abs(ta) + (1.0 - x) / r + 1.0):
+            continue
+        t = ta - np.log(x) / r
+        if t < td:
+            td = t
+            kd = kind
+    return td, kd
+
+
+@compiled
 def derive_victims(
     sp: FloatArray,
     rates: FloatArray,
@@ -60,7 +86,6 @@ def derive_victims(
 ) -> None:
     """Each victim's profile, destination, arrival, end of exploitation and first recognised
     contact (competing detection clocks per channel, screening at disembarkation)."""
-    n_kinds = rates.shape[1]
     arrived, t_end, t_det = outf[:, ARRIVED], outf[:, T_END], outf[:, T_DET]
     state, cell, method, det_kind, template = (
         outi[:, STATE], outi[:, CELL], outi[:, METHOD], outi[:, DET_KIND], outi[:, TEMPLATE],
@@ -105,28 +130,22 @@ def derive_victims(
             outb[g, ONLINE] = online
             intercepted = p_int > 0 and online and uv(u, lazy, vkey, g, 6) < p_int
             ta = t_rec[g] + rdays + travel * (0.5 + uv(u, lazy, vkey, g, C_TRAVEL))
-            te = ta - xdays * np.log(uv(u, lazy, vkey, g, 9))
             td = np.inf
             kd = -1
-            for kind in range(n_kinds):
-                r = rates[s, kind, etype]
-                if r <= 0:
-                    continue
-                t = ta - np.log(uv(u, lazy, vkey, g, C_DET0 + kind)) / r
-                if t < td:
-                    td = t
-                    kd = kind
-            skind = int(sp[s, P_SCREEN_KIND])
-            if sea and skind >= 0:
-                year = min(int(ta // 365.0), years - 1)
-                if uv(u, lazy, vkey, g, C_SCREEN) < coverage[s, year] * sp[s, P_SCREEN_SKILL]:
-                    td = ta
-                    kd = skind
-            if intercepted:
-                td = np.inf
-                kd = -1
+            if intercepted:  # never arrives: no detection at destination
                 ta = np.inf
                 te = t_rec[g] + rdays * uv(u, lazy, vkey, g, 6) / p_int
+            else:
+                te = ta - xdays * np.log(uv(u, lazy, vkey, g, 9))
+                skind = int(sp[s, P_SCREEN_KIND])
+                if sea and skind >= 0:
+                    year = min(int(ta // 365.0), years - 1)
+                    cover = coverage[s, year] * sp[s, P_SCREEN_SKILL]
+                    if uv(u, lazy, vkey, g, C_SCREEN) < cover:
+                        td = ta  # recognised at disembarkation: no other clock matters
+                        kd = skind
+                if kd < 0:
+                    td, kd = _first_contact(rates[s, :, etype], ta, te, u, lazy, vkey, g)
             if td >= te:
                 td = np.inf
                 kd = -1
