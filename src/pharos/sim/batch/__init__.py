@@ -33,8 +33,9 @@ The package: :mod:`.world` (the scenario as arrays), :mod:`.inputs` (random inpu
 numba's on-disk cache (``cache=True``) is keyed on the source file of each compiled function
 only: a change to a compiled helper in another module of this package does not invalidate the
 cached kernels that call it. The test suite therefore compiles into a cache directory keyed by
-the contents of these modules (``tests/conftest.py``); when changing them by hand, delete the
-``__pycache__/*.nbi`` and ``*.nbc`` files of this package (or set ``NUMBA_CACHE_DIR``).
+the contents of every module of :mod:`pharos.sim` (``tests/conftest.py``); when changing them
+by hand, delete this package's ``__pycache__/*.nbi`` and ``*.nbc`` files (or set
+``NUMBA_CACHE_DIR``).
 """
 
 from __future__ import annotations
