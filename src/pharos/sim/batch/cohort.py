@@ -1,0 +1,153 @@
+"""The victims of one replication, derived from their rows of uniforms exactly as
+:func:`pharos.sim.victims.draw_cohort` does (compiled)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pharos.sim.batch.layout import (
+    ARRIVED,
+    ASYLUM,
+    CELL,
+    CHILD,
+    DET_KIND,
+    EXISTS,
+    FEMALE,
+    METHOD,
+    N_CELLS,
+    N_EXPLOIT_DAYS,
+    N_FIRST_CELL,
+    N_ORIGIN,
+    N_RECRUIT_DAYS,
+    N_SEA,
+    N_TRAVEL,
+    N_TYPE,
+    ONLINE,
+    P_ONLINE,
+    P_SCREEN_KIND,
+    P_SCREEN_SKILL,
+    PREVENTED,
+    STATE,
+    T_DET,
+    T_END,
+    TEMPLATE,
+    UNACC,
+)  # fmt: skip
+from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray, compiled, uv
+from pharos.sim.victims import C_DET0, C_SCREEN, C_TRAVEL, WIDTH
+
+
+@compiled
+def _first_contact(
+    rates: FloatArray, ta: float, te: float, u: FloatArray, lazy: bool, vkey: np.uint64, g: int
+) -> tuple[float, int]:
+    """The first recognised contact by any channel (competing exponential clocks from ``ta``),
+    as (time, channel); only a contact before ``te`` matters. Since -log(x) >= 1 - x, a clock
+    is certain to ring after the best so far when ``ta + (1 - x) / rate`` is beyond it (with a
+    margin far above rounding): its logarithm is then not needed. The result is the same."""
+    td = np.inf
+    kd = -1
+    for kind in range(rates.shape[0]):
+        r = rates[kind]
+        if r <= 0:
+            continue
+        x = uv(u, lazy, vkey, g, C_DET0 + kind)
+        bound = min(td, te)
+        lower = ta + (1.0 - x) / r
+        if lower > bound + 1e-9 * (abs(ta) + (1.0 - x) / r + 1.0):
+            continue
+        t = ta - np.log(x) / r
+        if t < td:
+            td = t
+            kd = kind
+    return td, kd
+
+
+@compiled
+def derive_victims(
+    sp: FloatArray,
+    rates: FloatArray,
+    net: FloatArray,
+    dest_state: IntArray,
+    dest_cum: FloatArray,
+    method_cum: FloatArray,
+    method_index: IntArray,
+    method_online: BoolArray,
+    years: int,
+    offsets: IntArray,
+    t_rec: FloatArray,
+    u: FloatArray,
+    lazy: bool,
+    vkey: np.uint64,
+    coverage: FloatArray,
+    outf: FloatArray,
+    outi: IntArray,
+    outb: BoolArray,
+) -> None:
+    """Each victim's profile, destination, arrival, end of exploitation and first recognised
+    contact (competing detection clocks per channel, screening at disembarkation)."""
+    arrived, t_end, t_det = outf[:, ARRIVED], outf[:, T_END], outf[:, T_DET]
+    state, cell, method, det_kind, template = (
+        outi[:, STATE], outi[:, CELL], outi[:, METHOD], outi[:, DET_KIND], outi[:, TEMPLATE],
+    )  # fmt: skip
+    for j in range(net.shape[0]):
+        cells = int(net[j, N_CELLS])
+        first = int(net[j, N_FIRST_CELL])
+        etype = int(net[j, N_TYPE])
+        sea = net[j, N_SEA] > 0
+        origin = int(net[j, N_ORIGIN])
+        rdays, travel, xdays = net[j, N_RECRUIT_DAYS], net[j, N_TRAVEL], net[j, N_EXPLOIT_DAYS]
+        ndest = 0
+        while ndest < dest_cum.shape[1] and np.isfinite(dest_cum[j, ndest]):
+            ndest += 1
+        nmeth = 0
+        while nmeth < method_cum.shape[1] and np.isfinite(method_cum[j, nmeth]):
+            nmeth += 1
+        p_int = 0.0
+        if origin >= 0 and sp[origin, P_ONLINE] > 0:
+            p_int = 1.0 - np.exp(-sp[origin, P_ONLINE] * rdays)
+        for g in range(offsets[j], offsets[j + 1]):
+            template[g] = j
+            outb[g, EXISTS] = True
+            cell[g] = first + min(int(uv(u, lazy, vkey, g, WIDTH - 1) * cells), cells - 1)
+            x = uv(u, lazy, vkey, g, 0) * dest_cum[j, ndest - 1]
+            k = 0
+            while k < ndest - 1 and dest_cum[j, k] < x:
+                k += 1
+            s = dest_state[j, k]
+            state[g] = s
+            outb[g, FEMALE] = uv(u, lazy, vkey, g, 1) < net[j, 0]
+            child = uv(u, lazy, vkey, g, 2) < net[j, 1]
+            outb[g, CHILD] = child
+            outb[g, UNACC] = child and uv(u, lazy, vkey, g, 3) < net[j, 2]
+            outb[g, ASYLUM] = sea and uv(u, lazy, vkey, g, 4) < net[j, 3]
+            x = uv(u, lazy, vkey, g, 5) * method_cum[j, nmeth - 1]
+            k = 0
+            while k < nmeth - 1 and method_cum[j, k] < x:
+                k += 1
+            method[g] = method_index[j, k]
+            online = method_online[j, k]
+            outb[g, ONLINE] = online
+            intercepted = p_int > 0 and online and uv(u, lazy, vkey, g, 6) < p_int
+            ta = t_rec[g] + rdays + travel * (0.5 + uv(u, lazy, vkey, g, C_TRAVEL))
+            td = np.inf
+            kd = -1
+            if intercepted:  # never arrives: no detection at destination
+                ta = np.inf
+                te = t_rec[g] + rdays * uv(u, lazy, vkey, g, 6) / p_int
+            else:
+                te = ta - xdays * np.log(uv(u, lazy, vkey, g, 9))
+                skind = int(sp[s, P_SCREEN_KIND])
+                if sea and skind >= 0:
+                    year = min(int(ta // 365.0), years - 1)
+                    cover = coverage[s, year] * sp[s, P_SCREEN_SKILL]
+                    if uv(u, lazy, vkey, g, C_SCREEN) < cover:
+                        td = ta  # recognised at disembarkation: no other clock matters
+                        kd = skind
+                if kd < 0:
+                    td, kd = _first_contact(rates[s, :, etype], ta, te, u, lazy, vkey, g)
+            if td >= te:
+                td = np.inf
+                kd = -1
+            outb[g, PREVENTED] = intercepted
+            arrived[g], t_end[g], t_det[g], det_kind[g] = ta, te, td, kd

@@ -1,0 +1,160 @@
+"""A scenario as arrays for the compiled loop (:class:`CompiledWorld`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pharos.domain.cooperation import Instrument
+from pharos.scenario.schema import Scenario
+from pharos.sim.batch.layout import N_NET_PARAMS, N_STATE_PARAMS
+from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray
+from pharos.sim.world import KIND_INDEX, KINDS, METHODS, ONLINE_METHODS, TYPE_INDEX, TYPES, World
+
+
+@dataclass(frozen=True)
+class CompiledWorld:
+    """A scenario as arrays for the compiled loop (built once per scenario)."""
+
+    scenario: Scenario
+    world: World
+    state: FloatArray  # states x N_STATE_PARAMS
+    rates: FloatArray  # states x kinds x types, recognised contacts per day
+    may_identify: BoolArray  # states x kinds
+    net: FloatArray  # templates x N_NET_PARAMS
+    dest_state: IntArray  # templates x max destinations
+    dest_cum: FloatArray
+    method_cum: FloatArray  # templates x max methods
+    method_index: IntArray
+    method_online: BoolArray
+    return_terms: FloatArray  # templates x states x (exists, median, dispersion)
+    evidence_terms: FloatArray  # templates x states x (exists, median, dispersion, success)
+    cell_template: IntArray
+    cell_main_state: IntArray
+    recruits_per_year: FloatArray
+    horizon: float
+    warmup: float
+    years: int
+
+
+def compile_world(scenario: Scenario) -> CompiledWorld:
+    """Turn ``scenario`` into arrays; the same decisions as the engine's standard procedures."""
+    world = World(scenario)
+    ns, nk, nt = len(world.states), len(KINDS), len(TYPES)
+    state = np.zeros((ns, N_STATE_PARAMS))
+    rates = np.zeros((ns, nk, nt))
+    may = np.zeros((ns, nk), dtype=np.bool_)
+    for st in world.states:
+        s = st.index
+        state[s] = [
+            st.officers, st.ident_days, st.direct_days, st.beds, st.reflection_days,
+            st.stay_days, st.loss_rate, st.retrafficking_share, st.cooperation_share,
+            st.return_share, st.return_risk_share, st.investigators, st.investigation_days,
+            st.proactive_rate, st.financial_share, st.evidence_base, st.evidence_per_victim,
+            st.evidence_cross_border, st.evidence_financial, st.persons_per_case,
+            st.prosecution_days, st.conviction_share, st.online_rate,
+            -1 if st.screening_kind is None else st.screening_kind, st.screening_skill,
+        ]  # fmt: skip
+        for k, per_type in st.rates.items():
+            rates[s, k] = per_type
+        for kind in st.bodies:
+            may[s, KIND_INDEX[kind]] = True
+    nets = scenario.networks
+    nn = len(nets)
+    md = max(len(n.destinations) for n in nets)
+    mm = max(len(n.recruitment) for n in nets)
+    net = np.zeros((nn, N_NET_PARAMS))
+    dest_state = np.zeros((nn, md), dtype=np.int64)
+    dest_cum = np.full((nn, md), np.inf)
+    method_cum = np.full((nn, mm), np.inf)
+    method_index = np.zeros((nn, mm), dtype=np.int64)
+    method_online = np.zeros((nn, mm), dtype=np.bool_)
+    ret = np.zeros((nn, ns, 3))
+    ev = np.zeros((nn, ns, 4))
+    pairs = sorted(
+        {(st.code, spec.origin) for spec in nets for st in world.states if spec.origin != st.code}
+    )
+    pair_terms = _pair_table(world, tuple(pairs))
+    for j, spec in enumerate(nets):
+        route = scenario.routes.get(spec.route) if spec.route else None
+        sea = route is not None and route.sea
+        travel = route.travel_days if route is not None else spec.travel_days
+        origin = world.state_index.get(spec.origin, -1)
+        net[j] = [
+            spec.female_share, spec.child_share, spec.unaccompanied_share,
+            spec.asylum_seeker_share, spec.recruitment_days, travel, spec.exploitation_days,
+            spec.replacement_days, spec.members, spec.cells, world.first_cell[j],
+            TYPE_INDEX[spec.exploitation], float(sea), origin,
+        ]  # fmt: skip
+        codes = [c for c in spec.destinations if c in world.state_index]
+        dest_state[j, : len(codes)] = [world.state_index[c] for c in codes]
+        dest_cum[j, : len(codes)] = np.cumsum([spec.destinations[c] for c in codes])
+        methods = list(spec.recruitment)
+        method_cum[j, : len(methods)] = np.cumsum([spec.recruitment[m] for m in methods])
+        method_index[j, : len(methods)] = [METHODS.index(m) for m in methods]
+        method_online[j, : len(methods)] = [m in ONLINE_METHODS for m in methods]
+        for st in world.states:
+            if spec.origin == st.code:
+                continue
+            ret[j, st.index], ev[j, st.index] = pair_terms[(st.code, spec.origin)]
+    cells = world.networks
+    return CompiledWorld(
+        scenario=scenario,
+        world=world,
+        state=state,
+        rates=rates,
+        may_identify=may,
+        net=net,
+        dest_state=dest_state,
+        dest_cum=dest_cum,
+        method_cum=method_cum,
+        method_index=method_index,
+        method_online=method_online,
+        return_terms=ret,
+        evidence_terms=ev,
+        cell_template=np.array([c.template for c in cells], dtype=np.int64),
+        cell_main_state=np.array([world.state_index[c.main_state] for c in cells], dtype=np.int64),
+        recruits_per_year=np.array([n.recruits_per_year for n in nets]),
+        horizon=world.horizon,
+        warmup=float(scenario.warmup_days),
+        years=int(np.ceil(scenario.horizon_days / 365.0)) + 1,
+    )
+
+
+PairTable = dict[tuple[str, str], tuple[FloatArray, FloatArray]]
+_PAIR_TABLES: dict[tuple[str, tuple[tuple[str, str], ...]], PairTable] = {}
+_PAIR_TABLES_KEPT = 32
+
+
+def _pair_table(world: World, pairs: tuple[tuple[str, str], ...]) -> PairTable:
+    """:func:`_pair_terms` of every (state, origin) pair. They depend on the scenario's
+    cooperation terms only, which most experiments do not vary: the tables of the last few
+    cooperation sections are kept (looking them up costs a JSON dump of that section; working
+    them out, about a tenth of a ten-year replication)."""
+    key = (world.scenario.cooperation.model_dump_json(), pairs)
+    table = _PAIR_TABLES.get(key)
+    if table is None:
+        table = {pair: _pair_terms(world, *pair) for pair in pairs}
+        if len(_PAIR_TABLES) >= _PAIR_TABLES_KEPT:
+            _PAIR_TABLES.pop(next(iter(_PAIR_TABLES)))
+        _PAIR_TABLES[key] = table
+    return table
+
+
+def _pair_terms(world: World, state: str, origin: str) -> tuple[FloatArray, FloatArray]:
+    """Return (pre-return risk assessment) and evidence terms from ``state`` to ``origin``:
+    (exists, median days, dispersion) and (exists, median days, dispersion, success) of the
+    instrument the standard procedure picks (shortest expected time to a useful reply)."""
+    ret = np.zeros(3)
+    ev = np.zeros(4)
+    t = world.terms(state, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT)
+    if t is not None:
+        ret[:] = (1.0, t.median_days, t.dispersion)
+    avail = world.evidence_instruments(state, origin)
+    if avail:
+        best = min(avail, key=lambda a: a.median_days / max(a.success, 1e-9))
+        bt = world.terms(state, origin, best.instrument)
+        assert bt is not None
+        ev[:] = (1.0, bt.median_days, bt.dispersion, bt.success)
+    return ret, ev

@@ -1,0 +1,45 @@
+"""Parts of the fast path (pharos.sim.batch): the event queue and the compiled world's cache."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pharos.scenario.load import load_scenario
+from pharos.scenario.params import set_params
+from pharos.sim.batch import compile_world, draw_inputs, run_inputs
+from pharos.sim.batch.queue import new_queue, peek, pop, schedule
+
+
+def test_the_queue_pops_by_time_then_by_order_of_scheduling() -> None:
+    qt, qi = new_queue(64, 10.0, 4.0)
+    for t, a in ((3.0, 0), (0.1, 1), (3.0, 2), (9.99, 3), (0.1, 4), (10.0, 5), (2.6, 6)):
+        schedule(qt, qi, t, 7, a, 0)  # 10.0 is the horizon: never scheduled
+    out = []
+    while peek(qt, qi) < np.inf:
+        out.append(pop(qt, qi))
+    assert [(t, a) for t, _k, a, _b in out] == [
+        (0.1, 1), (0.1, 4), (2.6, 6), (3.0, 0), (3.0, 2), (9.99, 3),
+    ]  # fmt: skip
+    assert {k for _t, k, _a, _b in out} == {7}
+
+
+def test_buckets_give_the_same_run_as_a_single_heap() -> None:
+    scenario = load_scenario("mediterranean-baseline").model_copy(update={"horizon_days": 1095})
+    cw = compile_world(scenario)
+    inputs = draw_inputs(cw, 3, 1)
+    heap, buckets = run_inputs(cw, inputs, buckets_per_day=0.0), run_inputs(cw, inputs)
+    assert heap.events == buckets.events > 10_000
+    np.testing.assert_array_equal(heap.justice, buckets.justice)
+    for name, values in heap.victims.items():
+        np.testing.assert_array_equal(values, buckets.victims[name], err_msg=name)
+
+
+def test_a_change_of_cooperation_terms_reaches_the_compiled_world() -> None:
+    base = load_scenario("mediterranean-baseline")
+    slower = set_params(
+        base, {"cooperation.defaults.police_information_exchange.median_days": 90.0}
+    )
+    a, b, again = compile_world(base), compile_world(slower), compile_world(base)
+    assert not np.array_equal(a.evidence_terms, b.evidence_terms)
+    np.testing.assert_array_equal(a.evidence_terms, again.evidence_terms)
+    np.testing.assert_array_equal(a.return_terms, again.return_terms)
