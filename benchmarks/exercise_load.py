@@ -81,7 +81,7 @@ async def sse_client(
         return
 
 
-async def run(players: int, rate: float, seconds: float) -> None:
+async def run(players: int, rate: float, seconds: float, timeout: float) -> None:
     teams = [t for t in load_scenario("mediterranean-regional").scenario.teams if t.played]
     users = {
         "ita-labour": "it.labour",
@@ -103,7 +103,7 @@ async def run(players: int, rate: float, seconds: float) -> None:
                 max_connections=players + 50, max_keepalive_connections=players + 50
             )
             async with httpx.AsyncClient(
-                base_url=server.base, timeout=120, limits=limits
+                base_url=server.base, timeout=timeout, limits=limits
             ) as client:
                 h = director
                 ex = (await client.post("/api/v1/exercises", headers=h)).json()["id"]
@@ -144,17 +144,23 @@ async def run(players: int, rate: float, seconds: float) -> None:
                 sent: list[tuple[str, int, float]] = []
                 acks: list[float] = []
                 errors = 0
+                failures: dict[str, int] = {}
                 interval = 1 / rate
 
                 async def one(i: int) -> None:
                     nonlocal errors
                     team = teams[i % len(teams)].id
                     t0 = time.perf_counter()
-                    res = await client.post(
-                        f"/api/v1/exercises/{ex}/actions",
-                        headers=tokens[team],
-                        json={"type": "publish_media_statement", "text": f"statement {i}"},
-                    )
+                    try:
+                        res = await client.post(
+                            f"/api/v1/exercises/{ex}/actions",
+                            headers=tokens[team],
+                            json={"type": "publish_media_statement", "text": f"statement {i}"},
+                        )
+                    except httpx.HTTPError as exc:  # no answer in time: an error, not a crash
+                        errors += 1
+                        failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
+                        return
                     if res.status_code != 201:
                         errors += 1
                         return
@@ -185,6 +191,8 @@ async def run(players: int, rate: float, seconds: float) -> None:
             server.stop()
     ms = lambda v: f"{v * 1000:.1f} ms"  # noqa: E731
     print(f"actions sent: {i}, acknowledged: {len(sent)}, refused: {errors}, updates lost: {lost}")
+    if failures:
+        print("no answer:", ", ".join(f"{k} x{v}" for k, v in sorted(failures.items())))
     if latencies:
         p50, p95, p99 = (pct(latencies, q) for q in (50, 95, 99))
         print(
@@ -215,8 +223,9 @@ def main() -> None:
         help="actions per second, all players together (5: each of 200 players acts every 40 s)",
     )
     ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an answer")
     a = ap.parse_args()
-    asyncio.run(run(a.players, a.rate, a.seconds))
+    asyncio.run(run(a.players, a.rate, a.seconds, a.timeout))
 
 
 if __name__ == "__main__":

@@ -10,15 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 from pharos.domain.cooperation import instruments_between
-from pharos.domain.explain import dimension_label, indicator_label
+from pharos.domain.explain import PRESUMPTION_LABELS, dimension_label, indicator_label
 from pharos.domain.geography import REGION_STATE_CODES
 from pharos.domain.indicators import dimensions, indicators_in
+from pharos.domain.screening_types import Presumption
 from pharos.exercise import actions, describe, inbox, personas, wording
 from pharos.exercise.after_action import clock_label
 from pharos.exercise.schema import ExerciseScenario, Inject, day_to_minutes
 from pharos.exercise.session import ExerciseSession
 from pharos.exercise.state import ExerciseState, Message, state_hash
-from pharos.i18n import _
+from pharos.i18n import _, gettext
+
+
+def _presumption(code: str) -> str:
+    """The domain's screening presumption in words (``Presumed trafficking for …``)."""
+    try:
+        return gettext(PRESUMPTION_LABELS[Presumption(code)])
+    except ValueError:
+        return code
 
 
 def labels() -> dict[str, str]:
@@ -85,7 +94,11 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
                 "status": p.status,
                 "said": [ladder[d].text for d in p.disclosed_to.get(team_id, [])],
                 "screened": [
-                    wording.choice(x.conclusion) for x in p.screenings if x.team == team_id
+                    f"{_presumption(x.presumption)} ({wording.choice(x.conclusion)})"
+                    if x.presumption
+                    else wording.choice(x.conclusion)
+                    for x in p.screenings
+                    if x.team == team_id
                 ],
                 "case": team_id in p.cases,
                 "identified": p.identified_at is not None,

@@ -93,7 +93,7 @@ def test_play_the_mediterranean_regional_exercise(browser: Any, live_server: str
     ):
         labour.check(f"#screen-form input[value='{ind}']")
     _post(labour, "#screen-form")
-    assert "trafficking_for_labour_exploitation" in labour.inner_text("#person-karim")
+    assert "Presumed trafficking for labour exploitation" in labour.inner_text("#person-karim")
     labour.select_option("#cs-persona", "karim")
     labour.check("#case-form input[name=consent][value=services]")
     labour.check("#case-form input[name=consent][value=other_orgs]")
