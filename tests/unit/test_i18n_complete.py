@@ -33,6 +33,7 @@ COMPLETE_AREAS = (
     "exercise_charging",
     "exercise_ui",
     "cli",
+    "exercise_referrals",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

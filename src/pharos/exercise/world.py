@@ -228,6 +228,9 @@ def _process(st: ExerciseState, scenario: ExerciseScenario, kind: str, key: str)
         p.flight_due = None
         p.pending_shelter = p.shelter_waiting = None
         st.log(m, "persona_fled", None, persona=key, trust=p.trust)
+        from pharos.exercise.assistance import lapse
+
+        lapse(scenario, st, p)  # a referral awaiting a played operator's answer lapses
         if p.sheltered and not p.child_protection:
             # a shelter place frees up: the first on the state's waiting list is decided again
             waiting = sorted(
