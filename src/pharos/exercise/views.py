@@ -157,11 +157,13 @@ def _to_decide(s: ExerciseSession, team_id: str) -> list[dict[str, Any]]:
                 "id": r.id,
                 "persona": r.persona,
                 "name": c.name,
-                "age": c.age,
                 "to": wording.choice(r.to),
                 "from": sc.team(r.from_team).name,
                 "since": clock_label(r.made_at),
-                "child": r.to == "child_protection" and assistance.unaccompanied_child(c),
+                # an unaccompanied child referred to child protection: declined only on a ground
+                "child": wording.group("unaccompanied_children")
+                if r.to == "child_protection" and assistance.unaccompanied_child(c)
+                else "",
             }
         )
     return out
