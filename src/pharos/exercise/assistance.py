@@ -7,8 +7,8 @@ or the assistance: sheltered, child protection, the trust effect ``protection_gr
 decline with a reason (the referring team is told why and the person stays unprotected). The
 operator decides freely: its workspace shows the state's shelter places in use and free
 (:func:`pharos.exercise.agencies.shelter_places`, :func:`~pharos.exercise.agencies.beds_used`)
-but a place over capacity is its call. A person who leaves while the referral is pending makes
-it lapse; both teams are told.
+but a place over capacity is its call. A person who leaves while the referral is pending (flees,
+or moves on to another state) makes it lapse; both teams are told.
 
 An unaccompanied child referred to child protection may be declined only on one of
 :data:`CHILD_GROUNDS` (the service assessed the person as an adult, or the child is already in
@@ -211,7 +211,8 @@ def answer(
 
 
 def lapse(sc: ExerciseScenario, st: ExerciseState, ps: PersonaState) -> None:
-    """The person left: every referral of theirs still pending lapses; both teams are told."""
+    """The person left (fled, or moved to another state): every referral of theirs still
+    pending lapses; both teams are told."""
     m = st.minute
     c = sc.character(ps.id)
     for ref in st.referrals:

@@ -211,6 +211,9 @@ def _process(st: ExerciseState, scenario: ExerciseScenario, kind: str, key: str)
             p.place = move.place
             new_state = scenario.place(move.place).state
             if new_state != p.state:
+                from pharos.exercise.assistance import lapse
+
+                lapse(scenario, st, p)  # a referral pending in the state left behind lapses
                 p.state = new_state
             st.log(m, "persona_moved", None, persona=cid, place=move.place)
         elif cid not in st.arrested:

@@ -216,6 +216,15 @@ def test_a_referral_lapses_when_the_person_leaves_while_it_waits(pending) -> Non
     assert pending.state.referrals[0].status == "lapsed" and not karim.sheltered
 
 
+def test_a_referral_lapses_when_the_person_moves_to_another_state(pending) -> None:
+    pending.advance_days(4)  # Karim is moved on to Almería (Spain) on day 6
+    karim = pending.state.personas["karim"]
+    assert karim.status == "present" and karim.state == "ESP"
+    (r,) = pending.state.referrals
+    assert r.status == "lapsed" and not karim.sheltered
+    assert any(m.id.startswith("lapsed-") for m in pending.state.teams["ita-police"].inbox)
+
+
 def _yassine_referred(s: ExerciseSession) -> str:
     s.advance_days(1.6)  # Yassine is brought to the Spanish police's reach on day 1.5
     s.act("esp-police", "jordi", type="refer", persona="yassine", to="child_protection")
