@@ -34,6 +34,7 @@ COMPLETE_AREAS = (
     "exercise_ui",
     "exercise_translation",
     "cli",
+    "exercise_referrals",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

@@ -15,7 +15,7 @@ from pharos.domain.cooperation import Instrument, instrument_exists
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.domain.screening import Observation, Person, screen
-from pharos.exercise import agencies, charging
+from pharos.exercise import agencies, assistance, charging
 from pharos.exercise import personas as pers
 from pharos.exercise.personas import Interview
 from pharos.exercise.schema import ExerciseScenario, Team, day_to_minutes
@@ -53,6 +53,7 @@ ACTION_TYPES = (
     "publish_media_statement",
     "share_with_team",
     "decide_charges",
+    "answer_referral",
 )
 PERSONA_ACTIONS = {
     "screen",
@@ -102,6 +103,7 @@ KINDS: dict[str, set[K]] = {
     "register_asylum_claim": {K.MIGRATION_ASYLUM},
     "give_legal_advice": {K.LAWYER, K.NGO},
     "decide_charges": {K.PUBLIC_PROSECUTOR},
+    "answer_referral": {K.NGO, K.SOCIAL_WELFARE},
 }
 
 
@@ -151,6 +153,10 @@ def check(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
                 return _("choose where to refer: %(list)s") % {"list": ", ".join(REFERRALS)}
             if p["to"] == "child_protection" and sc.character(pid).age >= 18:
                 return _("child protection is for children")
+            if st.referrals_decided:
+                refused = assistance.check_refer(st, pid, p["to"])
+                if refused:
+                    return refused
         if typ == "grant_recovery_period":
             if team.agency_kind not in powers.recovery_and_reflection.granted_by:
                 return _("in this state only these may grant the period: %(kinds)s") % {
@@ -220,6 +226,8 @@ def check(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
             return _("this request has already been answered")
         if any(e not in st.teams[team.id].evidence for e in p.get("evidence", [])):
             return _("you can only share evidence your team holds")
+    if typ == "answer_referral":
+        return assistance.check_answer(sc, st, team, p)
     return None
 
 
@@ -308,36 +316,14 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
         else:
             if ps.referred_at is None:
                 ps.referred_at = m
-            if p["to"] in ("shelter", "ngo_assistance", "child_protection") and not (
-                ps.sheltered or ps.child_protection
-            ):
-                pers.set_trust(
-                    ps, m, ps.trust + c.trust_rules.protection_granted, "protection_granted"
-                )
-            if p["to"] in ("shelter", "ngo_assistance", "child_protection"):
-                for t in sc.teams:
-                    if (
-                        t.played
-                        and t.state == ps.state
-                        and t.agency_kind in (K.NGO, K.SOCIAL_WELFARE)
-                        and t.id != tid
-                    ):
-                        bring(st, ps.id, t.id, m)
-                        st.teams[t.id].inbox.append(
-                            Message(
-                                f"ref-{seq}@{t.id}",
-                                m,
-                                "message",
-                                team.name,
-                                "Referral for assistance",
-                                f"{c.name} ({ps.id}): {p['to']}",
-                            )
-                        )
-            if p["to"] == "shelter":
-                ps.sheltered = True
-            if p["to"] == "child_protection":
-                ps.child_protection = True
-                ps.sheltered = True
+            to = p["to"]
+            operator = assistance.receiver(sc, ps.state, to) if st.referrals_decided else None
+            if operator is not None and operator.id != tid:
+                # a played operator decides (answer_referral): nothing is granted yet
+                detail["referral"] = assistance.refer(sc, st, team, ps, to, operator, seq).id
+            elif to in assistance.SERVICES:
+                assistance.inform_operators(sc, st, team, ps, to, seq)
+                assistance.grant(sc, st, ps, to)
     elif typ == "grant_recovery_period" and ps and c:
         if ps.rrp_granted_at is None:
             days = state_powers(team.state).recovery_and_reflection.days
@@ -395,6 +381,8 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
         )
     elif typ == "decide_charges":
         charging.decide_by_team(sc, st, tid, team.state, p)
+    elif typ == "answer_referral":
+        detail.update(assistance.answer(sc, st, team, p))
     elif typ == "interview" and ps and c:
         exploiter = bool(p.get("exploiter_present")) or (
             p["setting"] == "where_found" and _exploiter_at(sc, st, ps.place)

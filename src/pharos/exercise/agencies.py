@@ -374,6 +374,8 @@ def admit(sc: ExerciseScenario, st: ExerciseState, ps: PersonaState, minute: int
         set_trust(ps, minute, ps.trust + c.trust_rules.protection_granted, "protection_granted")
     ps.sheltered = True
     ps.shelter_waiting = None
+    if st.referrals_decided and ps.assisted_at is None:
+        ps.assisted_at = minute
 
 
 __all__ = [

@@ -254,6 +254,27 @@ def _shelter(outcome: str) -> Sentence:
     return say
 
 
+def _answer_referral(e: Entry, n: Names) -> str:
+    """A played operator's answer to a referral (``answer_referral``)."""
+    args = {**_persona(e, n), "to": w.choice(_g(e, "to")), "r": _g(e, "referral")}
+    known = e.get("persona") is not None
+    if e.get("decision") == "accept":
+        if known:
+            return _("%(t)s accepted the referral of %(p)s to %(to)s") % args
+        return _("%(t)s accepted referral %(r)s") % args
+    if e.get("decision") == "decline":
+        why = _g(e, "reason")
+        if e.get("ground"):
+            why = f"{w.referral_ground(e['ground'])}: {why}"
+        if known:
+            return _("%(t)s declined the referral of %(p)s to %(to)s: %(why)s") % {
+                **args,
+                "why": why,
+            }
+        return _("%(t)s declined referral %(r)s: %(why)s") % {**args, "why": why}
+    return _("%(t)s answered referral %(r)s") % args
+
+
 def _inject(e: Entry, n: Names) -> str:
     # the scenario's title in the reader's language; the logged (English) title otherwise
     title = n.injects.get(str(e.get("inject"))) or e.get("title") or _g(e, "inject")
@@ -321,6 +342,10 @@ SENTENCES: dict[str, Sentence] = {
     "identification_refused": lambda e, n: (
         _("Identification of %(p)s refused (%(r)s)")
         % {"p": n.person(e.get("persona")), "r": w.engine_reason(_g(e, "reason"))}
+    ),
+    "referral_lapsed": lambda e, n: (
+        _("The referral of %(p)s to %(to)s lapsed: the person left")
+        % {"p": n.person(e.get("persona")), "to": w.choice(_g(e, "to"))}
     ),
     "shelter_admitted": _shelter("admitted"),
     "shelter_waiting": _shelter("waiting"),
@@ -390,6 +415,7 @@ SENTENCES: dict[str, Sentence] = {
             "d": _decide_charges(e.get("decision")),
         }
     ),
+    "answer_referral": _answer_referral,
 }
 
 

@@ -31,6 +31,7 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
     p, k, m = ev.payload, ev.kind, st.minute
     if k == EventKind.CREATED:
         st.decisions_logged = p.get("decisions") == "logged"
+        st.referrals_decided = p.get("referrals") == "answered"
     elif k == EventKind.DECISION:
         try:
             agencies.apply_decision(sc, st, p)

@@ -4,9 +4,9 @@ Every message is stored in English in the exercise state, so that a replay gives
 hash in any language, and is put into the reader's words here, when shown. A message of an
 inject is shown in the scenario's translation (looked up by the inject's id, see
 ``pharos.exercise.translation``). The messages the exercise writes itself (a reply of an agency
-nobody plays, a referral, a shared file, a shelter or charging decision) are put into words,
-the scenario's names in them (teams, persons, networks) translated too. A message that matches
-none of the engine's forms is shown as stored.
+nobody plays, a referral and its answer, a shared file, a shelter or charging decision) are put
+into words, the scenario's names in them (teams, persons, networks) translated too. A message
+that matches none of the engine's forms is shown as stored.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pharos.i18n import _
 
 _SENDER = re.compile(r"^([A-Z]{3}) (police|prosecutor|shelter|contact point)$")
 _STATE_TEXT = re.compile(r"^([A-Z]{3}): (.*)$", re.S)
+_GROUND = re.compile(r"^\[([a-z_]+)\] (.*)$", re.S)
 _PERSON = re.compile(r"^(.*?) \(([A-Za-z0-9_-]+)\)(.*)$", re.S)
 
 
@@ -117,9 +118,14 @@ def shown(m: Message, requests: list[CrossBorderRequest], loc: Local | None = No
             title = _("Referral for identification")
         elif title == "Referral for assistance":
             title = _("Referral for assistance")
-            who, sep, to = body.rpartition(": ")
-            body = f"{who}: {w.choice(to)}" if sep else body
+            body = _referral_body(body)
         body = _person(body, loc)
+    elif m.id.startswith("answer-REF-") and title in ("Referral accepted", "Referral declined"):
+        title = _("Referral accepted") if title == "Referral accepted" else _("Referral declined")
+        body = _person(_referral_body(body), loc)
+    elif m.id.startswith("lapsed-REF-") and title == "Referral lapsed: the person left":
+        title = _("Referral lapsed: the person left")
+        body = _person(_referral_body(body), loc)
     elif m.id.startswith("share-") and title == "Shared by a partner agency":
         title = _("Shared by a partner agency")
     elif m.id.startswith("shelter-"):
@@ -135,6 +141,18 @@ def shown(m: Message, requests: list[CrossBorderRequest], loc: Local | None = No
     elif m.id.startswith("charges-"):
         title, body = _charges(title, body, loc.networks)
     return Shown(title, _sender(m.sender, loc), body)
+
+
+def _referral_body(body: str) -> str:
+    """``Karim A. (karim): shelter`` and, on the next lines, what the teams wrote; a child's
+    ground for a decline is stored as ``[assessed_as_adult] reason``."""
+    first, *rest = body.split("\n")
+    who, sep, to = first.rpartition(": ")
+    lines = [f"{who}: {w.choice(to)}" if sep else first]
+    for line in rest:
+        ground = _GROUND.match(line)
+        lines.append(f"{w.referral_ground(ground[1])}: {ground[2]}" if ground else line)
+    return "\n".join(lines)
 
 
 def _charges(title: str, body: str, networks: Mapping[str, str]) -> tuple[str, str]:

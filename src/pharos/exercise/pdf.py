@@ -100,6 +100,7 @@ def pdf_bytes(r: Report) -> bytes:
                 _("First contact (days)"),
                 _("Identification (days)"),
                 _("Referral (days)"),
+                _("Protection (days)"),
                 _("Retained"),
                 _("Protection"),
             ],
@@ -109,6 +110,7 @@ def pdf_bytes(r: Report) -> bytes:
                     p.first_contact_days,
                     p.identification_days,
                     p.referral_days,
+                    p.protection_days,
                     _("yes") if p.retained else _("lost"),
                     ", ".join(wording.protection(m) for m in p.protection),
                 ]

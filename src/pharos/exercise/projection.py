@@ -60,6 +60,8 @@ class ProjectorBase:
         self.own_cases: dict[tuple[str, str], int] = {}  # (team, persona) -> its case
         self.screenings: dict[int, tuple[str, str]] = {}  # screening -> (team, persona)
         self.requests: dict[str, int] = {}  # exercise request id -> sandbox request
+        self.referrals: dict[str, int] = {}  # exercise referral (REF-<seq>) -> sandbox referral
+        self.lapsed: set[str] = set()  # exercise referrals whose lapse is projected
 
     def _try(
         self,

@@ -12,8 +12,10 @@ note on the case when there is one) and logged; the exercise goes on.
 
 What is projected: ``open_case``, ``screen``, ``refer``, ``identify``,
 ``grant_recovery_period``, ``open_investigation``, ``request_financial_investigation``,
-``send_cross_border_request``, ``answer_cross_border_request`` and the engine's ``decision``
-events (identification, shelter, replies). Other actions (interviews, inspections, searches,
+``send_cross_border_request``, ``answer_cross_border_request``, ``answer_referral`` (the
+operator team accepts or rejects the referral; one that lapsed because the person left is
+revoked by the referring team) and the engine's ``decision`` events (identification, shelter,
+replies). Other actions (interviews, inspections, searches,
 media statements, sharing, asylum claims, legal advice) have no case tool on the server and stay
 in the exercise's log only.
 """
@@ -29,9 +31,10 @@ from sqlalchemy.orm import Session
 from pharos.coordinate import audit, cases, referrals, reflection, requests, screening
 from pharos.coordinate.identification import set_trafficking_status
 from pharos.coordinate.permissions import allowed
+from pharos.coordinate.vocabulary import ReferralStatus
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
-from pharos.exercise import agencies
+from pharos.exercise import agencies, assistance
 from pharos.exercise.events import Event, EventKind
 from pharos.exercise.fold import apply
 from pharos.exercise.projection import (
@@ -43,7 +46,7 @@ from pharos.exercise.projection import (
 )
 from pharos.i18n import _, use_locale
 from pharos.store.base import clock_at, utcnow
-from pharos.store.models import Case, ScreeningRecord
+from pharos.store.models import Case, Referral, ScreeningRecord
 
 if TYPE_CHECKING:
     from pharos.exercise.sandbox import Member
@@ -51,9 +54,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 #: where an exercise referral goes: agency kinds (first present wins) and the NRM pillar
 REFERRAL_KINDS: dict[str, tuple[tuple[K, ...], int]] = {
-    "shelter": (agencies.SHELTER_OPERATORS, 1),
-    "child_protection": ((K.SOCIAL_WELFARE,), 1),
-    "ngo_assistance": ((K.NGO,), 2),
+    "shelter": (assistance.RECEIVERS["shelter"], 1),
+    "child_protection": (assistance.RECEIVERS["child_protection"], 1),
+    "ngo_assistance": (assistance.RECEIVERS["ngo_assistance"], 2),
     "health": ((K.SOCIAL_WELFARE,), 2),
     "legal_aid": ((K.LAWYER,), 4),
 }
@@ -81,6 +84,7 @@ class Projector(ProjectorBase):
 
     def _project(self, session: Session, ev: Event) -> None:
         p = ev.payload
+        self._lapse(session, ev)
         if ev.kind == EventKind.DECISION:
             self._decision(session, ev)
             return
@@ -182,7 +186,51 @@ class Projector(ProjectorBase):
             "reason": "additional_services_required",
             "details": _("Exercise referral: %(to)s") % {"to": to},
         }
-        self._try(session, ev, m, "refer", lambda: referrals.refer(session, p, case, data), case.id)
+        r = self._try(
+            session, ev, m, "refer", lambda: referrals.refer(session, p, case, data), case.id
+        )
+        if r is not None:
+            self.referrals[f"REF-{ev.seq}"] = r.id
+
+    def _answer_referral(self, session: Session, ev: Event, m: Member, pl: dict[str, Any]) -> None:
+        """The operator team accepts or rejects, as its own account, the referral it answered."""
+        sid = self.referrals.get(str(pl["referral"]))
+        r = session.get(Referral, sid) if sid is not None else None
+        if r is None:
+            reason = _("referral %(id)s is not in the case files") % {"id": pl["referral"]}
+            self._refuse(session, ev, m, "answer_referral", reason)
+            return
+        action = "accept" if pl.get("decision") == "accept" else "reject"
+        text = str(pl.get("reason") or "").strip() if action == "reject" else ""
+        note = str(pl.get("note") or "").strip()
+        data = {"action": action, "reason": "\n".join(x for x in (text, note) if x)}
+        p = self.sb.principal(session, m)
+        self._try(
+            session,
+            ev,
+            m,
+            "answer_referral",
+            partial(referrals.respond, session, p, r, data),
+            r.case_id,
+        )
+
+    def _lapse(self, session: Session, ev: Event) -> None:
+        """Referrals that lapsed (the person left) are revoked by the referring team."""
+        for ref in self.state.referrals:
+            if ref.status != "lapsed" or ref.id in self.lapsed:
+                continue
+            self.lapsed.add(ref.id)
+            sid = self.referrals.get(ref.id)
+            r = session.get(Referral, sid) if sid is not None else None
+            if r is None or r.status != ReferralStatus.IN_PROGRESS.value:
+                continue
+            m = self.sb.member_of_team(ref.from_team)
+            p = self.sb.principal(session, m)
+            data = {"action": "revoke", "reason": _("The person left before an answer.")}
+            self._try(
+                session, ev, m, "referral_lapsed", partial(referrals.respond, session, p, r, data),
+                r.case_id,
+            )  # fmt: skip
 
     def _identify(self, session: Session, ev: Event, m: Member, pl: dict[str, Any]) -> None:
         found = self._need_case(session, ev, m, "identify", pl["persona"])

@@ -2,11 +2,12 @@
 
 Times are in exercise days. The measures follow the OSCE exercises' aims and the outcome
 measures in ``docs/exercise.md``: time to first contact, screening against the hidden truth,
-time to identification and referral, victim retained or lost, act–means–purpose established with
-documents, financial investigation, cross-border requests and their latency, the charging
-decisions after arrests (charged, dropped or pending, by whom, when), a prosecution-readiness
-score (after the prosecutor's assessment used at the 2005 Moldova exercise) and whether every
-victim in a team's reach got the same standard of protection.
+time to identification, to referral (made) and to protection (given), victim retained or lost,
+act–means–purpose established with documents, financial investigation, cross-border requests
+and their latency, the charging decisions after arrests (charged, dropped or pending, by whom,
+when), a prosecution-readiness score (after the prosecutor's assessment used at the 2005
+Moldova exercise) and whether every victim in a team's reach got the same standard of
+protection.
 """
 
 from __future__ import annotations
@@ -35,10 +36,15 @@ class PersonaScore:
     screening_recall: float | None  # share of the true indicators the teams recorded
     screening_correct: bool | None  # the conclusion matches the truth
     identification_days: float | None
+    #: when the referral was made (whoever decides on it)
     referral_days: float | None
     retained: bool
     protection: list[str]
     trust: int
+    #: when the person was given shelter, NGO assistance or child protection on a referral (a
+    #: played operator's acceptance, the engine's shelter place, or a referral given at once);
+    #: not measured for exercises created before referrals were answered (``None``)
+    protection_days: float | None = None
 
 
 @dataclass
@@ -189,6 +195,7 @@ def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
                 p.status != "fled",
                 _protection(sc, st, c.id),
                 p.trust,
+                _days(first, p.assisted_at),
             )
         )
     networks = []

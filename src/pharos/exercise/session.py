@@ -91,7 +91,7 @@ class ExerciseSession:
             0,
             EventKind.CREATED,
             "system",
-            {"scenario": sc.id, "seed": seed, "decisions": "logged"},
+            {"scenario": sc.id, "seed": seed, "decisions": "logged", "referrals": "answered"},
         )
         return cls(loaded, store, exercise_id, seed, clock)
 

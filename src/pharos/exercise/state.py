@@ -74,6 +74,9 @@ class PersonaState:
     shelter_by: str | None = None
     shelter_referrer: str | None = None
     shelter_waiting: int | None = None
+    #: When the person was first given shelter, NGO assistance or child protection on a
+    #: referral (exercises created since referrals are answered; see ``referrals_decided``).
+    assisted_at: int | None = None
 
     @property
     def protected(self) -> bool:
@@ -98,6 +101,26 @@ class CrossBorderRequest:
     answer: str | None = None
     declined: bool = False
     evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AssistanceReferral:
+    """A referral to shelter, NGO assistance or child protection awaiting (or given) the
+    answer of the state's played operator team (``pharos.exercise.assistance``)."""
+
+    id: str  # REF-<seq of the refer event>
+    persona: str
+    to: str  # shelter | ngo_assistance | child_protection
+    from_team: str
+    to_team: str
+    state: str
+    made_at: int
+    status: str = "pending"  # pending | accepted | declined | lapsed
+    answered_at: int | None = None
+    reason: str = ""  # why it was declined
+    #: for an unaccompanied child referred to child protection: the ground of a decline
+    ground: str | None = None
+    note: str = ""
 
 
 @dataclass
@@ -164,10 +187,15 @@ class ExerciseState:
     #: Decisions of unplayed agencies are ``decision`` events in the log (exercises created
     #: since they are); older logs decide them inside the fold.
     decisions_logged: bool = False
+    #: A played shelter operator (NGO, social welfare) accepts or declines referrals to
+    #: shelter, NGO assistance and child protection (exercises created since it does, their
+    #: ``created`` event says ``"referrals": "answered"``); older logs protect the person at once.
+    referrals_decided: bool = False
     personas: dict[str, PersonaState] = field(default_factory=dict)
     teams: dict[str, TeamState] = field(default_factory=dict)
     networks: dict[str, NetworkState] = field(default_factory=dict)
     requests: list[CrossBorderRequest] = field(default_factory=list)
+    referrals: list[AssistanceReferral] = field(default_factory=list)
     released_injects: dict[str, int] = field(default_factory=dict)
     triggered: dict[str, int] = field(default_factory=dict)  # inject -> due minute
     moves_done: list[str] = field(default_factory=list)
@@ -190,8 +218,26 @@ class ExerciseState:
         self.timeline.append({"minute": minute, "what": what, "team": team, **detail})
 
 
+#: Fields added after states were first hashed, with their defaults: left out of the canonical
+#: JSON while at their default, so that a log written before them folds to the same hash.
+LATER_STATE_FIELDS: dict[str, Any] = {"referrals_decided": False, "referrals": []}
+LATER_PERSONA_FIELDS: dict[str, Any] = {"assisted_at": None}
+
+
+def _without_later_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    for key, default in LATER_STATE_FIELDS.items():
+        if data.get(key) == default:
+            del data[key]
+    for persona in data.get("personas", {}).values():
+        for key, default in LATER_PERSONA_FIELDS.items():
+            if persona.get(key) == default:
+                del persona[key]
+    return data
+
+
 def canonical_json(state: ExerciseState) -> str:
-    return json.dumps(asdict(state), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    data = _without_later_defaults(asdict(state))
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def state_hash(state: ExerciseState) -> str:

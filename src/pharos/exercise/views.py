@@ -14,7 +14,7 @@ from pharos.domain.explain import PRESUMPTION_LABELS, dimension_label, indicator
 from pharos.domain.geography import REGION_STATE_CODES
 from pharos.domain.indicators import dimensions, indicators_in
 from pharos.domain.screening_types import Presumption
-from pharos.exercise import actions, describe, inbox, personas, wording
+from pharos.exercise import actions, assistance, describe, inbox, personas, wording
 from pharos.exercise.after_action import clock_label
 from pharos.exercise.schema import ExerciseScenario, Inject, day_to_minutes
 from pharos.exercise.session import ExerciseSession
@@ -154,7 +154,33 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         "L": labels(),
         "partners": [t for t in sc.teams if t.state == team.state and t.id != team_id],
         "charging": _charging(s, team_id),
+        "to_decide": _to_decide(s, team_id),
+        "shelter": assistance.shelter_places(sc, st, team.state),
+        "child_grounds": [(g, wording.referral_ground(g)) for g in assistance.CHILD_GROUNDS],
     }
+
+
+def _to_decide(s: ExerciseSession, team_id: str) -> list[dict[str, Any]]:
+    """The referrals awaiting this (operator) team's answer."""
+    sc, st = s.shown(), s.state  # names in the reader's language
+    out = []
+    for r in assistance.pending_for(st, team_id):
+        c = sc.character(r.persona)
+        out.append(
+            {
+                "id": r.id,
+                "persona": r.persona,
+                "name": c.name,
+                "to": wording.choice(r.to),
+                "from": sc.team(r.from_team).name,
+                "since": clock_label(r.made_at),
+                # an unaccompanied child referred to child protection: declined only on a ground
+                "child": wording.group("unaccompanied_children")
+                if r.to == "child_protection" and assistance.unaccompanied_child(c)
+                else "",
+            }
+        )
+    return out
 
 
 def _message(

@@ -154,6 +154,7 @@ def action_type(code: object) -> str:
             "publish_media_statement": _("media statement"),
             "share_with_team": _("shared with a partner agency"),
             "decide_charges": _("charging decision"),
+            "answer_referral": _("referral answered"),
         },
         code,
     )
@@ -247,6 +248,30 @@ def answer(code: object) -> str:
     )
 
 
+def referral_status(status: object) -> str:
+    """Where a referral to a played operator stands (``pharos.exercise.assistance``)."""
+    return _get(
+        {
+            "pending": _("pending"),
+            "accepted": _("accepted"),
+            "declined": _("declined"),
+            "lapsed": _("lapsed (the person left)"),
+        },
+        status,
+    )
+
+
+def referral_ground(code: object) -> str:
+    """The ground on which an unaccompanied child's referral to child protection is declined."""
+    return _get(
+        {
+            "assessed_as_adult": _("assessed as an adult"),
+            "in_care_of_another_service": _("in the care of another child-protection service"),
+        },
+        code,
+    )
+
+
 def charge_status(status: object) -> str:
     """A charging decision's status."""
     return _get({"charged": _("charged"), "dropped": _("dropped"), "pending": _("pending")}, status)
@@ -318,6 +343,8 @@ CODES: dict[str, tuple[str, ...]] = {
     "settings": personas.SETTINGS,
     "referrals": actions.REFERRALS,
     "conclusions": actions.CONCLUSIONS,
+    "referral_statuses": ("pending", "accepted", "declined", "lapsed"),
+    "referral_grounds": ("assessed_as_adult", "in_care_of_another_service"),
     "evidence_kinds": tuple(k.value for k in EvidenceKind),
     "instruments": tuple(i.value for i in Instrument),
     "agency_kinds": tuple(cv.KIND_LABELS),

@@ -211,6 +211,9 @@ def _process(st: ExerciseState, scenario: ExerciseScenario, kind: str, key: str)
             p.place = move.place
             new_state = scenario.place(move.place).state
             if new_state != p.state:
+                from pharos.exercise.assistance import lapse
+
+                lapse(scenario, st, p)  # a referral pending in the state left behind lapses
                 p.state = new_state
             st.log(m, "persona_moved", None, persona=cid, place=move.place)
         elif cid not in st.arrested:
@@ -228,6 +231,9 @@ def _process(st: ExerciseState, scenario: ExerciseScenario, kind: str, key: str)
         p.flight_due = None
         p.pending_shelter = p.shelter_waiting = None
         st.log(m, "persona_fled", None, persona=key, trust=p.trust)
+        from pharos.exercise.assistance import lapse
+
+        lapse(scenario, st, p)  # a referral awaiting a played operator's answer lapses
         if p.sheltered and not p.child_protection:
             # a shelter place frees up: the first on the state's waiting list is decided again
             waiting = sorted(

@@ -9,8 +9,10 @@ it is a victim) gives one row:
   exploitation type (the persona's truth), identified, referred, protected (a recovery and
   reflection period, child protection or a shelter place), and days (exercise days) from the
   moment the persona came within the teams' reach (else the exercise's start) to its
-  identification, first referral and recovery period. Shelter and child protection carry no time
-  in the exercise's state, so protection by them alone has no days.
+  identification, first referral and first protection (a recovery period, or shelter, NGO
+  assistance or child protection given on a referral). Exercises created before referrals were
+  answered record no time for shelter or child protection, so protection by them alone has no
+  days there.
 * ``victims``: the same person for the analytics pages, the country of exploitation being the
   state of the persona's first place.
 
@@ -76,6 +78,11 @@ def _days(start: int, at: int | None) -> float | None:
     if at is None:
         return None
     return max(0.0, (at - start) / MINUTES_PER_DAY)
+
+
+def _first(*minutes: int | None) -> int | None:
+    known = [m for m in minutes if m is not None]
+    return min(known) if known else None
 
 
 def open_events(url: str | None) -> EventStore:
@@ -150,7 +157,7 @@ def read_exercise(events_store: EventStore, exercise_id: str) -> ExerciseImport:
                 "protected": ps.protected or ps.sheltered,
                 "days_to_identification": _days(start, ps.identified_at),
                 "days_to_referral": _days(start, ps.referred_at),
-                "days_to_protection": _days(start, ps.rrp_granted_at),
+                "days_to_protection": _days(start, _first(ps.rrp_granted_at, ps.assisted_at)),
             }
         )
     if not rows:

@@ -1,5 +1,6 @@
-"""The bundled scenario played in Chromium by a controller, three teams in two states, a role
-player and an observer; screenshots of each view are written for people to look at.
+"""The bundled scenario played in Chromium by a controller, four teams in two states (the
+Italian NGO accepts a shelter referral), a role player and an observer; screenshots of each
+view are written for people to look at.
 
 Set ``PHAROS_SCREENSHOTS=/some/folder`` to keep the screenshots (default: the test's tmp dir).
 """
@@ -93,7 +94,8 @@ def test_play_the_mediterranean_regional_exercise(browser: Any, live_server: str
     ):
         labour.check(f"#screen-form input[value='{ind}']")
     _post(labour, "#screen-form")
-    assert "Presumed trafficking for labour exploitation" in labour.inner_text("#person-karim")
+    said = labour.inner_text("#person-karim")
+    assert "Presumed trafficking for labour exploitation (possible victim)" in said
     labour.select_option("#cs-persona", "karim")
     labour.check("#case-form input[name=consent][value=services]")
     labour.check("#case-form input[name=consent][value=other_orgs]")
@@ -125,6 +127,20 @@ def test_play_the_mediterranean_regional_exercise(browser: Any, live_server: str
     police.select_option("#rq-network", "delta-agri")
     police.fill("#rq-question", "Who is Mounir Trabelsi, labour broker in Sfax?")
     _post(police, "#request-form")
+
+    # Team 4 (Italy, NGO): the shelter referral waits for its decision; it accepts.
+    ngo = _user(browser, live_server, "it.ngo")
+    ngo.goto(ex_url + "/play")
+    card = ngo.locator("form[id^=referral-]")
+    assert "Karim A." in card.inner_text() and "Shelter places in your state" in card.inner_text()
+    ngo.screenshot(path=str(shots / "player-ngo-referral.png"), full_page=True)
+    card.locator("input[name=decision][value=accept]").check()
+    ngo.fill("form[id^=referral-] input[name=note]", "A bed in the Catania shelter")
+    with ngo.expect_navigation():
+        card.locator("button[type=submit]").click()
+    assert ngo.locator("#flash").count() == 0 and ngo.locator("form[id^=referral-]").count() == 0
+    police.reload()
+    assert "Referral accepted" in police.inner_text("[data-live=inbox]")
     _skip(control, 12)  # Tunisia answers half a day later
 
     # Team 3 (Tunisia, Ministry of Interior unit) answers with the job ad it holds.
@@ -168,19 +184,19 @@ def test_play_the_mediterranean_regional_exercise(browser: Any, live_server: str
         control.click("#cmd-end")
     control.goto(ex_url + "/report")
     report = control.inner_text("body")
-    assert "identification_days" in report and "cross_border_reply_days" in report
+    assert "days to identification" in report and "days to a cross-border reply" in report
     assert "Karim A." in report and "met" in report
     rows = {
         r.split("\t")[0] + r.split("\t")[1]: r for r in report.splitlines() if r.count("\t") >= 3
     }
     # identified about six hours after first contact; Tunisia answered about half a day later
-    assert 0.2 <= float(rows["identification_dayskarim"].split("\t")[2]) <= 0.4
+    assert 0.2 <= float(rows["days to identificationKarim A."].split("\t")[2]) <= 0.4
     assert (
         0.45
         <= float(
-            next(v for k, v in rows.items() if k.startswith("cross_border_reply_days")).split("\t")[
-                2
-            ]
+            next(v for k, v in rows.items() if k.startswith("days to a cross-border reply")).split(
+                "\t"
+            )[2]
         )
         <= 0.7
     )

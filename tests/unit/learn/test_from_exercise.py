@@ -34,6 +34,9 @@ def _played(store: MemoryEventStore | SqlEventStore) -> ExerciseSession:
     s = ExerciseSession.create(store, clock=lambda: 0.0, exercise_id="drill1")
     s.submit(EventKind.STARTED, "director", {})
     _drill().play(s)
+    # the Italian NGO (played) accepts the police's shelter referral
+    (ref,) = s.state.referrals
+    s.act("ita-ngo", "nina", type="answer_referral", referral=ref.id, decision="accept")
     return s
 
 
@@ -52,6 +55,11 @@ def test_each_victim_persona_with_its_outcomes(tmp_path: Path) -> None:
     assert karim["year"] == session.store.exercises()[0].created_at.year
     # Found at the greenhouse on day 0.2, identified 0.3 days later (the drill's own timing).
     assert karim["days_to_identification"] == pytest.approx(0.3)
+    # Protected when the NGO accepted, at the end of the drill (2.3 days after he was found).
+    karim_state = session.state.personas["karim"]
+    assert karim_state.assisted_at == session.state.minute
+    expected = (karim_state.assisted_at - karim_state.reachable_since) / 1440
+    assert karim["days_to_protection"] == pytest.approx(expected) and expected > 2
     # Nobody else was identified, referred or protected in the drill.
     others = [r for key, r in rows.items() if key != "EGYmasculine"]
     assert others and not any(r["identified"] or r["referred"] or r["protected"] for r in others)
