@@ -1,6 +1,6 @@
 """Scenario translations: the files are checked (what and where), the bundled scenario is complete
-in French and Arabic, and the pages' scenario texts follow the reader's language while the
-exercise state does not."""
+in French, Arabic, Italian, Greek and Spanish, and the pages' scenario texts follow the reader's
+language while the exercise state does not."""
 
 from __future__ import annotations
 
@@ -40,12 +40,13 @@ def _problems(folder: Path, fr: str) -> list[tuple[str, int | None, str, str]]:
     return [(Path(p.file).name, p.line, p.field, p.message) for p in exc.value.problems]
 
 
-def test_the_bundled_scenario_is_complete_in_french_and_arabic() -> None:
-    """Fails when an English text of the scenario has no French or Arabic translation."""
+def test_the_bundled_scenario_is_complete_in_every_language() -> None:
+    """Fails when an English text of the scenario lacks a translation in fr, ar, it, el or es."""
     loaded = load_scenario("mediterranean-regional")
     keys = translation.texts(loaded.scenario)
     assert len(keys) > 150 and "injects.call-ragusa.title" in keys
-    for lang in ("fr", "ar"):
+    assert sorted(loaded.translations) == ["ar", "el", "es", "fr", "it"]
+    for lang in ("fr", "ar", "it", "el", "es"):
         done, missing = translation.coverage(loaded.scenario, loaded.translations[lang])
         assert missing == [], (lang, missing)
         assert done == len(keys)
@@ -192,7 +193,7 @@ def test_each_text_falls_back_to_english(folder: Path) -> None:
 
 def test_the_state_and_its_hash_do_not_depend_on_the_language() -> None:
     hashes = set()
-    for lang in ("en", "fr", "ar"):
+    for lang in ("en", "fr", "ar", "el"):
         with use_locale(lang):
             s = ExerciseSession.create(MemoryEventStore(), exercise_id="x", clock=lambda: 0.0)
             s.submit(EventKind.STARTED, "director", {})
@@ -245,6 +246,15 @@ def test_inbox_and_sentences_quote_the_scenario_in_the_reader_language(
         ar = session.shown()
         shown = inbox.shown(ref, [], inbox.local(en, ar))
         assert shown.body == "كريم أ. (karim)" and shown.sender == "الشرطة الإيطالية (كاتانيا)"
+    for lang, sender, title in (
+        ("it", "Polizia di Stato (Catania)", "Chiamata anonima su lavoratori"),
+        ("el", "Ιταλική αστυνομία (Κατάνια)", "Ανώνυμο τηλεφώνημα για εργάτες"),
+        ("es", "Policía italiana (Catania)", "Llamada anónima sobre trabajadores"),
+    ):
+        with use_locale(lang):
+            loc = inbox.local(en, session.shown())
+            assert inbox.shown(ref, [], loc).sender == sender
+            assert inbox.shown(call, st.requests, loc).title.startswith(title)
     assert inbox.shown(call, st.requests).title == call.title  # without names: as stored
 
 
