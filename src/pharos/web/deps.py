@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate import accounts
 from pharos.coordinate.permissions import Principal
@@ -108,6 +109,11 @@ def resolve_auth(request: Request, work: UnitOfWork) -> Auth:
             if found is not None:
                 user, row = found
                 auth = Auth(Me.of(user), accounts.principal(user), "session", row.csrf_token)
+        if not (work.session.new or work.session.dirty or work.session.deleted):
+            # end the read: the connection goes back to the pool while the route awaits other
+            # work (an exercise command waits for a group commit that needs a connection too;
+            # requests holding theirs meanwhile could exhaust the pool and wait on each other)
+            work.session.commit()
     if auth.via == "anonymous" and not auth.csrf_token:
         auth.csrf_token = secrets.token_urlsafe(32)
         request.state.set_pre_csrf = auth.csrf_token
@@ -121,7 +127,9 @@ async def csrf_protect(request: Request, work: UnitOfWork = Depends(uow)) -> Non
     not from permissions."""
     if request.method in SAFE_METHODS:
         return
-    auth = resolve_auth(request, work)
+    # resolve_auth reads the database: in a worker thread, never on the event loop (a loop
+    # blocked waiting for a pooled connection stalls every request holding one)
+    auth = await run_in_threadpool(resolve_auth, request, work)
     if auth.via == "token":
         return
     sent = request.headers.get(CSRF_HEADER, "")
