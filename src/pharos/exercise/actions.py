@@ -107,6 +107,23 @@ KINDS: dict[str, set[K]] = {
 }
 
 
+#: the fields whose value is a list of texts; every other field holds one value
+LIST_FIELDS = ("indicators", "evidence", "consent")
+
+
+def _shape(p: dict[str, Any]) -> str | None:
+    """Why a field of the action has the wrong shape (a list or an object where one value
+    belongs: a repeated form field, a JSON client), or ``None``. Checked before anything else:
+    every later check and the fold take one value as a key."""
+    for key, value in p.items():
+        if key in LIST_FIELDS:
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                return _("%(field)s must be a list of texts") % {"field": key}
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
+            return _("%(field)s must be one value, not a list or an object") % {"field": key}
+    return None
+
+
 def _kind_label(kinds: set[K] | tuple[K, ...]) -> str:
     return ", ".join(sorted(k.value for k in kinds))
 
@@ -116,6 +133,9 @@ def check(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
     typ = p.get("type")
     if typ not in ACTION_TYPES:
         return _("unknown action %(type)s") % {"type": typ}
+    shape = _shape(p)
+    if shape is not None:
+        return shape
     if st.status != "running":
         return _("the exercise is not running")
     if not team.played:

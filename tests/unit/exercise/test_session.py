@@ -10,7 +10,7 @@ import pytest
 
 from pharos.exercise.events import Event, EventKind
 from pharos.exercise.fold import fold
-from pharos.exercise.session import ExerciseSession, StoreFailed
+from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
 from pharos.exercise.state import state_hash
 from pharos.exercise.store import MemoryEventStore, SqlEventStore, verify
 
@@ -95,3 +95,37 @@ def test_the_memory_store_refuses_events_that_do_not_follow_its_log():
     store.commit("x", [b])
     with pytest.raises(ValueError):
         store.commit("x", [a])
+
+
+MALFORMED = [
+    {"type": "publish_media_statement", "text": "x", "network": ["sx-network"]},
+    {"type": "publish_media_statement", "text": "x", "persona": {"id": "karim"}},
+    {"type": "share_with_team", "to_team": ["ita-labour"]},
+    {"type": "send_cross_border_request", "to_state": "TUN", "instrument": ["x"]},
+    {"type": "screen", "persona": "karim", "indicators": [["deception"]]},
+    {"type": "interview", "persona": "karim", "approach": "trauma_informed", "setting": {}},
+]
+
+
+@pytest.mark.parametrize("payload", MALFORMED, ids=lambda p: p["type"])
+def test_a_field_of_the_wrong_shape_is_refused_by_name_and_stores_nothing(
+    tmp_path: Path, payload: dict
+):
+    """A list or an object where one value belongs (a repeated form field, a JSON client) is
+    refused before the event is numbered: the log keeps its chain and folds again after a
+    restart (it used to crash the fold after numbering: a gap in the log, an exercise that could
+    no longer be opened)."""
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    s = ExerciseSession.create(SqlEventStore(url), clock=lambda: 0.0)
+    s.submit(EventKind.STARTED, "director", {})
+    before, seq = s.state_hash(), s.state.last_seq
+    with pytest.raises(CommandRefused) as refused:
+        s.act("ita-police", "marco", **payload)
+    bad = next(k for k, v in payload.items() if isinstance(v, (list, dict)))
+    assert bad in str(refused.value)
+    assert s.state_hash() == before and s.state.last_seq == seq
+    assert _statement(s, 1).seq == seq + 1
+    stored = s.store.events(s.exercise_id)
+    assert not verify(stored) and [e.seq for e in stored] == list(range(1, seq + 2))
+    reopened = ExerciseSession.open(SqlEventStore(url), s.exercise_id)
+    assert reopened.state_hash() == s.state_hash()
