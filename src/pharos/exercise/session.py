@@ -67,6 +67,8 @@ class ExerciseSession:
         self._commit_lock = threading.Lock()
         #: applied but not yet committed, each with its announcements
         self._queued: list[tuple[Event, list[Callable[[], None]]]] = []
+        #: the batch being committed (taken off the queue, maybe not yet in the store)
+        self._committing: list[Event] = []
         self._durable = self.state.last_seq
         self._generation = 0  # bumped when a commit fails (the queue is dropped)
         self._failed_from: dict[int, int] = {}  # generation -> first seq lost
@@ -150,10 +152,30 @@ class ExerciseSession:
         self, minute: int, kind: EventKind, actor: str, payload: dict[str, Any]
     ) -> Event:
         ev = self.store.prepare(self.exercise_id, minute, kind, actor, payload)
-        apply(self.scenario, self.state, ev)
+        try:
+            apply(self.scenario, self.state, ev)
+        except Exception:
+            self._undo(ev)
+            raise
         announce = [listener(ev, self.state) for listener in list(self.listeners)]
         self._queued.append((ev, [a for a in announce if a is not None]))
         return ev
+
+    def _undo(self, ev: Event) -> None:
+        """Forget ``ev``, which failed to apply (under the session's lock): its number goes to
+        the next event and the state is folded again from the log, the events in a commit and
+        the queued ones (the failed apply may have changed the state half-way). A checked
+        command should never get here; if one does, the log still has no gap."""
+        self.store.unprepare(self.exercise_id, ev)
+        stored = self.store.events(self.exercise_id)
+        last = stored[-1].seq if stored else 0
+        applied = [*self._committing, *(e for e, _a in self._queued)]
+        self.state = fold(
+            self.scenario,
+            self.exercise_id,
+            self.seed,
+            stored + [e for e in applied if e.seq > last],
+        )
 
     def _flush(self, generation: int, target: int) -> None:
         """Return once event ``target`` of ``generation`` is committed (committing the queue)."""
@@ -166,12 +188,14 @@ class ExerciseSession:
                 return  # committed in another command's batch
             with self._lock:
                 batch, self._queued = self._queued, []
+                self._committing = [e for e, _a in batch]
             if not batch:
                 return
             try:
                 self.store.commit(self.exercise_id, [e for e, _a in batch])
             except Exception as exc:
                 with self._lock:
+                    self._committing = []
                     self._failed_from[self._generation] = batch[0][0].seq
                     self._generation += 1
                     self._queued = []  # built on the failed batch
@@ -185,6 +209,8 @@ class ExerciseSession:
                     self._durable = self.state.last_seq
                     self._anchor, self._anchor_minute = self._clock(), self.state.minute
                 raise StoreFailed(_("the event could not be stored; please try again")) from exc
+            with self._lock:
+                self._committing = []
             self._durable = batch[-1][0].seq
         for _ev, announcements in batch:
             for announce in announcements:

@@ -59,6 +59,8 @@ class EventStore(Protocol):
 
     def discard(self, exercise_id: str) -> None: ...
 
+    def unprepare(self, exercise_id: str, ev: Event) -> None: ...
+
 
 class UnknownExerciseError(KeyError):
     pass
@@ -121,6 +123,13 @@ class MemoryEventStore:
         """Forget events prepared but not committed."""
         with self._lock:
             self._next.pop(exercise_id, None)
+
+    def unprepare(self, exercise_id: str, ev: Event) -> None:
+        """Forget ``ev``, the last event prepared (it could not be applied): the next one takes
+        its number."""
+        with self._lock:
+            if self._next.get(exercise_id) == (ev.seq, ev.hash):
+                self._next[exercise_id] = (ev.seq - 1, ev.prev_hash)
 
     def events(
         self, exercise_id: str, upto_seq: int | None = None, after_seq: int = 0
@@ -237,6 +246,13 @@ class SqlEventStore:
         with self._lock:
             self._next.pop(exercise_id, None)
             self._last.pop(exercise_id, None)
+
+    def unprepare(self, exercise_id: str, ev: Event) -> None:
+        """Forget ``ev``, the last event prepared (it could not be applied): the next one takes
+        its number."""
+        with self._lock:
+            if self._next.get(exercise_id) == (ev.seq, ev.hash):
+                self._next[exercise_id] = (ev.seq - 1, ev.prev_hash)
 
     def events(
         self, exercise_id: str, upto_seq: int | None = None, after_seq: int = 0

@@ -129,3 +129,32 @@ def test_a_field_of_the_wrong_shape_is_refused_by_name_and_stores_nothing(
     assert not verify(stored) and [e.seq for e in stored] == list(range(1, seq + 2))
     reopened = ExerciseSession.open(SqlEventStore(url), s.exercise_id)
     assert reopened.state_hash() == s.state_hash()
+
+
+def test_an_event_that_fails_to_apply_is_undone(tmp_path: Path, monkeypatch):
+    """Should an accepted command still fail when applied (a bug), its event is forgotten: the
+    error reaches the caller, the state is as before, the next event takes its number."""
+    from pharos.exercise import actions
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    s = ExerciseSession.create(SqlEventStore(url), clock=lambda: 0.0)
+    s.submit(EventKind.STARTED, "director", {})
+    _statement(s, 0)
+    real = actions.apply
+
+    def broken(sc, st, team, p, seq):
+        real(sc, st, team, p, seq)  # the state is changed, then the bug strikes
+        if p.get("text") == "boom":
+            raise RuntimeError("bug")
+
+    monkeypatch.setattr(actions, "apply", broken)
+    before, seq = s.state_hash(), s.state.last_seq
+    with pytest.raises(RuntimeError):
+        s.act("ita-police", "marco", type="publish_media_statement", text="boom")
+    assert s.state_hash() == before and s.state.last_seq == seq
+    assert [m["text"] for m in s.state.media] == ["statement 0"]
+    assert _statement(s, 1).seq == seq + 1
+    stored = s.store.events(s.exercise_id)
+    assert not verify(stored)
+    monkeypatch.setattr(actions, "apply", real)
+    assert ExerciseSession.open(SqlEventStore(url), s.exercise_id).state_hash() == s.state_hash()
