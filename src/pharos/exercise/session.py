@@ -15,6 +15,7 @@ days per hour of play. A ``clock`` function can be passed in for tests and repla
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
@@ -255,7 +256,7 @@ class ExerciseSession:
             return _("the exercise is not running")
         if kind == EventKind.RESUMED and st.status != "paused":
             return _("the exercise is not paused")
-        if kind == EventKind.SPEED_CHANGED and not 0 < float(p.get("days_per_hour", 0)) <= 240:
+        if kind == EventKind.SPEED_CHANGED and not 0 < _number(p.get("days_per_hour")) <= 240:
             return _("speed must be between 0 and 240 exercise days per hour")
         if kind == EventKind.INJECT_RELEASED:
             if p.get("inject") not in {i.id for i in sc.injects}:
@@ -274,7 +275,7 @@ class ExerciseSession:
         if (
             kind == EventKind.PERSONA_OVERRIDDEN
             and "trust" in p
-            and not 0 <= int(p["trust"]) <= 100
+            and not (_whole(p["trust"]) and 0 <= _number(p["trust"]) <= 100)
         ):
             return _("trust is between 0 and 100")
         if kind == EventKind.OBSERVATION:
@@ -282,7 +283,7 @@ class ExerciseSession:
                 return _("unknown team %(id)s") % {"id": p.get("team")}
             if p.get("objective") not in {o.id.value for o in sc.objectives}:
                 return _("unknown objective %(id)s") % {"id": p.get("objective")}
-            if not 1 <= int(p.get("rating", 0)) <= 5:
+            if not (_whole(p.get("rating")) and 1 <= _number(p.get("rating")) <= 5):
                 return _("a rating is from 1 to 5")
         if kind == EventKind.ROLE_ASSIGNED:
             if not p.get("username") or p.get("role") not in ("player", "observer", "role_player"):
@@ -328,6 +329,33 @@ class ExerciseSession:
         """The exercise as it was at an exercise minute or after event ``upto_seq``."""
         evs = self.store.events(self.exercise_id, upto_seq)
         return fold(self.scenario, self.exercise_id, self.seed, evs, until_minute)
+
+
+def _number(value: Any) -> float:
+    """``value`` as a finite number, or NaN (which fails every range check) when it is not one
+    (a word in a form's number field, a list in a JSON client's)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return math.nan
+    try:
+        out = float(value)
+    except ValueError:
+        return math.nan
+    return out if math.isfinite(out) else math.nan
+
+
+def _whole(value: Any) -> bool:
+    """Whether the fold can read ``value`` with ``int`` (a number, or a text of a whole one)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        try:
+            int(value)
+        except ValueError:
+            return False
+        return True
+    return False
 
 
 class ExerciseRegistry:

@@ -7,10 +7,12 @@ page is built by ``pharos.exercise.views``.
 
 from __future__ import annotations
 
+import contextlib
+import math
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -99,6 +101,15 @@ def _submit(
     except (KeyError, ValueError, TypeError) as exc:
         return _("the form is incomplete: %(e)s") % {"e": exc}
     return None
+
+
+def _hours(value: Any) -> float | None:
+    """How many hours to advance: a positive finite number, else ``None``."""
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        return None
+    return hours if math.isfinite(hours) and hours > 0 else None
 
 
 # -- list and creation --------------------------------------------------------------------------
@@ -238,7 +249,7 @@ def _control_page(
 def control_page(
     exercise_id: str,
     request: Request,
-    at_day: float | None = None,
+    at_day: float | None = Query(None, ge=0, allow_inf_nan=False),
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
@@ -263,7 +274,7 @@ async def control_command(
     if "to" in data and not isinstance(data["to"], list):
         data["to"] = [data["to"]]
     if command == "advance":
-        hours = float(data.get("hours", 0) or 0)
+        hours = _hours(data.get("hours"))
         error = (
             await run_in_threadpool(
                 _submit,
@@ -273,12 +284,13 @@ async def control_command(
                 {},
                 at=s.now_minute() + round(hours * 60),
             )
-            if hours > 0
+            if hours is not None
             else _("say how far to advance")
         )
     elif command in CONTROL_COMMANDS:
         if command == "override" and "trust" in data:
-            data["trust"] = int(data["trust"])
+            with contextlib.suppress(TypeError, ValueError):  # else refused by the session
+                data["trust"] = int(data["trust"])
         if command == "hotwash" or command == "corrective":
             data.setdefault("objective", "multi_agency_collaboration")
         error = await run_in_threadpool(_submit, s, CONTROL_COMMANDS[command], p.username, data)

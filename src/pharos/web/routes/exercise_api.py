@@ -66,6 +66,8 @@ async def api_action(
         return JSONResponse({"detail": str(exc)}, status_code=422)
     except StoreFailed as exc:
         return JSONResponse({"detail": str(exc)}, status_code=503)
+    except (KeyError, ValueError, TypeError) as exc:  # as the pages: a field missing or malformed
+        return JSONResponse({"detail": _("the form is incomplete: %(e)s") % {"e": exc}}, 422)
     return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
 
 
@@ -90,6 +92,8 @@ async def api_control(
         return JSONResponse({"detail": str(exc)}, status_code=422)
     except StoreFailed as exc:
         return JSONResponse({"detail": str(exc)}, status_code=503)
+    except (KeyError, ValueError, TypeError) as exc:  # as the pages: a field missing or malformed
+        return JSONResponse({"detail": _("the form is incomplete: %(e)s") % {"e": exc}}, 422)
     return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
 
 

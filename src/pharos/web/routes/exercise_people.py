@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import (
     HTMLResponse,
     RedirectResponse,
@@ -142,7 +142,7 @@ async def observe_rate(
 def report_page(
     exercise_id: str,
     request: Request,
-    at_day: float | None = None,
+    at_day: float | None = Query(None, ge=0, allow_inf_nan=False),
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
