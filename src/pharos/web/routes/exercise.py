@@ -72,6 +72,12 @@ def _session(request: Request, exercise_id: str) -> ExerciseSession:
         raise HTTPException(404, _("No such exercise.")) from exc
 
 
+async def _loaded(request: Request, exercise_id: str) -> ExerciseSession:
+    """``_session`` for async routes: in a worker thread, since the first request for an
+    exercise after a start folds its log from the database (never on the event loop)."""
+    return await run_in_threadpool(_session, request, exercise_id)
+
+
 def _role(p: Principal, s: ExerciseSession) -> Role:
     if not allowed(p, "exercise", "read"):
         raise PermissionDenied()
@@ -138,7 +144,7 @@ async def exercise_create(
     await body(request)
     if not allowed(p, "exercise", "direct"):
         raise PermissionDenied()
-    s = _hub(request).create()
+    s = await run_in_threadpool(_hub(request).create)  # writes the new log's first event
     return RedirectResponse(f"/exercises/{s.exercise_id}/control", status_code=303)
 
 
@@ -199,7 +205,7 @@ async def play_action(
     data = _clean(await body(request))
     if "route" in data:  # "TUN:police_information_exchange" from the request form
         data["to_state"], _sep, data["instrument"] = str(data.pop("route")).partition(":")
-    s = _session(request, exercise_id)
+    s = await _loaded(request, exercise_id)
     r = _role(p, s)
     if r.team is None:
         raise PermissionDenied()
@@ -267,7 +273,7 @@ async def control_command(
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     data = _clean(await body(request))
-    s = _session(request, exercise_id)
+    s = await _loaded(request, exercise_id)
     if not _role(p, s).controller:
         raise PermissionDenied()
     command = data.pop("command", "")
@@ -310,7 +316,7 @@ async def publish_lessons(
 ) -> Response:
     """Publish the report's lessons and corrective actions to the lessons library (once)."""
     await body(request)
-    s = _session(request, exercise_id)
+    s = await _loaded(request, exercise_id)
     if not _role(p, s).controller:
         raise PermissionDenied()
     if s.state.status != "ended":
@@ -320,14 +326,19 @@ async def publish_lessons(
             request, s, _("the lessons of this exercise are already published"), 422
         )
     report = after_action.build(s.scenario, s.state, date.today())
-    n_lessons, n_items = lessons.publish(work.session, p, s.scenario, report)
+
+    def publish() -> tuple[int, int]:
+        # SQLite has one writer at a time: the library rows are committed first, then the
+        # exercise log records the publication (which stops a second one)
+        counts = lessons.publish(work.session, p, s.scenario, report)
+        work.commit()
+        return counts
+
+    n_lessons, n_items = await run_in_threadpool(publish)  # the database, off the event loop
     note = _("%(l)s lessons and %(i)s corrective actions published to the lessons library") % {
         "l": n_lessons,
         "i": n_items,
     }
-    # SQLite has one writer at a time: the library rows are committed first, then the exercise
-    # log records the publication (which stops a second one).
-    work.commit()
     error = await run_in_threadpool(
         _submit, s, EventKind.NOTE_ADDED, p.username, {"text": note, "published_lessons": True}
     )

@@ -20,6 +20,7 @@ from pharos.web.routes.exercise import (
     CONTROL_COMMANDS,
     _clean,
     _hub,
+    _loaded,
     _role,
     _session,
 )
@@ -52,7 +53,7 @@ async def api_action(
 ) -> JSONResponse:
     """A player action for the caller's team; 201 with the stored event's number, else 422."""
     data = _clean(await body(request))
-    s = _session(request, exercise_id)
+    s = await _loaded(request, exercise_id)
     r = _role(p, s)
     if r.team is None:
         raise PermissionDenied()
@@ -80,7 +81,7 @@ async def api_control(
 ) -> JSONResponse:
     """A control command (``command``: start, pause, resume, speed, release, inject, ...)."""
     data = _clean(await body(request))
-    s = _session(request, exercise_id)
+    s = await _loaded(request, exercise_id)
     if not _role(p, s).controller:
         raise PermissionDenied()
     kind = CONTROL_COMMANDS.get(str(data.pop("command", "")))
@@ -105,5 +106,5 @@ async def api_create(
     await body(request)
     if not allowed(p, "exercise", "direct"):
         raise PermissionDenied()
-    s = _hub(request).create()
+    s = await run_in_threadpool(_hub(request).create)  # writes the new log's first event
     return JSONResponse({"id": s.exercise_id}, status_code=201)

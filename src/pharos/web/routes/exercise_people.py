@@ -29,6 +29,7 @@ from pharos.web.forms import body
 from pharos.web.routes.exercise import (
     _clean,
     _hub,
+    _loaded,
     _role,
     _session,
     _submit,
@@ -62,7 +63,7 @@ async def role_wellbeing(
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     data = _clean(await body(request))
-    s = _session(request, exercise_id)
+    s = await _loaded(request, exercise_id)
     if persona not in _role(p, s).personas:
         raise PermissionDenied()
     payload = {"persona": persona, "ok": data.get("ok") == "yes", "note": str(data.get("note", ""))}
@@ -122,7 +123,7 @@ async def observe_rate(
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     data = _clean(await body(request))
-    s = _session(request, exercise_id)
+    s = await _loaded(request, exercise_id)
     if not _role(p, s).observer:
         raise PermissionDenied()
     try:
@@ -181,7 +182,7 @@ async def stream(
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
-    s = _session(request, exercise_id)
+    s = await _loaded(request, exercise_id)
     r = _role(p, s)
     if not r.any:
         raise PermissionDenied()
