@@ -69,24 +69,21 @@ class Broker:
         """Work out, as the event is applied, whom it concerns; the returned function sends it
         (called once the event is committed)."""
         changed = self._changed_teams(st)
-        message = json.dumps(
-            {
-                "seq": ev.seq,
-                "kind": ev.kind.value,
-                "minute": st.minute,
-                "status": st.status,
-                "teams": sorted(changed),
-                "t": time.time(),
-            }
-        )
+        head = {"seq": ev.seq, "kind": ev.kind.value, "minute": st.minute, "status": st.status}
+        at = time.time()
         for_all = ev.kind.value in _FOR_ALL
+
+        def message(team: str | None) -> str:
+            # a team hears only of itself: which other teams changed is not its to know
+            teams = sorted(changed) if team is None else sorted(changed & {team})
+            return json.dumps(head | {"teams": teams, "t": at})
 
         def send() -> None:
             with self._lock:
                 subs = list(self.subscribers.get(ev.exercise_id, []))
             for sub in subs:
                 if sub.team is None or sub.team in changed or for_all:
-                    sub.loop.call_soon_threadsafe(_offer, sub.queue, message)
+                    sub.loop.call_soon_threadsafe(_offer, sub.queue, message(sub.team))
 
         return send
 
