@@ -3,10 +3,13 @@ app on it, and clients signed in as a demo user. See docs/server.md, "Tests"."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -19,6 +22,7 @@ from pharos.web.app import create_app
 from pharos.web.settings import Settings
 
 POSTGRES_ENV = "PHAROS_TEST_POSTGRES_URL"
+T = TypeVar("T")
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -46,6 +50,13 @@ def fresh_database(url: str, *, demo: bool = True) -> Engine:
             conn.execute(text("CREATE SCHEMA public"))
     prepare_database(engine, demo=demo)
     return engine
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to completion on a fresh event loop in its own thread: tests may run while
+    another loop is running in the main thread (Playwright's sync API keeps one there)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def make_app(url: str, **settings: Any) -> FastAPI:

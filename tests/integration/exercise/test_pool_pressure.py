@@ -18,7 +18,7 @@ import pytest
 
 import pharos.web.app as web_app
 from pharos.store.db import make_engine
-from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+from pharos.web.testing import database_url, fresh_database, make_app, run_async, signed_in_client
 
 
 @pytest.fixture
@@ -61,4 +61,4 @@ def test_a_burst_of_actions_on_a_pool_of_two_connections(small_pool_app) -> None
 
             return await asyncio.wait_for(asyncio.gather(*(act(i) for i in range(12))), 30)
 
-    assert asyncio.run(burst()) == [201] * 12
+    assert run_async(burst()) == [201] * 12

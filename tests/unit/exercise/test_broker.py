@@ -7,6 +7,7 @@ import asyncio
 import json
 
 from pharos.exercise.service import Broker
+from pharos.web.testing import run_async
 
 
 def test_a_team_is_told_only_of_itself_control_of_every_team(session) -> None:
@@ -28,7 +29,7 @@ def test_a_team_is_told_only_of_itself_control_of_every_team(session) -> None:
                 out[team].append(json.loads(sub.queue.get_nowait()))
         return out
 
-    heard = asyncio.run(run())
+    heard = run_async(run())
     referral = heard[None][-1]
     assert {"ita-labour", "ita-ngo"} <= set(referral["teams"])
     assert heard["ita-ngo"][-1]["seq"] == referral["seq"]
