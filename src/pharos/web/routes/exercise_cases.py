@@ -20,7 +20,7 @@ from pharos.coordinate import referrals, requests
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
 from pharos.exercise import case_words as cw
-from pharos.exercise import views
+from pharos.exercise import views, wording
 from pharos.exercise.sandbox import exercise_time
 from pharos.exercise.service import Hub, role_of
 from pharos.exercise.session import ExerciseSession
@@ -180,7 +180,7 @@ def case_file(
 def _say_case(detail: dict[str, Any], say: cw.Reader) -> None:
     """The case's texts and names (the sandbox holds them in English) in the reader's words;
     its agencies by id; each account by its agency's name (the owner's, already the agency,
-    not repeated)."""
+    not repeated); a person's citizenship by the country's name."""
     detail["title"] = say.text(detail["title"])
     detail["summary"] = say.text(detail["summary"])
     owner = detail["owner_agency"]
@@ -191,6 +191,8 @@ def _say_case(detail: dict[str, Any], say: cw.Reader) -> None:
     for p in detail["persons"]:
         if not p.get("pseudonymised"):
             p["name"] = say.text(p["name"])
+        if p.get("citizenship"):
+            p["citizenship"] = wording.country(p["citizenship"])  # a nationality, not its code
     for x in detail["screenings"]:
         x["screened_by"] = say.account(x["screened_by"])
     for r in detail["referrals"]:
