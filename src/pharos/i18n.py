@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -40,6 +41,55 @@ LOCALE_NAMES: dict[str, str] = {
 DEFAULT_LOCALE = "en"
 
 _current: ContextVar[str] = ContextVar("pharos_locale", default=DEFAULT_LOCALE)
+_recording: ContextVar[bool] = ContextVar("pharos_i18n_recording", default=False)
+
+
+class Message(str):
+    """A translated text (a ``str``) that remembers what it was translated from: ``msgid``,
+    ``context`` (pgettext), ``plural`` and ``n`` (ngettext) and, after ``%``, ``args``."""
+
+    msgid: str
+    context: str | None
+    plural: str | None
+    n: int | None
+    args: Any
+
+    def __new__(
+        cls,
+        text: str,
+        msgid: str,
+        *,
+        context: str | None = None,
+        plural: str | None = None,
+        n: int | None = None,
+        args: Any = None,
+    ) -> Message:
+        self = super().__new__(cls, text)
+        self.msgid, self.context, self.plural, self.n, self.args = msgid, context, plural, n, args
+        return self
+
+    def __str__(self) -> str:
+        return self  # str() of a label keeps what it was translated from
+
+    def __mod__(self, args: Any) -> Message:
+        return Message(
+            str.__mod__(self, args),
+            self.msgid,
+            context=self.context,
+            plural=self.plural,
+            n=self.n,
+            args=args,
+        )
+
+
+@contextmanager
+def recording() -> Iterator[None]:
+    """Translations in this block come back as :class:`Message` (in the current locale)."""
+    token = _recording.set(True)
+    try:
+        yield
+    finally:
+        _recording.reset(token)
 
 
 def normalise_locale(lang: str | None) -> str:
@@ -98,17 +148,20 @@ def is_rtl(lang: str | None = None) -> bool:
 
 
 def gettext(message: str) -> str:
-    return translations(current_locale()).gettext(message)
+    text = translations(current_locale()).gettext(message)
+    return Message(text, message) if _recording.get() else text
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations(current_locale()).ngettext(singular, plural, n)
+    text = translations(current_locale()).ngettext(singular, plural, n)
+    return Message(text, singular, plural=plural, n=n) if _recording.get() else text
 
 
 def pgettext(context: str, message: str) -> str:
     """``message`` translated in ``context``: for a word that means different things in two
     places ("Set" a speed, an indicator "Set"), so each gets its own translation."""
-    return str(translations(current_locale()).pgettext(context, message))
+    text = str(translations(current_locale()).pgettext(context, message))
+    return Message(text, message, context=context) if _recording.get() else text
 
 
 def lazy_pgettext(context: str, message: str) -> LazyProxy:

@@ -35,6 +35,7 @@ COMPLETE_AREAS = (
     "exercise_translation",
     "cli",
     "exercise_referrals",
+    "exercise_cases",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

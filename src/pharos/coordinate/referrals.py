@@ -20,9 +20,24 @@ from pharos.coordinate.permissions import Principal, RecordRef, allowed, require
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import ReferralReason, ReferralStatus
 from pharos.domain.practitioners import PractitionerKind
-from pharos.i18n import _
+from pharos.i18n import _, pgettext
 from pharos.store.base import utcnow
 from pharos.store.models import Agency, Case, CaseAccess, CaseAssignment, Referral
+
+
+def _consents(missing: list[str]) -> str:
+    """The missing consents (``missing_consent``) in words: "services and disclosure to other
+    organisations"."""
+    words = {
+        "consent_for_services": pgettext("consent", "services"),
+        "disclosure_other_orgs": pgettext("consent", "disclosure to other organisations"),
+    }
+    said = [words.get(m, m) for m in missing]
+    if len(said) == 1:
+        return said[0]
+    if len(said) == 2:
+        return _("%(first)s and %(second)s") % {"first": said[0], "second": said[1]}
+    return ", ".join(said)
 
 
 def referral_ref(r: Referral) -> RecordRef:
@@ -101,7 +116,7 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
                         "The victim has not consented to: %(what)s. Record the consent first, "
                         "or give the reason for an authorised override."
                     )
-                    % {"what": ", ".join(missing)}
+                    % {"what": _consents(missing)}
                 }
             )
         if not allowed(p, "case", "override_consent", ref):

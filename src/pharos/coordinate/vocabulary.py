@@ -13,7 +13,7 @@ from babel.support import LazyProxy
 
 from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PRACTITIONER_LABELS, PractitionerKind
-from pharos.i18n import lazy_gettext
+from pharos.i18n import lazy_gettext, lazy_pgettext
 
 
 class CaseStatus(StrEnum):
@@ -112,7 +112,8 @@ REFERRAL_STATUS_LABELS: dict[ReferralStatus, LazyProxy] = {
     ReferralStatus.ACCEPTED: lazy_gettext("Accepted"),
     ReferralStatus.REJECTED: lazy_gettext("Rejected"),
     ReferralStatus.DONE: lazy_gettext("Done"),
-    ReferralStatus.REVOKED: lazy_gettext("Revoked"),
+    # "Revoked" alone is also a date column (a revoked token): a status has its own words
+    ReferralStatus.REVOKED: lazy_pgettext("referral status", "Revoked"),
 }
 REQUEST_STATUS_LABELS: dict[RequestStatus, LazyProxy] = {
     RequestStatus.SENT: lazy_gettext("Awaiting answer"),
@@ -216,6 +217,7 @@ RESOURCE_LABELS: dict[str, LazyProxy] = {
     "referral": lazy_gettext("referral"),
     "transfer": lazy_gettext("transfer"),
     "request": lazy_gettext("request"),
+    "exercise_action": lazy_gettext("exercise action"),
 }
 
 

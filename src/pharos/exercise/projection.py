@@ -16,6 +16,7 @@ from pharos.coordinate import audit, cases, referrals, requests
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
 from pharos.coordinate.validation import ValidationFailed
 from pharos.coordinate.vocabulary import PersonRole, ReferralStatus
+from pharos.exercise import case_words as cw
 from pharos.exercise.events import Event
 from pharos.exercise.schema import Character
 from pharos.exercise.world import initial_state
@@ -62,6 +63,7 @@ class ProjectorBase:
         self.requests: dict[str, int] = {}  # exercise request id -> sandbox request
         self.referrals: dict[str, int] = {}  # exercise referral (REF-<seq>) -> sandbox referral
         self.lapsed: set[str] = set()  # exercise referrals whose lapse is projected
+        self.words = cw.Words()  # the data of the texts written into the sandbox's records
 
     def _try(
         self,
@@ -77,8 +79,15 @@ class ProjectorBase:
             with session.begin_nested():
                 return fn()
         except REFUSALS as exc:
-            reason = exc.summary() if isinstance(exc, ValidationFailed) else str(exc)
-            self._refuse(session, ev, m, what, reason or _("not visible to this team"), case_id)
+            reason: str
+            if isinstance(exc, ValidationFailed):
+                reason = cw.joined(exc.errors.values(), "; ")  # the messages, not the field names
+            elif isinstance(exc, PermissionDenied):
+                log.info("exercise %s: event %s (%s): %s", ev.exercise_id, ev.seq, what, exc)
+                reason = _("the permission rules of the case tools do not allow it")
+            else:
+                reason = _("not visible to this team")
+            self._refuse(session, ev, m, what, reason, case_id)
             return None
 
     def _refuse(
@@ -99,19 +108,16 @@ class ProjectorBase:
             "exercise_action",
             ev.seq,
             case_id=case_id,
-            detail={"action": what, "reason": reason, "team": m.team if m else None},
+            detail={"action": what, "reason": cw.data(reason), "team": m.team if m else None},
         )
         if case_id is not None:
             case = session.get(Case, case_id)
             author = m.user_id if m is not None else (case.owner_user_id if case else None)
             if author is not None:
                 text = _("Not recorded by the case tools (exercise action %(action)s): %(reason)s")
+                args = {"action": cw.ref("action", what, what), "reason": reason}
                 session.add(
-                    CaseNote(
-                        case_id=case_id,
-                        author_id=author,
-                        text=text % {"action": what, "reason": reason},
-                    )
+                    CaseNote(case_id=case_id, author_id=author, text=self.words.keep(text % args))
                 )
                 session.flush()
 
@@ -150,11 +156,12 @@ class ProjectorBase:
     ) -> None:
         if not isinstance(given, list) or not given:
             return
-        data: dict[str, Any] = {"informed": True, "note": _("Recorded in the exercise.")}
-        data.update({field: key in given for key, field in CONSENT_FIELDS.items()})
+        note = self.words.keep(_("Recorded in the exercise."))
+        consent: dict[str, Any] = {"informed": True, "note": note}
+        consent.update({field: key in given for key, field in CONSENT_FIELDS.items()})
         current = cases.latest_consent(session, case.id)
         if current is not None and all(
-            getattr(current, f) == data[f] for f in CONSENT_FIELDS.values()
+            getattr(current, f) == consent[f] for f in CONSENT_FIELDS.values()
         ):
             return
         self._try(
@@ -162,7 +169,7 @@ class ProjectorBase:
             ev,
             m,
             "consent",
-            lambda: cases.record_consent(session, p, case, data),
+            lambda: cases.record_consent(session, p, case, consent),
             case.id,
         )
 
@@ -195,7 +202,7 @@ class ProjectorBase:
             ev,
             who,
             "answer_cross_border_request",
-            lambda: requests.reply(session, p, r, {"text": text}),
+            lambda: requests.reply(session, p, r, {"text": self.words.keep(text)}),
             r.case_id,
         )
 
@@ -213,7 +220,7 @@ class ProjectorBase:
                 )
             ).scalars():
                 p = self.sb.principal(session, m)
-                data = {"action": action, "reason": reason}
+                data = {"action": action, "reason": self.words.keep(reason)}
                 self._try(
                     session,
                     ev,

@@ -26,6 +26,7 @@ import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit, cases, referrals, reflection, requests, screening
@@ -34,7 +35,9 @@ from pharos.coordinate.permissions import allowed
 from pharos.coordinate.vocabulary import ReferralStatus
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
-from pharos.exercise import agencies, assistance
+from pharos.exercise import agencies, assistance, inbox
+from pharos.exercise import case_words as cw
+from pharos.exercise import wording as w
 from pharos.exercise.events import Event, EventKind
 from pharos.exercise.fold import apply
 from pharos.exercise.projection import (
@@ -44,7 +47,7 @@ from pharos.exercise.projection import (
     ProjectorBase,
     names,
 )
-from pharos.i18n import _, use_locale
+from pharos.i18n import Message, _, recording, use_locale
 from pharos.store.base import clock_at, utcnow
 from pharos.store.models import Case, Referral, ScreeningRecord
 
@@ -72,15 +75,26 @@ class Projector(ProjectorBase):
         from pharos.exercise.sandbox import exercise_time
 
         when = exercise_time(self.sc, self.state.minute)
-        with use_locale("en"), clock_at(when), self.sb.writing() as session:
+        # in English, every text written remembering what it was translated from (its data is
+        # kept, so that a page says it in the reader's language: pharos.exercise.case_words)
+        with use_locale("en"), recording(), clock_at(when), self.sb.writing() as session:
+            event.listen(session, "before_flush", self._keep_texts)
             try:
                 self._project(session, ev)
             except Exception as exc:  # a bug must not stop the projection of later events
                 log.exception("exercise %s: event %s not projected", ev.exercise_id, ev.seq)
                 session.rollback()
-                self._refuse(session, ev, None, ev.kind.value, f"internal error: {exc}")
+                error = _("internal error: %(error)s") % {"error": str.__str__(str(exc))}
+                self._refuse(session, ev, None, ev.kind.value, error)
             requests.tick(session, utcnow())
             session.commit()
+
+    def _keep_texts(self, session: Session, _context: Any, _instances: Any) -> None:
+        """The data of the translated texts the case tools write (a reply's note)."""
+        for obj in session.new:
+            for value in inspect(obj).dict.values():
+                if isinstance(value, Message):
+                    self.words.keep(value)
 
     def _project(self, session: Session, ev: Event) -> None:
         p = ev.payload
@@ -105,7 +119,9 @@ class Projector(ProjectorBase):
             "gender": GENDER.get(c.gender, "unknown"),
             "nationality": c.nationality,
             "unaccompanied": "unaccompanied_children" in c.groups,
-            "note": _("The team's conclusion: %(c)s") % {"c": conclusion},
+            "note": self.words.keep(
+                _("The team's conclusion: %(c)s") % {"c": cw.ref("choice", conclusion, conclusion)}
+            ),
         }
         data.update({f"ind_{i}": "present" for i in pl.get("indicators", [])})
         p = self.sb.principal(session, m)
@@ -130,7 +146,7 @@ class Projector(ProjectorBase):
         c = self.sc.character(pid)
         ps = self.state.personas[pid]
         heard = set(ps.disclosed_to.get(team, []))
-        told = [d.text for d in c.ladder if d.id in heard]
+        told = [cw.ref("disclosure", f"{pid}/{d.id}", d.text) for d in c.ladder if d.id in heard]
         first, second = names(c)
         free = [
             sid
@@ -139,7 +155,7 @@ class Projector(ProjectorBase):
         ]
         data: dict[str, Any] = {
             "title": c.name,
-            "summary": "\n".join(told),
+            "summary": self.words.keep(cw.joined(told, "\n")),
             "first_name": first,
             "second_name": second,
             "gender": GENDER.get(c.gender, "unknown"),
@@ -178,13 +194,16 @@ class Projector(ProjectorBase):
         )
         if target is None:
             reason = _("no agency of this kind takes part in the exercise in %(state)s")
-            self._refuse(session, ev, m, "refer", reason % {"state": state}, case.id)
+            args = {"state": cw.ref("state", state, state)}
+            self._refuse(session, ev, m, "refer", reason % args, case.id)
             return
         data = {
             "to_agency_id": target.agency_id,
             "stage": stage,
             "reason": "additional_services_required",
-            "details": _("Exercise referral: %(to)s") % {"to": to},
+            "details": self.words.keep(
+                _("Exercise referral: %(to)s") % {"to": cw.ref("choice", to, to)}
+            ),
         }
         r = self._try(
             session, ev, m, "refer", lambda: referrals.refer(session, p, case, data), case.id
@@ -226,7 +245,8 @@ class Projector(ProjectorBase):
                 continue
             m = self.sb.member_of_team(ref.from_team)
             p = self.sb.principal(session, m)
-            data = {"action": "revoke", "reason": _("The person left before an answer.")}
+            left = self.words.keep(_("The person left before an answer."))
+            data = {"action": "revoke", "reason": left}
             self._try(
                 session, ev, m, "referral_lapsed", partial(referrals.respond, session, p, r, data),
                 r.case_id,
@@ -271,14 +291,13 @@ class Projector(ProjectorBase):
     ) -> None:
         p = self.sb.principal(session, m)
         net = next(n for n in self.sc.networks if n.id == pl["network"])
+        name = cw.ref("network", net.id, net.name)
         found = self._network_cases(session, p, net.id)
         if not found:
-            reason = _("no case file of this team concerns the network %(name)s") % {
-                "name": net.name
-            }
+            reason = _("no case file of this team concerns the network %(name)s") % {"name": name}
             self._refuse(session, ev, m, str(pl["type"]), reason)
         for case in found:
-            note = {"text": text % {"name": net.name}}
+            note = {"text": self.words.keep(text % {"name": name})}
             self._try(
                 session,
                 ev,
@@ -313,17 +332,17 @@ class Projector(ProjectorBase):
             net = next(n for n in self.sc.networks if n.id == pl["network"])
             cands = self._network_cases(session, p, net.id)
             case = cands[0] if cands else None
-            about = net.name
+            about = cw.ref("network", net.id, net.name)
         if case is None:
             reason = _("no case file of this team concerns what the request is about")
             self._refuse(session, ev, m, "send_cross_border_request", reason)
             return
-        subject = f"{req_id}: {about}"
+        subject = self.words.keep(_("%(request)s: %(about)s") % {"request": req_id, "about": about})
         data = {
             "type": pl["instrument"],
             "receiver_state": pl["to_state"],
             "subject": subject,
-            "body": str(pl.get("question") or subject),
+            "body": str(pl.get("question") or "") or subject,
         }
         r = self._try(
             session,
@@ -354,13 +373,17 @@ class Projector(ProjectorBase):
                 (x for x in self.state.teams[req.from_team].inbox if x.id == f"reply-{req.id}"),
                 None,
             )
-            self._reply(session, ev, None, req.id, msg.body if msg else str(req.answer))
+            # the engine's reply as written in the exercise, said as the team's inbox says it
+            said = inbox.shown(msg, self.state.requests).body if msg else str(req.answer)
+            body = cw.said_as(msg.body, said) if msg else said
+            self._reply(session, ev, None, req.id, body)
             return
         m = self.sb.agency_for(str(pl["state"]), str(pl["agency"]))
         if m is None:
             return
         pid, outcome = str(pl["subject"]), str(pl.get("outcome"))
-        reason = str(pl.get("reason") or outcome)
+        raw = str(pl.get("reason") or outcome)
+        reason = cw.said_as(raw, w.engine_reason(raw))
         if point == agencies.IDENTIFICATION:
             if outcome == "identified":
                 p = self.sb.principal(session, m)
@@ -384,7 +407,7 @@ class Projector(ProjectorBase):
         elif point == agencies.SHELTER:
             if outcome == "waiting":
                 p = self.sb.principal(session, m)
-                note = {"text": _("No shelter place free: on the waiting list.")}
+                note = {"text": self.words.keep(_("No shelter place free: on the waiting list."))}
                 for cid in self._persona_cases(pid):
                     case = session.get(Case, cid)
                     if case is not None and allowed(

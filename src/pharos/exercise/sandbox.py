@@ -39,8 +39,10 @@ from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise import agencies as ex_agencies
 from pharos.exercise.actions import INSTRUMENT_KINDS
+from pharos.exercise.case_words import agency_name
 from pharos.exercise.events import Event
 from pharos.exercise.schema import ExerciseScenario
+from pharos.i18n import use_locale
 from pharos.store.base import Base, clock_at
 from pharos.store.db import migrate
 from pharos.store.models import Agency, User
@@ -103,11 +105,10 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
     authority for identification, the shelter operator), and in every state of the region a
     national coordinator (simulated) that receives any request no team receives and to which
     overdue requests are escalated."""
-    rows: list[tuple[str, K, str, str | None, bool, str]] = []
+    rows: list[tuple[str, K, str | None, bool, str]] = []
     teams = [t for t in sc.teams if t.played] + [t for t in sc.teams if not t.played]
     for t in teams:
-        suffix = "exercise team" if t.played else "simulated by the engine"
-        rows.append((t.state, t.agency_kind, f"{t.name} — {suffix}", t.id, t.played, t.id))
+        rows.append((t.state, t.agency_kind, t.id, t.played, t.id))
     have = {(t.state, t.agency_kind) for t in sc.teams}
     for state in sorted({t.state for t in sc.teams}):
         competent = state_powers(state).formal_identification.kinds
@@ -117,16 +118,16 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
         ):
             if (state, kind) not in have:
                 have.add((state, kind))
-                name = f"{state} {kind.value} — simulated by the engine"
-                rows.append((state, kind, name, None, False, f"engine-{state}-{kind.value}"))
+                rows.append((state, kind, None, False, f"engine-{state}-{kind.value}"))
     for state in REGION_STATE_CODES:
         if (state, K.NATIONAL_COORDINATOR) not in have:
             have.add((state, K.NATIONAL_COORDINATOR))
             kind = K.NATIONAL_COORDINATOR
-            name = f"{state} national coordinator — simulated by the engine"
-            rows.append((state, kind, name, None, False, f"engine-{state}-{kind.value}"))
+            rows.append((state, kind, None, False, f"engine-{state}-{kind.value}"))
     members = []
-    for state, kind, name, team, played, username in rows:
+    for state, kind, team, played, username in rows:
+        with use_locale("en"):  # the sandbox is English whoever builds it (pages name by id)
+            name = agency_name(sc, state, kind.value, team, played)
         receives = (
             ",".join(i.value for i in Instrument)
             if kind is K.NATIONAL_COORDINATOR

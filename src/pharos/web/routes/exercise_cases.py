@@ -9,7 +9,6 @@ read-only: the workspace's actions are the way to act (see ``pharos.exercise.san
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -20,6 +19,7 @@ from pharos.coordinate import cases as svc
 from pharos.coordinate import referrals, requests
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
+from pharos.exercise import case_words as cw
 from pharos.exercise import views, wording
 from pharos.exercise.sandbox import exercise_time
 from pharos.exercise.service import Hub, role_of
@@ -55,22 +55,6 @@ def _viewer(request: Request, p: Principal, exercise_id: str, team: str) -> tupl
     return hub, role.team, False
 
 
-def _renamer(s: ExerciseSession) -> Callable[[str], str]:
-    """The sandbox's names of the scenario's persons and teams (case titles, agency names, which
-    the sandbox holds in English) as the reader reads them."""
-    en, shown = s.scenario, s.shown()
-    table = {a.name: b.name for a, b in zip(en.characters, shown.characters, strict=True)}
-    table |= {a.name: b.name for a, b in zip(en.teams, shown.teams, strict=True)}
-
-    def rename(text: str) -> str:
-        for a, b in table.items():
-            if text == a or text.startswith(f"{a} — "):
-                return b + text[len(a) :]
-        return text
-
-    return rename
-
-
 def _context(s: ExerciseSession, team: str, chooser: bool) -> dict[str, Any]:
     return {
         "ex": s,
@@ -99,8 +83,8 @@ def case_files(
         tp = sb.principal(db, member)
         rows = list(db.execute(svc.visible_cases(tp)).scalars())
         views = {c.id: svc.view_of(db, tp, c).value for c in rows}
-        rename = _renamer(s)
-        names = {i: rename(n) for i, n in db.execute(select(Agency.id, Agency.name)).all()}
+        say = cw.Reader.of(sb, s.shown(), db)
+        names = {i: say.agency(i, n) for i, n in db.execute(select(Agency.id, Agency.name)).all()}
         refs = dict(db.execute(select(Case.id, Case.reference)).all())
         readable = {c.id for c in rows}
         refused = list(
@@ -116,7 +100,7 @@ def case_files(
                 {
                     "id": c.id,
                     "reference": c.reference,
-                    "title": rename(c.title) if views[c.id] == "full" else "",
+                    "title": say.text(c.title) if views[c.id] == "full" else "",
                     "view": views[c.id],
                     "state": c.state,
                     "status": c.status,
@@ -128,14 +112,12 @@ def case_files(
             "incoming": referrals.incoming(db, tp),
             "outgoing": referrals.outgoing(db, tp),
             "requests": requests.visible_requests(db, tp),
-            "refused": [
-                {"at": e.at, "detail": _detail(e.detail) | {"action": _action(e.detail)}}
-                for e in refused
-            ],
+            "refused": [_refusal(e, say) for e in refused],
             "names": names,
             "refs": refs,
             "readable": readable,
             "own_agency": member.agency_id,
+            "say": say.text,
         }
         return render(request, "exercise/cases.html", page | _context(s, team_id, chooser))
 
@@ -150,9 +132,11 @@ def _detail(text: str) -> dict[str, Any]:
     return out if isinstance(out, dict) else {}
 
 
-def _action(text: str) -> str:
-    """The refused exercise action's name, in words."""
-    return wording.action_type(_detail(text).get("action", ""))
+def _refusal(e: AuditEntry, say: cw.Reader) -> dict[str, Any]:
+    """A refusal of the case tools: when, which step and why, in words."""
+    detail = _detail(e.detail)
+    step = cw.step(detail.get("action", ""))
+    return {"at": e.at, "detail": {"action": step, "reason": say.render(detail.get("reason"))}}
 
 
 @router.get("/exercises/{exercise_id}/cases/{case_id}", include_in_schema=False)
@@ -180,10 +164,7 @@ def case_file(
             db, tp, case, now.date(), request.app.state.settings.reflection_warning_days
         )
         detail["may"] = {k: False for k in detail["may"]}  # read-only: act in the workspace
-        rename = _renamer(s)
-        detail["title"] = rename(detail["title"])
-        owner = detail["owner_agency"]
-        owner["name"] = rename(owner["name"] or "")
+        _say_case(detail, cw.Reader.of(sb, s.shown(), db))
         ctx = {
             "case": detail,
             "errors": {},
@@ -194,3 +175,40 @@ def case_file(
             "sandbox": True,
         }
         return render(request, "exercise/case.html", ctx | _context(s, team_id, chooser))
+
+
+def _say_case(detail: dict[str, Any], say: cw.Reader) -> None:
+    """The case's texts and names (the sandbox holds them in English) in the reader's words;
+    its agencies by id; each account by its agency's name (the owner's, already the agency,
+    not repeated); a person's citizenship by the country's name."""
+    detail["title"] = say.text(detail["title"])
+    detail["summary"] = say.text(detail["summary"])
+    owner = detail["owner_agency"]
+    owner["name"] = say.agency(owner["id"], owner["name"] or "")
+    detail["owner_user"] = None
+    names = detail.get("agency_names", {})
+    detail["agency_names"] = {i: say.agency(i, n) for i, n in names.items()}
+    for p in detail["persons"]:
+        if not p.get("pseudonymised"):
+            p["name"] = say.text(p["name"])
+        if p.get("citizenship"):
+            p["citizenship"] = wording.country(p["citizenship"])  # a nationality, not its code
+    for x in detail["screenings"]:
+        x["screened_by"] = say.account(x["screened_by"])
+    for r in detail["referrals"]:
+        r["from_agency"] = say.agency(r["from_agency_id"], r["from_agency"] or "")
+        r["to_agency"] = say.agency(r["to_agency_id"], r["to_agency"] or "")
+        r["details"] = say.text(r["details"])
+        r["rejection_reason"] = say.text(r["rejection_reason"])
+    for q in detail["requests"]:
+        for key in ("subject", "body", "sender_agency", "receiver_agency", "escalated_to"):
+            q[key] = say.text(q[key])
+        for reply in q["replies"]:
+            reply["author"] = say.account(reply["author"])
+            reply["agency"] = say.text(reply["agency"])
+            reply["text"] = say.text(reply["text"])
+    for n in detail["notes"]:
+        n["author"] = say.account(n["author"])
+        n["text"] = say.text(n["text"])
+    for e in detail.get("audit", []):
+        e["actor"] = say.account(e["actor"])
