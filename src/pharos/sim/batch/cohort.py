@@ -33,11 +33,11 @@ from pharos.sim.batch.layout import (
     TEMPLATE,
     UNACC,
 )  # fmt: skip
-from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray, compiled, uv
+from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray, bare, inlined, uv
 from pharos.sim.victims import C_DET0, C_SCREEN, C_TRAVEL, WIDTH
 
 
-@compiled
+@inlined
 def _first_contact(
     rates: FloatArray, ta: float, te: float, u: FloatArray, lazy: bool, vkey: np.uint64, g: int
 ) -> tuple[float, int]:
@@ -63,7 +63,7 @@ def _first_contact(
     return td, kd
 
 
-@compiled
+@bare
 def derive_victims(
     sp: FloatArray,
     rates: FloatArray,

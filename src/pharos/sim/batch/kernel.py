@@ -81,6 +81,7 @@ from pharos.sim.batch.rng import (
     BoolArray,
     FloatArray,
     IntArray,
+    bare,
     compiled,
     inlined,
     lazy_normal,
@@ -230,13 +231,7 @@ def run_kernel(
     n = t_rec.shape[0]
     n_cells = cell_template.shape[0]
     n_states = sp.shape[0]
-    status, state, cell, t_det, t_loss = (
-        outi[:, STATUS],
-        outi[:, STATE],
-        outi[:, CELL],
-        outf[:, T_DET],
-        outf[:, T_LOSS],
-    )
+    cell, t_det = outi[:, CELL], outf[:, T_DET]
     # members of each cell, in recruitment order
     counts = np.zeros(n_cells + 1, dtype=np.int64)
     for g in range(n):
@@ -262,10 +257,65 @@ def run_kernel(
     ccount = np.zeros(n_states, dtype=np.int64)
     rescue = np.empty(n, dtype=np.int64)
     dsorted = by_time(t_det, horizon)
-    nd = dsorted.shape[0]
-    di = 0
     for c in range(n_cells):  # proactive investigations, first draw per cell
         next_proactive(qt, qi, c, 0.0, sp, cell_main[c], ci, jkey)
+    return _loop(
+        sp, may, net, ret, ev, cell_template, cell_main, horizon, law, t_rec, u, z_reqlat, jkey,
+        outf, outi, outb, justice, lazy, vkey, start, members, member_t, qt, qi, q_wait, q_case,
+        wh, wt, officers_busy, beds_used, inv_busy, ci, restart_at, ccount, rescue, dsorted,
+    )  # fmt: skip
+
+
+@bare
+def _loop(
+    sp: FloatArray,
+    may: BoolArray,
+    net: FloatArray,
+    ret: FloatArray,
+    ev: FloatArray,
+    cell_template: IntArray,
+    cell_main: IntArray,
+    horizon: float,
+    law: int,
+    t_rec: FloatArray,
+    u: FloatArray,
+    z_reqlat: FloatArray,
+    jkey: np.uint64,
+    outf: FloatArray,
+    outi: IntArray,
+    outb: BoolArray,
+    justice: IntArray,
+    lazy: bool,
+    vkey: np.uint64,
+    start: IntArray,
+    members: IntArray,
+    member_t: FloatArray,
+    qt: FloatArray,
+    qi: IntArray,
+    q_wait: IntArray,
+    q_case: IntArray,
+    wh: IntArray,
+    wt: IntArray,
+    officers_busy: IntArray,
+    beds_used: IntArray,
+    inv_busy: IntArray,
+    ci: IntArray,
+    restart_at: FloatArray,
+    ccount: IntArray,
+    rescue: IntArray,
+    dsorted: IntArray,
+) -> int:
+    """The event loop (it allocates nothing: compiled without reference counting)."""
+    status, state, cell, t_det, t_loss = (
+        outi[:, STATUS],
+        outi[:, STATE],
+        outi[:, CELL],
+        outf[:, T_DET],
+        outf[:, T_LOSS],
+    )
+    n = t_rec.shape[0]
+    nd = dsorted.shape[0]
+    di = 0
     events = 0
     while True:
         t_next = peek(qt, qi)
