@@ -76,6 +76,7 @@ from pharos.sim.batch.layout import (
     W_BED,
     W_IDENT,
 )  # fmt: skip
+from pharos.sim.batch.mem import prefetch
 from pharos.sim.batch.queue import by_time, new_queue, peek, pop, schedule
 from pharos.sim.batch.rng import (
     BoolArray,
@@ -88,6 +89,8 @@ from pharos.sim.batch.rng import (
     uv,
 )  # fmt: skip
 from pharos.sim.victims import C_COOP, C_LOSS, C_RETRAF, C_RETURN, C_RISK, C_SERVICE, C_STAY
+
+LOOKAHEAD = 24  # detections ahead whose records are prefetched
 
 
 @inlined
@@ -257,12 +260,14 @@ def run_kernel(
     ccount = np.zeros(n_states, dtype=np.int64)
     rescue = np.empty(n, dtype=np.int64)
     dsorted = by_time(t_det, horizon)
+    dtime = t_det[dsorted]  # detection times in order: read in sequence, not from the records
     for c in range(n_cells):  # proactive investigations, first draw per cell
         next_proactive(qt, qi, c, 0.0, sp, cell_main[c], ci, jkey)
     return _loop(
         sp, may, net, ret, ev, cell_template, cell_main, horizon, law, t_rec, u, z_reqlat, jkey,
         outf, outi, outb, justice, lazy, vkey, start, members, member_t, qt, qi, q_wait, q_case,
         wh, wt, officers_busy, beds_used, inv_busy, ci, restart_at, ccount, rescue, dsorted,
+        dtime,
     )  # fmt: skip
 
 
@@ -304,25 +309,27 @@ def _loop(
     ccount: IntArray,
     rescue: IntArray,
     dsorted: IntArray,
+    dtime: FloatArray,
 ) -> int:
     """The event loop (it allocates nothing: compiled without reference counting)."""
-    status, state, cell, t_det, t_loss = (
-        outi[:, STATUS],
-        outi[:, STATE],
-        outi[:, CELL],
-        outf[:, T_DET],
-        outf[:, T_LOSS],
-    )
+    status, state, cell, t_loss = outi[:, STATUS], outi[:, STATE], outi[:, CELL], outf[:, T_LOSS]
     n = t_rec.shape[0]
     nd = dsorted.shape[0]
     di = 0
     events = 0
     while True:
         t_next = peek(qt, qi)
-        if di < nd and t_det[dsorted[di]] <= t_next:
+        if di < nd and dtime[di] <= t_next:
             a = dsorted[di]
+            now = dtime[di]
+            if di + LOOKAHEAD < nd:  # the records of a victim detected some events later
+                f = dsorted[di + LOOKAHEAD]
+                prefetch(outf, f, DET_AT)
+                prefetch(outf, f, T_LOSS)
+                prefetch(outi, f, STATE)
+                prefetch(outi, f, DET_KIND)
+                prefetch(outb, f, EXISTS)
             di += 1
-            now = t_det[a]
             kind, b = DETECT, 0
         elif t_next < np.inf:
             now, kind, a, b = pop(qt, qi)
