@@ -111,6 +111,18 @@ def _lose(
 
 
 @inlined
+def _loss_clock(
+    outf: FloatArray, u: FloatArray, lazy: bool, vkey: np.uint64, g: int, s: int, sp: FloatArray
+) -> None:
+    """The time at which victim ``g`` (detected, in state ``s``) is lost to follow-up if still
+    waiting (``T_LOSS``, inf if never). Only a victim that waits needs it: it is worked out when
+    the victim starts to wait, from its detection time and its own uniform, the same value bit
+    for bit as at detection, without a logarithm for the victims who never wait."""
+    if sp[s, P_LOSS] > 0:
+        outf[g, T_LOSS] = outf[g, DET_AT] - np.log(uv(u, lazy, vkey, g, C_LOSS)) / sp[s, P_LOSS]
+
+
+@inlined
 def _next_waiting(
     outf: FloatArray,
     outi: IntArray,
@@ -189,8 +201,6 @@ def _detect(
     s = outi[g, STATE]
     outf[g, DET_AT] = now
     outi[g, CHANNEL] = RESCUE if rescued else k
-    if sp[s, P_LOSS] > 0:
-        outf[g, T_LOSS] = now - np.log(uv(u, lazy, vkey, g, C_LOSS)) / sp[s, P_LOSS]
     if may[s, k]:
         outi[g, STATUS] = IN_IDENT
         t = now - np.log(uv(u, lazy, vkey, g, C_SERVICE)) * sp[s, P_DIRECT]
@@ -201,6 +211,7 @@ def _detect(
         t = now - np.log(uv(u, lazy, vkey, g, C_SERVICE)) * sp[s, P_IDENT]
         schedule(qt, qi, t, IDENT_QUEUED, g, 0)
     else:
+        _loss_clock(outf, u, lazy, vkey, g, s, sp)
         outi[g, STATUS] = AWAIT_IDENT
         q_wait[W_IDENT, s, wt[W_IDENT, s]] = g
         wt[W_IDENT, s] += 1
@@ -359,12 +370,14 @@ def _loop(
             if beds_used[s] < sp[s, P_BEDS]:
                 beds_used[s] += 1
                 _protect(qt, qi, outf, outi, outb, u, lazy, vkey, a, s, now, sp)
-            elif t_loss[a] <= now:
-                _lose(outf, outi, outb, u, lazy, vkey, a, sp)
             else:
-                status[a] = AWAIT_BED
-                q_wait[W_BED, s, wt[W_BED, s]] = a
-                wt[W_BED, s] += 1
+                _loss_clock(outf, u, lazy, vkey, a, s, sp)
+                if t_loss[a] <= now:
+                    _lose(outf, outi, outb, u, lazy, vkey, a, sp)
+                else:
+                    status[a] = AWAIT_BED
+                    q_wait[W_BED, s, wt[W_BED, s]] = a
+                    wt[W_BED, s] += 1
         elif kind == SHELTER_END:
             s = state[a]
             nxt = _next_waiting(
