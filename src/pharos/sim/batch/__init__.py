@@ -7,7 +7,7 @@ same model is re-expressed here as arrays and one compiled loop per replication:
 - the victims of every network template are derived from their rows of uniforms exactly as
   :func:`pharos.sim.victims.draw_cohort` does (recruitment method, interception by online
   monitoring, travel, competing detection clocks per channel, screening at disembarkation);
-- one event loop (a binary heap on arrays) runs identification by the competent body (finite
+- one event loop (a calendar queue on arrays) runs identification by the competent body (finite
   officers, FIFO), referral to shelter (finite beds, FIFO waiting list), loss while waiting,
   protection and exit with return after a risk assessment, the victim's cooperation,
   investigations (finite investigators, proactive and victim-led, cross-border evidence
@@ -28,7 +28,9 @@ on, the two therefore agree in distribution, not draw by draw (tests in
 The package: :mod:`.world` (the scenario as arrays), :mod:`.inputs` (random inputs),
 :mod:`.rng` (the compiled decorator and counter-based streams), :mod:`.cohort` (the victims),
 :mod:`.queue` (the event queue), :mod:`.kernel` (the event loop), :mod:`.justice`
-(investigations and disruption), :mod:`.result` (running replications).
+(investigations and disruption), :mod:`.mem` (software prefetch), :mod:`.result` (running
+replications). The event loop and the victims' set-up allocate nothing and are compiled without
+numba's reference counting (:func:`.rng.bare`).
 
 numba's on-disk cache (``cache=True``) is keyed on the source file of each compiled function
 only: a change to a compiled helper in another module of this package does not invalidate the

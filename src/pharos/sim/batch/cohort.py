@@ -9,9 +9,15 @@ from pharos.sim.batch.layout import (
     ARRIVED,
     ASYLUM,
     CELL,
+    CHANNEL,
     CHILD,
+    COOP,
+    DET_AT,
     DET_KIND,
     EXISTS,
+    EXIT_AT,
+    EXIT_CODE,
+    EXPLOITED,
     FEMALE,
     METHOD,
     N_CELLS,
@@ -27,17 +33,31 @@ from pharos.sim.batch.layout import (
     P_SCREEN_KIND,
     P_SCREEN_SKILL,
     PREVENTED,
+    RETRAF,
     STATE,
+    STATUS,
     T_DET,
     T_END,
+    T_LOSS,
     TEMPLATE,
     UNACC,
 )  # fmt: skip
-from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray, compiled, uv
+from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray, bare, inlined, uv
 from pharos.sim.victims import C_DET0, C_SCREEN, C_TRAVEL, WIDTH
 
 
-@compiled
+@inlined
+def year_of(t: float) -> int:
+    """``int(t // 365.0)`` for a time ``t >= 0``, without the call to fmod that numba's float
+    floor division makes: both give the floor of the exact quotient (should the quotient be
+    rounded up to a whole number of years, the exact product ``year * 365.0`` sets it back)."""
+    year = int(t / 365.0)
+    if year * 365.0 > t:
+        year -= 1
+    return year
+
+
+@inlined
 def _first_contact(
     rates: FloatArray, ta: float, te: float, u: FloatArray, lazy: bool, vkey: np.uint64, g: int
 ) -> tuple[float, int]:
@@ -63,7 +83,7 @@ def _first_contact(
     return td, kd
 
 
-@compiled
+@bare
 def derive_victims(
     sp: FloatArray,
     rates: FloatArray,
@@ -85,7 +105,9 @@ def derive_victims(
     outb: BoolArray,
 ) -> None:
     """Each victim's profile, destination, arrival, end of exploitation and first recognised
-    contact (competing detection clocks per channel, screening at disembarkation)."""
+    contact (competing detection clocks per channel, screening at disembarkation). Every field
+    of the records ``outf``, ``outi`` and ``outb`` is written (the event loop's fields with
+    their initial values)."""
     arrived, t_end, t_det = outf[:, ARRIVED], outf[:, T_END], outf[:, T_DET]
     state, cell, method, det_kind, template = (
         outi[:, STATE], outi[:, CELL], outi[:, METHOD], outi[:, DET_KIND], outi[:, TEMPLATE],
@@ -109,6 +131,14 @@ def derive_victims(
         for g in range(offsets[j], offsets[j + 1]):
             template[g] = j
             outb[g, EXISTS] = True
+            for col in range(DET_AT, EXIT_AT + 1):  # not yet detected, identified, ...
+                outf[g, col] = np.nan
+            outf[g, T_LOSS] = np.inf
+            outi[g, CHANNEL] = -1
+            outi[g, EXIT_CODE] = 0
+            outi[g, STATUS] = EXPLOITED
+            outb[g, RETRAF] = False
+            outb[g, COOP] = False
             cell[g] = first + min(int(uv(u, lazy, vkey, g, WIDTH - 1) * cells), cells - 1)
             x = uv(u, lazy, vkey, g, 0) * dest_cum[j, ndest - 1]
             k = 0
@@ -139,7 +169,7 @@ def derive_victims(
                 te = ta - xdays * np.log(uv(u, lazy, vkey, g, 9))
                 skind = int(sp[s, P_SCREEN_KIND])
                 if sea and skind >= 0:
-                    year = min(int(ta // 365.0), years - 1)
+                    year = min(year_of(ta), years - 1)
                     cover = coverage[s, year] * sp[s, P_SCREEN_SKILL]
                     if uv(u, lazy, vkey, g, C_SCREEN) < cover:
                         td = ta  # recognised at disembarkation: no other clock matters

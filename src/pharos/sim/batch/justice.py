@@ -41,6 +41,7 @@ from pharos.sim.batch.layout import (
     VERDICT,
     W_CASE,
 )  # fmt: skip
+from pharos.sim.batch.mem import prefetch
 from pharos.sim.batch.queue import schedule
 from pharos.sim.batch.rng import (
     BoolArray,
@@ -51,6 +52,8 @@ from pharos.sim.batch.rng import (
     mix,
     uniform,
 )  # fmt: skip
+
+MEMBERS_AHEAD = 8  # members of a disrupted group whose records are prefetched
 
 
 @inlined
@@ -235,6 +238,11 @@ def conclude(
     hi = start[c] + np.searchsorted(mt, replaced, side="right")
     n_rescue = 0
     for m in range(lo, mid):
+        if m + MEMBERS_AHEAD < mid:  # the records of a member some iterations later
+            f = members[m + MEMBERS_AHEAD]
+            prefetch(outb, f, EXISTS)
+            prefetch(outi, f, STATUS)
+            prefetch(outf, f, T_END)
         g = members[m]
         if (
             outb[g, EXISTS] and outi[g, STATUS] == EXPLOITED and not outb[g, PREVENTED]

@@ -76,17 +76,21 @@ from pharos.sim.batch.layout import (
     W_BED,
     W_IDENT,
 )  # fmt: skip
+from pharos.sim.batch.mem import prefetch
 from pharos.sim.batch.queue import by_time, new_queue, peek, pop, schedule
 from pharos.sim.batch.rng import (
     BoolArray,
     FloatArray,
     IntArray,
+    bare,
     compiled,
     inlined,
     lazy_normal,
     uv,
 )  # fmt: skip
 from pharos.sim.victims import C_COOP, C_LOSS, C_RETRAF, C_RETURN, C_RISK, C_SERVICE, C_STAY
+
+LOOKAHEAD = 24  # detections ahead whose records are prefetched
 
 
 @inlined
@@ -104,6 +108,18 @@ def _lose(
     outi[w, STATUS] = LOST
     outf[w, LOST_AT] = outf[w, T_LOSS]
     outb[w, RETRAF] = uv(u, lazy, vkey, w, C_RETRAF) < sp[outi[w, STATE], P_RETRAF]
+
+
+@inlined
+def _loss_clock(
+    outf: FloatArray, u: FloatArray, lazy: bool, vkey: np.uint64, g: int, s: int, sp: FloatArray
+) -> None:
+    """The time at which victim ``g`` (detected, in state ``s``) is lost to follow-up if still
+    waiting (``T_LOSS``, inf if never). Only a victim that waits needs it: it is worked out when
+    the victim starts to wait, from its detection time and its own uniform, the same value bit
+    for bit as at detection, without a logarithm for the victims who never wait."""
+    if sp[s, P_LOSS] > 0:
+        outf[g, T_LOSS] = outf[g, DET_AT] - np.log(uv(u, lazy, vkey, g, C_LOSS)) / sp[s, P_LOSS]
 
 
 @inlined
@@ -185,8 +201,6 @@ def _detect(
     s = outi[g, STATE]
     outf[g, DET_AT] = now
     outi[g, CHANNEL] = RESCUE if rescued else k
-    if sp[s, P_LOSS] > 0:
-        outf[g, T_LOSS] = now - np.log(uv(u, lazy, vkey, g, C_LOSS)) / sp[s, P_LOSS]
     if may[s, k]:
         outi[g, STATUS] = IN_IDENT
         t = now - np.log(uv(u, lazy, vkey, g, C_SERVICE)) * sp[s, P_DIRECT]
@@ -197,6 +211,7 @@ def _detect(
         t = now - np.log(uv(u, lazy, vkey, g, C_SERVICE)) * sp[s, P_IDENT]
         schedule(qt, qi, t, IDENT_QUEUED, g, 0)
     else:
+        _loss_clock(outf, u, lazy, vkey, g, s, sp)
         outi[g, STATUS] = AWAIT_IDENT
         q_wait[W_IDENT, s, wt[W_IDENT, s]] = g
         wt[W_IDENT, s] += 1
@@ -230,13 +245,7 @@ def run_kernel(
     n = t_rec.shape[0]
     n_cells = cell_template.shape[0]
     n_states = sp.shape[0]
-    status, state, cell, t_det, t_loss = (
-        outi[:, STATUS],
-        outi[:, STATE],
-        outi[:, CELL],
-        outf[:, T_DET],
-        outf[:, T_LOSS],
-    )
+    cell, t_det = outi[:, CELL], outf[:, T_DET]
     # members of each cell, in recruitment order
     counts = np.zeros(n_cells + 1, dtype=np.int64)
     for g in range(n):
@@ -262,17 +271,76 @@ def run_kernel(
     ccount = np.zeros(n_states, dtype=np.int64)
     rescue = np.empty(n, dtype=np.int64)
     dsorted = by_time(t_det, horizon)
-    nd = dsorted.shape[0]
-    di = 0
+    dtime = t_det[dsorted]  # detection times in order: read in sequence, not from the records
     for c in range(n_cells):  # proactive investigations, first draw per cell
         next_proactive(qt, qi, c, 0.0, sp, cell_main[c], ci, jkey)
+    return _loop(
+        sp, may, net, ret, ev, cell_template, cell_main, horizon, law, t_rec, u, z_reqlat, jkey,
+        outf, outi, outb, justice, lazy, vkey, start, members, member_t, qt, qi, q_wait, q_case,
+        wh, wt, officers_busy, beds_used, inv_busy, ci, restart_at, ccount, rescue, dsorted,
+        dtime,
+    )  # fmt: skip
+
+
+@bare
+def _loop(
+    sp: FloatArray,
+    may: BoolArray,
+    net: FloatArray,
+    ret: FloatArray,
+    ev: FloatArray,
+    cell_template: IntArray,
+    cell_main: IntArray,
+    horizon: float,
+    law: int,
+    t_rec: FloatArray,
+    u: FloatArray,
+    z_reqlat: FloatArray,
+    jkey: np.uint64,
+    outf: FloatArray,
+    outi: IntArray,
+    outb: BoolArray,
+    justice: IntArray,
+    lazy: bool,
+    vkey: np.uint64,
+    start: IntArray,
+    members: IntArray,
+    member_t: FloatArray,
+    qt: FloatArray,
+    qi: IntArray,
+    q_wait: IntArray,
+    q_case: IntArray,
+    wh: IntArray,
+    wt: IntArray,
+    officers_busy: IntArray,
+    beds_used: IntArray,
+    inv_busy: IntArray,
+    ci: IntArray,
+    restart_at: FloatArray,
+    ccount: IntArray,
+    rescue: IntArray,
+    dsorted: IntArray,
+    dtime: FloatArray,
+) -> int:
+    """The event loop (it allocates nothing: compiled without reference counting)."""
+    status, state, cell, t_loss = outi[:, STATUS], outi[:, STATE], outi[:, CELL], outf[:, T_LOSS]
+    n = t_rec.shape[0]
+    nd = dsorted.shape[0]
+    di = 0
     events = 0
     while True:
         t_next = peek(qt, qi)
-        if di < nd and t_det[dsorted[di]] <= t_next:
+        if di < nd and dtime[di] <= t_next:
             a = dsorted[di]
+            now = dtime[di]
+            if di + LOOKAHEAD < nd:  # the records of a victim detected some events later
+                f = dsorted[di + LOOKAHEAD]
+                prefetch(outf, f, DET_AT)
+                prefetch(outf, f, T_LOSS)
+                prefetch(outi, f, STATE)
+                prefetch(outi, f, DET_KIND)
+                prefetch(outb, f, EXISTS)
             di += 1
-            now = t_det[a]
             kind, b = DETECT, 0
         elif t_next < np.inf:
             now, kind, a, b = pop(qt, qi)
@@ -302,12 +370,14 @@ def run_kernel(
             if beds_used[s] < sp[s, P_BEDS]:
                 beds_used[s] += 1
                 _protect(qt, qi, outf, outi, outb, u, lazy, vkey, a, s, now, sp)
-            elif t_loss[a] <= now:
-                _lose(outf, outi, outb, u, lazy, vkey, a, sp)
             else:
-                status[a] = AWAIT_BED
-                q_wait[W_BED, s, wt[W_BED, s]] = a
-                wt[W_BED, s] += 1
+                _loss_clock(outf, u, lazy, vkey, a, s, sp)
+                if t_loss[a] <= now:
+                    _lose(outf, outi, outb, u, lazy, vkey, a, sp)
+                else:
+                    status[a] = AWAIT_BED
+                    q_wait[W_BED, s, wt[W_BED, s]] = a
+                    wt[W_BED, s] += 1
         elif kind == SHELTER_END:
             s = state[a]
             nxt = _next_waiting(

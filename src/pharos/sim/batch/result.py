@@ -15,7 +15,6 @@ from pharos.sim.batch.cohort import derive_victims
 from pharos.sim.batch.inputs import ReplicationInputs, draw_inputs
 from pharos.sim.batch.kernel import run_kernel
 from pharos.sim.batch.layout import (
-    EXIT_CODE,
     JUSTICE,
     N_BOOL,
     N_FLOAT,
@@ -23,8 +22,6 @@ from pharos.sim.batch.layout import (
     OUT_BOOL,
     OUT_FLOAT,
     OUT_INT,
-    STATUS,
-    T_DET,
 )  # fmt: skip
 from pharos.sim.batch.queue import BUCKETS_PER_DAY
 from pharos.sim.batch.rng import IntArray, compiled, recruit
@@ -74,13 +71,11 @@ def run_inputs(
         t_rec, u = inputs.t_rec, inputs.u
         z = ndtri(np.clip(u[:, C_REQLAT], 1e-12, 1 - 1e-12)) if len(u) else np.zeros(0)
     n = len(t_rec)
-    # one record per victim (pharos.sim.batch.layout): outputs, then working fields
-    outf = np.full((n, N_FLOAT), np.nan)
-    outf[:, T_DET:] = np.inf  # detection and loss clocks
-    outi = np.full((n, N_INT), -1, dtype=np.int64)
-    outi[:, EXIT_CODE] = 0
-    outi[:, STATUS] = 0
-    outb = np.zeros((n, N_BOOL), dtype=np.bool_)
+    # one record per victim (pharos.sim.batch.layout): outputs, then working fields, every field
+    # written by derive_victims (filling them here first cost a pass over megabytes)
+    outf = np.empty((n, N_FLOAT))
+    outi = np.empty((n, N_INT), dtype=np.int64)
+    outb = np.empty((n, N_BOOL), dtype=np.bool_)
     justice = np.zeros((len(cw.world.states), len(JUSTICE)), dtype=np.int64)
     vkey = np.uint64(inputs.victim_key)
     derive_victims(
