@@ -134,8 +134,8 @@ class Reader:
     def of(cls, sandbox: Sandbox, shown: ExerciseScenario, db: Session) -> Reader:
         """For a page reading ``sandbox`` through ``db``; ``shown``: the scenario in the
         reader's language (``ExerciseSession.shown``)."""
-        agencies = dict(db.execute(select(Agency.id, Agency.name)).tuples().all())
-        accounts = dict(db.execute(select(User.username, User.agency_id)).tuples().all())
+        agencies = {a_id: name for a_id, name in db.execute(select(Agency.id, Agency.name))}
+        accounts = {u: a_id for u, a_id in db.execute(select(User.username, User.agency_id))}
         return cls(sandbox, shown, agencies, accounts)
 
     def __init__(
