@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,6 +58,29 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
     another loop is running in the main thread (Playwright's sync API keeps one there)."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+@contextmanager
+def app_on(backend: str, folder: Path, **settings: Any) -> Iterator[FastAPI]:
+    """An app on a fresh database with the demo (``backend``: sqlite in ``folder``, or the
+    PostgreSQL test database); the database's engine is disposed of afterwards."""
+    url = database_url(backend, folder)
+    engine = fresh_database(url)
+    try:
+        yield make_app(url, **settings)
+    finally:
+        engine.dispose()
+
+
+def start_exercise(director: TestClient, advance_hours: float | None = None) -> str:
+    """A new exercise of the bundled scenario created and started by ``director`` (a client
+    signed in as an exercise director), advanced by ``advance_hours``; its id."""
+    ex = str(director.post("/exercises", data={}).headers["location"]).split("/")[2]
+    director.post(f"/exercises/{ex}/control", data={"command": "start"})
+    if advance_hours is not None:
+        hours = f"{advance_hours:g}"
+        director.post(f"/exercises/{ex}/control", data={"command": "advance", "hours": hours})
+    return ex
 
 
 def make_app(url: str, **settings: Any) -> FastAPI:

@@ -9,7 +9,11 @@ import re
 import pytest
 
 from pharos.exercise.service import Hub
-from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+from pharos.web.testing import (
+    app_on,
+    signed_in_client,
+    start_exercise,
+)
 
 from .test_exercise_words import visible
 
@@ -42,10 +46,8 @@ ENGLISH = (
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    url = database_url("sqlite", tmp_path_factory.mktemp("db"))
-    engine = fresh_database(url)
-    yield make_app(url)
-    engine.dispose()
+    with app_on("sqlite", tmp_path_factory.mktemp("db")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +56,7 @@ def exercise(app):
     (both refused by the case tools), then with it; the police open an investigation and ask
     Tunisia (which declines) and Egypt (simulated, which answers)."""
     director = signed_in_client(app, "it.coordinator")
-    ex = director.post("/exercises", data={}).headers["location"].split("/")[2]
-    director.post(f"/exercises/{ex}/control", data={"command": "start"})
+    ex = start_exercise(director)
     s = Hub.for_engine(app.state.engine).session(ex)
     s.advance_days(0.2)
     labour = signed_in_client(app, "it.labour")

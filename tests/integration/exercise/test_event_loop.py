@@ -15,15 +15,13 @@ import pytest
 from sqlalchemy import event
 
 from pharos.exercise.service import Hub
-from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+from pharos.web.testing import app_on, signed_in_client
 
 
 @pytest.fixture
 def app(tmp_path):
-    url = database_url("sqlite", tmp_path)
-    engine = fresh_database(url)
-    yield make_app(url)
-    engine.dispose()
+    with app_on("sqlite", tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

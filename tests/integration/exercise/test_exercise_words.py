@@ -10,7 +10,7 @@ import pytest
 
 from pharos.exercise import wording
 from pharos.i18n import use_locale
-from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+from pharos.web.testing import app_on, signed_in_client
 
 
 class _Text(HTMLParser):
@@ -67,10 +67,8 @@ def test_the_check_finds_codes_in_text_and_not_in_attributes() -> None:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    url = database_url("sqlite", tmp_path_factory.mktemp("db"))
-    engine = fresh_database(url)
-    yield make_app(url)
-    engine.dispose()
+    with app_on("sqlite", tmp_path_factory.mktemp("db")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

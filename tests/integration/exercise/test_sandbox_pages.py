@@ -25,7 +25,11 @@ from pharos.store.models import (
     ScreeningRecord,
     User,
 )
-from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+from pharos.web.testing import (
+    app_on,
+    signed_in_client,
+    start_exercise,
+)
 
 PRODUCTION_TABLES = (
     Case,
@@ -55,10 +59,8 @@ def counts(engine) -> dict[str, int]:
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def app(request, tmp_path_factory):
-    url = database_url(request.param, tmp_path_factory.mktemp("db"))
-    engine = fresh_database(url)
-    yield make_app(url)
-    engine.dispose()
+    with app_on(request.param, tmp_path_factory.mktemp("db")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +68,7 @@ def played(app):
     """An exercise where Italian labour inspectors open Karim's case and refer it to the
     police, who ask Tunisia; and the production database's counts before the case work."""
     director = signed_in_client(app, "it.coordinator")
-    ex = director.post("/exercises", data={}).headers["location"].split("/")[2]
-    director.post(f"/exercises/{ex}/control", data={"command": "start"})
+    ex = start_exercise(director)
     s = Hub.for_engine(app.state.engine).session(ex)
     before = counts(app.state.engine)
     s.advance_days(0.2)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import pytest
 
 from pharos.exercise.service import Hub
-from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+from pharos.web.testing import app_on, signed_in_client
 
 
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def app(request, tmp_path_factory):
-    url = database_url(request.param, tmp_path_factory.mktemp("db"))
-    engine = fresh_database(url)
-    yield make_app(url)
-    engine.dispose()
+    with app_on(request.param, tmp_path_factory.mktemp("db")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

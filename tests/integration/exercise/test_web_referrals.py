@@ -9,26 +9,26 @@ from sqlalchemy import select
 
 from pharos.exercise.service import Hub
 from pharos.store.models import Referral
-from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+from pharos.web.testing import (
+    app_on,
+    signed_in_client,
+    start_exercise,
+)
 
 
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def app(request, tmp_path_factory):
-    url = database_url(request.param, tmp_path_factory.mktemp("db"))
-    engine = fresh_database(url)
-    yield make_app(url)
-    engine.dispose()
+    with app_on(request.param, tmp_path_factory.mktemp("db")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
 def exercise(app):
     """Italian labour inspectors open Karim's case and refer him to a shelter."""
     director = signed_in_client(app, "it.coordinator")
-    ex = director.post("/exercises", data={}).headers["location"].split("/")[2]
-    director.post(f"/exercises/{ex}/control", data={"command": "start"})
-    director.post(f"/exercises/{ex}/control", data={"command": "advance", "hours": "5"})
+    ex = start_exercise(director, advance_hours=5)
     labour = signed_in_client(app, "it.labour")
     for data in (
         {"type": "inspect_site", "place": "ragusa-greenhouse"},
