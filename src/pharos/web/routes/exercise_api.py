@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -11,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
 from pharos.exercise import views
 from pharos.exercise.events import EventKind
-from pharos.exercise.session import CommandRefused, StoreFailed
+from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
 from pharos.i18n import _
 from pharos.store.uow import UnitOfWork
 from pharos.web.deps import signed_in, uow
@@ -44,6 +45,22 @@ def api_state(
     return JSONResponse(views.clock(s) | {"hash": s.state_hash(), "team": r.team})
 
 
+async def _command(
+    s: ExerciseSession, kind: EventKind, actor: str, payload: dict[str, Any]
+) -> JSONResponse:
+    """Submit a command (in a worker thread): 201 with the stored event's number and time; 422
+    with the reason when it is refused or malformed; 503 when the store failed."""
+    try:
+        ev = await run_in_threadpool(s.submit, kind, actor, payload)
+    except CommandRefused as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+    except StoreFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+    except (KeyError, ValueError, TypeError) as exc:  # as the pages: a field missing or malformed
+        return JSONResponse({"detail": _("the form is incomplete: %(e)s") % {"e": exc}}, 422)
+    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
+
+
 @router.post("/api/v1/exercises/{exercise_id}/actions", tags=["exercise"])
 async def api_action(
     exercise_id: str,
@@ -59,17 +76,7 @@ async def api_action(
         raise PermissionDenied()
     with contextlib.suppress(Exception):
         work.session.close()
-    try:
-        ev = await run_in_threadpool(
-            s.submit, EventKind.ACTION, p.username, {**data, "team": r.team}
-        )
-    except CommandRefused as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-    except StoreFailed as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
-    except (KeyError, ValueError, TypeError) as exc:  # as the pages: a field missing or malformed
-        return JSONResponse({"detail": _("the form is incomplete: %(e)s") % {"e": exc}}, 422)
-    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
+    return await _command(s, EventKind.ACTION, p.username, {**data, "team": r.team})
 
 
 @router.post("/api/v1/exercises/{exercise_id}/control", tags=["exercise"])
@@ -87,15 +94,7 @@ async def api_control(
     kind = CONTROL_COMMANDS.get(str(data.pop("command", "")))
     if kind is None:
         return JSONResponse({"detail": _("unknown command")}, status_code=422)
-    try:
-        ev = await run_in_threadpool(s.submit, kind, p.username, data)
-    except CommandRefused as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-    except StoreFailed as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
-    except (KeyError, ValueError, TypeError) as exc:  # as the pages: a field missing or malformed
-        return JSONResponse({"detail": _("the form is incomplete: %(e)s") % {"e": exc}}, 422)
-    return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
+    return await _command(s, kind, p.username, data)
 
 
 @router.post("/api/v1/exercises", tags=["exercise"])
