@@ -14,46 +14,51 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from babel.support import LazyProxy
+
 from pharos.coordinate import vocabulary as cv
 from pharos.domain.cooperation import Instrument
 from pharos.domain.vocabulary import VulnerableGroup
 from pharos.domain.vocabulary_labels import label
 from pharos.exercise import actions, personas
 from pharos.exercise.schema import Channel, EvidenceKind, TriggerOn
-from pharos.i18n import _, current_locale, pgettext
+from pharos.i18n import _, current_locale, lazy_gettext, lazy_pgettext
 
 #: Languages that write the name of a language in lower case inside a sentence.
 LOWER_CASE_LANGUAGE_NAMES = frozenset({"fr", "it", "el", "es"})
 
 
+_CHOICES: dict[str, LazyProxy] = {
+    "trauma_informed": lazy_gettext("trauma-informed"),
+    "standard": lazy_gettext("standard"),
+    "confrontational": lazy_gettext("confrontational"),
+    "where_found": lazy_gettext("where the person was found"),
+    "police_station": lazy_gettext("police station"),
+    "office": lazy_gettext("our office"),
+    "shelter": lazy_gettext("shelter"),
+    "competent_authority": lazy_gettext("competent authority (identification)"),
+    "ngo_assistance": lazy_gettext("NGO assistance"),
+    "child_protection": lazy_gettext("child protection"),
+    "health": lazy_gettext("health services"),
+    "legal_aid": lazy_gettext("legal aid"),
+    "possible_victim": lazy_gettext("possible victim"),
+    "not_a_victim": lazy_gettext("not a victim"),
+    "insufficient_information": lazy_gettext("insufficient information"),
+    "ready": lazy_gettext("ready"),
+    "running": lazy_gettext("running"),
+    "paused": lazy_gettext("paused"),
+    "ended": lazy_gettext("ended"),
+    "message": lazy_gettext("message"),
+    "email": lazy_gettext("e-mail"),
+    "call_note": lazy_gettext("call note"),
+    "news": lazy_gettext("news"),
+}
+
+
 def choices() -> dict[str, str]:
     """The exercise's fixed choices: approaches, settings, referrals, conclusions, clock statuses,
     channels (the labels the player forms show)."""
-    return {
-        "trauma_informed": _("trauma-informed"),
-        "standard": _("standard"),
-        "confrontational": _("confrontational"),
-        "where_found": _("where the person was found"),
-        "police_station": _("police station"),
-        "office": _("our office"),
-        "shelter": _("shelter"),
-        "competent_authority": _("competent authority (identification)"),
-        "ngo_assistance": _("NGO assistance"),
-        "child_protection": _("child protection"),
-        "health": _("health services"),
-        "legal_aid": _("legal aid"),
-        "possible_victim": _("possible victim"),
-        "not_a_victim": _("not a victim"),
-        "insufficient_information": _("insufficient information"),
-        "ready": _("ready"),
-        "running": _("running"),
-        "paused": _("paused"),
-        "ended": _("ended"),
-        "message": _("message"),
-        "email": _("e-mail"),
-        "call_note": _("call note"),
-        "news": _("news"),
-    }
+    return {k: str(v) for k, v in _CHOICES.items()}
 
 
 def _get(table: Mapping[str, Any], code: object) -> str:
@@ -62,7 +67,7 @@ def _get(table: Mapping[str, Any], code: object) -> str:
 
 
 def choice(code: object) -> str:
-    return _get(choices(), code)
+    return _get(_CHOICES, code)
 
 
 def channel(code: object) -> str:
@@ -77,8 +82,14 @@ def group(code: object) -> str:
         return str(code)
 
 
+_PERSONA_STATUS: dict[str, LazyProxy] = {
+    "present": lazy_pgettext("persona", "present"),
+    "fled": lazy_gettext("has fled"),
+}
+
+
 def persona_status(code: object) -> str:
-    return _get({"present": pgettext("persona", "present"), "fled": _("has fled")}, code)
+    return _get(_PERSONA_STATUS, code)
 
 
 def country(code: object) -> str:
@@ -105,57 +116,66 @@ def instrument(code: object) -> str:
     return _get({i.value: v for i, v in cv.INSTRUMENT_LABELS.items()}, code)
 
 
+_INSTRUMENT_CHANNEL: dict[str, LazyProxy] = {
+    "central authorities": lazy_gettext("central authorities"),
+    "judicial authorities directly": lazy_gettext("judicial authorities directly"),
+    "Eurojust with the third country": lazy_gettext("Eurojust with the third country"),
+    "transnational referral contact points": lazy_gettext("transnational referral contact points"),
+}
+
+
 def instrument_channel(text: object) -> str:
     """The channel of an instrument (``pharos.domain.cooperation``); names of bodies stay."""
     return _get(
-        {
-            "central authorities": _("central authorities"),
-            "judicial authorities directly": _("judicial authorities directly"),
-            "Eurojust with the third country": _("Eurojust with the third country"),
-            "transnational referral contact points": _("transnational referral contact points"),
-        },
+        _INSTRUMENT_CHANNEL,
         text,
     )
 
 
+_EVIDENCE_KIND: dict[str, LazyProxy] = {
+    "job_ad": lazy_gettext("job advertisement"),
+    "chat_transcript": lazy_gettext("chat transcript"),
+    "payslip": lazy_gettext("payslip"),
+    "bank_transfer": lazy_gettext("bank transfer"),
+    "phone_data": lazy_gettext("phone data"),
+    "contract": lazy_gettext("contract"),
+    "statement": lazy_gettext("statement"),
+}
+
+
 def evidence_kind(code: object) -> str:
     return _get(
-        {
-            "job_ad": _("job advertisement"),
-            "chat_transcript": _("chat transcript"),
-            "payslip": _("payslip"),
-            "bank_transfer": _("bank transfer"),
-            "phone_data": _("phone data"),
-            "contract": _("contract"),
-            "statement": _("statement"),
-        },
+        _EVIDENCE_KIND,
         getattr(code, "value", code),
     )
+
+
+_ACTION_TYPE: dict[str, LazyProxy] = {
+    "screen": lazy_gettext("screening"),
+    "open_case": lazy_gettext("case opened"),
+    "identify": lazy_gettext("identification as a victim"),
+    "refer": lazy_gettext("referral"),
+    "grant_recovery_period": lazy_gettext("recovery and reflection period granted"),
+    "open_investigation": lazy_gettext("investigation opened"),
+    "request_financial_investigation": lazy_gettext("financial investigation requested"),
+    "send_cross_border_request": lazy_gettext("cross-border request sent"),
+    "answer_cross_border_request": lazy_gettext("cross-border request answered"),
+    "interview": lazy_pgettext("noun", "interview"),
+    "inspect_site": lazy_gettext("site inspection"),
+    "search_and_arrest": lazy_gettext("search and arrest"),
+    "register_asylum_claim": lazy_gettext("asylum claim registered"),
+    "give_legal_advice": lazy_gettext("legal advice given"),
+    "publish_media_statement": lazy_gettext("media statement"),
+    "share_with_team": lazy_gettext("shared with a partner agency"),
+    "decide_charges": lazy_gettext("charging decision"),
+    "answer_referral": lazy_gettext("referral answered"),
+}
 
 
 def action_type(code: object) -> str:
     """A player action's name (``send_cross_border_request``)."""
     return _get(
-        {
-            "screen": _("screening"),
-            "open_case": _("case opened"),
-            "identify": _("identification as a victim"),
-            "refer": _("referral"),
-            "grant_recovery_period": _("recovery and reflection period granted"),
-            "open_investigation": _("investigation opened"),
-            "request_financial_investigation": _("financial investigation requested"),
-            "send_cross_border_request": _("cross-border request sent"),
-            "answer_cross_border_request": _("cross-border request answered"),
-            "interview": pgettext("noun", "interview"),
-            "inspect_site": _("site inspection"),
-            "search_and_arrest": _("search and arrest"),
-            "register_asylum_claim": _("asylum claim registered"),
-            "give_legal_advice": _("legal advice given"),
-            "publish_media_statement": _("media statement"),
-            "share_with_team": _("shared with a partner agency"),
-            "decide_charges": _("charging decision"),
-            "answer_referral": _("referral answered"),
-        },
+        _ACTION_TYPE,
         code,
     )
 
@@ -176,158 +196,200 @@ def trigger(when: object, subject: str = "") -> str:
     return _get(table, getattr(when, "value", when))
 
 
+_PROTECTION: dict[str, LazyProxy] = {
+    "own_language": lazy_gettext("interviewed in own language"),
+    "safe_interview": lazy_gettext("interviewed in a safe place"),
+    "trauma_informed": lazy_gettext("trauma-informed"),
+    "referred_to_assistance": lazy_gettext("referred to assistance"),
+    "recovery_period_or_child_protection": lazy_gettext("recovery period or child protection"),
+    "legal_advice": lazy_gettext("legal advice"),
+}
+
+
 def protection(code: object) -> str:
     """A protection measure a victim received (scores of the after-action report)."""
     return _get(
-        {
-            "own_language": _("interviewed in own language"),
-            "safe_interview": _("interviewed in a safe place"),
-            "trauma_informed": _("trauma-informed"),
-            "referred_to_assistance": _("referred to assistance"),
-            "recovery_period_or_child_protection": _("recovery period or child protection"),
-            "legal_advice": _("legal advice"),
-        },
+        _PROTECTION,
         code,
     )
+
+
+_MEASURE: dict[str, LazyProxy] = {
+    "first_contact_days": lazy_gettext("days to first contact"),
+    "identification_days": lazy_gettext("days to identification"),
+    "referral_days": lazy_gettext("days to referral"),
+    "cross_border_reply_days": lazy_gettext("days to a cross-border reply"),
+}
 
 
 def measure(code: object) -> str:
     """A measure against the procedure's targets."""
     return _get(
-        {
-            "first_contact_days": _("days to first contact"),
-            "identification_days": _("days to identification"),
-            "referral_days": _("days to referral"),
-            "cross_border_reply_days": _("days to a cross-border reply"),
-        },
+        _MEASURE,
         code,
     )
+
+
+_ELEMENT_STATUS: dict[str, LazyProxy] = {
+    "documented": lazy_gettext("documented"),
+    "stated": lazy_gettext("stated by a victim"),
+    "missing": lazy_gettext("not established"),
+}
 
 
 def element_status(code: object) -> str:
     """How an element of the offence (act, means, purpose) is established."""
     return _get(
-        {
-            "documented": _("documented"),
-            "stated": _("stated by a victim"),
-            "missing": _("not established"),
-        },
+        _ELEMENT_STATUS,
         code,
     )
+
+
+_TRUST_REASON: dict[str, LazyProxy] = {
+    "repeated_questioning": lazy_gettext("questioned again without need"),
+    "interpreter_in_language": lazy_gettext("interpreter in their language"),
+    "safe_place": lazy_gettext("safe place"),
+    "same_interviewer": lazy_gettext("same interviewer as before"),
+    "trauma_informed": lazy_gettext("trauma-informed approach"),
+    "confrontational": lazy_gettext("confrontational approach"),
+    "threat_of_detention_or_removal": lazy_gettext("threatened with detention or removal"),
+    "suspected_exploiter_present": lazy_gettext("suspected exploiter present"),
+    "protection_granted": lazy_gettext("protection granted"),
+    "controller_override": lazy_gettext("changed by exercise control"),
+    "network_tipped_off": lazy_gettext("network tipped off by a media statement"),
+}
 
 
 def trust_reason(code: object) -> str:
     """Why a persona's trust moved (the role player's "recent treatment")."""
     return _get(
-        {
-            "repeated_questioning": _("questioned again without need"),
-            "interpreter_in_language": _("interpreter in their language"),
-            "safe_place": _("safe place"),
-            "same_interviewer": _("same interviewer as before"),
-            "trauma_informed": _("trauma-informed approach"),
-            "confrontational": _("confrontational approach"),
-            "threat_of_detention_or_removal": _("threatened with detention or removal"),
-            "suspected_exploiter_present": _("suspected exploiter present"),
-            "protection_granted": _("protection granted"),
-            "controller_override": _("changed by exercise control"),
-            "network_tipped_off": _("network tipped off by a media statement"),
-        },
+        _TRUST_REASON,
         code,
     )
+
+
+_ANSWER: dict[str, LazyProxy] = {
+    "executed": lazy_gettext("executed"),
+    "declined": lazy_gettext("declined"),
+    "unavailable": lazy_gettext("no such instrument"),
+}
 
 
 def answer(code: object) -> str:
     """A simulated agency's answer to a cross-border request; a person's answer unchanged."""
     return _get(
-        {
-            "executed": _("executed"),
-            "declined": _("declined"),
-            "unavailable": _("no such instrument"),
-        },
+        _ANSWER,
         code,
     )
+
+
+_REFERRAL_STATUS: dict[str, LazyProxy] = {
+    "pending": lazy_gettext("pending"),
+    "accepted": lazy_gettext("accepted"),
+    "declined": lazy_gettext("declined"),
+    "lapsed": lazy_gettext("lapsed (the person left)"),
+}
 
 
 def referral_status(status: object) -> str:
     """Where a referral to a played operator stands (``pharos.exercise.assistance``)."""
     return _get(
-        {
-            "pending": _("pending"),
-            "accepted": _("accepted"),
-            "declined": _("declined"),
-            "lapsed": _("lapsed (the person left)"),
-        },
+        _REFERRAL_STATUS,
         status,
     )
+
+
+_REFERRAL_GROUND: dict[str, LazyProxy] = {
+    "assessed_as_adult": lazy_gettext("assessed as an adult"),
+    "in_care_of_another_service": lazy_gettext("in the care of another child-protection service"),
+}
 
 
 def referral_ground(code: object) -> str:
     """The ground on which an unaccompanied child's referral to child protection is declined."""
     return _get(
-        {
-            "assessed_as_adult": _("assessed as an adult"),
-            "in_care_of_another_service": _("in the care of another child-protection service"),
-        },
+        _REFERRAL_GROUND,
         code,
     )
 
 
+_CHARGE_STATUS: dict[str, LazyProxy] = {
+    "charged": lazy_gettext("charged"),
+    "dropped": lazy_gettext("dropped"),
+    "pending": lazy_gettext("pending"),
+}
+
+
 def charge_status(status: object) -> str:
     """A charging decision's status."""
-    return _get({"charged": _("charged"), "dropped": _("dropped"), "pending": _("pending")}, status)
+    return _get(_CHARGE_STATUS, status)
+
+
+_ENGINE_REASON: dict[str, LazyProxy] = {
+    "competent to identify": lazy_gettext("competent to identify"),
+    "refer to the competent body": lazy_gettext("refer to the competent body"),
+    "every identified victim is offered a place": lazy_gettext(
+        "every identified victim is offered a place"
+    ),
+    "no instrument between the states": lazy_gettext("no instrument between the states"),
+    "fastest useful reply": lazy_gettext("fastest useful reply"),
+    "the request can be executed": lazy_gettext("the request can be executed"),
+    "the request cannot be executed": lazy_gettext("the request cannot be executed"),
+    "sufficient evidence": lazy_gettext("sufficient evidence"),
+    "insufficient evidence": lazy_gettext("insufficient evidence"),
+    "the instrument does not operate between the states": lazy_gettext(
+        "the instrument does not operate between the states"
+    ),
+}
 
 
 def engine_reason(text: object) -> str:
     """The reason an agency nobody plays gives (``pharos.sim.policies``); a person's own reason
     comes back as written."""
     return _get(
-        {
-            "competent to identify": _("competent to identify"),
-            "refer to the competent body": _("refer to the competent body"),
-            "every identified victim is offered a place": _(
-                "every identified victim is offered a place"
-            ),
-            "no instrument between the states": _("no instrument between the states"),
-            "fastest useful reply": _("fastest useful reply"),
-            "the request can be executed": _("the request can be executed"),
-            "the request cannot be executed": _("the request cannot be executed"),
-            "sufficient evidence": _("sufficient evidence"),
-            "insufficient evidence": _("insufficient evidence"),
-            "the instrument does not operate between the states": _(
-                "the instrument does not operate between the states"
-            ),
-        },
+        _ENGINE_REASON,
         text,
     )
 
 
+_ROLE: dict[str, LazyProxy] = {
+    "observer": lazy_gettext("Observer"),
+    "role_player": lazy_gettext("Role player"),
+    "player": lazy_gettext("Player"),
+}
+
+
 def role(code: object) -> str:
-    return _get(
-        {"observer": _("Observer"), "role_player": _("Role player"), "player": _("Player")}, code
-    )
+    return _get(_ROLE, code)
+
+
+_DECISION_POINT: dict[str, LazyProxy] = {
+    "reply": lazy_gettext("reply to a cross-border request"),
+    "identification": lazy_gettext("formal identification"),
+    "shelter": lazy_gettext("shelter place"),
+    "prosecution": lazy_gettext("charging decision"),
+}
 
 
 def decision_point(code: object) -> str:
     return _get(
-        {
-            "reply": _("reply to a cross-border request"),
-            "identification": _("formal identification"),
-            "shelter": _("shelter place"),
-            "prosecution": _("charging decision"),
-        },
+        _DECISION_POINT,
         code,
     )
+
+
+_OBJECTIVE: dict[str, LazyProxy] = {
+    "multi_agency_collaboration": lazy_gettext("multi-agency collaboration"),
+    "identification_and_referral": lazy_gettext("identification and referral"),
+    "victim_centred_protection": lazy_gettext("victim-centred protection"),
+    "networks_across_borders": lazy_gettext("networks across borders"),
+}
 
 
 def objective(code: object) -> str:
     """An OSCE training aim by id (the scenario's own title is shown where it is at hand)."""
     return _get(
-        {
-            "multi_agency_collaboration": _("multi-agency collaboration"),
-            "identification_and_referral": _("identification and referral"),
-            "victim_centred_protection": _("victim-centred protection"),
-            "networks_across_borders": _("networks across borders"),
-        },
+        _OBJECTIVE,
         code,
     )
 
