@@ -132,7 +132,7 @@ def test_the_french_case_files_show_no_english_projector_text(app, exercise, who
     # Egypt's reply (executed or not, as the engine drew it), stored as "EGY: ...", in French
     assert "Police égyptienne — simulée par le moteur à la demande n° 2 : Égypte : " in case
     assert "Enquête ouverte sur le réseau Le réseau de main-d'œuvre agricole du Delta." in case
-    assert "Victime potentielle de la traite· Égypte" in case and "· EGY" not in case
+    assert "Victime potentielle de la traite · Égypte" in case and "· EGY" not in case
     if who == "it.labour":
         assert "Je travaille dans la serre tous les jours" in case
         assert (
