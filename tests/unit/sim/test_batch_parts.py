@@ -4,14 +4,23 @@ prefetch intrinsic."""
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 from pharos.scenario.load import load_scenario
 from pharos.scenario.params import set_params
 from pharos.sim.batch import compile_world, draw_inputs, run_inputs
 from pharos.sim.batch.cohort import year_of
 from pharos.sim.batch.mem import prefetch
-from pharos.sim.batch.queue import new_queue, peek, pop, schedule
-from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray, bare, compiled
+from pharos.sim.batch.queue import by_time, new_queue, peek, pop, schedule
+from pharos.sim.batch.rng import (
+    _ZR,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    bare,
+    compiled,
+    standard_exponential,
+)  # fmt: skip
 
 
 def test_the_queue_pops_by_time_then_by_order_of_scheduling() -> None:
@@ -25,6 +34,43 @@ def test_the_queue_pops_by_time_then_by_order_of_scheduling() -> None:
         (0.1, 1), (0.1, 4), (2.6, 6), (3.0, 0), (3.0, 2), (9.99, 3),
     ]  # fmt: skip
     assert {k for _t, k, _a, _b in out} == {7}
+
+
+@compiled
+def _exponentials(key: np.uint64, n: int) -> FloatArray:
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = standard_exponential(key, i)
+    return out
+
+
+def test_the_ziggurat_draws_standard_exponentials() -> None:
+    # Marsaglia & Tsang's r for 256 strips is 7.69711747013104972: the bisection finds it
+    assert abs(_ZR - 7.69711747013104972) < 1e-12
+    x = _exponentials(np.uint64(20261129), 1_000_000)
+    assert stats.kstest(x, "expon").pvalue > 1e-3
+    assert abs(x.mean() - 1.0) < 0.005 and abs(x.var() - 1.0) < 0.01
+    # the tail beyond r (drawn by the base strip's rare path) has its share: P(X > r) = e^-r
+    beyond = (x > _ZR).sum()
+    assert beyond > 0 and abs(beyond / len(x) - np.exp(-_ZR)) < 5 * np.sqrt(np.exp(-_ZR) / len(x))
+    # the strips' wedges (drawn with a second word) are not over- or under-filled
+    counts, _ = np.histogram(x, bins=np.linspace(0.0, 8.0, 81))
+    expected = len(x) * np.diff(-np.exp(-np.linspace(0.0, 8.0, 81)))
+    assert stats.chisquare(counts, expected * counts.sum() / expected.sum()).pvalue > 1e-3
+
+
+def test_by_time_sorts_by_time_then_index_and_drops_the_horizon_and_beyond() -> None:
+    rng = np.random.default_rng(4)
+    t = np.round(rng.uniform(0.0, 12.0, 5_000), 1)  # many ties
+    t[::7] = np.inf
+    t[::11] = np.nan
+    records = np.empty((len(t), 3))
+    records[:, 1] = t  # a strided column, as the victims' records give
+    order, times = by_time(records[:, 1], 10.0)
+    keep = np.flatnonzero(t < 10.0)
+    expected = keep[np.lexsort((keep, t[keep]))]
+    np.testing.assert_array_equal(order, expected)
+    np.testing.assert_array_equal(times, t[expected])
 
 
 def test_buckets_give_the_same_run_as_a_single_heap() -> None:

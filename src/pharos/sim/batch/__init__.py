@@ -25,6 +25,13 @@ NumPy's exponential and Poisson samplers are not reproducible inside compiled co
 on, the two therefore agree in distribution, not draw by draw (tests in
 ``tests/unit/analysis/test_batch.py`` state the tolerances).
 
+**On its own streams** (:func:`draw_inputs`, what experiments run) the fast path also draws
+differently, in ways exact in distribution: exponentials by the ziggurat
+(:func:`.rng.exponential`) instead of the logarithm of a uniform, and the first recognised
+contact as one exponential clock at the channels' summed rate and a channel chosen in proportion
+to its rate, instead of one clock per channel. A test compares its mean outcomes with the
+engine's over replications, within stated tolerances.
+
 The package: :mod:`.world` (the scenario as arrays), :mod:`.inputs` (random inputs),
 :mod:`.rng` (the compiled decorator and counter-based streams), :mod:`.cohort` (the victims),
 :mod:`.queue` (the event queue), :mod:`.kernel` (the event loop), :mod:`.justice`

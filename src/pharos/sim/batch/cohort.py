@@ -42,7 +42,17 @@ from pharos.sim.batch.layout import (
     TEMPLATE,
     UNACC,
 )  # fmt: skip
-from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray, bare, inlined, uv
+from pharos.sim.batch.rng import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    bare,
+    inlined,
+    standard_exponential,
+    ue,
+    uniform,
+    uv,
+)  # fmt: skip
 from pharos.sim.victims import C_DET0, C_SCREEN, C_TRAVEL, WIDTH
 
 
@@ -80,6 +90,36 @@ def _first_contact(
         if t < td:
             td = t
             kd = kind
+    return td, kd
+
+
+@inlined
+def _first_contact_lazy(
+    rates: FloatArray, ta: float, te: float, vkey: np.uint64, g: int
+) -> tuple[float, int]:
+    """The first recognised contact, on the fast path's own stream, drawn as the engine's
+    competing clocks are distributed rather than clock by clock: the first of independent
+    exponential clocks at rates r_k rings after an exponential time at rate sum(r_k), and it is
+    clock k with probability r_k / sum(r_k), independently of when. Two draws instead of one per
+    channel, one of them only for a contact before ``te``."""
+    total = 0.0
+    for kind in range(rates.shape[0]):
+        if rates[kind] > 0:
+            total += rates[kind]
+    if total <= 0:
+        return np.inf, -1
+    td = ta + standard_exponential(vkey, g * WIDTH + C_DET0) / total
+    if td >= te:
+        return np.inf, -1
+    x = uniform(vkey, g * WIDTH + C_DET0 + 1) * total
+    acc = 0.0
+    kd = -1
+    for kind in range(rates.shape[0]):
+        if rates[kind] > 0:
+            acc += rates[kind]
+            kd = kind
+            if x < acc:
+                break
     return td, kd
 
 
@@ -166,7 +206,7 @@ def derive_victims(
                 ta = np.inf
                 te = t_rec[g] + rdays * uv(u, lazy, vkey, g, 6) / p_int
             else:
-                te = ta - xdays * np.log(uv(u, lazy, vkey, g, 9))
+                te = ta + xdays * ue(u, lazy, vkey, g, 9)
                 skind = int(sp[s, P_SCREEN_KIND])
                 if sea and skind >= 0:
                     year = min(year_of(ta), years - 1)
@@ -174,7 +214,9 @@ def derive_victims(
                     if uv(u, lazy, vkey, g, C_SCREEN) < cover:
                         td = ta  # recognised at disembarkation: no other clock matters
                         kd = skind
-                if kd < 0:
+                if kd < 0 and lazy:
+                    td, kd = _first_contact_lazy(rates[s, :, etype], ta, te, vkey, g)
+                elif kd < 0:
                     td, kd = _first_contact(rates[s, :, etype], ta, te, u, lazy, vkey, g)
             if td >= te:
                 td = np.inf

@@ -50,6 +50,7 @@ from pharos.sim.batch.rng import (
     cell_key,
     inlined,
     mix,
+    standard_exponential,
     uniform,
 )  # fmt: skip
 
@@ -60,6 +61,14 @@ MEMBERS_AHEAD = 8  # members of a disrupted group whose records are prefetched
 def draw(ci: IntArray, key: np.uint64, c: int) -> float:
     """The next uniform of cell ``c``'s justice stream."""
     x = uniform(key, ci[JCOUNT, c])
+    ci[JCOUNT, c] += 1
+    return x
+
+
+@inlined
+def draw_exp(ci: IntArray, key: np.uint64, c: int) -> float:
+    """The next standard exponential of cell ``c``'s justice stream (the ziggurat)."""
+    x = standard_exponential(key, ci[JCOUNT, c])
     ci[JCOUNT, c] += 1
     return x
 
@@ -82,7 +91,7 @@ def start_investigation(
     s = ci[CASE_STATE, c]
     j = cell_template[c]
     key = cell_key(jkey, c, ci[GEN, c])
-    duration = -np.log(draw(ci, key, c)) * sp[s, P_INV_DAYS]
+    duration = draw_exp(ci, key, c) * sp[s, P_INV_DAYS]
     financial = draw(ci, key, c) < sp[s, P_FIN]
     ci[FINANCIAL, c] = financial
     ci[REPLY, c] = -1
@@ -148,7 +157,7 @@ def next_proactive(
     """Schedule cell ``c``'s next proactive investigation (main state ``ms``)."""
     if sp[ms, P_PROACTIVE] > 0:
         key = cell_key(jkey, c, ci[GEN, c])
-        t = now - np.log(draw(ci, key, c)) / sp[ms, P_PROACTIVE]
+        t = now + draw_exp(ci, key, c) / sp[ms, P_PROACTIVE]
         schedule(qt, qi, t, PROACTIVE, c, ci[GEN, c])
 
 
@@ -225,8 +234,8 @@ def conclude(
     persons = min(int(net[j, N_MEMBERS]), 1 + extra)
     justice[s, 2] += persons
     justice[s, 4] += 1
-    schedule(qt, qi, now - np.log(draw(ci, key, c)) * sp[s, P_PROS_DAYS], VERDICT, s, persons)
-    replaced = now - np.log(draw(ci, key, c)) * net[j, N_REPLACE]
+    schedule(qt, qi, now + draw_exp(ci, key, c) * sp[s, P_PROS_DAYS], VERDICT, s, persons)
+    replaced = now + draw_exp(ci, key, c) * net[j, N_REPLACE]
     # disruption: rescue the group's victims, suppress recruits until replaced
     ci[ACTIVE, c] = False
     ci[CASE_OPEN, c] = False

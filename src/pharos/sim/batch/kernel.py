@@ -86,6 +86,7 @@ from pharos.sim.batch.rng import (
     compiled,
     inlined,
     lazy_normal,
+    ue,
     uv,
 )  # fmt: skip
 from pharos.sim.victims import C_COOP, C_LOSS, C_RETRAF, C_RETURN, C_RISK, C_SERVICE, C_STAY
@@ -119,7 +120,7 @@ def _loss_clock(
     the victim starts to wait, from its detection time and its own uniform, the same value bit
     for bit as at detection, without a logarithm for the victims who never wait."""
     if sp[s, P_LOSS] > 0:
-        outf[g, T_LOSS] = outf[g, DET_AT] - np.log(uv(u, lazy, vkey, g, C_LOSS)) / sp[s, P_LOSS]
+        outf[g, T_LOSS] = outf[g, DET_AT] + ue(u, lazy, vkey, g, C_LOSS) / sp[s, P_LOSS]
 
 
 @inlined
@@ -171,7 +172,7 @@ def _protect(
     """Victim ``a`` gets a shelter bed: its stay, and its decision to cooperate."""
     outi[a, STATUS] = PROTECTED
     outf[a, PROT_AT] = now
-    t = now + sp[s, P_REFLECT] - np.log(uv(u, lazy, vkey, a, C_STAY)) * sp[s, P_STAY]
+    t = now + sp[s, P_REFLECT] + ue(u, lazy, vkey, a, C_STAY) * sp[s, P_STAY]
     schedule(qt, qi, t, SHELTER_END, a, 0)
     if uv(u, lazy, vkey, a, C_COOP) < sp[s, P_COOP]:
         outb[a, COOP] = True
@@ -203,12 +204,12 @@ def _detect(
     outi[g, CHANNEL] = RESCUE if rescued else k
     if may[s, k]:
         outi[g, STATUS] = IN_IDENT
-        t = now - np.log(uv(u, lazy, vkey, g, C_SERVICE)) * sp[s, P_DIRECT]
+        t = now + ue(u, lazy, vkey, g, C_SERVICE) * sp[s, P_DIRECT]
         schedule(qt, qi, t, IDENT_DIRECT, g, 0)
     elif officers_busy[s] < sp[s, P_OFFICERS]:
         officers_busy[s] += 1
         outi[g, STATUS] = IN_IDENT
-        t = now - np.log(uv(u, lazy, vkey, g, C_SERVICE)) * sp[s, P_IDENT]
+        t = now + ue(u, lazy, vkey, g, C_SERVICE) * sp[s, P_IDENT]
         schedule(qt, qi, t, IDENT_QUEUED, g, 0)
     else:
         _loss_clock(outf, u, lazy, vkey, g, s, sp)
@@ -270,8 +271,7 @@ def run_kernel(
     restart_at = np.zeros(n_cells)
     ccount = np.zeros(n_states, dtype=np.int64)
     rescue = np.empty(n, dtype=np.int64)
-    dsorted = by_time(t_det, horizon)
-    dtime = t_det[dsorted]  # detection times in order: read in sequence, not from the records
+    dsorted, dtime = by_time(t_det, horizon)  # dtime: read in sequence, not from the records
     for c in range(n_cells):  # proactive investigations, first draw per cell
         next_proactive(qt, qi, c, 0.0, sp, cell_main[c], ci, jkey)
     return _loop(
@@ -364,7 +364,7 @@ def _loop(
                     officers_busy[s] -= 1
                 else:
                     status[nxt] = IN_IDENT
-                    t = now - np.log(uv(u, lazy, vkey, nxt, C_SERVICE)) * sp[s, P_IDENT]
+                    t = now + ue(u, lazy, vkey, nxt, C_SERVICE) * sp[s, P_IDENT]
                     schedule(qt, qi, t, IDENT_QUEUED, nxt, 0)
             outf[a, IDENT_AT] = now
             if beds_used[s] < sp[s, P_BEDS]:

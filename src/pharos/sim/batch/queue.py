@@ -142,28 +142,42 @@ def pop(qt: FloatArray, qi: IntArray) -> tuple[float, int, int, int]:
 
 
 @compiled
-def by_time(t: FloatArray, horizon: float) -> IntArray:
-    """Indices with ``t < horizon`` sorted by (t, index): a counting sort into one-day buckets,
-    then insertion sort within each bucket (a few entries each): linear time, stable."""
-    nb = int(horizon) + 1
+def by_time(t: FloatArray, horizon: float) -> tuple[IntArray, FloatArray]:
+    """Indices with ``t < horizon`` sorted by (t, index), and their times in that order: a
+    counting sort into quarter-day buckets, then insertion sort within each bucket (one or two
+    entries each) on the copied times: linear time, stable. ``t`` may be a strided column of
+    the victims' records: it is read once, in order."""
+    n = t.shape[0]
+    nb = int(horizon * 4.0) + 1
     count = np.zeros(nb + 1, dtype=np.int64)
-    for g in range(t.shape[0]):
-        if t[g] < horizon:
-            count[int(t[g]) + 1] += 1
+    bucket = np.empty(n, dtype=np.int64)
+    for g in range(n):
+        x = t[g]
+        if x < horizon:
+            b = int(x * 4.0)
+            bucket[g] = b
+            count[b + 1] += 1
+        else:
+            bucket[g] = -1
     start = np.cumsum(count)
     out = np.empty(start[nb], dtype=np.int64)
+    times = np.empty(start[nb])
     fill = start[:nb].copy()
-    for g in range(t.shape[0]):
-        if t[g] < horizon:
-            b = int(t[g])
+    for g in range(n):
+        b = bucket[g]
+        if b >= 0:
             out[fill[b]] = g
+            times[fill[b]] = t[g]
             fill[b] += 1
     for b in range(nb):
         for i in range(start[b] + 1, start[b + 1]):
-            x = out[i]
+            x = times[i]
+            xi = out[i]
             j = i - 1
-            while j >= start[b] and t[out[j]] > t[x]:
+            while j >= start[b] and times[j] > x:
                 out[j + 1] = out[j]
+                times[j + 1] = times[j]
                 j -= 1
-            out[j + 1] = x
-    return out
+            out[j + 1] = xi
+            times[j + 1] = x
+    return out, times
