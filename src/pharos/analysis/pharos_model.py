@@ -92,6 +92,10 @@ def engine_victims(engine: Engine) -> dict[str, npt.NDArray[Any]]:
         "exists": cat("exists", bool),
         "method": method,
         "online": online_idx[method],
+        "female": cat("female", bool),
+        "child": cat("child", bool),
+        "unaccompanied": cat("unaccompanied", bool),
+        "asylum_seeker": cat("asylum", bool),
     }
 
 

@@ -34,7 +34,7 @@ def test_same_per_victim_outcomes_as_the_engine_on_shared_random_numbers() -> No
     for name in EXACT:
         # the same event sequence; only the last bits of floating point may differ
         np.testing.assert_allclose(fast[name], ref[name], rtol=1e-12, atol=1e-9, err_msg=name)
-    for name in ("channel", "exists", "prevented", "state"):
+    for name in ("channel", "exists", "prevented", "state", "female", "unaccompanied"):
         np.testing.assert_array_equal(fast[name], ref[name], err_msg=name)
     assert np.isfinite(fast["identified_at"]).sum() > 5_000
     assert np.isfinite(fast["lost_at"]).sum() > 500
@@ -71,6 +71,14 @@ def _channel_shares(victims: dict[str, np.ndarray]) -> np.ndarray:
     return np.bincount(victims["channel"][seen] + 2, minlength=16) / seen.sum()
 
 
+def _profile_shares(victims: dict[str, np.ndarray]) -> np.ndarray:
+    flags = [victims[f].mean() for f in ("female", "child", "unaccompanied", "asylum_seeker")]
+    n = len(victims["state"])
+    by_state = np.bincount(victims["state"], minlength=8) / n
+    by_method = np.bincount(victims["method"], minlength=8) / n
+    return np.concatenate([flags, by_state, by_method])
+
+
 @pytest.mark.slow
 def test_on_its_own_streams_the_fast_path_agrees_with_the_engine_in_distribution() -> None:
     # On its own streams (what experiments run) the fast path draws differently from the engine,
@@ -80,20 +88,23 @@ def test_on_its_own_streams_the_fast_path_agrees_with_the_engine_in_distribution
     # so six replications of the engine and thirty of the fast path (fixed seeds) must agree on
     # the mean outcomes within about four standard errors of the difference: shares of victims
     # identified within 0.015 and lost within 0.02, days to identification within 4 %, groups
-    # disrupted per year within 3 %, and the share of each detection channel within 0.015.
+    # disrupted per year within 3 %, the share of each detection channel within 0.015, and the
+    # victims' profile (sex, age, unaccompanied, asylum, destination, recruitment) within 0.01.
     model = PharosModel()
     scenario = model.base
     cw = compile_world(scenario)
-    ref, fast, ref_ch, fast_ch = [], [], [], []
+    ref, fast, ref_ch, fast_ch, ref_pr, fast_pr = [], [], [], [], [], []
     for r in range(6):
         engine = Engine(scenario, 11, r).run()
         victims = engine_victims(engine)
         ref.append(model.summarise(scenario, victims, engine_disruptions(engine)))
         ref_ch.append(_channel_shares(victims))
+        ref_pr.append(_profile_shares(victims))
     for r in range(30):
         result = run_inputs(cw, draw_inputs(cw, 11, r))
         fast.append(model.summarise(scenario, result.victims, int(result.justice[:, 4].sum())))
         fast_ch.append(_channel_shares(result.victims))
+        fast_pr.append(_profile_shares(result.victims))
     for name, tolerance in (("share_identified", 0.015), ("share_lost", 0.02)):
         a, b = np.mean([f[name] for f in fast]), np.mean([x[name] for x in ref])
         assert a == pytest.approx(b, abs=tolerance), name
@@ -101,6 +112,7 @@ def test_on_its_own_streams_the_fast_path_agrees_with_the_engine_in_distribution
         a, b = np.mean([f[name] for f in fast]), np.mean([x[name] for x in ref])
         assert a == pytest.approx(b, rel=tolerance), name
     np.testing.assert_allclose(np.mean(fast_ch, axis=0), np.mean(ref_ch, axis=0), atol=0.015)
+    np.testing.assert_allclose(np.mean(fast_pr, axis=0), np.mean(ref_pr, axis=0), atol=0.01)
 
 
 def test_fast_path_is_deterministic_and_seeded() -> None:

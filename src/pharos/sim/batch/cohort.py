@@ -1,5 +1,6 @@
-"""The victims of one replication, derived from their rows of uniforms exactly as
-:func:`pharos.sim.victims.draw_cohort` does (compiled)."""
+"""The victims of one replication, derived from the engine's rows of uniforms exactly as
+:func:`pharos.sim.victims.draw_cohort` does (compiled). On the fast path's own streams,
+:func:`pharos.sim.batch.own.derive_own` draws the same distributions more cheaply."""
 
 from __future__ import annotations
 
@@ -48,12 +49,8 @@ from pharos.sim.batch.rng import (
     IntArray,
     bare,
     inlined,
-    standard_exponential,
-    ue,
-    uniform,
-    uv,
 )  # fmt: skip
-from pharos.sim.victims import C_DET0, C_SCREEN, C_TRAVEL, WIDTH
+from pharos.sim.victims import C_DET0, C_LEAVE, C_SCREEN, C_TRAVEL, WIDTH
 
 
 @inlined
@@ -69,7 +66,7 @@ def year_of(t: float) -> int:
 
 @inlined
 def _first_contact(
-    rates: FloatArray, ta: float, te: float, u: FloatArray, lazy: bool, vkey: np.uint64, g: int
+    rates: FloatArray, ta: float, te: float, u: FloatArray, g: int
 ) -> tuple[float, int]:
     """The first recognised contact by any channel (competing exponential clocks from ``ta``),
     as (time, channel); only a contact before ``te`` matters. Since -log(x) >= 1 - x, a clock
@@ -81,7 +78,7 @@ def _first_contact(
         r = rates[kind]
         if r <= 0:
             continue
-        x = uv(u, lazy, vkey, g, C_DET0 + kind)
+        x = u[g, C_DET0 + kind]
         bound = min(td, te)
         lower = ta + (1.0 - x) / r
         if lower > bound + 1e-9 * (abs(ta) + (1.0 - x) / r + 1.0):
@@ -90,36 +87,6 @@ def _first_contact(
         if t < td:
             td = t
             kd = kind
-    return td, kd
-
-
-@inlined
-def _first_contact_lazy(
-    rates: FloatArray, ta: float, te: float, vkey: np.uint64, g: int
-) -> tuple[float, int]:
-    """The first recognised contact, on the fast path's own stream, drawn as the engine's
-    competing clocks are distributed rather than clock by clock: the first of independent
-    exponential clocks at rates r_k rings after an exponential time at rate sum(r_k), and it is
-    clock k with probability r_k / sum(r_k), independently of when. Two draws instead of one per
-    channel, one of them only for a contact before ``te``."""
-    total = 0.0
-    for kind in range(rates.shape[0]):
-        if rates[kind] > 0:
-            total += rates[kind]
-    if total <= 0:
-        return np.inf, -1
-    td = ta + standard_exponential(vkey, g * WIDTH + C_DET0) / total
-    if td >= te:
-        return np.inf, -1
-    x = uniform(vkey, g * WIDTH + C_DET0 + 1) * total
-    acc = 0.0
-    kd = -1
-    for kind in range(rates.shape[0]):
-        if rates[kind] > 0:
-            acc += rates[kind]
-            kd = kind
-            if x < acc:
-                break
     return td, kd
 
 
@@ -137,8 +104,6 @@ def derive_victims(
     offsets: IntArray,
     t_rec: FloatArray,
     u: FloatArray,
-    lazy: bool,
-    vkey: np.uint64,
     coverage: FloatArray,
     outf: FloatArray,
     outi: IntArray,
@@ -179,45 +144,43 @@ def derive_victims(
             outi[g, STATUS] = EXPLOITED
             outb[g, RETRAF] = False
             outb[g, COOP] = False
-            cell[g] = first + min(int(uv(u, lazy, vkey, g, WIDTH - 1) * cells), cells - 1)
-            x = uv(u, lazy, vkey, g, 0) * dest_cum[j, ndest - 1]
+            cell[g] = first + min(int(u[g, WIDTH - 1] * cells), cells - 1)
+            x = u[g, 0] * dest_cum[j, ndest - 1]
             k = 0
             while k < ndest - 1 and dest_cum[j, k] < x:
                 k += 1
             s = dest_state[j, k]
             state[g] = s
-            outb[g, FEMALE] = uv(u, lazy, vkey, g, 1) < net[j, 0]
-            child = uv(u, lazy, vkey, g, 2) < net[j, 1]
+            outb[g, FEMALE] = u[g, 1] < net[j, 0]
+            child = u[g, 2] < net[j, 1]
             outb[g, CHILD] = child
-            outb[g, UNACC] = child and uv(u, lazy, vkey, g, 3) < net[j, 2]
-            outb[g, ASYLUM] = sea and uv(u, lazy, vkey, g, 4) < net[j, 3]
-            x = uv(u, lazy, vkey, g, 5) * method_cum[j, nmeth - 1]
+            outb[g, UNACC] = child and u[g, 3] < net[j, 2]
+            outb[g, ASYLUM] = sea and u[g, 4] < net[j, 3]
+            x = u[g, 5] * method_cum[j, nmeth - 1]
             k = 0
             while k < nmeth - 1 and method_cum[j, k] < x:
                 k += 1
             method[g] = method_index[j, k]
             online = method_online[j, k]
             outb[g, ONLINE] = online
-            intercepted = p_int > 0 and online and uv(u, lazy, vkey, g, 6) < p_int
-            ta = t_rec[g] + rdays + travel * (0.5 + uv(u, lazy, vkey, g, C_TRAVEL))
+            intercepted = p_int > 0 and online and u[g, 6] < p_int
+            ta = t_rec[g] + rdays + travel * (0.5 + u[g, C_TRAVEL])
             td = np.inf
             kd = -1
             if intercepted:  # never arrives: no detection at destination
                 ta = np.inf
-                te = t_rec[g] + rdays * uv(u, lazy, vkey, g, 6) / p_int
+                te = t_rec[g] + rdays * u[g, 6] / p_int
             else:
-                te = ta + xdays * ue(u, lazy, vkey, g, 9)
+                te = ta + xdays * (-np.log(u[g, C_LEAVE]))
                 skind = int(sp[s, P_SCREEN_KIND])
                 if sea and skind >= 0:
                     year = min(year_of(ta), years - 1)
                     cover = coverage[s, year] * sp[s, P_SCREEN_SKILL]
-                    if uv(u, lazy, vkey, g, C_SCREEN) < cover:
+                    if u[g, C_SCREEN] < cover:
                         td = ta  # recognised at disembarkation: no other clock matters
                         kd = skind
-                if kd < 0 and lazy:
-                    td, kd = _first_contact_lazy(rates[s, :, etype], ta, te, vkey, g)
-                elif kd < 0:
-                    td, kd = _first_contact(rates[s, :, etype], ta, te, u, lazy, vkey, g)
+                if kd < 0:
+                    td, kd = _first_contact(rates[s, :, etype], ta, te, u, g)
             if td >= te:
                 td = np.inf
                 kd = -1

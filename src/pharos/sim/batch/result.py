@@ -23,6 +23,7 @@ from pharos.sim.batch.layout import (
     OUT_FLOAT,
     OUT_INT,
 )  # fmt: skip
+from pharos.sim.batch.own import derive_own
 from pharos.sim.batch.queue import BUCKETS_PER_DAY
 from pharos.sim.batch.rng import IntArray, compiled, recruit
 from pharos.sim.batch.world import CompiledWorld
@@ -78,11 +79,18 @@ def run_inputs(
     outb = np.empty((n, N_BOOL), dtype=np.bool_)
     justice = np.zeros((len(cw.world.states), len(JUSTICE)), dtype=np.int64)
     vkey = np.uint64(inputs.victim_key)
-    derive_victims(
-        cw.state, cw.rates, cw.net, cw.dest_state, cw.dest_cum, cw.method_cum, cw.method_index,
-        cw.method_online, cw.years, offsets, t_rec, u, lazy, vkey, inputs.coverage, outf, outi,
-        outb,
-    )  # fmt: skip
+    if lazy:
+        derive_own(
+            cw.state, cw.contact_total, cw.contact_kind, cw.contact_cum, cw.contact_n, cw.net,
+            cw.dest_state, cw.dest_cum, cw.method_cum, cw.method_index, cw.method_online,
+            cw.years, offsets, t_rec, vkey, inputs.coverage, outf, outi, outb,
+        )  # fmt: skip
+    else:
+        derive_victims(
+            cw.state, cw.rates, cw.net, cw.dest_state, cw.dest_cum, cw.method_cum,
+            cw.method_index, cw.method_online, cw.years, offsets, t_rec, u, inputs.coverage,
+            outf, outi, outb,
+        )  # fmt: skip
     events = run_kernel(
         cw.state, cw.may_identify, cw.net, cw.return_terms, cw.evidence_terms, cw.cell_template,
         cw.cell_main_state, cw.horizon, _LAW, t_rec, u, z, np.uint64(inputs.justice_key), outf,

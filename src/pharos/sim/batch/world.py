@@ -21,6 +21,12 @@ class CompiledWorld:
     world: World
     state: FloatArray  # states x N_STATE_PARAMS
     rates: FloatArray  # states x kinds x types, recognised contacts per day
+    # the same by state and type, as one clock: summed rate, then the kinds with a positive
+    # rate (in kind order), their cumulative rates and how many (for the fast path's own streams)
+    contact_total: FloatArray  # states x types
+    contact_kind: IntArray  # states x types x kinds
+    contact_cum: FloatArray  # states x types x kinds
+    contact_n: IntArray  # states x types
     may_identify: BoolArray  # states x kinds
     net: FloatArray  # templates x N_NET_PARAMS
     dest_state: IntArray  # templates x max destinations
@@ -99,11 +105,27 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
                 continue
             ret[j, st.index], ev[j, st.index] = pair_terms[(st.code, spec.origin)]
     cells = world.networks
+    contact_kind = np.zeros((ns, nt, nk), dtype=np.int64)
+    contact_cum = np.full((ns, nt, nk), np.inf)
+    contact_n = np.zeros((ns, nt), dtype=np.int64)
+    contact_total = np.zeros((ns, nt))
+    for s in range(ns):
+        for e in range(nt):
+            kinds = [k for k in range(nk) if rates[s, k, e] > 0]
+            contact_n[s, e] = len(kinds)
+            contact_kind[s, e, : len(kinds)] = kinds
+            if kinds:
+                contact_cum[s, e, : len(kinds)] = np.cumsum(rates[s, kinds, e])
+                contact_total[s, e] = contact_cum[s, e, len(kinds) - 1]
     return CompiledWorld(
         scenario=scenario,
         world=world,
         state=state,
         rates=rates,
+        contact_total=contact_total,
+        contact_kind=contact_kind,
+        contact_cum=contact_cum,
+        contact_n=contact_n,
         may_identify=may,
         net=net,
         dest_state=dest_state,
