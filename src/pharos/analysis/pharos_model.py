@@ -25,6 +25,7 @@ always defined, and lower is faster.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +37,7 @@ from pharos.analysis.model import ExperimentModel, FloatArray
 from pharos.scenario.load import Overlay, ScenarioError, apply_overlay, load_overlay, load_scenario
 from pharos.scenario.params import ParameterPathError, scenario_data, set_in
 from pharos.scenario.schema import Scenario
-from pharos.sim.batch import compile_world, draw_inputs, run_inputs
+from pharos.sim.batch import Workspace, compile_world, draw_inputs, run_inputs
 from pharos.sim.engine import Engine
 from pharos.sim.world import METHODS, ONLINE_METHODS
 
@@ -273,6 +274,9 @@ def _share(part: npt.NDArray[np.bool_], whole: npt.NDArray[np.bool_]) -> float:
     return float(part.sum()) / n if n else 0.0
 
 
+_WORKSPACES = threading.local()
+
+
 class FastPharosModel(PharosModel):
     """The regional model through the batched fast path (:mod:`pharos.sim.batch`)."""
 
@@ -280,5 +284,10 @@ class FastPharosModel(PharosModel):
 
     def replicate(self, scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
         cw = compile_world(scenario)
-        result = run_inputs(cw, draw_inputs(cw, seed, replication))
+        # each replication is reduced to figures before the next: its records' memory is reused
+        # (one workspace per thread)
+        workspace = getattr(_WORKSPACES, "workspace", None)
+        if workspace is None:
+            workspace = _WORKSPACES.workspace = Workspace()
+        result = run_inputs(cw, draw_inputs(cw, seed, replication), workspace=workspace)
         return self.summarise(scenario, result.victims, int(result.justice[:, 4].sum()))

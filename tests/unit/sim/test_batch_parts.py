@@ -8,7 +8,7 @@ from scipy import stats
 
 from pharos.scenario.load import load_scenario
 from pharos.scenario.params import set_params
-from pharos.sim.batch import compile_world, draw_inputs, run_inputs
+from pharos.sim.batch import Workspace, compile_world, draw_inputs, run_inputs
 from pharos.sim.batch.cohort import year_of
 from pharos.sim.batch.mem import prefetch
 from pharos.sim.batch.queue import by_time, new_queue, peek, pop, schedule
@@ -133,3 +133,17 @@ def test_year_of_is_floor_division_by_365_at_every_boundary() -> None:
     )
     t = t[t >= 0]
     np.testing.assert_array_equal(_years(t), [int(x // 365.0) for x in t])
+
+
+def test_a_workspace_gives_the_same_results_as_fresh_memory() -> None:
+    scenario = load_scenario("mediterranean-baseline").model_copy(update={"horizon_days": 1095})
+    cw = compile_world(scenario)
+    workspace = Workspace()
+    for r in (0, 1, 2):  # the workspace grows or is reused as the number of victims varies
+        inputs = draw_inputs(cw, 9, r)
+        fresh = run_inputs(cw, inputs)
+        reused = run_inputs(cw, inputs, workspace=workspace)
+        assert reused.events == fresh.events
+        np.testing.assert_array_equal(reused.justice, fresh.justice)
+        for name, values in fresh.victims.items():
+            np.testing.assert_array_equal(reused.victims[name], values, err_msg=name)

@@ -57,7 +57,7 @@ from pharos.sim.batch.inputs import (
 )  # fmt: skip
 from pharos.sim.batch.kernel import run_kernel
 from pharos.sim.batch.layout import JUSTICE, OUT_BOOL, OUT_FLOAT, OUT_INT
-from pharos.sim.batch.result import BatchResult, run_batch, run_inputs
+from pharos.sim.batch.result import BatchResult, Workspace, run_batch, run_inputs
 from pharos.sim.batch.world import CompiledWorld, compile_world
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "BatchResult",
     "CompiledWorld",
     "ReplicationInputs",
+    "Workspace",
     "compile_world",
     "draw_inputs",
     "inputs_from_engine",
