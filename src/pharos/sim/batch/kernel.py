@@ -17,7 +17,6 @@ from pharos.sim.batch.justice import (
     next_proactive,
     open_case,
     start_investigation,
-    verdict,
 )  # fmt: skip
 from pharos.sim.batch.layout import (
     ACTIVE,
@@ -72,7 +71,6 @@ from pharos.sim.batch.layout import (
     T_DET,
     T_LOSS,
     TEMPLATE,
-    VERDICT,
     W_BED,
     W_IDENT,
 )  # fmt: skip
@@ -425,8 +423,6 @@ def _loop(
                         inv_busy, q_case, wh, wt,
                     )  # fmt: skip
                 next_proactive(qt, qi, a, now, sp, cell_main[a], ci, jkey)
-        elif kind == VERDICT:
-            verdict(a, b, sp, jkey, ccount, justice)
         elif kind == INVEST_DONE:
             s = ci[CASE_STATE, a]
             nxt = next_case(q_case, wh, wt, s, ci)
@@ -436,8 +432,8 @@ def _loop(
                 start_investigation(qt, qi, nxt, now, sp, net, ev, cell_template, ci, jkey, justice)
             if b == ci[GEN, a] and ci[ACTIVE, a]:
                 n_rescue = conclude(
-                    qt, qi, a, now, sp, net, cell_template, ci, restart_at, jkey, justice, start,
-                    members, member_t, outf, outi, outb, rescue,
+                    qt, qi, a, now, sp, net, cell_template, ci, restart_at, jkey, justice, ccount,
+                    start, members, member_t, outf, outi, outb, rescue,
                 )  # fmt: skip
                 b = law
         for r in range(n_rescue):

@@ -28,7 +28,7 @@ JUSTICE = ("investigation", "financial_investigation", "prosecuted", "convicted"
 
 # event kinds and victim statuses: pharos.sim.engine's
 DETECT, IDENT_DIRECT, IDENT_QUEUED, SHELTER_END, COOPERATE = 0, 1, 2, 3, 4
-NET_START, PROACTIVE, INVEST_DONE, VERDICT = 5, 6, 7, 8
+NET_START, PROACTIVE, INVEST_DONE, VERDICT = 5, 6, 7, 8  # verdicts: decided at charging
 EXPLOITED, AWAIT_IDENT, IN_IDENT, AWAIT_BED, PROTECTED, LOST, EXITED = 0, 1, 2, 3, 4, 5, 6
 RESCUE = -2
 # the waiting lists (first index of ``q_wait``, ``qh``, ``qt``): identification, bed, case
