@@ -393,11 +393,10 @@ def _loop(
                 int(net[j, N_ORIGIN]) != s and uv(u, lazy, vkey, a, C_RETURN) < sp[s, P_RETURN]
                 and ret[j, s, 0] > 0
             ):  # fmt: skip
-                z = z_reqlat[a] if not lazy else lazy_normal(vkey, a)
-                latency = ret[j, s, 1] * np.exp(ret[j, s, 2] * z)
-                if uv(u, lazy, vkey, a, C_RISK) >= sp[s, P_RISK]:
+                if uv(u, lazy, vkey, a, C_RISK) >= sp[s, P_RISK]:  # returned, after the
+                    z = z_reqlat[a] if not lazy else lazy_normal(vkey, a)  # assessment's reply
                     outi[a, EXIT_CODE] = 1
-                    outf[a, EXIT_AT] = now + latency
+                    outf[a, EXIT_AT] = now + ret[j, s, 1] * np.exp(ret[j, s, 2] * z)
         elif kind == COOPERATE:
             c = cell[a]
             if ci[ACTIVE, c] and t_rec[a] >= restart_at[c]:
