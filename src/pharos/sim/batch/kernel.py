@@ -391,12 +391,12 @@ def _loop(
             outi[a, EXIT_CODE] = 2
             if (
                 int(net[j, N_ORIGIN]) != s and uv(u, lazy, vkey, a, C_RETURN) < sp[s, P_RETURN]
-                and ret[j, s, 0] > 0
+                and ret[j, s, 0] > 0 and uv(u, lazy, vkey, a, C_RISK) >= sp[s, P_RISK]
             ):  # fmt: skip
-                if uv(u, lazy, vkey, a, C_RISK) >= sp[s, P_RISK]:  # returned, after the
-                    z = z_reqlat[a] if not lazy else lazy_normal(vkey, a)  # assessment's reply
-                    outi[a, EXIT_CODE] = 1
-                    outf[a, EXIT_AT] = now + ret[j, s, 1] * np.exp(ret[j, s, 2] * z)
+                # returned after the risk assessment's reply (its latency drawn only then)
+                z = z_reqlat[a] if not lazy else lazy_normal(vkey, a)
+                outi[a, EXIT_CODE] = 1
+                outf[a, EXIT_AT] = now + ret[j, s, 1] * np.exp(ret[j, s, 2] * z)
         elif kind == COOPERATE:
             c = cell[a]
             if ci[ACTIVE, c] and t_rec[a] >= restart_at[c]:
