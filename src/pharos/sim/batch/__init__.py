@@ -4,16 +4,18 @@ The reference engine (:mod:`pharos.sim.engine`) is a Python event loop with a de
 at every step, made to be read, audited and played by people. For thousands of what-if runs the
 same model is re-expressed here as arrays and one compiled loop per replication:
 
-- the victims of every network template are derived from their rows of uniforms exactly as
-  :func:`pharos.sim.victims.draw_cohort` does (recruitment method, interception by online
-  monitoring, travel, competing detection clocks per channel, screening at disembarkation);
+- the victims of every network template are derived from the engine's rows of uniforms
+  exactly as :func:`pharos.sim.victims.draw_cohort` does (recruitment method, interception by
+  online monitoring, travel, competing detection clocks per channel, screening at
+  disembarkation), or on the fast path's own streams from the same distributions
+  (:func:`.own.derive_own`);
 - one event loop (a calendar queue on arrays) runs identification by the competent body (finite
   officers, FIFO), referral to shelter (finite beds, FIFO waiting list), loss while waiting,
   protection and exit with return after a risk assessment, the victim's cooperation,
   investigations (finite investigators, proactive and victim-led, cross-border evidence
   requests with the standard operating procedure's choice of instrument), charging, disruption
   of the group with rescue of its victims and suppression of its recruits until replacement,
-  and verdicts.
+  and verdicts (decided at charging: they change no other event).
 
 Only the standard operating procedures are modelled (a run played by people uses the engine).
 
@@ -33,11 +35,12 @@ to its rate, instead of one clock per channel. A test compares its mean outcomes
 engine's over replications, within stated tolerances.
 
 The package: :mod:`.world` (the scenario as arrays), :mod:`.inputs` (random inputs),
-:mod:`.rng` (the compiled decorator and counter-based streams), :mod:`.cohort` (the victims),
-:mod:`.queue` (the event queue), :mod:`.kernel` (the event loop), :mod:`.justice`
-(investigations and disruption), :mod:`.mem` (software prefetch), :mod:`.result` (running
-replications). The event loop and the victims' set-up allocate nothing and are compiled without
-numba's reference counting (:func:`.rng.bare`).
+:mod:`.rng` (the compiled decorator, counter-based streams, the ziggurat), :mod:`.cohort` and
+:mod:`.own` (the victims, on the engine's draws and on the fast path's own), :mod:`.queue` (the
+event queue), :mod:`.kernel` (the event loop), :mod:`.justice` (investigations and disruption),
+:mod:`.mem` (software prefetch), :mod:`.result` (running replications, with a
+:class:`Workspace` for the records' memory). The event loop and the victims' set-up allocate
+nothing and are compiled without numba's reference counting (:func:`.rng.bare`).
 
 numba's on-disk cache (``cache=True``) is keyed on the source file of each compiled function
 only: a change to a compiled helper in another module of this package does not invalidate the
