@@ -30,6 +30,10 @@ class ExperimentModel(ABC):
 
     #: runs per task, chosen so that one task lasts well over 10 ms (Ray's guidance)
     suggested_batch_size: int = 64
+    #: the version of the way the model draws its random numbers: the same spec and seed give
+    #: the same runs only under the same version (an interrupted experiment is not finished
+    #: under another); raised when a change alters results run for run
+    draws: str = "1"
     #: whether the model takes levers whose options are not numbers (``choices`` option:
     #: lever name -> one edit per option; a run's ``lever:<name>`` value is the option index)
     accepts_choices: bool = False

@@ -281,6 +281,9 @@ class FastPharosModel(PharosModel):
     """The regional model through the batched fast path (:mod:`pharos.sim.batch`)."""
 
     suggested_batch_size = 16
+    # 2 (29 Nov 2026): exponentials by the ziggurat, the first contact as one clock, verdicts
+    # at charging (pharos.sim.batch)
+    draws = "2"
 
     def replicate(self, scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
         cw = compile_world(scenario)

@@ -140,10 +140,11 @@ def _atomic_text(text: str, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _prepare_folder(folder: Path, manifest: dict[str, object]) -> None:
+def _prepare_folder(folder: Path, manifest: dict[str, object]) -> dict[str, object] | None:
+    """Check that ``folder`` holds this experiment or nothing; returns its manifest if any."""
     existing = folder / MANIFEST
     if existing.exists():
-        old = json.loads(existing.read_text(encoding="utf-8"))
+        old: dict[str, object] = json.loads(existing.read_text(encoding="utf-8"))
         if (
             old.get("fingerprint") != manifest["fingerprint"]
             or old.get("batch_size") != manifest["batch_size"]
@@ -155,7 +156,7 @@ def _prepare_folder(folder: Path, manifest: dict[str, object]) -> None:
                 )
                 % {"folder": folder}
             )
-        return
+        return old
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise ExperimentSpecError(
@@ -163,6 +164,7 @@ def _prepare_folder(folder: Path, manifest: dict[str, object]) -> None:
             % {"folder": folder}
         )
     _atomic_text(json.dumps(manifest, indent=2, sort_keys=True), existing)
+    return None
 
 
 def run_experiment(
@@ -199,8 +201,9 @@ def run_experiment(
             "batch_size": batch,
             "runs": n,
             "pharos": __version__,
+            "draws": model.draws,
         }
-        _prepare_folder(folder, manifest)
+        old = _prepare_folder(folder, manifest)
         final = folder / "outcomes.parquet"
         if final.exists():
             frame = pd.read_parquet(final)
@@ -212,7 +215,18 @@ def run_experiment(
             _atomic_parquet(table, folder / "runs.parquet")
         part_dir = folder / "parts"
         part_dir.mkdir(exist_ok=True)
-        for path in sorted(part_dir.glob("part-*.parquet")):
+        found = sorted(part_dir.glob("part-*.parquet"))
+        if found and old is not None and old.get("draws", "1") != model.draws:
+            # finishing it would mix runs drawn two ways: each valid, the whole not reproducible
+            raise ExperimentSpecError(
+                _(
+                    "%(folder)s holds part of this experiment, run with an earlier version of "
+                    "the model's random draws; it cannot be finished with this version: choose "
+                    "another output folder or delete it"
+                )
+                % {"folder": folder}
+            )
+        for path in found:
             parts[int(path.stem.split("-")[1])] = pd.read_parquet(path)
 
     def tasks() -> Iterator[Task]:

@@ -13,6 +13,7 @@ from pharos.analysis.backends import SerialBackend, Task, execute
 from pharos.analysis.model import FloatArray, ModelRef
 from pharos.analysis.runner import load_experiment_result, run_experiment
 from pharos.analysis.spec import ExperimentSpecError, parse_experiment
+from pharos.analysis.toy import IshigamiModel
 
 
 class Interrupted(Exception):
@@ -98,3 +99,18 @@ def test_same_seed_same_outcomes_and_replications_average(ishigami) -> None:
     exact = run_experiment(parse_experiment(ishigami("latin_hypercube", 40))).runs["y"]
     noise = (a["y"] - exact).abs()
     assert 0 < noise.mean() < 0.5
+
+
+def test_a_part_run_under_other_random_draws_is_not_finished(
+    ishigami, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = _spec(ishigami)
+    with pytest.raises(Interrupted):
+        run_experiment(spec, folder=tmp_path / "part", backend=StopsAfter(2))
+    run_experiment(spec, folder=tmp_path / "whole")
+    monkeypatch.setattr(IshigamiModel, "draws", "2")  # as after a change in how the model draws
+    with pytest.raises(ExperimentSpecError, match="earlier version of the model's random draws"):
+        run_experiment(spec, folder=tmp_path / "part", backend=StopsAfter(100))
+    assert len(list((tmp_path / "part" / "parts").glob("*.parquet"))) == 2  # nothing lost
+    # a finished experiment is still read (its runs are all of one version)
+    assert len(run_experiment(spec, folder=tmp_path / "whole", backend=StopsAfter(0)).runs) == 40
