@@ -65,6 +65,47 @@ def year_of(t: float) -> int:
 
 
 @inlined
+def template_terms(
+    sp: FloatArray, net: FloatArray, dest_cum: FloatArray, method_cum: FloatArray, j: int
+) -> tuple[int, int, int, bool, float, float, float, int, int, float]:
+    """The terms of network template ``j`` its victims are drawn from: its cells, its first
+    cell, its type of exploitation, whether it travels by sea, its recruitment, travel and
+    exploitation days, its numbers of destinations and of recruitment methods, and the chance
+    that online monitoring in its state of origin intercepts an online recruit."""
+    rdays = net[j, N_RECRUIT_DAYS]
+    ndest = 0
+    while ndest < dest_cum.shape[1] and np.isfinite(dest_cum[j, ndest]):
+        ndest += 1
+    nmeth = 0
+    while nmeth < method_cum.shape[1] and np.isfinite(method_cum[j, nmeth]):
+        nmeth += 1
+    origin = int(net[j, N_ORIGIN])
+    p_int = 0.0
+    if origin >= 0 and sp[origin, P_ONLINE] > 0:
+        p_int = 1.0 - np.exp(-sp[origin, P_ONLINE] * rdays)
+    return (
+        int(net[j, N_CELLS]), int(net[j, N_FIRST_CELL]), int(net[j, N_TYPE]), net[j, N_SEA] > 0,
+        rdays, net[j, N_TRAVEL], net[j, N_EXPLOIT_DAYS], ndest, nmeth, p_int,
+    )  # fmt: skip
+
+
+@inlined
+def blank_record(outf: FloatArray, outi: IntArray, outb: BoolArray, g: int, j: int) -> None:
+    """The fields of victim ``g``'s record (of template ``j``) that the event loop starts from:
+    exploited, not yet detected, identified, protected, lost or gone."""
+    outi[g, TEMPLATE] = j
+    outb[g, EXISTS] = True
+    for col in range(DET_AT, EXIT_AT + 1):
+        outf[g, col] = np.nan
+    outf[g, T_LOSS] = np.inf
+    outi[g, CHANNEL] = -1
+    outi[g, EXIT_CODE] = 0
+    outi[g, STATUS] = EXPLOITED
+    outb[g, RETRAF] = False
+    outb[g, COOP] = False
+
+
+@inlined
 def _first_contact(
     rates: FloatArray, ta: float, te: float, u: FloatArray, g: int
 ) -> tuple[float, int]:
@@ -114,36 +155,15 @@ def derive_victims(
     of the records ``outf``, ``outi`` and ``outb`` is written (the event loop's fields with
     their initial values)."""
     arrived, t_end, t_det = outf[:, ARRIVED], outf[:, T_END], outf[:, T_DET]
-    state, cell, method, det_kind, template = (
-        outi[:, STATE], outi[:, CELL], outi[:, METHOD], outi[:, DET_KIND], outi[:, TEMPLATE],
+    state, cell, method, det_kind = (
+        outi[:, STATE], outi[:, CELL], outi[:, METHOD], outi[:, DET_KIND],
     )  # fmt: skip
     for j in range(net.shape[0]):
-        cells = int(net[j, N_CELLS])
-        first = int(net[j, N_FIRST_CELL])
-        etype = int(net[j, N_TYPE])
-        sea = net[j, N_SEA] > 0
-        origin = int(net[j, N_ORIGIN])
-        rdays, travel, xdays = net[j, N_RECRUIT_DAYS], net[j, N_TRAVEL], net[j, N_EXPLOIT_DAYS]
-        ndest = 0
-        while ndest < dest_cum.shape[1] and np.isfinite(dest_cum[j, ndest]):
-            ndest += 1
-        nmeth = 0
-        while nmeth < method_cum.shape[1] and np.isfinite(method_cum[j, nmeth]):
-            nmeth += 1
-        p_int = 0.0
-        if origin >= 0 and sp[origin, P_ONLINE] > 0:
-            p_int = 1.0 - np.exp(-sp[origin, P_ONLINE] * rdays)
+        cells, first, etype, sea, rdays, travel, xdays, ndest, nmeth, p_int = template_terms(
+            sp, net, dest_cum, method_cum, j
+        )
         for g in range(offsets[j], offsets[j + 1]):
-            template[g] = j
-            outb[g, EXISTS] = True
-            for col in range(DET_AT, EXIT_AT + 1):  # not yet detected, identified, ...
-                outf[g, col] = np.nan
-            outf[g, T_LOSS] = np.inf
-            outi[g, CHANNEL] = -1
-            outi[g, EXIT_CODE] = 0
-            outi[g, STATUS] = EXPLOITED
-            outb[g, RETRAF] = False
-            outb[g, COOP] = False
+            blank_record(outf, outi, outb, g, j)
             cell[g] = first + min(int(u[g, WIDTH - 1] * cells), cells - 1)
             x = u[g, 0] * dest_cum[j, ndest - 1]
             k = 0

@@ -18,42 +18,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from pharos.sim.batch.cohort import year_of
+from pharos.sim.batch.cohort import blank_record, template_terms, year_of
 from pharos.sim.batch.layout import (
     ARRIVED,
     ASYLUM,
     CELL,
-    CHANNEL,
     CHILD,
-    COOP,
-    DET_AT,
     DET_KIND,
-    EXISTS,
-    EXIT_AT,
-    EXIT_CODE,
-    EXPLOITED,
     FEMALE,
     METHOD,
-    N_CELLS,
-    N_EXPLOIT_DAYS,
-    N_FIRST_CELL,
-    N_ORIGIN,
-    N_RECRUIT_DAYS,
-    N_SEA,
-    N_TRAVEL,
-    N_TYPE,
     ONLINE,
-    P_ONLINE,
     P_SCREEN_KIND,
     P_SCREEN_SKILL,
     PREVENTED,
-    RETRAF,
     STATE,
-    STATUS,
     T_DET,
     T_END,
-    T_LOSS,
-    TEMPLATE,
     UNACC,
 )  # fmt: skip
 from pharos.sim.batch.rng import (
@@ -107,22 +87,10 @@ def derive_own(
     contact, on the stream ``vkey``; every field of the records is written (the event loop's
     fields with their initial values), as :func:`pharos.sim.batch.cohort.derive_victims`."""
     for j in range(net.shape[0]):
-        cells = int(net[j, N_CELLS])
-        first = int(net[j, N_FIRST_CELL])
-        etype = int(net[j, N_TYPE])
-        sea = net[j, N_SEA] > 0
-        origin = int(net[j, N_ORIGIN])
-        rdays, travel, xdays = net[j, N_RECRUIT_DAYS], net[j, N_TRAVEL], net[j, N_EXPLOIT_DAYS]
-        ndest = 0
-        while ndest < dest_cum.shape[1] and np.isfinite(dest_cum[j, ndest]):
-            ndest += 1
-        nmeth = 0
-        while nmeth < method_cum.shape[1] and np.isfinite(method_cum[j, nmeth]):
-            nmeth += 1
+        cells, first, etype, sea, rdays, travel, xdays, ndest, nmeth, p_int = template_terms(
+            sp, net, dest_cum, method_cum, j
+        )
         dtotal, mtotal = dest_cum[j, ndest - 1], method_cum[j, nmeth - 1]
-        p_int = 0.0
-        if origin >= 0 and sp[origin, P_ONLINE] > 0:
-            p_int = 1.0 - np.exp(-sp[origin, P_ONLINE] * rdays)
         for g in range(offsets[j], offsets[j + 1]):
             base = g * WIDTH
             # categories by counting the cumulative weights below the draw (no search)
@@ -159,26 +127,17 @@ def derive_own(
             if intercepted or td >= te:
                 td = np.inf
                 kd = -1
+            blank_record(outf, outi, outb, g, j)
             outf[g, ARRIVED] = ta
             outf[g, T_END] = te
-            for col in range(DET_AT, EXIT_AT + 1):  # not yet detected, identified, ...
-                outf[g, col] = np.nan
             outf[g, T_DET] = td
-            outf[g, T_LOSS] = np.inf
             outi[g, STATE] = s
             outi[g, CELL] = first + min(int(uniform(vkey, base + C_CELL) * cells), cells - 1)
             outi[g, METHOD] = method_index[j, km]
-            outi[g, CHANNEL] = -1
-            outi[g, EXIT_CODE] = 0
-            outi[g, TEMPLATE] = j
-            outi[g, STATUS] = EXPLOITED
             outi[g, DET_KIND] = kd
             outb[g, FEMALE] = uniform(vkey, base + C_GENDER) < net[j, 0]
             outb[g, CHILD] = child
             outb[g, UNACC] = child and uniform(vkey, base + C_UNACC) < net[j, 2]
             outb[g, ASYLUM] = sea and uniform(vkey, base + C_ASYLUM) < net[j, 3]
             outb[g, PREVENTED] = intercepted
-            outb[g, RETRAF] = False
-            outb[g, COOP] = False
-            outb[g, EXISTS] = True
             outb[g, ONLINE] = online
