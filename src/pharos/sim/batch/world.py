@@ -105,18 +105,7 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
                 continue
             ret[j, st.index], ev[j, st.index] = pair_terms[(st.code, spec.origin)]
     cells = world.networks
-    contact_kind = np.zeros((ns, nt, nk), dtype=np.int64)
-    contact_cum = np.full((ns, nt, nk), np.inf)
-    contact_n = np.zeros((ns, nt), dtype=np.int64)
-    contact_total = np.zeros((ns, nt))
-    for s in range(ns):
-        for e in range(nt):
-            kinds = [k for k in range(nk) if rates[s, k, e] > 0]
-            contact_n[s, e] = len(kinds)
-            contact_kind[s, e, : len(kinds)] = kinds
-            if kinds:
-                contact_cum[s, e, : len(kinds)] = np.cumsum(rates[s, kinds, e])
-                contact_total[s, e] = contact_cum[s, e, len(kinds) - 1]
+    contact_total, contact_kind, contact_cum, contact_n = _contact_tables(rates)
     return CompiledWorld(
         scenario=scenario,
         world=world,
@@ -141,6 +130,26 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
         horizon=world.horizon,
         warmup=float(scenario.warmup_days),
         years=int(np.ceil(scenario.horizon_days / 365.0)) + 1,
+    )
+
+
+def _contact_tables(rates: FloatArray) -> tuple[FloatArray, IntArray, FloatArray, IntArray]:
+    """For each state and type (``rates`` is states x kinds x types): the summed rate, the kinds
+    with a positive rate in kind order, their cumulative rates (inf beyond them) and how many."""
+    nk = rates.shape[1]
+    positive = rates > 0
+    order = np.argsort(~positive, axis=1, kind="stable")  # positive kinds first, in kind order
+    n = positive.sum(axis=1)  # states x types
+    beyond = np.arange(nk)[None, :, None] >= n[:, None, :]
+    cum = np.cumsum(np.take_along_axis(rates, order, axis=1), axis=1)
+    cum[beyond] = np.inf
+    kind = np.where(beyond, 0, order)
+    total = np.where(n > 0, np.take_along_axis(cum, np.maximum(n - 1, 0)[:, None, :], 1)[:, 0], 0.0)
+    return (
+        total,
+        np.ascontiguousarray(kind.transpose(0, 2, 1), dtype=np.int64),
+        np.ascontiguousarray(cum.transpose(0, 2, 1)),
+        n.astype(np.int64),
     )
 
 
