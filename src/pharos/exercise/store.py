@@ -66,7 +66,43 @@ class UnknownExerciseError(KeyError):
     pass
 
 
-class MemoryEventStore:
+class _Numbering:
+    """Numbering and chaining of prepared events, shared by the stores: an event is prepared
+    after the last prepared one (or the stored log's tail, :meth:`_tail`), then committed,
+    discarded or unprepared. Subclasses set ``_lock`` and ``_next`` and give :meth:`_tail`."""
+
+    _lock: threading.Lock
+    _next: dict[str, tuple[int, str]]  # the last prepared (seq, hash) by exercise
+
+    def _tail(self, exercise_id: str) -> tuple[int, str]:
+        """The stored log's last (seq, hash), (0, "") if empty; called under ``_lock``."""
+        raise NotImplementedError
+
+    def prepare(
+        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
+    ) -> Event:
+        """The next event, numbered and chained after the last prepared one; not yet stored."""
+        with self._lock:
+            seq, prev = self._next.get(exercise_id) or self._tail(exercise_id)
+            ev = Event(exercise_id, seq + 1, at, kind, actor, payload, datetime.now(UTC), prev)
+            ev = replace(ev, hash=chain_hash(ev))
+            self._next[exercise_id] = (ev.seq, ev.hash)
+            return ev
+
+    def discard(self, exercise_id: str) -> None:
+        """Forget events prepared but not committed."""
+        with self._lock:
+            self._next.pop(exercise_id, None)
+
+    def unprepare(self, exercise_id: str, ev: Event) -> None:
+        """Forget ``ev``, the last event prepared (it could not be applied): the next one takes
+        its number."""
+        with self._lock:
+            if self._next.get(exercise_id) == (ev.seq, ev.hash):
+                self._next[exercise_id] = (ev.seq - 1, ev.prev_hash)
+
+
+class MemoryEventStore(_Numbering):
     """Keeps events in memory (tests, previews); same behaviour as the SQL store."""
 
     def __init__(self) -> None:
@@ -94,21 +130,11 @@ class MemoryEventStore:
         self.commit(exercise_id, [ev])
         return ev
 
-    def prepare(
-        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
-    ) -> Event:
-        """The next event, numbered and chained after the last prepared one; not yet stored."""
-        with self._lock:
-            if exercise_id not in self._events:
-                raise UnknownExerciseError(exercise_id)
-            log = self._events[exercise_id]
-            seq, prev = self._next.get(exercise_id) or (
-                (log[-1].seq, log[-1].hash) if log else (0, "")
-            )
-            ev = Event(exercise_id, seq + 1, at, kind, actor, payload, datetime.now(UTC), prev)
-            ev = replace(ev, hash=chain_hash(ev))
-            self._next[exercise_id] = (ev.seq, ev.hash)
-            return ev
+    def _tail(self, exercise_id: str) -> tuple[int, str]:
+        if exercise_id not in self._events:
+            raise UnknownExerciseError(exercise_id)
+        log = self._events[exercise_id]
+        return (log[-1].seq, log[-1].hash) if log else (0, "")
 
     def commit(self, exercise_id: str, events: list[Event]) -> None:
         """Store prepared events (in order, following the stored log)."""
@@ -118,18 +144,6 @@ class MemoryEventStore:
             if events and (events[0].prev_hash != last or events[0].seq != len(log) + 1):
                 raise ValueError("prepared events do not follow the stored log")
             log.extend(events)
-
-    def discard(self, exercise_id: str) -> None:
-        """Forget events prepared but not committed."""
-        with self._lock:
-            self._next.pop(exercise_id, None)
-
-    def unprepare(self, exercise_id: str, ev: Event) -> None:
-        """Forget ``ev``, the last event prepared (it could not be applied): the next one takes
-        its number."""
-        with self._lock:
-            if self._next.get(exercise_id) == (ev.seq, ev.hash):
-                self._next[exercise_id] = (ev.seq - 1, ev.prev_hash)
 
     def events(
         self, exercise_id: str, upto_seq: int | None = None, after_seq: int = 0
@@ -142,7 +156,7 @@ class MemoryEventStore:
             return list(log[after_seq : len(log) if upto_seq is None else upto_seq])
 
 
-class SqlEventStore:
+class SqlEventStore(_Numbering):
     """The event log in a SQL database (SQLite file or PostgreSQL), via SQLAlchemy Core."""
 
     def __init__(self, url_or_engine: str | Engine, create: bool = True) -> None:
@@ -204,17 +218,6 @@ class SqlEventStore:
             self._last[exercise_id] = (row.seq, row.hash) if row else (0, "")
         return self._last[exercise_id]
 
-    def prepare(
-        self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
-    ) -> Event:
-        """The next event, numbered and chained after the last prepared one; not yet stored."""
-        with self._lock:
-            seq, prev = self._next.get(exercise_id) or self._tail(exercise_id)
-            ev = Event(exercise_id, seq + 1, at, kind, actor, payload, datetime.now(UTC), prev)
-            ev = replace(ev, hash=chain_hash(ev))
-            self._next[exercise_id] = (ev.seq, ev.hash)
-            return ev
-
     def commit(self, exercise_id: str, events: list[Event]) -> None:
         """Store prepared events in one transaction: all of them, durably, or none."""
         if not events:
@@ -243,16 +246,9 @@ class SqlEventStore:
 
     def discard(self, exercise_id: str) -> None:
         """Forget events prepared but not committed (the next one follows the stored log)."""
-        with self._lock:
+        with self._lock:  # both at once: a prepare in between would follow a stale tail
             self._next.pop(exercise_id, None)
             self._last.pop(exercise_id, None)
-
-    def unprepare(self, exercise_id: str, ev: Event) -> None:
-        """Forget ``ev``, the last event prepared (it could not be applied): the next one takes
-        its number."""
-        with self._lock:
-            if self._next.get(exercise_id) == (ev.seq, ev.hash):
-                self._next[exercise_id] = (ev.seq - 1, ev.prev_hash)
 
     def events(
         self, exercise_id: str, upto_seq: int | None = None, after_seq: int = 0
