@@ -246,7 +246,7 @@ class SqlEventStore(_Numbering):
 
     def discard(self, exercise_id: str) -> None:
         """Forget events prepared but not committed (the next one follows the stored log)."""
-        with self._lock:  # both at once: a prepare in between would follow a stale tail
+        with self._lock:  # both at once, so that the next prepare reads the stored tail
             self._next.pop(exercise_id, None)
             self._last.pop(exercise_id, None)
 
