@@ -83,6 +83,14 @@ def start_exercise(director: TestClient, advance_hours: float | None = None) -> 
     return ex
 
 
+def play(client: TestClient, exercise_id: str, *actions: dict[str, Any]) -> None:
+    """Post each of ``actions`` to the exercise's player form as ``client``'s team; each must
+    be accepted (303)."""
+    for data in actions:
+        res = client.post(f"/exercises/{exercise_id}/play", data=data, follow_redirects=False)
+        assert res.status_code == 303, (data, res.text[:300])
+
+
 def make_app(url: str, **settings: Any) -> FastAPI:
     """An app on an already prepared database; login limits are relaxed unless given."""
     settings.setdefault("login_rate_limit", 10_000)

@@ -11,6 +11,7 @@ import pytest
 from pharos.exercise.service import Hub
 from pharos.web.testing import (
     app_on,
+    play,
     signed_in_client,
     start_exercise,
 )
@@ -60,7 +61,9 @@ def exercise(app):
     s = Hub.for_engine(app.state.engine).session(ex)
     s.advance_days(0.2)
     labour = signed_in_client(app, "it.labour")
-    for data in (
+    play(
+        labour,
+        ex,
         {"type": "inspect_site", "place": "ragusa-greenhouse"},
         {"type": "refer", "persona": "karim", "to": "shelter"},
         {
@@ -79,8 +82,7 @@ def exercise(app):
             "to": "competent_authority",
             "consent": ["services", "other_orgs"],
         },
-    ):
-        assert labour.post(f"/exercises/{ex}/play", data=data).status_code == 303, data
+    )
     s.act("ita-police", "marco", type="open_investigation", network="delta-agri")
     for to in ("TUN", "EGY"):
         s.act(

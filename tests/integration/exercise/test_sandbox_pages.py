@@ -27,6 +27,7 @@ from pharos.store.models import (
 )
 from pharos.web.testing import (
     app_on,
+    play,
     signed_in_client,
     start_exercise,
 )
@@ -73,13 +74,14 @@ def played(app):
     before = counts(app.state.engine)
     s.advance_days(0.2)
     labour = signed_in_client(app, "it.labour")
-    for data in (
+    play(
+        labour,
+        ex,
         {"type": "inspect_site", "place": "ragusa-greenhouse"},
         {"type": "screen", "persona": "karim", "indicators": ["dr_wages", "cd_debt_bondage"]},
         {"type": "open_case", "persona": "karim", "consent": ["services", "other_orgs"]},
         {"type": "refer", "persona": "karim", "to": "competent_authority"},
-    ):
-        assert labour.post(f"/exercises/{ex}/play", data=data).status_code == 303, data
+    )
     s.act(
         "ita-police",
         "marco",

@@ -11,6 +11,7 @@ from pharos.exercise.service import Hub
 from pharos.store.models import Referral
 from pharos.web.testing import (
     app_on,
+    play,
     signed_in_client,
     start_exercise,
 )
@@ -30,13 +31,13 @@ def exercise(app):
     director = signed_in_client(app, "it.coordinator")
     ex = start_exercise(director, advance_hours=5)
     labour = signed_in_client(app, "it.labour")
-    for data in (
+    play(
+        labour,
+        ex,
         {"type": "inspect_site", "place": "ragusa-greenhouse"},
         {"type": "open_case", "persona": "karim", "consent": ["services", "other_orgs"]},
         {"type": "refer", "persona": "karim", "to": "shelter"},
-    ):
-        res = labour.post(f"/exercises/{ex}/play", data=data, follow_redirects=False)
-        assert res.status_code == 303, (data, res.text[:300])
+    )
     return ex
 
 
