@@ -5,6 +5,8 @@ in another module of :mod:`pharos.sim.batch` would leave the cached kernels that
 The tests compile into a cache directory named after the contents of every module of the
 simulation package (set before numba is imported): any change to them compiles afresh, and
 unchanged sources reuse the compiled code across runs.
+
+``domain_data`` gives a test an extra domain data folder (``PHAROS_DOMAIN_DATA``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 _SIM = Path(__file__).resolve().parents[1] / "src" / "pharos" / "sim"
 
@@ -29,3 +34,15 @@ if "NUMBA_CACHE_DIR" not in os.environ:
     os.environ["NUMBA_CACHE_DIR"] = str(
         Path(tempfile.gettempdir()) / "pharos-numba-cache" / _fingerprint()
     )
+
+
+@pytest.fixture()
+def domain_data() -> Iterator[Callable[[Path], None]]:
+    """Use an extra domain data folder (``PHAROS_DOMAIN_DATA``) for one test: call the fixture
+    with the folder; the data read before and after the test is the shipped data."""
+    from contextlib import ExitStack
+
+    from pharos.web.testing import extra_domain_data
+
+    with ExitStack() as stack:
+        yield lambda folder: stack.enter_context(extra_domain_data(folder))

@@ -171,9 +171,9 @@ class PharosModel(ExperimentModel):
         return data
 
     def _state_codes(self) -> list[str]:
-        from pharos.domain.geography import REGION_STATE_CODES
+        from pharos.domain.geography import region_state_codes
 
-        return [c for c in REGION_STATE_CODES if c in self.base.states]
+        return [c for c in region_state_codes() if c in self.base.states]
 
     def _get(self, path: str) -> Any:
         from pharos.scenario.params import get_in

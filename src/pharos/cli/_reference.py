@@ -9,7 +9,7 @@ from rich.text import Text
 
 from pharos.domain.cooperation import instruments_between
 from pharos.domain.explain import WEIGHT_LABELS, clause_text, dimension_label
-from pharos.domain.geography import REGION_STATE_CODES, country, region_states
+from pharos.domain.geography import country, region_state_codes, region_states
 from pharos.domain.indicators import (
     delphi_indicators,
     dimension_rule,
@@ -49,13 +49,13 @@ def _yes(value: bool) -> str:
 
 
 def states_table() -> Table:
-    table = Table(title=_("The seven states"))
+    table = Table(title=_("The states of the region"))
     for col in (_("Code"), _("State"), _("OSCE status"), _("EU member"), _("Schengen")):
         table.add_column(col)
     for c in region_states():
         table.add_row(
             c.iso3,
-            _(c.name),
+            c.name,
             _(c.osce_status) if c.osce_status else "",
             _yes(c.eu_member),
             _yes(c.schengen),
@@ -82,7 +82,7 @@ def powers_table() -> Table:
     table.add_column(_("Recovery and reflection period"))
     table.add_column(_("Opens an investigation"))
     table.add_column(_("Prosecutes"))
-    for code in REGION_STATE_CODES:
+    for code in region_state_codes():
         sp = state_powers(code)
         rr = sp.recovery_and_reflection
         rr_text = Text(_("%(days)s days") % {"days": rr.days})
@@ -91,7 +91,7 @@ def powers_table() -> Table:
         if not rr.known:
             rr_text.append("\n" + _("not established by the sources; Pharos default"), style="red")
         table.add_row(
-            _(country(code).name),
+            country(code).name,
             _power_cell(sp.formal_identification),
             rr_text,
             _power_cell(sp.opens_investigation),
@@ -191,13 +191,15 @@ def indicator_tables(name: str | None) -> list[Table]:
 
 
 def instruments_table(sender: str | None) -> Table:
-    table = Table(title=_("Cooperation instruments between the seven states"), show_lines=True)
+    table = Table(
+        title=_("Cooperation instruments between the states of the region"), show_lines=True
+    )
     table.add_column(_("From"))
     table.add_column(_("To"))
     table.add_column(_("Instruments (channel)"))
-    senders = [country(sender).iso3] if sender else list(REGION_STATE_CODES)
+    senders = [country(sender).iso3] if sender else list(region_state_codes())
     for a in senders:
-        for b in REGION_STATE_CODES:
+        for b in region_state_codes():
             if a == b:
                 continue
             items = [

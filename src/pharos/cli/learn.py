@@ -281,7 +281,9 @@ def trends_command(
     dimension: list[str] = typer.Option(
         list(DIMENSIONS), help="exp, rec, means, sector, citizenship, route."
     ),
-    focus: str = typer.Option("all", help="all, region (the seven states) or mediterranean."),
+    focus: str = typer.Option(
+        "all", help="all, region (the states of the exercises) or mediterranean."
+    ),
     year_from: int | None = typer.Option(None),
     year_to: int | None = typer.Option(None),
     show_all: bool = typer.Option(False, "--all", help="Also show categories without a change."),

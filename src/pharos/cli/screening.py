@@ -138,9 +138,9 @@ def demo_command(
         Panel(
             _(
                 "Pharos helps the anti-trafficking community of the Mediterranean act faster "
-                "together. This demo shows the shared domain: the seven states, who may do what "
-                "in each, how they cooperate, and the screening of possible victims against the "
-                "ILO/EC indicators, with the reasons."
+                "together. This demo shows the shared domain: the states of the region, who may "
+                "do what in each, how they cooperate, and the screening of possible victims "
+                "against the ILO/EC indicators, with the reasons."
             ),
             title="Pharos",
         )

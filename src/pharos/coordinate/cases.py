@@ -25,7 +25,7 @@ from pharos.coordinate.permissions import (
 )
 from pharos.coordinate.validation import Fields
 from pharos.coordinate.vocabulary import CaseStatus, EventType, PersonRole, SupportPlanType
-from pharos.domain.geography import REGION_STATE_CODES, countries
+from pharos.domain.geography import countries, region_state_codes
 from pharos.domain.vocabulary import (
     ExploitationType,
     Gender,
@@ -287,8 +287,8 @@ def open_case(session: Session, p: Principal, data: dict[str, Any]) -> Case:
         if sid and (screening is None or screening.agency_id != p.agency_id or screening.case_id):
             f.fail("screening_id", _("No open screening of your agency with this number."))
     f.check()
-    if p.state not in REGION_STATE_CODES:
-        raise PermissionDenied("cases are opened in one of the seven states")
+    if p.state not in region_state_codes():
+        raise PermissionDenied("cases are opened in one of the states of the region")
     case = Case(
         reference=_next_reference(session, p.state),
         state=p.state,

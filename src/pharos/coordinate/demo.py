@@ -1,7 +1,8 @@
-"""The Mediterranean demo: the seven states, an agency of every practitioner kind in each, the
-offices of IOM, UNODC and ICMPD, and one demo account per agency.
+"""The Mediterranean demo: the states of the region, an agency of every practitioner kind in each,
+the offices of IOM, UNODC and ICMPD, and one demo account per agency.
 
-The agencies are demo stand-ins named by kind and city, not real offices. Contact points: in
+The agencies are demo stand-ins named by kind and city, not real offices; their cities and
+languages are data (``coordinate/data/demo.yaml``). Contact points: in
 each state the police receive police information exchange and joint investigation team
 proposals, the prosecutors mutual legal assistance, European Investigation Orders and joint
 investigation team proposals, and the national coordinator the transnational referral requests
@@ -11,17 +12,21 @@ investigation team proposals, and the national coordinator the transnational ref
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate.accounts import hash_password
 from pharos.domain.cooperation import Instrument
-from pharos.domain.geography import REGION_STATE_CODES, country
+from pharos.domain.datafiles import data_source, load_data_file
+from pharos.domain.geography import country, region_state_codes
 from pharos.domain.practitioners import PRACTITIONER_LABELS, PractitionerKind
 from pharos.store.models import Agency, User
 
 DEMO_PASSWORD = "pharos-demo-2026"
+#: the package whose data folder holds ``demo.yaml``
+DATA = "pharos.coordinate"
 
 K = PractitionerKind
 Ins = Instrument
@@ -69,30 +74,54 @@ RECEIVES: dict[PractitionerKind, tuple[Instrument, ...]] = {
         Ins.RETURN_AND_RECEPTION,
     ),
 }
-CITY = {
-    "DZA": "Algiers",
-    "EGY": "Cairo",
-    "TUN": "Tunis",
-    "ITA": "Ragusa",
-    "GRC": "Athens",
-    "MLT": "Valletta",
-    "ESP": "Almería",
-}
-LANGUAGES = {
-    "DZA": "ar,fr",
-    "EGY": "ar,en",
-    "TUN": "ar,fr",
-    "ITA": "it,en",
-    "GRC": "el,en",
-    "MLT": "mt,en",
-    "ESP": "es,en",
-}
-#: international organisations' offices in the demo: (code, state, city, languages)
-IO_OFFICES = (
-    ("IOM", "ITA", "Rome", "en,it,ar,fr"),
-    ("UNODC", "EGY", "Cairo", "en,ar,fr"),
-    ("ICMPD", "MLT", "Valletta", "en,fr,ar"),
-)
+
+
+@dataclass(frozen=True)
+class DemoOffice:
+    """Where the demo's agencies of one state (or one organisation's office) sit."""
+
+    state: str
+    city: str
+    languages: str  # comma-separated ISO 639-1 codes, as ``Agency.languages``
+    organisation: str = ""
+
+
+class DemoDataError(ValueError):
+    """The demo's data lacks something the region needs (a state without a city)."""
+
+
+def _office(raw: dict[str, Any], state: str, where: str) -> DemoOffice:
+    if not raw.get("city") or not raw.get("languages"):
+        raise DemoDataError(f"{where}: {state}: a city and its languages are needed")
+    return DemoOffice(
+        state=state,
+        city=str(raw["city"]),
+        languages=",".join(str(x) for x in raw["languages"]),
+        organisation=str(raw.get("organisation", "")),
+    )
+
+
+def state_offices() -> dict[str, DemoOffice]:
+    """The demo agencies' city and languages in each state of the region, in the region's
+    order; a state of the region without an entry is an error that names the file."""
+    where = data_source("demo.yaml", DATA)
+    raw = load_data_file("demo.yaml", DATA)["states"]
+    missing = [c for c in region_state_codes() if c not in raw]
+    if missing:
+        raise DemoDataError(
+            f"{where}: no demo city and languages for {', '.join(missing)} "
+            "(every state of the region needs an entry under states)"
+        )
+    return {c: _office(raw[c], c, where) for c in region_state_codes()}
+
+
+def io_offices() -> list[DemoOffice]:
+    """The international organisations' offices in the demo."""
+    where = data_source("demo.yaml", DATA)
+    return [
+        _office(o, str(o.get("state")), where)
+        for o in load_data_file("demo.yaml", DATA)["international_offices"]
+    ]
 
 
 @dataclass(frozen=True)
@@ -128,37 +157,40 @@ def load_demo(session: Session) -> list[DemoLogin]:
         )
         logins.append(DemoLogin(username, agency.state, agency.kind, agency.name))
 
-    for code in REGION_STATE_CODES:
+    for code, office in state_offices().items():
         iso2 = country(code).iso2.lower()
         for kind, short in SHORT.items():
             receives = RECEIVES.get(kind, ())
             agency = Agency(
-                name=f"{PRACTITIONER_LABELS[kind]} — {CITY[code]} (demo)",
+                name=f"{PRACTITIONER_LABELS[kind]} — {office.city} (demo)",
                 state=code,
                 kind=kind.value,
                 org_type=ORG_TYPE[kind],
-                city=CITY[code],
+                city=office.city,
                 email=f"{short}@{iso2}.demo.invalid",
-                languages=LANGUAGES[code],
+                languages=office.languages,
                 is_contact_point=bool(receives),
                 receives=",".join(i.value for i in receives),
             )
             add(agency, f"{iso2}.{short}", f"{country(code).name}: {PRACTITIONER_LABELS[kind]}")
-    for org, code, city, langs in IO_OFFICES:
+    for o in io_offices():
         agency = Agency(
-            name=f"{org} — {city} (demo)",
-            state=code,
+            name=f"{o.organisation} — {o.city} (demo)",
+            state=o.state,
             kind=K.INTERNATIONAL_ORGANISATION.value,
             org_type=ORG_TYPE[K.INTERNATIONAL_ORGANISATION],
-            organisation=org,
-            city=city,
-            email=f"{org.lower()}@demo.invalid",
-            languages=langs,
+            organisation=o.organisation,
+            city=o.city,
+            email=f"{o.organisation.lower()}@demo.invalid",
+            languages=o.languages,
         )
-        add(agency, org.lower(), f"{org} ({city})")
+        add(agency, o.organisation.lower(), f"{o.organisation} ({o.city})")
     # The administrator manages accounts and verifies the audit trail; it works in no case.
+    admin_state = str(load_data_file("demo.yaml", DATA)["admin_state"])
     admin_agency = session.execute(
-        select(Agency).where(Agency.state == "ITA", Agency.kind == K.NATIONAL_COORDINATOR.value)
+        select(Agency).where(
+            Agency.state == admin_state, Agency.kind == K.NATIONAL_COORDINATOR.value
+        )
     ).scalar_one()
     session.add(
         User(
@@ -167,10 +199,10 @@ def load_demo(session: Session) -> list[DemoLogin]:
             password_hash=password_hash,
             agency_id=admin_agency.id,
             kind=K.NATIONAL_COORDINATOR.value,
-            state="ITA",
+            state=admin_state,
             is_admin=True,
         )
     )
-    logins.append(DemoLogin("admin", "ITA", "admin", admin_agency.name))
+    logins.append(DemoLogin("admin", admin_state, "admin", admin_agency.name))
     session.flush()
     return logins

@@ -34,7 +34,7 @@ from pharos.coordinate.permissions import (
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import RequestStatus
 from pharos.domain.cooperation import Instrument, InstrumentAvailability, instruments_between
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.domain.practitioners import PractitionerKind
 from pharos.i18n import _
 from pharos.store.base import utcnow
@@ -95,7 +95,7 @@ def send(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> Cr
         require(p, f"request:{kind.value}", "create", case_ref(session, case))
         if view_of(session, p, case) is not IdentityView.FULL:
             raise PermissionDenied(f"{p.username} sees a restricted view of this case")
-    receiver = f.one_of("receiver_state", REGION_STATE_CODES)
+    receiver = f.one_of("receiver_state", region_state_codes())
     subject = f.text("subject", required=True, max_length=200)
     body = f.text("body", required=True, max_length=10000)
     f.check()

@@ -166,15 +166,6 @@ KIND_LABELS: dict[str, LazyProxy] = {
     PractitionerKind.INTERNATIONAL_ORGANISATION.value: lazy_gettext("International organisation"),
 }
 assert set(KIND_LABELS) == {k.value for k in PRACTITIONER_LABELS}
-STATE_LABELS: dict[str, LazyProxy] = {
-    "DZA": lazy_gettext("Algeria"),
-    "EGY": lazy_gettext("Egypt"),
-    "TUN": lazy_gettext("Tunisia"),
-    "ITA": lazy_gettext("Italy"),
-    "GRC": lazy_gettext("Greece"),
-    "MLT": lazy_gettext("Malta"),
-    "ESP": lazy_gettext("Spain"),
-}
 LANGUAGE_LABELS: dict[str, LazyProxy] = {
     "ar": lazy_gettext("Arabic"),
     "en": lazy_gettext("English"),

@@ -21,7 +21,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from pharos.domain._data import load_data_file
+from pharos.domain.datafiles import load_data_file
 
 DATA_FILE = "indicators.yaml"
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
-from pharos.domain._data import load_data_file
+from pharos.domain.datafiles import data_cache, data_source, load_data_file
 from pharos.domain.geography import country
 
 
@@ -173,13 +172,16 @@ def _power(raw: dict[str, Any], fallback: list[str]) -> Power:
     )
 
 
-@cache
+@data_cache
 def state_powers(state: str) -> StatePowers:
-    """The powers in one of the seven states (ISO3 code)."""
+    """The powers in one of the states of the region (ISO3 code)."""
     data = load_data_file("powers.yaml")
     code = country(state).iso3
     if code not in data["states"]:
-        raise KeyError(f"no powers recorded for {code}; Pharos records the seven region states")
+        raise KeyError(
+            f"no powers recorded for {code} in {data_source('powers.yaml')}; "
+            "every state of the region needs its powers there"
+        )
     d = data["defaults"]
     s = data["states"][code]
     rr = s["recovery_and_reflection"]

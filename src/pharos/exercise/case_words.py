@@ -67,6 +67,8 @@ def data(value: object) -> Any:
     """What to keep of ``value`` (a text written in :func:`pharos.i18n.recording`)."""
     if isinstance(value, Text):
         return value.data
+    if isinstance(value, w.CountryName):
+        return {"ref": "state", "id": value.code, "en": str.__str__(value)}
     if isinstance(value, Message):
         out: dict[str, Any] = {"m": value.msgid}
         if value.context is not None:

@@ -34,7 +34,7 @@ from pharos.coordinate.accounts import principal
 from pharos.coordinate.permissions import Principal
 from pharos.coordinate.pseudonyms import SESSION_KEY
 from pharos.domain.cooperation import Instrument
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise import agencies as ex_agencies
@@ -119,7 +119,7 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
             if (state, kind) not in have:
                 have.add((state, kind))
                 rows.append((state, kind, None, False, f"engine-{state}-{kind.value}"))
-    for state in REGION_STATE_CODES:
+    for state in region_state_codes():
         if (state, K.NATIONAL_COORDINATOR) not in have:
             have.add((state, K.NATIONAL_COORDINATOR))
             kind = K.NATIONAL_COORDINATOR

@@ -154,9 +154,10 @@ class Hub:
             self._pending.put(exercise_id)  # loaded: build its sandbox from the stored log
         return s
 
-    def create(
-        self, scenario: str = "mediterranean-regional", seed: int | None = None
-    ) -> ExerciseSession:
+    #: the bundled scenario a new exercise of the web platform runs
+    DEFAULT_SCENARIO = "mediterranean-regional"
+
+    def create(self, scenario: str = DEFAULT_SCENARIO, seed: int | None = None) -> ExerciseSession:
         s = self.registry.create(scenario, seed)
         s.listeners.append(self.broker.publish)
         s.listeners.append(self._committed)

@@ -11,7 +11,7 @@ from typing import Any
 
 from pharos.domain.cooperation import instruments_between
 from pharos.domain.explain import PRESUMPTION_LABELS, dimension_label, indicator_label
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.domain.indicators import dimensions, indicators_in
 from pharos.domain.screening_types import Presumption
 from pharos.exercise import actions, assistance, describe, inbox, personas, wording
@@ -107,7 +107,7 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
                 "interviews": sum(1 for i in p.interviews if i["team"] == team_id),
             }
         )
-    states = [x for x in REGION_STATE_CODES if x != team.state]
+    states = [x for x in region_state_codes() if x != team.state]
     kinds_ok = {k for k, v in actions.INSTRUMENT_KINDS.items() if team.agency_kind in v}
     instruments = [
         {

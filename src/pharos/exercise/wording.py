@@ -18,6 +18,7 @@ from babel.support import LazyProxy
 
 from pharos.coordinate import vocabulary as cv
 from pharos.domain.cooperation import Instrument
+from pharos.domain.geography import country_name
 from pharos.domain.vocabulary import VulnerableGroup
 from pharos.domain.vocabulary_labels import label
 from pharos.exercise import actions, personas
@@ -92,10 +93,29 @@ def persona_status(code: object) -> str:
     return _get(_PERSONA_STATUS, code)
 
 
+class CountryName(str):
+    """A country's name (a ``str``) that remembers its ISO3 ``code``: the case files keep the
+    code, so that a page says the name in its reader's language (``case_words.data``)."""
+
+    code: str
+
+    def __new__(cls, name: str, code: str) -> CountryName:
+        self = super().__new__(cls, name)
+        self.code = code
+        return self
+
+    def __str__(self) -> str:
+        return self
+
+
 def country(code: object) -> str:
-    """A state or nationality (ISO3) by name; other codes as they are."""
-    extra = {"NGA": _("Nigeria"), "ERI": _("Eritrea"), "LBY": _("Libya")}
-    return _get({**cv.STATE_LABELS, **extra}, code)
+    """A state or nationality (ISO3) by its name in the current language (CLDR's, through
+    ``geography.country_name``); a code that names no country as it is."""
+    key = "" if code is None else str(code)
+    if not key:
+        return key
+    name = country_name(key)
+    return CountryName(name, key.upper()) if name != key else key
 
 
 def language(code: object, in_sentence: bool = False) -> str:

@@ -8,9 +8,9 @@ their channel's delay (seeded draws, so the same log always gives the same world
 from __future__ import annotations
 
 import math
-from functools import cache
 
 from pharos.domain.cooperation import Instrument
+from pharos.domain.datafiles import data_cache
 from pharos.exercise.charging import open_charges
 from pharos.exercise.personas import rng
 from pharos.exercise.schema import (
@@ -41,7 +41,7 @@ ACTING_INSTRUMENTS = {
 }
 
 
-@cache
+@data_cache
 def _sim_world(ref: str) -> SimWorld:
     return SimWorld(load_sim_scenario(ref))
 

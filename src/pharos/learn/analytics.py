@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from pharos.domain.disclosure import DEFAULT_K, check_k, protect
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.learn import codes
 
 #: States with a Mediterranean coastline (geography; ISO3). Used by the "Mediterranean" focus.
@@ -25,7 +25,7 @@ MEDITERRANEAN: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Filters:
-    """What the user chose to look at. ``focus``: ``region`` (the seven states),
+    """What the user chose to look at. ``focus``: ``region`` (the states of the region),
     ``mediterranean`` (coastal states) or ``all``; it keeps a row when the citizenship or the
     country of exploitation is in the focus."""
 
@@ -53,7 +53,7 @@ class Filters:
         if self.year_to is not None:
             parts.append("year <= ?")
             params.append(self.year_to)
-        focus = {"region": REGION_STATE_CODES, "mediterranean": MEDITERRANEAN}.get(self.focus)
+        focus = {"region": region_state_codes(), "mediterranean": MEDITERRANEAN}.get(self.focus)
         if focus and cube:
             parts.append("in_region" if self.focus == "region" else "in_mediterranean")
         elif focus:
@@ -97,8 +97,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     )
     flags = ", ".join(f"count_if(coalesce({c}, FALSE)) AS {c}" for c in codes.flag_columns())
     focus = (
-        f"({_in('citizenship', REGION_STATE_CODES)} OR "
-        f"{_in('exploitation_country', REGION_STATE_CODES)}) AS in_region, "
+        f"({_in('citizenship', region_state_codes())} OR "
+        f"{_in('exploitation_country', region_state_codes())}) AS in_region, "
         f"({_in('citizenship', MEDITERRANEAN)} OR "
         f"{_in('exploitation_country', MEDITERRANEAN)}) AS in_mediterranean"
     )

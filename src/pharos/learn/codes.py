@@ -9,10 +9,7 @@ dictionary (15 Aug 2018), CTDC Global Synthetic Data Codebook v2 (Feb 2024), HTC
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from importlib import resources
-
+from pharos.domain.geography import iso_codes
 from pharos.domain.vocabulary import ExploitationType, Gender, RecruitmentMethod
 
 #: CTDC age bands, canonical spelling (data dictionary "Age range 2").
@@ -132,36 +129,15 @@ def flag_columns() -> list[str]:
 VICTIM_COLUMNS: tuple[str, ...] = BASE_COLUMNS + tuple(flag_columns())
 
 
-@cache
-def _countries() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    by_iso2: dict[str, str] = {}
-    names: dict[str, str] = {}
-    by_m49: dict[str, str] = {}
-    path = resources.files("pharos.learn").joinpath("data", "countries.csv")
-    with path.open(encoding="utf-8") as fp:
-        for row in csv.DictReader(fp):
-            by_iso2[row["iso2"]] = row["iso3"]
-            names[row["iso3"]] = row["name"]
-            if row["m49"]:
-                by_m49[row["m49"]] = row["iso3"]
-    return by_iso2, names, by_m49
-
-
 def iso2_to_iso3() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 to alpha-3 (``"IT" -> "ITA"``)."""
-    return _countries()[0]
+    """ISO 3166-1 alpha-2 to alpha-3 (``"IT" -> "ITA"``), from the domain's ISO code table."""
+    return iso_codes().iso3_by_iso2
 
 
-def country_names() -> dict[str, str]:
-    """English short name by ISO3 code."""
-    return _countries()[1]
-
-
-def country_name(iso3: str | None) -> str:
-    """English short name of ``iso3``, or the code itself if unknown."""
-    if not iso3:
-        return ""
-    return country_names().get(iso3, iso3)
+def english_short_names() -> dict[str, str]:
+    """English short name by ISO3 code, as IOM's ISO table spells them: for reading country names
+    in imported files only (a name shown to a user is CLDR's: ``geography.country_name``)."""
+    return iso_codes().short_names
 
 
 #: Codes that mean "missing" in CTDC files (codebook v6, data dictionary, synthetic codebook).

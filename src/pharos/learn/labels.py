@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from babel import Locale
-
-from pharos.i18n import _, current_locale, lazy_gettext
-from pharos.learn import codes
+from pharos.domain.geography import country_name
+from pharos.i18n import _, lazy_gettext
 from pharos.learn.store import origin_of
 
 LABELS = {
@@ -92,24 +89,12 @@ def label(group: str, code: object) -> str:
     return str(text) if text is not None else str(code)
 
 
-@cache
-def _territories(lang: str) -> dict[str, str]:
-    try:
-        return dict(Locale.parse(lang).territories)
-    except Exception:
-        return {}
-
-
 def country_label(iso3: object, lang: str | None = None) -> str:
-    """The country's name in ``lang`` (CLDR names via Babel), else its English name."""
+    """The country's name in ``lang`` (default: the current language): CLDR's, through Babel
+    (:func:`pharos.domain.geography.country_name`)."""
     if not iso3:
         return ""
-    code = str(iso3)
-    iso2 = {v: k for k, v in codes.iso2_to_iso3().items()}.get(code)
-    names = _territories(lang or current_locale())
-    if iso2 and iso2 in names:
-        return names[iso2]
-    return codes.country_name(code)
+    return country_name(str(iso3), lang)
 
 
 def group_label(dimension: str, group: str) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from pharos.coordinate import audit
 from pharos.coordinate.permissions import Principal, RecordRef, Scope, require, scopes
 from pharos.coordinate.validation import Fields, ValidationFailed
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import ExploitationType
 from pharos.i18n import _, lazy_gettext, lazy_pgettext
@@ -83,7 +83,7 @@ def add_lesson(session: Session, p: Principal, data: Mapping[str, Any]) -> Lesso
     f = Fields(data)
     title = f.text("title", required=True, max_length=200)
     body = f.text("text", required=True, max_length=20000)
-    state = f.one_of("state", ["", *REGION_STATE_CODES], required=False)
+    state = f.one_of("state", ["", *region_state_codes()], required=False)
     pillar = f.choice("pillar", Pillar)
     source = f.choice("source_kind", SourceKind)
     kinds = f.many("practitioner_kinds", PractitionerKind)

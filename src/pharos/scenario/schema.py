@@ -1,6 +1,6 @@
 """The scenario format: the simulated world, as a Pydantic schema.
 
-A scenario describes the seven states (their agencies, detection channels, who may formally
+A scenario describes states of the region (their agencies, detection channels, who may formally
 identify, shelter places, justice capacity), the cooperation channels between each pair of
 states, the migration flows along the routes, the trafficking networks, and the run settings
 (horizon in days, replications, seed, outputs). Every number is addressable by a dotted path
@@ -18,7 +18,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pharos.domain.cooperation import Instrument
-from pharos.domain.geography import REGION_STATE_CODES, countries, routes
+from pharos.domain.geography import countries, region_state_codes, routes
 from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import ExploitationType, RecruitmentMethod
 
@@ -128,7 +128,7 @@ class Justice(_Strict):
 
 
 class State(_Strict):
-    """One of the seven states."""
+    """One state of the region (``pharos.domain.geography.region_states``)."""
 
     agencies: dict[PractitionerKind, Agency] = Field(default_factory=dict)
     identification: Identification = Field(default_factory=Identification)
@@ -187,8 +187,8 @@ class RouteFlow(_Strict):
     @classmethod
     def _shares(cls, v: dict[str, float]) -> dict[str, float]:
         for code in v:
-            if code not in REGION_STATE_CODES:
-                raise ValueError(f"{code!r} is not one of {', '.join(REGION_STATE_CODES)}")
+            if code not in region_state_codes():
+                raise ValueError(f"{code!r} is not one of {', '.join(region_state_codes())}")
         if v and abs(sum(v.values()) - 1.0) > 1e-6:
             raise ValueError(f"destination shares must sum to 1, not {sum(v.values()):.3f}")
         return v
@@ -281,8 +281,8 @@ class Scenario(_Strict):
     @classmethod
     def _states(cls, v: dict[str, State]) -> dict[str, State]:
         for code in v:
-            if code not in REGION_STATE_CODES:
-                raise ValueError(f"{code!r} is not one of {', '.join(REGION_STATE_CODES)}")
+            if code not in region_state_codes():
+                raise ValueError(f"{code!r} is not one of {', '.join(region_state_codes())}")
         return v
 
     @field_validator("routes")

@@ -9,12 +9,12 @@ reflection period default to ``state_powers(state)``; cross-border instruments a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
 from pharos.domain.cooperation import Instrument, InstrumentAvailability, instruments_between
-from pharos.domain.geography import REGION_STATE_CODES, both_eu, countries
+from pharos.domain.datafiles import data_cache
+from pharos.domain.geography import both_eu, countries, region_state_codes
 from pharos.domain.practitioners import PractitionerKind, state_powers
 from pharos.domain.vocabulary import ExploitationType, RecruitmentMethod
 from pharos.scenario.schema import ChannelTerms, DetectionChannel, Network, Scenario
@@ -111,7 +111,7 @@ class World:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.horizon = float(scenario.horizon_days)
-        codes = [c for c in REGION_STATE_CODES if c in scenario.states]
+        codes = [c for c in region_state_codes() if c in scenario.states]
         self.state_codes: tuple[str, ...] = tuple(codes)
         self.state_index = {c: i for i, c in enumerate(codes)}
         self.states = [self._compile_state(c, i) for i, c in enumerate(codes)]
@@ -215,7 +215,7 @@ class World:
         return hit
 
 
-@cache
+@data_cache
 def _instruments(sender: str, receiver: str) -> tuple[InstrumentAvailability, ...]:
     if sender not in countries() or receiver not in countries():
         return ()

@@ -6,6 +6,7 @@ from typing import Any
 
 from pharos.coordinate import vocabulary as v
 from pharos.domain import vocabulary as dv
+from pharos.domain.geography import region_states
 from pharos.domain.vocabulary_labels import label
 
 
@@ -15,6 +16,7 @@ def _enum(enum: Any) -> list[tuple[str, str]]:
 
 def template_labels() -> dict[str, Any]:
     """Option lists and label tables, translated in the current language."""
+    states = [(c.iso3, c.name) for c in region_states()]
     return {
         "CASE_STATUS": v.options(v.CASE_STATUS_LABELS),
         "EVENT_TYPES": v.options(v.EVENT_LABELS),
@@ -27,8 +29,8 @@ def template_labels() -> dict[str, Any]:
         "NRM_PILLARS": v.options(v.NRM_PILLARS),
         "INSTRUMENTS": dict(v.options(v.INSTRUMENT_LABELS)),
         "KINDS": dict(v.options(v.KIND_LABELS)),
-        "STATES": v.options(v.STATE_LABELS),
-        "STATE_NAMES": dict(v.options(v.STATE_LABELS)),
+        "STATES": states,
+        "STATE_NAMES": dict(states),
         "LANGUAGE_NAMES": dict(v.options(v.LANGUAGE_LABELS)),
         "GENDERS": _enum(dv.Gender),
         "EXPLOITATION_TYPES": _enum(dv.ExploitationType),

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 
 from pharos.coordinate.demo import DEMO_PASSWORD
 from pharos.coordinate.setup import prepare_database
+from pharos.domain import datafiles
 from pharos.store.db import make_engine
 from pharos.web.app import create_app
 from pharos.web.settings import Settings
@@ -51,6 +52,26 @@ def fresh_database(url: str, *, demo: bool = True) -> Engine:
             conn.execute(text("CREATE SCHEMA public"))
     prepare_database(engine, demo=demo)
     return engine
+
+
+@contextmanager
+def extra_domain_data(folder: Path | None) -> Iterator[None]:
+    """Read the domain data with the extra folder ``folder`` (``PHAROS_DOMAIN_DATA``; None:
+    the shipped data only) inside the block; the variable and the data are restored after."""
+    before = os.environ.get(datafiles.ENV)
+    if folder is None:
+        os.environ.pop(datafiles.ENV, None)
+    else:
+        os.environ[datafiles.ENV] = str(folder)
+    datafiles.reset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(datafiles.ENV, None)
+        else:
+            os.environ[datafiles.ENV] = before
+        datafiles.reset()
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

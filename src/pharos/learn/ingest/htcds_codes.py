@@ -301,7 +301,7 @@ def _country(text: str) -> str | None:
     iso2 = codes.iso2_to_iso3()
     if t.upper() in iso2:
         return iso2[t.upper()]
-    names = codes.country_names()
+    names = codes.english_short_names()
     if t.upper() in names:
         return t.upper()
     by_name = {_norm(n): c for c, n in names.items()}

@@ -18,7 +18,7 @@ from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.coordinate.validation import ValidationFailed
 from pharos.coordinate.vocabulary import CaseStatus
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.i18n import lazy_gettext
 from pharos.store.models import Agency, Case, ScreeningRecord
 from pharos.store.uow import UnitOfWork
@@ -60,7 +60,7 @@ def case_page(
             "agencies": agencies,
             "L": template_labels(),
             "today": date.today(),
-            "region_states": [s for s in REGION_STATE_CODES if s != p.state],
+            "region_states": [s for s in region_state_codes() if s != p.state],
         },
         status=status,
     )

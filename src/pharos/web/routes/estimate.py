@@ -26,7 +26,7 @@ from pharos.coordinate.permissions import (
 )
 from pharos.coordinate.validation import ValidationFailed
 from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError, check_k
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import ExploitationType, Gender
 from pharos.domain.vocabulary_labels import label
@@ -113,7 +113,7 @@ def plotly_js() -> Response:
 def _case_states(p: Principal) -> list[str]:
     granted = scopes(p, "estimate", "cases")
     if Scope.ALL in granted:
-        return list(REGION_STATE_CODES)
+        return list(region_state_codes())
     if Scope.STATE in granted:
         return [p.state]
     return []

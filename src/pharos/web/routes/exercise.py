@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 from datetime import date
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -28,6 +29,7 @@ from pharos.coordinate.permissions import (
 )
 from pharos.exercise import after_action, lessons, views, wording
 from pharos.exercise.events import EventKind
+from pharos.exercise.loader import LoadedScenario, load_scenario
 from pharos.exercise.service import Hub, Role, role_of
 from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
 from pharos.i18n import _, lazy_gettext
@@ -132,9 +134,18 @@ def exercise_list(
         items.append(
             {"id": rec.id, "title": s.shown().title, "clock": views.clock(s), "role": _role(p, s)}
         )
-    return render(
-        request, "exercise/list.html", {"items": items, "directs": allowed(p, "exercise", "direct")}
-    )
+    context = {
+        "items": items,
+        "directs": allowed(p, "exercise", "direct"),
+        "new_title": _default_scenario().localized().title,
+    }
+    return render(request, "exercise/list.html", context)
+
+
+@cache
+def _default_scenario() -> LoadedScenario:
+    """The scenario a new exercise runs (read once: its title names the button's exercise)."""
+    return load_scenario(Hub.DEFAULT_SCENARIO)
 
 
 @router.post("/exercises", include_in_schema=False)

@@ -177,7 +177,7 @@ def analytics_page(
             **_picker(request, selection, dataset, error),
             "focus_options": [
                 ("mediterranean", _("Mediterranean states")),
-                ("region", _("The seven states of the exercises")),
+                ("region", _("The states of the exercises")),
                 ("all", _("All countries")),
             ],
             "gender_options": [

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pharos.coordinate.permissions import Principal
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.i18n import lazy_gettext
 from pharos.learn import lessons
 from pharos.learn.labels import country_label, label
@@ -29,7 +29,7 @@ def _lesson_labels() -> dict[str, object]:
         "PILLARS": [(k.value, str(v)) for k, v in lessons.PILLAR_LABELS.items()],
         "SOURCES": [(k.value, str(v)) for k, v in lessons.SOURCE_LABELS.items()],
         "STATUSES": [(k.value, str(v)) for k, v in lessons.STATUS_LABELS.items()],
-        "STATES": [(c, country_label(c)) for c in REGION_STATE_CODES],
+        "STATES": [(c, country_label(c)) for c in region_state_codes()],
         "KINDS": labels["KINDS"],
         "EXPLOITATION": [
             (c.removeprefix("exp_"), label("exp", c.removeprefix("exp_")))

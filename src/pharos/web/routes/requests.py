@@ -17,7 +17,7 @@ from pharos.coordinate.permissions import IdentityView, Principal, allowed, requ
 from pharos.coordinate.pseudonyms import secret_key
 from pharos.coordinate.validation import ValidationFailed
 from pharos.domain.cooperation import Instrument
-from pharos.domain.geography import REGION_STATE_CODES
+from pharos.domain.geography import region_state_codes
 from pharos.i18n import _, lazy_gettext
 from pharos.store.models import Agency, Case, CrossBorderRequest
 from pharos.store.uow import UnitOfWork
@@ -41,7 +41,7 @@ def _compose(
     values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    if receiver not in REGION_STATE_CODES or receiver == p.state:
+    if receiver not in region_state_codes() or receiver == p.state:
         raise HTTPException(404)
     offered = svc.offered_instruments(p, p.state, receiver)
     routes = {
