@@ -49,14 +49,14 @@ def lean_loop(
 
 @compiled
 def lean_setup(
-    n: int, first: int, horizon: float, key: np.uint64
+    n: int, first: int, horizon: float, key: np.uint64, states: int
 ) -> tuple[FloatArray, IntArray, FloatArray, IntArray]:
-    """A queue with ``first`` events spread over the horizon, and records for ``n`` victims (in
-    seven states), in :func:`lean_loop`'s order."""
+    """A queue with ``first`` events spread over the horizon, and records for ``n`` victims
+    (spread over the scenario's ``states``), in :func:`lean_loop`'s order."""
     recf = np.zeros((n, 9))
     reci = np.zeros((n, 8), dtype=np.int64)
     for g in range(n):
-        reci[g, 0] = g % 7
+        reci[g, 0] = g % states
     qt, qi = new_queue(3 * n + 1024, horizon, 8.0)
     for i in range(first):
         g = int(uniform(key, 2 * i) * n)
@@ -73,7 +73,7 @@ def main() -> None:
     cw = compile_world(scenario)
     workspace = Workspace()
     run_inputs(cw, draw_inputs(cw, args.seed, 0), workspace=workspace)  # compile once
-    warm = lean_setup(1000, 250, cw.horizon, np.uint64(1))
+    warm = lean_setup(1000, 250, cw.horizon, np.uint64(1), len(scenario.states))
     lean_loop(*warm, np.uint64(2))
 
     engine_s = fast_s = lean_s = 0.0
@@ -85,7 +85,9 @@ def main() -> None:
         result = run_inputs(cw, draw_inputs(cw, args.seed, r), workspace=workspace)
         t2 = time.perf_counter()
         n = len(result.victims["recruited_at"])
-        state = lean_setup(n, result.events // 4, cw.horizon, np.uint64(args.seed + r))
+        state = lean_setup(
+            n, result.events // 4, cw.horizon, np.uint64(args.seed + r), len(scenario.states)
+        )
         t3 = time.perf_counter()
         lean_events += lean_loop(*state, np.uint64(args.seed + r + 1))
         t4 = time.perf_counter()
