@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -13,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from pharos.cli.app import app
-from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError, check_k
+from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError, check_k, protect
+from pharos.estimate.bootstrap import DEFAULT_REPLICATIONS, DEFAULT_SEED
 from pharos.estimate.report import DEFAULT_LEVEL, HiddenFigure, estimate
 from pharos.estimate.selection import (
     DELTA,
@@ -33,6 +35,11 @@ SHOWN_EXCLUSIONS = 8
 def _fmt(x: float) -> str:
     """A whole number of people in the user's language (11,313 / 11 313 / 11.313)."""
     return "∞" if math.isinf(x) else format_decimal(round(x), locale=current_locale())
+
+
+def _shown(count: int, k: int) -> str:
+    """A count as it may be shown: below k it is hidden (small-cell rule)."""
+    return str(count) if protect(count, k).value is not None else f"<{k}"
 
 
 def _fail(console: Console, message: str) -> typer.Exit:
@@ -68,19 +75,32 @@ def _print(console: Console, result: HiddenFigure, path: Path) -> None:
             _("Estimated on no list (the hidden figure): %(unseen)s")
             % {"unseen": _fmt(result.unseen)}
         )
-        console.print(_("Interval method: profile likelihood, conditional on the chosen model."))
-    crit = result.selection.criterion.value.upper()
-    console.print(
-        _("Chosen model (lowest %(criterion)s, %(search)s search): %(model)s")
-        % {
-            "criterion": crit,
-            "search": _("exhaustive")
-            if result.selection.search.value == "exhaustive"
-            else _("stepwise"),
-            "model": result.label(result.best),
-        }
+        console.print(_("Interval method: %(method)s.") % {"method": result.interval_name()})
+    console.print(_("Method: %(method)s") % {"method": result.method_name()})
+    console.print(_("Chosen model: %(model)s") % {"model": result.label(result.best)})
+    threshold = result.selection.criterion is Criterion.THRESHOLD
+    for step in result.selection.steps:
+        i, j = step.pair
+        console.print(
+            "  + "
+            + _(
+                "%(pair)s: p = %(p)s (on both lists: %(observed)s, "
+                "expected without it: %(expected)s)"
+            )
+            % {
+                "pair": f"{table.lists[i]}:{table.lists[j]}",
+                "p": f"{step.p_value:.2g}",
+                "observed": _shown(step.observed, result.k) if result.disclosed else "—",
+                "expected": f"{step.expected:.1f}" if result.disclosed else "—",
+            }
+        )
+    crit = "AIC" if threshold else result.selection.criterion.value.upper()
+    title = (
+        _("Models on the search's path (chosen first)")
+        if threshold
+        else _("Models considered (best first)")
     )
-    alt = Table(title=_("Models considered (best first)"))
+    alt = Table(title=title)
     alt.add_column(_("Model"))
     alt.add_column(crit, justify="right")
     alt.add_column("Δ", justify="right")
@@ -138,8 +158,18 @@ def estimate_command(
         ..., metavar="TABLE.csv", help="Overlap table: a 0/1 column per list and a count column."
     ),
     criterion: Criterion = typer.Option(
-        Criterion.AIC, "--criterion", help="Model selection criterion (AIC is the default)."
+        Criterion.THRESHOLD,
+        "--criterion",
+        help=(
+            "How the model is chosen: threshold (default; stepwise p-value threshold with a "
+            "bootstrap interval, Chan, Silverman & Vincent 2021), aic or bic (profile-likelihood "
+            "interval)."
+        ),
     ),
+    replications: int = typer.Option(
+        DEFAULT_REPLICATIONS, "--replications", help="Bootstrap replications (threshold method)."
+    ),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the bootstrap (threshold)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     k: int = typer.Option(
         DEFAULT_K, "--k", help="Small-cell threshold: counts below k are hidden."
@@ -164,29 +194,41 @@ def estimate_command(
         table = read_overlap_csv(table_path)
     except OverlapTableError as exc:
         raise _fail(errors, f"{table_path}: {exc}") from None
+    if replications < 19:
+        raise _fail(errors, _("at least 19 bootstrap replications are needed"))
     n_models = 2 ** (table.n_lists * (table.n_lists - 1) // 2)
-    total = n_models if table.n_lists <= MAX_EXHAUSTIVE_LISTS else None
+    total: int | None = n_models if table.n_lists <= MAX_EXHAUSTIVE_LISTS else None
+    if criterion is Criterion.THRESHOLD:
+        total = replications
+
+    def run(progress: Callable[[int], None] | None = None) -> HiddenFigure:
+        return estimate(
+            table,
+            criterion,
+            level=level,
+            k=k,
+            delta=delta,
+            replications=replications,
+            seed=seed,
+            progress=progress,
+        )
+
     try:
         if as_json:
-            result = estimate(table, criterion, level=level, k=k, delta=delta)
+            result = run()
         else:
             with Progress(
                 SpinnerColumn(),
-                TextColumn(_("Fitting models")),
+                TextColumn(
+                    _("Bootstrap") if criterion is Criterion.THRESHOLD else _("Fitting models")
+                ),
                 BarColumn(),
                 MofNCompleteColumn(),
                 console=errors,
                 transient=True,
             ) as bar:
                 task = bar.add_task("fit", total=total)
-                result = estimate(
-                    table,
-                    criterion,
-                    level=level,
-                    k=k,
-                    delta=delta,
-                    progress=lambda n: bar.advance(task, n),
-                )
+                result = run(lambda n: bar.advance(task, n))
     except (OverlapTableError, NoModelError) as exc:
         raise _fail(errors, f"{table_path}: {exc}") from None
     if as_json:

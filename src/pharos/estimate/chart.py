@@ -25,7 +25,7 @@ def models_chart(result: HiddenFigure) -> dict[str, Any] | None:
     best = result.best.criterion(crit)
     fits = result.selection.fits[:MAX_MODELS]
     reasonable = [f for f in fits if f in result.selection.reasonable and f is not result.best]
-    others = [f for f in fits if f not in result.selection.reasonable]
+    others = [f for f in fits if f not in result.selection.reasonable and f is not result.best]
 
     def trace(items: list[Any], name: str, color: str, size: int) -> dict[str, Any]:
         return {
@@ -48,7 +48,9 @@ def models_chart(result: HiddenFigure) -> dict[str, Any] | None:
         "arrayminus": [round(result.total - low)],
         "color": "#b3261e",
     }
-    criterion_name = crit.upper()
+    threshold = crit == "threshold"
+    criterion_name = "AIC" if threshold else crit.upper()
+    band = 0 if threshold else result.selection.delta
     return {
         "data": [
             trace(others, _("Other models"), "#9aa5b1", 8),
@@ -58,7 +60,9 @@ def models_chart(result: HiddenFigure) -> dict[str, Any] | None:
         "layout": {
             "xaxis": {
                 "title": {
-                    "text": _("Distance from the best model (%(criterion)s)")
+                    "text": _("AIC minus the chosen model's AIC")
+                    if threshold
+                    else _("Distance from the best model (%(criterion)s)")
                     % {"criterion": criterion_name}
                 },
                 "zeroline": False,
@@ -70,7 +74,7 @@ def models_chart(result: HiddenFigure) -> dict[str, Any] | None:
                     "xref": "x",
                     "yref": "paper",
                     "x0": 0,
-                    "x1": result.selection.delta,
+                    "x1": band,
                     "y0": 0,
                     "y1": 1,
                     "fillcolor": "#1f6fb2",

@@ -47,9 +47,19 @@ EXAMPLES: dict[str, Example] = {
             "Silverman 2020, JRSS A; SparseMSE 2.0.1",
         ),
         Example(
+            "Ned_5",
+            lazy_gettext("Netherlands 2010-2015, lists I and O merged: 5 lists"),
+            "Silverman 2020, JRSS A; SparseMSE 2.0.1",
+        ),
+        Example(
             "NewOrl",
             lazy_gettext("Greater New Orleans: 8 lists, 185 victims"),
             "Bales, Murphy & Silverman 2020; SparseMSE 2.0.1",
+        ),
+        Example(
+            "NewOrl_5",
+            lazy_gettext("Greater New Orleans, the four smallest lists merged: 5 lists"),
+            "Chan, Silverman & Vincent 2021, JASA; SparseMSE 2.0.1",
         ),
         Example(
             "Western",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 from scipy.optimize import brentq
 from scipy.stats import chi2
@@ -22,6 +23,11 @@ from pharos.estimate.table import OverlapTable
 SEARCH_SPAN = 25.0
 
 
+class IntervalMethod(StrEnum):
+    PROFILE = "profile likelihood"
+    BOOTSTRAP = "parametric bootstrap with model selection"
+
+
 @dataclass(frozen=True)
 class Interval:
     """Bounds of the unseen count (people); ``upper`` is inf when the likelihood stays flat."""
@@ -29,6 +35,7 @@ class Interval:
     lower: float
     upper: float
     level: float
+    method: IntervalMethod = IntervalMethod.PROFILE
 
 
 def profile_interval(table: OverlapTable, best: Fit, level: float = 0.95) -> Interval:

@@ -71,7 +71,8 @@ class Fit:
         return self.observed + self.unseen
 
     def criterion(self, name: str) -> float:
-        return self.aic if name == "aic" else self.bic
+        """BIC for "bic"; AIC otherwise (the threshold method's models are shown with AIC)."""
+        return self.bic if name == "bic" else self.aic
 
 
 @dataclass(frozen=True)

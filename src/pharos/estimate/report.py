@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pharos.domain.disclosure import DEFAULT_K, check_k, protect
-from pharos.estimate.interval import Interval, profile_interval
+from pharos.estimate.bootstrap import (
+    DEFAULT_REPLICATIONS,
+    DEFAULT_SEED,
+    BootstrapInterval,
+    bootstrap_interval,
+)
+from pharos.estimate.interval import Interval, IntervalMethod, profile_interval
 from pharos.estimate.models import Excluded, Exclusion, Fit, model_label
 from pharos.estimate.selection import (
     DELTA,
@@ -23,8 +29,10 @@ from pharos.estimate.selection import (
     Selection,
     exclusion_summary,
     select,
+    select_by_threshold,
 )
 from pharos.estimate.table import OverlapTable, OverlapTableError
+from pharos.estimate.threshold import PTHRESH
 from pharos.i18n import _
 
 #: Level of the confidence interval (share).
@@ -43,6 +51,8 @@ class HiddenFigure:
     notes: list[str] = field(default_factory=list)
     #: what should make a reader cautious (an unstable estimate)
     warnings: list[str] = field(default_factory=list)
+    #: the bootstrap behind the interval (threshold method only)
+    bootstrap: BootstrapInterval | None = None
 
     @property
     def observed(self) -> int:
@@ -75,6 +85,32 @@ class HiddenFigure:
 
     def label(self, fit: Fit | Excluded) -> str:
         return model_label(fit.model, self.table.lists)
+
+    def method_name(self) -> str:
+        """How the model was chosen, in the user's language."""
+        crit = self.selection.criterion
+        if crit is Criterion.THRESHOLD:
+            return _(
+                "stepwise p-value threshold %(p)s with existence checks (Chan, Silverman & "
+                "Vincent 2021)"
+            ) % {"p": self.selection.pthresh}
+        search = (
+            _("exhaustive search")
+            if self.selection.search.value == "exhaustive"
+            else _("stepwise search")
+        )
+        return _("lowest %(criterion)s, %(search)s") % {
+            "criterion": crit.value.upper(),
+            "search": search,
+        }
+
+    def interval_name(self) -> str:
+        """How the interval was made, in the user's language."""
+        if self.interval.method is IntervalMethod.BOOTSTRAP and self.bootstrap is not None:
+            return _("parametric bootstrap repeating the model selection (%(n)s replications)") % {
+                "n": self.bootstrap.replications
+            }
+        return _("profile likelihood, conditional on the chosen model")
 
     @staticmethod
     def reason_name(reason: Exclusion) -> str:
@@ -110,7 +146,20 @@ class HiddenFigure:
         shown = self.disclosed
         low, high = self.total_interval
         crit = self.selection.criterion
+        boot = self.bootstrap
         return {
+            "method": crit.value,
+            "method_name": self.method_name(),
+            "steps": [
+                {
+                    "interaction": [self.table.lists[step.pair[0]], self.table.lists[step.pair[1]]],
+                    "p_value": step.p_value,
+                    "observed_overlap": protect(step.observed, self.k).value if shown else None,
+                    "expected_overlap": round(step.expected, 3) if shown else None,
+                }
+                for step in self.selection.steps
+            ],
+            "pthresh": self.selection.pthresh,
             "lists": list(self.table.lists),
             "dropped_lists": list(self.dropped_lists),
             "k": self.k,
@@ -122,7 +171,12 @@ class HiddenFigure:
                     "unseen": rounded(self.unseen),
                     "interval": {
                         "level": self.interval.level,
-                        "method": "profile likelihood",
+                        "method": self.interval.method.value,
+                        "method_name": self.interval_name(),
+                        "replications": boot.replications if boot else None,
+                        "failed_replications": boot.failed if boot else None,
+                        "seed": boot.seed if boot else None,
+                        "same_model_share": round(boot.same_model_share, 3) if boot else None,
                         "total_lower": rounded(low),
                         "total_upper": rounded(high),
                         "unseen_lower": rounded(self.interval.lower),
@@ -134,6 +188,8 @@ class HiddenFigure:
                 else None
             ),
             "criterion": crit.value,
+            # the criterion shown beside each model (the threshold method's path shows AIC)
+            "shown_criterion": "aic" if crit is Criterion.THRESHOLD else crit.value,
             "search": self.selection.search.value,
             "delta": self.selection.delta,
             "instability_ratio": self.selection.instability_ratio,
@@ -190,33 +246,69 @@ def drop_empty_lists(table: OverlapTable) -> tuple[OverlapTable, tuple[str, ...]
 
 def estimate(
     table: OverlapTable,
-    criterion: Criterion | str = Criterion.AIC,
+    criterion: Criterion | str = Criterion.THRESHOLD,
     *,
     level: float = DEFAULT_LEVEL,
     k: int = DEFAULT_K,
     delta: float = DELTA,
     instability_ratio: float = INSTABILITY_RATIO,
     max_exhaustive_lists: int = MAX_EXHAUSTIVE_LISTS,
+    pthresh: float = PTHRESH,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int = DEFAULT_SEED,
     progress: Callable[[int], None] | None = None,
 ) -> HiddenFigure:
-    """Select a log-linear model for ``table`` and estimate the hidden figure with its interval."""
+    """Choose a log-linear model for ``table`` and estimate the hidden figure with its interval.
+
+    The default (``threshold``) is the stepwise p-value method of Chan, Silverman & Vincent (2021)
+    with a parametric bootstrap interval that repeats the selection (``replications`` draws from
+    a generator seeded with ``seed``; ``progress`` is called once per replication). ``aic`` and
+    ``bic`` choose by an information criterion, with a profile-likelihood interval conditional
+    on the chosen model (``progress`` is called once per model fitted).
+    """
     check_k(k)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be strictly between 0 and 1, got {level}")
+    criterion = Criterion(criterion)
     usable, dropped = drop_empty_lists(table)
-    selection = select(
-        usable,
-        criterion,
-        max_exhaustive_lists=max_exhaustive_lists,
-        delta=delta,
-        instability_ratio=instability_ratio,
-        progress=progress,
-    )
-    interval = profile_interval(usable, selection.best, level)
-    result = HiddenFigure(usable, selection, interval, k=k, dropped_lists=dropped)
+    boot: BootstrapInterval | None = None
+    if criterion is Criterion.THRESHOLD:
+        selection, _fitter, chosen = select_by_threshold(usable, pthresh)
+        boot = bootstrap_interval(
+            usable.n_lists,
+            chosen.fit.mu,
+            chosen.fit.unseen,
+            selection.best.total,
+            chosen.model,
+            observed=usable.observed,
+            level=level,
+            replications=replications,
+            seed=seed,
+            pthresh=pthresh,
+            progress=progress,
+        )
+        interval = Interval(
+            lower=boot.lower - usable.observed,
+            upper=boot.upper - usable.observed,
+            level=level,
+            method=IntervalMethod.BOOTSTRAP,
+        )
+    else:
+        selection = select(
+            usable,
+            criterion,
+            max_exhaustive_lists=max_exhaustive_lists,
+            delta=delta,
+            instability_ratio=instability_ratio,
+            progress=progress,
+        )
+        interval = profile_interval(usable, selection.best, level)
+    result = HiddenFigure(usable, selection, interval, k=k, dropped_lists=dropped, bootstrap=boot)
     if dropped:
         result.notes.append(
             _("Lists with no one on them were left out: %(lists)s") % {"lists": ", ".join(dropped)}
         )
-    if selection.search.value == "stepwise":
+    if selection.search.value == "stepwise" and criterion is not Criterion.THRESHOLD:
         result.notes.append(
             _(
                 "With %(n)s lists there are too many models to try them all: a stepwise search "
@@ -240,6 +332,19 @@ def estimate(
             )
             % {"k": k}
         )
+    if boot is not None:
+        result.notes.append(
+            _(
+                "The bootstrap chose the same model as the data in %(share)s%% of %(n)s "
+                "replications; the interval includes that uncertainty."
+            )
+            % {"share": round(100 * boot.same_model_share), "n": boot.replications}
+        )
+        if boot.failed:
+            result.notes.append(
+                _("In %(failed)s of %(n)s replications no model could be fitted.")
+                % {"failed": boot.failed, "n": boot.replications}
+            )
     if interval.upper == float("inf"):
         result.notes.append(
             _("The likelihood gives no upper bound: the data cannot rule out a very large total.")

@@ -32,6 +32,15 @@ from pharos.estimate.models import (
     fit,
 )
 from pharos.estimate.table import OverlapTable
+from pharos.estimate.threshold import (
+    PTHRESH,
+    Fitter,
+    Step,
+    ThresholdSelection,
+    as_fit,
+    counts_vector,
+    select_threshold,
+)
 
 MAX_EXHAUSTIVE_LISTS = 5
 #: Models whose criterion is within DELTA of the best are "reasonable" alternatives.
@@ -42,6 +51,9 @@ MAX_STEPS = 100
 
 
 class Criterion(StrEnum):
+    """How the model is chosen: the default p-value threshold, or an information criterion."""
+
+    THRESHOLD = "threshold"
     AIC = "aic"
     BIC = "bic"
 
@@ -68,6 +80,11 @@ class Selection:
     delta: float = DELTA
     instability_ratio: float = INSTABILITY_RATIO
     reasonable: list[Fit] = field(default_factory=list)
+    #: the threshold method's additions, in order, and its threshold (empty for AIC and BIC)
+    steps: list[Step] = field(default_factory=list)
+    pthresh: float | None = None
+    #: the smallest p-value left when the threshold search stopped (None: no candidate left)
+    stopped_at: float | None = None
 
     @property
     def unstable(self) -> bool:
@@ -164,6 +181,44 @@ def select(
         instability_ratio=instability_ratio,
         reasonable=reasonable,
     )
+
+
+def select_by_threshold(
+    table: OverlapTable, pthresh: float = PTHRESH
+) -> tuple[Selection, Fitter, ThresholdSelection]:
+    """The threshold method (Chan, Silverman & Vincent 2021) as a :class:`Selection`.
+
+    ``fits`` are the models on the search's path (main effects first, the chosen one last), each
+    with its AIC and BIC for information; ``excluded`` the candidates set aside because they have
+    no maximum likelihood estimate or are not identifiable.
+    """
+    fitter = Fitter(table.n_lists, counts_vector(table))
+    chosen = select_threshold(fitter, pthresh)
+    if chosen is None:
+        raise NoModelError("no log-linear model can be fitted to this table")
+    path = []
+    for model in chosen.path:
+        pfit = fitter.fit(model)
+        assert pfit is not None  # every model on the path was fitted
+        path.append(as_fit(fitter, model, pfit))
+    best = path[-1]
+    excluded = [
+        Excluded(model, reason)
+        for model, reason in sorted(fitter.rejected.items(), key=lambda mr: sorted(mr[0]))
+    ]
+    selection = Selection(
+        criterion=Criterion.THRESHOLD,
+        search=Search.STEPWISE,
+        best=best,
+        fits=list(reversed(path)),
+        excluded=excluded,
+        empty=tuple(sorted(fitter.empty)),
+        reasonable=[],
+        steps=chosen.steps,
+        pthresh=pthresh,
+        stopped_at=chosen.stopped_at,
+    )
+    return selection, fitter, chosen
 
 
 def exclusion_summary(excluded: list[Excluded]) -> dict[Exclusion, int]:

@@ -24,8 +24,23 @@ def test_prints_estimate_interval_chosen_model_and_alternatives(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "Estimated total" in result.output
     assert "95% interval" in result.output
-    assert "Chosen model (lowest AIC, exhaustive search)" in result.output
-    assert "Models considered" in result.output
+    assert "Method: stepwise p-value threshold 0.02" in result.output
+    assert "Interval method: parametric bootstrap repeating the model selection" in result.output
+    assert "Models on the search's path" in result.output
+    aic = runner.invoke(
+        app, ["--lang", "en", "estimate", str(_table(tmp_path)), "--criterion", "aic"]
+    )
+    assert aic.exit_code == 0, aic.output
+    assert "Method: lowest AIC, exhaustive search" in aic.output
+    assert "Models considered" in aic.output
+
+
+def test_too_few_replications_are_refused(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["--lang", "en", "estimate", str(_table(tmp_path)), "--replications", "5"]
+    )
+    assert result.exit_code == 2
+    assert "at least 19 bootstrap replications" in result.output
 
 
 def test_json_output_and_bic(tmp_path: Path) -> None:

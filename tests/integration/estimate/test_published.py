@@ -14,11 +14,11 @@ Published figures:
   exploitation); the pooled six-year table here has none of them, so the figures are not
   comparable and the test only records that the pooled estimate is far above the registered
   count (it is about 11 times it — treating six years as one closed population inflates it).
-* Greater New Orleans (NewOrl, 8 lists, 185; Bales, Murphy & Silverman 2020, J. Human
-  Trafficking 6:375-387) and the US Western site (Western, 5 lists, 345; Farrell et al. 2019,
-  NIJ report 252520): the published point estimates could not be retrieved from the material
-  installed with the project, so no comparison is made; the tests only check that an estimate
-  with a finite interval is computed and that the sparse tables' empty overlaps are reported.
+* Greater New Orleans (NewOrl, 8 lists, 185; NewOrl_5, the four smallest lists merged) and the
+  US Western site (Western, 5 lists, 345): Chan, Silverman & Vincent (2021, JASA) published the
+  threshold method's estimates on these very tables — 1,184 (BCa 95% interval 717-1,657), 1,034
+  (589-1,703) and 2,483 (1,293-3,670). Pharos' default is that method and reproduces the point
+  estimates and the chosen models exactly. AIC, by contrast, picks denser models there.
 """
 
 from __future__ import annotations
@@ -91,7 +91,44 @@ def test_sparse_us_tables_are_estimated_with_empty_overlaps_reported(
     assert any(e.reason is Exclusion.EMPTY_OVERLAP for e in result.selection.excluded)
 
 
-@pytest.mark.parametrize("name", ["UKdat", "UKdat_5", "Ned", "NewOrl", "Western"])
+# Published outputs of the same method (stepwise p-value threshold 0.02 with existence checks) on
+# the same tables: Chan, Silverman & Vincent (2021), JASA 116:1297-1306, Section 4.1 (New
+# Orleans: model D:E, 1,184; five lists: main effects, 1,034) and Section 4.2 (Western site:
+# model A:E, 2,483), as reproduced in the vignette "Reproducing Chan, Silverman and Vincent
+# (2021)" of the MultipleSystemsEstimation R package (B. W. Silverman). UK 2013, five lists:
+# 11,313, the point estimate behind the Home Office's 10,000-13,000 (Silverman 2014).
+PUBLISHED_THRESHOLD = [
+    ("NewOrl", 1184, [("D", "E")]),
+    ("NewOrl_5", 1034, []),
+    ("Western", 2483, [("A", "E")]),
+    ("UKdat_5", 11313, None),
+]
+
+
+@pytest.mark.parametrize(("name", "total", "pairs"), PUBLISHED_THRESHOLD)
+def test_the_default_reproduces_the_published_threshold_estimates(
+    name: str, total: int, pairs: list[tuple[str, str]] | None
+) -> None:
+    table = read_overlap_csv(DATA / f"{name}.csv")
+    result = estimate(table, replications=99)
+    assert result.selection.criterion.value == "threshold"
+    assert round(result.total) == total
+    if pairs is not None:
+        chosen = [(table.lists[i], table.lists[j]) for i, j in sorted(result.best.model)]
+        assert chosen == pairs
+    low, high = result.total_interval
+    assert table.observed <= low < result.total < high < float("inf")
+
+
+def test_the_default_lands_in_the_home_office_range_on_six_uk_lists() -> None:
+    table = read_overlap_csv(DATA / "UKdat.csv")
+    result = estimate(table, replications=99)
+    assert 10_000 <= result.total <= 13_000
+
+
+@pytest.mark.parametrize(
+    "name", ["UKdat", "UKdat_5", "Ned", "Ned_5", "NewOrl", "NewOrl_5", "Western"]
+)
 def test_the_bundled_copies_are_the_shared_tables(name: str) -> None:
     from pharos.estimate.examples import EXAMPLES
 

@@ -11,7 +11,7 @@ from pharos.estimate.table import parse_overlap_csv
 
 def test_the_report_holds_estimate_interval_models_and_protected_cells() -> None:
     table = simulate_table(1500, [0.3, 0.2, 0.25], seed=11)
-    result = estimate(table)
+    result = estimate(table, "aic")
     data = result.to_dict()
     json.dumps(data)  # serialisable
     est = data["estimate"]
@@ -46,8 +46,35 @@ def test_a_list_with_no_one_is_dropped_with_a_note() -> None:
 
 def test_an_unstable_estimate_carries_a_warning() -> None:
     table = parse_overlap_csv("A,B,C,count\n1,0,0,30\n0,1,0,20\n0,0,1,25\n1,0,1,5\n0,1,1,3\n")
-    calm = estimate(table, instability_ratio=1000.0)
-    shaky = estimate(table, instability_ratio=1.0001, delta=1000.0)
+    calm = estimate(table, "aic", instability_ratio=1000.0)
+    shaky = estimate(table, "aic", instability_ratio=1.0001, delta=1000.0)
     assert calm.warnings == [] and not calm.to_dict()["unstable"]
     assert shaky.to_dict()["unstable"]
     assert "Unstable estimate" in shaky.to_dict()["warnings"][0]
+
+
+def test_the_default_reports_the_threshold_method_and_its_bootstrap() -> None:
+    table = simulate_table(1500, [0.3, 0.2, 0.25], seed=11)
+    result = estimate(table, replications=99)
+    data = result.to_dict()
+    assert data["method"] == "threshold" and data["pthresh"] == 0.02
+    assert "Chan, Silverman & Vincent 2021" in data["method_name"]
+    interval = data["estimate"]["interval"]
+    assert interval["method"] == "parametric bootstrap with model selection"
+    assert interval["replications"] == 99 and interval["seed"] == 20210
+    assert interval["total_lower"] <= data["estimate"]["total"] <= interval["total_upper"]
+    assert any("bootstrap chose the same model" in note for note in data["notes"])
+    # the same seed gives the same interval
+    again = estimate(table, replications=99).to_dict()["estimate"]["interval"]
+    assert again == interval
+
+
+def test_an_overlap_on_the_search_path_is_hidden_under_k() -> None:
+    # A and B refer people to each other (odds ratio 6): the search adds A:B
+    table = simulate_table(3000, [0.2, 0.15, 0.2, 0.25], dependence={(0, 1): 6.0}, seed=1)
+    overlap = table.overlap("A", "B")
+    data = estimate(table, replications=49).to_dict()
+    assert [s["interaction"] for s in data["steps"]] == [["A", "B"]]
+    assert data["steps"][0]["observed_overlap"] == overlap
+    hidden = estimate(table, k=overlap + 1, replications=49).to_dict()
+    assert hidden["steps"][0]["observed_overlap"] is None

@@ -220,9 +220,9 @@ def _table_from_source(
 
 
 def _run(table: OverlapTable, data: dict[str, Any], errors: dict[str, str]) -> HiddenFigure | None:
-    criterion = data.get("criterion", Criterion.AIC.value)
+    criterion = data.get("criterion", Criterion.THRESHOLD.value)
     if criterion not in {c.value for c in Criterion}:
-        errors["criterion"] = _("Choose AIC or BIC.")
+        errors["criterion"] = _("Choose the threshold method, AIC or BIC.")
     k = _int_or_none(str(data.get("k", "") or DEFAULT_K), "k", errors)
     if k is not None:
         try:
@@ -245,7 +245,7 @@ def _run(table: OverlapTable, data: dict[str, Any], errors: dict[str, str]) -> H
 @router.get("/estimate", include_in_schema=False)
 def estimate_page(request: Request, p: Principal = Depends(signed_in)) -> Response:
     require(p, "estimate", "read")
-    form = {"source": "example", "example": "UKdat", "criterion": "aic", "k": DEFAULT_K}
+    form = {"source": "example", "example": "UKdat", "criterion": "threshold", "k": DEFAULT_K}
     return render(request, "estimate/page.html", _context(p, form))
 
 
@@ -293,8 +293,9 @@ async def estimate_api(
     """Estimate the hidden figure of an overlap table.
 
     Body (JSON): ``{"csv": "<overlap table>"}`` or ``{"example": "UKdat"}``, optional
-    ``"criterion": "aic"|"bic"`` and ``"k"`` (small-cell threshold, default 11). The answer is
-    the report: estimate, profile-likelihood interval, chosen model, models considered and
+    ``"criterion": "threshold"|"aic"|"bic"`` (default threshold) and ``"k"`` (small-cell
+    threshold, default 11). The answer is the report: estimate, interval (bootstrap for the
+    threshold method, profile likelihood for AIC and BIC), chosen model, models considered and
     excluded, the overlap table with cells below k suppressed.
     """
     require(p, "estimate", "read")
