@@ -15,8 +15,9 @@ interval on the log scale (Hall 1988, "On symmetric bootstrap confidence interva
 It carries the selection's variability, its errors in both directions, and the randomness of the
 unseen count. On populations drawn from models fitted to the real tables, the equal-tailed
 "basic" interval [N̂ · exp(−q(1 − α/2)), N̂ · exp(−q(α/2))] covered the truth in 89% of 80
-simulations of the UK table, the percentile interval also 89% (missing on the low side), the
-symmetric one 96% (scripts/mse_coverage.py; docs/hidden-figure.md has the full figures). The lower end is never below the people seen. Replications where no model can be fitted
+simulations of the UK table and the percentile interval also 89% (missing on the low side); the
+symmetric one did better (scripts/mse_coverage.py; docs/hidden-figure.md has the figures).
+The lower end is never below the people seen. Replications where no model can be fitted
 (possible on very sparse draws) are counted and treated as estimating an unbounded total.
 
 Lists that nobody is on in a replication are dropped before its selection, as for real tables.
