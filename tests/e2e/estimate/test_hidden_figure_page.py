@@ -46,9 +46,10 @@ def test_estimate_a_published_table_and_see_the_chart(
     page.click("form.estimate-form button[type=submit]")
     page.wait_for_selector("#estimate-chart .main-svg", timeout=60_000)
     assert "11,313" in page.locator(".figure.main").inner_text()
-    # the chart has the chosen model and the reasonable alternatives
-    assert page.locator("#estimate-chart .scatterlayer .trace").count() == 3
-    assert page.locator(".note.warn").count() >= 1  # UKdat_5 is flagged unstable
+    # the default (threshold method): the chart has the search's path and the chosen model
+    assert page.locator("#estimate-chart .scatterlayer .trace").count() >= 2
+    assert "parametric bootstrap" in page.locator(".figures").inner_text()
+    assert "Chan, Silverman & Vincent 2021" in page.locator(".estimate-result").inner_text()
     page.screenshot(path=str(_shots(tmp_path) / "estimate-en.png"), full_page=True)
     missing = [u for u in missing if not u.endswith("/favicon.ico")]
     assert not missing, missing
