@@ -28,9 +28,10 @@ from pathlib import Path
 
 import pytest
 
+from pharos.estimate.examples import EXAMPLES
 from pharos.estimate.models import Exclusion
 from pharos.estimate.report import estimate
-from pharos.estimate.table import read_overlap_csv
+from pharos.estimate.table import OverlapTable, read_overlap_csv
 
 # ../shared beside the repository (as in CI); PHAROS_SHARED_DIR overrides it for a worktree
 SHARED = Path(
@@ -38,13 +39,18 @@ SHARED = Path(
 )
 DATA = SHARED / "data" / "mse_modern_slavery"
 
-pytestmark = pytest.mark.skipif(
+needs_shared = pytest.mark.skipif(
     not DATA.is_dir(), reason=f"the shared MSE tables are not beside the repository ({DATA})"
 )
 
 
+def _table(name: str) -> OverlapTable:
+    """The bundled copy of a shared table (checked equal to the shared file below)."""
+    return EXAMPLES[name].table()
+
+
 def test_uk_2013_six_lists_stepwise_aic_lands_in_the_home_office_range() -> None:
-    table = read_overlap_csv(DATA / "UKdat.csv")
+    table = _table("UKdat")
     assert table.observed == 2744
     result = estimate(table, "aic")
     assert result.selection.search.value == "stepwise"
@@ -54,7 +60,7 @@ def test_uk_2013_six_lists_stepwise_aic_lands_in_the_home_office_range() -> None
 
 
 def test_uk_2013_five_lists_exhaustive_aic_finds_the_published_model() -> None:
-    table = read_overlap_csv(DATA / "UKdat_5.csv")
+    table = _table("UKdat_5")
     result = estimate(table, "aic")
     assert result.selection.search.value == "exhaustive"
     # the published point estimate is about 11,300 within 10,000-13,000
@@ -66,7 +72,7 @@ def test_uk_2013_five_lists_exhaustive_aic_finds_the_published_model() -> None:
 
 
 def test_netherlands_pooled_table_is_estimated_but_not_comparable() -> None:
-    table = read_overlap_csv(DATA / "Ned.csv")
+    table = _table("Ned")
     assert table.observed == 8234
     result = estimate(table, "aic")
     # published: about 6,250 a year (about 37,500 over 2010-2015, ~4.6 x registered), from a
@@ -81,7 +87,7 @@ def test_sparse_us_tables_are_estimated_with_empty_overlaps_reported(
     name: str, seen: int, n_lists: int
 ) -> None:
     """No published point estimate could be retrieved: Pharos' figures are reported only."""
-    table = read_overlap_csv(DATA / f"{name}.csv")
+    table = _table(name)
     assert table.observed == seen and table.n_lists == n_lists
     result = estimate(table, "aic")
     assert result.total > seen
@@ -109,7 +115,7 @@ PUBLISHED_THRESHOLD = [
 def test_the_default_reproduces_the_published_threshold_estimates(
     name: str, total: int, pairs: list[tuple[str, str]] | None
 ) -> None:
-    table = read_overlap_csv(DATA / f"{name}.csv")
+    table = _table(name)
     result = estimate(table, replications=99)
     assert result.selection.criterion.value == "threshold"
     assert round(result.total) == total
@@ -121,15 +127,14 @@ def test_the_default_reproduces_the_published_threshold_estimates(
 
 
 def test_the_default_lands_in_the_home_office_range_on_six_uk_lists() -> None:
-    table = read_overlap_csv(DATA / "UKdat.csv")
+    table = _table("UKdat")
     result = estimate(table, replications=99)
     assert 10_000 <= result.total <= 13_000
 
 
+@needs_shared
 @pytest.mark.parametrize(
     "name", ["UKdat", "UKdat_5", "Ned", "Ned_5", "NewOrl", "NewOrl_5", "Western"]
 )
 def test_the_bundled_copies_are_the_shared_tables(name: str) -> None:
-    from pharos.estimate.examples import EXAMPLES
-
     assert EXAMPLES[name].table() == read_overlap_csv(DATA / f"{name}.csv")
