@@ -30,8 +30,8 @@ from pathlib import Path
 import httpx
 
 from pharos.coordinate.demo import DEMO_PASSWORD
-from pharos.exercise.loader import load_scenario
-from pharos.exercise.serverproc import ServerProcess
+from pharos.exercise.runtime.serverproc import ServerProcess
+from pharos.exercise.scenario.loader import load_scenario
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from pharos.cli import app as cli
 from pharos.domain.geography import country_name, region_state_codes
-from pharos.exercise.service import Hub
+from pharos.exercise.runtime.service import Hub
 from pharos.web.testing import (
     app_on,
     extra_domain_data,

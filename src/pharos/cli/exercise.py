@@ -14,12 +14,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from pharos.cli.app import app
-from pharos.exercise import after_action, translation
-from pharos.exercise.events import EventKind
-from pharos.exercise.loader import ScenarioError, load_scenario
-from pharos.exercise.session import CommandRefused, ExerciseSession
-from pharos.exercise.state import state_hash
-from pharos.exercise.store import MemoryEventStore, SqlEventStore, verify
+from pharos.exercise.report import after_action
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.rules.state import state_hash
+from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
+from pharos.exercise.runtime.store import MemoryEventStore, SqlEventStore, verify
+from pharos.exercise.scenario import translation
+from pharos.exercise.scenario.loader import ScenarioError, load_scenario
 from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, _, pgettext
 
 exercise_app = typer.Typer(help="Simulation-based training exercises.", no_args_is_help=True)

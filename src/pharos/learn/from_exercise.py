@@ -31,9 +31,9 @@ from typing import Any
 import polars as pl
 
 from pharos.domain.vocabulary import Gender, VulnerableGroup
-from pharos.exercise.fold import fold
-from pharos.exercise.loader import load_scenario
-from pharos.exercise.store import EventStore, verify
+from pharos.exercise.rules.fold import fold
+from pharos.exercise.runtime.store import EventStore, verify
+from pharos.exercise.scenario.loader import load_scenario
 from pharos.i18n import _
 from pharos.learn import codes
 from pharos.learn.ingest.report import ImportRefused
@@ -93,7 +93,7 @@ def open_events(url: str | None) -> EventStore:
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from pharos.exercise.store import SqlEventStore
+    from pharos.exercise.runtime.store import SqlEventStore
 
     if not url:
         data = Path(os.environ.get("PHAROS_DATA_DIR", "data"))

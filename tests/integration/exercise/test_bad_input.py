@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from pharos.exercise.service import Hub
-from pharos.exercise.store import verify
+from pharos.exercise.runtime.service import Hub
+from pharos.exercise.runtime.store import verify
 from pharos.web.testing import (
     app_on,
     play,

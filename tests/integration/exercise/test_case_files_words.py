@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pharos.exercise.service import Hub
+from pharos.exercise.runtime.service import Hub
 from pharos.web.testing import (
     app_on,
     play,

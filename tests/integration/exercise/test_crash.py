@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pharos.exercise.serverproc import ServerProcess
-from pharos.exercise.session import ExerciseSession
-from pharos.exercise.store import SqlEventStore, verify
+from pharos.exercise.runtime.serverproc import ServerProcess
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.store import SqlEventStore, verify
 
 pytestmark = pytest.mark.slow
 

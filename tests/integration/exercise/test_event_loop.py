@@ -14,7 +14,7 @@ import asyncio
 import pytest
 from sqlalchemy import event
 
-from pharos.exercise.service import Hub
+from pharos.exercise.runtime.service import Hub
 from pharos.web.testing import app_on, signed_in_client
 
 

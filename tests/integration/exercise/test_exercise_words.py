@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pharos.exercise import wording
+from pharos.exercise.words import wording
 from pharos.i18n import use_locale
 from pharos.web.testing import app_on, signed_in_client
 

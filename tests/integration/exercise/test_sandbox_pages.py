@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from pharos.exercise.events import EventKind
-from pharos.exercise.service import Hub
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime.service import Hub
 from pharos.store.models import (
     Agency,
     AuditEntry,

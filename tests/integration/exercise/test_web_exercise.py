@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pharos.exercise.service import Hub
+from pharos.exercise.runtime.service import Hub
 from pharos.web.testing import app_on, signed_in_client
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from pharos.exercise.service import Hub
+from pharos.exercise.runtime.service import Hub
 from pharos.store.models import Referral
 from pharos.web.testing import (
     app_on,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pharos.exercise.events import EventKind
-from pharos.exercise.session import ExerciseSession
-from pharos.exercise.store import MemoryEventStore
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.store import MemoryEventStore
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pharos.exercise.events import EventKind
-from pharos.exercise.session import ExerciseSession
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime.session import ExerciseSession
 
 
 def play(s: ExerciseSession) -> None:

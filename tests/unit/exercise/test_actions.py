@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pharos.exercise.events import EventKind
-from pharos.exercise.session import CommandRefused, ExerciseSession
-from pharos.exercise.world import reply_time
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.rules.world import reply_time
+from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
 
 
 def _karim_reached(s: ExerciseSession) -> None:
@@ -137,7 +137,7 @@ def test_a_premature_media_statement_tips_off_the_network(session):
 
 
 def test_nothing_is_accepted_before_the_start_or_after_the_end():
-    from pharos.exercise.store import MemoryEventStore
+    from pharos.exercise.runtime.store import MemoryEventStore
 
     s = ExerciseSession.create(MemoryEventStore(), clock=lambda: 0.0)
     with pytest.raises(CommandRefused, match="not running"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from pharos.exercise import after_action
-from pharos.exercise.events import EventKind
+from pharos.exercise.report import after_action
+from pharos.exercise.rules.events import EventKind
 from pharos.i18n import use_locale
 
 from .drill import play

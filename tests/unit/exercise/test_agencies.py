@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from pharos.domain.cooperation import Instrument
-from pharos.exercise import actions, agencies
-from pharos.exercise.events import EventKind
-from pharos.exercise.fold import fold
-from pharos.exercise.loader import LoadedScenario, load_scenario
-from pharos.exercise.session import ExerciseSession
-from pharos.exercise.state import state_hash
-from pharos.exercise.store import MemoryEventStore
+from pharos.exercise.rules import actions, agencies
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.rules.fold import fold
+from pharos.exercise.rules.state import state_hash
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.store import MemoryEventStore
+from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
 from pharos.sim.policies import (
     Action,
     AnswerContext,

@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 
 from pharos.domain.practitioners import PractitionerKind as K
-from pharos.exercise import views
-from pharos.exercise.describe import describe, describe_event, names
-from pharos.exercise.events import EventKind
-from pharos.exercise.fold import fold
-from pharos.exercise.inbox import shown
-from pharos.exercise.loader import LoadedScenario, load_scenario
-from pharos.exercise.schema import Team
-from pharos.exercise.scoring import score
-from pharos.exercise.session import CommandRefused, ExerciseSession
-from pharos.exercise.state import canonical_json, state_hash
-from pharos.exercise.store import MemoryEventStore
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.rules.fold import fold
+from pharos.exercise.rules.scoring import score
+from pharos.exercise.rules.state import canonical_json, state_hash
+from pharos.exercise.runtime import views
+from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
+from pharos.exercise.runtime.store import MemoryEventStore
+from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
+from pharos.exercise.scenario.schema import Team
+from pharos.exercise.story.describe import describe, describe_event, names
+from pharos.exercise.story.inbox import shown
 from pharos.i18n import SUPPORTED_LOCALES, use_locale
 
 from . import drill

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from pharos.exercise.events import EventKind
-from pharos.exercise.sandbox import Sandbox
-from pharos.exercise.session import ExerciseSession
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.sandbox.database import Sandbox
 from pharos.store.models import AuditEntry, Referral, User
 
 KEY = b"exercise-sandbox-test-key-0123456789"

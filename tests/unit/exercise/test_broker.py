@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from pharos.exercise.service import Broker
+from pharos.exercise.runtime.service import Broker
 from pharos.web.testing import run_async
 
 

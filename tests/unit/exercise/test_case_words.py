@@ -7,10 +7,10 @@ import json
 
 from sqlalchemy import select
 
-from pharos.exercise import case_words as cw
-from pharos.exercise import wording as w
-from pharos.exercise.sandbox import Sandbox
-from pharos.exercise.session import ExerciseSession
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.sandbox import case_words as cw
+from pharos.exercise.sandbox.database import Sandbox
+from pharos.exercise.words import wording as w
 from pharos.i18n import Message, _, ngettext, recording, use_locale
 from pharos.store.models import Agency, AuditEntry, CaseNote, RequestReply
 

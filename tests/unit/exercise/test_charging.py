@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from pharos.domain.cooperation import Instrument
-from pharos.exercise.after_action import build, render_html
-from pharos.exercise.fold import fold
-from pharos.exercise.schema import ReplyTime
-from pharos.exercise.scoring import score
-from pharos.exercise.session import CommandRefused, ExerciseSession
-from pharos.exercise.state import state_hash
+from pharos.exercise.report.after_action import build, render_html
+from pharos.exercise.rules.fold import fold
+from pharos.exercise.rules.scoring import score
+from pharos.exercise.rules.state import state_hash
+from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
+from pharos.exercise.scenario.schema import ReplyTime
 
 from .test_agencies import _decisions, _session
 
@@ -190,7 +190,7 @@ def test_scores_and_the_report_show_charged_dropped_and_pending_by_whom_and_when
 
 
 def test_the_prosecutor_workspace_offers_the_pending_charging_decision() -> None:
-    from pharos.exercise import views
+    from pharos.exercise.runtime import views
     from pharos.web.templating import environment
 
     s = _session(played=("ita-prosecutor",))

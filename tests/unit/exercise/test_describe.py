@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from pharos.exercise import actions, wording
-from pharos.exercise.describe import SENTENCES, describe, describe_event, kind_label, names
-from pharos.exercise.events import Event, EventKind
-from pharos.exercise.loader import load_scenario
-from pharos.exercise.session import ExerciseSession
-from pharos.exercise.store import MemoryEventStore
+from pharos.exercise.rules import actions
+from pharos.exercise.rules.events import Event, EventKind
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.store import MemoryEventStore
+from pharos.exercise.scenario.loader import load_scenario
+from pharos.exercise.story.describe import SENTENCES, describe, describe_event, kind_label, names
+from pharos.exercise.words import wording
 from pharos.i18n import SUPPORTED_LOCALES, use_locale
 
 from .drill import play
@@ -48,7 +49,7 @@ def _logged_kinds() -> set[str]:
     """The timeline kinds the code writes with a literal name (``st.log(m, "arrest", ...)``)."""
     found: set[str] = set()
     pattern = re.compile(r"\.log\(\s*[\w.]+,\s*\"([a-z_]*[a-z])\"", re.S)
-    for path in SRC.glob("*.py"):
+    for path in SRC.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         found |= set(pattern.findall(text))
         # shelter decisions log "shelter_" + outcome

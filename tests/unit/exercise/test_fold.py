@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pharos.exercise.events import EventKind
-from pharos.exercise.fold import fold
-from pharos.exercise.session import ExerciseSession
-from pharos.exercise.state import state_hash
-from pharos.exercise.store import MemoryEventStore, SqlEventStore
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.rules.fold import fold
+from pharos.exercise.rules.state import state_hash
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.store import MemoryEventStore, SqlEventStore
 
 from .drill import play
 

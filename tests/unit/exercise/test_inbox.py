@@ -3,9 +3,9 @@ stored in English and shown in the reader's language; injects stay as the scenar
 
 from __future__ import annotations
 
-from pharos.exercise import views
-from pharos.exercise.inbox import shown
-from pharos.exercise.state import Message
+from pharos.exercise.rules.state import Message
+from pharos.exercise.runtime import views
+from pharos.exercise.story.inbox import shown
 from pharos.i18n import use_locale
 
 from . import drill

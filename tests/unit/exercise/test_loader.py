@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pharos.exercise.loader import ScenarioError, bundled_path, load_scenario
-from pharos.exercise.schema import CharacterKind, EvidenceKind, ObjectiveId
+from pharos.exercise.scenario.loader import ScenarioError, bundled_path, load_scenario
+from pharos.exercise.scenario.schema import CharacterKind, EvidenceKind, ObjectiveId
 
 
 def test_the_bundled_scenario_meets_the_brief():

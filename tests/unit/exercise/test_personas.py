@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pharos.exercise.session import ExerciseSession
+from pharos.exercise.runtime.session import ExerciseSession
 
 
 def _reach_karim(s: ExerciseSession) -> None:
@@ -42,7 +42,7 @@ def test_persona_flees_after_repeated_questioning_without_protection(session: Ex
 
 
 def _refusal(s: ExerciseSession) -> str:
-    from pharos.exercise.session import CommandRefused
+    from pharos.exercise.runtime.session import CommandRefused
 
     try:
         s.act(
@@ -103,8 +103,8 @@ def test_flight_is_cancelled_by_protection(session: ExerciseSession):
 
 
 def test_flight_time_is_seeded():
-    from pharos.exercise.events import EventKind
-    from pharos.exercise.store import MemoryEventStore
+    from pharos.exercise.rules.events import EventKind
+    from pharos.exercise.runtime.store import MemoryEventStore
 
     def run(seed: int) -> int | None:
         s = ExerciseSession.create(MemoryEventStore(), seed=seed, clock=lambda: 0.0)
@@ -118,7 +118,7 @@ def test_flight_time_is_seeded():
 
 
 def test_role_player_sees_what_may_be_disclosed_now(session: ExerciseSession):
-    from pharos.exercise.personas import knows_now
+    from pharos.exercise.rules.personas import knows_now
 
     c = session.scenario.character("karim")
     view = knows_now(c, session.state.personas["karim"])

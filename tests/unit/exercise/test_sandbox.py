@@ -10,9 +10,9 @@ from sqlalchemy import select
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.identification import set_trafficking_status
 from pharos.coordinate.permissions import PermissionDenied
-from pharos.exercise.events import EventKind
-from pharos.exercise.sandbox import Sandbox, exercise_time
-from pharos.exercise.session import ExerciseSession
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.sandbox.database import Sandbox, exercise_time
 from pharos.store.base import clock_at, utcnow
 from pharos.store.models import (
     AuditEntry,

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pharos.exercise.events import Event, EventKind
-from pharos.exercise.fold import fold
-from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
-from pharos.exercise.state import state_hash
-from pharos.exercise.store import MemoryEventStore, SqlEventStore, verify
+from pharos.exercise.rules.events import Event, EventKind
+from pharos.exercise.rules.fold import fold
+from pharos.exercise.rules.state import state_hash
+from pharos.exercise.runtime.session import CommandRefused, ExerciseSession, StoreFailed
+from pharos.exercise.runtime.store import MemoryEventStore, SqlEventStore, verify
 
 
 class SlowStore(SqlEventStore):
@@ -134,7 +134,7 @@ def test_a_field_of_the_wrong_shape_is_refused_by_name_and_stores_nothing(
 def test_an_event_that_fails_to_apply_is_undone(tmp_path: Path, monkeypatch):
     """Should an accepted command still fail when applied (a bug), its event is forgotten: the
     error reaches the caller, the state is as before, the next event takes its number."""
-    from pharos.exercise import actions
+    from pharos.exercise.rules import actions
 
     url = f"sqlite:///{tmp_path / 'x.db'}"
     s = ExerciseSession.create(SqlEventStore(url), clock=lambda: 0.0)

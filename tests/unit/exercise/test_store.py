@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from pharos.exercise.events import EventKind
-from pharos.exercise.store import (
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime.store import (
     MemoryEventStore,
     SqlEventStore,
     UnknownExerciseError,

@@ -11,12 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from pharos.cli.app import app
-from pharos.exercise import after_action, describe, inbox, translation
-from pharos.exercise.events import EventKind
-from pharos.exercise.loader import ScenarioError, bundled_path, load_scenario
-from pharos.exercise.session import ExerciseSession
-from pharos.exercise.state import Message, state_hash
-from pharos.exercise.store import MemoryEventStore
+from pharos.exercise.report import after_action
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.rules.state import Message, state_hash
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.store import MemoryEventStore
+from pharos.exercise.scenario import translation
+from pharos.exercise.scenario.loader import ScenarioError, bundled_path, load_scenario
+from pharos.exercise.story import describe, inbox
 from pharos.i18n import use_locale
 
 from .drill import play

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pharos.cli import app
-from pharos.exercise.events import EventKind
-from pharos.exercise.session import ExerciseSession
-from pharos.exercise.store import MemoryEventStore, SqlEventStore
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.store import MemoryEventStore, SqlEventStore
 from pharos.learn.from_exercise import import_exercise, read_exercise
 from pharos.learn.ingest.report import ImportRefused
 from pharos.learn.store import Store

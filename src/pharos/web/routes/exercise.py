@@ -2,7 +2,7 @@
 observers, the report and live updates: ``exercise_people``; the JSON API: ``exercise_api``).
 
 Thin: every command goes through ``ExerciseSession.submit`` (checked, stored, applied); every
-page is built by ``pharos.exercise.views``.
+page is built by ``pharos.exercise.runtime.views``.
 """
 
 from __future__ import annotations
@@ -27,12 +27,15 @@ from pharos.coordinate.permissions import (
     declare,
     grant,
 )
-from pharos.exercise import after_action, lessons, views, wording
-from pharos.exercise.events import EventKind
-from pharos.exercise.loader import LoadedScenario, load_scenario
-from pharos.exercise.service import Hub, Role, role_of
-from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
+from pharos.exercise.report import after_action
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime import views
+from pharos.exercise.runtime.service import Hub, Role, role_of
+from pharos.exercise.runtime.session import CommandRefused, ExerciseSession, StoreFailed
+from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
+from pharos.exercise.words import wording
 from pharos.i18n import _, lazy_gettext
+from pharos.learn import exercise_lessons as lessons
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow

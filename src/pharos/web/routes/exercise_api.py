@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
-from pharos.exercise import views
-from pharos.exercise.events import EventKind
-from pharos.exercise.session import CommandRefused, ExerciseSession, StoreFailed
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime import views
+from pharos.exercise.runtime.session import CommandRefused, ExerciseSession, StoreFailed
 from pharos.i18n import _
 from pharos.store.uow import UnitOfWork
 from pharos.web.deps import signed_in, uow

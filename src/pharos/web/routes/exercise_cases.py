@@ -4,7 +4,7 @@ A player sees what their TEAM may see under the server's permission rules (the t
 cases, cases shared with it by a referral or a request, the requests it sent or received, with
 the other state's victims under a pseudonym unless they consented to disclosure across
 borders). Controllers and observers choose the team to view as. Anyone else: 403. The pages are
-read-only: the workspace's actions are the way to act (see ``pharos.exercise.sandbox``).
+read-only: the workspace's actions are the way to act (see ``pharos.exercise.sandbox.database``).
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from pharos.coordinate import cases as svc
 from pharos.coordinate import referrals, requests
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
-from pharos.exercise import case_words as cw
-from pharos.exercise import views, wording
-from pharos.exercise.sandbox import exercise_time
-from pharos.exercise.service import Hub, role_of
-from pharos.exercise.session import ExerciseSession
+from pharos.exercise.runtime import views
+from pharos.exercise.runtime.service import Hub, role_of
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.sandbox import case_words as cw
+from pharos.exercise.sandbox.database import exercise_time
+from pharos.exercise.words import wording
 from pharos.i18n import _
 from pharos.store.models import Agency, AuditEntry, Case
 from pharos.store.uow import UnitOfWork

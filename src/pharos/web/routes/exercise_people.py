@@ -19,10 +19,12 @@ from fastapi.responses import (
 from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate.permissions import PermissionDenied, Principal
-from pharos.exercise import after_action, views, wording
-from pharos.exercise.events import EventKind
-from pharos.exercise.pdf import pdf_bytes
-from pharos.exercise.session import ExerciseSession
+from pharos.exercise.report import after_action
+from pharos.exercise.report.pdf import pdf_bytes
+from pharos.exercise.rules.events import EventKind
+from pharos.exercise.runtime import views
+from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.words import wording
 from pharos.store.uow import UnitOfWork
 from pharos.web.deps import signed_in, uow
 from pharos.web.forms import body

@@ -1,0 +1,1 @@
+"""The after-action report and improvement plan: data, HTML and PDF."""

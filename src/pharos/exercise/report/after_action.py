@@ -1,0 +1,380 @@
+"""The after-action report and improvement plan (AAR/IP), as data, HTML and PDF.
+
+Structure after HSEEP's AAR/IP: overview, timeline, scores against the procedure's targets,
+observers' ratings per objective and team, strengths, areas for improvement, and an improvement
+plan of corrective actions, each with an owner agency and a due date (30/60/90 days after the
+exercise). Strengths and areas come from the measures (``scoring``) and from the observers and
+the hot-wash; controllers add corrective actions of their own during the hot-wash.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from pharos.exercise.rules.scoring import Scores, score
+from pharos.exercise.rules.state import ExerciseState
+from pharos.exercise.scenario.schema import ExerciseScenario
+from pharos.exercise.story import describe
+from pharos.exercise.words import wording
+from pharos.i18n import _, current_locale, gettext, is_rtl, ngettext
+
+
+def clock_label(minute: int) -> str:
+    """Exercise time as "day 2 14:30" (day 1 is the first day)."""
+    d, rest = divmod(minute, 1440)
+    return _("day %(d)s %(hm)s") % {"d": d + 1, "hm": f"{rest // 60:02d}:{rest % 60:02d}"}
+
+
+@dataclass
+class Finding:
+    objective: str
+    text: str
+    owner: str | None = None
+
+
+@dataclass
+class CorrectiveAction:
+    action: str
+    owner: str
+    due: date
+    objective: str
+    source: str
+
+
+@dataclass
+class Report:
+    title: str
+    exercise_id: str
+    status: str
+    ended_day: float
+    scores: Scores
+    timeline: list[dict[str, Any]]
+    ratings: list[dict[str, Any]]
+    strengths: list[Finding]
+    improvements: list[Finding]
+    plan: list[CorrectiveAction]
+    hotwash: list[dict[str, Any]]
+    wellbeing: list[dict[str, Any]]
+    objectives: dict[str, str] = field(default_factory=dict)
+    #: charging decisions per network and state: network, state, status, by, when (labels)
+    charges: list[dict[str, str]] = field(default_factory=list)
+    #: how to show the scenario's ids (persons, teams, ...) in the report
+    names: describe.Names = field(default_factory=describe.Names)
+
+
+def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
+    rows = []
+    for n in s.networks:
+        for c in n.charges:
+            if c.by.startswith("engine:"):
+                who = _("engine policy: %(p)s") % {"p": c.by.removeprefix("engine:")}
+            elif c.by == "engine":
+                who = _("engine policy")
+            else:
+                who = team_names.get(c.by, c.by)
+            day = c.due_day if c.status == "pending" else c.decided_day
+            when = clock_label(round(day * 1440)) if day is not None else "—"
+            if c.status == "pending" and day is not None:
+                when = _("due %(when)s") % {"when": when}
+            rows.append(
+                {
+                    "network": n.name,
+                    "state": wording.country(c.state),
+                    "status": c.status,
+                    "label": wording.charge_status(c.status),
+                    "by": who,
+                    "when": when,
+                    "reason": wording.engine_reason(c.reason),
+                }
+            )
+    return rows
+
+
+def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = None) -> Report:
+    """The report of an exercise state; due dates count from ``report_date`` (default today)."""
+    report_date = report_date or date.today()
+    s = score(sc, st)
+    names = describe.names(sc, st)
+    team_names = {t.id: t.name for t in sc.teams}
+    timeline = [
+        {
+            "when": clock_label(e["minute"]),
+            "team": team_names.get(e["team"] or "", ""),
+            "text": describe.describe(e, names),
+        }
+        for e in st.timeline
+    ]
+    ratings: dict[tuple[str, str], list[Any]] = {}
+    for o in st.observations:
+        ratings.setdefault((o.objective, o.team), []).append(o)
+    rating_rows = [
+        {
+            "objective": obj,
+            "team": team_names.get(team, team),
+            "n": len(obs),
+            "mean": round(sum(o.rating for o in obs) / len(obs), 1),
+            "notes": [f"{clock_label(o.minute)} — {o.note}" for o in obs if o.note],
+        }
+        for (obj, team), obs in sorted(ratings.items())
+    ]
+    strengths: list[Finding] = []
+    areas: list[Finding] = []
+    target = s.targets
+    for p in s.personas:
+        if not p.is_victim:
+            if p.screening_correct is False:
+                areas.append(
+                    Finding(
+                        "identification_and_referral",
+                        _(
+                            "%(p)s was screened as a possible victim although the facts "
+                            "showed labour exploitation without trafficking"
+                        )
+                        % {"p": p.name},
+                    )
+                )
+            continue
+        if (
+            p.identification_days is not None
+            and p.identification_days <= target["identification_days"]
+        ):
+            strengths.append(
+                Finding(
+                    "identification_and_referral",
+                    _("%(p)s was identified %(d)s days after first contact (target %(t)s)")
+                    % {"p": p.name, "d": p.identification_days, "t": target["identification_days"]},
+                )
+            )
+        elif p.first_contact_days is not None:
+            areas.append(
+                Finding(
+                    "identification_and_referral",
+                    _("%(p)s was not identified within the target of %(t)s days")
+                    % {"p": p.name, "t": target["identification_days"]},
+                    _owner_of(sc, st, p.persona),
+                )
+            )
+        if not p.retained:
+            areas.append(
+                Finding(
+                    "victim_centred_protection",
+                    _("%(p)s was lost: trust fell to %(t)s without protection")
+                    % {"p": p.name, "t": p.trust},
+                    _owner_of(sc, st, p.persona),
+                )
+            )
+        elif p.first_contact_days is None:
+            areas.append(
+                Finding(
+                    "identification_and_referral", _("%(p)s was never contacted") % {"p": p.name}
+                )
+            )
+    for n in s.networks:
+        if n.disrupted:
+            strengths.append(
+                Finding(
+                    "networks_across_borders",
+                    _("%(n)s was disrupted through cross-border cooperation") % {"n": n.name},
+                )
+            )
+        else:
+            areas.append(
+                Finding(
+                    "networks_across_borders",
+                    _("%(n)s was not disrupted; prosecution readiness %(r)s/100")
+                    % {"n": n.name, "r": n.prosecution_readiness},
+                )
+            )
+        for c in n.charges:
+            if c.status == "charged":
+                strengths.append(
+                    Finding(
+                        "networks_across_borders",
+                        _("%(n)s: suspects charged in %(s)s")
+                        % {"n": n.name, "s": wording.country(c.state)},
+                    )
+                )
+            elif c.status == "dropped":
+                areas.append(
+                    Finding(
+                        "networks_across_borders",
+                        _("%(n)s: charges dropped in %(s)s (%(r)s)")
+                        % {
+                            "n": n.name,
+                            "s": wording.country(c.state),
+                            "r": wording.engine_reason(c.reason),
+                        },
+                    )
+                )
+        if not n.financial_investigation:
+            areas.append(
+                Finding(
+                    "victim_centred_protection",
+                    _("No financial investigation into %(n)s") % {"n": n.name},
+                )
+            )
+    for t in s.teams:
+        if t.played and not t.equal_protection:
+            areas.append(
+                Finding(
+                    "victim_centred_protection",
+                    _("%(t)s did not give every victim the same protection: %(g)s")
+                    % {"t": t.name, "g": "; ".join(_gap(g, names) for g in t.protection_gap)},
+                    t.team,
+                )
+            )
+    for r in s.target_results:
+        if r["measure"] == "cross_border_reply_days" and not r["met"]:
+            areas.append(
+                Finding(
+                    "networks_across_borders",
+                    _("Request %(r)s was answered in %(v)s days (target %(t)s)")
+                    % {"r": r["subject"], "v": r["value"], "t": r["target"]},
+                )
+            )
+    for row in rating_rows:
+        if row["mean"] >= 4:
+            strengths.append(
+                Finding(
+                    row["objective"],
+                    _("Observers rated %(t)s %(m)s/5") % {"t": row["team"], "m": row["mean"]},
+                )
+            )
+        elif row["mean"] <= 2:
+            areas.append(
+                Finding(
+                    row["objective"],
+                    _("Observers rated %(t)s %(m)s/5") % {"t": row["team"], "m": row["mean"]},
+                )
+            )
+    for h in st.hotwash:
+        (strengths if h.get("kind") == "strength" else areas).append(
+            Finding(
+                h.get("objective", "multi_agency_collaboration"), h.get("text", ""), h.get("team")
+            )
+        )
+    due = {
+        "victim_centred_protection": 30,
+        "identification_and_referral": 60,
+        "multi_agency_collaboration": 60,
+        "networks_across_borders": 90,
+    }
+    plan = [
+        CorrectiveAction(
+            _("Address: %(f)s") % {"f": f.text},
+            team_names.get(f.owner or "", "") or _("national anti-trafficking coordinator"),
+            report_date + timedelta(days=due.get(f.objective, 60)),
+            f.objective,
+            _("measured"),
+        )
+        for f in areas
+    ]
+    for ca in st.corrective_actions:
+        plan.append(
+            CorrectiveAction(
+                ca["action"],
+                team_names.get(ca["owner"], ca["owner"]),
+                report_date + timedelta(days=int(ca.get("due_days", 60))),
+                ca.get("objective", "multi_agency_collaboration"),
+                _("hot-wash"),
+            )
+        )
+    return Report(
+        sc.title,
+        st.exercise_id,
+        st.status,
+        round(st.minute / 1440, 2),
+        s,
+        timeline,
+        rating_rows,
+        strengths,
+        areas,
+        plan,
+        st.hotwash,
+        st.wellbeing,
+        {o.id.value: o.title for o in sc.objectives},
+        _charges(s, team_names),
+        names,
+    )
+
+
+def _gap(gap: str, names: describe.Names) -> str:
+    """A protection gap of the scores ("karim: own_language, safe_interview") in words."""
+    pid, _sep, codes = gap.partition(": ")
+    measures = ", ".join(wording.protection(c) for c in codes.split(", ") if c)
+    return f"{names.person(pid)}: {measures}"
+
+
+def _owner_of(sc: ExerciseScenario, st: ExerciseState, pid: str) -> str | None:
+    p = st.personas[pid]
+    counts: dict[str, int] = {}
+    for i in p.interviews:
+        counts[i["team"]] = counts.get(i["team"], 0) + 1
+    if counts:
+        return max(sorted(counts), key=lambda k: counts[k])
+    return next(iter(p.known_to), None)
+
+
+def _env() -> Environment:
+    folder = str(resources.files("pharos.exercise.report").joinpath("templates"))
+    env = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render_html(report: Report, css_href: str | None = None) -> str:
+    """The report as one HTML page: self-contained (styles inline), or linking ``css_href``
+    (for the server, whose content security policy forbids inline styles)."""
+    lang = current_locale()
+    return (
+        _env()
+        .get_template("after_action.html")
+        .render(r=report, W=wording, lang=lang, rtl=is_rtl(lang), css_href=css_href)
+    )
+
+
+def report_css() -> str:
+    """The report's stylesheet."""
+    return (
+        resources.files("pharos.exercise.report")
+        .joinpath("templates", "after_action.css")
+        .read_text(encoding="utf-8")
+    )
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_html(report: Report, path: Path) -> None:
+    _atomic_write(path, render_html(report).encode("utf-8"))
+
+
+def write_pdf(report: Report, path: Path) -> None:
+    """PDF by reportlab; for right-to-left languages by Chromium's print when installed."""
+    from pharos.exercise.report.pdf import pdf_bytes, pdf_via_chromium
+
+    if is_rtl() and Path("/usr/bin/chromium").exists():
+        _atomic_write(path, pdf_via_chromium(report))
+    else:
+        _atomic_write(path, pdf_bytes(report))

@@ -1,0 +1,245 @@
+"""The after-action report as PDF, drawn with reportlab (tables and findings, A4).
+
+Uses the DejaVu Sans font when the system has it (Latin, Greek), else reportlab's bundled Vera.
+reportlab does not shape Arabic script: for an Arabic report use the HTML, or
+``pdf_via_chromium`` which prints the HTML with Chromium.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from pharos.exercise.report.after_action import Report, render_html
+from pharos.exercise.words import wording
+from pharos.i18n import _
+
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+_DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+def _fonts() -> tuple[str, str]:
+    if _DEJAVU.is_file() and _DEJAVU_BOLD.is_file():
+        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("DejaVuSans", str(_DEJAVU)))
+            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(_DEJAVU_BOLD)))
+        return "DejaVuSans", "DejaVuSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+def _table(
+    header: list[str],
+    rows: list[list[object]],
+    font: str,
+    bold: str,
+    widths: list[float] | None = None,
+) -> Table:
+    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9)
+    head = ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9)
+    data = [[Paragraph(escape(h), head) for h in header]]
+    data += [[Paragraph(escape("" if v is None else str(v)), cell) for v in row] for row in rows]
+    if len(data) == 1:
+        data.append([Paragraph("—", cell)] + [Paragraph("", cell)] * (len(header) - 1))
+    t = Table(data, colWidths=widths, repeatRows=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9d2de")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f8")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return t
+
+
+def pdf_bytes(r: Report) -> bytes:
+    """The report as PDF bytes."""
+    font, bold = _fonts()
+    ss = getSampleStyleSheet()
+    h1 = ParagraphStyle("h1", parent=ss["Heading1"], fontName=bold, fontSize=15)
+    h2 = ParagraphStyle("h2", parent=ss["Heading2"], fontName=bold, fontSize=11.5, spaceBefore=10)
+    body = ParagraphStyle("body", parent=ss["BodyText"], fontName=font, fontSize=8.5, leading=11)
+    out: list[object] = [
+        Paragraph(escape(_("After-action report and improvement plan")), h1),
+        Paragraph(
+            escape(f"{r.title} · {r.exercise_id} · {wording.choice(r.status)} · {r.ended_day}"),
+            body,
+        ),
+        Paragraph(escape(_("Scores against the procedure's targets")), h2),
+        _table(
+            [_("Measure"), _("Subject"), _("Measured (days)"), _("Target (days)"), _("Result")],
+            [
+                [
+                    wording.measure(t["measure"]),
+                    r.names.person(t["subject"]),
+                    t["value"],
+                    t["target"],
+                    _("met") if t["met"] else _("missed"),
+                ]
+                for t in r.scores.target_results
+            ],
+            font,
+            bold,
+        ),
+        Paragraph(escape(_("Victims")), h2),
+        _table(
+            [
+                _("Person"),
+                _("First contact (days)"),
+                _("Identification (days)"),
+                _("Referral (days)"),
+                _("Protection (days)"),
+                _("Retained"),
+                _("Protection"),
+            ],
+            [
+                [
+                    p.name,
+                    p.first_contact_days,
+                    p.identification_days,
+                    p.referral_days,
+                    p.protection_days,
+                    _("yes") if p.retained else _("lost"),
+                    ", ".join(wording.protection(m) for m in p.protection),
+                ]
+                for p in r.scores.personas
+            ],
+            font,
+            bold,
+        ),
+        Paragraph(escape(_("Networks and prosecution readiness")), h2),
+        _table(
+            [
+                _("Network"),
+                _("Act"),
+                _("Means"),
+                _("Purpose"),
+                _("Financial investigation"),
+                _("Requests sent / answered"),
+                _("Disrupted"),
+                _("Prosecution readiness"),
+            ],
+            [
+                [
+                    n.name,
+                    wording.element_status(n.elements["act"]),
+                    wording.element_status(n.elements["means"]),
+                    wording.element_status(n.elements["purpose"]),
+                    _("yes") if n.financial_investigation else _("no"),
+                    f"{n.requests_sent} / {n.requests_answered}",
+                    _("yes") if n.disrupted else _("no"),
+                    f"{n.prosecution_readiness}/100",
+                ]
+                for n in r.scores.networks
+            ],
+            font,
+            bold,
+        ),
+        Paragraph(escape(_("Charging decisions")), h2),
+        _table(
+            [_("Network"), _("State"), _("Decision"), _("Decided by"), _("When"), _("Reason")],
+            [
+                [c["network"], c["state"], c["label"], c["by"], c["when"], c["reason"]]
+                for c in r.charges
+            ],
+            font,
+            bold,
+        ),
+        Paragraph(escape(_("Observers' ratings")), h2),
+        _table(
+            [_("Objective"), _("Team"), _("Ratings"), _("Mean (1-5)"), _("Notes")],
+            [
+                [
+                    r.objectives.get(x["objective"], x["objective"]),
+                    x["team"],
+                    x["n"],
+                    x["mean"],
+                    " / ".join(x["notes"]),
+                ]
+                for x in r.ratings
+            ],
+            font,
+            bold,
+        ),
+        Paragraph(escape(_("Strengths")), h2),
+    ]
+    out += [Paragraph("• " + escape(f.text), body) for f in r.strengths] or [Paragraph("—", body)]
+    out.append(Paragraph(escape(_("Areas for improvement")), h2))
+    out += [Paragraph("• " + escape(f.text), body) for f in r.improvements] or [
+        Paragraph("—", body)
+    ]
+    out.append(Paragraph(escape(_("Improvement plan")), h2))
+    out.append(
+        _table(
+            [_("Corrective action"), _("Owner agency"), _("Due"), _("Objective")],
+            [
+                [a.action, a.owner, a.due.isoformat(), r.objectives.get(a.objective, a.objective)]
+                for a in r.plan
+            ],
+            font,
+            bold,
+            [8.5 * cm, 4 * cm, 2.2 * cm, 3.3 * cm],
+        )
+    )
+    out.append(Paragraph(escape(_("Timeline")), h2))
+    out.append(
+        _table(
+            [_("Exercise time"), _("Team"), _("What happened")],
+            [[e["when"], e["team"], e["text"]] for e in r.timeline],
+            font,
+            bold,
+            [2.6 * cm, 4.5 * cm, 10.9 * cm],
+        )
+    )
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=r.title,
+        invariant=1,
+    )
+    doc.build(out)
+    return buf.getvalue()
+
+
+def pdf_via_chromium(r: Report, chromium: str = "/usr/bin/chromium") -> bytes:
+    """The HTML report printed to PDF by Chromium (shapes Arabic and lays out right to left)."""
+    with tempfile.TemporaryDirectory() as d:
+        html = Path(d) / "report.html"
+        pdf = Path(d) / "report.pdf"
+        html.write_text(render_html(r), encoding="utf-8")
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--print-to-pdf={pdf}",
+                "--no-pdf-header-footer",
+                html.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        return pdf.read_bytes()

@@ -1,0 +1,324 @@
+"""Measuring an exercise: per victim, per network and per team, against the procedure's targets.
+
+Times are in exercise days. The measures follow the OSCE exercises' aims and the outcome
+measures in ``docs/exercise.md``: time to first contact, screening against the hidden truth,
+time to identification, to referral (made) and to protection (given), victim retained or lost,
+act–means–purpose established with documents, financial investigation, cross-border requests
+and their latency, the charging decisions after arrests (charged, dropped or pending, by whom,
+when), a prosecution-readiness score (after the prosecutor's assessment used at the 2005
+Moldova exercise) and whether every victim in a team's reach got the same standard of
+protection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from pharos.exercise.rules.state import ExerciseState
+from pharos.exercise.scenario.schema import Element, ExerciseScenario, Network
+
+DAY = 1440.0
+
+
+def _days(a: int | None, b: int | None) -> float | None:
+    return None if a is None or b is None else round((b - a) / DAY, 2)
+
+
+@dataclass
+class PersonaScore:
+    persona: str
+    name: str
+    groups: list[str]
+    is_victim: bool
+    reachable_at: float | None
+    first_contact_days: float | None
+    screening_recall: float | None  # share of the true indicators the teams recorded
+    screening_correct: bool | None  # the conclusion matches the truth
+    identification_days: float | None
+    #: when the referral was made (whoever decides on it)
+    referral_days: float | None
+    retained: bool
+    protection: list[str]
+    trust: int
+    #: when the person was given shelter, NGO assistance or child protection on a referral (a
+    #: played operator's acceptance, the engine's shelter place, or a referral given at once);
+    #: not measured for exercises created before referrals were answered (``None``)
+    protection_days: float | None = None
+
+
+@dataclass
+class ChargeScore:
+    """A charging decision on a network in one state (exercise days since the start)."""
+
+    state: str
+    status: str  # charged | dropped | pending
+    #: the team, "engine:<policy class>", or "engine" while an unplayed prosecutor's is pending
+    by: str
+    opened_day: float
+    due_day: float | None
+    decided_day: float | None
+    reason: str
+
+
+@dataclass
+class NetworkScore:
+    network: str
+    name: str
+    elements: dict[str, str]  # act/means/purpose -> "documented" | "stated" | "missing"
+    investigation_opened: bool
+    financial_investigation: bool
+    requests_sent: int
+    requests_answered: int
+    median_reply_days: float | None
+    arrests: int
+    disrupted: bool
+    prosecution_readiness: int  # 0-100
+    #: the charging decision in each state where members were arrested
+    charges: list[ChargeScore] = field(default_factory=list)
+
+
+@dataclass
+class TeamScore:
+    team: str
+    name: str
+    state: str
+    played: bool
+    actions: int
+    shares: int
+    personas_contacted: int
+    mean_first_contact_days: float | None
+    identifications: int
+    referrals: int
+    requests_sent: int
+    requests_answered_to_them: int
+    requests_received: int
+    requests_they_answered: int
+    median_reply_days: float | None
+    equal_protection: bool
+    protection_gap: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Scores:
+    personas: list[PersonaScore]
+    networks: list[NetworkScore]
+    teams: list[TeamScore]
+    targets: dict[str, float]
+    target_results: list[dict[str, object]]
+
+
+def _protection(
+    sc: ExerciseScenario, st: ExerciseState, pid: str, team: str | None = None
+) -> list[str]:
+    p = st.personas[pid]
+    out = []
+    ivs = [i for i in p.interviews if team is None or i["team"] == team]
+    c = sc.character(pid)
+    if any(i.get("interpreter") in c.languages for i in ivs) or p.interpreter_used:
+        out.append("own_language")
+    if any(
+        i["setting"] in ("shelter", "office") and not i["threats"] and not i["exploiter_present"]
+        for i in ivs
+    ):
+        out.append("safe_interview")
+    if any(i["approach"] == "trauma_informed" for i in ivs):
+        out.append("trauma_informed")
+    if p.referred_at is not None:
+        out.append("referred_to_assistance")
+    if p.protected:
+        out.append("recovery_period_or_child_protection")
+    if p.legal_advice_at is not None:
+        out.append("legal_advice")
+    return out
+
+
+def network_elements(
+    sc: ExerciseScenario, st: ExerciseState, n: Network, held: set[str]
+) -> tuple[dict[str, str], bool]:
+    """Act, means and purpose of the offence for network ``n``, each "documented" (by one of
+    the documents ``held``), "stated" (in a victim's disclosure) or "missing"; and whether a
+    victim who disclosed an element was retained."""
+    docs = [e for e in sc.evidence if e.id in held and e.storyline in n.storylines]
+    stated: set[str] = set()
+    retained_statement = False
+    for c in sc.personas():
+        if c.storyline not in n.storylines:
+            continue
+        p = st.personas[c.id]
+        for d in c.ladder:
+            if d.id in p.disclosed:
+                stated |= {e.value for e in d.establishes}
+                retained_statement |= bool(d.establishes) and p.status != "fled"
+    elements = {}
+    for el in Element:
+        if any(el in e.establishes for e in docs):
+            elements[el.value] = "documented"
+        elif el.value in stated:
+            elements[el.value] = "stated"
+        else:
+            elements[el.value] = "missing"
+    return elements, retained_statement
+
+
+def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
+    """All the measures of an exercise state (finished or not)."""
+    personas = []
+    for c in sc.personas():
+        p = st.personas[c.id]
+        truth = c.truth
+        assert truth is not None
+        first = min(p.contacted.values()) if p.contacted else None
+        recall = None
+        correct = None
+        if p.screenings:
+            seen = set().union(*(set(s.indicators) for s in p.screenings))
+            recall = (
+                round(len(seen & set(truth.indicators)) / len(truth.indicators), 2)
+                if truth.indicators
+                else None
+            )
+            final = p.screenings[-1].conclusion
+            correct = (final == "possible_victim") == truth.is_victim
+        personas.append(
+            PersonaScore(
+                c.id,
+                c.name,
+                [g.value for g in c.groups],
+                truth.is_victim,
+                _days(0, p.reachable_since),
+                _days(p.reachable_since, first),
+                recall,
+                correct,
+                _days(first, p.identified_at),
+                _days(first, p.referred_at),
+                p.status != "fled",
+                _protection(sc, st, c.id),
+                p.trust,
+                _days(first, p.assisted_at),
+            )
+        )
+    networks = []
+    held: set[str] = set().union(*(set(t.evidence) for t in st.teams.values()))
+    for n in sc.networks:
+        ns = st.networks[n.id]
+        elements, retained_statement = network_elements(sc, st, n, held)
+        docs = [e for e in sc.evidence if e.id in held and e.storyline in n.storylines]
+        reqs = [r for r in st.requests if r.network == n.id]
+        answered = [r for r in reqs if r.answered_at is not None and not r.declined]
+        lat = [(r.answered_at - r.sent_at) / DAY for r in answered if r.answered_at is not None]
+        fin = any(n.id in t.financial_investigations for t in st.teams.values())
+        readiness = 20 * sum(v == "documented" for v in elements.values())
+        readiness += 10 * retained_statement
+        readiness += 10 * any(e.financial for e in docs)
+        readiness += 10 * any(r.evidence for r in answered)
+        readiness += 10 * bool(ns.arrests)
+        networks.append(
+            NetworkScore(
+                n.id,
+                n.name,
+                elements,
+                any(n.id in t.investigations for t in st.teams.values()),
+                fin,
+                len(reqs),
+                len(answered),
+                round(median(lat), 2) if lat else None,
+                len(ns.arrests),
+                ns.disrupted_at is not None,
+                readiness,
+                [
+                    ChargeScore(
+                        state,
+                        ch.status,
+                        ch.decided_by or ch.prosecutor or "engine",
+                        round(ch.opened_at / DAY, 2),
+                        _days(0, ch.due),
+                        _days(0, ch.decided_at),
+                        ch.reason,
+                    )
+                    for state, ch in sorted(ns.charges.items())
+                ],
+            )
+        )
+    teams = []
+    for t in sc.teams:
+        ts = st.teams[t.id]
+        contacted = [p for p in st.personas.values() if t.id in p.contacted]
+        firsts = [
+            (p.contacted[t.id] - p.known_to.get(t.id, p.contacted[t.id])) / DAY for p in contacted
+        ]
+        sent = [r for r in st.requests if r.from_team == t.id]
+        received = [r for r in st.requests if r.to_team == t.id]
+        done = [r for r in received if r.answered_at is not None]
+        lat = [(r.answered_at - r.sent_at) / DAY for r in done if r.answered_at is not None]
+        victims = [p for p in contacted if (sc.character(p.id).truth or _NoTruth).is_victim]
+        measures = {p.id: set(_protection(sc, st, p.id, t.id)) for p in victims}
+        gap = []
+        if measures:
+            best = max(measures.values(), key=len)
+            for pid, got in measures.items():
+                missing = best - got
+                if missing:
+                    gap.append(f"{pid}: {', '.join(sorted(missing))}")
+        teams.append(
+            TeamScore(
+                t.id,
+                t.name,
+                t.state,
+                t.played,
+                ts.actions,
+                ts.shares,
+                len(contacted),
+                round(sum(firsts) / len(firsts), 2) if firsts else None,
+                sum(1 for p in st.personas.values() if p.identified_by == t.id),
+                sum(1 for p in st.personas.values() for r in p.referrals if r["team"] == t.id),
+                len(sent),
+                sum(1 for r in sent if r.answered_at is not None and not r.declined),
+                len(received),
+                len(done),
+                round(median(lat), 2) if lat else None,
+                not gap,
+                gap,
+            )
+        )
+    tg = sc.targets
+    targets = {
+        "first_contact_days": tg.first_contact_days,
+        "identification_days": tg.identification_days,
+        "referral_days": tg.identification_days + tg.referral_after_identification_days,
+        "cross_border_reply_days": tg.cross_border_reply_days,
+    }
+    results: list[dict[str, object]] = []
+    for ps in personas:
+        for key, value in (
+            ("first_contact_days", ps.first_contact_days),
+            ("identification_days", ps.identification_days if ps.is_victim else None),
+            ("referral_days", ps.referral_days if ps.is_victim else None),
+        ):
+            if value is not None:
+                results.append(
+                    {
+                        "measure": key,
+                        "subject": ps.persona,
+                        "value": value,
+                        "target": targets[key],
+                        "met": value <= targets[key],
+                    }
+                )
+    for r in st.requests:
+        if r.answered_at is not None:
+            v = round((r.answered_at - r.sent_at) / DAY, 2)
+            results.append(
+                {
+                    "measure": "cross_border_reply_days",
+                    "subject": r.id,
+                    "value": v,
+                    "target": targets["cross_border_reply_days"],
+                    "met": v <= targets["cross_border_reply_days"],
+                }
+            )
+    return Scores(personas, networks, teams, targets, results)
+
+
+class _NoTruth:
+    is_victim = False

@@ -1,0 +1,245 @@
+"""The state of an exercise at one moment: what the fold over the event log produces.
+
+Plain dataclasses; ``state_hash`` hashes their canonical JSON, so two processes folding the same
+log agree byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Message:
+    """One item in a team's inbox."""
+
+    id: str
+    minute: int
+    channel: str
+    sender: str
+    title: str
+    body: str
+    evidence: list[str] = field(default_factory=list)
+    inject: str | None = None
+
+
+@dataclass
+class Screening:
+    team: str
+    minute: int
+    indicators: list[str]
+    conclusion: str
+    #: The domain's presumption from ``pharos.domain.screening.screen`` on these indicators.
+    presumption: str = ""
+
+
+@dataclass
+class PersonaState:
+    id: str
+    place: str
+    state: str
+    trust: int
+    status: str = "present"  # present | fled
+    reachable_since: int | None = None
+    known_to: dict[str, int] = field(default_factory=dict)  # team -> minute it could reach them
+    contacted: dict[str, int] = field(default_factory=dict)  # team -> first contact minute
+    disclosed: list[str] = field(default_factory=list)
+    disclosed_to: dict[str, list[str]] = field(default_factory=dict)  # team -> disclosures
+    interviews: list[dict[str, Any]] = field(default_factory=list)
+    last_interview: dict[str, Any] | None = None
+    trust_history: list[dict[str, Any]] = field(default_factory=list)
+    screenings: list[Screening] = field(default_factory=list)
+    cases: dict[str, int] = field(default_factory=dict)  # team -> minute
+    identified_at: int | None = None
+    identified_by: str | None = None
+    referrals: list[dict[str, Any]] = field(default_factory=list)
+    referred_at: int | None = None
+    rrp_granted_at: int | None = None
+    rrp_until: int | None = None
+    sheltered: bool = False
+    child_protection: bool = False
+    asylum_registered_at: int | None = None
+    legal_advice_at: int | None = None
+    interpreter_used: bool = False
+    flight_due: int | None = None
+    flight_draws: int = 0
+    fled_at: int | None = None
+    pending_identification: int | None = None
+    #: A referral to a shelter awaiting the decision of an unplayed operator (minute due),
+    #: who decides (agency kind), who referred (team), and since when on the waiting list.
+    pending_shelter: int | None = None
+    shelter_by: str | None = None
+    shelter_referrer: str | None = None
+    shelter_waiting: int | None = None
+    #: When the person was first given shelter, NGO assistance or child protection on a
+    #: referral (exercises created since referrals are answered; see ``referrals_decided``).
+    assisted_at: int | None = None
+
+    @property
+    def protected(self) -> bool:
+        """Protection that stops flight: a recovery period, or child protection for a child."""
+        return self.rrp_granted_at is not None or self.child_protection
+
+
+@dataclass
+class CrossBorderRequest:
+    id: str
+    from_team: str
+    from_state: str
+    to_state: str
+    instrument: str
+    network: str | None
+    persona: str | None
+    question: str
+    sent_at: int
+    to_team: str | None = None  # a played receiving team, else answered by the engine
+    answer_due: int | None = None
+    answered_at: int | None = None
+    answer: str | None = None
+    declined: bool = False
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AssistanceReferral:
+    """A referral to shelter, NGO assistance or child protection awaiting (or given) the
+    answer of the state's played operator team (``pharos.exercise.rules.assistance``)."""
+
+    id: str  # REF-<seq of the refer event>
+    persona: str
+    to: str  # shelter | ngo_assistance | child_protection
+    from_team: str
+    to_team: str
+    state: str
+    made_at: int
+    status: str = "pending"  # pending | accepted | declined | lapsed
+    answered_at: int | None = None
+    reason: str = ""  # why it was declined
+    #: for an unaccompanied child referred to child protection: the ground of a decline
+    ground: str | None = None
+    note: str = ""
+
+
+@dataclass
+class TeamState:
+    id: str
+    inbox: list[Message] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # evidence ids held, in order obtained
+    evidence_at: dict[str, int] = field(default_factory=dict)
+    investigations: dict[str, int] = field(default_factory=dict)  # network -> minute
+    financial_investigations: dict[str, int] = field(default_factory=dict)
+    actions: int = 0
+    shares: int = 0  # what the team shared with other agencies of its state
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    inspected: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Charging:
+    """The charging decision on a network in one state, opened by the first arrest there."""
+
+    state: str
+    opened_at: int
+    #: the team investigating the network (told of the decision)
+    investigator: str | None
+    #: the played prosecutor team that decides, else None (the engine's policy decides)
+    prosecutor: str | None
+    #: the minute an unplayed prosecutor's decision falls due
+    due: int | None
+    status: str = "pending"  # pending | charged | dropped
+    decided_at: int | None = None
+    decided_by: str | None = None  # a team id, or "engine:<policy class>"
+    reason: str = ""
+
+
+@dataclass
+class NetworkState:
+    id: str
+    arrests: dict[str, int] = field(default_factory=dict)  # character -> minute
+    arrested_in: dict[str, str] = field(default_factory=dict)  # character -> state
+    disrupted_at: int | None = None
+    tipped_off_at: int | None = None
+    charges: dict[str, Charging] = field(default_factory=dict)  # state -> charging decision
+
+
+@dataclass
+class Observation:
+    observer: str
+    minute: int
+    team: str
+    objective: str
+    rating: int
+    note: str
+
+
+@dataclass
+class ExerciseState:
+    exercise_id: str
+    seed: int
+    minute: int = 0
+    status: str = "ready"  # ready | running | paused | ended
+    days_per_hour: float = 1.0
+    phase: str = ""
+    last_seq: int = 0
+    #: Decisions of unplayed agencies are ``decision`` events in the log (exercises created
+    #: since they are); older logs decide them inside the fold.
+    decisions_logged: bool = False
+    #: A played shelter operator (NGO, social welfare) accepts or declines referrals to
+    #: shelter, NGO assistance and child protection (exercises created since it does, their
+    #: ``created`` event says ``"referrals": "answered"``); older logs protect the person at once.
+    referrals_decided: bool = False
+    personas: dict[str, PersonaState] = field(default_factory=dict)
+    teams: dict[str, TeamState] = field(default_factory=dict)
+    networks: dict[str, NetworkState] = field(default_factory=dict)
+    requests: list[CrossBorderRequest] = field(default_factory=list)
+    referrals: list[AssistanceReferral] = field(default_factory=list)
+    released_injects: dict[str, int] = field(default_factory=dict)
+    triggered: dict[str, int] = field(default_factory=dict)  # inject -> due minute
+    moves_done: list[str] = field(default_factory=list)
+    overrides: list[dict[str, Any]] = field(default_factory=list)
+    assignments: list[dict[str, Any]] = field(default_factory=list)  # who plays what
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    hotwash: list[dict[str, Any]] = field(default_factory=list)
+    corrective_actions: list[dict[str, Any]] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    wellbeing: list[dict[str, Any]] = field(default_factory=list)
+    media: list[dict[str, Any]] = field(default_factory=list)
+    arrested: dict[str, int] = field(default_factory=dict)
+    positions: dict[str, str] = field(default_factory=dict)  # character -> place, once moved
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    started_at: int | None = None
+    ended_at: int | None = None
+
+    def log(self, minute: int, what: str, team: str | None = None, **detail: Any) -> None:
+        """Add an entry to the timeline (what happened, in the world or by a person)."""
+        self.timeline.append({"minute": minute, "what": what, "team": team, **detail})
+
+
+#: Fields added after states were first hashed, with their defaults: left out of the canonical
+#: JSON while at their default, so that a log written before them folds to the same hash.
+LATER_STATE_FIELDS: dict[str, Any] = {"referrals_decided": False, "referrals": []}
+LATER_PERSONA_FIELDS: dict[str, Any] = {"assisted_at": None}
+
+
+def _without_later_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    for key, default in LATER_STATE_FIELDS.items():
+        if data.get(key) == default:
+            del data[key]
+    for persona in data.get("personas", {}).values():
+        for key, default in LATER_PERSONA_FIELDS.items():
+            if persona.get(key) == default:
+                del persona[key]
+    return data
+
+
+def canonical_json(state: ExerciseState) -> str:
+    data = _without_later_defaults(asdict(state))
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def state_hash(state: ExerciseState) -> str:
+    """SHA-256 of the folded state's canonical JSON."""
+    return hashlib.sha256(canonical_json(state).encode("utf-8")).hexdigest()

@@ -1,0 +1,254 @@
+"""Exercises in a running server: one registry per database, roles, live updates, the clock.
+
+- ``Hub.for_engine(engine)`` gives the registry of every exercise stored in that database
+  (several exercises at once), with a background clock that records the passing of exercise
+  time for running exercises.
+- ``Broker`` fans each applied event out to the browsers that follow an exercise (server-sent
+  events): a team's browsers get the events that changed what the team sees; controllers,
+  observers and role players get all of them.
+- ``role_of`` says what a signed-in user is in one exercise: a player of the team of their
+  state and agency kind (teams are a state × an agency kind), a controller (the permission
+  ``exercise:direct``), or an observer or role player assigned by the controller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from sqlalchemy import Engine
+
+from pharos.exercise.rules.events import Event
+from pharos.exercise.rules.state import ExerciseState
+from pharos.exercise.runtime.session import ExerciseRegistry, ExerciseSession
+from pharos.exercise.runtime.store import SqlEventStore
+from pharos.exercise.sandbox.database import Sandbox
+
+TICK_SECONDS = 5.0
+#: the background projection into the sandboxes runs at most this often per exercise
+SANDBOX_BATCH_SECONDS = 1.0
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Subscriber:
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue[str]
+    team: str | None  # None: sees everything (control, observers, role players)
+
+
+@dataclass
+class Broker:
+    """Sends each event to the subscribers it concerns."""
+
+    subscribers: dict[str, list[Subscriber]] = field(default_factory=dict)
+    _seen: dict[str, dict[str, tuple[Any, ...]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def subscribe(self, exercise_id: str, team: str | None) -> Subscriber:
+        sub = Subscriber(asyncio.get_running_loop(), asyncio.Queue(maxsize=1000), team)
+        with self._lock:
+            self.subscribers.setdefault(exercise_id, []).append(sub)
+        return sub
+
+    def unsubscribe(self, exercise_id: str, sub: Subscriber) -> None:
+        with self._lock:
+            subs = self.subscribers.get(exercise_id, [])
+            if sub in subs:
+                subs.remove(sub)
+
+    def publish(self, ev: Event, st: ExerciseState) -> Callable[[], None]:
+        """Work out, as the event is applied, whom it concerns; the returned function sends it
+        (called once the event is committed)."""
+        changed = self._changed_teams(st)
+        head = {"seq": ev.seq, "kind": ev.kind.value, "minute": st.minute, "status": st.status}
+        at = time.time()
+        for_all = ev.kind.value in _FOR_ALL
+
+        def message(team: str | None) -> str:
+            # a team hears only of itself: which other teams changed is not its to know
+            teams = sorted(changed) if team is None else sorted(changed & {team})
+            return json.dumps(head | {"teams": teams, "t": at})
+
+        def send() -> None:
+            with self._lock:
+                subs = list(self.subscribers.get(ev.exercise_id, []))
+            for sub in subs:
+                if sub.team is None or sub.team in changed or for_all:
+                    sub.loop.call_soon_threadsafe(_offer, sub.queue, message(sub.team))
+
+        return send
+
+    def _changed_teams(self, st: ExerciseState) -> set[str]:
+        seen = self._seen.setdefault(st.exercise_id, {})
+        out = set()
+        for tid, ts in st.teams.items():
+            reach = tuple(
+                (p.id, p.status, len(p.disclosed_to.get(tid, [])), p.identified_at, p.referred_at)
+                for p in st.personas.values()
+                if tid in p.known_to
+            )
+            reqs = tuple(
+                (r.id, r.answered_at) for r in st.requests if tid in (r.from_team, r.to_team)
+            )
+            sig = (len(ts.inbox), ts.actions, len(ts.evidence), reach, reqs)
+            if seen.get(tid) != sig:
+                seen[tid] = sig
+                out.add(tid)
+        return out
+
+
+#: Events every follower is told about (the clock and the exercise's status).
+_FOR_ALL = {"started", "paused", "resumed", "ended", "speed_changed"}
+
+
+def _offer(queue: asyncio.Queue[str], message: str) -> None:
+    if not queue.full():
+        queue.put_nowait(message)
+
+
+class Hub:
+    """The registry of exercises of one database, its broker and its clock."""
+
+    _hubs: ClassVar[dict[int, Hub]] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, engine: Engine) -> None:
+        self.store = SqlEventStore(engine, create=False)
+        self.registry = ExerciseRegistry(self.store)
+        self.broker = Broker()
+        self._stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="exercise-clock")
+        self._ticker.start()
+        #: each exercise's sandbox (derived from its log; see ``pharos.exercise.sandbox.database``)
+        self._sandboxes: dict[str, Sandbox] = {}
+        self._sandbox_lock = threading.Lock()
+        self._pending: queue.Queue[str] = queue.Queue()
+        self._projecting = threading.Thread(
+            target=self._sandbox_loop, daemon=True, name="exercise-sandbox"
+        )
+        self._projecting.start()
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> Hub:
+        with cls._lock:
+            hub = cls._hubs.get(id(engine))
+            if hub is None:
+                hub = cls._hubs[id(engine)] = Hub(engine)
+            return hub
+
+    def session(self, exercise_id: str) -> ExerciseSession:
+        s = self.registry.get(exercise_id)
+        if self.broker.publish not in s.listeners:
+            s.listeners.append(self.broker.publish)
+        if self._committed not in s.listeners:
+            s.listeners.append(self._committed)
+            self._pending.put(exercise_id)  # loaded: build its sandbox from the stored log
+        return s
+
+    #: the bundled scenario a new exercise of the web platform runs
+    DEFAULT_SCENARIO = "mediterranean-regional"
+
+    def create(self, scenario: str = DEFAULT_SCENARIO, seed: int | None = None) -> ExerciseSession:
+        s = self.registry.create(scenario, seed)
+        s.listeners.append(self.broker.publish)
+        s.listeners.append(self._committed)
+        self._pending.put(s.exercise_id)
+        return s
+
+    # -- sandboxes ----------------------------------------------------------------------------
+    def _committed(self, ev: Event, st: ExerciseState) -> Callable[[], None]:
+        """Once the event is committed, the sandbox catches up with the log (in the
+        background: the command's acknowledgement does not wait for it)."""
+        return lambda: self._pending.put(ev.exercise_id)
+
+    def sandbox(self, exercise_id: str) -> Sandbox:
+        """The exercise's sandbox, up to date with its committed log (built on first use)."""
+        s = self.session(exercise_id)
+        with self._sandbox_lock:
+            sb = self._sandboxes.get(exercise_id)
+            if sb is None:
+                sb = self._sandboxes[exercise_id] = Sandbox(s.scenario, exercise_id, s.seed)
+        sb.catch_up(self.store)
+        return sb
+
+    def built_sandbox(self, exercise_id: str) -> Sandbox | None:
+        """The exercise's sandbox as it stands (no catching up), if it was built."""
+        with self._sandbox_lock:
+            return self._sandboxes.get(exercise_id)
+
+    def _sandbox_loop(self) -> None:
+        """Catch the sandboxes up in the background, at most once per exercise every
+        ``SANDBOX_BATCH_SECONDS``: a burst of commands is projected in one go instead of one
+        catch-up per event (pages catch up themselves before reading, so they never lag)."""
+        while not self._stop.is_set():
+            try:
+                first = self._pending.get(timeout=TICK_SECONDS)
+            except queue.Empty:
+                continue
+            self._stop.wait(SANDBOX_BATCH_SECONDS)
+            due = {first}
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    due.add(self._pending.get_nowait())
+            for exercise_id in sorted(due):
+                try:
+                    self.sandbox(exercise_id)
+                except Exception:  # the exercise goes on; pages say the sandbox is unavailable
+                    log.exception("exercise %s: the sandbox could not catch up", exercise_id)
+
+    def _tick_loop(self) -> None:
+        while not self._stop.wait(TICK_SECONDS):
+            for s in list(self.registry._sessions.values()):
+                try:
+                    s.tick()
+                except Exception:
+                    continue
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+@dataclass(frozen=True)
+class Role:
+    controller: bool
+    team: str | None
+    observer: bool
+    personas: tuple[str, ...]
+
+    @property
+    def any(self) -> bool:
+        return self.controller or self.team is not None or self.observer or bool(self.personas)
+
+
+def role_of(s: ExerciseSession, username: str, state: str, kind: str, directs: bool) -> Role:
+    """What a user is in this exercise (see the module docstring)."""
+    assigned = [a for a in s.state.assignments if a["username"] == username]
+    team = next((a["team"] for a in assigned if a["role"] == "player" and a.get("team")), None)
+    if team is None:
+        team = next(
+            (
+                t.id
+                for t in s.scenario.teams
+                if t.played and t.state == state and t.agency_kind.value == kind
+            ),
+            None,
+        )
+    return Role(
+        controller=directs,
+        team=team,
+        observer=directs or any(a["role"] == "observer" for a in assigned),
+        personas=tuple(
+            a["persona"] for a in assigned if a["role"] == "role_player" and a.get("persona")
+        )
+        if not directs
+        else tuple(c.id for c in s.scenario.personas()),
+    )

@@ -1,0 +1,1 @@
+"""The exercise's codes and ids in the reader's words."""
