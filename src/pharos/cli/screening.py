@@ -14,6 +14,7 @@ import pharos
 from pharos.cli import _reference
 from pharos.cli._screening_view import render, render_brief
 from pharos.cli.app import app
+from pharos.domain.explain import explained
 from pharos.domain.screening import ConflictingObservationError, screen
 from pharos.domain.screening_file import ScreeningFileError, ScreeningInput, parse_screening
 from pharos.domain.vocabulary_labels import VOCABULARIES
@@ -64,7 +65,7 @@ def screen_command(
             _("indicator %(id)s is both observed and ruled out") % {"id": exc.indicator}
         ) from None
     if as_json:
-        out = result.to_dict()
+        out = explained(result)
         out["file"] = str(file)
         out["title"] = parsed.document.title
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))

@@ -107,7 +107,7 @@ def record_screening(session: Session, p: Principal, data: dict[str, Any]) -> Sc
             "ruled_out": sorted(obs.ruled_out),
             "acts": sorted(a.value for a in obs.acts),
         },
-        result=result.to_dict(explain=False),
+        result=result.to_dict(),
         note=note,
     )
     session.add(record)

@@ -7,6 +7,8 @@ label has a French and an Arabic translation.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pharos.domain.indicators import (
     Clause,
     DelphiIndicator,
@@ -19,7 +21,7 @@ from pharos.domain.indicators import (
     ilo_indicator_by_number,
     lookup,
 )
-from pharos.domain.screening import (
+from pharos.domain.screening_types import (
     Act,
     DimensionResult,
     DimensionState,
@@ -247,6 +249,12 @@ def conclusion(screening: Screening) -> str:
     return _("Still open: %(elements)s. Ask the questions below before concluding.") % {
         "elements": "; ".join(open_)
     }
+
+
+def explained(screening: Screening, include_person: bool = True) -> dict[str, Any]:
+    """``screening`` in JSON-safe form (:meth:`Screening.to_dict`) with its ``explanation``: the
+    sentences of :func:`explain`, in the current language."""
+    return {**screening.to_dict(include_person=include_person), "explanation": explain(screening)}
 
 
 def explain(screening: Screening) -> list[str]:

@@ -256,8 +256,8 @@ class Screening:
     def requirement(self, requirement: Requirement) -> RequirementResult | None:
         return next((r for r in self.requirements if r.requirement is requirement), None)
 
-    def to_dict(self, explain: bool = True, include_person: bool = True) -> dict[str, Any]:
-        """JSON-safe form; ``explanation`` (sentences in the current locale) when ``explain``.
+    def to_dict(self, include_person: bool = True) -> dict[str, Any]:
+        """JSON-safe form (the reasons in words: ``pharos.domain.explain.explained``).
 
         ``include_person=False`` leaves out the person's facts (age, gender, nationality) and
         the practitioners' free-text notes, for results shared beyond the case owner.
@@ -299,8 +299,4 @@ class Screening:
                     i["note"] = None
             for o in out["other_indicators"]:
                 o["note"] = None
-        if explain:
-            from pharos.domain.explain import explain as _explain
-
-            out["explanation"] = _explain(self)
         return out

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from pharos.domain.explain import explained
 from pharos.domain.indicators import Dimension, UnknownIndicatorError
 from pharos.domain.screening import (
     Act,
@@ -155,21 +156,23 @@ def test_unknown_and_conflicting_indicators_are_errors() -> None:
         screen(obs("cd_debt_bondage", ruled_out=frozenset({"cd_debt_bondage"})), ADULT)
 
 
-def test_to_dict_is_json_safe_and_explains_in_the_current_language() -> None:
+def test_explained_is_json_safe_and_explains_in_the_current_language() -> None:
     s = screen(obs(*DECEIVED, *EXPLOITED), ADULT)
-    d = json.loads(json.dumps(s.to_dict()))
+    d = json.loads(json.dumps(explained(s)))
     assert d["presumption"] == "insufficient_information"
     assert d["dimensions"][0]["indicators"][0]["id"] == "dr_nature_of_job"
     assert set(d) >= {"profile", "dimensions", "requirements", "ask_next", "caveats"}
     assert d["explanation"][0] == "Insufficient information."
+    assert {k: v for k, v in d.items() if k != "explanation"} == s.to_dict()
+    assert "explanation" not in s.to_dict()  # the data; its words are the caller's choice
 
 
 def test_to_dict_without_the_person_drops_facts_and_notes() -> None:
     present = (Observation("cd_debt_bondage", "owes 6,000 EUR to Mr X"), Observation("ug05", "x"))
     s = screen(Observations(present=present), Person(age=19, nationality="EGY"))
-    full = s.to_dict(explain=False)
+    full = s.to_dict()
     assert full["person"]["nationality"] == "EGY"
     assert full["dimensions"][4]["indicators"][0]["note"] == "owes 6,000 EUR to Mr X"
-    shared = json.dumps(s.to_dict(explain=False, include_person=False))
+    shared = json.dumps(s.to_dict(include_person=False))
     assert "person" not in json.loads(shared)
     assert "Mr X" not in shared and "EGY" not in shared

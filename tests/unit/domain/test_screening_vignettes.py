@@ -9,10 +9,12 @@ vignette is written next to its assertions.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from pharos.domain.explain import explained
 from pharos.domain.indicators import Dimension
 from pharos.domain.screening import (
     DimensionState,
@@ -215,4 +217,4 @@ def test_v14_caporalato_json() -> None:
 def test_every_vignette_parses_and_serialises(path: Path) -> None:
     parsed = parse_screening(path.read_text(encoding="utf-8"), path.name)
     assert parsed.document.title and parsed.document.summary
-    screen(parsed.observations, parsed.person).to_dict()
+    json.dumps(explained(screen(parsed.observations, parsed.person)))

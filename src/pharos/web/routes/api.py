@@ -21,6 +21,7 @@ from pharos.coordinate import (
 from pharos.coordinate import dashboard as dash
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, require
+from pharos.domain.explain import explained
 from pharos.store.uow import UnitOfWork
 from pharos.web import schemas as s
 from pharos.web.deps import signed_in, uow
@@ -350,7 +351,7 @@ def screen(
     """Screen a person against the ILO/EC indicators; the result is stored."""
     record = screening.record_screening(work.session, p, data.as_form())
     work.commit()
-    return {"id": record.id, "result": screening.rescreen(record).to_dict()}
+    return {"id": record.id, "result": explained(screening.rescreen(record))}
 
 
 @router.get("/screenings/{screening_id}", tags=["screening"])
@@ -364,7 +365,7 @@ def read_screening(
         "person_label": record.person_label,
         "observations": record.observations,
         "screened_at": record.screened_at.isoformat(),
-        "result": screening.rescreen(record).to_dict(),
+        "result": explained(screening.rescreen(record)),
     }
 
 
