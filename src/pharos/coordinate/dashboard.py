@@ -1,5 +1,6 @@
-"""Per-user dashboard: my cases, requests due, referrals awaiting me, periods ending, and my
-agency's overdue improvement-plan items (from the learn area's improvement plan)."""
+"""Per-user dashboard of case work: my cases, requests due, referrals awaiting me, periods
+ending, possible duplicates. (The dashboard page adds the agency's overdue improvement-plan items
+from the learn area, ``pharos.learn.lessons.overdue``: nothing below the faces reads from learn.)"""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from pharos.coordinate.cases import visible_cases
 from pharos.coordinate.permissions import Principal
 from pharos.coordinate.requests import visible_requests
 from pharos.coordinate.vocabulary import ReferralStatus, RequestStatus
-from pharos.learn.lessons import plan
 from pharos.store.models import (
     Case,
     CaseAssignment,
@@ -22,7 +22,6 @@ from pharos.store.models import (
     Referral,
     ReflectionPeriod,
 )
-from pharos.store.models.learn import ImprovementItem
 
 
 @dataclass
@@ -33,8 +32,6 @@ class Dashboard:
     referrals_awaiting_me: list[Referral] = field(default_factory=list)
     periods_ending: list[tuple[ReflectionPeriod, Case]] = field(default_factory=list)
     duplicates: list[DuplicateFlag] = field(default_factory=list)
-    #: improvement-plan items of the user's agency past their due date and not done
-    overdue_items: list[ImprovementItem] = field(default_factory=list)
 
 
 def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -> Dashboard:
@@ -90,9 +87,4 @@ def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -
             )
         ).scalars()
     )
-    # plan() returns only what the user may read (own agency; the state for its coordinator);
-    # the dashboard lists the items assigned to the user's own agency, oldest due date first.
-    d.overdue_items = [
-        v.item for v in plan(session, p, today) if v.overdue and v.item.agency_id == p.agency_id
-    ]
     return d

@@ -231,3 +231,12 @@ def plan(session: Session, p: Principal, today: date | None = None) -> list[Item
         key=lambda v: (not v.overdue, v.item.status == ItemStatus.DONE.value, v.item.due_date)
     )
     return views
+
+
+def overdue(session: Session, p: Principal, today: date) -> list[ImprovementItem]:
+    """The items of the user's own agency past their due date and not done, oldest due date
+    first (the dashboard's highlight). ``plan`` gives only what the user may read (the own
+    agency; the whole state for its coordinator); of those, only the own agency's are shown."""
+    return [
+        v.item for v in plan(session, p, today) if v.overdue and v.item.agency_id == p.agency_id
+    ]

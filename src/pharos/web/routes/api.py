@@ -22,6 +22,7 @@ from pharos.coordinate import dashboard as dash
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, require
 from pharos.domain.explain import explained
+from pharos.learn import lessons
 from pharos.store.uow import UnitOfWork
 from pharos.web import schemas as s
 from pharos.web.deps import signed_in, uow
@@ -437,7 +438,7 @@ def dashboard(
                 "due_date": i.due_date.isoformat(),
                 "status": i.status,
             }
-            for i in d.overdue_items
+            for i in lessons.overdue(work.session, p, date.today())
         ],
     }
 

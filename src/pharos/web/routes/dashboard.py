@@ -1,5 +1,6 @@
 """The dashboard: the signed-in user's cases, requests due, referrals awaiting them, periods
-ending; and the administrator's audit check."""
+ending (``pharos.coordinate.dashboard``), their agency's overdue improvement actions
+(``pharos.learn.lessons.overdue``); and the administrator's audit check."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pharos.coordinate import dashboard as svc
 from pharos.coordinate import requests as request_svc
 from pharos.coordinate.permissions import Principal, require
 from pharos.i18n import lazy_gettext
+from pharos.learn import lessons
 from pharos.store.models import Agency, Case
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -35,6 +37,7 @@ def dashboard_page(
     work.commit()
     settings = request.app.state.settings
     d = svc.dashboard(work.session, p, date.today(), settings.reflection_warning_days)
+    overdue = lessons.overdue(work.session, p, date.today())
     agency_ids = {r.from_agency_id for r in d.referrals_awaiting_me}
     agency_ids |= {r.sender_agency_id for r in d.requests_to_answer}
     agency_ids |= {r.receiver_agency_id for r in d.requests_awaiting}
@@ -60,7 +63,14 @@ def dashboard_page(
     return render(
         request,
         "dashboard.html",
-        {"d": d, "names": names, "refs": refs, "today": date.today(), "L": template_labels()},
+        {
+            "d": d,
+            "overdue": overdue,
+            "names": names,
+            "refs": refs,
+            "today": date.today(),
+            "L": template_labels(),
+        },
     )
 
 
