@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pharos.domain.cooperation import Instrument
-from pharos.exercise.rules import actions, agencies
+from pharos.exercise.rules import actions, agencies, played
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.rules.fold import fold
 from pharos.exercise.rules.state import state_hash
@@ -206,11 +206,11 @@ def test_the_fold_reads_decisions_from_the_log_and_replays_to_the_same_hash():
 
 def test_played_teams_are_people_and_the_rest_the_engines_sop():
     sc = load_scenario("mediterranean-regional").scenario
-    pol = agencies.policies(sc)
-    assert isinstance(pol.of("TUN", agencies.K.LAW_ENFORCEMENT), agencies.PlayedTeam)
+    pol = played.policies(sc)
+    assert isinstance(pol.of("TUN", agencies.K.LAW_ENFORCEMENT), played.PlayedTeam)
     assert isinstance(pol.of("EGY", agencies.K.LAW_ENFORCEMENT), StandardOperatingProcedure)
-    assert agencies.played_team(sc, "ITA", agencies.SHELTER_OPERATORS).id == "ita-ngo"
-    assert agencies.played_team(sc, "ESP", agencies.SHELTER_OPERATORS) is None
+    assert played.played_team(sc, "ITA", agencies.SHELTER_OPERATORS).id == "ita-ngo"
+    assert played.played_team(sc, "ESP", agencies.SHELTER_OPERATORS) is None
 
 
 def test_a_place_freed_by_someone_who_leaves_goes_to_the_first_on_the_waiting_list():

@@ -18,6 +18,7 @@ from pharos.domain.screening import Observation, Person, screen
 from pharos.exercise.rules import agencies, assistance, charging
 from pharos.exercise.rules import personas as pers
 from pharos.exercise.rules.personas import Interview
+from pharos.exercise.rules.played import played_team
 from pharos.exercise.rules.state import CrossBorderRequest, ExerciseState, Message, Screening
 from pharos.exercise.rules.world import arrest, bring, give_evidence, position, schedule_reply
 from pharos.exercise.scenario.schema import ExerciseScenario, Team, day_to_minutes
@@ -306,9 +307,7 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
         ps.referrals.append({"minute": m, "team": tid, "to": p["to"]})
         if p["to"] == "competent_authority":
             # the competent body's policy: people (its inbox) or the engine's SOP (a decision)
-            receiver = agencies.played_team(
-                sc, ps.state, state_powers(ps.state).formal_identification.kinds
-            )
+            receiver = played_team(sc, ps.state, state_powers(ps.state).formal_identification.kinds)
             if receiver is not None:
                 bring(st, ps.id, receiver.id, m)
                 st.teams[receiver.id].inbox.append(
@@ -325,7 +324,7 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
                 lo, hi = sc.world.identification_delay_days
                 delay = pers.rng(st.seed, "identification", ps.id, seq).uniform(lo, hi)
                 ps.pending_identification = m + max(1, day_to_minutes(delay))
-        elif p["to"] == "shelter" and agencies.played_team(sc, ps.state, SHELTER_OPS) is None:
+        elif p["to"] == "shelter" and played_team(sc, ps.state, SHELTER_OPS) is None:
             # nobody plays the shelter operator: its policy decides on a finite number of places
             if ps.referred_at is None:
                 ps.referred_at = m

@@ -1,10 +1,10 @@
 """Agencies nobody plays decide through the regional model's policies; played ones are people.
 
-One interface, two drivers. Every agency of an exercise has a :class:`pharos.sim.policies.Policy`
-in a :class:`pharos.sim.policies.Policies`: a team played by people is assigned a
-:class:`PlayedTeam` (its decisions come from the browser: the item goes to the team's inbox and
-the team answers with an action), every other agency keeps the engine's automated
-:class:`pharos.sim.policies.StandardOperatingProcedure`.
+One interface, two drivers. Every agency of an exercise has a :class:`pharos.sim.policies.Policy` in
+a :class:`pharos.sim.policies.Policies`: a team played by people is assigned a
+:class:`~pharos.exercise.rules.played.PlayedTeam` (its decisions come from the browser: the item
+goes to the team's inbox and the team answers with an action), every other agency keeps the engine's
+automated :class:`pharos.sim.policies.StandardOperatingProcedure`.
 
 A decision of an unplayed agency falls due at an exercise minute (:func:`due`). The session asks
 the agency's policy (:func:`decide`, seeded draws only, never the clock), stores the decision as a
@@ -36,21 +36,17 @@ from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise.rules import charging
-from pharos.exercise.rules.personas import rng, update_flight
+from pharos.exercise.rules.personas import rng, set_trust, update_flight
+from pharos.exercise.rules.played import policies
 from pharos.exercise.rules.state import CrossBorderRequest, ExerciseState, Message, PersonaState
 from pharos.exercise.rules.world import answer_request, reply_terms, reply_time, sim_world
-from pharos.exercise.scenario.schema import ExerciseScenario, Team
+from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.sim.policies import (
     Action,
     AnswerContext,
-    Decision,
     IdentificationContext,
     Policies,
-    Policy,
-    ProsecutionContext,
     ReferralContext,
-    RequestContext,
-    ReturnContext,
     answering_agency,
 )
 
@@ -59,57 +55,6 @@ PROSECUTION = charging.PROSECUTION
 POINTS = (REPLY, IDENTIFICATION, SHELTER, PROSECUTION)
 #: Who runs shelters for victims (first match among the state's teams decides).
 SHELTER_OPERATORS: tuple[K, ...] = (K.SOCIAL_WELFARE, K.NGO)
-
-
-class PlayedTeam:
-    """The :class:`Policy` of an agency played by people: the team decides in the browser.
-
-    The exercise never asks it for a decision: an item meant for it goes to the team's inbox and
-    the team's action is the decision. Its methods say so if called.
-    """
-
-    def __init__(self, team: str) -> None:
-        self.team = team
-
-    def _people(self) -> Decision:
-        return Decision(Action.NONE, reason=f"decided by team {self.team}")
-
-    def decide_identification(self, ctx: IdentificationContext) -> Decision:
-        return self._people()
-
-    def decide_referral(self, ctx: ReferralContext) -> Decision:
-        return self._people()
-
-    def decide_request(self, ctx: RequestContext) -> Decision:
-        return self._people()
-
-    def decide_answer(self, ctx: AnswerContext) -> Decision:
-        return self._people()
-
-    def decide_prosecution(self, ctx: ProsecutionContext) -> Decision:
-        return self._people()
-
-    def decide_return(self, ctx: ReturnContext) -> Decision:
-        return self._people()
-
-
-def policies(sc: ExerciseScenario) -> Policies:
-    """Every agency's policy: played teams are people, the rest the engine's SOP."""
-    out = Policies()
-    for t in sc.teams:
-        if t.played:
-            out.assign(t.state, t.agency_kind, PlayedTeam(t.id))
-    return out
-
-
-def played_team(sc: ExerciseScenario, state: str, kinds: tuple[K, ...]) -> Team | None:
-    """The first played team of ``state`` whose agency is one of ``kinds`` (in that order)."""
-    pol = policies(sc)
-    for kind in kinds:
-        p = pol.of(state, kind)
-        if isinstance(p, PlayedTeam):
-            return sc.team(p.team)
-    return None
 
 
 def shelter_places(sc: ExerciseScenario, state: str) -> int:
@@ -367,8 +312,6 @@ def apply_decision(sc: ExerciseScenario, st: ExerciseState, p: dict[str, Any]) -
 
 def admit(sc: ExerciseScenario, st: ExerciseState, ps: PersonaState, minute: int) -> None:
     """The persona takes a shelter place (trust rises as protection is granted)."""
-    from pharos.exercise.rules.personas import set_trust
-
     c = sc.character(ps.id)
     if not (ps.sheltered or ps.child_protection):
         set_trust(ps, minute, ps.trust + c.trust_rules.protection_granted, "protection_granted")
@@ -376,15 +319,3 @@ def admit(sc: ExerciseScenario, st: ExerciseState, ps: PersonaState, minute: int
     ps.shelter_waiting = None
     if st.referrals_decided and ps.assisted_at is None:
         ps.assisted_at = minute
-
-
-__all__ = [
-    "Due",
-    "PlayedTeam",
-    "Policy",
-    "apply_decision",
-    "decide",
-    "due",
-    "played_team",
-    "policies",
-]

@@ -33,6 +33,7 @@ from typing import Any
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.exercise.rules import agencies
 from pharos.exercise.rules import personas as pers
+from pharos.exercise.rules.played import played_team
 from pharos.exercise.rules.state import AssistanceReferral, ExerciseState, Message, PersonaState
 from pharos.exercise.rules.world import bring
 from pharos.exercise.scenario.schema import Character, ExerciseScenario, Team
@@ -52,7 +53,7 @@ CHILD_GROUNDS = ("assessed_as_adult", "in_care_of_another_service")
 
 def receiver(sc: ExerciseScenario, state: str, to: str) -> Team | None:
     """The played team that decides on a referral to ``to`` in ``state``, if any."""
-    return agencies.played_team(sc, state, RECEIVERS[to]) if to in RECEIVERS else None
+    return played_team(sc, state, RECEIVERS[to]) if to in RECEIVERS else None
 
 
 def unaccompanied_child(c: Character) -> bool:

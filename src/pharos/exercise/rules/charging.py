@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from pharos.domain.practitioners import PractitionerKind as K
+from pharos.exercise.rules.played import played_team
 from pharos.exercise.rules.scoring import network_elements
 from pharos.exercise.rules.state import Charging, ExerciseState, Message
 from pharos.exercise.scenario.schema import ExerciseScenario, Network, day_to_minutes
@@ -53,8 +54,6 @@ def _network(sc: ExerciseScenario, network_id: str) -> Network:
 
 
 def _prosecutor_team(sc: ExerciseScenario, state: str) -> str | None:
-    from pharos.exercise.rules.agencies import played_team
-
     team = played_team(sc, state, (K.PUBLIC_PROSECUTOR,))
     return team.id if team is not None else None
 

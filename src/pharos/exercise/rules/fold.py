@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pharos.exercise.rules import actions, agencies, personas
+from pharos.exercise.rules.clock import advance, check_triggers
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.state import ExerciseState, Message, Observation
-from pharos.exercise.rules.world import advance, check_triggers, deliver, initial_state
+from pharos.exercise.rules.world import deliver, initial_state
 from pharos.exercise.scenario.schema import ExerciseScenario
 
 

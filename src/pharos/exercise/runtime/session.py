@@ -23,10 +23,10 @@ from collections.abc import Callable
 from typing import Any
 
 from pharos.exercise.rules import actions, agencies
+from pharos.exercise.rules.clock import advance
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.fold import apply, fold
 from pharos.exercise.rules.state import ExerciseState, state_hash
-from pharos.exercise.rules.world import advance
 from pharos.exercise.runtime.store import EventStore
 from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
 from pharos.exercise.scenario.schema import ExerciseScenario

@@ -38,6 +38,7 @@ from pharos.domain.practitioners import state_powers
 from pharos.exercise.rules import agencies, assistance
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.fold import apply
+from pharos.exercise.rules.played import played_team
 from pharos.exercise.sandbox import case_words as cw
 from pharos.exercise.sandbox.projection import (
     ACTUAL,
@@ -187,7 +188,7 @@ class Projector(ProjectorBase):
             stage = 1
         else:
             kinds, stage = REFERRAL_KINDS[to]
-        played = agencies.played_team(self.sc, state, kinds)
+        played = played_team(self.sc, state, kinds)
         target = (
             self.sb.member_of_team(played.id)
             if played is not None
