@@ -15,6 +15,7 @@ from rich.table import Table
 
 from pharos.cli.app import app
 from pharos.exercise.report import after_action
+from pharos.exercise.report.html import write_html
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.rules.state import state_hash
 from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
@@ -245,10 +246,12 @@ def report(
     if html is None and pdf is None:
         _fail(_("say where to write the report: --html and/or --pdf"))
     if html:
-        after_action.write_html(r, html)
+        write_html(r, html)
         console.print(_("wrote %(p)s") % {"p": html})
     if pdf:
-        after_action.write_pdf(r, pdf)
+        from pharos.exercise.report.pdf import write_pdf  # reportlab only when a PDF is asked for
+
+        write_pdf(r, pdf)
         console.print(_("wrote %(p)s") % {"p": pdf})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pharos.exercise.report import after_action
+from pharos.exercise.report import after_action, html, pdf
 from pharos.exercise.rules.events import EventKind
 from pharos.i18n import use_locale
 
@@ -41,9 +41,9 @@ def test_report_measures_and_plans(session, tmp_path):
     )
     assert any(a.owner == "Italian police (Catania)" and a.due == date(2025, 1, 9) for a in r.plan)
     assert any(row["mean"] == 5 for row in r.ratings)
-    html = after_action.render_html(r)
-    assert "0.3" in html and "Improvement plan" in html and "Karim A." in html
-    after_action.write_pdf(r, tmp_path / "aar.pdf")
+    page = html.render_html(r)
+    assert "0.3" in page and "Improvement plan" in page and "Karim A." in page
+    pdf.write_pdf(r, tmp_path / "aar.pdf")
     assert (tmp_path / "aar.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -51,5 +51,5 @@ def test_report_in_arabic_is_right_to_left(session):
     play(session)
     r = after_action.build(session.scenario, session.state, date(2024, 10, 11))
     with use_locale("ar"):
-        html = after_action.render_html(r)
-    assert 'dir="rtl"' in html
+        page = html.render_html(r)
+    assert 'dir="rtl"' in page

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from pharos.domain.cooperation import Instrument
-from pharos.exercise.report.after_action import build, render_html
+from pharos.exercise.report.after_action import build
+from pharos.exercise.report.html import render_html
 from pharos.exercise.rules.fold import fold
 from pharos.exercise.rules.scoring import score
 from pharos.exercise.rules.state import state_hash

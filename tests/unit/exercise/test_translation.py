@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pharos.cli.app import app
-from pharos.exercise.report import after_action
+from pharos.exercise.report import after_action, html
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.rules.state import Message, state_hash
 from pharos.exercise.runtime.session import ExerciseSession
@@ -266,9 +266,9 @@ def test_the_arabic_report_is_right_to_left_with_the_arabic_texts(
     play(session)
     with use_locale("ar"):
         sc = session.shown()
-        html = after_action.render_html(after_action.build(sc, session.state))
-    assert 'dir="rtl"' in html and 'lang="ar"' in html
-    assert "التمرين الإقليمي المتوسطي: ثلاثة مسارات وسبع دول" in html
-    assert "مفتشية العمل الإيطالية (راغوزا)" in html  # a team name in the timeline
-    assert "كريم أ." in html
-    assert "Italian labour inspectorate" not in html and "Mediterranean regional" not in html
+        page = html.render_html(after_action.build(sc, session.state))
+    assert 'dir="rtl"' in page and 'lang="ar"' in page
+    assert "التمرين الإقليمي المتوسطي: ثلاثة مسارات وسبع دول" in page
+    assert "مفتشية العمل الإيطالية (راغوزا)" in page  # a team name in the timeline
+    assert "كريم أ." in page
+    assert "Italian labour inspectorate" not in page and "Mediterranean regional" not in page

@@ -1,4 +1,5 @@
-"""The after-action report and improvement plan (AAR/IP), as data, HTML and PDF.
+"""The after-action report and improvement plan (AAR/IP), as data (drawn as HTML by
+``pharos.exercise.report.html``, as PDF by ``pharos.exercise.report.pdf``).
 
 Structure after HSEEP's AAR/IP: overview, timeline, scores against the procedure's targets,
 observers' ratings per objective and team, strengths, areas for improvement, and an improvement
@@ -9,22 +10,16 @@ the hot-wash; controllers add corrective actions of their own during the hot-was
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib import resources
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pharos.exercise.rules.scoring import Scores, score
 from pharos.exercise.rules.state import ExerciseState
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.exercise.story import describe
 from pharos.exercise.words import wording
-from pharos.i18n import _, current_locale, gettext, is_rtl, ngettext
+from pharos.i18n import _
 
 
 def clock_label(minute: int) -> str:
@@ -321,60 +316,3 @@ def _owner_of(sc: ExerciseScenario, st: ExerciseState, pid: str) -> str | None:
     if counts:
         return max(sorted(counts), key=lambda k: counts[k])
     return next(iter(p.known_to), None)
-
-
-def _env() -> Environment:
-    folder = str(resources.files("pharos.exercise.report").joinpath("templates"))
-    env = Environment(
-        loader=FileSystemLoader(folder),
-        autoescape=select_autoescape(),
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    return env
-
-
-def render_html(report: Report, css_href: str | None = None) -> str:
-    """The report as one HTML page: self-contained (styles inline), or linking ``css_href``
-    (for the server, whose content security policy forbids inline styles)."""
-    lang = current_locale()
-    return (
-        _env()
-        .get_template("after_action.html")
-        .render(r=report, W=wording, lang=lang, rtl=is_rtl(lang), css_href=css_href)
-    )
-
-
-def report_css() -> str:
-    """The report's stylesheet."""
-    return (
-        resources.files("pharos.exercise.report")
-        .joinpath("templates", "after_action.css")
-        .read_text(encoding="utf-8")
-    )
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_html(report: Report, path: Path) -> None:
-    _atomic_write(path, render_html(report).encode("utf-8"))
-
-
-def write_pdf(report: Report, path: Path) -> None:
-    """PDF by reportlab; for right-to-left languages by Chromium's print when installed."""
-    from pharos.exercise.report.pdf import pdf_bytes, pdf_via_chromium
-
-    if is_rtl() and Path("/usr/bin/chromium").exists():
-        _atomic_write(path, pdf_via_chromium(report))
-    else:
-        _atomic_write(path, pdf_bytes(report))

@@ -21,9 +21,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from pharos.exercise.report.after_action import Report, render_html
+from pharos.exercise.report.after_action import Report
+from pharos.exercise.report.html import atomic_write, render_html
 from pharos.exercise.words import wording
-from pharos.i18n import _
+from pharos.i18n import _, is_rtl
 
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 _DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -243,3 +244,11 @@ def pdf_via_chromium(r: Report, chromium: str = "/usr/bin/chromium") -> bytes:
             timeout=120,
         )
         return pdf.read_bytes()
+
+
+def write_pdf(report: Report, path: Path) -> None:
+    """PDF by reportlab; for right-to-left languages by Chromium's print when installed."""
+    if is_rtl() and Path("/usr/bin/chromium").exists():
+        atomic_write(path, pdf_via_chromium(report))
+    else:
+        atomic_write(path, pdf_bytes(report))

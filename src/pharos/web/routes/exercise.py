@@ -28,6 +28,7 @@ from pharos.coordinate.permissions import (
     grant,
 )
 from pharos.exercise.report import after_action
+from pharos.exercise.report import html as report_html
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime import views
 from pharos.exercise.runtime.service import Hub, Role, role_of
@@ -164,7 +165,7 @@ async def exercise_create(
 
 @router.get("/exercises/report.css", include_in_schema=False)
 def report_css() -> Response:
-    return Response(after_action.report_css(), media_type="text/css")
+    return Response(report_html.report_css(), media_type="text/css")
 
 
 @router.get("/exercises/{exercise_id}", include_in_schema=False)

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate.permissions import PermissionDenied, Principal
 from pharos.exercise.report import after_action
+from pharos.exercise.report.html import render_html
 from pharos.exercise.report.pdf import pdf_bytes
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime import views
@@ -155,7 +156,7 @@ def report_page(
         raise PermissionDenied()
     st = s.replay(until_minute=round(at_day * 1440)) if at_day is not None else s.state
     report = after_action.build(s.shown(), st, date.today())
-    return HTMLResponse(after_action.render_html(report, css_href="/exercises/report.css"))
+    return HTMLResponse(render_html(report, css_href="/exercises/report.css"))
 
 
 @router.get("/exercises/{exercise_id}/report.pdf", include_in_schema=False)
