@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime.session import ExerciseSession
-from pharos.exercise.sandbox.database import Sandbox
+from pharos.exercise.sandbox.sandbox import Sandbox
 from pharos.store.models import AuditEntry, Referral, User
 
 KEY = b"exercise-sandbox-test-key-0123456789"

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from pharos.exercise.runtime.session import ExerciseSession
 from pharos.exercise.sandbox import case_words as cw
-from pharos.exercise.sandbox.database import Sandbox
+from pharos.exercise.sandbox.reader import Reader
+from pharos.exercise.sandbox.sandbox import Sandbox
 from pharos.exercise.words import wording as w
 from pharos.i18n import Message, _, ngettext, recording, use_locale
 from pharos.store.models import Agency, AuditEntry, CaseNote, RequestReply
@@ -35,9 +36,9 @@ def test_recording_keeps_the_msgid_and_its_arguments() -> None:
     }
 
 
-def _reader(s: ExerciseSession, sb: Sandbox) -> cw.Reader:
+def _reader(s: ExerciseSession, sb: Sandbox) -> Reader:
     with sb.reading(KEY) as db:
-        return cw.Reader.of(sb, s.shown(), db)
+        return Reader.of(sb, s.shown(), db)
 
 
 def test_data_is_said_in_the_reader_s_language(session: ExerciseSession) -> None:

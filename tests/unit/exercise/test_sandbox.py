@@ -12,7 +12,8 @@ from pharos.coordinate.identification import set_trafficking_status
 from pharos.coordinate.permissions import PermissionDenied
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime.session import ExerciseSession
-from pharos.exercise.sandbox.database import Sandbox, exercise_time
+from pharos.exercise.sandbox.database import exercise_time
+from pharos.exercise.sandbox.sandbox import Sandbox
 from pharos.store.base import clock_at, utcnow
 from pharos.store.models import (
     AuditEntry,

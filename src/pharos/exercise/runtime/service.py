@@ -30,7 +30,7 @@ from pharos.exercise.rules.events import Event
 from pharos.exercise.rules.state import ExerciseState
 from pharos.exercise.runtime.session import ExerciseRegistry, ExerciseSession
 from pharos.exercise.runtime.store import SqlEventStore
-from pharos.exercise.sandbox.database import Sandbox
+from pharos.exercise.sandbox.sandbox import Sandbox
 
 TICK_SECONDS = 5.0
 #: the background projection into the sandboxes runs at most this often per exercise

@@ -1,15 +1,14 @@
-"""Each exercise's sandbox: a database of the server's own schema where the exercise's case work
-is carried out by the server's case tools (``pharos.coordinate``).
+"""Each exercise's sandbox database: a database of the server's own schema where the exercise's
+case work is carried out by the server's case tools (``pharos.coordinate``), and its directory.
 
-The sandbox is **derived state**: an in-memory SQLite database built from the Alembic chain
-(the production schema, triggers included), seeded with the scenario's agencies and one account
-per team, and filled by projecting the exercise's event log in order
-(``pharos.exercise.sandbox.projector``). It never touches the production database, so exercise cases
-cannot reach real case lists, dashboards, statistics, exports, duplicate detection or the real
-audit trail. It is rebuilt from the log whenever the exercise is loaded (server start, after a
-crash) and brought up to date with the log after each committed event and before every read;
-the log stays the single source of truth. The same log gives the same sandbox: ``dump_hash`` is
-a SHA-256 over the canonical JSON of every table.
+The sandbox is **derived state**: an in-memory SQLite database built from the Alembic chain (the
+production schema, triggers included), seeded with the scenario's agencies and one account per
+team (:func:`seed`, the directory's :class:`Member` s), and filled by projecting the exercise's
+event log in order (``pharos.exercise.sandbox.projector``; ``pharos.exercise.sandbox.sandbox``
+keeps the two together). It never touches the production database, so exercise cases cannot
+reach real case lists, dashboards, statistics, exports, duplicate detection or the real audit
+trail. The same log gives the same sandbox: ``dump_hash`` is a SHA-256 over the canonical JSON
+of every table.
 
 Everything in a sandbox is fictitious scenario data (the persona names are characters).
 """
@@ -39,7 +38,6 @@ from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise.rules import agencies as ex_agencies
 from pharos.exercise.rules.actions import INSTRUMENT_KINDS
-from pharos.exercise.rules.events import Event
 from pharos.exercise.sandbox.case_words import agency_name
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.i18n import use_locale
@@ -158,12 +156,11 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
     return members
 
 
-class Sandbox:
-    """One exercise's sandbox database, its directory and its projector."""
+class Database:
+    """One exercise's sandbox database and its directory (who is who), without the log:
+    :class:`pharos.exercise.sandbox.sandbox.Sandbox` keeps it up to date with the log."""
 
-    def __init__(self, sc: ExerciseScenario, exercise_id: str, seed_: int) -> None:
-        from pharos.exercise.sandbox.projector import Projector
-
+    def __init__(self, sc: ExerciseScenario, exercise_id: str) -> None:
         self.scenario = sc
         self.exercise_id = exercise_id
         self.lock = threading.RLock()
@@ -179,7 +176,6 @@ class Sandbox:
         with clock_at(epoch(sc)), self._factory() as s:  # the directory exists from minute 0
             self.members = seed(s, sc)
             s.commit()
-        self.projector = Projector(self, seed_)
 
     # -- who is who ---------------------------------------------------------------------------
     def member_of_team(self, team: str) -> Member:
@@ -196,20 +192,6 @@ class Sandbox:
         user = session.get(User, m.user_id)
         assert user is not None
         return principal(user)
-
-    # -- keeping up with the log --------------------------------------------------------------
-    @property
-    def last_seq(self) -> int:
-        return self.projector.last_seq
-
-    def catch_up(self, events: Any) -> int:
-        """Project the committed events after the last one projected; ``events`` is the
-        exercise's ``EventStore``. Returns how many were projected."""
-        with self.lock:
-            new: list[Event] = events.events(self.exercise_id, after_seq=self.last_seq)
-            for ev in new:
-                self.projector.project(ev)
-            return len(new)
 
     @contextmanager
     def reading(self, key: bytes) -> Iterator[Session]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,12 +19,10 @@ from pharos.coordinate.vocabulary import PersonRole, ReferralStatus
 from pharos.exercise.rules.events import Event
 from pharos.exercise.rules.world import initial_state
 from pharos.exercise.sandbox import case_words as cw
+from pharos.exercise.sandbox.database import Database, Member
 from pharos.exercise.scenario.schema import Character
 from pharos.i18n import _
 from pharos.store.models import Case, CaseNote, CrossBorderRequest, Referral
-
-if TYPE_CHECKING:
-    from pharos.exercise.sandbox.database import Member, Sandbox
 
 log = logging.getLogger("pharos.exercise.sandbox.projector")
 
@@ -52,10 +50,10 @@ def names(c: Character) -> tuple[str, str]:
 
 
 class ProjectorBase:
-    def __init__(self, sandbox: Sandbox, seed: int) -> None:
-        self.sb = sandbox
-        self.sc = sandbox.scenario
-        self.state = initial_state(self.sc, sandbox.exercise_id, seed)
+    def __init__(self, db: Database, seed: int) -> None:
+        self.sb = db
+        self.sc = db.scenario
+        self.state = initial_state(self.sc, db.exercise_id, seed)
         self.last_seq = 0
         self.case_persona: dict[int, str] = {}  # sandbox case -> persona
         self.own_cases: dict[tuple[str, str], int] = {}  # (team, persona) -> its case

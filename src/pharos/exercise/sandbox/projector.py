@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.fold import apply
 from pharos.exercise.rules.played import played_team
 from pharos.exercise.sandbox import case_words as cw
+from pharos.exercise.sandbox.database import Member, exercise_time
 from pharos.exercise.sandbox.projection import (
     ACTUAL,
     GENDER,
@@ -52,9 +53,6 @@ from pharos.exercise.words import wording as w
 from pharos.i18n import Message, _, recording, use_locale
 from pharos.store.base import clock_at, utcnow
 from pharos.store.models import Case, Referral, ScreeningRecord
-
-if TYPE_CHECKING:
-    from pharos.exercise.sandbox.database import Member
 
 log = logging.getLogger(__name__)
 #: where an exercise referral goes: agency kinds (first present wins) and the NRM pillar
@@ -74,8 +72,6 @@ class Projector(ProjectorBase):
             raise ProjectionError(f"event {ev.seq} does not follow {self.last_seq}")
         apply(self.sc, self.state, ev)
         self.last_seq = ev.seq
-        from pharos.exercise.sandbox.database import exercise_time
-
         when = exercise_time(self.sc, self.state.minute)
         # in English, every text written remembering what it was translated from (its data is
         # kept, so that a page says it in the reader's language: pharos.exercise.sandbox.case_words)

@@ -24,6 +24,7 @@ from pharos.exercise.runtime.service import Hub, role_of
 from pharos.exercise.runtime.session import ExerciseSession
 from pharos.exercise.sandbox import case_words as cw
 from pharos.exercise.sandbox.database import exercise_time
+from pharos.exercise.sandbox.reader import Reader
 from pharos.exercise.words import wording
 from pharos.i18n import _
 from pharos.store.models import Agency, AuditEntry, Case
@@ -84,7 +85,7 @@ def case_files(
         tp = sb.principal(db, member)
         rows = list(db.execute(svc.visible_cases(tp)).scalars())
         views = {c.id: svc.view_of(db, tp, c).value for c in rows}
-        say = cw.Reader.of(sb, s.shown(), db)
+        say = Reader.of(sb, s.shown(), db)
         names = {i: say.agency(i, n) for i, n in db.execute(select(Agency.id, Agency.name)).all()}
         refs = dict(db.execute(select(Case.id, Case.reference)).all())
         readable = {c.id for c in rows}
@@ -133,7 +134,7 @@ def _detail(text: str) -> dict[str, Any]:
     return out if isinstance(out, dict) else {}
 
 
-def _refusal(e: AuditEntry, say: cw.Reader) -> dict[str, Any]:
+def _refusal(e: AuditEntry, say: Reader) -> dict[str, Any]:
     """A refusal of the case tools: when, which step and why, in words."""
     detail = _detail(e.detail)
     step = cw.step(detail.get("action", ""))
@@ -165,7 +166,7 @@ def case_file(
             db, tp, case, now.date(), request.app.state.settings.reflection_warning_days
         )
         detail["may"] = {k: False for k in detail["may"]}  # read-only: act in the workspace
-        _say_case(detail, cw.Reader.of(sb, s.shown(), db))
+        _say_case(detail, Reader.of(sb, s.shown(), db))
         ctx = {
             "case": detail,
             "errors": {},
@@ -178,7 +179,7 @@ def case_file(
         return render(request, "exercise/case.html", ctx | _context(s, team_id, chooser))
 
 
-def _say_case(detail: dict[str, Any], say: cw.Reader) -> None:
+def _say_case(detail: dict[str, Any], say: Reader) -> None:
     """The case's texts and names (the sandbox holds them in English) in the reader's words;
     its agencies by id; each account by its agency's name (the owner's, already the agency,
     not repeated); a person's citizenship by the country's name."""
