@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from sqlalchemy.exc import SQLAlchemyError
 
 from pharos.domain.vocabulary import Gender, VulnerableGroup
 from pharos.exercise.rules.fold import fold
-from pharos.exercise.runtime.store import EventStore, verify
+from pharos.exercise.runtime.store import EventStore, SqlEventStore, verify
 from pharos.exercise.scenario.loader import load_scenario
 from pharos.i18n import _
 from pharos.learn import codes
@@ -91,10 +92,6 @@ def open_events(url: str | None) -> EventStore:
     Opened read-only in spirit: nothing is created or migrated; a missing SQLite file or a
     database without the exercise tables is refused.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from pharos.exercise.runtime.store import SqlEventStore
-
     if not url:
         data = Path(os.environ.get("PHAROS_DATA_DIR", "data"))
         url = os.environ.get("PHAROS_DATABASE_URL") or f"sqlite:///{data / 'pharos.db'}"
