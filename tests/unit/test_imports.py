@@ -46,6 +46,29 @@ def test_no_cycles_between_packages(graph, parent: str) -> None:  # type: ignore
     assert imports.package_cycles(graph, parent) == []
 
 
+#: The exercise's subpackages, highest first: each imports only those below it
+#: (docs/architecture.md, "The exercise package").
+EXERCISE_LAYERS = [
+    "runtime",
+    ("report", "sandbox"),  # independent: neither imports the other
+    "story",
+    "words",
+    "rules",
+    "scenario",
+]
+
+
+def test_the_exercise_is_layered(graph) -> None:  # type: ignore[no-untyped-def]
+    layers = [
+        imports.grimp.Layer(*x, independent=True) if isinstance(x, tuple) else x
+        for x in EXERCISE_LAYERS
+    ]
+    illegal = graph.find_illegal_dependencies_for_layers(
+        layers=layers, containers={"pharos.exercise"}
+    )
+    assert not illegal, sorted(f"{d.importer} -> {d.imported}" for d in illegal)
+
+
 @pytest.mark.parametrize("package", ["domain", "exercise"])
 def test_no_import_of_pharos_hides_inside_a_function(package: str) -> None:
     hidden = [h for h in imports.hidden_imports(imports.SRC / "pharos" / package) if h.of_pharos]
