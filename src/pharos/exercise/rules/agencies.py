@@ -128,37 +128,52 @@ def decide(sc: ExerciseScenario, st: ExerciseState, d: Due) -> dict[str, Any]:
         return _reply(sc, st, req, pol)
     if d.point == PROSECUTION:
         return charging.decide(sc, st, d.subject, pol)
-    p = st.personas[d.subject]
-    c = sc.character(p.id)
     if d.point == IDENTIFICATION:
-        body = _competent(p.state)
-        policy = pol.of(p.state, body)
-        ctx = IdentificationContext(
-            time=_days(st.minute),
-            state=p.state,
-            agency=body,
-            channel="referral",
-            exploitation=_exploitation(sc, p.id),
-            child=c.age < 18,
-            may_identify=state_powers(p.state).may_identify(body),
-            competent_bodies=state_powers(p.state).formal_identification.kinds,
-            rescued_in_operation=False,
-        )
-        dec = policy.decide_identification(ctx)
-        grounds = any(s.conclusion == "possible_victim" for s in p.screenings)
-        victim = c.truth is not None and c.truth.is_victim
-        identified = dec.action is Action.IDENTIFY and grounds and victim and p.status != "fled"
-        return {
-            "point": IDENTIFICATION,
-            "subject": p.id,
-            "state": p.state,
-            "agency": body.value,
-            "policy": type(policy).__name__,
-            "action": dec.action.value,
-            "reason": dec.reason,
-            "outcome": "identified" if identified else "refused",
-        }
-    # SHELTER
+        return _identification(sc, st, st.personas[d.subject], pol)
+    return _shelter(sc, st, st.personas[d.subject], pol)
+
+
+def _identification(
+    sc: ExerciseScenario, st: ExerciseState, p: PersonaState, pol: Policies
+) -> dict[str, Any]:
+    """The state's competent body on a referral for identification (``decide_identification``):
+    identified only with reasonable grounds (a screening), a true victim who is still there."""
+    c = sc.character(p.id)
+    body = _competent(p.state)
+    policy = pol.of(p.state, body)
+    ctx = IdentificationContext(
+        time=_days(st.minute),
+        state=p.state,
+        agency=body,
+        channel="referral",
+        exploitation=_exploitation(sc, p.id),
+        child=c.age < 18,
+        may_identify=state_powers(p.state).may_identify(body),
+        competent_bodies=state_powers(p.state).formal_identification.kinds,
+        rescued_in_operation=False,
+    )
+    dec = policy.decide_identification(ctx)
+    grounds = any(s.conclusion == "possible_victim" for s in p.screenings)
+    victim = c.truth is not None and c.truth.is_victim
+    identified = dec.action is Action.IDENTIFY and grounds and victim and p.status != "fled"
+    return {
+        "point": IDENTIFICATION,
+        "subject": p.id,
+        "state": p.state,
+        "agency": body.value,
+        "policy": type(policy).__name__,
+        "action": dec.action.value,
+        "reason": dec.reason,
+        "outcome": "identified" if identified else "refused",
+    }
+
+
+def _shelter(
+    sc: ExerciseScenario, st: ExerciseState, p: PersonaState, pol: Policies
+) -> dict[str, Any]:
+    """The shelter operator on a referral to a shelter (``decide_referral``), with the state's
+    places for the exercise: admitted while a place is free, else on the waiting list."""
+    c = sc.character(p.id)
     operator = p.shelter_by or _competent(p.state).value
     kind = K(operator)
     policy = pol.of(p.state, kind)

@@ -163,132 +163,172 @@ def network_elements(
 
 def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
     """All the measures of an exercise state (finished or not)."""
-    personas = []
-    for c in sc.personas():
-        p = st.personas[c.id]
-        truth = c.truth
-        assert truth is not None
-        first = min(p.contacted.values()) if p.contacted else None
-        recall = None
-        correct = None
-        if p.screenings:
-            seen = set().union(*(set(s.indicators) for s in p.screenings))
-            recall = (
-                round(len(seen & set(truth.indicators)) / len(truth.indicators), 2)
-                if truth.indicators
-                else None
-            )
-            final = p.screenings[-1].conclusion
-            correct = (final == "possible_victim") == truth.is_victim
-        personas.append(
-            PersonaScore(
-                c.id,
-                c.name,
-                [g.value for g in c.groups],
-                truth.is_victim,
-                _days(0, p.reachable_since),
-                _days(p.reachable_since, first),
-                recall,
-                correct,
-                _days(first, p.identified_at),
-                _days(first, p.referred_at),
-                p.status != "fled",
-                _protection(sc, st, c.id),
-                p.trust,
-                _days(first, p.assisted_at),
-            )
+    personas = [_persona_score(sc, st, c.id) for c in sc.personas()]
+    targets = _targets(sc)
+    return Scores(
+        personas,
+        _network_scores(sc, st),
+        [_team_score(sc, st, t.id) for t in sc.teams],
+        targets,
+        _target_results(st, personas, targets),
+    )
+
+
+def _persona_score(sc: ExerciseScenario, st: ExerciseState, pid: str) -> PersonaScore:
+    """How one persona was reached, screened, identified, referred and protected."""
+    c, p = sc.character(pid), st.personas[pid]
+    truth = c.truth
+    assert truth is not None
+    first = min(p.contacted.values()) if p.contacted else None
+    recall = None
+    correct = None
+    if p.screenings:
+        seen = set().union(*(set(s.indicators) for s in p.screenings))
+        recall = (
+            round(len(seen & set(truth.indicators)) / len(truth.indicators), 2)
+            if truth.indicators
+            else None
         )
-    networks = []
+        final = p.screenings[-1].conclusion
+        correct = (final == "possible_victim") == truth.is_victim
+    return PersonaScore(
+        c.id,
+        c.name,
+        [g.value for g in c.groups],
+        truth.is_victim,
+        _days(0, p.reachable_since),
+        _days(p.reachable_since, first),
+        recall,
+        correct,
+        _days(first, p.identified_at),
+        _days(first, p.referred_at),
+        p.status != "fled",
+        _protection(sc, st, c.id),
+        p.trust,
+        _days(first, p.assisted_at),
+    )
+
+
+def _network_scores(sc: ExerciseScenario, st: ExerciseState) -> list[NetworkScore]:
+    """Per network: the offence's elements, investigations, requests, arrests, charges and a
+    prosecution-readiness score, on the documents any team holds."""
     held: set[str] = set().union(*(set(t.evidence) for t in st.teams.values()))
-    for n in sc.networks:
-        ns = st.networks[n.id]
-        elements, retained_statement = network_elements(sc, st, n, held)
-        docs = [e for e in sc.evidence if e.id in held and e.storyline in n.storylines]
-        reqs = [r for r in st.requests if r.network == n.id]
-        answered = [r for r in reqs if r.answered_at is not None and not r.declined]
-        lat = [(r.answered_at - r.sent_at) / DAY for r in answered if r.answered_at is not None]
-        fin = any(n.id in t.financial_investigations for t in st.teams.values())
-        readiness = 20 * sum(v == "documented" for v in elements.values())
-        readiness += 10 * retained_statement
-        readiness += 10 * any(e.financial for e in docs)
-        readiness += 10 * any(r.evidence for r in answered)
-        readiness += 10 * bool(ns.arrests)
-        networks.append(
-            NetworkScore(
-                n.id,
-                n.name,
-                elements,
-                any(n.id in t.investigations for t in st.teams.values()),
-                fin,
-                len(reqs),
-                len(answered),
-                round(median(lat), 2) if lat else None,
-                len(ns.arrests),
-                ns.disrupted_at is not None,
-                readiness,
-                [
-                    ChargeScore(
-                        state,
-                        ch.status,
-                        ch.decided_by or ch.prosecutor or "engine",
-                        round(ch.opened_at / DAY, 2),
-                        _days(0, ch.due),
-                        _days(0, ch.decided_at),
-                        ch.reason,
-                    )
-                    for state, ch in sorted(ns.charges.items())
-                ],
+    return [_network_score(sc, st, n, held) for n in sc.networks]
+
+
+def _network_score(
+    sc: ExerciseScenario, st: ExerciseState, n: Network, held: set[str]
+) -> NetworkScore:
+    ns = st.networks[n.id]
+    elements, retained_statement = network_elements(sc, st, n, held)
+    docs = [e for e in sc.evidence if e.id in held and e.storyline in n.storylines]
+    reqs = [r for r in st.requests if r.network == n.id]
+    answered = [r for r in reqs if r.answered_at is not None and not r.declined]
+    lat = [(r.answered_at - r.sent_at) / DAY for r in answered if r.answered_at is not None]
+    fin = any(n.id in t.financial_investigations for t in st.teams.values())
+    readiness = 20 * sum(v == "documented" for v in elements.values())
+    readiness += 10 * retained_statement
+    readiness += 10 * any(e.financial for e in docs)
+    readiness += 10 * any(r.evidence for r in answered)
+    readiness += 10 * bool(ns.arrests)
+    return NetworkScore(
+        n.id,
+        n.name,
+        elements,
+        any(n.id in t.investigations for t in st.teams.values()),
+        fin,
+        len(reqs),
+        len(answered),
+        round(median(lat), 2) if lat else None,
+        len(ns.arrests),
+        ns.disrupted_at is not None,
+        readiness,
+        [
+            ChargeScore(
+                state,
+                ch.status,
+                ch.decided_by or ch.prosecutor or "engine",
+                round(ch.opened_at / DAY, 2),
+                _days(0, ch.due),
+                _days(0, ch.decided_at),
+                ch.reason,
             )
-        )
-    teams = []
-    for t in sc.teams:
-        ts = st.teams[t.id]
-        contacted = [p for p in st.personas.values() if t.id in p.contacted]
-        firsts = [
-            (p.contacted[t.id] - p.known_to.get(t.id, p.contacted[t.id])) / DAY for p in contacted
-        ]
-        sent = [r for r in st.requests if r.from_team == t.id]
-        received = [r for r in st.requests if r.to_team == t.id]
-        done = [r for r in received if r.answered_at is not None]
-        lat = [(r.answered_at - r.sent_at) / DAY for r in done if r.answered_at is not None]
-        victims = [p for p in contacted if (sc.character(p.id).truth or _NoTruth).is_victim]
-        measures = {p.id: set(_protection(sc, st, p.id, t.id)) for p in victims}
-        gap = []
-        if measures:
-            best = max(measures.values(), key=len)
-            for pid, got in measures.items():
-                missing = best - got
-                if missing:
-                    gap.append(f"{pid}: {', '.join(sorted(missing))}")
-        teams.append(
-            TeamScore(
-                t.id,
-                t.name,
-                t.state,
-                t.played,
-                ts.actions,
-                ts.shares,
-                len(contacted),
-                round(sum(firsts) / len(firsts), 2) if firsts else None,
-                sum(1 for p in st.personas.values() if p.identified_by == t.id),
-                sum(1 for p in st.personas.values() for r in p.referrals if r["team"] == t.id),
-                len(sent),
-                sum(1 for r in sent if r.answered_at is not None and not r.declined),
-                len(received),
-                len(done),
-                round(median(lat), 2) if lat else None,
-                not gap,
-                gap,
-            )
-        )
+            for state, ch in sorted(ns.charges.items())
+        ],
+    )
+
+
+def _team_score(sc: ExerciseScenario, st: ExerciseState, team_id: str) -> TeamScore:
+    """One team's work: contacts, identifications, referrals, requests, and whether every
+    victim it reached got the same protection."""
+    t, ts = sc.team(team_id), st.teams[team_id]
+    contacted = [p for p in st.personas.values() if t.id in p.contacted]
+    firsts = [
+        (p.contacted[t.id] - p.known_to.get(t.id, p.contacted[t.id])) / DAY for p in contacted
+    ]
+    sent = [r for r in st.requests if r.from_team == t.id]
+    received = [r for r in st.requests if r.to_team == t.id]
+    done = [r for r in received if r.answered_at is not None]
+    lat = [(r.answered_at - r.sent_at) / DAY for r in done if r.answered_at is not None]
+    victims = [p for p in contacted if (sc.character(p.id).truth or _NoTruth).is_victim]
+    measures = {p.id: set(_protection(sc, st, p.id, t.id)) for p in victims}
+    gap = []
+    if measures:
+        best = max(measures.values(), key=len)
+        for pid, got in measures.items():
+            missing = best - got
+            if missing:
+                gap.append(f"{pid}: {', '.join(sorted(missing))}")
+    return TeamScore(
+        t.id,
+        t.name,
+        t.state,
+        t.played,
+        ts.actions,
+        ts.shares,
+        len(contacted),
+        round(sum(firsts) / len(firsts), 2) if firsts else None,
+        sum(1 for p in st.personas.values() if p.identified_by == t.id),
+        sum(1 for p in st.personas.values() for r in p.referrals if r["team"] == t.id),
+        len(sent),
+        sum(1 for r in sent if r.answered_at is not None and not r.declined),
+        len(received),
+        len(done),
+        round(median(lat), 2) if lat else None,
+        not gap,
+        gap,
+    )
+
+
+def _targets(sc: ExerciseScenario) -> dict[str, float]:
+    """The procedure's targets, in exercise days, by measure."""
     tg = sc.targets
-    targets = {
+    return {
         "first_contact_days": tg.first_contact_days,
         "identification_days": tg.identification_days,
         "referral_days": tg.identification_days + tg.referral_after_identification_days,
         "cross_border_reply_days": tg.cross_border_reply_days,
     }
+
+
+def _target_results(
+    st: ExerciseState, personas: list[PersonaScore], targets: dict[str, float]
+) -> list[dict[str, object]]:
+    """Each measure taken against its target: per persona (identification and referral for
+    victims only), per answered request."""
     results: list[dict[str, object]] = []
+
+    def met(measure: str, subject: str, value: float) -> None:
+        results.append(
+            {
+                "measure": measure,
+                "subject": subject,
+                "value": value,
+                "target": targets[measure],
+                "met": value <= targets[measure],
+            }
+        )
+
     for ps in personas:
         for key, value in (
             ("first_contact_days", ps.first_contact_days),
@@ -296,28 +336,11 @@ def score(sc: ExerciseScenario, st: ExerciseState) -> Scores:
             ("referral_days", ps.referral_days if ps.is_victim else None),
         ):
             if value is not None:
-                results.append(
-                    {
-                        "measure": key,
-                        "subject": ps.persona,
-                        "value": value,
-                        "target": targets[key],
-                        "met": value <= targets[key],
-                    }
-                )
+                met(key, ps.persona, value)
     for r in st.requests:
         if r.answered_at is not None:
-            v = round((r.answered_at - r.sent_at) / DAY, 2)
-            results.append(
-                {
-                    "measure": "cross_border_reply_days",
-                    "subject": r.id,
-                    "value": v,
-                    "target": targets["cross_border_reply_days"],
-                    "met": v <= targets["cross_border_reply_days"],
-                }
-            )
-    return Scores(personas, networks, teams, targets, results)
+            met("cross_border_reply_days", r.id, round((r.answered_at - r.sent_at) / DAY, 2))
+    return results
 
 
 class _NoTruth:
