@@ -173,4 +173,10 @@ def lazy_gettext(message: str) -> LazyProxy:
     return LazyProxy(gettext, message, enable_cache=False)
 
 
+def N_(message: str) -> str:
+    """``message`` as it is, marked for the catalogs: a msgid kept as data and translated by
+    ``gettext`` where it is used (in a language known only then, or while recording)."""
+    return message
+
+
 _ = gettext

@@ -52,8 +52,8 @@ EXERCISE_LAYERS = [
     "runtime",
     ("report", "sandbox"),  # independent: neither imports the other
     "story",
-    "words",
     "rules",
+    "words",
     "scenario",
 ]
 

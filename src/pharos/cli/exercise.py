@@ -22,6 +22,7 @@ from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
 from pharos.exercise.runtime.store import MemoryEventStore, SqlEventStore, verify
 from pharos.exercise.scenario import translation
 from pharos.exercise.scenario.loader import ScenarioError, load_scenario
+from pharos.exercise.words.names import clock_label
 from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, _, pgettext
 
 exercise_app = typer.Typer(help="Simulation-based training exercises.", no_args_is_help=True)
@@ -199,7 +200,7 @@ def status(
         % {
             "id": st.exercise_id,
             "status": st.status,
-            "when": after_action.clock_label(st.minute),
+            "when": clock_label(st.minute),
             "n": st.last_seq,
         }
     )

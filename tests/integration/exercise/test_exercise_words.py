@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from pharos.exercise.story import describe
 from pharos.exercise.words import wording
 from pharos.i18n import use_locale
 from pharos.web.testing import app_on, signed_in_client
@@ -39,9 +40,9 @@ def visible(html: str) -> str:
     return "\n".join(p.parts)
 
 
-#: The codes of every vocabulary of ``wording.CODES`` written with an underscore: no English
+#: The codes of every vocabulary of ``describe.CODES`` written with an underscore: no English
 #: word of the scenario's own text ("office", "statement") can be mistaken for one of them.
-CODES = sorted({c for codes in wording.CODES.values() for c in codes if "_" in c})
+CODES = sorted({c for codes in describe.CODES.values() for c in codes if "_" in c})
 
 
 def raw_codes(html: str) -> set[str]:

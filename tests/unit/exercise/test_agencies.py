@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from pharos.domain.cooperation import Instrument
-from pharos.exercise.rules import actions, agencies, played
+from pharos.exercise.rules import agencies, played
+from pharos.exercise.rules.actions.cooperation import INSTRUMENT_KINDS
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.rules.fold import fold
 from pharos.exercise.rules.state import state_hash
@@ -306,4 +307,4 @@ def test_an_exercise_created_before_decisions_were_logged_decides_them_in_the_fo
 
 def test_every_instruments_answering_agency_may_use_it():
     for inst in Instrument:
-        assert answering_agency(inst) in actions.INSTRUMENT_KINDS[inst]
+        assert answering_agency(inst) in INSTRUMENT_KINDS[inst]

@@ -8,12 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from pharos.exercise.rules import actions
+from pharos.exercise.rules.actions.catalogue import ACTIONS
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.runtime.session import ExerciseSession
 from pharos.exercise.runtime.store import MemoryEventStore
 from pharos.exercise.scenario.loader import load_scenario
-from pharos.exercise.story.describe import SENTENCES, describe, describe_event, kind_label, names
+from pharos.exercise.story.describe import (
+    CODES,
+    SENTENCES,
+    describe,
+    describe_event,
+    kind_label,
+    names,
+)
 from pharos.exercise.words import wording
 from pharos.i18n import SUPPORTED_LOCALES, use_locale
 
@@ -35,12 +42,12 @@ def _event(kind: EventKind, payload: dict) -> Event:
 
 def test_every_event_kind_and_action_type_has_a_sentence(n) -> None:
     missing = [k.value for k in EventKind if k.value not in SENTENCES]
-    missing += [t for t in actions.ACTION_TYPES if t not in SENTENCES]
+    missing += [a.name for a in ACTIONS if a.name not in SENTENCES]
     assert not missing, f"no sentence for: {missing}"
     for k in EventKind:
         text = describe_event(_event(k, {}), n)
         assert text and not text.startswith(FALLBACK), (k, text)
-    for t in actions.ACTION_TYPES:
+    for t in (a.name for a in ACTIONS):
         text = describe_event(_event(EventKind.ACTION, {"type": t, "team": "ita-police"}), n)
         assert text.startswith("Italian police (Catania) "), (t, text)
 
@@ -240,5 +247,5 @@ def test_codes_have_words_in_french() -> None:
         assert wording.trust_reason("interpreter_in_language") == "interprète dans sa langue"
         # an unknown code comes back as it is
         assert wording.group("no_such_group") == "no_such_group"
-        for vocabulary, codes in wording.CODES.items():
+        for vocabulary, codes in CODES.items():
             assert codes, vocabulary

@@ -134,20 +134,20 @@ def test_a_field_of_the_wrong_shape_is_refused_by_name_and_stores_nothing(
 def test_an_event_that_fails_to_apply_is_undone(tmp_path: Path, monkeypatch):
     """Should an accepted command still fail when applied (a bug), its event is forgotten: the
     error reaches the caller, the state is as before, the next event takes its number."""
-    from pharos.exercise.rules import actions
+    from pharos.exercise.rules.actions import catalogue
 
     url = f"sqlite:///{tmp_path / 'x.db'}"
     s = ExerciseSession.create(SqlEventStore(url), clock=lambda: 0.0)
     s.submit(EventKind.STARTED, "director", {})
     _statement(s, 0)
-    real = actions.apply
+    real = catalogue.apply
 
     def broken(sc, st, team, p, seq):
         real(sc, st, team, p, seq)  # the state is changed, then the bug strikes
         if p.get("text") == "boom":
             raise RuntimeError("bug")
 
-    monkeypatch.setattr(actions, "apply", broken)
+    monkeypatch.setattr(catalogue, "apply", broken)
     before, seq = s.state_hash(), s.state.last_seq
     with pytest.raises(RuntimeError):
         s.act("ita-police", "marco", type="publish_media_statement", text="boom")
@@ -156,5 +156,5 @@ def test_an_event_that_fails_to_apply_is_undone(tmp_path: Path, monkeypatch):
     assert _statement(s, 1).seq == seq + 1
     stored = s.store.events(s.exercise_id)
     assert not verify(stored)
-    monkeypatch.setattr(actions, "apply", real)
+    monkeypatch.setattr(catalogue, "apply", real)
     assert ExerciseSession.open(SqlEventStore(url), s.exercise_id).state_hash() == s.state_hash()

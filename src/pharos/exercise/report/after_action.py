@@ -19,13 +19,8 @@ from pharos.exercise.rules.state import ExerciseState
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.exercise.story import describe
 from pharos.exercise.words import wording
+from pharos.exercise.words.names import Names, clock_label
 from pharos.i18n import _
-
-
-def clock_label(minute: int) -> str:
-    """Exercise time as "day 2 14:30" (day 1 is the first day)."""
-    d, rest = divmod(minute, 1440)
-    return _("day %(d)s %(hm)s") % {"d": d + 1, "hm": f"{rest // 60:02d}:{rest % 60:02d}"}
 
 
 @dataclass
@@ -62,7 +57,7 @@ class Report:
     #: charging decisions per network and state: network, state, status, by, when (labels)
     charges: list[dict[str, str]] = field(default_factory=list)
     #: how to show the scenario's ids (persons, teams, ...) in the report
-    names: describe.Names = field(default_factory=describe.Names)
+    names: Names = field(default_factory=Names)
 
 
 def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
@@ -107,10 +102,39 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
         }
         for e in st.timeline
     ]
+    ratings = _ratings(st, team_names)
+    found = _Findings()
+    found.of_victims(sc, st, s)
+    found.of_networks(s)
+    found.of_teams(s, names)
+    found.of_replies(s)
+    found.of_ratings(ratings)
+    found.of_hotwash(st)
+    return Report(
+        sc.title,
+        st.exercise_id,
+        st.status,
+        round(st.minute / 1440, 2),
+        s,
+        timeline,
+        ratings,
+        found.strengths,
+        found.areas,
+        _plan(st, found.areas, team_names, report_date),
+        st.hotwash,
+        st.wellbeing,
+        {o.id.value: o.title for o in sc.objectives},
+        _charges(s, team_names),
+        names,
+    )
+
+
+def _ratings(st: ExerciseState, team_names: dict[str, str]) -> list[dict[str, Any]]:
+    """The observers' ratings per objective and team: how many, their mean, the notes."""
     ratings: dict[tuple[str, str], list[Any]] = {}
     for o in st.observations:
         ratings.setdefault((o.objective, o.team), []).append(o)
-    rating_rows = [
+    return [
         {
             "objective": obj,
             "team": team_names.get(team, team),
@@ -120,153 +144,180 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
         }
         for (obj, team), obs in sorted(ratings.items())
     ]
-    strengths: list[Finding] = []
-    areas: list[Finding] = []
-    target = s.targets
-    for p in s.personas:
-        if not p.is_victim:
-            if p.screening_correct is False:
-                areas.append(
+
+
+@dataclass
+class _Findings:
+    """The strengths and areas for improvement, gathered from the measures, the observers and
+    the hot-wash, in that order."""
+
+    strengths: list[Finding] = field(default_factory=list)
+    areas: list[Finding] = field(default_factory=list)
+
+    def of_victims(self, sc: ExerciseScenario, st: ExerciseState, s: Scores) -> None:
+        target = s.targets
+        for p in s.personas:
+            if not p.is_victim:
+                if p.screening_correct is False:
+                    self.areas.append(
+                        Finding(
+                            "identification_and_referral",
+                            _(
+                                "%(p)s was screened as a possible victim although the facts "
+                                "showed labour exploitation without trafficking"
+                            )
+                            % {"p": p.name},
+                        )
+                    )
+                continue
+            if (
+                p.identification_days is not None
+                and p.identification_days <= target["identification_days"]
+            ):
+                self.strengths.append(
                     Finding(
                         "identification_and_referral",
-                        _(
-                            "%(p)s was screened as a possible victim although the facts "
-                            "showed labour exploitation without trafficking"
-                        )
-                        % {"p": p.name},
-                    )
-                )
-            continue
-        if (
-            p.identification_days is not None
-            and p.identification_days <= target["identification_days"]
-        ):
-            strengths.append(
-                Finding(
-                    "identification_and_referral",
-                    _("%(p)s was identified %(d)s days after first contact (target %(t)s)")
-                    % {"p": p.name, "d": p.identification_days, "t": target["identification_days"]},
-                )
-            )
-        elif p.first_contact_days is not None:
-            areas.append(
-                Finding(
-                    "identification_and_referral",
-                    _("%(p)s was not identified within the target of %(t)s days")
-                    % {"p": p.name, "t": target["identification_days"]},
-                    _owner_of(sc, st, p.persona),
-                )
-            )
-        if not p.retained:
-            areas.append(
-                Finding(
-                    "victim_centred_protection",
-                    _("%(p)s was lost: trust fell to %(t)s without protection")
-                    % {"p": p.name, "t": p.trust},
-                    _owner_of(sc, st, p.persona),
-                )
-            )
-        elif p.first_contact_days is None:
-            areas.append(
-                Finding(
-                    "identification_and_referral", _("%(p)s was never contacted") % {"p": p.name}
-                )
-            )
-    for n in s.networks:
-        if n.disrupted:
-            strengths.append(
-                Finding(
-                    "networks_across_borders",
-                    _("%(n)s was disrupted through cross-border cooperation") % {"n": n.name},
-                )
-            )
-        else:
-            areas.append(
-                Finding(
-                    "networks_across_borders",
-                    _("%(n)s was not disrupted; prosecution readiness %(r)s/100")
-                    % {"n": n.name, "r": n.prosecution_readiness},
-                )
-            )
-        for c in n.charges:
-            if c.status == "charged":
-                strengths.append(
-                    Finding(
-                        "networks_across_borders",
-                        _("%(n)s: suspects charged in %(s)s")
-                        % {"n": n.name, "s": wording.country(c.state)},
-                    )
-                )
-            elif c.status == "dropped":
-                areas.append(
-                    Finding(
-                        "networks_across_borders",
-                        _("%(n)s: charges dropped in %(s)s (%(r)s)")
+                        _("%(p)s was identified %(d)s days after first contact (target %(t)s)")
                         % {
-                            "n": n.name,
-                            "s": wording.country(c.state),
-                            "r": wording.engine_reason(c.reason),
+                            "p": p.name,
+                            "d": p.identification_days,
+                            "t": target["identification_days"],
                         },
                     )
                 )
-        if not n.financial_investigation:
-            areas.append(
+            elif p.first_contact_days is not None:
+                self.areas.append(
+                    Finding(
+                        "identification_and_referral",
+                        _("%(p)s was not identified within the target of %(t)s days")
+                        % {"p": p.name, "t": target["identification_days"]},
+                        _owner_of(sc, st, p.persona),
+                    )
+                )
+            if not p.retained:
+                self.areas.append(
+                    Finding(
+                        "victim_centred_protection",
+                        _("%(p)s was lost: trust fell to %(t)s without protection")
+                        % {"p": p.name, "t": p.trust},
+                        _owner_of(sc, st, p.persona),
+                    )
+                )
+            elif p.first_contact_days is None:
+                self.areas.append(
+                    Finding(
+                        "identification_and_referral",
+                        _("%(p)s was never contacted") % {"p": p.name},
+                    )
+                )
+
+    def of_networks(self, s: Scores) -> None:
+        for n in s.networks:
+            if n.disrupted:
+                self.strengths.append(
+                    Finding(
+                        "networks_across_borders",
+                        _("%(n)s was disrupted through cross-border cooperation") % {"n": n.name},
+                    )
+                )
+            else:
+                self.areas.append(
+                    Finding(
+                        "networks_across_borders",
+                        _("%(n)s was not disrupted; prosecution readiness %(r)s/100")
+                        % {"n": n.name, "r": n.prosecution_readiness},
+                    )
+                )
+            for c in n.charges:
+                if c.status == "charged":
+                    self.strengths.append(
+                        Finding(
+                            "networks_across_borders",
+                            _("%(n)s: suspects charged in %(s)s")
+                            % {"n": n.name, "s": wording.country(c.state)},
+                        )
+                    )
+                elif c.status == "dropped":
+                    self.areas.append(
+                        Finding(
+                            "networks_across_borders",
+                            _("%(n)s: charges dropped in %(s)s (%(r)s)")
+                            % {
+                                "n": n.name,
+                                "s": wording.country(c.state),
+                                "r": wording.engine_reason(c.reason),
+                            },
+                        )
+                    )
+            if not n.financial_investigation:
+                self.areas.append(
+                    Finding(
+                        "victim_centred_protection",
+                        _("No financial investigation into %(n)s") % {"n": n.name},
+                    )
+                )
+
+    def of_teams(self, s: Scores, names: Names) -> None:
+        for t in s.teams:
+            if t.played and not t.equal_protection:
+                self.areas.append(
+                    Finding(
+                        "victim_centred_protection",
+                        _("%(t)s did not give every victim the same protection: %(g)s")
+                        % {"t": t.name, "g": "; ".join(_gap(g, names) for g in t.protection_gap)},
+                        t.team,
+                    )
+                )
+
+    def of_replies(self, s: Scores) -> None:
+        for r in s.target_results:
+            if r["measure"] == "cross_border_reply_days" and not r["met"]:
+                self.areas.append(
+                    Finding(
+                        "networks_across_borders",
+                        _("Request %(r)s was answered in %(v)s days (target %(t)s)")
+                        % {"r": r["subject"], "v": r["value"], "t": r["target"]},
+                    )
+                )
+
+    def of_ratings(self, ratings: list[dict[str, Any]]) -> None:
+        for row in ratings:
+            said = _("Observers rated %(t)s %(m)s/5") % {"t": row["team"], "m": row["mean"]}
+            if row["mean"] >= 4:
+                self.strengths.append(Finding(row["objective"], said))
+            elif row["mean"] <= 2:
+                self.areas.append(Finding(row["objective"], said))
+
+    def of_hotwash(self, st: ExerciseState) -> None:
+        for h in st.hotwash:
+            (self.strengths if h.get("kind") == "strength" else self.areas).append(
                 Finding(
-                    "victim_centred_protection",
-                    _("No financial investigation into %(n)s") % {"n": n.name},
+                    h.get("objective", "multi_agency_collaboration"),
+                    h.get("text", ""),
+                    h.get("team"),
                 )
             )
-    for t in s.teams:
-        if t.played and not t.equal_protection:
-            areas.append(
-                Finding(
-                    "victim_centred_protection",
-                    _("%(t)s did not give every victim the same protection: %(g)s")
-                    % {"t": t.name, "g": "; ".join(_gap(g, names) for g in t.protection_gap)},
-                    t.team,
-                )
-            )
-    for r in s.target_results:
-        if r["measure"] == "cross_border_reply_days" and not r["met"]:
-            areas.append(
-                Finding(
-                    "networks_across_borders",
-                    _("Request %(r)s was answered in %(v)s days (target %(t)s)")
-                    % {"r": r["subject"], "v": r["value"], "t": r["target"]},
-                )
-            )
-    for row in rating_rows:
-        if row["mean"] >= 4:
-            strengths.append(
-                Finding(
-                    row["objective"],
-                    _("Observers rated %(t)s %(m)s/5") % {"t": row["team"], "m": row["mean"]},
-                )
-            )
-        elif row["mean"] <= 2:
-            areas.append(
-                Finding(
-                    row["objective"],
-                    _("Observers rated %(t)s %(m)s/5") % {"t": row["team"], "m": row["mean"]},
-                )
-            )
-    for h in st.hotwash:
-        (strengths if h.get("kind") == "strength" else areas).append(
-            Finding(
-                h.get("objective", "multi_agency_collaboration"), h.get("text", ""), h.get("team")
-            )
-        )
-    due = {
-        "victim_centred_protection": 30,
-        "identification_and_referral": 60,
-        "multi_agency_collaboration": 60,
-        "networks_across_borders": 90,
-    }
+
+
+#: Days after the report by which an area of each objective is to be addressed.
+DUE_DAYS = {
+    "victim_centred_protection": 30,
+    "identification_and_referral": 60,
+    "multi_agency_collaboration": 60,
+    "networks_across_borders": 90,
+}
+
+
+def _plan(
+    st: ExerciseState, areas: list[Finding], team_names: dict[str, str], report_date: date
+) -> list[CorrectiveAction]:
+    """The improvement plan: a corrective action for every area (measured), then those the
+    controllers added at the hot-wash."""
     plan = [
         CorrectiveAction(
             _("Address: %(f)s") % {"f": f.text},
             team_names.get(f.owner or "", "") or _("national anti-trafficking coordinator"),
-            report_date + timedelta(days=due.get(f.objective, 60)),
+            report_date + timedelta(days=DUE_DAYS.get(f.objective, 60)),
             f.objective,
             _("measured"),
         )
@@ -282,26 +333,10 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
                 _("hot-wash"),
             )
         )
-    return Report(
-        sc.title,
-        st.exercise_id,
-        st.status,
-        round(st.minute / 1440, 2),
-        s,
-        timeline,
-        rating_rows,
-        strengths,
-        areas,
-        plan,
-        st.hotwash,
-        st.wellbeing,
-        {o.id.value: o.title for o in sc.objectives},
-        _charges(s, team_names),
-        names,
-    )
+    return plan
 
 
-def _gap(gap: str, names: describe.Names) -> str:
+def _gap(gap: str, names: Names) -> str:
     """A protection gap of the scores ("karim: own_language, safe_interview") in words."""
     pid, _sep, codes = gap.partition(": ")
     measures = ", ".join(wording.protection(c) for c in codes.split(", ") if c)

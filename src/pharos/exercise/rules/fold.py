@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pharos.exercise.rules import actions, agencies, personas
+from pharos.exercise.rules import agencies, personas
+from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.clock import advance, check_triggers
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.state import ExerciseState, Message, Observation
@@ -93,7 +94,7 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
     elif k == EventKind.ACTION:
         team = sc.team(p["team"])
         body = {key: v for key, v in p.items() if key != "team"}
-        actions.apply(sc, st, team, body, ev.seq)
+        catalogue.apply(sc, st, team, body, ev.seq)
     elif k == EventKind.WELLBEING_CHECKED:
         st.wellbeing.append({"minute": m, "by": ev.actor, **p})
     elif k == EventKind.OBSERVATION:

@@ -22,7 +22,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from pharos.exercise.rules import actions, agencies
+from pharos.exercise.rules import agencies
+from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.clock import advance
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.fold import apply, fold
@@ -298,7 +299,7 @@ class ExerciseSession:
             if p.get("team") not in st.teams:
                 return _("unknown team %(id)s") % {"id": p.get("team")}
             body = {k: v for k, v in p.items() if k != "team"}
-            return actions.check(sc, st, sc.team(p["team"]), body)
+            return catalogue.check(sc, st, sc.team(p["team"]), body)
         return None
 
     # -- conveniences ---------------------------------------------------------------------

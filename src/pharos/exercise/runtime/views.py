@@ -14,13 +14,16 @@ from pharos.domain.explain import PRESUMPTION_LABELS, dimension_label, indicator
 from pharos.domain.geography import region_state_codes
 from pharos.domain.indicators import dimensions, indicators_in
 from pharos.domain.screening_types import Presumption
-from pharos.exercise.report.after_action import clock_label
-from pharos.exercise.rules import actions, assistance, personas
+from pharos.exercise.rules import assistance, personas
+from pharos.exercise.rules.actions import catalogue
+from pharos.exercise.rules.actions.cooperation import INSTRUMENT_KINDS
+from pharos.exercise.rules.actions.persons import CONCLUSIONS
 from pharos.exercise.rules.state import ExerciseState, Message, state_hash
 from pharos.exercise.runtime.session import ExerciseSession
-from pharos.exercise.scenario.schema import ExerciseScenario, Inject, day_to_minutes
+from pharos.exercise.scenario.schema import ExerciseScenario, Inject, Team, day_to_minutes
 from pharos.exercise.story import describe, inbox
 from pharos.exercise.words import wording
+from pharos.exercise.words.names import Names, clock_label
 from pharos.i18n import _, gettext
 
 
@@ -78,7 +81,49 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
     loc = inbox.local(s.scenario, sc)
     team = sc.team(team_id)
     ts = st.teams[team_id]
+    return {
+        "team": team,
+        "team_kind": wording.agency_kind(team.agency_kind),
+        "team_state": wording.country(team.state),
+        "clock": clock(s),
+        "inbox": [_message(sc, st, m, loc) for m in reversed(ts.inbox)],
+        "reach": _reach(sc, st, team),
+        "places": [{"id": p.id, "name": p.name} for p in sc.places if p.state == team.state],
+        "networks": [
+            {
+                "id": n.id,
+                "name": n.name,
+                "investigating": n.id in ts.investigations,
+                "financial": n.id in ts.financial_investigations,
+            }
+            for n in sc.networks
+        ],
+        "evidence": _evidence(sc, ts.evidence),
+        "sent": [_request(r) for r in st.requests if r.from_team == team_id],
+        "received": [_request(r) for r in st.requests if r.to_team == team_id],
+        "instruments": _instruments(team),
+        "approaches": personas.APPROACHES,
+        "settings": personas.SETTINGS,
+        "conclusions": CONCLUSIONS,
+        "forms": catalogue.forms(),
+        "indicator_groups": indicator_groups(),
+        "languages": [
+            (code, wording.language(code))
+            for code in sorted({lang for c in sc.personas() for lang in c.languages})
+        ],
+        "L": labels(),
+        "partners": [t for t in sc.teams if t.state == team.state and t.id != team_id],
+        "charging": _charging(s, team_id),
+        "to_decide": _to_decide(s, team_id),
+        "shelter": assistance.shelter_places(sc, st, team.state),
+        "child_grounds": [(g, wording.referral_ground(g)) for g in assistance.CHILD_GROUNDS],
+    }
+
+
+def _reach(sc: ExerciseScenario, st: ExerciseState, team: Team) -> list[dict[str, Any]]:
+    """The people the team knows of: what they told it, its screenings, where they stand."""
     ladder = {d.id: d for c in sc.personas() for d in c.ladder}
+    team_id = team.id
     reach = []
     for p in st.personas.values():
         if team_id not in p.known_to:
@@ -109,9 +154,15 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
                 "interviews": sum(1 for i in p.interviews if i["team"] == team_id),
             }
         )
+    return reach
+
+
+def _instruments(team: Team) -> list[dict[str, str]]:
+    """The cross-border requests the team may send: each state of the region and instrument
+    that exists between the two states and that the team's agency may use."""
     states = [x for x in region_state_codes() if x != team.state]
-    kinds_ok = {k for k, v in actions.INSTRUMENT_KINDS.items() if team.agency_kind in v}
-    instruments = [
+    kinds_ok = {k for k, v in INSTRUMENT_KINDS.items() if team.agency_kind in v}
+    return [
         {
             "state": x,
             "state_name": wording.country(x),
@@ -123,43 +174,6 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         for i in instruments_between(team.state, x)
         if i.instrument in kinds_ok
     ]
-    return {
-        "team": team,
-        "team_kind": wording.agency_kind(team.agency_kind),
-        "team_state": wording.country(team.state),
-        "clock": clock(s),
-        "inbox": [_message(sc, st, m, loc) for m in reversed(ts.inbox)],
-        "reach": reach,
-        "places": [{"id": p.id, "name": p.name} for p in sc.places if p.state == team.state],
-        "networks": [
-            {
-                "id": n.id,
-                "name": n.name,
-                "investigating": n.id in ts.investigations,
-                "financial": n.id in ts.financial_investigations,
-            }
-            for n in sc.networks
-        ],
-        "evidence": _evidence(sc, ts.evidence),
-        "sent": [_request(r) for r in st.requests if r.from_team == team_id],
-        "received": [_request(r) for r in st.requests if r.to_team == team_id],
-        "instruments": instruments,
-        "approaches": personas.APPROACHES,
-        "settings": personas.SETTINGS,
-        "referrals": actions.REFERRALS,
-        "conclusions": actions.CONCLUSIONS,
-        "indicator_groups": indicator_groups(),
-        "languages": [
-            (code, wording.language(code))
-            for code in sorted({lang for c in sc.personas() for lang in c.languages})
-        ],
-        "L": labels(),
-        "partners": [t for t in sc.teams if t.state == team.state and t.id != team_id],
-        "charging": _charging(s, team_id),
-        "to_decide": _to_decide(s, team_id),
-        "shelter": assistance.shelter_places(sc, st, team.state),
-        "child_grounds": [(g, wording.referral_ground(g)) for g in assistance.CHILD_GROUNDS],
-    }
 
 
 def _to_decide(s: ExerciseSession, team_id: str) -> list[dict[str, Any]]:
@@ -229,50 +243,6 @@ def _request(r: Any) -> dict[str, Any]:
 def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]:
     sc = s.shown()
     st = st or s.state
-    teams = []
-    for t in sc.teams:
-        ts = st.teams[t.id]
-        teams.append(
-            {
-                "id": t.id,
-                "name": t.name,
-                "state": t.state,
-                "state_name": wording.country(t.state),
-                "kind": wording.agency_kind(t.agency_kind),
-                "played": t.played,
-                "inbox": len(ts.inbox),
-                "actions": ts.actions,
-                "evidence": len(ts.evidence),
-                "reach": sum(1 for p in st.personas.values() if t.id in p.known_to),
-                "last": next(
-                    (
-                        describe.kind_label(e["what"])
-                        for e in reversed(st.timeline)
-                        if e.get("team") == t.id
-                    ),
-                    None,
-                ),
-            }
-        )
-    people = []
-    for p in st.personas.values():
-        c = sc.character(p.id)
-        people.append(
-            {
-                "id": p.id,
-                "name": c.name,
-                "groups": [wording.group(g) for g in c.groups],
-                "place": sc.place(p.place).name,
-                "trust": p.trust,
-                "status": p.status,
-                "status_label": wording.persona_status(p.status),
-                "disclosed": len(p.disclosed),
-                "ladder": len(c.ladder),
-                "identified": p.identified_at is not None,
-                "protected": p.protected,
-                "flight_due": clock_label(p.flight_due) if p.flight_due is not None else None,
-            }
-        )
     names = describe.names(sc, st)
     deck = [
         {
@@ -295,8 +265,8 @@ def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str,
     ]
     return {
         "clock": clock(s, st),
-        "teams": teams,
-        "people": people,
+        "teams": [_team_row(sc, st, t) for t in sc.teams],
+        "people": [_person_row(sc, st, p.id) for p in st.personas.values()],
         "deck": deck,
         "timeline": timeline,
         "notes": list(reversed(st.notes)),
@@ -321,7 +291,51 @@ def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str,
     }
 
 
-def _when(i: Inject, names: describe.Names) -> str:
+def _team_row(sc: ExerciseScenario, st: ExerciseState, t: Team) -> dict[str, Any]:
+    """A team in the controller's table: who, its work so far, what it did last."""
+    ts = st.teams[t.id]
+    return {
+        "id": t.id,
+        "name": t.name,
+        "state": t.state,
+        "state_name": wording.country(t.state),
+        "kind": wording.agency_kind(t.agency_kind),
+        "played": t.played,
+        "inbox": len(ts.inbox),
+        "actions": ts.actions,
+        "evidence": len(ts.evidence),
+        "reach": sum(1 for p in st.personas.values() if t.id in p.known_to),
+        "last": next(
+            (
+                describe.kind_label(e["what"])
+                for e in reversed(st.timeline)
+                if e.get("team") == t.id
+            ),
+            None,
+        ),
+    }
+
+
+def _person_row(sc: ExerciseScenario, st: ExerciseState, pid: str) -> dict[str, Any]:
+    """A persona in the controller's table: where, trust, what it disclosed, protection."""
+    p, c = st.personas[pid], sc.character(pid)
+    return {
+        "id": p.id,
+        "name": c.name,
+        "groups": [wording.group(g) for g in c.groups],
+        "place": sc.place(p.place).name,
+        "trust": p.trust,
+        "status": p.status,
+        "status_label": wording.persona_status(p.status),
+        "disclosed": len(p.disclosed),
+        "ladder": len(c.ladder),
+        "identified": p.identified_at is not None,
+        "protected": p.protected,
+        "flight_due": clock_label(p.flight_due) if p.flight_due is not None else None,
+    }
+
+
+def _when(i: Inject, names: Names) -> str:
     """When an inject of the deck goes out: at an exercise time, on a trigger, or by hand."""
     if i.deck:
         return _("released by control")

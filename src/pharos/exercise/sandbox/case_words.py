@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pharos.exercise.rules.actions.catalogue import label
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.exercise.words import wording as w
 from pharos.i18n import Message, _
@@ -98,11 +99,11 @@ def step(code: object) -> str:
     decision)."""
     steps = {
         "consent": _("consent recorded"),
-        "respond": w.action_type("answer_referral"),
+        "respond": label("answer_referral"),
         "referral_lapsed": _("lapsed referral withdrawn"),
         "shelter": _("shelter decision"),
     }
-    return steps[str(code)] if str(code) in steps else w.action_type(code)
+    return steps[str(code)] if str(code) in steps else label(code)
 
 
 class Words:

@@ -37,7 +37,7 @@ from pharos.domain.geography import region_state_codes
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise.rules import agencies as ex_agencies
-from pharos.exercise.rules.actions import INSTRUMENT_KINDS
+from pharos.exercise.rules.actions.cooperation import INSTRUMENT_KINDS
 from pharos.exercise.sandbox.case_words import agency_name
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.i18n import use_locale

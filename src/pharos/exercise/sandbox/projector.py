@@ -10,19 +10,22 @@ exist between two states — so a step the exercise accepted may be refused here
 recorded in the sandbox (an audit entry ``exercise_refused`` the case-files page lists, and a
 note on the case when there is one) and logged; the exercise goes on.
 
-What is projected: ``open_case``, ``screen``, ``refer``, ``identify``,
-``grant_recovery_period``, ``open_investigation``, ``request_financial_investigation``,
-``send_cross_border_request``, ``answer_cross_border_request``, ``answer_referral`` (the
-operator team accepts or rejects the referral; one that lapsed because the person left is
-revoked by the referring team) and the engine's ``decision`` events (identification, shelter,
-replies). Other actions (interviews, inspections, searches,
-media statements, sharing, asylum claims, legal advice) have no case tool on the server and stay
-in the exercise's log only.
+What is projected: each player action whose declaration names a ``projection``
+(``pharos.exercise.rules.actions``): a :class:`~pharos.exercise.rules.actions.spec.CaseStep`
+(``open_case``, ``screen``, ``refer``, ``identify``, ``grant_recovery_period``,
+``send_cross_border_request``, ``answer_cross_border_request``, ``answer_referral``: the
+operator team accepts or rejects the referral) or a
+:class:`~pharos.exercise.rules.actions.spec.NetworkNote` (``open_investigation``,
+``request_financial_investigation``); a referral that lapsed because the person left is revoked
+by the referring team; and the engine's ``decision`` events (identification, shelter, replies).
+Other actions (interviews, inspections, searches, media statements, sharing, asylum claims,
+legal advice) have no case tool on the server and stay in the exercise's log only.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -36,11 +39,13 @@ from pharos.coordinate.vocabulary import ReferralStatus
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise.rules import agencies, assistance
+from pharos.exercise.rules.actions.catalogue import BY_NAME
+from pharos.exercise.rules.actions.spec import CaseStep, NetworkNote
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.fold import apply
 from pharos.exercise.rules.played import played_team
 from pharos.exercise.sandbox import case_words as cw
-from pharos.exercise.sandbox.database import Member, exercise_time
+from pharos.exercise.sandbox.database import Database, Member, exercise_time
 from pharos.exercise.sandbox.projection import (
     ACTUAL,
     GENDER,
@@ -55,6 +60,8 @@ from pharos.store.base import clock_at, utcnow
 from pharos.store.models import Case, Referral, ScreeningRecord
 
 log = logging.getLogger(__name__)
+#: A step of the case tools for an action: (session, event, acting member, payload).
+Step = Callable[[Session, Event, Member, dict[str, Any]], None]
 #: where an exercise referral goes: agency kinds (first present wins) and the NRM pillar
 REFERRAL_KINDS: dict[str, tuple[tuple[K, ...], int]] = {
     "shelter": (assistance.RECEIVERS["shelter"], 1),
@@ -66,6 +73,20 @@ REFERRAL_KINDS: dict[str, tuple[tuple[K, ...], int]] = {
 
 
 class Projector(ProjectorBase):
+    def __init__(self, db: Database, seed: int) -> None:
+        super().__init__(db, seed)
+        #: how the case tools record each kind of step an action declares
+        self._steps: dict[CaseStep, Step] = {
+            CaseStep.SCREENING: self._screen,
+            CaseStep.OPEN_CASE: self._open_case,
+            CaseStep.REFERRAL: self._refer,
+            CaseStep.IDENTIFICATION: self._identify,
+            CaseStep.REFLECTION_PERIOD: self._grant_recovery_period,
+            CaseStep.REQUEST: self._send_cross_border_request,
+            CaseStep.REPLY: self._answer_cross_border_request,
+            CaseStep.REFERRAL_ANSWER: self._answer_referral,
+        }
+
     # -- the one way in -----------------------------------------------------------------------
     def project(self, ev: Event) -> None:
         if ev.seq != self.last_seq + 1:
@@ -102,9 +123,15 @@ class Projector(ProjectorBase):
             return
         if ev.kind != EventKind.ACTION:
             return
-        handler = getattr(self, "_" + str(p.get("type")), None)
-        if handler is not None:
-            handler(session, ev, self.sb.member_of_team(p["team"]), p)
+        action = BY_NAME.get(str(p.get("type")))
+        step = action.projection if action is not None else None
+        if step is None:
+            return
+        m = self.sb.member_of_team(p["team"])
+        if isinstance(step, NetworkNote):
+            self._note_on_network(session, ev, m, p, _(step.text))
+        else:
+            self._steps[step](session, ev, m, p)
 
     # -- the team's actions -------------------------------------------------------------------
     def _screen(self, session: Session, ev: Event, m: Member, pl: dict[str, Any]) -> None:
@@ -304,18 +331,6 @@ class Projector(ProjectorBase):
                 partial(cases.add_note, session, p, case, note),
                 case.id,
             )
-
-    def _open_investigation(self, session: Session, ev: Event, m: Member, pl: Any) -> None:
-        self._note_on_network(
-            session, ev, m, pl, _("Investigation opened into the network %(name)s.")
-        )
-
-    def _request_financial_investigation(
-        self, session: Session, ev: Event, m: Member, pl: Any
-    ) -> None:
-        self._note_on_network(
-            session, ev, m, pl, _("Financial investigation requested into the network %(name)s.")
-        )
 
     def _send_cross_border_request(
         self, session: Session, ev: Event, m: Member, pl: dict[str, Any]

@@ -3,76 +3,38 @@
 ``describe(entry, names)`` turns an entry of the exercise's timeline (``{"what": "interview",
 "team": "ita-police", "persona": "karim", ...}``) into "Italian police (Catania) interviewed
 Karim A. (trauma-informed, interpreter in Arabic, our office): trust 60". ``describe_event``
-does the same for a stored :class:`~pharos.exercise.events.Event`. Every kind of timeline entry,
-every :class:`~pharos.exercise.events.EventKind` and every player action type has a sentence
-(``SENTENCES``; a test enumerates them). Ids are shown by the scenario's names; a field missing
-from an entry shows as "—", an unknown field is ignored, and an unknown kind still gets a
-sentence ("Event: ..."), so an old or odd log never breaks a page.
+does the same for a stored :class:`~pharos.exercise.rules.events.Event`. Every kind of timeline
+entry, every :class:`~pharos.exercise.rules.events.EventKind` and every player action has a
+sentence (``SENTENCES``; a player action's is declared with the action, see
+``pharos.exercise.rules.actions``; a test enumerates them). Ids are shown by the scenario's names
+(:class:`~pharos.exercise.words.names.Names`); a field missing from an entry shows as "—", an
+unknown field is ignored, and an unknown kind still gets a sentence ("Event: ..."), so an old or
+odd log never breaks a page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
 
+from pharos.coordinate import vocabulary as cv
+from pharos.domain.cooperation import Instrument
+from pharos.domain.vocabulary import VulnerableGroup
+from pharos.exercise.rules import assistance, personas
+from pharos.exercise.rules.actions.catalogue import ACTIONS, label
+from pharos.exercise.rules.actions.persons import CONCLUSIONS, REFERRALS
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.state import ExerciseState
-from pharos.exercise.scenario.schema import ExerciseScenario
+from pharos.exercise.scenario.schema import Channel, EvidenceKind, ExerciseScenario, TriggerOn
 from pharos.exercise.words import wording as w
+from pharos.exercise.words.names import (
+    MISSING,
+    Entry,
+    Names,
+    Sentence,
+    given,
+    team_and_person,
+)
 from pharos.i18n import _
-
-MISSING = "—"
-
-
-@dataclass(frozen=True)
-class Names:
-    """How to show the scenario's ids: teams, characters, networks, places, injects, phases,
-    disclosures, objectives; and the requests of the state (``id -> (to_state, instrument)``)."""
-
-    teams: Mapping[str, str] = field(default_factory=dict)
-    people: Mapping[str, str] = field(default_factory=dict)
-    networks: Mapping[str, str] = field(default_factory=dict)
-    places: Mapping[str, str] = field(default_factory=dict)
-    injects: Mapping[str, str] = field(default_factory=dict)
-    phases: Mapping[str, str] = field(default_factory=dict)
-    disclosures: Mapping[str, str] = field(default_factory=dict)
-    objectives: Mapping[str, str] = field(default_factory=dict)
-    requests: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-
-    def team(self, key: object) -> str:
-        return _name(self.teams, key)
-
-    def person(self, key: object) -> str:
-        return _name(self.people, key)
-
-    def network(self, key: object) -> str:
-        return _name(self.networks, key)
-
-    def place(self, key: object) -> str:
-        return _name(self.places, key)
-
-    def teams_list(self, keys: object) -> str:
-        if isinstance(keys, str):
-            keys = [keys]
-        if not isinstance(keys, Iterable):
-            return MISSING
-        return ", ".join(self.team(k) for k in keys) or MISSING
-
-    def by(self, who: object) -> str:
-        """Who did it: a team, the engine (``simulated:EGY``, ``engine:Policy``) or a user."""
-        s = "" if who is None else str(who)
-        if s.startswith("simulated:"):
-            return _("the engine (%(s)s)") % {"s": w.country(s.removeprefix("simulated:"))}
-        if s == "engine" or s.startswith("engine:"):
-            return _("the engine")
-        return self.teams.get(s, s) or MISSING
-
-
-def _name(table: Mapping[str, str], key: object) -> str:
-    if key is None or key == "":
-        return MISSING
-    return table.get(str(key), str(key))
 
 
 def names(sc: ExerciseScenario, st: ExerciseState | None = None) -> Names:
@@ -90,21 +52,8 @@ def names(sc: ExerciseScenario, st: ExerciseState | None = None) -> Names:
     )
 
 
-Entry = Mapping[str, Any]
-Sentence = Callable[[Entry, Names], str]
-
-
-def _g(e: Entry, key: str) -> str:
-    v = e.get(key)
-    return MISSING if v is None or v == "" else str(v)
-
-
 def _by(e: Entry, n: Names) -> dict[str, str]:
-    return {"by": _g(e, "by")}
-
-
-def _persona(e: Entry, n: Names) -> dict[str, str]:
-    return {"p": n.person(e.get("persona")), "t": n.team(e.get("team"))}
+    return {"by": given(e, "by")}
 
 
 def _overridden(e: Entry, n: Names) -> str:
@@ -123,50 +72,9 @@ def _overridden(e: Entry, n: Names) -> str:
     return f"{text} ({note})" if note else text
 
 
-def _interview(e: Entry, n: Names) -> str:
-    how = [w.choice(e.get("approach")) if e.get("approach") else MISSING]
-    if e.get("interpreter"):
-        how.append(
-            _("interpreter in %(l)s") % {"l": w.language(e["interpreter"], in_sentence=True)}
-        )
-    else:
-        how.append(_("no interpreter"))
-    if e.get("setting"):
-        how.append(w.choice(e["setting"]))
-    if e.get("threats"):
-        how.append(_("mentioned detention or removal"))
-    args = {**_persona(e, n), "how": ", ".join(how)}
-    if e.get("trust_after") is None:
-        return _("%(t)s interviewed %(p)s (%(how)s)") % args
-    return _("%(t)s interviewed %(p)s (%(how)s): trust %(n)s") % {**args, "n": e["trust_after"]}
-
-
-def _screen(e: Entry, n: Names) -> str:
-    return _("%(t)s screened %(p)s: %(c)s") % {
-        **_persona(e, n),
-        "c": w.choice(e.get("conclusion")) if e.get("conclusion") else MISSING,
-    }
-
-
-def _request_sent(e: Entry, n: Names) -> str:
-    return _("%(t)s sent request %(r)s to %(s)s (%(i)s)") % {
-        "t": n.team(e.get("team")),
-        "r": _g(e, "request"),
-        "s": w.country(_g(e, "to_state")),
-        "i": w.instrument(_g(e, "instrument")),
-    }
-
-
-def _request_answered_by_team(e: Entry, n: Names) -> str:
-    args = {"t": n.team(e.get("team")), "r": _g(e, "request")}
-    if e.get("decline"):
-        return _("%(t)s declined request %(r)s") % args
-    return _("%(t)s answered request %(r)s") % args
-
-
 def _request_answered(e: Entry, n: Names) -> str:
     """A request answered by an agency nobody plays (the engine's policy)."""
-    rid = _g(e, "request")
+    rid = given(e, "request")
     to_state, inst = n.requests.get(rid, (str(e.get("to_state") or ""), ""))
     args = {"s": w.country(to_state or MISSING), "r": rid, "i": w.instrument(inst or MISSING)}
     answer = e.get("answer")
@@ -180,9 +88,9 @@ def _request_answered(e: Entry, n: Names) -> str:
 def _charges_decided(e: Entry, n: Names) -> str:
     return _("%(n)s in %(s)s: %(o)s (%(r)s)") % {
         "n": n.network(e.get("network")),
-        "s": w.country(_g(e, "state")),
-        "o": w.charge_status(_g(e, "outcome")),
-        "r": w.engine_reason(_g(e, "reason")),
+        "s": w.country(given(e, "state")),
+        "o": w.charge_status(given(e, "outcome")),
+        "r": w.engine_reason(given(e, "reason")),
     }
 
 
@@ -191,7 +99,7 @@ def _decision(e: Entry, n: Names) -> str:
     point = e.get("point")
     agency = w.agency_kind(e.get("agency")) if e.get("agency") else _("agency")
     if point == "reply":
-        subject = _g(e, "subject")
+        subject = given(e, "subject")
     elif point == "prosecution":
         subject = n.network(e.get("network") or str(e.get("subject", "")).split("@")[0])
     else:
@@ -219,7 +127,7 @@ def _outcome(code: object) -> str:
 
 
 def _role_assigned(e: Entry, n: Names) -> str:
-    args = {"u": _g(e, "username"), "r": w.role(e.get("role"))}
+    args = {"u": given(e, "username"), "r": w.role(e.get("role"))}
     if e.get("persona"):
         return _("%(u)s assigned as %(r)s of %(x)s") % {**args, "x": n.person(e["persona"])}
     if e.get("team"):
@@ -237,14 +145,14 @@ def _wellbeing(e: Entry, n: Names) -> str:
 def _observation(e: Entry, n: Names) -> str:
     return _("An observer rated %(t)s %(r)s/5 on %(o)s") % {
         "t": n.team(e.get("team")),
-        "r": _g(e, "rating"),
+        "r": given(e, "rating"),
         "o": n.objectives.get(str(e.get("objective")), w.objective(e.get("objective"))),
     }
 
 
 def _shelter(outcome: str) -> Sentence:
     def say(e: Entry, n: Names) -> str:
-        args = {"p": n.person(e.get("persona")), "s": w.country(_g(e, "state"))}
+        args = {"p": n.person(e.get("persona")), "s": w.country(given(e, "state"))}
         if outcome == "admitted":
             return _("%(p)s was given a shelter place in %(s)s") % args
         if outcome == "waiting":
@@ -254,30 +162,9 @@ def _shelter(outcome: str) -> Sentence:
     return say
 
 
-def _answer_referral(e: Entry, n: Names) -> str:
-    """A played operator's answer to a referral (``answer_referral``)."""
-    args = {**_persona(e, n), "to": w.choice(_g(e, "to")), "r": _g(e, "referral")}
-    known = e.get("persona") is not None
-    if e.get("decision") == "accept":
-        if known:
-            return _("%(t)s accepted the referral of %(p)s to %(to)s") % args
-        return _("%(t)s accepted referral %(r)s") % args
-    if e.get("decision") == "decline":
-        why = _g(e, "reason")
-        if e.get("ground"):
-            why = f"{w.referral_ground(e['ground'])}: {why}"
-        if known:
-            return _("%(t)s declined the referral of %(p)s to %(to)s: %(why)s") % {
-                **args,
-                "why": why,
-            }
-        return _("%(t)s declined referral %(r)s: %(why)s") % {**args, "why": why}
-    return _("%(t)s answered referral %(r)s") % args
-
-
 def _inject(e: Entry, n: Names) -> str:
     # the scenario's title in the reader's language; the logged (English) title otherwise
-    title = n.injects.get(str(e.get("inject"))) or e.get("title") or _g(e, "inject")
+    title = n.injects.get(str(e.get("inject"))) or e.get("title") or given(e, "inject")
     return _("Inject released: “%(t)s” to %(to)s") % {"t": title, "to": n.teams_list(e.get("to"))}
 
 
@@ -290,26 +177,27 @@ SENTENCES: dict[str, Sentence] = {
     "resumed": lambda e, n: _("Exercise resumed by %(by)s") % _by(e, n),
     "ended": lambda e, n: _("Exercise ended by %(by)s") % _by(e, n),
     "speed_changed": lambda e, n: (
-        _("Speed set to %(n)s exercise days per hour") % {"n": _g(e, "days_per_hour")}
+        _("Speed set to %(n)s exercise days per hour") % {"n": given(e, "days_per_hour")}
     ),
     "clock_ticked": lambda e, n: _("Exercise control moved the clock on"),
     "inject_released": _inject,
     "free_inject": lambda e, n: (
-        _("Free inject: “%(t)s” to %(to)s") % {"t": _g(e, "title"), "to": n.teams_list(e.get("to"))}
+        _("Free inject: “%(t)s” to %(to)s")
+        % {"t": given(e, "title"), "to": n.teams_list(e.get("to"))}
     ),
     "persona_overridden": _overridden,
-    "note_added": lambda e, n: _("Control note: %(t)s") % {"t": _g(e, "text")},
-    "hotwash_note": lambda e, n: _("Hot-wash finding: %(t)s") % {"t": _g(e, "text")},
+    "note_added": lambda e, n: _("Control note: %(t)s") % {"t": given(e, "text")},
+    "hotwash_note": lambda e, n: _("Hot-wash finding: %(t)s") % {"t": given(e, "text")},
     "corrective_action": lambda e, n: (
         _("Corrective action for %(o)s: %(t)s")
-        % {"o": n.team(e.get("owner")), "t": _g(e, "action")}
+        % {"o": n.team(e.get("owner")), "t": given(e, "action")}
     ),
     "role_assigned": _role_assigned,
     "action": lambda e, n: (
         _("%(t)s acted: %(a)s")
         % {
             "t": n.team(e.get("team")),
-            "a": w.action_type(e.get("type")),
+            "a": label(e.get("type")),
         }
     ),
     "decision": _decision,
@@ -318,11 +206,14 @@ SENTENCES: dict[str, Sentence] = {
     # the world
     "inject": _inject,
     "phase": lambda e, n: (
-        _("New phase: %(p)s") % {"p": n.phases.get(str(e.get("phase")), _g(e, "phase"))}
+        _("New phase: %(p)s") % {"p": n.phases.get(str(e.get("phase")), given(e, "phase"))}
     ),
     "persona_disclosed": lambda e, n: (
         _("%(p)s told %(t)s: “%(d)s”")
-        % {**_persona(e, n), "d": n.disclosures.get(str(e.get("disclosure")), _g(e, "disclosure"))}
+        % {
+            **team_and_person(e, n),
+            "d": n.disclosures.get(str(e.get("disclosure")), given(e, "disclosure")),
+        }
     ),
     "persona_moved": lambda e, n: (
         _("%(p)s moved to %(pl)s")
@@ -333,7 +224,7 @@ SENTENCES: dict[str, Sentence] = {
         % {"p": n.person(e.get("character")), "pl": n.place(e.get("place"))}
     ),
     "persona_fled": lambda e, n: (
-        _("%(p)s fled (trust %(t)s)") % {"p": n.person(e.get("persona")), "t": _g(e, "trust")}
+        _("%(p)s fled (trust %(t)s)") % {"p": n.person(e.get("persona")), "t": given(e, "trust")}
     ),
     "persona_identified": lambda e, n: (
         _("%(p)s identified as a victim by %(by)s")
@@ -341,18 +232,18 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "identification_refused": lambda e, n: (
         _("Identification of %(p)s refused (%(r)s)")
-        % {"p": n.person(e.get("persona")), "r": w.engine_reason(_g(e, "reason"))}
+        % {"p": n.person(e.get("persona")), "r": w.engine_reason(given(e, "reason"))}
     ),
     "referral_lapsed": lambda e, n: (
         _("The referral of %(p)s to %(to)s lapsed: the person left")
-        % {"p": n.person(e.get("persona")), "to": w.choice(_g(e, "to"))}
+        % {"p": n.person(e.get("persona")), "to": w.choice(given(e, "to"))}
     ),
     "shelter_admitted": _shelter("admitted"),
     "shelter_waiting": _shelter("waiting"),
     "shelter_refused": _shelter("refused"),
     "charging_due": lambda e, n: (
         _("Charging decision due on %(n)s in %(s)s")
-        % {"n": n.network(e.get("network")), "s": w.country(_g(e, "state"))}
+        % {"n": n.network(e.get("network")), "s": w.country(given(e, "state"))}
     ),
     "charges_decided": _charges_decided,
     "request_answered": _request_answered,
@@ -360,67 +251,16 @@ SENTENCES: dict[str, Sentence] = {
         _("%(p)s arrested in %(s)s by %(by)s")
         % {
             "p": n.person(e.get("character")),
-            "s": w.country(_g(e, "state")),
+            "s": w.country(given(e, "state")),
             "by": n.by(e.get("by")),
         }
     ),
     "network_disrupted": lambda e, n: (
         _("Network disrupted: %(n)s") % {"n": n.network(e.get("network"))}
     ),
-    # player actions (actions.ACTION_TYPES)
-    "screen": _screen,
-    "open_case": lambda e, n: _("%(t)s opened a case for %(p)s") % _persona(e, n),
-    "identify": lambda e, n: _("%(t)s identified %(p)s as a victim") % _persona(e, n),
-    "refer": lambda e, n: (
-        _("%(t)s referred %(p)s to %(to)s") % {**_persona(e, n), "to": w.choice(_g(e, "to"))}
-    ),
-    "grant_recovery_period": lambda e, n: (
-        _("%(t)s granted %(p)s a recovery and reflection period") % _persona(e, n)
-    ),
-    "open_investigation": lambda e, n: (
-        _("%(t)s opened an investigation into %(n)s")
-        % {"t": n.team(e.get("team")), "n": n.network(e.get("network"))}
-    ),
-    "request_financial_investigation": lambda e, n: (
-        _("%(t)s requested a financial investigation into %(n)s")
-        % {"t": n.team(e.get("team")), "n": n.network(e.get("network"))}
-    ),
-    "send_cross_border_request": _request_sent,
-    "answer_cross_border_request": _request_answered_by_team,
-    "interview": _interview,
-    "inspect_site": lambda e, n: (
-        _("%(t)s inspected %(pl)s") % {"t": n.team(e.get("team")), "pl": n.place(e.get("place"))}
-    ),
-    "search_and_arrest": lambda e, n: (
-        _("%(t)s searched %(pl)s and arrested who was there")
-        % {"t": n.team(e.get("team")), "pl": n.place(e.get("place"))}
-    ),
-    "register_asylum_claim": lambda e, n: (
-        _("%(t)s registered an asylum claim for %(p)s") % _persona(e, n)
-    ),
-    "give_legal_advice": lambda e, n: _("%(t)s gave legal advice to %(p)s") % _persona(e, n),
-    "publish_media_statement": lambda e, n: (
-        _("%(t)s published a media statement: “%(x)s”")
-        % {"t": n.team(e.get("team")), "x": _g(e, "text")}
-    ),
-    "share_with_team": lambda e, n: (
-        _("%(t)s shared what it knows with %(o)s")
-        % {"t": n.team(e.get("team")), "o": n.team(e.get("to_team"))}
-    ),
-    "decide_charges": lambda e, n: (
-        _("%(t)s decided on charges against %(n)s: %(d)s")
-        % {
-            "t": n.team(e.get("team")),
-            "n": n.network(e.get("network")),
-            "d": _decide_charges(e.get("decision")),
-        }
-    ),
-    "answer_referral": _answer_referral,
 }
-
-
-def _decide_charges(code: object) -> str:
-    return {"charge": _("charge"), "drop": _("drop the case")}.get(str(code), MISSING)
+#: ... and every player action's, declared with the action.
+SENTENCES.update({a.name: a.sentence for a in ACTIONS})
 
 
 def describe(entry: Entry, n: Names) -> str:
@@ -453,4 +293,36 @@ def kind_label(what: object) -> str:
         "charges_decided": _("charging decision"),
         "arrest": _("an arrest"),
     }
-    return short.get(code) or w.action_type(code)
+    return short.get(code) or label(code)
+
+
+#: Every code the pages put into words (``pharos.exercise.words.wording``, the actions' labels),
+#: by vocabulary: for tests that look for raw codes on a rendered page.
+CODES: dict[str, tuple[str, ...]] = {
+    "groups": tuple(g.value for g in VulnerableGroup),
+    "statuses": ("present", "fled"),
+    "channels": tuple(c.value for c in Channel),
+    "triggers": tuple(t.value for t in TriggerOn),
+    "action_types": tuple(a.name for a in ACTIONS),
+    "approaches": personas.APPROACHES,
+    "settings": personas.SETTINGS,
+    "referrals": REFERRALS,
+    "conclusions": CONCLUSIONS,
+    "referral_grounds": assistance.CHILD_GROUNDS,
+    "evidence_kinds": tuple(k.value for k in EvidenceKind),
+    "instruments": tuple(i.value for i in Instrument),
+    "agency_kinds": tuple(cv.KIND_LABELS),
+    "protection": (
+        "own_language",
+        "safe_interview",
+        "referred_to_assistance",
+        "recovery_period_or_child_protection",
+        "legal_advice",
+    ),
+    "measures": (
+        "first_contact_days",
+        "identification_days",
+        "referral_days",
+        "cross_border_reply_days",
+    ),
+}

@@ -1,12 +1,13 @@
 """Words for the exercise's codes: what a page shows instead of ``call_note`` or ``fled``.
 
 Every code-level value an exercise page shows (vulnerable groups, persona statuses, inject
-channels, trigger conditions, action types, interview approaches and settings, referral
-destinations, screening conclusions, evidence kinds, protection measures, score measures, trust
-reasons, decision points, states, languages, instruments, agency kinds) goes through one of these
-functions, translated in the current language. An unknown code comes back unchanged, so a page
-never fails on a value it has no word for. ``CODES`` lists the vocabulary, for tests that look
-for raw codes on a rendered page.
+channels, trigger conditions, interview approaches and settings, referral destinations,
+screening conclusions, evidence kinds, protection measures, score measures, trust reasons,
+decision points, states, languages, instruments, agency kinds) goes through one of these
+functions, translated in the current language; a player action's name is declared with the
+action (``pharos.exercise.rules.actions``). An unknown code comes back unchanged, so a page never
+fails on a value it has no word for. ``pharos.exercise.story.describe.CODES`` lists the
+vocabularies, for tests that look for raw codes on a rendered page.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ from typing import Any
 from babel.support import LazyProxy
 
 from pharos.coordinate import vocabulary as cv
-from pharos.domain.cooperation import Instrument
 from pharos.domain.geography import country_name
 from pharos.domain.vocabulary import VulnerableGroup
 from pharos.domain.vocabulary_labels import label
-from pharos.exercise.rules import actions, personas
-from pharos.exercise.scenario.schema import Channel, EvidenceKind, TriggerOn
 from pharos.i18n import _, current_locale, lazy_gettext, lazy_pgettext
 
 #: Languages that write the name of a language in lower case inside a sentence.
@@ -170,36 +168,6 @@ def evidence_kind(code: object) -> str:
     )
 
 
-_ACTION_TYPE: dict[str, LazyProxy] = {
-    "screen": lazy_gettext("screening"),
-    "open_case": lazy_gettext("case opened"),
-    "identify": lazy_gettext("identification as a victim"),
-    "refer": lazy_gettext("referral"),
-    "grant_recovery_period": lazy_gettext("recovery and reflection period granted"),
-    "open_investigation": lazy_gettext("investigation opened"),
-    "request_financial_investigation": lazy_gettext("financial investigation requested"),
-    "send_cross_border_request": lazy_gettext("cross-border request sent"),
-    "answer_cross_border_request": lazy_gettext("cross-border request answered"),
-    "interview": lazy_pgettext("noun", "interview"),
-    "inspect_site": lazy_gettext("site inspection"),
-    "search_and_arrest": lazy_gettext("search and arrest"),
-    "register_asylum_claim": lazy_gettext("asylum claim registered"),
-    "give_legal_advice": lazy_gettext("legal advice given"),
-    "publish_media_statement": lazy_gettext("media statement"),
-    "share_with_team": lazy_gettext("shared with a partner agency"),
-    "decide_charges": lazy_gettext("charging decision"),
-    "answer_referral": lazy_gettext("referral answered"),
-}
-
-
-def action_type(code: object) -> str:
-    """A player action's name (``send_cross_border_request``)."""
-    return _get(
-        _ACTION_TYPE,
-        code,
-    )
-
-
 def trigger(when: object, subject: str = "") -> str:
     """When a triggered inject is released (``persona_fled`` on ``karim``)."""
     s = {"s": subject}
@@ -303,22 +271,6 @@ def answer(code: object) -> str:
     )
 
 
-_REFERRAL_STATUS: dict[str, LazyProxy] = {
-    "pending": lazy_gettext("pending"),
-    "accepted": lazy_gettext("accepted"),
-    "declined": lazy_gettext("declined"),
-    "lapsed": lazy_gettext("lapsed (the person left)"),
-}
-
-
-def referral_status(status: object) -> str:
-    """Where a referral to a played operator stands (``pharos.exercise.rules.assistance``)."""
-    return _get(
-        _REFERRAL_STATUS,
-        status,
-    )
-
-
 _REFERRAL_GROUND: dict[str, LazyProxy] = {
     "assessed_as_adult": lazy_gettext("assessed as an adult"),
     "in_care_of_another_service": lazy_gettext("in the care of another child-protection service"),
@@ -412,35 +364,3 @@ def objective(code: object) -> str:
         _OBJECTIVE,
         code,
     )
-
-
-#: Every code these functions put into words, by vocabulary (for tests of rendered pages).
-CODES: dict[str, tuple[str, ...]] = {
-    "groups": tuple(g.value for g in VulnerableGroup),
-    "statuses": ("present", "fled"),
-    "channels": tuple(c.value for c in Channel),
-    "triggers": tuple(t.value for t in TriggerOn),
-    "action_types": actions.ACTION_TYPES,
-    "approaches": personas.APPROACHES,
-    "settings": personas.SETTINGS,
-    "referrals": actions.REFERRALS,
-    "conclusions": actions.CONCLUSIONS,
-    "referral_statuses": ("pending", "accepted", "declined", "lapsed"),
-    "referral_grounds": ("assessed_as_adult", "in_care_of_another_service"),
-    "evidence_kinds": tuple(k.value for k in EvidenceKind),
-    "instruments": tuple(i.value for i in Instrument),
-    "agency_kinds": tuple(cv.KIND_LABELS),
-    "protection": (
-        "own_language",
-        "safe_interview",
-        "referred_to_assistance",
-        "recovery_period_or_child_protection",
-        "legal_advice",
-    ),
-    "measures": (
-        "first_contact_days",
-        "identification_days",
-        "referral_days",
-        "cross_border_reply_days",
-    ),
-}
