@@ -52,7 +52,6 @@ from pharos.sim.policies import (
 
 REPLY, IDENTIFICATION, SHELTER = "reply", "identification", "shelter"
 PROSECUTION = charging.PROSECUTION
-POINTS = (REPLY, IDENTIFICATION, SHELTER, PROSECUTION)
 #: Who runs shelters for victims (first match among the state's teams decides).
 SHELTER_OPERATORS: tuple[K, ...] = (K.SOCIAL_WELFARE, K.NGO)
 
