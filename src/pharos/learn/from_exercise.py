@@ -1,9 +1,9 @@
 """An exercise's event log as an exercise dataset of the analytics store.
 
 The log is read through the exercise area's store API (``EventStore.events``), its hash chain
-checked (``pharos.exercise.store.verify``) and folded (``pharos.exercise.fold.fold``) into the
-exercise's state. Each victim persona (a character of kind ``victim`` whose hidden truth says
-it is a victim) gives one row:
+checked (``pharos.exercise.runtime.store.verify``) and folded (``pharos.exercise.rules.fold.fold``)
+into the exercise's state. Each victim persona (a character of kind ``victim`` whose hidden truth
+says it is a victim) gives one row:
 
 * ``case_outcomes``: gender, age band, minor, unaccompanied (children only), citizenship,
   exploitation type (the persona's truth), identified, referred, protected (a recovery and

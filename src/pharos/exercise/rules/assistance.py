@@ -1,14 +1,15 @@
 """Referrals to shelter, NGO assistance and child protection decided by a played operator.
 
-Where the state's NGO or social-welfare team is played, a ``refer`` to shelter, NGO assistance
-or child protection is a **pending referral** (:class:`AssistanceReferral`): the receiving team
-gets it in its inbox and answers with ``answer_referral`` — accept (the person takes the place
-or the assistance: sheltered, child protection, the trust effect ``protection_granted``) or
-decline with a reason (the referring team is told why and the person stays unprotected). The
-operator decides freely: its workspace shows the state's shelter places in use and free
-(:func:`pharos.exercise.agencies.shelter_places`, :func:`~pharos.exercise.agencies.beds_used`)
-but a place over capacity is its call. A person who leaves while the referral is pending (flees,
-or moves on to another state) makes it lapse; both teams are told.
+Where the state's NGO or social-welfare team is played, a ``refer`` to shelter, NGO assistance or
+child protection is a **pending referral** (:class:`AssistanceReferral`): the receiving team gets it
+in its inbox and answers with ``answer_referral`` — accept (the person takes the place or the
+assistance: sheltered, child protection, the trust effect ``protection_granted``) or decline with a
+reason (the referring team is told why and the person stays unprotected). The operator decides
+freely: its workspace shows the state's shelter places in use and free
+(:func:`pharos.exercise.rules.agencies.shelter_places`,
+:func:`~pharos.exercise.rules.agencies.beds_used`) but a place over capacity is its call. A person
+who leaves while the referral is pending (flees, or moves on to another state) makes it lapse; both
+teams are told.
 
 An unaccompanied child referred to child protection may be declined only on one of
 :data:`CHILD_GROUNDS` (the service assessed the person as an adult, or the child is already in
