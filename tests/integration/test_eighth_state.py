@@ -84,13 +84,16 @@ def test_a_small_simulation_with_the_new_state(tmp_path: Path) -> None:
     assert 0 < identified < 1
     requests = pl.read_csv(out / "baseline" / "requests.csv")
     assert "LBY" in set(requests["sender"]) | set(requests["receiver"])
-    # the same scenario without the extra data: Libya is not a state of the region
+    # the same scenario without the extra data is refused while Libya is not a state of the
+    # shipped region (once it is, the fixture's countries.yaml adds nothing)
     with extra_domain_data(None):
+        shipped = region_state_codes()
         refused = tmp_path / "refused"
         args = ["--lang", "en", "simulate", str(FIXTURE / "scenario.yaml"), "--out", str(refused)]
         result = runner.invoke(cli, args)
-    assert result.exit_code != 0 and "'LBY' is not one of" in result.output
-    assert not refused.exists()
+    if "LBY" not in shipped:
+        assert result.exit_code != 0 and "'LBY' is not one of" in result.output
+        assert not refused.exists()
 
 
 @pytest.fixture(

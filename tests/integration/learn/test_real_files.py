@@ -95,7 +95,8 @@ def test_glotip_csv_export_imports_completely(tmp_path: Path) -> None:
     assert report.written and report.refusals == []
     assert report.rows_accepted == rows == 46556
     assert _glotip_actual(store) == expected
-    assert set(expected) == set(region_state_codes())
+    # not a comparison of empty sets: GLOTIP's country data has detected-victim totals for these
+    assert {"DZA", "EGY", "TUN", "ITA", "GRC", "MLT", "ESP"} <= set(expected)
 
 
 @needs_shared
