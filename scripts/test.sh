@@ -21,4 +21,5 @@ PY
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/ruff format --check src tests benchmarks
 .venv/bin/mypy src
+.venv/bin/lint-imports --no-cache  # the layering contracts of pyproject.toml
 exec .venv/bin/pytest "$@"

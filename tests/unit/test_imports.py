@@ -3,7 +3,9 @@
 A cycle kept alive by an import inside a function (or under ``if TYPE_CHECKING:``) is still a
 cycle: two modules that each need the other, usually two halves of one thing or two users of a
 third thing nobody named. The graph is grimp's (the library behind import-linter), which counts
-those imports too. ``python scripts/imports.py`` prints the same lists.
+those imports too. ``python scripts/imports.py`` prints the same lists. The layering itself (which
+package may import which, no cycle between the subpackages of any package) is import-linter's
+contracts in pyproject.toml, checked by ``lint-imports`` in scripts/test.sh.
 """
 
 from __future__ import annotations
@@ -39,34 +41,6 @@ def graph():  # type: ignore[no-untyped-def]
 def test_no_module_imports_itself_through_others(graph) -> None:  # type: ignore[no-untyped-def]
     assert len(graph.modules) > 150  # the whole package was read
     assert imports.module_cycles(graph) == []
-
-
-@pytest.mark.parametrize("parent", ["pharos", "pharos.exercise"])
-def test_no_cycles_between_packages(graph, parent: str) -> None:  # type: ignore[no-untyped-def]
-    assert imports.package_cycles(graph, parent) == []
-
-
-#: The exercise's subpackages, highest first: each imports only those below it
-#: (docs/architecture.md, "The exercise package").
-EXERCISE_LAYERS = [
-    "runtime",
-    ("report", "sandbox"),  # independent: neither imports the other
-    "story",
-    "rules",
-    "words",
-    "scenario",
-]
-
-
-def test_the_exercise_is_layered(graph) -> None:  # type: ignore[no-untyped-def]
-    layers = [
-        imports.grimp.Layer(*x, independent=True) if isinstance(x, tuple) else x
-        for x in EXERCISE_LAYERS
-    ]
-    illegal = graph.find_illegal_dependencies_for_layers(
-        layers=layers, containers={"pharos.exercise"}
-    )
-    assert not illegal, sorted(f"{d.importer} -> {d.imported}" for d in illegal)
 
 
 @pytest.mark.parametrize("package", ["domain", "exercise"])

@@ -167,6 +167,15 @@ def close_session(session: Session, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.id == _digest(token)))
 
 
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    """A user's API tokens, oldest first (their hashes; the tokens themselves are not kept)."""
+    return list(
+        session.execute(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+        ).scalars()
+    )
+
+
 def create_token(session: Session, user: User, name: str) -> str:
     """A new API token for ``user`` (shown once; only its hash is stored)."""
     token = "ph_" + secrets.token_urlsafe(32)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import audit
+from pharos.coordinate import audit, queries
 from pharos.coordinate.cases import (
     case_ref,
     latest_consent,
@@ -29,7 +29,6 @@ from pharos.coordinate.reflection import basis_text, period_warning, reflection_
 from pharos.coordinate.requests import case_requests, replies
 from pharos.coordinate.vocabulary import AUDIT_LABELS, RESOURCE_LABELS
 from pharos.store.models import (
-    Agency,
     Case,
     CaseNote,
     ConsentRecord,
@@ -37,18 +36,7 @@ from pharos.store.models import (
     ReflectionPeriod,
     ScreeningRecord,
     SupportPlan,
-    User,
 )
-
-
-def _names(session: Session, model: type[Agency] | type[User], ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    if model is Agency:
-        rows = session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all()
-    else:
-        rows = session.execute(select(User.id, User.username).where(User.id.in_(ids))).all()
-    return {i: n for i, n in rows}
 
 
 def case_detail(
@@ -101,14 +89,14 @@ def case_detail(
     )
     agency_ids |= {r.receiver_agency_id for r in requests} | {r.sender_agency_id for r in requests}
     agency_ids |= {r.escalated_to_agency_id for r in requests if r.escalated_to_agency_id}
-    agencies = _names(session, Agency, agency_ids)
+    agencies = queries.agency_names(session, agency_ids)
     all_replies = {r.id: replies(session, r.id) for r in requests}
     user_ids = (
         {case.owner_user_id} | {n.author_id for n in notes} | {s.screened_by_id for s in screenings}
     )
     user_ids |= {x.author_id for rs in all_replies.values() for x in rs}
     user_ids |= {d.resolved_by_id for d in duplicates if d.resolved_by_id}
-    users = _names(session, User, user_ids)
+    users = queries.usernames(session, user_ids)
     consent = latest_consent(session, case.id)
     key = secret_key(session)
     out: dict[str, Any] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -95,6 +96,18 @@ def visible_cases(p: Principal, action: str = "read") -> Select[Case]:
         conds.append(Case.id.in_(shared))
     where = or_(*conds) if conds else false()
     return select(Case).where(where).order_by(Case.id.desc())
+
+
+def list_cases(session: Session, p: Principal, status: str = "", limit: int = 200) -> list[Case]:
+    """The newest ``limit`` cases ``p`` may read, of ``status`` if it is one (else of any)."""
+    q = visible_cases(p)
+    if status in {s.value for s in CaseStatus}:
+        q = q.where(Case.status == status)
+    return list(session.execute(q.limit(limit)).scalars())
+
+
+#: a form's change to a case: (session, who, the case, the form's fields)
+CaseAction = Callable[[Session, Principal, Case, dict[str, Any]], object]
 
 
 def get_case(session: Session, p: Principal, case_id: int, *, audit_read: bool = True) -> Case:

@@ -11,7 +11,7 @@ from pharos.coordinate import accounts, audit
 from pharos.coordinate.accounts import LoginRefused
 from pharos.coordinate.permissions import Principal
 from pharos.i18n import _, normalise_locale
-from pharos.store.models import ApiToken, User
+from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
 from pharos.web.deps import SESSION_COOKIE, Auth, current_auth, secure_cookie, signed_in, uow
 from pharos.web.forms import body
@@ -126,21 +126,11 @@ async def language(
     return response
 
 
-def _tokens(work: UnitOfWork, user_id: int) -> list[ApiToken]:
-    from sqlalchemy import select
-
-    return list(
-        work.session.execute(
-            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
-        ).scalars()
-    )
-
-
 @router.get("/account", include_in_schema=False)
 def account_page(
     request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> Response:
-    return render(request, "account.html", {"tokens": _tokens(work, p.user_id)})
+    return render(request, "account.html", {"tokens": accounts.tokens_of(work.session, p.user_id)})
 
 
 @router.post("/account/tokens", include_in_schema=False)
@@ -153,7 +143,11 @@ async def new_token(
     assert user is not None
     token = accounts.create_token(work.session, user, name)
     work.commit()
-    return render(request, "account.html", {"tokens": _tokens(work, p.user_id), "new_token": token})
+    return render(
+        request,
+        "account.html",
+        {"tokens": accounts.tokens_of(work.session, p.user_id), "new_token": token},
+    )
 
 
 @router.post("/account/tokens/revoke", include_in_schema=False)

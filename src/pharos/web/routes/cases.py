@@ -3,24 +3,20 @@ plans, notes, status, reflection period)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from pharos.coordinate import cases as svc
-from pharos.coordinate import duplicates, reflection
+from pharos.coordinate import duplicates, queries, reflection
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.coordinate.validation import ValidationFailed
-from pharos.coordinate.vocabulary import CaseStatus
 from pharos.domain.geography import region_state_codes
 from pharos.i18n import lazy_gettext
-from pharos.store.models import Agency, Case, ScreeningRecord
+from pharos.store.models import Case, ScreeningRecord
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
@@ -43,13 +39,7 @@ def case_page(
 ) -> Response:
     settings = request.app.state.settings
     detail = case_detail(work.session, p, case, date.today(), settings.reflection_warning_days)
-    agencies = list(
-        work.session.execute(
-            select(Agency)
-            .where(Agency.id != case.owner_agency_id)
-            .order_by(Agency.state, Agency.name)
-        ).scalars()
-    )
+    agencies = queries.other_agencies(work.session, case.owner_agency_id)
     return render(
         request,
         "cases/detail.html",
@@ -74,10 +64,7 @@ def case_list(
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     require(p, "case", "read")
-    q = svc.visible_cases(p)
-    if status in {s.value for s in CaseStatus}:
-        q = q.where(Case.status == status)
-    rows = list(work.session.execute(q.limit(200)).scalars())
+    rows = svc.list_cases(work.session, p, status)
     views = {c.id: svc.view_of(work.session, p, c) for c in rows}
     return render(
         request,
@@ -147,7 +134,7 @@ def show_case(
     return case_page(request, work, p, case)
 
 
-Action = Callable[[Session, Principal, Case, dict[str, Any]], object]
+Action = svc.CaseAction
 FORMS: dict[str, tuple[Action, str]] = {
     "persons": (svc.add_person, "persons"),
     "events": (svc.add_event, "timeline"),

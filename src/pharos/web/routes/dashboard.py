@@ -8,15 +8,13 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from pharos.coordinate import audit
+from pharos.coordinate import audit, queries
 from pharos.coordinate import dashboard as svc
 from pharos.coordinate import requests as request_svc
 from pharos.coordinate.permissions import Principal, require
 from pharos.i18n import lazy_gettext
 from pharos.learn import lessons
-from pharos.store.models import Agency, Case
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
@@ -41,25 +39,11 @@ def dashboard_page(
     agency_ids = {r.from_agency_id for r in d.referrals_awaiting_me}
     agency_ids |= {r.sender_agency_id for r in d.requests_to_answer}
     agency_ids |= {r.receiver_agency_id for r in d.requests_awaiting}
-    names = (
-        dict(
-            work.session.execute(
-                select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))
-            ).all()
-        )
-        if agency_ids
-        else {}
-    )
+    names = queries.agency_names(work.session, agency_ids)
     case_ids = {
         r.case_id for r in d.referrals_awaiting_me + d.requests_to_answer + d.requests_awaiting
     }
-    refs = (
-        dict(
-            work.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids))).all()
-        )
-        if case_ids
-        else {}
-    )
+    refs = queries.case_references(work.session, case_ids)
     return render(
         request,
         "dashboard.html",

@@ -13,10 +13,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from pharos.coordinate import cases as svc
-from pharos.coordinate import referrals, requests
+from pharos.coordinate import queries, referrals, requests
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
 from pharos.exercise.runtime import views
@@ -27,7 +26,7 @@ from pharos.exercise.sandbox.database import exercise_time
 from pharos.exercise.sandbox.reader import Reader
 from pharos.exercise.words import wording
 from pharos.i18n import _
-from pharos.store.models import Agency, AuditEntry, Case
+from pharos.store.models import AuditEntry
 from pharos.store.uow import UnitOfWork
 from pharos.web.deps import signed_in, uow
 from pharos.web.labels import template_labels
@@ -86,17 +85,10 @@ def case_files(
         rows = list(db.execute(svc.visible_cases(tp)).scalars())
         views = {c.id: svc.view_of(db, tp, c).value for c in rows}
         say = Reader.of(sb, s.shown(), db)
-        names = {i: say.agency(i, n) for i, n in db.execute(select(Agency.id, Agency.name)).all()}
-        refs = dict(db.execute(select(Case.id, Case.reference)).all())
+        names = {i: say.agency(i, n) for i, n in queries.all_agency_names(db).items()}
+        refs = queries.all_case_references(db)
         readable = {c.id for c in rows}
-        refused = list(
-            db.execute(
-                select(AuditEntry)
-                .where(AuditEntry.action == "exercise_refused", AuditEntry.actor == team_id)
-                .order_by(AuditEntry.id.desc())
-                .limit(50)
-            ).scalars()
-        )
+        refused = queries.recent_audit_entries(db, "exercise_refused", team_id, limit=50)
         page = {
             "cases": [
                 {

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from pharos.coordinate import cases as case_svc
+from pharos.coordinate import queries
 from pharos.coordinate import referrals as svc
 from pharos.coordinate.permissions import Principal, require
 from pharos.coordinate.validation import ValidationFailed
 from pharos.i18n import lazy_gettext
-from pharos.store.models import Agency, Case
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
@@ -61,19 +60,9 @@ def _page(
     incoming = svc.incoming(work.session, p)
     outgoing = svc.outgoing(work.session, p)
     ids = {r.from_agency_id for r in incoming} | {r.to_agency_id for r in outgoing}
-    names = (
-        dict(work.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all())
-        if ids
-        else {}
-    )
+    names = queries.agency_names(work.session, ids)
     case_ids = {r.case_id for r in incoming + outgoing}
-    refs = (
-        dict(
-            work.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids))).all()
-        )
-        if case_ids
-        else {}
-    )
+    refs = queries.case_references(work.session, case_ids)
     return render(
         request,
         "referrals/list.html",

@@ -8,9 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from pharos.coordinate import cases as case_svc
+from pharos.coordinate import queries
 from pharos.coordinate import requests as svc
 from pharos.coordinate.cases import view_of
 from pharos.coordinate.permissions import IdentityView, Principal, allowed, require
@@ -19,7 +19,7 @@ from pharos.coordinate.validation import ValidationFailed
 from pharos.domain.cooperation import Instrument
 from pharos.domain.geography import region_state_codes
 from pharos.i18n import _, lazy_gettext
-from pharos.store.models import Agency, Case, CrossBorderRequest
+from pharos.store.models import Case, CrossBorderRequest
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
@@ -113,20 +113,8 @@ def request_list(
     work.commit()
     rows = svc.visible_requests(work.session, p)
     ids = {r.receiver_agency_id for r in rows} | {r.sender_agency_id for r in rows}
-    names = (
-        dict(work.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all())
-        if ids
-        else {}
-    )
-    refs = (
-        dict(
-            work.session.execute(
-                select(Case.id, Case.reference).where(Case.id.in_({r.case_id for r in rows}))
-            ).all()
-        )
-        if rows
-        else {}
-    )
+    names = queries.agency_names(work.session, ids)
+    refs = queries.case_references(work.session, {r.case_id for r in rows})
     return render(
         request,
         "requests/list.html",
@@ -162,9 +150,7 @@ def _detail(
     ids = {r.receiver_agency_id, r.sender_agency_id} | (
         {r.escalated_to_agency_id} if r.escalated_to_agency_id else set()
     )
-    names = dict(
-        work.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all()
-    )
+    names = queries.agency_names(work.session, ids)
     victim = next((pp for pp in case.persons if pp.role == "victim"), None)
     key = secret_key(work.session)
     victim_view = case_svc.person_view(case, victim, view, key) if victim else None

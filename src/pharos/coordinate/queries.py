@@ -1,0 +1,70 @@
+"""Look-ups by id that the pages listing cases, referrals and requests share: an agency's name,
+a case's reference, a user's name, the agencies a case can be sent to, an actor's recent audit
+entries of one kind. Each is one query, here once, so that a route asks for names instead of
+writing SQL (the ``sql`` contract in pyproject.toml: routes never import SQLAlchemy)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pharos.store.models import Agency, AuditEntry, Case, User
+
+
+def agency_names(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """The names of the agencies ``ids`` (an id that names no agency is left out)."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all()
+    return {i: n for i, n in rows}
+
+
+def all_agency_names(session: Session) -> dict[int, str]:
+    """The name of every agency (an exercise's sandbox holds a few dozen)."""
+    return {i: n for i, n in session.execute(select(Agency.id, Agency.name)).all()}
+
+
+def case_references(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """The references of the cases ``ids``."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Case.id, Case.reference).where(Case.id.in_(ids))).all()
+    return {i: r for i, r in rows}
+
+
+def all_case_references(session: Session) -> dict[int, str]:
+    """The reference of every case (an exercise's sandbox)."""
+    return {i: r for i, r in session.execute(select(Case.id, Case.reference)).all()}
+
+
+def usernames(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """The usernames of the users ``ids``."""
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(ids))).all()
+    return {i: n for i, n in rows}
+
+
+def other_agencies(session: Session, agency_id: int) -> list[Agency]:
+    """Every agency but ``agency_id``, by state and name (where a case can be referred)."""
+    return list(
+        session.execute(
+            select(Agency).where(Agency.id != agency_id).order_by(Agency.state, Agency.name)
+        ).scalars()
+    )
+
+
+def recent_audit_entries(
+    session: Session, action: str, actor: str, limit: int = 50
+) -> list[AuditEntry]:
+    """The latest ``limit`` audit entries of ``action`` by ``actor``, newest first."""
+    return list(
+        session.execute(
+            select(AuditEntry)
+            .where(AuditEntry.action == action, AuditEntry.actor == actor)
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
