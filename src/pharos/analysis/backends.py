@@ -139,7 +139,7 @@ class RayBackend:
             ray.init(**kwargs)
             self._started = True
         if self.address:
-            cpus = ray.cluster_resources().get("CPU", 1)  # type: ignore[no-untyped-call]
+            cpus = ray.cluster_resources().get("CPU", 1)  # type: ignore[no-untyped-call]  # ray leaves it unannotated
             self.workers = max(1, int(cpus))
         return ray
 

@@ -194,7 +194,7 @@ def render_report(result: ExperimentResult, analysis: Analysis) -> str:
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]  # added by the i18n extension
     env.globals["_"] = gettext
     spec = result.spec
     template = env.get_template("report.html")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -162,7 +162,7 @@ def questions_group(s: Screening, per_requirement: int = 4) -> Group | None:
 
 def render(console: Console, s: Screening, doc: ScreeningDocument | None = None) -> None:
     """Print the whole explained result."""
-    parts: list[object] = [headline(s)]
+    parts: list[RenderableType] = [headline(s)]
     if doc is not None:
         if doc.title:
             parts.insert(0, Text(doc.title, style="bold"))
@@ -175,7 +175,7 @@ def render(console: Console, s: Screening, doc: ScreeningDocument | None = None)
                 % {"label": _(CLASSIFICATION_LABELS[s.labour_classification])}
             )
         )
-    console.print(Panel(Group(*parts), title=_("Screening"), expand=True))  # type: ignore[arg-type]
+    console.print(Panel(Group(*parts), title=_("Screening"), expand=True))
     console.print(requirements_table(s))
     console.print(dimensions_table(s))
     if s.other_indicators:
@@ -202,7 +202,7 @@ def render(console: Console, s: Screening, doc: ScreeningDocument | None = None)
 
 def render_brief(console: Console, s: Screening, doc: ScreeningDocument) -> None:
     """A short form for the demo: the headline, the elements, the first questions."""
-    parts: list[object] = [headline(s)]
+    parts: list[RenderableType] = [headline(s)]
     if doc.summary:
         parts.append(Text(doc.summary.strip(), style="italic"))
     parts += [Text(line) for line in context_lines(doc)]
@@ -231,4 +231,4 @@ def render_brief(console: Console, s: Screening, doc: ScreeningDocument) -> None
         parts.append(
             Text(_("Experimental: the sexual-exploitation lists are not transcribed."), style="dim")
         )
-    console.print(Panel(Group(*parts), title=doc.title or "", expand=True))  # type: ignore[arg-type]
+    console.print(Panel(Group(*parts), title=doc.title or "", expand=True))

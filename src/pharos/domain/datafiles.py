@@ -28,7 +28,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 
@@ -54,7 +54,7 @@ def data_cache(fn: F) -> F:
     """``functools.cache`` for anything computed from the data files, emptied by :func:`reset`."""
     cached = cache(fn)
     _caches.append(cached)
-    return cached  # type: ignore[return-value]
+    return cast(F, cached)  # functools.cache's wrapper keeps fn's signature
 
 
 def reset() -> None:

@@ -46,7 +46,7 @@ def environment() -> Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        env.install_gettext_callables(  # type: ignore[attr-defined]
+        env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
             i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
         )
         env.filters["date"] = _fmt_date

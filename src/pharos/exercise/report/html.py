@@ -22,7 +22,7 @@ def _env() -> Environment:
         autoescape=select_autoescape(),
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
     return env
 
 

@@ -23,8 +23,9 @@ from pharos.exercise.rules.events import Event, EventKind, chain_hash
 from pharos.store.db import make_engine, migrate
 from pharos.store.models.exercise import ExerciseEvent, ExerciseRun
 
-exercise_run: Table = ExerciseRun.__table__  # type: ignore[assignment]
-exercise_event: Table = ExerciseEvent.__table__  # type: ignore[assignment]
+# The classes' ``__table__`` is typed as any FROM clause; the metadata holds them as tables.
+exercise_run: Table = ExerciseRun.metadata.tables[ExerciseRun.__tablename__]
+exercise_event: Table = ExerciseEvent.metadata.tables[ExerciseEvent.__tablename__]
 
 
 @dataclass(frozen=True)

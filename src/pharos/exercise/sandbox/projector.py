@@ -176,7 +176,7 @@ class Projector(ProjectorBase):
         free = [
             sid
             for sid, (t, per) in self.screenings.items()
-            if t == team and per == pid and session.get(ScreeningRecord, sid).case_id is None  # type: ignore[union-attr]
+            if t == team and per == pid and session.get_one(ScreeningRecord, sid).case_id is None
         ]
         data: dict[str, Any] = {
             "title": c.name,
