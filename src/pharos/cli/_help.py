@@ -18,6 +18,7 @@ Typer versions carry their own copy of click, older ones use click itself.
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -124,7 +125,13 @@ def _typer_labels() -> None:
 
 
 def english_typer_labels() -> None:
-    """Typer's labels back in English (they are module settings, shared by the process)."""
+    """Typer's labels back in English (they are module settings, shared by the process).
+
+    Typer's own defaults are the English texts, so when its help renderer (``rich_utils``, which
+    loads Rich's Markdown, syntax and traceback modules) was never loaded there is nothing to set
+    and it is not loaded: a command that draws no help does not pay for it."""
+    if "typer.rich_utils" not in sys.modules:
+        return
     with use_locale(DEFAULT_LOCALE):
         _typer_labels()
 
@@ -133,8 +140,10 @@ def localised_command(app: typer.Typer, lang: str) -> Any:
     """The click command of ``app`` with its help texts in ``lang`` (a fresh tree each call),
     and Typer's panel titles in ``lang`` too."""
     command = typer.main.get_command(app)
+    if lang == DEFAULT_LOCALE:
+        english_typer_labels()
+        return command
     with use_locale(lang):
         _typer_labels()
-        if lang != DEFAULT_LOCALE:
-            translate_tree(command)
+        translate_tree(command)
     return command

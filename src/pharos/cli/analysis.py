@@ -1,4 +1,7 @@
-"""``pharos experiment``: run a designed experiment and write its report."""
+"""``pharos experiment``: run a designed experiment and write its report.
+
+The experiment machinery (NumPy, SALib, the model, the report) is imported when the command
+runs, not when the command line is built (docs/architecture.md, "A fast command line")."""
 
 from __future__ import annotations
 
@@ -20,10 +23,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from pharos.analysis.backends import RayBackend, make_backend
-from pharos.analysis.model import UnknownModelError
-from pharos.analysis.report import analyse, write_report
-from pharos.analysis.runner import run_experiment
 from pharos.analysis.spec import Design, ExperimentSpecError, load_experiment, parse_experiment
 from pharos.cli.app import app
 from pharos.i18n import _
@@ -56,6 +55,11 @@ def experiment(
     out: Path = typer.Option(Path("experiment-out"), "--out", help="Output folder."),
 ) -> None:
     """Run a designed experiment (uncertainties x levers) and write its HTML report."""
+    from pharos.analysis.backends import RayBackend, make_backend
+    from pharos.analysis.model import UnknownModelError
+    from pharos.analysis.report import analyse, write_report
+    from pharos.analysis.runner import run_experiment
+
     console = Console()
     path = Path(scenario)
     if not path.exists():

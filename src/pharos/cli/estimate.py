@@ -1,4 +1,7 @@
-"""``pharos estimate TABLE.csv``: the hidden figure from the agencies' overlapping lists."""
+"""``pharos estimate TABLE.csv``: the hidden figure from the agencies' overlapping lists.
+
+The model fitting (NumPy, numba, statsmodels) is imported when the command runs, not when the
+command line is built (docs/architecture.md, "A fast command line")."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from babel.numbers import format_decimal
@@ -15,17 +19,18 @@ from rich.table import Table
 
 from pharos.cli.app import app
 from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError, check_k, protect
-from pharos.estimate.bootstrap import DEFAULT_REPLICATIONS, DEFAULT_SEED
-from pharos.estimate.report import DEFAULT_LEVEL, HiddenFigure, estimate
-from pharos.estimate.selection import (
+from pharos.estimate.options import (
+    DEFAULT_LEVEL,
+    DEFAULT_REPLICATIONS,
+    DEFAULT_SEED,
     DELTA,
-    MAX_EXHAUSTIVE_LISTS,
     Criterion,
-    NoModelError,
-    exclusion_summary,
 )
 from pharos.estimate.table import OverlapTableError, read_overlap_csv
 from pharos.i18n import _, current_locale
+
+if TYPE_CHECKING:
+    from pharos.estimate.report import HiddenFigure
 
 #: Alternatives shown in the terminal (all are in --json).
 SHOWN_ALTERNATIVES = 10
@@ -49,6 +54,8 @@ def _fail(console: Console, message: str) -> typer.Exit:
 
 
 def _print(console: Console, result: HiddenFigure, path: Path) -> None:
+    from pharos.estimate.selection import exclusion_summary
+
     table = result.table
     title = _("Hidden figure estimate")
     n_lists = _("%(n)s lists") % {"n": table.n_lists}
@@ -180,6 +187,9 @@ def estimate_command(
     ),
 ) -> None:
     """Estimate how many people no list caught (multiple systems estimation)."""
+    from pharos.estimate.report import estimate
+    from pharos.estimate.selection import MAX_EXHAUSTIVE_LISTS, NoModelError
+
     console = Console(stderr=False)
     errors = Console(stderr=True)
     try:

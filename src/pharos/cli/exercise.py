@@ -1,11 +1,15 @@
-"""``pharos exercise ...``: check scenarios, run exercises from a drill script, replay, report."""
+"""``pharos exercise ...``: check scenarios, run exercises from a drill script, replay, report.
+
+The exercise's modules (its scenario schema, the event store on SQLAlchemy, the session, the
+report) are imported when a command runs, not when the command line is built
+(docs/architecture.md, "A fast command line")."""
 
 from __future__ import annotations
 
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 import yaml
@@ -14,16 +18,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from pharos.cli.app import app
-from pharos.exercise.report import after_action
-from pharos.exercise.report.html import write_html
-from pharos.exercise.rules.events import EventKind
-from pharos.exercise.rules.state import state_hash
-from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
-from pharos.exercise.runtime.store import MemoryEventStore, SqlEventStore, verify
-from pharos.exercise.scenario import translation
-from pharos.exercise.scenario.loader import ScenarioError, load_scenario
-from pharos.exercise.words.names import clock_label
 from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, _, pgettext
+
+if TYPE_CHECKING:
+    from pharos.exercise.runtime.session import ExerciseSession
+    from pharos.exercise.runtime.store import SqlEventStore
 
 exercise_app = typer.Typer(help="Simulation-based training exercises.", no_args_is_help=True)
 app.add_typer(exercise_app, name="exercise")
@@ -41,6 +40,8 @@ def _db_option() -> Any:
 
 def _store(db: str | None) -> SqlEventStore:
     """The event store in the server's database (same settings as ``pharos serve``)."""
+    from pharos.exercise.runtime.store import SqlEventStore
+
     if not db:
         data = Path(os.environ.get("PHAROS_DATA_DIR", "data"))
         db = os.environ.get("PHAROS_DATABASE_URL") or f"sqlite:///{data / 'pharos.db'}"
@@ -57,6 +58,8 @@ def validate(
     scenario: str = typer.Argument(..., help="Bundled name or path of an exercise scenario."),
 ) -> None:
     """Check an exercise scenario; print what it holds, or every problem with file and line."""
+    from pharos.exercise.scenario.loader import ScenarioError, load_scenario
+
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as exc:
@@ -82,6 +85,8 @@ def validate(
 
 def _coverage(sc: Any, translations: dict[str, dict[str, str]]) -> None:
     """Per language: how many of the scenario's texts are translated, and which are missing."""
+    from pharos.exercise.scenario import translation
+
     t = Table(title=_("Texts of the scenario in other languages"))
     for col in (_("Language"), _("Translated"), _("Missing")):
         t.add_column(col)
@@ -104,6 +109,9 @@ def new(
     db: str = _db_option(),
 ) -> None:
     """Create an exercise and print its id."""
+    from pharos.exercise.runtime.session import ExerciseSession
+    from pharos.exercise.scenario.loader import ScenarioError
+
     try:
         s = ExerciseSession.create(_store(db), scenario, seed)
     except ScenarioError as exc:
@@ -122,6 +130,8 @@ def list_(db: str = _db_option()) -> None:
 
 
 def _step(s: ExerciseSession, step: dict[str, Any]) -> None:
+    from pharos.exercise.rules.events import EventKind
+
     if "advance_days" in step:
         s.advance_days(float(step["advance_days"]))
     elif "action" in step:
@@ -140,6 +150,10 @@ def play(
     db: str = _db_option(),
 ) -> None:
     """Run a drill script (controller, player and observer steps) and print the state hash."""
+    from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
+    from pharos.exercise.runtime.store import MemoryEventStore
+    from pharos.exercise.scenario.loader import ScenarioError
+
     try:
         steps = yaml.safe_load(script.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -193,6 +207,9 @@ def status(
     db: str = _db_option(),
 ) -> None:
     """An exercise's state now or at a past moment, with the hash of the folded state."""
+    from pharos.exercise.rules.state import state_hash
+    from pharos.exercise.words.names import clock_label
+
     s = _open(exercise, db)
     st = s.replay(until_minute=None if at_day is None else round(at_day * 1440))
     console.print(
@@ -223,6 +240,8 @@ def _yes(v: object) -> str:
 
 
 def _open(exercise: str, db: str | None) -> ExerciseSession:
+    from pharos.exercise.runtime.session import ExerciseSession
+
     try:
         return ExerciseSession.open(_store(db), exercise, clock=lambda: 0.0)
     except KeyError:
@@ -241,6 +260,9 @@ def report(
     db: str = _db_option(),
 ) -> None:
     """The after-action report and improvement plan (HTML and/or PDF)."""
+    from pharos.exercise.report import after_action
+    from pharos.exercise.report.html import write_html
+
     s = _open(exercise, db)
     st = s.replay(until_minute=None if at_day is None else round(at_day * 1440))
     r = after_action.build(s.shown(), st, date.today())
@@ -259,6 +281,8 @@ def report(
 @exercise_app.command("verify")
 def verify_cmd(exercise: str, db: str = _db_option()) -> None:
     """Check the hash chain of an exercise's event log."""
+    from pharos.exercise.runtime.store import verify
+
     bad = verify(_store(db).events(exercise))
     if bad:
         _fail(_("the log was changed at events %(s)s") % {"s": ", ".join(map(str, bad))}, 1)

@@ -1,8 +1,13 @@
-"""The learn area's commands: import, export, trends, equity, datasets."""
+"""The learn area's commands: import, export, trends, equity, datasets.
+
+The analytics (Polars, DuckDB, SciPy, statsmodels) are imported when a command runs, not when
+the command line is built; the options' choices and defaults come from ``pharos.learn.options``
+(docs/architecture.md, "A fast command line")."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -12,14 +17,18 @@ from rich.table import Table
 from pharos.cli.app import app
 from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError
 from pharos.i18n import _, pgettext
-from pharos.learn import equity as equity_mod
-from pharos.learn.analytics import Filters
-from pharos.learn.export import DEFAULT_QUASI_IDENTIFIERS, ExportError, export_ctdc, export_htcds
-from pharos.learn.importing import Kind, Layout, import_file
-from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
-from pharos.learn.labels import group_label, origin_label
-from pharos.learn.store import REAL, Store, UnknownDatasetError, origin_of
-from pharos.learn.trends import DIMENSIONS, emerging
+from pharos.learn.options import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_QUASI_IDENTIFIERS,
+    EQUITY_DIMENSIONS,
+    TREND_DIMENSIONS,
+    Kind,
+    Layout,
+)
+
+if TYPE_CHECKING:
+    from pharos.learn.ingest.report import ImportReport
+    from pharos.learn.store import Store
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -31,6 +40,8 @@ STORE_HELP = (
 
 
 def _store(path: Path | None) -> Store:
+    from pharos.learn.store import Store
+
     return Store(path)
 
 
@@ -42,6 +53,9 @@ DATASET_HELP = (
 
 def _announce(target: Store, datasets: list[str] | None) -> None:
     """Say which datasets are read, labelling simulated and exercise data as such."""
+    from pharos.learn.labels import origin_label
+    from pharos.learn.store import REAL, UnknownDatasetError, origin_of
+
     try:
         target.selected(datasets)
     except UnknownDatasetError as exc:
@@ -70,6 +84,8 @@ def _import_generated(
     """``pharos import --from-simulation`` / ``--from-exercise``: one labelled dataset each."""
     from pharos.learn.from_exercise import import_exercise, open_events
     from pharos.learn.from_simulation import import_simulation
+    from pharos.learn.ingest.report import ImportRefused
+    from pharos.learn.labels import origin_label
 
     try:
         if simulation is not None:
@@ -132,6 +148,9 @@ def import_command(
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
     """Import case data files, simulation outputs or an exercise log (all or nothing)."""
+    from pharos.learn.importing import import_file
+    from pharos.learn.ingest.report import ImportRefused
+
     target = _store(store)
     files = files or []
     if from_simulation is not None or from_exercise is not None:
@@ -211,6 +230,9 @@ def import_command(
 @app.command("datasets")
 def datasets_command(store: Path | None = typer.Option(None, help=STORE_HELP)) -> None:
     """List the datasets in the analytics store."""
+    from pharos.learn.labels import origin_label
+    from pharos.learn.store import REAL, origin_of
+
     table = Table(title=_("Datasets"))
     table.add_column(_("Dataset"), overflow="fold")
     table.add_column(_("Kind"), no_wrap=True)
@@ -236,6 +258,8 @@ def export_command(
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
     """Export the store: CTDC layout, k-anonymous and verified; or HTCDS for exchange."""
+    from pharos.learn.export import ExportError, export_ctdc, export_htcds
+
     target = _store(store)
     try:
         if format == "ctdc":
@@ -272,14 +296,10 @@ def export_command(
         raise typer.Exit(2) from exc
 
 
-def _filters(year_from: int | None, year_to: int | None, focus: str) -> Filters:
-    return Filters(year_from=year_from, year_to=year_to, focus=focus)
-
-
 @app.command("trends")
 def trends_command(
     dimension: list[str] = typer.Option(
-        list(DIMENSIONS), help="exp, rec, means, sector, citizenship, route."
+        list(TREND_DIMENSIONS), help="exp, rec, means, sector, citizenship, route."
     ),
     focus: str = typer.Option(
         "all", help="all, region (the states of the exercises) or mediterranean."
@@ -291,11 +311,16 @@ def trends_command(
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
     """Categories rising (or falling) beyond what their history predicts."""
+    from pharos.learn.analytics import Filters
+    from pharos.learn.trends import emerging
+
     target = _store(store)
     _announce(target, dataset or None)
     con = target.connect(datasets=dataset or None)
     with console.status(_("Testing every category")):
-        found = emerging(con, tuple(dimension), _filters(year_from, year_to, focus))
+        found = emerging(
+            con, tuple(dimension), Filters(year_from=year_from, year_to=year_to, focus=focus)
+        )
     shown = [t for t in found if show_all or t.p_value < 0.05]
     if not shown:
         console.print(_("No category changed significantly beyond its history."))
@@ -308,11 +333,14 @@ def trends_command(
 @app.command("equity")
 def equity_command(
     k: int = typer.Option(DEFAULT_K, "--k", help="Smallest cell shown."),
-    dimension: list[str] = typer.Option(list(equity_mod.DIMENSIONS)),
+    dimension: list[str] = typer.Option(list(EQUITY_DIMENSIONS)),
     dataset: list[str] = typer.Option(None, "--dataset", help=DATASET_HELP),
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
     """The equal-protection monitor: share identified, referred and protected per group."""
+    from pharos.learn import equity as equity_mod
+    from pharos.learn.labels import group_label
+
     target = _store(store)
     _announce(target, dataset or None)
     cases = target.frame("case_outcomes", dataset or None)

@@ -1,19 +1,26 @@
-"""``pharos serve``, ``pharos audit verify``, and account and token administration."""
+"""``pharos serve``, ``pharos audit verify``, and account and token administration.
+
+The server and the database (FastAPI, SQLAlchemy) are imported when a command runs, not when the
+command line is built (docs/architecture.md, "A fast command line")."""
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, select
 
 from pharos.cli.app import app
 from pharos.i18n import _
-from pharos.store.models import User
-from pharos.store.uow import UnitOfWork
 from pharos.web.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from pharos.store.models import User
+    from pharos.store.uow import UnitOfWork
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 user_app = typer.Typer(help="Accounts: create, reset passwords, unlock.", no_args_is_help=True)
@@ -51,6 +58,7 @@ def serve(
         should_load_demo,
     )
     from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
     from pharos.web.app import create_app
 
     settings, engine = _engine()
@@ -129,6 +137,10 @@ def audit_verify() -> None:
 
 
 def _find_user(work: UnitOfWork, username: str) -> User:
+    from sqlalchemy import select
+
+    from pharos.store.models import User
+
     user = work.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         typer.echo(_("No user %(name)s.") % {"name": username}, err=True)
@@ -157,6 +169,8 @@ def user_create(
     admin: bool = typer.Option(False, help="May manage accounts and verify the audit trail."),
 ) -> None:
     """Create an account in an agency (it takes the agency's state and practitioner kind)."""
+    from sqlalchemy import select
+
     from pharos.coordinate import audit
     from pharos.coordinate.accounts import hash_password
     from pharos.store.db import migrate, session_factory
@@ -194,6 +208,8 @@ def user_create(
 @user_app.command("agencies")
 def user_agencies() -> None:
     """List the agencies with their ids."""
+    from sqlalchemy import select
+
     from pharos.store.db import session_factory
     from pharos.store.models import Agency
     from pharos.store.uow import UnitOfWork

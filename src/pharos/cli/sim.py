@@ -1,10 +1,14 @@
-"""``pharos simulate`` and ``pharos calibrate``: the regional model from the command line."""
+"""``pharos simulate`` and ``pharos calibrate``: the regional model from the command line.
+
+The scenario schema and the model (NumPy, pandas, SciPy) are imported when a command runs, not
+when the command line is built (docs/architecture.md, "A fast command line")."""
 
 from __future__ import annotations
 
 import math
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -13,10 +17,9 @@ from rich.table import Table
 
 from pharos.cli.app import app
 from pharos.i18n import _
-from pharos.scenario.load import ScenarioError, load_scenario
-from pharos.sim import study as study_mod
-from pharos.sim.calibration import TOLERANCE, compare, ranking
-from pharos.sim.runner import run_many
+
+if TYPE_CHECKING:
+    from pharos.scenario.load import ScenarioError
 
 HEADLINE = (
     "share_identified",
@@ -65,6 +68,9 @@ def simulate(
     out: Path = typer.Option(Path("sim-output"), "--out", help="Output folder."),
 ) -> None:
     """Run a scenario and its overlays on common random numbers; write tables and a report."""
+    from pharos.scenario.load import ScenarioError
+    from pharos.sim import study as study_mod
+
     try:
         st = study_mod.prepare(scenario, list(overlay), runs, seed, workers)
     except ScenarioError as err:
@@ -128,6 +134,10 @@ def calibrate(
     workers: int = typer.Option(1, "--workers", min=1, help="Worker processes."),
 ) -> None:
     """Print the model against every published reference figure it is calibrated to."""
+    from pharos.scenario.load import ScenarioError, load_scenario
+    from pharos.sim.calibration import TOLERANCE, compare, ranking
+    from pharos.sim.runner import run_many
+
     try:
         scen = load_scenario(scenario)
     except ScenarioError as err:

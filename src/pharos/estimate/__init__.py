@@ -1,30 +1,9 @@
 """Estimating the hidden figure: multiple systems estimation from overlapping agency lists.
 
-``read_overlap_csv`` / ``overlap_table_from_records`` give an :class:`OverlapTable`;
-``estimate(table)`` selects a log-linear model and returns a :class:`HiddenFigure` with the
-estimate, its profile-likelihood interval, the models considered and those excluded.
+``table.read_overlap_csv`` / ``records.overlap_table_from_records`` give an
+:class:`~pharos.estimate.table.OverlapTable`; ``report.estimate(table)`` selects a log-linear
+model (by default the stepwise p-value threshold, or by AIC or BIC) and returns a
+:class:`~pharos.estimate.report.HiddenFigure` with the estimate, its interval, the models
+considered and those excluded; ``options`` holds what a user chooses. The package itself
+imports nothing, so reading a table or the options does not load the model fitting.
 """
-
-from pharos.estimate.records import ListRecord, RecordFilter, overlap_table_from_records
-from pharos.estimate.report import HiddenFigure, estimate
-from pharos.estimate.selection import Criterion, NoModelError
-from pharos.estimate.table import (
-    OverlapTable,
-    OverlapTableError,
-    parse_overlap_csv,
-    read_overlap_csv,
-)
-
-__all__ = [
-    "Criterion",
-    "HiddenFigure",
-    "ListRecord",
-    "NoModelError",
-    "OverlapTable",
-    "OverlapTableError",
-    "RecordFilter",
-    "estimate",
-    "overlap_table_from_records",
-    "parse_overlap_csv",
-    "read_overlap_csv",
-]

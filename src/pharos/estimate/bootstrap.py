@@ -34,13 +34,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pharos.estimate.models import Model, Pair
+from pharos.estimate.options import DEFAULT_REPLICATIONS, DEFAULT_SEED
 from pharos.estimate.threshold import PTHRESH, Fitter, layout, select_threshold
-
-#: Replications of the bootstrap by default: the 2.5% and 97.5% quantiles then rest on 25
-#: replications each, enough for a stable interval (Davison & Hinkley 1997, Section 5.2.3).
-DEFAULT_REPLICATIONS = 999
-#: Seed of the bootstrap's generator: the same table gives the same interval on any machine.
-DEFAULT_SEED = 20210
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pharos.domain.disclosure import DEFAULT_K, check_k, protect
-from pharos.estimate.bootstrap import (
-    DEFAULT_REPLICATIONS,
-    DEFAULT_SEED,
-    BootstrapInterval,
-    bootstrap_interval,
-)
+from pharos.estimate.bootstrap import BootstrapInterval, bootstrap_interval
 from pharos.estimate.interval import Interval, IntervalMethod, profile_interval
 from pharos.estimate.models import Excluded, Exclusion, Fit, model_label
-from pharos.estimate.selection import (
+from pharos.estimate.options import (
+    DEFAULT_LEVEL,
+    DEFAULT_REPLICATIONS,
+    DEFAULT_SEED,
     DELTA,
+    Criterion,
+)
+from pharos.estimate.selection import (
     INSTABILITY_RATIO,
     MAX_EXHAUSTIVE_LISTS,
-    Criterion,
     Selection,
     exclusion_summary,
     select,
@@ -34,9 +34,6 @@ from pharos.estimate.selection import (
 from pharos.estimate.table import OverlapTable, OverlapTableError
 from pharos.estimate.threshold import PTHRESH
 from pharos.i18n import _
-
-#: Level of the confidence interval (share).
-DEFAULT_LEVEL = 0.95
 
 
 @dataclass

@@ -31,6 +31,7 @@ from pharos.estimate.models import (
     empty_pairs,
     fit,
 )
+from pharos.estimate.options import DELTA, Criterion
 from pharos.estimate.table import OverlapTable
 from pharos.estimate.threshold import (
     PTHRESH,
@@ -43,19 +44,9 @@ from pharos.estimate.threshold import (
 )
 
 MAX_EXHAUSTIVE_LISTS = 5
-#: Models whose criterion is within DELTA of the best are "reasonable" alternatives.
-DELTA = 2.0
 #: Reasonable alternatives whose totals differ by more than this ratio make the estimate unstable.
 INSTABILITY_RATIO = 1.5
 MAX_STEPS = 100
-
-
-class Criterion(StrEnum):
-    """How the model is chosen: the default p-value threshold, or an information criterion."""
-
-    THRESHOLD = "threshold"
-    AIC = "aic"
-    BIC = "bic"
 
 
 class Search(StrEnum):

@@ -22,6 +22,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from pharos.domain.disclosure import DEFAULT_K, check_k, protect
+from pharos.learn.options import EQUITY_DIMENSIONS
 
 OUTCOMES = ("identified", "referred", "protected")
 TIMES = {
@@ -29,7 +30,6 @@ TIMES = {
     "referred": "days_to_referral",
     "protected": "days_to_protection",
 }
-DIMENSIONS = ("gender", "age_band", "unaccompanied", "citizenship", "exploitation_type")
 ALPHA = 0.05
 
 
@@ -139,7 +139,7 @@ def _keys(cases: pl.DataFrame, dimension: str) -> pl.Series:
 
 
 def monitor(
-    cases: pl.DataFrame, dimensions: tuple[str, ...] = DIMENSIONS, k: int = DEFAULT_K
+    cases: pl.DataFrame, dimensions: tuple[str, ...] = EQUITY_DIMENSIONS, k: int = DEFAULT_K
 ) -> list[GroupResult]:
     """The equal-protection table for ``cases`` (rows of the case_outcomes table)."""
     check_k(k)

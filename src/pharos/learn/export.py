@@ -24,18 +24,9 @@ from pharos.learn import codes
 from pharos.learn.anonymity import Suppression, k_anonymise, verify_csv
 from pharos.learn.ingest.ctdc import FORMAT_B_COLUMNS
 from pharos.learn.ingest.report import neutralise_formula
+from pharos.learn.options import DEFAULT_QUASI_IDENTIFIERS
 from pharos.learn.schema import HTCDS_KEPT_FIELDS
 
-#: Quasi-identifiers of the CTDC export unless the user states others (CTDC codebook v6 lists
-#: demographic and geographic attributes as the quasi-identifying ones).
-DEFAULT_QUASI_IDENTIFIERS: tuple[str, ...] = (
-    "yearOfRegistration",
-    "gender",
-    "ageBroad",
-    "citizenship",
-    "CountryOfExploitation",
-    "traffickMonths",
-)
 ATTRIBUTION = (
     "Source: Counter-Trafficking Data Collaborative (CTDC) where rows come from CTDC; "
     "https://www.ctdatacollaborative.org/terms-use"

@@ -7,25 +7,19 @@ written and the refused ones reported. Writing is atomic (see ``pharos.learn.sto
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import polars as pl
 
 from pharos.i18n import _
-from pharos.learn.ingest.ctdc import Layout, read_ctdc
+from pharos.learn.ingest.ctdc import read_ctdc
 from pharos.learn.ingest.htcds import canonical_field, read_htcds
-from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport, check_size
+from pharos.learn.ingest.report import ImportRefused, ImportReport, check_size
 from pharos.learn.ingest.tabular import read_header_line
 from pharos.learn.ingest.unodc import read_glotip
+from pharos.learn.options import DEFAULT_MAX_BYTES, Kind, Layout
 from pharos.learn.schema import conform
 from pharos.learn.store import Store, file_digest
-
-
-class Kind(StrEnum):
-    CTDC = "ctdc"
-    HTCDS = "htcds"
-    UNODC = "unodc"
 
 
 def detect_kind(path: Path) -> Kind:
@@ -90,4 +84,4 @@ def import_file(
     return report
 
 
-__all__ = ["ImportRefused", "ImportReport", "Kind", "Layout", "detect_kind", "import_file"]
+__all__ = ["ImportRefused", "ImportReport", "detect_kind", "import_file"]

@@ -26,9 +26,7 @@ from pharos.i18n import _
 from pharos.learn import codes
 from pharos.learn.analytics import Filters, has_cube
 from pharos.learn.labels import country_label, label
-
-#: Dimensions a user can scan for trends.
-DIMENSIONS = ("exp", "rec", "means", "sector", "citizenship", "route")
+from pharos.learn.options import TREND_DIMENSIONS
 
 
 @dataclass(frozen=True)
@@ -185,7 +183,7 @@ def _series(
 
 def emerging(
     con: duckdb.DuckDBPyConnection,
-    dimensions: tuple[str, ...] = DIMENSIONS,
+    dimensions: tuple[str, ...] = TREND_DIMENSIONS,
     f: Filters | None = None,
     *,
     recent: int = 6,

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from pharos.domain.geography import region_state_codes
-from pharos.learn.importing import Kind, import_file
+from pharos.learn.importing import import_file
+from pharos.learn.options import Kind
 from pharos.learn.store import Store
 
 REPO = Path(__file__).resolve().parents[3]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pharos.estimate.models import Exclusion
-from pharos.estimate.selection import Criterion, NoModelError, Search, select
+from pharos.estimate.options import Criterion
+from pharos.estimate.selection import NoModelError, Search, select
 from pharos.estimate.simulate import simulate_table
 from pharos.estimate.table import parse_overlap_csv
 

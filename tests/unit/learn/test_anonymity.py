@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from pharos.domain.disclosure import DisclosureRuleError
 from pharos.learn import codes
 from pharos.learn.anonymity import k_anonymise, verify_csv, violations
-from pharos.learn.export import DEFAULT_QUASI_IDENTIFIERS, export_ctdc
+from pharos.learn.export import export_ctdc
+from pharos.learn.options import DEFAULT_QUASI_IDENTIFIERS
 from pharos.learn.schema import conform
 
 _COUNTRIES = ["ITA", "GRC", "ESP", "MLT", "TUN", "EGY", "DZA", "NGA", None]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pharos.learn.importing import Layout, import_file
+from pharos.learn.importing import import_file
 from pharos.learn.ingest.ctdc import read_ctdc
 from pharos.learn.ingest.report import ImportRefused
+from pharos.learn.options import Layout
 from pharos.learn.store import Store
 
 

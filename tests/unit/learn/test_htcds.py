@@ -8,8 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pharos.learn.importing import Kind, detect_kind, import_file
+from pharos.learn.importing import detect_kind, import_file
 from pharos.learn.ingest.htcds import canonical_field, read_htcds
+from pharos.learn.options import Kind
 from pharos.learn.store import Store
 
 

@@ -9,7 +9,6 @@ Feb 2024): 27 columns, comma-delimited, flags 1/NULL, ISO3 countries, ``typeOf*`
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +16,6 @@ import polars as pl
 from pharos.i18n import _, lazy_gettext
 from pharos.learn import codes
 from pharos.learn.ingest.report import (
-    DEFAULT_MAX_BYTES,
     ImportRefused,
     ImportReport,
     Refusal,
@@ -31,14 +29,10 @@ from pharos.learn.ingest.tabular import (
     read_table,
     sniff_delimiter,
 )
+from pharos.learn.options import DEFAULT_MAX_BYTES, Layout
 
 TERMS_PREFIX = "by using this data"
 INVALID = "\x00invalid"
-
-
-class Layout(StrEnum):
-    GLOBAL_K_ANON = "global"  # Format A
-    SYNTHETIC = "synthetic"  # Format B
 
 
 LAYOUT_NAMES = {

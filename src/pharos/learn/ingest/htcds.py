@@ -26,7 +26,6 @@ from pharos.i18n import _
 from pharos.learn import codes
 from pharos.learn.ingest import htcds_codes as hc
 from pharos.learn.ingest.report import (
-    DEFAULT_MAX_BYTES,
     ImportRefused,
     ImportReport,
     Refusal,
@@ -34,6 +33,7 @@ from pharos.learn.ingest.report import (
     neutralise_formula,
 )
 from pharos.learn.ingest.tabular import read_header_line, sniff_delimiter
+from pharos.learn.options import DEFAULT_MAX_BYTES
 from pharos.learn.schema import HTCDS_KEPT_FIELDS, conform
 
 

@@ -14,9 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pharos.i18n import _
-
-#: Largest file Pharos reads by default (bytes). A 1,000,000-row CTDC Format A file is ~150 MB.
-DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+from pharos.learn.options import DEFAULT_MAX_BYTES
 
 #: Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -15,13 +15,13 @@ import polars as pl
 
 from pharos.i18n import _
 from pharos.learn.ingest.report import (
-    DEFAULT_MAX_BYTES,
     ImportRefused,
     ImportReport,
     Refusal,
     check_size,
     neutralise_formula,
 )
+from pharos.learn.options import DEFAULT_MAX_BYTES
 
 COLUMNS = {
     "Iso3_code": "iso3",

@@ -33,9 +33,10 @@ from pharos.domain.vocabulary_labels import label
 from pharos.estimate.chart import models_chart
 from pharos.estimate.examples import EXAMPLES
 from pharos.estimate.from_cases import ListBy, records_from_cases
+from pharos.estimate.options import Criterion
 from pharos.estimate.records import RecordFilter, overlap_table_from_records
 from pharos.estimate.report import HiddenFigure, estimate
-from pharos.estimate.selection import Criterion, NoModelError
+from pharos.estimate.selection import NoModelError
 from pharos.estimate.table import OverlapTable, OverlapTableError, parse_overlap_csv
 from pharos.i18n import _, current_locale, lazy_gettext
 from pharos.store.uow import UnitOfWork

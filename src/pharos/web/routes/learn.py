@@ -23,8 +23,9 @@ from pharos.learn import analytics, charts
 from pharos.learn import equity as equity_mod
 from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
 from pharos.learn.importing import import_file
-from pharos.learn.ingest.report import DEFAULT_MAX_BYTES, ImportRefused, ImportReport
+from pharos.learn.ingest.report import ImportRefused, ImportReport
 from pharos.learn.labels import group_label, label, origin_label
+from pharos.learn.options import DEFAULT_MAX_BYTES
 from pharos.learn.own_cases import case_outcomes
 from pharos.learn.selection import Selection, SelectionRefused, choices, select
 from pharos.learn.store import REAL, Store, origin_of

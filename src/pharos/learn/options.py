@@ -1,0 +1,46 @@
+"""What a user chooses when importing, exporting and analysing case data, with the defaults.
+
+Kept apart from the code that does the work (Polars, DuckDB, SciPy, statsmodels) so that the
+command line and the pages can offer these choices without loading it (docs/architecture.md,
+"A fast command line"). The modules that do the work take their defaults from here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """Which importer reads a file (``pharos.learn.importing`` detects it from the header)."""
+
+    CTDC = "ctdc"
+    HTCDS = "htcds"
+    UNODC = "unodc"
+
+
+class Layout(StrEnum):
+    """The two published CTDC layouts (``pharos.learn.ingest.ctdc``)."""
+
+    GLOBAL_K_ANON = "global"  # Format A
+    SYNTHETIC = "synthetic"  # Format B
+
+
+#: Largest file Pharos reads by default (bytes). A 1,000,000-row CTDC Format A file is ~150 MB.
+DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+
+#: Quasi-identifiers of the CTDC export unless the user states others (CTDC codebook v6 lists
+#: demographic and geographic attributes as the quasi-identifying ones).
+DEFAULT_QUASI_IDENTIFIERS: tuple[str, ...] = (
+    "yearOfRegistration",
+    "gender",
+    "ageBroad",
+    "citizenship",
+    "CountryOfExploitation",
+    "traffickMonths",
+)
+
+#: Dimensions a user can scan for emerging trends (``pharos.learn.trends``).
+TREND_DIMENSIONS = ("exp", "rec", "means", "sector", "citizenship", "route")
+
+#: Dimensions of the equal-protection monitor (``pharos.learn.equity``).
+EQUITY_DIMENSIONS = ("gender", "age_band", "unaccompanied", "citizenship", "exploitation_type")
