@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
-exec .venv/bin/pharos serve "$@"
+pharos_venv
+exec "$VENV/bin/pharos" serve "$@"
