@@ -371,18 +371,6 @@ def nearest_clause(
 
 
 @cache
-def rule_text() -> dict[str, str]:
-    """The rule's citation, caveat and open questions (English, from the data file)."""
-    raw = _data()["delphi_rule"]
-    return {
-        "cites": str(raw["cites"]),
-        "adult_open_question": str(raw["adult"]["open_question"]),
-        "child_open_question": str(raw["child"]["open_question"]),
-        "consent": str(raw["consent"]),
-    }
-
-
-@cache
 def adult_requirements() -> tuple[tuple[Dimension, ...], ...]:
     """The adult rule: every group must have at least one positive dimension."""
     return tuple(
@@ -398,12 +386,6 @@ def child_requirements() -> tuple[tuple[Dimension, ...], ...]:
         tuple(Dimension(d) for d in group["any_of"])
         for group in _data()["delphi_rule"]["child"]["all_of"]
     )
-
-
-@cache
-def labour_classification_rows() -> tuple[dict[str, Any], ...]:
-    """ILO/Moldova classification of migrant workers (secondary source)."""
-    return tuple(dict(r) for r in _data()["delphi_rule"]["labour_classification"]["rows"])
 
 
 @cache

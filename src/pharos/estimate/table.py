@@ -86,10 +86,6 @@ class OverlapTable:
         i, j = self.lists.index(a), self.lists.index(b)
         return sum(c for p, c in self.counts.items() if p[i] and p[j])
 
-    def pattern_label(self, pattern: Pattern) -> str:
-        """The lists of a pattern joined by '+' (``PF+NCA``)."""
-        return "+".join(name for name, on in zip(self.lists, pattern, strict=True) if on)
-
     def rows(self, *, include_zero: bool = False) -> list[tuple[Pattern, int]]:
         """Cells in a stable order (by number of lists, then pattern), zero cells optional."""
         cells = sorted(self.counts.items(), key=lambda pc: (sum(pc[0]), [-v for v in pc[0]]))

@@ -210,24 +210,6 @@ def flows(con: duckdb.DuckDBPyConnection, f: Filters, k: int = DEFAULT_K, top: i
     return table
 
 
-def breakdown(con: duckdb.DuckDBPyConnection, column: str, f: Filters, k: int = DEFAULT_K) -> Table:
-    """Victims by one base column (``gender``, ``age_band``, ``citizenship``, ...)."""
-    check_k(k)
-    if column not in codes.BASE_COLUMNS:
-        raise ValueError(f"not a base column: {column}")
-    where, params = f.where()
-    rows = con.execute(
-        f"SELECT {column}, count(*) AS n FROM victims WHERE {where} GROUP BY 1 ORDER BY n DESC",
-        params,
-    ).fetchall()
-    table = Table(f"by_{column}", (column, "victims"))
-    for value, n in rows:
-        cell = _cell(n, k)
-        table.suppressed += cell is None
-        table.rows.append((value, cell))
-    return table
-
-
 def dashboard(con: duckdb.DuckDBPyConnection, f: Filters, k: int = DEFAULT_K) -> list[Table]:
     """Every table of the analytics page, in display order."""
     return [

@@ -70,13 +70,6 @@ def k_anonymise(
     return work, report
 
 
-def violations(frame: pl.DataFrame, quasi_identifiers: tuple[str, ...], k: int) -> pl.DataFrame:
-    """The combinations of ``quasi_identifiers`` shared by fewer than ``k`` rows (with counts)."""
-    check_k(k)
-    quasi = list(quasi_identifiers)
-    return frame.group_by(quasi).len().filter(pl.col("len") < k)
-
-
 def verify_csv(
     path: Path, quasi_identifiers: tuple[str, ...], k: int
 ) -> list[tuple[tuple[str, ...], int]]:

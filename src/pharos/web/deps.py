@@ -86,10 +86,6 @@ def uow(request: Request) -> Iterator[UnitOfWork]:
         yield work
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def resolve_auth(request: Request, work: UnitOfWork) -> Auth:
     cached = getattr(request.state, "auth", None)
     if isinstance(cached, Auth):

@@ -9,7 +9,6 @@ import pytest
 
 from pharos.learn.analytics import (
     Filters,
-    breakdown,
     dashboard,
     flows,
     group_shares,
@@ -68,7 +67,6 @@ def test_region_focus_and_flows(con) -> None:  # type: ignore[no-untyped-def]
     table = flows(con, Filters())
     assert table.rows == [("NGA", "ITA", 30), ("BGD", "MLT", 15)]
     assert table.suppressed == 1  # COL -> USA, 4 people
-    assert breakdown(con, "citizenship", Filters(year_from=2020)).rows[0] == ("BGD", 15)
 
 
 def test_empty_store_gives_empty_tables(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pharos.domain.disclosure import DisclosureRuleError
 from pharos.learn import codes
-from pharos.learn.anonymity import k_anonymise, verify_csv, violations
+from pharos.learn.anonymity import k_anonymise, verify_csv
 from pharos.learn.export import export_ctdc
 from pharos.learn.options import DEFAULT_QUASI_IDENTIFIERS
 from pharos.learn.schema import conform
@@ -70,7 +70,8 @@ def test_every_exported_file_satisfies_k(rows: list[dict[str, object]], k: int) 
 def test_k_anonymise_keeps_every_row_it_can(rows: list[tuple[str, str, int]], k: int) -> None:
     frame = pl.DataFrame(rows, schema=["a", "b", "c"], orient="row")
     out, sup = k_anonymise(frame, ("a", "b", "c"), k)
-    assert violations(out, ("a", "b", "c"), k).height == 0
+    sizes = Counter(out.select("a", "b", "c").iter_rows())  # counted by hand, nulls as values
+    assert all(n >= k for n in sizes.values())
     # rows are only removed when even fully redacted they would be fewer than k
     if len(rows) >= k:
         assert sup.rows_removed < k

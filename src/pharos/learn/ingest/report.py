@@ -60,13 +60,6 @@ class ImportReport:
     def rows_refused(self) -> int:
         return len({r.line for r in self.refusals})
 
-    def refusal_reasons(self) -> dict[str, int]:
-        """How many refusals each reason caused."""
-        counts: dict[str, int] = {}
-        for r in self.refusals:
-            counts[r.reason] = counts.get(r.reason, 0) + 1
-        return counts
-
 
 def check_size(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     """Refuse a file larger than ``max_bytes`` before reading any of it; returns the size."""
