@@ -132,7 +132,7 @@ def requirements_table(s: Screening) -> Table:
         if r.inferred:
             state += " " + _("(inferred from the recruitment indicators)")
         elif r.requirement is Requirement.ACT and s.acts:
-            state += ": " + ", ".join(_(ACT_LABELS[a]) for a in s.acts)
+            state += ": " + ", ".join(str(ACT_LABELS[a]) for a in s.acts)
         table.add_row(_(REQUIREMENT_LABELS[r.requirement]), Text(state, style=STATE_STYLE[r.state]))
     return table
 
@@ -214,7 +214,7 @@ def render_brief(console: Console, s: Screening, doc: ScreeningDocument) -> None
             )
         )
         if r.requirement is Requirement.ACT and s.acts:
-            acts = ", ".join(_(ACT_LABELS[a]) for a in s.acts)
+            acts = ", ".join(str(ACT_LABELS[a]) for a in s.acts)
             parts.append(Text(f"           {acts}", style="dim"))
         for d in (s.dimension(dim) for dim in r.dimensions):
             if not d.indicators:

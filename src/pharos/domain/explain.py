@@ -34,7 +34,7 @@ from pharos.domain.screening_types import (
     RequirementResult,
     Screening,
 )
-from pharos.i18n import gettext, ngettext
+from pharos.i18n import gettext, lazy_pgettext, ngettext
 
 _ = gettext
 
@@ -83,12 +83,14 @@ REQUIREMENT_LABELS: dict[Requirement, str] = {
     Requirement.ACT: N_("Act (recruitment, transport, transfer, harbouring or receipt)"),
 }
 
-ACT_LABELS: dict[Act, str] = {
-    Act.RECRUITMENT: N_("recruitment"),
-    Act.TRANSPORT: N_("transport"),
-    Act.TRANSFER: N_("transfer"),
-    Act.HARBOURING: N_("harbouring"),
-    Act.RECEIPT: N_("receipt"),
+#: The acts of the Palermo Protocol, art. 3(a), in its official wording per language (the
+#: context keeps "transfer" apart from a case's transfer, "transport" from other transport).
+ACT_LABELS: dict[Act, Any] = {
+    Act.RECRUITMENT: lazy_pgettext("Palermo act", "recruitment"),
+    Act.TRANSPORT: lazy_pgettext("Palermo act", "transport"),
+    Act.TRANSFER: lazy_pgettext("Palermo act", "transfer"),
+    Act.HARBOURING: lazy_pgettext("Palermo act", "harbouring"),
+    Act.RECEIPT: lazy_pgettext("Palermo act", "receipt"),
 }
 
 CLASSIFICATION_LABELS: dict[LabourClassification, str] = {

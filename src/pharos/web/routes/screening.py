@@ -19,7 +19,7 @@ from pharos.domain.explain import (
 )
 from pharos.domain.indicators import Weight, delphi_indicators, dimensions
 from pharos.domain.screening import Act
-from pharos.i18n import _, lazy_gettext
+from pharos.i18n import _, lazy_gettext, lazy_pgettext
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -32,11 +32,11 @@ router = APIRouter()
 nav.add(nav.NavEntry(lazy_gettext("Screening"), "/screenings/new", "screening", "create", order=5))
 
 ACT_LABELS = {
-    Act.RECRUITMENT: lazy_gettext("Recruitment"),
-    Act.TRANSPORT: lazy_gettext("Transport"),
-    Act.TRANSFER: lazy_gettext("Transfer"),
-    Act.HARBOURING: lazy_gettext("Harbouring"),
-    Act.RECEIPT: lazy_gettext("Receipt"),
+    Act.RECRUITMENT: lazy_pgettext("Palermo act", "Recruitment"),
+    Act.TRANSPORT: lazy_pgettext("Palermo act", "Transport"),
+    Act.TRANSFER: lazy_pgettext("Palermo act", "Transfer"),
+    Act.HARBOURING: lazy_pgettext("Palermo act", "Harbouring"),
+    Act.RECEIPT: lazy_pgettext("Palermo act", "Receipt"),
 }
 
 
