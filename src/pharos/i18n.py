@@ -15,13 +15,14 @@ places; a test refuses a msgid translated two ways in two areas of one language 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from babel import lists as babel_lists
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, NullTranslations, Translations
@@ -171,6 +172,21 @@ def lazy_pgettext(context: str, message: str) -> LazyProxy:
 def lazy_gettext(message: str) -> LazyProxy:
     """A string translated when it is used, in the locale current at that moment."""
     return LazyProxy(gettext, message, enable_cache=False)
+
+
+def format_list(items: Iterable[Any], style: str = "standard") -> str:
+    """``items`` as a list in the current language, by CLDR's list patterns (Babel): "a, b and
+    c", « a, b et c », «a وb وc». ``style="unit"`` for measures ("1 strong, 2 medium"); where
+    CLDR has no pattern of that style for the language, the standard one. Never ``", ".join``
+    in user-facing text: Arabic separates with «،» and «و»."""
+    seq = [str(item) for item in items]
+    if not seq:
+        return ""
+    locale = current_locale()
+    try:
+        return babel_lists.format_list(seq, style=style, locale=locale)  # type: ignore[arg-type]
+    except KeyError:
+        return babel_lists.format_list(seq, locale=locale)
 
 
 def N_(message: str) -> str:

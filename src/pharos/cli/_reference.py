@@ -30,6 +30,7 @@ from pharos.domain.practitioners import (
     state_powers,
 )
 from pharos.domain.vocabulary_labels import VOCABULARIES, vocabulary
+from pharos.i18n import format_list
 from pharos.i18n import gettext as _
 
 CONFIDENCE_STYLE = {
@@ -41,7 +42,7 @@ CONFIDENCE_STYLE = {
 
 
 def _kinds(kinds: tuple[PractitionerKind, ...]) -> str:
-    return ", ".join(_(PRACTITIONER_LABELS[k]) for k in kinds)
+    return format_list(_(PRACTITIONER_LABELS[k]) for k in kinds)
 
 
 def _yes(value: bool) -> str:

@@ -27,6 +27,7 @@ from pharos.domain.indicators import ilo_indicator_by_number
 from pharos.domain.screening import DimensionState, Presumption, Requirement, Screening
 from pharos.domain.screening_file import ScreeningDocument
 from pharos.domain.vocabulary_labels import label
+from pharos.i18n import format_list
 from pharos.i18n import gettext as _
 
 PRESUMPTION_STYLE: dict[Presumption, str] = {
@@ -68,7 +69,7 @@ def context_lines(doc: ScreeningDocument) -> list[str]:
         facts.append(label(p.migrant_type))
     if p.protection_status:
         facts.append(label(p.protection_status))
-    lines.append(_("Person: %(facts)s") % {"facts": ", ".join(facts)})
+    lines.append(_("Person: %(facts)s") % {"facts": format_list(facts, style="unit")})
     context = []
     if doc.exploitation:
         context.append(label(doc.exploitation))
@@ -132,7 +133,7 @@ def requirements_table(s: Screening) -> Table:
         if r.inferred:
             state += " " + _("(inferred from the recruitment indicators)")
         elif r.requirement is Requirement.ACT and s.acts:
-            state += ": " + ", ".join(str(ACT_LABELS[a]) for a in s.acts)
+            state += ": " + format_list(ACT_LABELS[a] for a in s.acts)
         table.add_row(_(REQUIREMENT_LABELS[r.requirement]), Text(state, style=STATE_STYLE[r.state]))
     return table
 
@@ -191,7 +192,7 @@ def render(console: Console, s: Screening, doc: ScreeningDocument | None = None)
     if s.ilo_forced_labour:
         names = [_(ilo_indicator_by_number(n).name) for n in s.ilo_forced_labour]
         console.print(
-            _("ILO forced-labour indicators concerned: %(names)s.") % {"names": ", ".join(names)}
+            _("ILO forced-labour indicators concerned: %(names)s.") % {"names": format_list(names)}
         )
     questions = questions_group(s)
     if questions is not None:
@@ -214,12 +215,12 @@ def render_brief(console: Console, s: Screening, doc: ScreeningDocument) -> None
             )
         )
         if r.requirement is Requirement.ACT and s.acts:
-            acts = ", ".join(str(ACT_LABELS[a]) for a in s.acts)
+            acts = format_list(ACT_LABELS[a] for a in s.acts)
             parts.append(Text(f"           {acts}", style="dim"))
         for d in (s.dimension(dim) for dim in r.dimensions):
             if not d.indicators:
                 continue
-            found = ", ".join(
+            found = format_list(
                 f"{indicator_label(i.id)} ({_(WEIGHT_LABELS[i.weight])})" for i in d.indicators
             )
             parts.append(Text(f"           {dimension_label(d.dimension)}: {found}", style="dim"))

@@ -34,7 +34,7 @@ from pharos.domain.screening_types import (
     RequirementResult,
     Screening,
 )
-from pharos.i18n import gettext, lazy_pgettext, ngettext
+from pharos.i18n import format_list, gettext, lazy_pgettext, ngettext
 
 _ = gettext
 
@@ -139,7 +139,7 @@ def counts_text(counts: WeightCounts) -> str:
         if counts.weak
         else "",
     ]
-    text = ", ".join(p for p in parts if p)
+    text = format_list((p for p in parts if p), style="unit")
     return text or _("none")
 
 
@@ -280,7 +280,7 @@ def explain(screening: Screening) -> list[str]:
     if screening.ilo_forced_labour:
         names = [_(ilo_indicator_by_number(n).name) for n in screening.ilo_forced_labour]
         lines.append(
-            _("ILO forced-labour indicators concerned: %(names)s.") % {"names": ", ".join(names)}
+            _("ILO forced-labour indicators concerned: %(names)s.") % {"names": format_list(names)}
         )
     if screening.ask_next:
         lines.append(

@@ -51,6 +51,7 @@ def environment() -> Environment:
         )
         env.filters["date"] = _fmt_date
         env.filters["aslist"] = _aslist
+        env.filters["listing"] = i18n.format_list  # CLDR list patterns, never join(", ")
         env.globals["LOCALES"] = [(code, LOCALE_NAMES[code]) for code in SUPPORTED_LOCALES]
         _env = env
     return _env
