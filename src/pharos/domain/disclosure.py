@@ -44,3 +44,14 @@ def protect(count: int, k: int = DEFAULT_K) -> Cell:
     if count == 0 or count >= k:
         return Cell(count)
     return Cell(None)
+
+
+def share_shown(count: int, n: int, k: int = DEFAULT_K) -> bool:
+    """Whether the share ``count / n`` may be shown: both the people with the outcome and those
+    without it number at least ``k``, zeros included. Unlike a count, a share of 0 % (or 100 %)
+    of a group discloses something about every member: "0 % of 877 women protected" says of
+    each of them that she was not."""
+    check_k(k)
+    if not 0 <= count <= n:
+        raise ValueError(f"a share needs 0 <= count <= n, got {count} of {n}")
+    return count >= k and n - count >= k

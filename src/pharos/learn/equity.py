@@ -8,7 +8,8 @@ exact test for shares, Welch's t-test for days; two-sided, alpha = 0.05).
 
 Small cells are never shown (``pharos.domain.disclosure``): a group with fewer than k cases is
 suppressed whole; a share is suppressed when the cases with or without the outcome number fewer
-than k (either would let a reader count a handful of people); a mean time is suppressed when
+than k, zeros included (either would let a reader count a handful of people, and 0 % or 100 %
+says something of every member; ``disclosure.share_shown``); a mean time is suppressed when
 fewer than k cases have it.
 """
 
@@ -21,7 +22,7 @@ import polars as pl
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from pharos.domain.disclosure import DEFAULT_K, check_k, protect
+from pharos.domain.disclosure import DEFAULT_K, check_k, protect, share_shown
 from pharos.learn.options import EQUITY_DIMENSIONS
 
 OUTCOMES = ("identified", "referred", "protected")
@@ -93,7 +94,7 @@ def wilson(count: int, n: int) -> tuple[float, float]:
 
 
 def _share(count: int, n: int, rest_count: int, rest_n: int, k: int) -> Share:
-    if protect(count, k).suppressed or protect(n - count, k).suppressed:
+    if not share_shown(count, n, k):
         return Share(None, None, None, None)
     low, high = wilson(count, n)
     worse = False

@@ -94,7 +94,8 @@ def test_a_simulated_dataset_shows_its_banner_and_its_numbers(app: FastAPI) -> N
     assert "Cases from the chosen datasets only: 40 in all." in equity.text
     ecsv = client.get(f"/learn/equity.csv?dimension=gender&dataset={sim}").text.splitlines()
     assert "NOT REAL DATA" in ecsv[0] and ecsv[1].startswith("dimension,group,cases")
-    assert any(line.startswith("gender,feminine,40,1.0") for line in ecsv)
+    # 40 of 40 identified: a share of 100 % says it of each one, so it is hidden (issue 16)
+    assert any(line.startswith("gender,feminine,40,,,,") for line in ecsv)
     trends = client.get(f"/learn/trends?dataset={sim}")
     assert trends.status_code == 200 and f"NOT REAL DATA: {LABEL}" in trends.text
     tcsv = client.get(f"/learn/trends.csv?dataset={sim}").text.splitlines()

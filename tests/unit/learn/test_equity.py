@@ -115,3 +115,30 @@ def test_default_k_suppresses_small_groups(cases: pl.DataFrame) -> None:
     assert results["feminine"].cases == 20
     assert results["feminine"].durations["referred"].suppressed  # 6 times < 11
     assert results["feminine"].shares["identified"].share is None  # 6 not identified < 11
+
+
+def test_a_share_of_zero_is_hidden_too() -> None:
+    """Issue 16: "0% [0%–0%]" for 877 women said of each of them that she was not protected.
+    A share is shown only when the cases with and without the outcome both number at least k."""
+    women = [{"source": "htcds", "gender": "feminine", "identified": True, "referred": i < 400,
+              "protected": False} for i in range(877)]  # fmt: skip
+    men = [{"source": "htcds", "gender": "masculine", "identified": True, "referred": i < 30,
+            "protected": i < 20} for i in range(60)]  # fmt: skip
+    from pharos.learn.schema import conform
+
+    frame = conform(pl.DataFrame(women + men), "case_outcomes")
+    results = {r.group: r for r in monitor(frame, ("gender",), 11)}
+    assert results["feminine"].shares["protected"].suppressed  # 0 of 877
+    assert results["feminine"].shares["identified"].suppressed  # 877 of 877
+    assert results["feminine"].shares["referred"].share == pytest.approx(400 / 877)
+    assert results["masculine"].shares["protected"].share == pytest.approx(20 / 60)
+
+
+def test_share_shown_is_the_small_cell_rule_for_shares() -> None:
+    from pharos.domain.disclosure import share_shown
+
+    assert not share_shown(0, 877, 11) and not share_shown(877, 877, 11)
+    assert not share_shown(10, 877, 11) and not share_shown(867, 877, 11)
+    assert share_shown(11, 22, 11) and not share_shown(11, 21, 11)
+    with pytest.raises(ValueError):
+        share_shown(5, 4, 11)
