@@ -144,6 +144,12 @@ def import_command(
     accept_partial: bool = typer.Option(
         False, "--accept-partial", help="Store the accepted rows even if some rows are refused."
     ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="With --accept-partial: store the accepted rows even when dropping the refused "
+        "ones biases a field.",
+    ),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES // 2**20, help="Largest file to read, in MB."),
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
@@ -184,6 +190,7 @@ def import_command(
                     kind=kind,
                     layout=layout,
                     accept_partial=accept_partial,
+                    force=force,
                     max_bytes=max_size * 2**20,
                 )
                 results.append((path, report, None))
@@ -208,13 +215,21 @@ def import_command(
             (_("yes, dataset %(id)s") % {"id": report.dataset}) if report.written else _("no"),
         )
         console.print(table)
-        for refusal in report.refusals[:20]:
-            err.print("  " + refusal.describe())
-        if len(report.refusals) > 20:
-            err.print("  " + _("... and %(n)d more refusals") % {"n": len(report.refusals) - 20})
+        _print_refusals(report)
+        if report.written and report.refusals:
+            _print_dropped(report)
         if not report.written:
             failed = True
-            if report.refusals:
+            if report.biased_refused:
+                _print_dropped(report)
+                err.print(
+                    _(
+                        "Nothing was stored: dropping the refused rows would bias the fields "
+                        "above. Fix the refused rows, or add --force to store the accepted rows "
+                        "anyway."
+                    )
+                )
+            elif report.refusals:
                 err.print(
                     _(
                         "Nothing was stored: fix the refused rows, or import with "
@@ -227,9 +242,69 @@ def import_command(
         raise typer.Exit(2)
 
 
-@app.command("datasets")
-def datasets_command(store: Path | None = typer.Option(None, help=STORE_HELP)) -> None:
+#: Refused lines listed one by one after the summary.
+FIRST_LINES = 10
+
+
+def _print_refusals(report: ImportReport) -> None:
+    """The refusals by field, reason and value with counts, then the first lines."""
+    if not report.refusals:
+        return
+    table = Table(title=_("Refusals by field and value"))
+    table.add_column(_("Field"))
+    table.add_column(_("Value"), overflow="fold")
+    table.add_column(_("Reason"), overflow="fold")
+    table.add_column(_("Rows"), justify="right")
+    table.add_column(_("First line"), justify="right")
+    groups = report.summary()
+    for g in groups[:20]:
+        table.add_row(g.field, repr(g.value), g.reason, str(g.count), str(g.first_line))
+    err.print(table)
+    if len(groups) > 20:
+        err.print("  " + _("... and %(n)d more groups") % {"n": len(groups) - 20})
+    err.print(_("First refused lines:"))
+    for refusal in sorted(report.refusals, key=lambda r: (r.line, r.field))[:FIRST_LINES]:
+        err.print("  " + refusal.describe())
+    if len(report.refusals) > FIRST_LINES:
+        err.print(
+            "  " + _("... and %(n)d more refusals") % {"n": len(report.refusals) - FIRST_LINES}
+        )
+
+
+def _print_dropped(report: ImportReport) -> None:
+    """What share a partial import drops, by reason, and the fields it would bias."""
+    err.print(
+        _("Dropped %(n)d of %(total)d rows (%(share)s):")
+        % {
+            "n": report.rows_refused,
+            "total": report.rows_read,
+            "share": f"{report.share_refused:.1%}",
+        }
+    )
+    for field_name, reason, n, share in report.by_reason():
+        err.print(
+            "  "
+            + _("%(field)s, %(reason)s: %(n)d rows (%(share)s)")
+            % {"field": field_name, "reason": reason, "n": n, "share": f"{share:.1%}"}
+        )
+    if report.bias:
+        err.print(f"[red]{_('The drop is biased:')}[/red]")
+        for b in report.bias:
+            err.print("  " + b.describe())
+
+
+datasets_app = typer.Typer(help="The datasets of the analytics store: list, delete.")
+app.add_typer(datasets_app, name="datasets")
+
+
+@datasets_app.callback(invoke_without_command=True)
+def datasets_command(
+    ctx: typer.Context, store: Path | None = typer.Option(None, help=STORE_HELP)
+) -> None:
     """List the datasets in the analytics store."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = store
+        return
     from pharos.learn.labels import origin_label
     from pharos.learn.store import REAL, origin_of
 
@@ -245,6 +320,21 @@ def datasets_command(store: Path | None = typer.Option(None, help=STORE_HELP)) -
             label = f"[magenta]{label}[/magenta]"
         table.add_row(m["id"], m["kind"], label, m["file"], rows, m["imported_at"][:19])
     console.print(table)
+
+
+@datasets_app.command("delete")
+def datasets_delete(
+    ctx: typer.Context,
+    dataset: str = typer.Argument(..., help="The dataset's id (see pharos datasets)."),
+    store: Path | None = typer.Option(None, help=STORE_HELP),
+) -> None:
+    """Delete one dataset; the file it came from can then be imported again."""
+    target = _store(store or ctx.obj)
+    found = next((m for m in target.datasets() if m["id"] == dataset), None)
+    if found is None or not target.remove(dataset):
+        err.print(_("No dataset %(id)s in the analytics store") % {"id": dataset})
+        raise typer.Exit(2)
+    console.print(_("Deleted dataset %(id)s (%(file)s)") % {"id": dataset, "file": found["file"]})
 
 
 @app.command("export")

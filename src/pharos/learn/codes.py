@@ -11,23 +11,18 @@ from __future__ import annotations
 
 from pharos.domain.geography import iso_codes
 from pharos.domain.vocabulary import ExploitationType, Gender, RecruitmentMethod
+from pharos.learn import codebook
 
-#: CTDC age bands, canonical spelling (data dictionary "Age range 2").
-AGE_BANDS: tuple[str, ...] = (
-    "0--8",
-    "9--17",
-    "18--20",
-    "21--23",
-    "24--26",
-    "27--29",
-    "30--38",
-    "39--47",
-    "48+",
-)
+#: CTDC age bands, canonical spelling: the values the codebooks list for ``ageBroad``
+#: (``pharos.learn.codebook``; the data dictionary's spelling ``0--8``).
+AGE_BANDS: tuple[str, ...] = codebook.spellings("ageBroad", "global")
 MINOR_AGE_BANDS = frozenset({"0--8", "9--17"})
 
-#: CTDC Format B ``traffickMonths`` bands.
-TRAFFICK_MONTHS = ("0--12", "13--24", "25+")
+#: CTDC Format B ``traffickMonths`` bands, without the codebook's year gloss: the synthetic
+#: codebook (v2024) writes ``0--12 (0-1 yr)``, ``13--24 (1-2 yrs)``, ``25+ (2+ yrs)``.
+TRAFFICK_MONTHS: tuple[str, ...] = tuple(
+    dict.fromkeys(codebook.band(s) for s in codebook.spellings("traffickMonths"))
+)
 
 #: CTDC "Transgender/NonConforming" and HTCDS "NonConforming" have no single value in
 #: ``pharos.domain.vocabulary.Gender``; the learn area keeps them under this extension code.
@@ -140,9 +135,12 @@ def english_short_names() -> dict[str, str]:
     return iso_codes().short_names
 
 
-#: Codes that mean "missing" in CTDC files (codebook v6, data dictionary, synthetic codebook).
-MISSING_TEXT = frozenset({"", "-99", "unknown", "null", "na", "n/a"})
-MISSING_COUNTRY = frozenset({"ZZ", "00", "ZZZ", "000"})
+#: Codes that mean "missing" in CTDC files, lower case: those the codebooks list (``-99``,
+#: ``NULL``, ``Unknown``; codebook v6, data dictionary, synthetic codebook) and the empty cell
+#: (the global dataset's file writes missing values as empty cells).
+MISSING_TEXT = frozenset({""}) | codebook.missing_codes()
+#: Country codes for an unknown country: ``ZZ`` (codebook v6), ``00`` (data dictionary).
+MISSING_COUNTRY = frozenset(c.upper() for c in codebook.missing_countries())
 
 
 def normalise_age_band(value: str) -> str | None:

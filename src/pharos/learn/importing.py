@@ -54,10 +54,14 @@ def import_file(
     kind: Kind | None = None,
     layout: Layout | None = None,
     accept_partial: bool = False,
+    force: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ImportReport:
     """Validate ``path`` and, if accepted, add it to ``store`` as one dataset.
 
+    With ``accept_partial`` the accepted rows are stored even if some are refused, unless
+    dropping the refused rows would bias a field (``report.bias``, see
+    :func:`pharos.learn.ingest.report.drop_bias`); ``force`` stores them even then.
     Raises :class:`ImportRefused` when the file as a whole is refused. Returns the report; its
     ``written`` says whether anything was stored.
     """
@@ -76,6 +80,9 @@ def import_file(
     if report.rows_accepted == 0:
         return report
     if report.refusals and not accept_partial:
+        return report
+    if report.refusals and report.bias and not force:
+        report.biased_refused = True
         return report
     report.dataset = store.add(
         kind=report.kind, file=path.name, digest=file_digest(path), tables=tables

@@ -37,17 +37,21 @@ class Settings:
     request_clock_minutes: float = 10.0
     #: the server's secret (``PHAROS_SECRET_KEY``); empty: generated once in ``data_dir``
     secret_key: str = ""
+    #: the learn area's analytics store (``PHAROS_LEARN_STORE``); None: ``<data_dir>/learn``,
+    #: the folder ``pharos import`` writes to by default (``pharos.learn.store.default_root``)
+    learn_store: Path | None = None
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
+        self.learn_store = Path(self.learn_store or self.data_dir / "learn")
         if not self.database_url:
             self.database_url = "sqlite:///" + str((self.data_dir / "pharos.db").resolve())
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from ``PHAROS_DATABASE_URL``, ``PHAROS_DATA_DIR``, ``PHAROS_SECURE_COOKIES``,
-        ``PHAROS_SESSION_HOURS``, ``PHAROS_LOAD_DEMO`` and ``PHAROS_SECRET_KEY``; keyword
-        arguments win."""
+        ``PHAROS_SESSION_HOURS``, ``PHAROS_LOAD_DEMO``, ``PHAROS_SECRET_KEY`` and
+        ``PHAROS_LEARN_STORE``; keyword arguments win."""
         env = os.environ
         values: dict[str, object] = {
             "data_dir": Path(env.get("PHAROS_DATA_DIR", "data")),
@@ -56,6 +60,9 @@ class Settings:
             "session_hours": float(env.get("PHAROS_SESSION_HOURS", "12")),
             "load_demo": bool(_bool(env.get("PHAROS_LOAD_DEMO"), True)),
             "secret_key": env.get("PHAROS_SECRET_KEY", ""),
+            "learn_store": Path(env["PHAROS_LEARN_STORE"])
+            if env.get("PHAROS_LEARN_STORE")
+            else None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

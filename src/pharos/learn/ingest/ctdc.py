@@ -14,12 +14,13 @@ from pathlib import Path
 import polars as pl
 
 from pharos.i18n import _, lazy_gettext
-from pharos.learn import codes
+from pharos.learn import codebook, codes
 from pharos.learn.ingest.report import (
     ImportRefused,
     ImportReport,
     Refusal,
     check_size,
+    drop_bias,
     looks_like_formula,
     refusals_from_mask,
 )
@@ -148,7 +149,9 @@ A_TO_COMPOSITE: dict[str, tuple[str, ...]] = {
     "withhold_docs": ("WithholdsDocuments",),
 }
 
-_GENDERS = {
+#: What each gender the codebooks list means in Pharos' vocabulary (v6: Male, Female,
+#: Transgender/NonConforming; v2024: Man, Woman, Trans/Transgender/NonConforming).
+GENDER_MEANINGS = {
     "female": "feminine",
     "woman": "feminine",
     "male": "masculine",
@@ -156,8 +159,18 @@ _GENDERS = {
     "transgender/nonconforming": codes.TRANS_OR_NON_CONFORMING,
     "trans/transgender/nonconforming": codes.TRANS_OR_NON_CONFORMING,
 }
-_MAJORITY = {"adult": False, "minor": True}
-_DATASOURCE = {"case management": "case_management", "hotline": "hotline"}
+#: Every gender spelling the codebooks list (a KeyError here: a codebook value with no meaning).
+_GENDERS: dict[str, str | None] = {s: GENDER_MEANINGS[s] for s in codebook.spellings("gender")}
+_MAJORITY: dict[str, str | None] = {s: s for s in codebook.spellings("majorityStatus")}
+_DATASOURCE: dict[str, str | None] = {
+    s: s.replace(" ", "_") for s in codebook.spellings("Datasource")
+}
+#: ``traffickMonths`` as the synthetic codebook writes it (``0--12 (0-1 yr)``) or without the
+#: year gloss (``0--12``), to the band.
+_MONTHS: dict[str, str | None] = {
+    **{b: b for b in codes.TRAFFICK_MONTHS},
+    **{s: codebook.band(s) for s in codebook.spellings("traffickMonths")},
+}
 _FLAG = {"1": True, "0": False, "1.0": True, "0.0": False}
 
 
@@ -207,11 +220,11 @@ def _coded(
     for u in values.unique().to_list():
         if u is None:
             continue
-        key = u.strip()
-        if key.lower() in codes.MISSING_TEXT:
+        key = codebook.normalise(u)
+        if key in codes.MISSING_TEXT:
             table[u] = None
             continue
-        found = mapping.get(key.lower(), mapping.get(key, INVALID))
+        found = mapping.get(key, INVALID)
         if found == INVALID:
             bad_values.append(u)
             table[u] = None
@@ -244,7 +257,7 @@ def _age_mapping(values: list[str | None]) -> dict[str, str | None]:
             continue
         band = codes.normalise_age_band(v)
         if band is not None:
-            out[v.strip().lower()] = band
+            out[codebook.normalise(v)] = band
     return out
 
 
@@ -307,6 +320,7 @@ def read_ctdc(
     victims, value_refusals = _to_victims(frame, found, path.name)
     refusals.extend(value_refusals)
     refused_lines = {r.line for r in refusals}
+    report.bias = drop_bias(frame, refused_lines)
     if refused_lines:
         keep = ~victims.get_column("_line").is_in(list(refused_lines))
         victims = victims.filter(keep)
@@ -398,7 +412,7 @@ def _to_victims(
             reason=_("not a year of registration"),
         )
     out["year"] = year.set(missing_year | bad_year, None).cast(pl.Int16)
-    gender, r = _coded(frame, "gender", _GENDERS, file, _("unknown gender code"))  # type: ignore[arg-type]
+    gender, r = _coded(frame, "gender", _GENDERS, file, _("unknown gender code"))
     refusals += r
     out["gender"] = gender
     ages = frame.get_column("ageBroad").unique().to_list()
@@ -406,14 +420,12 @@ def _to_victims(
     refusals += r
     out["age_band"] = age
     if "Datasource" in frame.columns:
-        _ds, r = _coded(frame, "Datasource", _DATASOURCE, file, _("unknown data source"))  # type: ignore[arg-type]
+        _ds, r = _coded(frame, "Datasource", _DATASOURCE, file, _("unknown data source"))
         refusals += r
     minor = age.is_in(list(codes.MINOR_AGE_BANDS)).set(age.is_null(), None)
     for col in ("majorityStatus", "majorityStatusAtExploit", "majorityEntry"):
         if col in frame.columns:
-            maj, r = _coded(
-                frame, col, {"adult": "adult", "minor": "minor"}, file, _("unknown majority status")
-            )
+            maj, r = _coded(frame, col, _MAJORITY, file, _("unknown majority status"))
             refusals += r
             if col == "majorityStatus":
                 minor = pl.select(
@@ -429,8 +441,7 @@ def _to_victims(
         refusals += r
         out[name] = mapped
     if "traffickMonths" in frame.columns:
-        months = {m: m for m in codes.TRAFFICK_MONTHS}
-        tm, r = _coded(frame, "traffickMonths", months, file, _("unknown duration band"))  # type: ignore[arg-type]
+        tm, r = _coded(frame, "traffickMonths", _MONTHS, file, _("unknown duration band"))
         refusals += r
         out["traffick_months"] = tm
     else:

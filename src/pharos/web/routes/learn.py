@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from pharos.coordinate import audit
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.domain.disclosure import DEFAULT_K
 from pharos.i18n import _, lazy_gettext
@@ -71,8 +72,9 @@ def render(
 
 
 def _store(request: Request) -> Store:
-    settings = request.app.state.settings
-    return Store(Path(settings.data_dir) / "learn")
+    """The analytics store the server reads: ``PHAROS_LEARN_STORE``, else ``<data_dir>/learn``
+    (the same folder as ``pharos import``'s default, ``pharos.learn.store.default_root``)."""
+    return Store(request.app.state.settings.learn_store)
 
 
 def _cursor(store: Store, selection: Selection | None = None) -> duckdb.DuckDBPyConnection:
@@ -297,11 +299,15 @@ def import_page(request: Request, p: Principal = Depends(signed_in)) -> Response
 
 
 def _import_context(
-    request: Request, report: ImportReport | None, error: str | None
+    request: Request, report: ImportReport | None, error: str | None, flash: str = ""
 ) -> dict[str, object]:
+    auth = getattr(request.state, "auth", None)
+    principal = auth.principal if auth else None
     return {
         "report": report,
         "error": error,
+        "flash": flash,
+        "can_delete": principal is not None and allowed(principal, "learn", "delete"),
         "limit_mb": MAX_UPLOAD_BYTES // 2**20,
         "datasets": _store(request).datasets(),
         "origin_label": origin_label,
@@ -309,7 +315,9 @@ def _import_context(
 
 
 @router.post("/learn/import", include_in_schema=False)
-async def import_upload(request: Request, p: Principal = Depends(signed_in)) -> Response:
+async def import_upload(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
     """Upload one file; it is refused by its declared size before any of it is read."""
     require(p, "learn", "import")
     declared = request.headers.get("content-length", "")
@@ -344,16 +352,44 @@ async def import_upload(request: Request, p: Principal = Depends(signed_in)) -> 
                 _store(request),
                 path,
                 accept_partial=form.get("accept_partial") == "true",
+                force=form.get("force") == "true",
                 max_bytes=MAX_UPLOAD_BYTES,
             )
         except ImportRefused as exc:
             return render(
                 request, "learn/import.html", _import_context(request, None, str(exc)), 422
             )
+    if report.written:
+        detail = {"file": name, "rows": report.rows_accepted, "refused": report.rows_refused}
+        audit.record(work.session, p, "import", "learn_dataset", report.dataset, detail=detail)
+        work.commit()
     return render(
         request, "learn/import.html", _import_context(request, report, None),
         200 if report.written else 422,
     )  # fmt: skip
+
+
+@router.post("/learn/datasets/{dataset_id}/delete", include_in_schema=False)
+def delete_dataset(
+    request: Request,
+    dataset_id: str,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    """Delete one dataset of the analytics store (audited); its file can be imported again."""
+    require(p, "learn", "delete")
+    store = _store(request)
+    found = next((m for m in store.datasets() if m["id"] == dataset_id), None)
+    if found is None:
+        message = _("No dataset %(id)s in the analytics store") % {"id": dataset_id}
+        return render(request, "learn/import.html", _import_context(request, None, message), 404)
+    detail = {"file": found["file"], "kind": found["kind"], "rows": found["rows"]}
+    audit.record(work.session, p, "delete", "learn_dataset", dataset_id, detail=detail)
+    work.session.flush()  # the entry is written before the files go
+    store.remove(dataset_id)
+    work.commit()
+    flash = _("Deleted dataset %(id)s (%(file)s)") % {"id": dataset_id, "file": found["file"]}
+    return render(request, "learn/import.html", _import_context(request, None, None, flash))
 
 
 EQUITY_DIMENSIONS = {
