@@ -7,11 +7,12 @@ import polars as pl
 from pharos.learn import codes
 
 #: HTCDS fields Pharos keeps for exchange: coded fields only, no direct identifiers (names,
-#: e-mail, phones, street, postal code, identity number are never stored by the learn area).
+#: e-mail, phones, street, postal code, identity number, birth date are never stored by the learn
+#: area). Fields HTCDS 2.0 does not have carry the prefix ``x_pharos_`` (docs/learn.md); the
+#: HTCDS importer reads them back, so an export imports again without loss.
 HTCDS_KEPT_FIELDS: tuple[str, ...] = (
     "prs_Gender",
     "prs_Citizenship",
-    "prs_BirthYear",
     "vic_TraffickingStatus",
     "vic_TraffickingStatusDecisionMakingOrg",
     "vic_MethodOfRecruitment",
@@ -27,7 +28,14 @@ HTCDS_KEPT_FIELDS: tuple[str, ...] = (
     "cas_OutgoingReferralDate",
     "cas_ReasonForOutgoingReferral",
     "spl_Type",
+    "x_pharos_AgeBand",
+    "x_pharos_Unaccompanied",
+    "x_pharos_FirstContactDate",
+    "x_pharos_IdentificationDate",
+    "x_pharos_ProtectionDate",
 )
+#: The prefix of the fields Pharos adds to HTCDS.
+PHAROS_PREFIX = "x_pharos_"
 
 
 def victims_schema() -> dict[str, pl.DataType]:

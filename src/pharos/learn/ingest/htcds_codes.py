@@ -76,6 +76,7 @@ KNOWN_FIELDS: tuple[str, ...] = tuple(
         "x_pharos_IdentificationDate",
         "x_pharos_ProtectionDate",
         "x_pharos_Unaccompanied",
+        "x_pharos_AgeBand",
     ]
 )
 #: Spellings found in the standard's own files (Excel template, XLSForm).
@@ -378,6 +379,15 @@ def parse_row(cells: dict[str, str], problems: list[tuple[str, str, str]]) -> Pa
             problems.append(("prs_Birthdate", str(b), _("birth date after the case date")))
         else:
             age_band = codes.age_band_of(years)
+    band_text = (get("x_pharos_AgeBand", "") or "").strip()
+    if band_text:
+        stated = codes.normalise_age_band(band_text)
+        if stated is None:
+            problems.append(("x_pharos_AgeBand", band_text, _("unknown age band")))
+        elif age_band is None:
+            age_band = stated  # a Pharos export: the band, never the birth date
+        elif stated != age_band:
+            problems.append(("x_pharos_AgeBand", band_text, _("does not match the birth date")))
     gender = GENDER.get(values["prs_Gender"][0]) if values["prs_Gender"] else None
     status = (
         STATUS.get(values["vic_TraffickingStatus"][0]) if values["vic_TraffickingStatus"] else None
@@ -451,9 +461,17 @@ def parse_row(cells: dict[str, str], problems: list[tuple[str, str, str]]) -> Pa
     ):
         kept[f] = ";".join(values[f]) or None
     kept["prs_Citizenship"] = ";".join(citizenship) or None
-    kept["prs_BirthYear"] = str(dates["prs_Birthdate"].year) if dates["prs_Birthdate"] else None
     kept["vic_LocationOfExploitation"] = victim["exploitation_country"]
-    for f in ("cas_IncomingReferralDate", "cas_OutgoingReferralDate"):
+    kept["x_pharos_AgeBand"] = age_band
+    flag = unaccompanied.get(unaccompanied_text)
+    kept["x_pharos_Unaccompanied"] = None if flag is None else ("TRUE" if flag else "FALSE")
+    for f in (
+        "cas_IncomingReferralDate",
+        "cas_OutgoingReferralDate",
+        "x_pharos_FirstContactDate",
+        "x_pharos_IdentificationDate",
+        "x_pharos_ProtectionDate",
+    ):
         when = dates[f]
         kept[f] = when.isoformat() if when else None
     return ParsedRow(victim=victim, outcome=outcome, kept=kept)
