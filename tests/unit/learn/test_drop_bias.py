@@ -74,3 +74,25 @@ def test_random_drops_raise_no_false_alarm(tmp_path: Path) -> None:
         alarms += bool(drop_bias(frame, dropped))
     assert alarms <= 0.01 * trials, alarms
     assert BIAS_SHARE_POINTS == 0.05 and BIAS_ALPHA == 0.001  # the test docs/learn.md states
+
+
+def test_a_clean_import_does_not_load_the_bias_test() -> None:
+    """The bias test needs SciPy (seconds to import); an import with nothing refused must not
+    pay for it (benchmarks/learn_import.py)."""
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "learn"
+    code = (
+        "import sys, tempfile; from pathlib import Path;"
+        "from pharos.learn.importing import import_file; from pharos.learn.store import Store;"
+        "r = import_file(Store(Path(tempfile.mkdtemp())), Path(sys.argv[1]));"
+        "assert r.written; print('scipy.stats' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(fixture / "ctdc_synthetic_quirks.csv")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"
