@@ -9,6 +9,7 @@ from babel.dates import format_date, format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from pharos import i18n
 from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, current_locale, is_rtl
@@ -35,6 +36,19 @@ def _aslist(value: Any) -> list[Any]:
     return [value]
 
 
+#: What a JSON text must not carry inside an HTML ``<script>`` element: ``</script>`` or ``<!--``
+#: would end or change the script's content, ``&`` and ``'`` matter in other contexts. Inside
+#: JSON these characters can only occur in strings, where the \\u escapes mean the same.
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+
+
+def json_text(text: str) -> Markup:
+    """An already serialised JSON text (e.g. a Plotly figure) safe to embed in a ``<script
+    type="application/json">`` element, the same value for ``JSON.parse``; the same escapes as
+    Jinja's ``tojson``, which serialises objects."""
+    return Markup(str(text).translate(_SCRIPT_UNSAFE))
+
+
 def environment() -> Environment:
     """The one Jinja2 environment; templates of every area live under ``pharos/web/templates``."""
     global _env
@@ -52,6 +66,7 @@ def environment() -> Environment:
         env.filters["date"] = _fmt_date
         env.filters["aslist"] = _aslist
         env.filters["listing"] = i18n.format_list  # CLDR list patterns, never join(", ")
+        env.filters["json_text"] = json_text
         env.globals["LOCALES"] = [(code, LOCALE_NAMES[code]) for code in SUPPORTED_LOCALES]
         _env = env
     return _env

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +105,54 @@ def test_an_uploaded_bad_table_is_refused_naming_line_and_field(app: Any, tmp_pa
     )
     assert r.status_code == 422
     assert "line 3" in r.text and "field A" in r.text
+
+
+class _Elements(HTMLParser):
+    """Start tags as a browser's parser sees them (script content is raw text up to
+    ``</script``), and the text of each script element by id."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: dict[str, str] = {}
+        self._script: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._script = dict(attrs).get("id") or ""
+            self.scripts[self._script] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self.scripts[self._script] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = None
+
+
+BREAKOUT = "</script><img id=pwn src=x>"
+
+
+def test_a_list_name_cannot_end_the_charts_script_element(app: Any) -> None:
+    """Issue 14, finding 10: a list named ``</script><img id=pwn src=x>`` ended the chart's
+    JSON block and put <img> elements in the page; the JSON is now escaped for a script."""
+    client = signed_in_client(app, "it.labour")
+    rows = ["1,0,0,300", "0,1,0,280", "0,0,1,260", "1,1,0,40", "1,0,1,35", "0,1,1,30", "1,1,1,9"]
+    table = f'"{BREAKOUT}",B,C,count\n' + "\n".join(rows) + "\n"
+    r = client.post(
+        "/estimate",
+        data={"source": "upload", "criterion": "aic", "k": "2"},
+        files={"table": ("t.csv", table.encode(), "text/csv")},
+    )
+    assert r.status_code == 200, r.text
+    page = _Elements()
+    page.feed(r.text)
+    assert [t for t, attrs in page.tags if t == "img" or attrs.get("id") == "pwn"] == []
+    chart = json.loads(page.scripts["estimate-chart-data"])  # what estimate.js reads
+    labels = [text for trace in chart["data"] for text in trace.get("text", [])]
+    assert any(BREAKOUT in label for label in labels)
 
 
 def test_the_page_in_arabic_is_right_to_left(app: Any) -> None:

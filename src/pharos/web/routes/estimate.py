@@ -3,7 +3,6 @@ estimate across models and a plain-language explanation; and its JSON API."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from typing import Any
@@ -282,7 +281,7 @@ async def estimate_submit(
         result=result,
         report=result.to_dict() if result is not None else None,
         source_label=source_label,
-        chart_json=json.dumps(chart) if chart is not None else None,
+        chart=chart,
     )
     return render(request, "estimate/page.html", ctx, status=422 if errors else 200)
 
