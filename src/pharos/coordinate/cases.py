@@ -10,6 +10,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, false, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit, pseudonyms
@@ -42,6 +44,7 @@ from pharos.store.models import (
     CaseAccess,
     CaseAssignment,
     CaseNote,
+    CaseReferenceCounter,
     ConsentRecord,
     DuplicateFlag,
     Person,
@@ -187,12 +190,19 @@ def person_view(case: Case, person: Person, view: IdentityView, key: bytes) -> d
 
 
 def _next_reference(session: Session, state: str) -> str:
-    year = utcnow().year
-    prefix = f"{state}-{year}-"
-    existing = session.execute(
-        select(Case.reference).where(Case.reference.like(prefix + "%"))
-    ).scalars()
-    n = max((int(r.rsplit("-", 1)[1]) for r in existing), default=0) + 1
+    """The next reference of ``state`` this year (``ITA-2026-0007``), drawn in the caller's
+    transaction: the counter's upsert holds its row until the transaction ends, so a concurrent
+    opening waits and draws the next number (and a rolled-back opening gives its number back)."""
+    prefix = f"{state}-{utcnow().year}-"
+    counter = CaseReferenceCounter
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    upsert = (
+        insert(counter)
+        .values(prefix=prefix, last=1)
+        .on_conflict_do_update(index_elements=[counter.prefix], set_={"last": counter.last + 1})
+        .returning(counter.last)
+    )
+    n = session.execute(upsert).scalar_one()
     return f"{prefix}{n:04d}"
 
 
@@ -295,7 +305,7 @@ def open_case(session: Session, p: Principal, data: dict[str, Any]) -> Case:
     person = _person_fields(f, PersonRole.VICTIM)
     screening: ScreeningRecord | None = None
     if data.get("screening_id"):
-        sid = f.integer("screening_id", minimum=1, maximum=2**31)
+        sid = f.record_id("screening_id")
         screening = session.get(ScreeningRecord, sid) if sid else None
         if sid and (screening is None or screening.agency_id != p.agency_id or screening.case_id):
             f.fail("screening_id", _("No open screening of your agency with this number."))

@@ -55,7 +55,7 @@ def resolve_duplicate(
     ``resolution``); needs ``case:update`` on the case with its full view (audited)."""
     require_on_case(session, p, case, "update")
     f = Fields(data)
-    flag_id = f.integer("flag", minimum=1, maximum=2**31 - 1)
+    flag_id = f.record_id("flag")
     resolution = f.choice("resolution", DuplicateResolution)
     flag = session.get(DuplicateFlag, flag_id) if flag_id is not None else None
     if flag_id is not None and (flag is None or flag.case_id != case.id):

@@ -76,7 +76,7 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
     kind = f.one_of("kind", ["referral", "transfer"], required=False) or "referral"
     ref = case_ref(session, case)
     require(p, "transfer" if kind == "transfer" else "referral", "create", ref)
-    to_id = f.integer("to_agency_id", minimum=1, maximum=2**31)
+    to_id = f.record_id("to_agency_id")
     to = session.get(Agency, to_id) if to_id else None
     if to_id and to is None:
         f.fail("to_agency_id", _("No such agency."))

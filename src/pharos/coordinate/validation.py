@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from pharos.i18n import _
+from pharos.store.base import ID_MAX
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -126,6 +127,10 @@ class Fields:
             }
             return None
         return n
+
+    def record_id(self, name: str, *, required: bool = True) -> int | None:
+        """The id of a stored row (a whole number within the database's range)."""
+        return self.integer(name, minimum=1, maximum=ID_MAX, required=required)
 
     def boolean(self, name: str) -> bool:
         value = self.data.get(name)

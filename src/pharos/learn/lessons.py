@@ -175,7 +175,7 @@ def add_item(session: Session, p: Principal, data: Mapping[str, Any]) -> Improve
     title = f.text("title", required=True, max_length=200)
     owner = f.text("owner", required=True, max_length=120)
     due = f.date("due_date", required=True)
-    lesson_id = f.integer("lesson_id", minimum=1, maximum=2**31 - 1, required=False)
+    lesson_id = f.record_id("lesson_id", required=False)
     f.check()
     assert due is not None
     if lesson_id is not None and session.get(Lesson, lesson_id) is None:

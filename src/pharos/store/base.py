@@ -21,6 +21,13 @@ NAMING = {
 }
 
 
+#: The largest id a row can have: every id column is an ``Integer`` (PostgreSQL ``integer``,
+#: four bytes, https://www.postgresql.org/docs/current/datatype-numeric.html). Ids that come from
+#: outside (paths, forms, JSON) are checked against it before they reach the database; SQLite
+#: refused larger ones with an OverflowError.
+ID_MAX = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

@@ -7,13 +7,15 @@ import hmac
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate import accounts
 from pharos.coordinate.permissions import Principal
 from pharos.i18n import _
+from pharos.store.base import ID_MAX
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
 
@@ -22,6 +24,11 @@ PRE_CSRF_COOKIE = "pharos_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+#: A row's id in a path: a whole number within the database's range, else 422 before any query.
+RecordId = Annotated[int, Path(ge=1, le=ID_MAX, description="a stored record's number")]
+#: The same, as an optional query parameter.
+OptionalRecordId = Annotated[int | None, Query(ge=1, le=ID_MAX)]
 
 
 @dataclass(frozen=True)

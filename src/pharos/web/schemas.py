@@ -4,9 +4,51 @@ every value again and say which field is wrong and why."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from pharos.domain.geography import region_state_codes
+from pharos.store.base import ID_MAX
+
+#: A stored record's id (within the database's range).
+RecordId = Annotated[int, Field(ge=1, le=ID_MAX)]
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A text that must be one of a vocabulary read from data (``values`` is called at each
+    check and when the description is generated, so a deployment's own data counts):
+    checked, and stated as the schema's ``enum``."""
+
+    values: Callable[[], Iterable[str]]
+    what: str
+
+    def _check(self, value: str) -> str:
+        if value not in set(self.values()):
+            raise ValueError(f"not one of the {self.what}")
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out["enum"] = list(self.values())
+        out["description"] = self.what
+        return out
+
+
+#: One of the states of the region (ISO3; the seven and any a deployment adds as data).
+StateCode = Annotated[str, OneOf(region_state_codes, "ISO3 codes of the region's states")]
 
 
 class Body(BaseModel):
@@ -33,7 +75,7 @@ class CaseIn(Body):
     exploitation_types: list[str] = []
     recruitment_methods: list[str] = []
     methods_of_control: list[str] = []
-    screening_id: int | None = None
+    screening_id: RecordId | None = None
     first_name: str = ""
     second_name: str = ""
     birthdate: dt.date | None = None
@@ -72,7 +114,7 @@ class NoteIn(Body):
 
 
 class DuplicateResolutionIn(Body):
-    flag: int = Field(ge=1, description="id of the duplicate flag on this case")
+    flag: RecordId = Field(description="id of the duplicate flag on this case")
     resolution: Literal["confirmed", "dismissed"] = Field(
         description="confirmed: the same person; dismissed: different people"
     )
@@ -89,7 +131,7 @@ class ReflectionIn(Body):
 
 
 class ReferralIn(Body):
-    to_agency_id: int
+    to_agency_id: RecordId
     kind: Literal["referral", "transfer"] = "referral"
     stage: int = Field(..., ge=1, le=5, description="NRM pillar 1-4 or TRM stage 1-5")
     reason: str = "additional_services_required"

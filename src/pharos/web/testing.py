@@ -112,6 +112,18 @@ def play(client: TestClient, exercise_id: str, *actions: dict[str, Any]) -> None
         assert res.status_code == 303, (data, res.text[:300])
 
 
+def app_routes(app: FastAPI) -> list[Any]:
+    """Every route of ``app`` with its full path, methods, endpoint and ``dependant``, routers'
+    prefixes applied. FastAPI 0.16x keeps included routers as one entry each in ``app.routes``
+    (walking ``app.routes`` for ``APIRoute`` finds none of them); older versions list the routes
+    themselves."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before included routers were kept whole
+        return list(app.routes)
+    return list(iter_route_contexts(app.routes))
+
+
 def make_app(url: str, **settings: Any) -> FastAPI:
     """An app on an already prepared database; login limits are relaxed unless given."""
     settings.setdefault("login_rate_limit", 10_000)

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from pharos.coordinate.demo import SHORT
-from pharos.web.testing import PharosClient, signed_in_client
+from pharos.web.testing import PharosClient, app_routes, signed_in_client
 
 pytestmark = pytest.mark.slow
 
@@ -273,7 +273,8 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
         lambda u: u in REFERRERS,
     ),
     ("POST", "/api/v1/cases/{case_id}/referrals"): (
-        js("/api/v1/cases/{case_id}/referrals", {"to_agency_id": 0, "stage": 2}),
+        # an agency id within the database's range that names no agency: 422 once allowed
+        js("/api/v1/cases/{case_id}/referrals", {"to_agency_id": 2**31 - 1, "stage": 2}),
         lambda u: u in REFERRERS,
     ),
     ("GET", "/referrals"): (get("/referrals"), EVERY),
@@ -380,10 +381,12 @@ def test_every_route_is_in_the_table(app: FastAPI) -> None:
     # The server's own routes; other areas walk their routes in their own tests.
     routes = {
         (m, r.path)
-        for r in app.routes
-        if isinstance(r, APIRoute) and r.endpoint.__module__ in SERVER_MODULES
+        for r in app_routes(app)
+        if isinstance(getattr(r, "original_route", r), APIRoute)
+        and r.endpoint.__module__ in SERVER_MODULES
         for m in r.methods
     }
+    assert len(routes) > 40  # FastAPI 0.16x hid included routes from app.routes: none were seen
     missing = sorted(routes - set(TABLE))
     assert not missing, f"routes without an authorisation rule: {missing}"
 

@@ -11,6 +11,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pharos.store.base import Base, UTCDateTime, utcnow
 
 
+class CaseReferenceCounter(Base):
+    """The last number given to a case reference of each prefix (``ITA-2026-``): references are
+    allocated by incrementing this row inside the case's transaction (an upsert that takes the
+    row's lock on PostgreSQL and the write lock on SQLite), so that concurrent openings never
+    draw the same number."""
+
+    __tablename__ = "case_reference_counter"
+
+    prefix: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Case(Base):
     """HTCDS ``cas_``: one case, owned by an agency and a caseworker (``cas_CaseOwner``)."""
 

@@ -25,7 +25,7 @@ from pharos.domain.explain import explained
 from pharos.learn import lessons
 from pharos.store.uow import UnitOfWork
 from pharos.web import schemas as s
-from pharos.web.deps import signed_in, uow
+from pharos.web.deps import RecordId, signed_in, uow
 
 router = APIRouter(prefix="/api/v1")
 
@@ -75,7 +75,7 @@ def open_case(
 @router.get("/cases/{case_id}", tags=["cases"])
 def read_case(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def _case_change(
 @router.post("/cases/{case_id}/persons", tags=["cases"])
 def add_person(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     data: s.PersonIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -108,7 +108,7 @@ def add_person(
 @router.post("/cases/{case_id}/events", tags=["cases"])
 def add_event(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     data: s.EventIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -119,7 +119,7 @@ def add_event(
 @router.post("/cases/{case_id}/consent", tags=["cases"])
 def record_consent(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     data: s.ConsentIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -130,7 +130,7 @@ def record_consent(
 @router.post("/cases/{case_id}/support-plans", tags=["cases"])
 def add_support_plan(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     data: s.SupportPlanIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -141,7 +141,7 @@ def add_support_plan(
 @router.post("/cases/{case_id}/notes", tags=["cases"])
 def add_note(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     data: s.NoteIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -152,7 +152,7 @@ def add_note(
 @router.post("/cases/{case_id}/status", tags=["cases"])
 def set_status(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     data: s.StatusIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -163,7 +163,7 @@ def set_status(
 @router.post("/cases/{case_id}/duplicates", tags=["cases"])
 def resolve_duplicate(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     data: s.DuplicateResolutionIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -176,7 +176,7 @@ def resolve_duplicate(
 @router.post("/cases/{case_id}/reflection-period", tags=["cases"])
 def grant_reflection(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     data: s.ReflectionIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -187,7 +187,7 @@ def grant_reflection(
 
 @router.get("/cases/{case_id}/audit", tags=["cases"])
 def case_audit(
-    case_id: int, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+    case_id: RecordId, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> list[dict[str, Any]]:
     """Who read or changed the case, newest first."""
     case = cases.get_case(work.session, p, case_id, audit_read=False)
@@ -206,7 +206,7 @@ def case_audit(
 
 @router.post("/cases/{case_id}/referrals", tags=["referrals"], status_code=201)
 def refer(
-    case_id: int,
+    case_id: RecordId,
     data: s.ReferralIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -248,7 +248,7 @@ def list_referrals(
 
 @router.post("/referrals/{referral_id}/respond", tags=["referrals"])
 def respond(
-    referral_id: int,
+    referral_id: RecordId,
     data: s.RespondIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -262,9 +262,13 @@ def respond(
 
 @router.get("/cases/{case_id}/instruments", tags=["requests"])
 def instruments(
-    case_id: int, receiver: str, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+    case_id: RecordId,
+    receiver: s.StateCode,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
 ) -> list[dict[str, Any]]:
-    """The instruments you may use from your state to ``receiver`` (ISO3) on this case."""
+    """The instruments you may use from your state to ``receiver`` (one of the seven states,
+    ISO3) on this case; none towards your own state."""
     cases.get_case(work.session, p, case_id, audit_read=False)
     return [
         {
@@ -273,7 +277,7 @@ def instruments(
             "legal_basis": i.legal_basis,
             "due_days": requests.DUE_DAYS[i.instrument],
         }
-        for i in requests.offered_instruments(p, p.state, receiver.upper())
+        for i in requests.offered_instruments(p, p.state, receiver)
     ]
 
 
@@ -298,7 +302,7 @@ def _request(r: Any) -> dict[str, Any]:
 
 @router.post("/cases/{case_id}/requests", tags=["requests"], status_code=201)
 def send_request(
-    case_id: int,
+    case_id: RecordId,
     data: s.RequestIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -320,7 +324,7 @@ def list_requests(
 
 @router.get("/requests/{request_id}", tags=["requests"])
 def read_request(
-    request_id: int, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+    request_id: RecordId, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> dict[str, Any]:
     r = requests.get_request(work.session, p, request_id)
     out = _request(r)
@@ -333,7 +337,7 @@ def read_request(
 
 @router.post("/requests/{request_id}/replies", tags=["requests"], status_code=201)
 def reply(
-    request_id: int,
+    request_id: RecordId,
     data: s.ReplyIn,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -357,7 +361,7 @@ def screen(
 
 @router.get("/screenings/{screening_id}", tags=["screening"])
 def read_screening(
-    screening_id: int, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+    screening_id: RecordId, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> dict[str, Any]:
     record = screening.get_screening(work.session, p, screening_id)
     return {

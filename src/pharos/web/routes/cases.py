@@ -19,7 +19,7 @@ from pharos.i18n import lazy_gettext
 from pharos.store.models import Case, ScreeningRecord
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
-from pharos.web.deps import signed_in, uow
+from pharos.web.deps import OptionalRecordId, RecordId, signed_in, uow
 from pharos.web.forms import body
 from pharos.web.labels import template_labels
 from pharos.web.templating import render
@@ -82,7 +82,7 @@ def case_list(
 @router.get("/cases/new", include_in_schema=False)
 def new_case(
     request: Request,
-    screening_id: int | None = None,
+    screening_id: OptionalRecordId = None,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
@@ -125,7 +125,7 @@ async def create_case(
 @router.get("/cases/{case_id}", include_in_schema=False)
 def show_case(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
@@ -149,7 +149,7 @@ FORMS: dict[str, tuple[Action, str]] = {
 
 async def case_form(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     form: str,
     action: Action,
     anchor: str,
@@ -175,7 +175,7 @@ async def case_form(
 def _register(form: str, action: Action, anchor: str) -> None:
     async def handler(
         request: Request,
-        case_id: int,
+        case_id: RecordId,
         p: Principal = Depends(signed_in),
         work: UnitOfWork = Depends(uow),
     ) -> Response:

@@ -28,7 +28,7 @@ from pharos.exercise.words import wording
 from pharos.i18n import _
 from pharos.store.models import AuditEntry
 from pharos.store.uow import UnitOfWork
-from pharos.web.deps import signed_in, uow
+from pharos.web.deps import RecordId, signed_in, uow
 from pharos.web.labels import template_labels
 from pharos.web.templating import render
 
@@ -136,7 +136,7 @@ def _refusal(e: AuditEntry, say: Reader) -> dict[str, Any]:
 @router.get("/exercises/{exercise_id}/cases/{case_id}", include_in_schema=False)
 def case_file(
     exercise_id: str,
-    case_id: int,
+    case_id: RecordId,
     request: Request,
     team: str = "",
     p: Principal = Depends(signed_in),

@@ -14,7 +14,7 @@ from pharos.learn import lessons
 from pharos.learn.labels import country_label, label
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
-from pharos.web.deps import signed_in, uow
+from pharos.web.deps import RecordId, signed_in, uow
 from pharos.web.forms import body
 from pharos.web.labels import template_labels
 from pharos.web.routes.learn import render
@@ -105,7 +105,7 @@ async def add_item(
 
 @router.post("/learn/plan/{item_id}", include_in_schema=False)
 async def update_item(
-    request: Request, item_id: int, p: Principal = Depends(signed_in),
+    request: Request, item_id: RecordId, p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:  # fmt: skip
     data = await body(request)

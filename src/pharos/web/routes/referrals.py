@@ -13,7 +13,7 @@ from pharos.coordinate.validation import ValidationFailed
 from pharos.i18n import lazy_gettext
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
-from pharos.web.deps import signed_in, uow
+from pharos.web.deps import RecordId, signed_in, uow
 from pharos.web.forms import body
 from pharos.web.labels import template_labels
 from pharos.web.routes.cases import case_page
@@ -26,7 +26,7 @@ nav.add(nav.NavEntry(lazy_gettext("Referrals"), "/referrals", "referral", "read"
 @router.post("/cases/{case_id}/referrals", include_in_schema=False)
 async def refer(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
@@ -89,7 +89,7 @@ def referral_list(
 @router.post("/referrals/{referral_id}/respond", include_in_schema=False)
 async def respond(
     request: Request,
-    referral_id: int,
+    referral_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:

@@ -22,7 +22,7 @@ from pharos.i18n import _, lazy_gettext
 from pharos.store.models import Case, CrossBorderRequest
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
-from pharos.web.deps import signed_in, uow
+from pharos.web.deps import RecordId, signed_in, uow
 from pharos.web.forms import body
 from pharos.web.labels import template_labels
 from pharos.web.templating import render
@@ -67,7 +67,7 @@ def _compose(
 @router.get("/cases/{case_id}/requests/new", include_in_schema=False)
 def compose(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     receiver: str = "",
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -79,7 +79,7 @@ def compose(
 @router.post("/cases/{case_id}/requests", include_in_schema=False)
 async def send(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
@@ -177,7 +177,7 @@ def _detail(
 @router.get("/requests/{request_id}", include_in_schema=False)
 def show(
     request: Request,
-    request_id: int,
+    request_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
@@ -192,7 +192,7 @@ def show(
 @router.post("/requests/{request_id}/replies", include_in_schema=False)
 async def answer(
     request: Request,
-    request_id: int,
+    request_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
@@ -211,7 +211,7 @@ async def answer(
 @router.post("/requests/{request_id}/withdraw", include_in_schema=False)
 def withdraw(
     request: Request,
-    request_id: int,
+    request_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:

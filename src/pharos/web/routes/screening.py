@@ -23,7 +23,7 @@ from pharos.i18n import _, lazy_gettext, lazy_pgettext
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
-from pharos.web.deps import signed_in, uow
+from pharos.web.deps import RecordId, signed_in, uow
 from pharos.web.forms import body
 from pharos.web.labels import template_labels
 from pharos.web.templating import render
@@ -117,7 +117,7 @@ async def create(
 @router.get("/screenings/{screening_id}", include_in_schema=False)
 def show(
     request: Request,
-    screening_id: int,
+    screening_id: RecordId,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
