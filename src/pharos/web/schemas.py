@@ -47,7 +47,7 @@ class OneOf:
         return out
 
 
-#: One of the states of the region (ISO3; the seven and any a deployment adds as data).
+#: One of the states of the region (ISO3; the bundled ones and any a deployment adds as data).
 StateCode = Annotated[str, OneOf(region_state_codes, "ISO3 codes of the region's states")]
 
 

@@ -267,7 +267,7 @@ def instruments(
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> list[dict[str, Any]]:
-    """The instruments you may use from your state to ``receiver`` (one of the seven states,
+    """The instruments you may use from your state to ``receiver`` (a state of the region,
     ISO3) on this case; none towards your own state."""
     cases.get_case(work.session, p, case_id, audit_read=False)
     return [
