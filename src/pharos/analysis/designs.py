@@ -33,7 +33,6 @@ from scipy.stats import qmc
 
 from pharos.analysis.spec import Design, ExperimentSpec, Lever, Uncertainty
 
-
 #: The name of the noise-floor factor added to every Sobol and Morris design.
 DUMMY = "dummy"
 #: How many seeds the dummy's value chooses from (its [0, 1] range cut into this many steps).
