@@ -120,3 +120,36 @@ def test_a_simulated_dataset_is_chosen_in_the_picker_and_bannered(
     title = page.locator(".plot .gtitle").first.text_content() or ""
     assert "5" in title and "baseline" in title  # the origin, in the drawn title
     assert errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_import_page_summarises_refusals_and_refuses_a_biased_drop(
+    page: Any, learn_server: str, lang: str, tmp_path: Path
+) -> None:
+    """Issue 16: the refusals grouped by field and value; a partial import that would bias a
+    field is refused on the page too. Screenshots go to $PHAROS_SCREENSHOTS when set."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    path = tmp_path / f"durations-{lang}.csv"
+    with path.open("w", newline="", encoding="utf-8") as fp:
+        writer = csv.DictWriter(fp, fieldnames=FORMAT_B_COLUMNS, restval="")
+        writer.writeheader()
+        for i in range(400):  # every third duration in a spelling no codebook writes
+            months = ("0--12 months", "13--24 (1-2 yrs)", "")[i % 3]
+            writer.writerow({"yearOfRegistration": 2010 + i % 10, "gender": "Woman",
+                             "ageBroad": "18--20", "citizenship": "NGA",
+                             "CountryOfExploitation": "ITA", "traffickMonths": months,
+                             "isForcedLabour": 1})  # fmt: skip
+    sign_in(page, learn_server, "it.coordinator")
+    page.goto(f"{learn_server}/learn/import?lang={lang}")
+    page.set_input_files("#u-file", str(path))
+    page.check("input[name=accept_partial]")
+    page.click("form[action='/learn/import'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    if folder := os.environ.get("PHAROS_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / f"learn-import-{lang}.png"), full_page=True)
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+    summary = page.locator("table.refusals").first.inner_text()
+    assert "traffickMonths" in summary and "0--12 months" in summary and "134" in summary
+    assert page.locator("p.error[role=alert]").count() == 1  # the drop is biased
+    assert errors == []
