@@ -22,12 +22,11 @@ from typing import Any
 import numpy as np
 import simpy
 
-from pharos.domain.cooperation import Instrument
 from pharos.scenario import Scenario, load_scenario, set_params
 from pharos.sim.engine import Engine
 from pharos.sim.streams import Streams
 from pharos.sim.victims import Cohort, FlowModel, draw_cohort
-from pharos.sim.world import KINDS, World
+from pharos.sim.world import KINDS, RETURN_RISK_ASSESSMENT, World
 
 OUTCOMES = ("detected_at", "ident_at", "protect_at", "lost_at", "exit_code")
 
@@ -115,7 +114,7 @@ class SimPyCore:
             co.exit_code[i] = 2
             return
         wants = co.u_return[i] < st.return_share
-        terms = self.world.terms(st.code, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT)
+        terms = self.world.terms(st.code, origin, RETURN_RISK_ASSESSMENT)
         if wants and terms is not None:
             safe = co.u_risk[i] >= st.return_risk_share
             co.exit_code[i] = 1 if safe else 2

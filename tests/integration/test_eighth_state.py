@@ -60,7 +60,7 @@ def test_the_demo_walks_through_eight_states() -> None:
     powers = out[out.index("2. Who may do what") : out.index("3. Cooperation")]
     assert "Libya" in powers
     instruments = out[out.index("3. Cooperation") : out.index("4. Screening")]
-    assert re.search(r"ITA\s+│\s+LBY\s+│\s+police information exchange \(Interpol\)", instruments)
+    assert re.search(r"ITA\s+│\s+LBY\s+│\s+Police information exchange \(Interpol\)", instruments)
     assert _cli("--lang", "fr", "reference", "states").count("Libye") == 1
 
 

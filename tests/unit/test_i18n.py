@@ -1,4 +1,5 @@
-"""Every user-facing string in the code is in a catalog, translated into French and Arabic."""
+"""Every user-facing string in the code and the domain's data is in a catalog, translated into
+French and Arabic."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from pharos.domain.cooperation import translatable_texts
 from pharos.i18n import gettext, is_rtl, normalise_locale, use_locale
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pharos"
@@ -32,7 +34,8 @@ KEYWORDS = {
 
 
 def _extracted() -> dict[tuple[str | None, str], str]:
-    """(context, msgid) -> where it is used first."""
+    """(context, msgid) -> where it is used first: marked strings of the code and templates, and
+    the texts of ``data/instruments.yaml`` (labels, channels, legal bases) that pages show."""
     found: dict[tuple[str | None, str], str] = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(SRC),
@@ -44,6 +47,8 @@ def _extracted() -> dict[tuple[str | None, str], str]:
         for m in msgids:
             if m:
                 found.setdefault((context, m), f"{filename}:{lineno}")
+    for msgid, where in translatable_texts():
+        found.setdefault((None, msgid), where)
     return found
 
 

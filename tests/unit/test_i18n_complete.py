@@ -36,6 +36,7 @@ COMPLETE_AREAS = (
     "cli",
     "exercise_referrals",
     "exercise_cases",
+    "instruments",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pharos.domain import cooperation
 from pharos.domain.cooperation import instruments_between
 from pharos.domain.explain import WEIGHT_LABELS, clause_text, dimension_label
 from pharos.domain.geography import country, region_state_codes, region_states
@@ -204,7 +205,7 @@ def instruments_table(sender: str | None) -> Table:
             if a == b:
                 continue
             items = [
-                f"{_(i.instrument.value.replace('_', ' '))} ({i.channel})"
+                f"{cooperation.label(i.instrument)} ({cooperation.words(i.channel)})"
                 for i in instruments_between(a, b)
             ]
             table.add_row(a, b, "\n".join(items))

@@ -28,6 +28,7 @@ from pharos.coordinate.referrals import case_referrals
 from pharos.coordinate.reflection import basis_text, period_warning, reflection_rule
 from pharos.coordinate.requests import case_requests, replies
 from pharos.coordinate.vocabulary import AUDIT_LABELS, RESOURCE_LABELS
+from pharos.domain.cooperation import instrument_codes
 from pharos.store.models import (
     Case,
     CaseNote,
@@ -266,16 +267,7 @@ def case_detail(
             "grant_reflection": allowed(p, "reflection_period", "create", ref)
             and may_grant_reflection_period(p, case.state),
             "send_request": any(
-                allowed(p, f"request:{k}", "create", ref)
-                for k in (
-                    "police_information_exchange",
-                    "mutual_legal_assistance",
-                    "european_investigation_order",
-                    "joint_investigation_team",
-                    "family_safety_check",
-                    "pre_return_risk_assessment",
-                    "return_and_reception",
-                )
+                allowed(p, f"request:{k}", "create", ref) for k in instrument_codes()
             ),
             "audit": allowed(p, "case", "audit", ref),
         },

@@ -2,11 +2,12 @@
 the offices of IOM, UNODC and ICMPD, and one demo account per agency.
 
 The agencies are demo stand-ins named by kind and city, not real offices; their cities and
-languages are data (``coordinate/data/demo.yaml``). Contact points: in
-each state the police receive police information exchange and joint investigation team
-proposals, the prosecutors mutual legal assistance, European Investigation Orders and joint
-investigation team proposals, and the national coordinator the transnational referral requests
-(family safety check, pre-return risk assessment, return and reception).
+languages are data (``coordinate/data/demo.yaml``). Contact points: in each state an agency
+receives the instruments that name its kind among their ``contact_points``
+(``domain/data/instruments.yaml``): the police receive police information exchange and joint
+investigation team proposals, the prosecutors mutual legal assistance, European Investigation
+Orders and joint investigation team proposals, and the national coordinator the transnational
+referral requests (family safety check, pre-return risk assessment, return and reception).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate.accounts import hash_password
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import instruments
 from pharos.domain.datafiles import data_source, load_data_file
 from pharos.domain.geography import country, region_state_codes
 from pharos.domain.practitioners import PRACTITIONER_LABELS, PractitionerKind
@@ -29,7 +30,6 @@ DEMO_PASSWORD = "pharos-demo-2026"
 DATA = "pharos.coordinate"
 
 K = PractitionerKind
-Ins = Instrument
 #: username part for each kind
 SHORT: dict[PractitionerKind, str] = {
     K.LAW_ENFORCEMENT: "police",
@@ -60,19 +60,6 @@ ORG_TYPE: dict[PractitionerKind, str] = {
     K.INTERPRETER_MEDIATOR: "NGO",
     K.NATIONAL_COORDINATOR: "CentralGovernmentOrganisation",
     K.INTERNATIONAL_ORGANISATION: "NGO",
-}
-RECEIVES: dict[PractitionerKind, tuple[Instrument, ...]] = {
-    K.LAW_ENFORCEMENT: (Ins.POLICE_INFORMATION_EXCHANGE, Ins.JOINT_INVESTIGATION_TEAM),
-    K.PUBLIC_PROSECUTOR: (
-        Ins.MUTUAL_LEGAL_ASSISTANCE,
-        Ins.EUROPEAN_INVESTIGATION_ORDER,
-        Ins.JOINT_INVESTIGATION_TEAM,
-    ),
-    K.NATIONAL_COORDINATOR: (
-        Ins.FAMILY_SAFETY_CHECK,
-        Ins.PRE_RETURN_RISK_ASSESSMENT,
-        Ins.RETURN_AND_RECEPTION,
-    ),
 }
 
 
@@ -132,6 +119,12 @@ class DemoLogin:
     agency: str
 
 
+def receives_of(kind: PractitionerKind) -> tuple[str, ...]:
+    """The instruments a demo agency of ``kind`` receives as a contact point, in the data
+    file's order."""
+    return tuple(s.id for s in instruments().values() if kind in s.contact_points)
+
+
 def is_loaded(session: Session) -> bool:
     return session.execute(select(func.count()).select_from(Agency)).scalar_one() > 0
 
@@ -160,7 +153,7 @@ def load_demo(session: Session) -> list[DemoLogin]:
     for code, office in state_offices().items():
         iso2 = country(code).iso2.lower()
         for kind, short in SHORT.items():
-            receives = RECEIVES.get(kind, ())
+            receives = receives_of(kind)
             agency = Agency(
                 name=f"{PRACTITIONER_LABELS[kind]} — {office.city} (demo)",
                 state=code,
@@ -170,7 +163,7 @@ def load_demo(session: Session) -> list[DemoLogin]:
                 email=f"{short}@{iso2}.demo.invalid",
                 languages=office.languages,
                 is_contact_point=bool(receives),
-                receives=",".join(i.value for i in receives),
+                receives=",".join(receives),
             )
             add(agency, f"{iso2}.{short}", f"{country(code).name}: {PRACTITIONER_LABELS[kind]}")
     for o in io_offices():

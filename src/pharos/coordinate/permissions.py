@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import instruments
 from pharos.domain.practitioners import PractitionerKind, state_powers
 
 
@@ -173,8 +173,8 @@ declare("directory", {"read", "manage"})
 declare("audit", {"verify"})
 declare("account", {"manage"})
 declare("dashboard", {"read"})
-for _instrument in Instrument:
-    declare(f"request:{_instrument.value}", {"create"})
+for _code in instruments():
+    declare(f"request:{_code}", {"create"})
 declare("request", {"read", "respond", "update"})
 
 grant(ALL_KINDS, "dashboard", "read", [Scope.OWN])
@@ -213,27 +213,9 @@ grant([*CASEWORKERS, K.LAWYER, K.JOURNALIST], "referral", "respond", [Scope.SHAR
 grant(CASEWORKERS, "referral", "update", WORKING)
 grant(CASEWORKERS, "reflection_period", "create", INVOLVED)
 
-_POLICE = (K.LAW_ENFORCEMENT, K.BORDER_GUARD, K.FINANCIAL_INVESTIGATOR)
-_JUDICIAL = (K.PUBLIC_PROSECUTOR,)
-_TRM = (
-    K.SOCIAL_WELFARE,
-    K.NGO,
-    K.MIGRATION_ASYLUM,
-    K.INTERNATIONAL_ORGANISATION,
-    K.NATIONAL_COORDINATOR,
-)
-Ins = Instrument
-REQUEST_SENDERS: dict[Instrument, tuple[PractitionerKind, ...]] = {
-    Ins.POLICE_INFORMATION_EXCHANGE: _POLICE,
-    Ins.MUTUAL_LEGAL_ASSISTANCE: _JUDICIAL,
-    Ins.EUROPEAN_INVESTIGATION_ORDER: _JUDICIAL,
-    Ins.JOINT_INVESTIGATION_TEAM: (*_JUDICIAL, K.LAW_ENFORCEMENT),
-    Ins.FAMILY_SAFETY_CHECK: _TRM,
-    Ins.PRE_RETURN_RISK_ASSESSMENT: _TRM,
-    Ins.RETURN_AND_RECEPTION: _TRM,
-}
-for _instrument, _kinds in REQUEST_SENDERS.items():
-    grant([k.value for k in _kinds], f"request:{_instrument.value}", "create", INVOLVED)
+# Who may send a request by each instrument: its ``senders`` (``data/instruments.yaml``).
+for _spec in instruments().values():
+    grant([k.value for k in _spec.senders], f"request:{_spec.id}", "create", INVOLVED)
 grant(CASEWORKERS, "request", "read", INVOLVED)
 grant(CASEWORKERS, "request", "respond", [Scope.SHARED])
 grant(CASEWORKERS, "request", "update", WORKING)

@@ -1,14 +1,16 @@
 """Cross-border requests: typed, routed to the receiving state's contact point, with a clock.
 
 Only the instruments that exist between the two states are offered
-(``pharos.domain.cooperation.instruments_between``). Each type has a time to answer (days);
-a reminder goes out when a quarter of that time is left, and an unanswered request is escalated
-to the receiving state's national coordinator once it is overdue. Replies attach to the case as
-notes.
+(``pharos.domain.cooperation.instruments_between``), to the practitioner kinds that may send
+them (the instrument's ``senders``, granted in ``pharos.coordinate.permissions``). Each type has
+a time to answer (the instrument's ``due_days``); a reminder goes out when a quarter of that time
+is left, and an unanswered request is escalated to the receiving state's national coordinator
+once it is overdue. Replies attach to the case as notes.
 
-The answer times are Pharos defaults for planning, not legal deadlines, except the European
-Investigation Order's 30 days to decide on recognition (Directive 2014/41/EU, Art. 12(3);
-unverified here). They are settings an operator may change (``DUE_DAYS``).
+The answer times are Pharos defaults for planning, not legal deadlines, except the police
+information exchange's 7 days between EU states (Directive (EU) 2023/977, Art. 5(1)) and the
+European Investigation Order's 30 days to decide on recognition (Directive 2014/41/EU,
+Art. 12(3)); ``data/instruments.yaml`` gives the source of each. An operator changes them there.
 """
 
 from __future__ import annotations
@@ -33,23 +35,18 @@ from pharos.coordinate.permissions import (
 )
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import RequestStatus
-from pharos.domain.cooperation import Instrument, InstrumentAvailability, instruments_between
+from pharos.domain.cooperation import (
+    InstrumentAvailability,
+    instrument,
+    instrument_codes,
+    instruments_between,
+)
 from pharos.domain.geography import region_state_codes
 from pharos.domain.practitioners import PractitionerKind
 from pharos.i18n import _
 from pharos.store.base import utcnow
 from pharos.store.models import Agency, Case, CaseAccess, CaseNote, CrossBorderRequest, RequestReply
 
-#: days to answer, per type (Pharos planning defaults; see the module docstring)
-DUE_DAYS: dict[Instrument, int] = {
-    Instrument.POLICE_INFORMATION_EXCHANGE: 7,
-    Instrument.MUTUAL_LEGAL_ASSISTANCE: 60,
-    Instrument.EUROPEAN_INVESTIGATION_ORDER: 30,
-    Instrument.JOINT_INVESTIGATION_TEAM: 30,
-    Instrument.FAMILY_SAFETY_CHECK: 14,
-    Instrument.PRE_RETURN_RISK_ASSESSMENT: 14,
-    Instrument.RETURN_AND_RECEPTION: 21,
-}
 #: share of the time to answer left when the reminder goes out
 REMINDER_SHARE = 0.25
 
@@ -73,16 +70,17 @@ def offered_instruments(
     return [
         i
         for i in instruments_between(sender_state, receiver_state)
-        if scopes(p, f"request:{i.instrument.value}", "create")
+        if scopes(p, f"request:{i.instrument}", "create")
     ]
 
 
-def contact_point(session: Session, state: str, instrument: Instrument) -> Agency | None:
-    """The agency in ``state`` that receives ``instrument`` requests (directory contact point)."""
+def contact_point(session: Session, state: str, code: str) -> Agency | None:
+    """The agency in ``state`` that receives requests by the instrument ``code`` (directory
+    contact point)."""
     for a in session.execute(
         select(Agency).where(Agency.state == state, Agency.is_contact_point).order_by(Agency.id)
     ).scalars():
-        if instrument.value in a.receives_list():
+        if code in a.receives_list():
             return a
     return None
 
@@ -90,16 +88,15 @@ def contact_point(session: Session, state: str, instrument: Instrument) -> Agenc
 def send(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> CrossBorderRequest:
     """Send a request about ``case`` from the user's state to another state's contact point."""
     f = Fields(data)
-    kind = f.choice("type", Instrument)
-    if kind is not None:
-        require(p, f"request:{kind.value}", "create", case_ref(session, case))
+    kind = f.one_of("type", instrument_codes())
+    if kind:
+        require(p, f"request:{kind}", "create", case_ref(session, case))
         if view_of(session, p, case) is not IdentityView.FULL:
             raise PermissionDenied(f"{p.username} sees a restricted view of this case")
     receiver = f.one_of("receiver_state", region_state_codes())
     subject = f.text("subject", required=True, max_length=200)
     body = f.text("body", required=True, max_length=10000)
     f.check()
-    assert kind is not None
     available = {i.instrument: i for i in instruments_between(p.state, receiver)}
     if kind not in available:
         raise ValidationFailed(
@@ -117,7 +114,7 @@ def send(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> Cr
     now = utcnow()
     r = CrossBorderRequest(
         case_id=case.id,
-        type=kind.value,
+        type=kind,
         sender_state=p.state,
         sender_agency_id=p.agency_id,
         sender_user_id=p.user_id,
@@ -128,7 +125,7 @@ def send(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> Cr
         subject=subject,
         body=body,
         sent_at=now,
-        due_at=now + timedelta(days=DUE_DAYS[kind]),
+        due_at=now + timedelta(days=instrument(kind).due_days),
     )
     session.add(r)
     session.flush()
@@ -140,7 +137,7 @@ def send(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> Cr
         "request",
         r.id,
         case_id=case.id,
-        detail={"type": kind.value, "to_state": receiver, "to_agency": to.id},
+        detail={"type": kind, "to_state": receiver, "to_agency": to.id},
     )
     return r
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from babel.support import LazyProxy
 
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import instruments
 from pharos.domain.practitioners import PRACTITIONER_LABELS, PractitionerKind
 from pharos.i18n import lazy_gettext, lazy_pgettext
 
@@ -139,14 +139,9 @@ NRM_PILLARS: dict[int, LazyProxy] = {
     3: lazy_gettext("Social inclusion"),
     4: lazy_gettext("Criminal justice and redress"),
 }
-INSTRUMENT_LABELS: dict[Instrument, LazyProxy] = {
-    Instrument.POLICE_INFORMATION_EXCHANGE: lazy_gettext("Police information exchange"),
-    Instrument.MUTUAL_LEGAL_ASSISTANCE: lazy_gettext("Mutual legal assistance"),
-    Instrument.EUROPEAN_INVESTIGATION_ORDER: lazy_gettext("European Investigation Order"),
-    Instrument.JOINT_INVESTIGATION_TEAM: lazy_gettext("Joint investigation team proposal"),
-    Instrument.FAMILY_SAFETY_CHECK: lazy_gettext("Family safety check"),
-    Instrument.PRE_RETURN_RISK_ASSESSMENT: lazy_gettext("Pre-return risk assessment"),
-    Instrument.RETURN_AND_RECEPTION: lazy_gettext("Return and reception"),
+#: request types: the instruments' labels (``data/instruments.yaml``, ``instruments`` catalogs)
+INSTRUMENT_LABELS: dict[str, LazyProxy] = {
+    spec.id: lazy_gettext(spec.label) for spec in instruments().values()
 }
 KIND_LABELS: dict[str, LazyProxy] = {
     PractitionerKind.LAW_ENFORCEMENT.value: lazy_gettext("Law enforcement"),

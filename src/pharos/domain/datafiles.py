@@ -1,5 +1,6 @@
 """Reading the domain's own data files (shipped inside the package, never fetched), with the
-operator's extra data merged over them.
+operator's extra data merged over them, and saying where in a YAML document a bad value is
+(:func:`field_path`, :func:`line_of`).
 
 ``PHAROS_DOMAIN_DATA`` may name a folder of YAML files named like the shipped ones
 (:data:`MERGEABLE`); each is merged over the shipped file of the same name when it is read:
@@ -158,3 +159,33 @@ def data_source(name: str, package: str = "pharos.domain") -> str:
 def read_data_text(name: str, package: str = "pharos.domain") -> str:
     """The text of a shipped data file that is not merged (a CSV table)."""
     return resources.files(package).joinpath("data", name).read_text(encoding="utf-8")
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """A field's location as a reader writes it: ``("indicators", 2, "id")`` ->
+    ``indicators[2].id``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """1-based line of the node at ``loc`` (or of its nearest existing parent) in a document
+    composed with ``yaml.compose``."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        nxt: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            nxt = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            nxt = node.value[part] if 0 <= part < len(node.value) else None
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line

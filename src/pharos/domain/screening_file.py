@@ -28,6 +28,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pharos.domain.datafiles import field_path, line_of
 from pharos.domain.geography import UnknownCountryError, country
 from pharos.domain.indicators import Dimension, UnknownIndicatorError, lookup
 from pharos.domain.screening import Act, Observation, Observations, Person
@@ -141,33 +142,6 @@ class ScreeningFileError(ValueError):
         return f"{where}: {field}: {self.message}" if where else f"{field}: {self.message}"
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """1-based line of the node at ``loc`` (or of its nearest existing parent)."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        nxt: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            nxt = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            nxt = node.value[part] if 0 <= part < len(node.value) else None
-        if nxt is None:
-            break
-        node = nxt
-        line = node.start_mark.line + 1
-    return line
-
-
 def _expected(err: Any) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -263,11 +237,11 @@ def parse_screening(text: str, filename: str | None = None) -> ScreeningInput:
         loc = _clean_loc(tuple(err["loc"]))
         message = _expected(err)
         if err["type"] == "extra_forbidden":
-            parent = _path(loc[:-1])
+            parent = field_path(loc[:-1])
             allowed = _ALLOWED_FIELDS.get(parent)
             if allowed:
                 message += "; " + _("expected one of: %(values)s") % {"values": ", ".join(allowed)}
-        raise ScreeningFileError(message, _path(loc), _line_of(root, loc), filename) from None
+        raise ScreeningFileError(message, field_path(loc), line_of(root, loc), filename) from None
 
     present: list[Observation] = []
     for i, entry in enumerate(doc.indicators):
@@ -280,8 +254,8 @@ def parse_screening(text: str, filename: str | None = None) -> ScreeningInput:
         if o.indicator in seen:
             raise ScreeningFileError(
                 _("indicator %(id)s is listed twice") % {"id": o.indicator},
-                _path(("indicators", i)),
-                _line_of(root, ("indicators", i)),
+                field_path(("indicators", i)),
+                line_of(root, ("indicators", i)),
                 filename,
             )
         seen[o.indicator] = i
@@ -290,8 +264,8 @@ def parse_screening(text: str, filename: str | None = None) -> ScreeningInput:
         if rid in seen:
             raise ScreeningFileError(
                 _("indicator %(id)s is both observed and ruled out") % {"id": rid},
-                _path(("ruled_out", i)),
-                _line_of(root, ("ruled_out", i)),
+                field_path(("ruled_out", i)),
+                line_of(root, ("ruled_out", i)),
                 filename,
             )
     age, child = doc.person.age, doc.person.child
@@ -299,7 +273,7 @@ def parse_screening(text: str, filename: str | None = None) -> ScreeningInput:
         raise ScreeningFileError(
             _("expected child to agree with age (under 18 is a child)"),
             "person.child",
-            _line_of(root, ("person", "child")),
+            line_of(root, ("person", "child")),
             filename,
         )
     person = Person(
@@ -330,4 +304,4 @@ def _check_indicator(
             message += "; " + _("did you mean %(names)s?") % {"names": ", ".join(exc.suggestions)}
         else:
             message += "; " + _("see: pharos reference indicators")
-        raise ScreeningFileError(message, _path(loc), _line_of(root, loc), filename) from None
+        raise ScreeningFileError(message, field_path(loc), line_of(root, loc), filename) from None

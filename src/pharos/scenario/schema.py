@@ -17,7 +17,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import InstrumentCode
 from pharos.domain.geography import countries, region_state_codes, routes
 from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import ExploitationType, RecruitmentMethod
@@ -153,12 +153,12 @@ class ChannelTerms(_Strict):
 class Cooperation(_Strict):
     """Cross-border channels: defaults per instrument, then terms for pairs ``"ITA-TUN"``."""
 
-    defaults: dict[Instrument, ChannelTerms] = Field(default_factory=dict)
-    pairs: dict[str, dict[Instrument, ChannelTerms]] = Field(default_factory=dict)
+    defaults: dict[InstrumentCode, ChannelTerms] = Field(default_factory=dict)
+    pairs: dict[str, dict[InstrumentCode, ChannelTerms]] = Field(default_factory=dict)
 
     @field_validator("pairs")
     @classmethod
-    def _pair_keys(cls, v: dict[str, dict[Instrument, ChannelTerms]]) -> dict[str, object]:
+    def _pair_keys(cls, v: dict[str, dict[InstrumentCode, ChannelTerms]]) -> dict[str, object]:
         known = countries()
         for key in v:
             parts = key.split("-")

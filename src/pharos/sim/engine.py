@@ -25,7 +25,6 @@ from heapq import heappush
 
 import numpy as np
 
-from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind
 from pharos.scenario.schema import ChannelTerms, Scenario
 from pharos.sim.justice import JusticeProcesses, NetworkRun
@@ -47,7 +46,7 @@ from pharos.sim.victims import (
     FlowModel,
     draw_cohort,
 )
-from pharos.sim.world import KINDS, TYPES, StateModel, World
+from pharos.sim.world import KINDS, RETURN_RISK_ASSESSMENT, TYPES, StateModel, World
 
 # event kinds
 DETECT, IDENT_DIRECT, IDENT_QUEUED, SHELTER_END, COOPERATE = 0, 1, 2, 3, 4
@@ -59,7 +58,7 @@ EXPLOITED, AWAIT_IDENT, IN_IDENT, AWAIT_BED, PROTECTED, LOST, EXITED, NOT_PROTEC
 _LAW = PractitionerKind.LAW_ENFORCEMENT
 _PROSECUTOR = PractitionerKind.PUBLIC_PROSECUTOR
 _MIGRATION = PractitionerKind.MIGRATION_ASYLUM
-_PRRA = Instrument.PRE_RETURN_RISK_ASSESSMENT.value
+_PRRA = RETURN_RISK_ASSESSMENT
 
 
 class Engine(JusticeProcesses):
@@ -433,9 +432,7 @@ class Engine(JusticeProcesses):
             if pair in self._prra:
                 terms = self._prra[pair]
             else:
-                terms = self._prra[pair] = self.world.terms(
-                    state, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT
-                )
+                terms = self._prra[pair] = self.world.terms(state, origin, _PRRA)
             if terms is not None:
                 latency = terms.median_days * math.exp(terms.dispersion * co.z_reqlat[i])
                 safe = co.u_risk[i] >= st.return_risk_share
@@ -463,7 +460,7 @@ class Engine(JusticeProcesses):
     def _answers(self, sender: str, receiver: str, terms: ChannelTerms, latency: float) -> bool:
         """Whether the receiving state's agency executes a pre-return risk assessment
         (``decide_answer``; the assessment itself can always be carried out)."""
-        instrument = Instrument.PRE_RETURN_RISK_ASSESSMENT
+        instrument = _PRRA
         kind = answering_agency(instrument)
         ctx = AnswerContext(
             time=self.now,

@@ -171,7 +171,7 @@ class JusticeProcesses:
                 if available:
                     best = min(available, key=lambda t: t.median_days / max(t.success, 1e-9))
                     found = self.world.terms(st.code, spec.origin, best.instrument)
-                    chosen = (best.instrument.value, found) if found is not None else None
+                    chosen = (best.instrument, found) if found is not None else None
                 else:
                     chosen = None
                 self._sop_request[pair] = chosen
@@ -231,7 +231,7 @@ class JusticeProcesses:
                         now,
                         st.code,
                         spec.origin,
-                        decision.instrument.value,
+                        decision.instrument,
                         "evidence",
                         latency,
                         ok,

@@ -9,7 +9,7 @@ method                      who decides                            actions
 ==========================  =====================================  ===========================
 ``decide_identification``   the agency that detected the victim    identify, refer, dismiss
 ``decide_referral``         the body that formally identified      shelter, none
-``decide_request``          the investigating police               an ``Instrument``, or none
+``decide_request``          the investigating police               an instrument, or none
 ``decide_answer``           the receiving state's agency for the   execute, decline
                             instrument (:func:`answering_agency`)
 ``decide_prosecution``      the prosecutor                         charge, drop
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import instrument as instrument_spec
 from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import ExploitationType
 
@@ -54,7 +54,7 @@ class Decision:
     """What an agency decided: an action, and an instrument for a cross-border request."""
 
     action: Action
-    instrument: Instrument | None = None
+    instrument: str | None = None  # an instrument's code (``pharos.domain.cooperation``)
     reason: str = ""
 
 
@@ -89,7 +89,7 @@ class ReferralContext:
 class InstrumentTerms:
     """An instrument available between two states and how it usually performs."""
 
-    instrument: Instrument
+    instrument: str
     median_days: float
     success: float
 
@@ -107,24 +107,10 @@ class RequestContext:
     available: tuple[InstrumentTerms, ...]
 
 
-#: Which agency of the receiving state answers a request by each instrument (when nobody plays
-#: it): police for police information, the prosecutor (the judicial authority) for mutual legal
-#: assistance, a European Investigation Order or a joint investigation team, social welfare (the
-#: transnational referral contact point) for the referral instruments.
-ANSWERING_AGENCY: dict[Instrument, PractitionerKind] = {
-    Instrument.POLICE_INFORMATION_EXCHANGE: PractitionerKind.LAW_ENFORCEMENT,
-    Instrument.MUTUAL_LEGAL_ASSISTANCE: PractitionerKind.PUBLIC_PROSECUTOR,
-    Instrument.EUROPEAN_INVESTIGATION_ORDER: PractitionerKind.PUBLIC_PROSECUTOR,
-    Instrument.JOINT_INVESTIGATION_TEAM: PractitionerKind.PUBLIC_PROSECUTOR,
-    Instrument.FAMILY_SAFETY_CHECK: PractitionerKind.SOCIAL_WELFARE,
-    Instrument.PRE_RETURN_RISK_ASSESSMENT: PractitionerKind.SOCIAL_WELFARE,
-    Instrument.RETURN_AND_RECEPTION: PractitionerKind.SOCIAL_WELFARE,
-}
-
-
-def answering_agency(instrument: Instrument) -> PractitionerKind:
-    """The agency of the receiving state that answers a request by ``instrument``."""
-    return ANSWERING_AGENCY[instrument]
+def answering_agency(instrument: str) -> PractitionerKind:
+    """The agency of the receiving state that answers a request by ``instrument`` (when nobody
+    plays it): the instrument's ``answered_by`` in ``pharos.domain.cooperation``."""
+    return instrument_spec(instrument).answered_by
 
 
 @dataclass(slots=True)
@@ -140,7 +126,7 @@ class AnswerContext:
     sender: str
     receiver: str
     agency: PractitionerKind
-    instrument: Instrument
+    instrument: str
     network: str | None
     terms: InstrumentTerms
     executable: bool

@@ -3,7 +3,9 @@
 Compiling once per replication keeps the event handlers to plain list and float operations.
 Domain facts come from :mod:`pharos.domain`: who may formally identify and the recovery and
 reflection period default to ``state_powers(state)``; cross-border instruments are limited to
-``instruments_between(sender, receiver)``.
+those that exist between the two states (``pharos.domain.cooperation``), and one that exists
+only by agreement (a joint investigation team with a third state) only where the scenario's
+terms for the pair say ``available: true``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pharos.domain.cooperation import Instrument, InstrumentAvailability, instruments_between
+from pharos.domain.cooperation import Basis, Family, instrument, of_families
 from pharos.domain.datafiles import data_cache
-from pharos.domain.geography import both_eu, countries, region_state_codes
+from pharos.domain.geography import countries, region_state_codes
 from pharos.domain.practitioners import PractitionerKind, state_powers
 from pharos.domain.vocabulary import ExploitationType, RecruitmentMethod
 from pharos.scenario.schema import ChannelTerms, DetectionChannel, Network, Scenario
@@ -28,13 +30,13 @@ METHODS: tuple[RecruitmentMethod, ...] = tuple(RecruitmentMethod)
 ONLINE_METHODS = frozenset(
     {RecruitmentMethod.ONLINE_ADVERTISEMENT, RecruitmentMethod.ONLINE_SOCIAL_NETWORKS}
 )
-#: Instruments an investigation may use to obtain evidence abroad.
-EVIDENCE_INSTRUMENTS: tuple[Instrument, ...] = (
-    Instrument.POLICE_INFORMATION_EXCHANGE,
-    Instrument.MUTUAL_LEGAL_ASSISTANCE,
-    Instrument.EUROPEAN_INVESTIGATION_ORDER,
-    Instrument.JOINT_INVESTIGATION_TEAM,
-)
+#: Instruments an investigation may use to obtain evidence abroad: the police and judicial
+#: families, in the data file's order. (The model counts a police reply as evidence too; telling
+#: intelligence from evidence, the instruments' ``product``, is issue 15.)
+EVIDENCE_INSTRUMENTS: tuple[str, ...] = of_families(Family.POLICE, Family.JUDICIAL)
+#: The instrument the model's return process asks the origin state by (looked up, so that a data
+#: file without it fails at import rather than in a run).
+RETURN_RISK_ASSESSMENT: str = instrument("pre_return_risk_assessment").id
 #: Default terms when a scenario names none (wide priors: calibration.md section 7.3).
 DEFAULT_TERMS = ChannelTerms()
 
@@ -86,7 +88,9 @@ class StateModel:
     conviction_share: float
 
 
-def _terms_for(scenario: Scenario, a: str, b: str, instrument: Instrument) -> ChannelTerms | None:
+def _terms_for(
+    scenario: Scenario, a: str, b: str, instrument: str, basis: Basis
+) -> ChannelTerms | None:
     coop = scenario.cooperation
     terms = coop.defaults.get(instrument, DEFAULT_TERMS)
     for key in (f"{a}-{b}", f"{b}-{a}"):
@@ -96,12 +100,8 @@ def _terms_for(scenario: Scenario, a: str, b: str, instrument: Instrument) -> Ch
             break
     if terms.available is False:
         return None
-    if (
-        instrument is Instrument.JOINT_INVESTIGATION_TEAM
-        and not both_eu(a, b)
-        and terms.available is not True
-    ):
-        return None  # a JIT with a third country exists only where agreed (UNTOC Art. 19)
+    if basis.needs_agreement and terms.available is not True:
+        return None  # e.g. a JIT with a third country exists only where agreed (UNTOC Art. 19)
     return terms
 
 
@@ -125,7 +125,7 @@ class World:
                 cell_id = spec.id if spec.cells == 1 else f"{spec.id}.{k}"
                 self.networks.append(NetworkCell(cell_id, spec, t, k, main))
         self._terms: dict[tuple[str, str], tuple[InstrumentTerms, ...]] = {}
-        self._raw_terms: dict[tuple[str, str, Instrument], ChannelTerms | None] = {}
+        self._raw_terms: dict[tuple[str, str, str], ChannelTerms | None] = {}
 
     def _compile_state(self, code: str, index: int) -> StateModel:
         st = self.scenario.states[code]
@@ -191,13 +191,15 @@ class World:
             conviction_share=jus.conviction_share,
         )
 
-    def terms(self, sender: str, receiver: str, instrument: Instrument) -> ChannelTerms | None:
+    def terms(self, sender: str, receiver: str, instrument: str) -> ChannelTerms | None:
         """The terms of ``instrument`` from ``sender`` to ``receiver``; None if unavailable."""
         key = (sender, receiver, instrument)
         if key not in self._raw_terms:
-            exists = any(i.instrument is instrument for i in _instruments(sender, receiver))
+            basis = _basis(sender, receiver, instrument)
             self._raw_terms[key] = (
-                _terms_for(self.scenario, sender, receiver, instrument) if exists else None
+                _terms_for(self.scenario, sender, receiver, instrument, basis)
+                if basis is not None
+                else None
             )
         return self._raw_terms[key]
 
@@ -216,7 +218,9 @@ class World:
 
 
 @data_cache
-def _instruments(sender: str, receiver: str) -> tuple[InstrumentAvailability, ...]:
+def _basis(sender: str, receiver: str, code: str) -> Basis | None:
+    """How ``code`` exists from ``sender`` to ``receiver``; None: not at all (or a country the
+    domain does not know)."""
     if sender not in countries() or receiver not in countries():
-        return ()
-    return tuple(instruments_between(sender, receiver))
+        return None
+    return instrument(code).basis_between(sender, receiver)

@@ -145,7 +145,7 @@ class RespondIn(Body):
 
 
 class RequestIn(Body):
-    type: str = Field(..., description="an Instrument existing between the two states")
+    type: str = Field(..., description="an instrument (its code) existing between the two states")
     receiver_state: str
     subject: str
     body: str

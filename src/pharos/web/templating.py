@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from pharos import i18n
+from pharos.domain import cooperation
 from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, current_locale, is_rtl
 from pharos.web import nav
 from pharos.web.deps import CSRF_FIELD, Auth
@@ -67,6 +68,8 @@ def environment() -> Environment:
         env.filters["aslist"] = _aslist
         env.filters["listing"] = i18n.format_list  # CLDR list patterns, never join(", ")
         env.filters["json_text"] = json_text
+        # an instrument's channel or legal basis (stored in English) in the page's language
+        env.filters["instrument_words"] = cooperation.words
         env.globals["LOCALES"] = [(code, LOCALE_NAMES[code]) for code in SUPPORTED_LOCALES]
         _env = env
     return _env

@@ -202,3 +202,45 @@ def test_a_rejected_request_changes_nothing(app: FastAPI, engine: Engine) -> Non
         assert len(s.execute(select(Case.id)).all()) == before
     page = labour.post("/cases", data={"title": "", "citizenship": "ZZZ"})
     assert page.status_code == 422 and 'aria-invalid="true"' in page.text
+
+
+def test_an_ngo_sends_a_return_and_reception_request_on_the_instruments_terms(
+    app: FastAPI, engine: Engine
+) -> None:
+    """The instrument's data decide it all: an NGO may send a return-and-reception request (the
+    decision in docs/domain.md), it reaches the origin state's TRM contact point (the national
+    coordinator in the demo), its clock is the instrument's 21 days, and the channel and legal
+    basis it carries are shown in the reader's language."""
+    ngo = signed_in_client(app, "it.ngo")
+    case_id = new_case(ngo, "Return to Egypt", citizenship="EGY")
+    offered = {
+        i["type"]: i
+        for i in ngo.get(f"/api/v1/cases/{case_id}/instruments", params={"receiver": "EGY"}).json()
+    }
+    assert set(offered) == {
+        "family_safety_check",
+        "pre_return_risk_assessment",
+        "return_and_reception",
+    }
+    assert offered["return_and_reception"]["due_days"] == 21
+    r = ngo.post(
+        f"/api/v1/cases/{case_id}/requests",
+        json={
+            "type": "return_and_reception",
+            "receiver_state": "EGY",
+            "subject": "Reception at Cairo airport",
+            "body": "Assisted voluntary return; reception and first assistance needed.",
+        },
+    )
+    assert r.status_code == 201, r.text
+    req = r.json()
+    assert req["receiver_agency_id"] == agency(ngo, "EGY", "national_coordinator")
+    with Session(engine) as s:
+        row = s.get(CrossBorderRequest, req["id"])
+        assert row is not None and (row.due_at - row.sent_at).days == 21
+        assert row.channel == "transnational referral contact points"
+        assert row.legal_basis == "ICMPD TRM guidelines (2010)"
+    page = ngo.get(f"/requests/{req['id']}?lang=fr")
+    assert page.status_code == 200
+    assert "points de contact de l&#39;orientation transnationale" in page.text
+    assert "Retour et accueil" in page.text

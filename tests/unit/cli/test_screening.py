@@ -126,7 +126,7 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
         (["indicators", "delphi"], "Deceived about the nature of the job"),
         (["indicators", "ilo"], "Retention of identity documents"),
         (["indicators", "unodc"], "not have any days off"),
-        (["instruments", "ITA"], "european investigation order"),
+        (["instruments", "ITA"], "European Investigation Order"),
     ],
 )
 def test_reference_topics(args: list[str], expected: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from pharos.domain.cooperation import Instrument, instrument_exists, instruments_between
+from pharos.domain.cooperation import instrument_exists, instruments_between
 from pharos.domain.geography import (
     countries,
     country,
@@ -62,12 +62,10 @@ def test_places_and_routes_refer_to_known_countries() -> None:
 
 
 def test_eu_membership_decides_the_instruments() -> None:
-    assert instrument_exists("ITA", "ESP", Instrument.EUROPEAN_INVESTIGATION_ORDER)
-    assert not instrument_exists("ITA", "TUN", Instrument.EUROPEAN_INVESTIGATION_ORDER)
-    assert instrument_exists("ITA", "EGY", Instrument.MUTUAL_LEGAL_ASSISTANCE)
-    jit = {i.instrument: i for i in instruments_between("ITA", "TUN")}[
-        Instrument.JOINT_INVESTIGATION_TEAM
-    ]
+    assert instrument_exists("ITA", "ESP", "european_investigation_order")
+    assert not instrument_exists("ITA", "TUN", "european_investigation_order")
+    assert instrument_exists("ITA", "EGY", "mutual_legal_assistance")
+    jit = {i.instrument: i for i in instruments_between("ITA", "TUN")}["joint_investigation_team"]
     assert "UNTOC" in jit.legal_basis
     assert instruments_between("ITA", "ITA") == []
 

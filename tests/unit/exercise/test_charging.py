@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from pharos.domain.cooperation import Instrument
 from pharos.exercise.report.after_action import build
 from pharos.exercise.report.html import render_html
 from pharos.exercise.rules.fold import fold
@@ -20,12 +19,12 @@ from .test_agencies import _decisions, _session
 
 FAST_PIE = {
     "reply_times": {
-        Instrument.POLICE_INFORMATION_EXCHANGE: ReplyTime(min_days=0.1, max_days=0.2, answer_rate=1)
+        "police_information_exchange": ReplyTime(min_days=0.1, max_days=0.2, answer_rate=1)
     }
 }
 FAST_JIT = {
     "reply_times": {
-        Instrument.JOINT_INVESTIGATION_TEAM: ReplyTime(min_days=0.1, max_days=0.2, answer_rate=1)
+        "joint_investigation_team": ReplyTime(min_days=0.1, max_days=0.2, answer_rate=1)
     }
 }
 

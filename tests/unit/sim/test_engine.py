@@ -5,7 +5,6 @@ from typing import ClassVar
 
 import pandas as pd
 
-from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind
 from pharos.scenario import Scenario, load_scenario, set_params
 from pharos.sim import run_replication
@@ -128,7 +127,7 @@ def test_the_receiving_agency_answers_requests_through_decide_answer_without_cha
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name])
     evidence = [c for c in Recorder.seen if c.network is not None]
-    prra = [c for c in Recorder.seen if c.instrument is Instrument.PRE_RETURN_RISK_ASSESSMENT]
+    prra = [c for c in Recorder.seen if c.instrument == "pre_return_risk_assessment"]
     assert evidence and prra
     assert any(c.executable for c in evidence) and not all(c.executable for c in evidence)
     for c in Recorder.seen:

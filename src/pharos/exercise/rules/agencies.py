@@ -32,7 +32,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pharos.domain.cooperation import Instrument
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise.rules import charging
@@ -217,7 +216,7 @@ def _reply(
     ``decide_answer`` existed, so the SOP answers exactly as the channel terms did); a channel
     that does not operate between the states is answered "unavailable" without asking anyone
     (policy ``channel_terms``)."""
-    kind = answering_agency(Instrument(req.instrument))
+    kind = answering_agency(req.instrument)
     out: dict[str, Any] = {
         "point": REPLY,
         "subject": req.id,
@@ -237,7 +236,7 @@ def _reply(
         sender=req.from_state,
         receiver=req.to_state,
         agency=kind,
-        instrument=Instrument(req.instrument),
+        instrument=req.instrument,
         network=req.network,
         terms=terms,
         executable=executable,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import Product, of_product
 from pharos.domain.datafiles import data_cache
 from pharos.exercise.rules.charging import open_charges
 from pharos.exercise.rules.personas import rng
@@ -30,12 +30,8 @@ from pharos.sim.policies import InstrumentTerms
 from pharos.sim.world import World as SimWorld
 
 #: Instruments under which a simulated receiving state also acts against the network's members
-#: on its territory (judicial cooperation, not just information).
-ACTING_INSTRUMENTS = {
-    Instrument.JOINT_INVESTIGATION_TEAM.value,
-    Instrument.MUTUAL_LEGAL_ASSISTANCE.value,
-    Instrument.EUROPEAN_INVESTIGATION_ORDER.value,
-}
+#: on its territory: those whose product is evidence (judicial cooperation, not just information).
+ACTING_INSTRUMENTS = frozenset(of_product(Product.EVIDENCE))
 
 
 @data_cache
@@ -127,11 +123,11 @@ def reply_time(
     The exercise scenario's ``reply_times`` override; otherwise the simulation scenario's
     channel terms (lognormal response time, success share), scaled by ``world.time_scale``.
     """
-    override = scenario.world.reply_times.get(Instrument(req.instrument))
+    override = scenario.world.reply_times.get(req.instrument)
     draw = rng(st.seed, "reply", req.id)
     if override is not None:
         return draw.uniform(override.min_days, override.max_days), override.answer_rate
-    terms = sim_world(scenario).terms(req.from_state, req.to_state, Instrument(req.instrument))
+    terms = sim_world(scenario).terms(req.from_state, req.to_state, req.instrument)
     if terms is None:
         return None
     days = draw.lognormvariate(math.log(terms.median_days), terms.dispersion)
@@ -142,7 +138,7 @@ def reply_terms(scenario: ExerciseScenario, req: CrossBorderRequest) -> Instrume
     """The channel's terms for a simulated receiver, in exercise days (as :func:`reply_time`
     draws from them): the scenario's ``reply_times`` override (its median day and answer rate),
     else the simulation scenario's terms scaled by ``time_scale``; None: no such channel."""
-    inst = Instrument(req.instrument)
+    inst = req.instrument
     override = scenario.world.reply_times.get(inst)
     if override is not None:
         mid = (override.min_days + override.max_days) / 2

@@ -16,7 +16,6 @@ from pharos.domain.indicators import dimensions, indicators_in
 from pharos.domain.screening_types import Presumption
 from pharos.exercise.rules import assistance, personas
 from pharos.exercise.rules.actions import catalogue
-from pharos.exercise.rules.actions.cooperation import INSTRUMENT_KINDS
 from pharos.exercise.rules.actions.persons import CONCLUSIONS
 from pharos.exercise.rules.state import ExerciseState, Message, state_hash
 from pharos.exercise.runtime.session import ExerciseSession
@@ -161,18 +160,17 @@ def _instruments(team: Team) -> list[dict[str, str]]:
     """The cross-border requests the team may send: each state of the region and instrument
     that exists between the two states and that the team's agency may use."""
     states = [x for x in region_state_codes() if x != team.state]
-    kinds_ok = {k for k, v in INSTRUMENT_KINDS.items() if team.agency_kind in v}
     return [
         {
             "state": x,
             "state_name": wording.country(x),
-            "instrument": i.instrument.value,
-            "instrument_name": wording.instrument(i.instrument.value),
+            "instrument": i.instrument,
+            "instrument_name": wording.instrument(i.instrument),
             "channel": wording.instrument_channel(i.channel),
         }
         for x in states
         for i in instruments_between(team.state, x)
-        if i.instrument in kinds_ok
+        if i.spec.may_send(team.agency_kind)
     ]
 
 

@@ -32,12 +32,11 @@ from sqlalchemy.pool import StaticPool
 from pharos.coordinate.accounts import principal
 from pharos.coordinate.permissions import Principal
 from pharos.coordinate.pseudonyms import SESSION_KEY
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import instrument_codes, instruments
 from pharos.domain.geography import region_state_codes
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.exercise.rules import agencies as ex_agencies
-from pharos.exercise.rules.actions.cooperation import INSTRUMENT_KINDS
 from pharos.exercise.sandbox.case_words import agency_name
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.i18n import use_locale
@@ -93,7 +92,9 @@ class Member:
 
 
 def _receives(kind: K) -> str:
-    return ",".join(i.value for i in Instrument if kind in INSTRUMENT_KINDS[i])
+    """The instruments a team's agency receives in the sandbox: those its kind may send (a
+    request goes to the counterpart of the sender's kind, as the exercise routes it)."""
+    return ",".join(s.id for s in instruments().values() if kind in s.senders)
 
 
 def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
@@ -127,9 +128,7 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
         with use_locale("en"):  # the sandbox is English whoever builds it (pages name by id)
             name = agency_name(sc, state, kind.value, team, played)
         receives = (
-            ",".join(i.value for i in Instrument)
-            if kind is K.NATIONAL_COORDINATOR
-            else _receives(kind)
+            ",".join(instrument_codes()) if kind is K.NATIONAL_COORDINATOR else _receives(kind)
         )
         agency = Agency(
             name=name,

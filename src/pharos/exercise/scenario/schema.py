@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import InstrumentCode
 from pharos.domain.geography import countries
 from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import (
@@ -355,7 +355,7 @@ class World(_Model):
     seed: int = Field(ge=0)
     #: Reply times of simulated agencies by instrument, overriding the simulation scenario's
     #: channel terms (the exercise designer's compression of real delays).
-    reply_times: dict[Instrument, ReplyTime] = Field(default_factory=dict)
+    reply_times: dict[InstrumentCode, ReplyTime] = Field(default_factory=dict)
     #: Exercise days per real day for the simulation's channel terms (1/30: a month of real
     #: turnaround takes a day of exercise time).
     time_scale: float = Field(default=1 / 30, gt=0, le=1)

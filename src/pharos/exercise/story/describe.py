@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pharos.coordinate import vocabulary as cv
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import instrument_codes
 from pharos.domain.vocabulary import VulnerableGroup
 from pharos.exercise.rules import assistance, personas
 from pharos.exercise.rules.actions.catalogue import ACTIONS, label
@@ -310,7 +310,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "conclusions": CONCLUSIONS,
     "referral_grounds": assistance.CHILD_GROUNDS,
     "evidence_kinds": tuple(k.value for k in EvidenceKind),
-    "instruments": tuple(i.value for i in Instrument),
+    "instruments": instrument_codes(),
     "agency_kinds": tuple(cv.KIND_LABELS),
     "protection": (
         "own_language",

@@ -18,6 +18,7 @@ from typing import Any
 from babel.support import LazyProxy
 
 from pharos.coordinate import vocabulary as cv
+from pharos.domain import cooperation
 from pharos.domain.geography import country_name
 from pharos.domain.vocabulary import VulnerableGroup
 from pharos.domain.vocabulary_labels import label
@@ -131,23 +132,12 @@ def agency_kind(code: object) -> str:
 
 
 def instrument(code: object) -> str:
-    return _get({i.value: v for i, v in cv.INSTRUMENT_LABELS.items()}, code)
-
-
-_INSTRUMENT_CHANNEL: dict[str, LazyProxy] = {
-    "central authorities": lazy_gettext("central authorities"),
-    "judicial authorities directly": lazy_gettext("judicial authorities directly"),
-    "Eurojust with the third country": lazy_gettext("Eurojust with the third country"),
-    "transnational referral contact points": lazy_gettext("transnational referral contact points"),
-}
+    return cooperation.label(code)
 
 
 def instrument_channel(text: object) -> str:
-    """The channel of an instrument (``pharos.domain.cooperation``); names of bodies stay."""
-    return _get(
-        _INSTRUMENT_CHANNEL,
-        text,
-    )
+    """The channel of an instrument (``pharos.domain.cooperation``), translated."""
+    return cooperation.words(str(text))
 
 
 _EVIDENCE_KIND: dict[str, LazyProxy] = {

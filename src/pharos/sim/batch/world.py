@@ -6,11 +6,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pharos.domain.cooperation import Instrument
 from pharos.scenario.schema import Scenario
 from pharos.sim.batch.layout import N_NET_PARAMS, N_STATE_PARAMS
 from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray
-from pharos.sim.world import KIND_INDEX, KINDS, METHODS, ONLINE_METHODS, TYPE_INDEX, TYPES, World
+from pharos.sim.world import (
+    KIND_INDEX,
+    KINDS,
+    METHODS,
+    ONLINE_METHODS,
+    RETURN_RISK_ASSESSMENT,
+    TYPE_INDEX,
+    TYPES,
+    World,
+)
 
 
 @dataclass(frozen=True)
@@ -179,7 +187,7 @@ def _pair_terms(world: World, state: str, origin: str) -> tuple[FloatArray, Floa
     instrument the standard procedure picks (shortest expected time to a useful reply)."""
     ret = np.zeros(3)
     ev = np.zeros(4)
-    t = world.terms(state, origin, Instrument.PRE_RETURN_RISK_ASSESSMENT)
+    t = world.terms(state, origin, RETURN_RISK_ASSESSMENT)
     if t is not None:
         ret[:] = (1.0, t.median_days, t.dispersion)
     avail = world.evidence_instruments(state, origin)

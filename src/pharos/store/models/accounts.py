@@ -30,7 +30,7 @@ class Agency(Base):
     #: ISO 639-1 codes, comma separated
     languages: Mapped[str] = mapped_column(String(100), default="")
     is_contact_point: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: request types this contact point receives (Instrument values, comma separated)
+    #: request types this contact point receives (instrument codes, comma separated)
     receives: Mapped[str] = mapped_column(Text, default="")
 
     def language_list(self) -> list[str]:

@@ -272,10 +272,10 @@ def instruments(
     cases.get_case(work.session, p, case_id, audit_read=False)
     return [
         {
-            "type": i.instrument.value,
+            "type": i.instrument,
             "channel": i.channel,
             "legal_basis": i.legal_basis,
-            "due_days": requests.DUE_DAYS[i.instrument],
+            "due_days": i.spec.due_days,
         }
         for i in requests.offered_instruments(p, p.state, receiver)
     ]

@@ -16,7 +16,7 @@ from pharos.coordinate.cases import view_of
 from pharos.coordinate.permissions import IdentityView, Principal, allowed, require
 from pharos.coordinate.pseudonyms import secret_key
 from pharos.coordinate.validation import ValidationFailed
-from pharos.domain.cooperation import Instrument
+from pharos.domain.cooperation import instruments
 from pharos.domain.geography import region_state_codes
 from pharos.i18n import _, lazy_gettext
 from pharos.store.models import Case, CrossBorderRequest
@@ -45,7 +45,7 @@ def _compose(
         raise HTTPException(404)
     offered = svc.offered_instruments(p, p.state, receiver)
     routes = {
-        i.instrument.value: svc.contact_point(work.session, receiver, i.instrument) for i in offered
+        i.instrument: svc.contact_point(work.session, receiver, i.instrument) for i in offered
     }
     return render(
         request,
@@ -55,7 +55,7 @@ def _compose(
             "receiver": receiver,
             "offered": offered,
             "routes": routes,
-            "due_days": {k.value: v for k, v in svc.DUE_DAYS.items()},
+            "due_days": {code: spec.due_days for code, spec in instruments().items()},
             "errors": errors or {},
             "values": values or {},
             "L": template_labels(),
@@ -226,4 +226,4 @@ def withdraw(
     return RedirectResponse(f"/requests/{request_id}", status_code=303)
 
 
-__all__ = ["Instrument", "_"]
+__all__ = ["_"]

@@ -3,7 +3,7 @@ share with another agency of the state, answer a referral, publish a media state
 
 from __future__ import annotations
 
-from pharos.domain.cooperation import Instrument, instrument_exists
+from pharos.domain.cooperation import instrument, instrument_exists, is_instrument
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.exercise.rules import assistance
 from pharos.exercise.rules import personas as pers
@@ -22,48 +22,19 @@ from pharos.exercise.words import wording as w
 from pharos.exercise.words.names import Entry, Names, given, team_and_person
 from pharos.i18n import _, lazy_gettext
 
-#: Who may send a request under each instrument (the played team that receives it is of the
-#: same kinds in the other state).
-INSTRUMENT_KINDS: dict[str, set[K]] = {
-    Instrument.POLICE_INFORMATION_EXCHANGE: {
-        K.LAW_ENFORCEMENT,
-        K.BORDER_GUARD,
-        K.FINANCIAL_INVESTIGATOR,
-    },
-    Instrument.MUTUAL_LEGAL_ASSISTANCE: {K.PUBLIC_PROSECUTOR},
-    Instrument.EUROPEAN_INVESTIGATION_ORDER: {K.PUBLIC_PROSECUTOR},
-    Instrument.JOINT_INVESTIGATION_TEAM: {K.PUBLIC_PROSECUTOR, K.LAW_ENFORCEMENT},
-    Instrument.FAMILY_SAFETY_CHECK: {
-        K.SOCIAL_WELFARE,
-        K.NGO,
-        K.MIGRATION_ASYLUM,
-        K.INTERNATIONAL_ORGANISATION,
-    },
-    Instrument.PRE_RETURN_RISK_ASSESSMENT: {
-        K.SOCIAL_WELFARE,
-        K.NGO,
-        K.MIGRATION_ASYLUM,
-        K.INTERNATIONAL_ORGANISATION,
-    },
-    Instrument.RETURN_AND_RECEPTION: {
-        K.SOCIAL_WELFARE,
-        K.MIGRATION_ASYLUM,
-        K.INTERNATIONAL_ORGANISATION,
-    },
-}
-
 
 # -- cross-border requests -----------------------------------------------------------------------
 def _check_send(a: Attempt) -> str | None:
     p, st = a.p, a.st
     to, inst = p.get("to_state"), p.get("instrument")
-    if inst not in {i.value for i in Instrument}:
+    if not is_instrument(inst):
         return _("unknown instrument %(id)s") % {"id": inst}
-    if not to or not instrument_exists(a.team.state, to, Instrument(inst)):
+    if not to or not instrument_exists(a.team.state, to, inst):
         return _("this instrument does not exist between these states")
-    if a.team.agency_kind not in INSTRUMENT_KINDS[Instrument(inst)]:
+    senders = instrument(inst).senders  # data/instruments.yaml
+    if a.team.agency_kind not in senders:
         return _("only these agencies may use this instrument: %(kinds)s") % {
-            "kinds": kinds_text(INSTRUMENT_KINDS[Instrument(inst)])
+            "kinds": kinds_text(senders)
         }
     if p.get("network") is None and p.get("persona") is None:
         return _("say which network or person the request concerns")
@@ -72,7 +43,9 @@ def _check_send(a: Attempt) -> str | None:
     return None
 
 
-def _receiver(sc: ExerciseScenario, to_state: str, kinds: set[K]) -> str | None:
+def _receiver(sc: ExerciseScenario, to_state: str, kinds: tuple[K, ...]) -> str | None:
+    """The played team that receives a request: in the other state, of a kind that may send it
+    (the sender's counterpart)."""
     for t in sc.teams:
         if t.played and t.state == to_state and t.agency_kind in kinds:
             return t.id
@@ -81,18 +54,18 @@ def _receiver(sc: ExerciseScenario, to_state: str, kinds: set[K]) -> str | None:
 
 def _send(a: Acting) -> None:
     p, m = a.p, a.minute
-    inst = Instrument(p["instrument"])
+    inst = instrument(p["instrument"])
     req = CrossBorderRequest(
         id=f"CBR-{a.seq}",
         from_team=a.team.id,
         from_state=a.team.state,
         to_state=p["to_state"],
-        instrument=inst.value,
+        instrument=inst.id,
         network=p.get("network"),
         persona=p.get("persona"),
         question=str(p.get("question", "")),
         sent_at=m,
-        to_team=_receiver(a.sc, p["to_state"], INSTRUMENT_KINDS[inst]),
+        to_team=_receiver(a.sc, p["to_state"], inst.senders),
     )
     a.st.requests.append(req)
     a.detail["request"] = req.id
@@ -100,9 +73,7 @@ def _send(a: Acting) -> None:
         schedule_reply(a.st, a.sc, req)
     else:
         a.st.teams[req.to_team].inbox.append(
-            Message(
-                f"req-{req.id}", m, "email", a.team.name, f"{inst.value}: {req.id}", req.question
-            )
+            Message(f"req-{req.id}", m, "email", a.team.name, f"{inst.id}: {req.id}", req.question)
         )
 
 
