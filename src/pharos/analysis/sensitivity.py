@@ -5,11 +5,6 @@ uncertainty is the share of the outcome's variance it explains alone; the total 
 every interaction it takes part in. Confidence intervals come from SALib's bootstrap (95 %).
 Morris (Morris 1991; Campolongo et al. 2007): mu* ranks the uncertainties by their mean absolute
 elementary effect, sigma shows non-linearity or interaction.
-
-Every Sobol and Morris design carries the dummy factor (``pharos.analysis.designs.DUMMY``),
-which changes only the random numbers. Its index's upper bound (the index plus the half-width
-of its 95 % interval) is the **noise floor**: an uncertainty at or below it cannot be told
-from simulation noise (``above_noise`` is False).
 """
 
 from __future__ import annotations
@@ -18,24 +13,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from pharos.analysis.designs import DUMMY
 from pharos.analysis.runner import ExperimentResult
 from pharos.analysis.spec import Design
 from pharos.i18n import _
-
-
-def noise_floor(indices: pd.DataFrame) -> float:
-    """The dummy's upper bound: ST + ST_conf (Sobol) or mu* + mu*_conf (Morris)."""
-    value, conf = ("ST", "ST_conf") if "ST" in indices else ("mu_star", "mu_star_conf")
-    row = indices.loc[DUMMY]
-    return float(row[value] + np.nan_to_num(row[conf]))
-
-
-def _mark_noise(frame: pd.DataFrame, value: str) -> pd.DataFrame:
-    if DUMMY in frame.index:
-        floor = noise_floor(frame)
-        frame["above_noise"] = (frame[value] > floor) & (frame.index != DUMMY)
-    return frame
 
 
 class SensitivityError(ValueError):
@@ -66,9 +46,8 @@ def sobol_indices(
 ) -> pd.DataFrame:
     """First-order and total Sobol indices of ``outcome`` with 95 % confidence intervals.
 
-    One row per factor (the uncertainties and the dummy): ``S1``, ``S1_conf``, ``ST``,
-    ``ST_conf`` (the conf columns are the half-widths of the intervals) and ``above_noise``,
-    sorted by ``ST``. Needs a Sobol design.
+    One row per uncertainty: ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (the conf columns are the
+    half-widths of the intervals), sorted by ``ST``. Needs a Sobol design.
     """
     if result.spec.design is not Design.SOBOL:
         raise SensitivityError(_("Sobol indices need an experiment with the Sobol design"))
@@ -87,7 +66,7 @@ def sobol_indices(
         {k: si[k] for k in ("S1", "S1_conf", "ST", "ST_conf")},
         index=pd.Index(result.design.problem["names"], name="uncertainty"),
     )
-    return _mark_noise(frame.sort_values("ST", ascending=False), "ST")
+    return frame.sort_values("ST", ascending=False)
 
 
 def morris_indices(
@@ -96,7 +75,7 @@ def morris_indices(
     """Morris screening of ``outcome``: ``mu``, ``mu_star``, ``mu_star_conf``, ``sigma``.
 
     mu* is in the outcome's own units per unit-interval step of the uncertainty (the design is
-    drawn on [0, 1]), and ``above_noise``. Sorted by ``mu_star``. Needs a Morris design.
+    drawn on [0, 1]). Sorted by ``mu_star``. Needs a Morris design.
     """
     if result.spec.design is not Design.MORRIS:
         raise SensitivityError(_("Morris indices need an experiment with the Morris design"))
@@ -116,4 +95,4 @@ def morris_indices(
         {k: np.asarray(si[k], dtype=float) for k in ("mu", "mu_star", "mu_star_conf", "sigma")},
         index=pd.Index(result.design.problem["names"], name="uncertainty"),
     )
-    return _mark_noise(frame.sort_values("mu_star", ascending=False), "mu_star")
+    return frame.sort_values("mu_star", ascending=False)
