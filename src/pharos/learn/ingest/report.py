@@ -148,16 +148,15 @@ def drop_bias(
     share; a random drop of half a small file moves shares by chance but is not significant.
     tests/unit/learn/test_drop_bias.py measures the false-alarm rate on random drops.
     """
-    from scipy.stats import chi2_contingency
-
-    from pharos.learn import codes
-
     if not refused_lines or frame.height == 0:
         return []
     dropped = frame.get_column("_line").is_in(list(refused_lines))
     n_kept = frame.height - int(dropped.sum())
     if n_kept == 0:
         return []
+    from scipy.stats import chi2_contingency  # seconds to import: only when rows were refused
+
+    from pharos.learn import codes
     columns = [c for c in frame.columns if not c.startswith("_")]
     missing = list(codes.MISSING_TEXT)
     found: list[tuple[DropBias, float]] = []
