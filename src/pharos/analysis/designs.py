@@ -21,7 +21,8 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from pharos.analysis.spec import Design, ExperimentSpec, Lever, Uncertainty
+from pharos.analysis.options import Design
+from pharos.analysis.spec import ExperimentSpec, Lever, Uncertainty
 
 
 @dataclass(frozen=True)

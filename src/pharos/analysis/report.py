@@ -21,10 +21,10 @@ from markupsafe import Markup
 
 from pharos import __version__
 from pharos.analysis.discovery import PrimBox, discover
+from pharos.analysis.options import Design
 from pharos.analysis.robustness import regret_table
 from pharos.analysis.runner import ExperimentResult
 from pharos.analysis.sensitivity import SensitivityError, morris_indices, sobol_indices
-from pharos.analysis.spec import Design
 from pharos.i18n import _, current_locale, gettext, is_rtl, ngettext
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from pharos.analysis.options import Design
 from pharos.analysis.runner import ExperimentResult
-from pharos.analysis.spec import Design
 from pharos.i18n import _
 
 

@@ -30,23 +30,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pharos.analysis.options import Design
 from pharos.i18n import _
-
-
-class Design(StrEnum):
-    """The experiment designs Pharos can draw."""
-
-    FULL_FACTORIAL = "full_factorial"
-    LATIN_HYPERCUBE = "latin_hypercube"
-    SOBOL = "sobol"
-    MORRIS = "morris"
 
 
 class Uncertainty(BaseModel):

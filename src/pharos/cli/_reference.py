@@ -7,8 +7,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pharos.domain import cooperation
-from pharos.domain.cooperation import instruments_between
 from pharos.domain.explain import WEIGHT_LABELS, clause_text, dimension_label
 from pharos.domain.geography import country, region_state_codes, region_states
 from pharos.domain.indicators import (
@@ -193,6 +191,9 @@ def indicator_tables(name: str | None) -> list[Table]:
 
 
 def instruments_table(sender: str | None) -> Table:
+    # Its Pydantic schema is built at import: only this view and the demo need it.
+    from pharos.domain import cooperation
+
     table = Table(
         title=_("Cooperation instruments between the states of the region"), show_lines=True
     )
@@ -206,7 +207,7 @@ def instruments_table(sender: str | None) -> Table:
                 continue
             items = [
                 f"{cooperation.label(i.instrument)} ({cooperation.words(i.channel)})"
-                for i in instruments_between(a, b)
+                for i in cooperation.instruments_between(a, b)
             ]
             table.add_row(a, b, "\n".join(items))
     return table

@@ -23,7 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from pharos.analysis.spec import Design, ExperimentSpecError, load_experiment, parse_experiment
+from pharos.analysis.options import Design
 from pharos.cli.app import app
 from pharos.i18n import _
 
@@ -59,6 +59,7 @@ def experiment(
     from pharos.analysis.model import UnknownModelError
     from pharos.analysis.report import analyse, write_report
     from pharos.analysis.runner import run_experiment
+    from pharos.analysis.spec import ExperimentSpecError, load_experiment, parse_experiment
 
     console = Console()
     path = Path(scenario)

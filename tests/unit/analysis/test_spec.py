@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from pharos.analysis.model import build_model
+from pharos.analysis.options import Design
 from pharos.analysis.runner import check_against_model, model_ref, run_experiment
-from pharos.analysis.spec import Design, ExperimentSpecError, load_experiment, parse_experiment
+from pharos.analysis.spec import ExperimentSpecError, load_experiment, parse_experiment
 
 GOOD = """\
 title: toy

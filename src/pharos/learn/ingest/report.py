@@ -157,6 +157,7 @@ def drop_bias(
     from scipy.stats import chi2_contingency  # seconds to import: only when rows were refused
 
     from pharos.learn import codes
+
     columns = [c for c in frame.columns if not c.startswith("_")]
     missing = list(codes.MISSING_TEXT)
     found: list[tuple[DropBias, float]] = []
