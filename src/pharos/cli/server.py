@@ -6,6 +6,7 @@ command line is built (docs/architecture.md, "A fast command line")."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -115,25 +116,111 @@ def _names(usernames: list[str], shown: int = 4) -> str:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain of the audit trail; exit code 1 if it was tampered with."""
+def audit_verify(
+    anchor: Path | None = typer.Option(
+        None,
+        "--anchor",
+        help="An anchor written by 'pharos audit anchor': the trail must still hold the entry "
+        "it anchors, unchanged.",
+    ),
+) -> None:
+    """Check the hash chain of the audit trail against its head and print the head's hash; exit
+    code 1 if it was tampered with."""
     from pharos.coordinate import audit
     from pharos.store.db import session_factory
     from pharos.store.uow import UnitOfWork
 
-    _settings, engine = _engine()
-    with UnitOfWork(session_factory(engine)) as work:
-        count, problems = audit.verify(work.session)
+    settings, engine = _engine()
     console = Console()
-    if problems:
-        for p in problems:
-            console.print(_("Entry %(id)s: %(reason)s") % {"id": p.entry_id, "reason": p.reason})
+    err = Console(stderr=True)
+    anchored: dict[str, object] | None = None
+    if anchor is not None:
+        try:
+            anchored = audit.read_anchor(anchor.read_text(encoding="utf-8"), settings.secret())
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            err.print(_("%(file)s: %(reason)s") % {"file": anchor, "reason": exc}, markup=False)
+            raise typer.Exit(2) from exc
+    with UnitOfWork(session_factory(engine)) as work:
+        result = audit.check(work.session)
+        against = audit.against_anchor(work.session, result, anchored) if anchored else []
+    for p in result.problems:
+        console.print(
+            _("Entry %(id)s: %(reason)s") % {"id": p.entry_id, "reason": p.reason}, markup=False
+        )
+    for reason in against:
+        console.print(_("Anchor %(file)s: %(reason)s") % {"file": anchor, "reason": reason})
+    console.print(
+        _("Head: entry #%(id)s, hash %(hash)s") % {"id": result.last_id, "hash": result.last_hash}
+    )
+    if result.problems or against:
         console.print(
             _("The audit trail was tampered with: %(n)s problems in %(count)s entries.")
-            % {"n": len(problems), "count": count}
+            % {"n": len(result.problems) + len(against), "count": result.count}
         )
         raise typer.Exit(1)
-    console.print(_("The audit trail is intact: %(count)s entries checked.") % {"count": count})
+    console.print(
+        _("The audit trail is intact: %(count)s entries checked.") % {"count": result.count}
+    )
+    if anchored is not None:
+        console.print(
+            _("It still holds entry #%(id)s as anchored on %(at)s.")
+            % {"id": anchored["last_id"], "at": anchored["written_at"]}
+        )
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    file: Path = typer.Argument(..., help="Where to write the anchor (a new file)."),
+) -> None:
+    """Write the trail's head, signed with the server's secret, to FILE: keep it outside the
+    database and check the trail against it later with 'pharos audit verify --anchor FILE'."""
+    import json
+    import os
+    import tempfile
+
+    from pharos.coordinate import audit
+    from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
+
+    settings, engine = _engine()
+    err = Console(stderr=True)
+    try:
+        secret = settings.secret()
+    except (ValueError, OSError) as exc:
+        err.print(_("The server's secret key cannot be used: %(reason)s") % {"reason": exc})
+        raise typer.Exit(2) from exc
+    with UnitOfWork(session_factory(engine)) as work:
+        result = audit.check(work.session)
+    if result.problems:
+        err.print(
+            _(
+                "The audit trail was tampered with: %(n)s problems in %(count)s entries. "
+                "Run 'pharos audit verify'; no anchor written."
+            )
+            % {"n": len(result.problems), "count": result.count}
+        )
+        raise typer.Exit(1)
+    data = audit.anchor(result, secret)
+    folder = file.resolve().parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".anchor.")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=2)
+            out.write("\n")
+        try:
+            os.link(tmp, file)  # never replaces an anchor already there
+        finally:
+            os.unlink(tmp)
+    except FileExistsError as exc:
+        err.print(_("%(file)s exists: choose a new file.") % {"file": file})
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        err.print(_("%(file)s: %(reason)s") % {"file": file, "reason": exc}, markup=False)
+        raise typer.Exit(2) from exc
+    Console().print(
+        _("Anchored entry #%(id)s, hash %(hash)s, in %(file)s.")
+        % {"id": result.last_id, "hash": result.last_hash, "file": file}
+    )
 
 
 def _find_user(work: UnitOfWork, username: str) -> User:
