@@ -34,7 +34,11 @@ app.add_typer(token_app, name="token")
 def _engine() -> tuple[Settings, Engine]:
     from pharos.store.db import make_engine
 
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        Console(stderr=True).print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
     return settings, make_engine(settings.database_url)
 
 
@@ -107,7 +111,17 @@ def serve(
             style="bold red",
         )
     console.print(_("Pharos is at http://%(host)s:%(port)s/") % {"host": host, "port": port})
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # Forwarded headers are Pharos's business (only from PHAROS_TRUSTED_PROXIES, see
+    # pharos.web.deps.client_address): uvicorn's own would believe X-Forwarded-For from
+    # 127.0.0.1, so that anything on the host could choose its address for the sign-in limits.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=False,
+        forwarded_allow_ips="",
+    )
 
 
 def _names(usernames: list[str], shown: int = 4) -> str:
@@ -315,7 +329,7 @@ def user_agencies() -> None:
 def user_password(username: str) -> None:
     """Set a new password for an account (and unlock it)."""
     from pharos.coordinate import audit
-    from pharos.coordinate.accounts import hash_password
+    from pharos.coordinate.accounts import clear_failures, hash_password
     from pharos.store.db import session_factory
     from pharos.store.uow import UnitOfWork
 
@@ -323,8 +337,7 @@ def user_password(username: str) -> None:
     with UnitOfWork(session_factory(engine)) as work:
         user = _find_user(work, username)
         user.password_hash = hash_password(_ask_password())
-        user.locked_until = None
-        user.failed_logins = 0
+        clear_failures(work.session, user.username)
         audit.record(work.session, None, "set_password", "account", user.id)
         work.commit()
     typer.echo(_("Password changed for %(name)s.") % {"name": username})
@@ -332,17 +345,17 @@ def user_password(username: str) -> None:
 
 @user_app.command("unlock")
 def user_unlock(username: str) -> None:
-    """Lift a lockout after too many wrong passwords."""
+    """Forget an account's failed sign-ins, so that its attempts are no longer slowed down."""
     from pharos.coordinate import audit
+    from pharos.coordinate.accounts import clear_failures
     from pharos.store.db import session_factory
     from pharos.store.uow import UnitOfWork
 
     _settings, engine = _engine()
     with UnitOfWork(session_factory(engine)) as work:
         user = _find_user(work, username)
-        user.locked_until = None
-        user.failed_logins = 0
-        audit.record(work.session, None, "unlock", "account", user.id)
+        n = clear_failures(work.session, user.username)
+        audit.record(work.session, None, "unlock", "account", user.id, detail={"failures": n})
         work.commit()
     typer.echo(_("Unlocked %(name)s.") % {"name": username})
 

@@ -1,12 +1,14 @@
-"""Accounts: argon2 password hashes, login with rate limiting and lockout, sessions, API tokens."""
+"""Accounts: argon2 password hashes, login throttled on failures, sessions, API tokens."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -31,11 +33,38 @@ MIN_PASSWORD_LENGTH = 10
 
 
 class LoginRefused(Exception):
-    """Login failed; ``reason`` is one of bad_credentials, locked, rate_limited."""
+    """Login failed; ``reason`` is ``bad_credentials`` or ``throttled`` (then ``retry_after``
+    says in how many seconds the next attempt is checked). Both answers are the same for an
+    unknown username and for a known one."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, retry_after: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """How sign-in failures slow further attempts down (successes never count).
+
+    Failures are counted per username as typed (known or not, so that the answer never tells
+    whether an account exists) since its last successful sign-in, and per client address,
+    within ``window_seconds``. Beyond the free failures, each further attempt is checked only
+    ``first_delay_seconds`` × 2^(failures beyond the free ones) after the last failure, at most
+    ``max_delay_seconds``; attempts in between are refused without looking at the password."""
+
+    account_free: int = 5
+    address_free: int = 30
+    window_seconds: float = 3600.0
+    first_delay_seconds: float = 2.0
+    max_delay_seconds: float = 900.0
+
+    def wait(self, failures: int, last: datetime | None, free: int, now: datetime) -> float:
+        """Seconds still to wait before an attempt is checked (0: check it now)."""
+        if last is None or failures < free:
+            return 0.0
+        delay = min(self.max_delay_seconds, self.first_delay_seconds * 2.0 ** (failures - free))
+        return max(0.0, (last + timedelta(seconds=delay) - now).total_seconds())
 
 
 def hash_password(password: str) -> str:
@@ -70,65 +99,85 @@ def _digest(token: str) -> str:
 _DUMMY_HASH: str | None = None
 
 
+def _failures(session: Session, where: Any, since: datetime) -> tuple[int, datetime | None]:
+    """How many failed attempts match ``where`` since ``since``, and when the last was."""
+    count, last = session.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            where, LoginAttempt.success.is_(False), LoginAttempt.at >= since
+        )
+    ).one()
+    return int(count), last
+
+
 def authenticate(
     session: Session,
     username: str,
     password: str,
     client: str,
-    *,
-    max_failures: int = 5,
-    lockout_minutes: float = 15.0,
-    rate_limit: int = 20,
-    rate_window_seconds: float = 300.0,
+    throttle: Throttle = Throttle(),
 ) -> User:
     """The user if ``password`` is right; raises :class:`LoginRefused` otherwise.
 
-    At most ``rate_limit`` attempts per client address per window; after ``max_failures``
-    wrong passwords in a row the account is locked for ``lockout_minutes``. Every attempt is
-    recorded (and written to the audit trail) in the caller's transaction, which the caller
-    commits even when the login is refused.
+    Failures slow further attempts down per username and per client address (:class:`Throttle`).
+    An unknown or deactivated username costs the same work (one password hash checked) and
+    gets the same answers as a known one. Every checked attempt is recorded (failures of known
+    accounts also in the audit trail) in the caller's transaction, which the caller commits
+    even when the login is refused.
     """
     global _DUMMY_HASH
     now = utcnow()
+    client = client[:64]
     # Old attempts and expired sessions are of no further use; keep the tables small.
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))
     session.execute(delete(UserSession).where(UserSession.expires_at < now))
-    since = now - timedelta(seconds=rate_window_seconds)
-    recent = session.execute(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.client == client, LoginAttempt.at >= since)
-    ).scalar_one()
     username = username.strip().lower()[:80]
-    if recent >= rate_limit:
-        session.add(LoginAttempt(username=username, client=client[:64], success=False))
-        raise LoginRefused("rate_limited")
+    window = now - timedelta(seconds=throttle.window_seconds)
+    last_success = session.execute(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.username == username, LoginAttempt.success.is_(True)
+        )
+    ).scalar_one()
+    since = max(window, last_success) if last_success is not None else window
+    by_account = _failures(session, LoginAttempt.username == username, since)
+    by_address = _failures(session, LoginAttempt.client == client, window)
+    wait = max(
+        throttle.wait(*by_account, throttle.account_free, now),
+        throttle.wait(*by_address, throttle.address_free, now),
+    )
+    if wait > 0:
+        raise LoginRefused("throttled", retry_after=math.ceil(wait))
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None or not user.active:
         if _DUMMY_HASH is None:
             _DUMMY_HASH = hash_password(secrets.token_hex(8))
         check_password(_DUMMY_HASH, password)
-        session.add(LoginAttempt(username=username, client=client[:64], success=False))
+        session.add(LoginAttempt(username=username, client=client, at=now, success=False))
         raise LoginRefused("bad_credentials")
-    if user.locked_until is not None and user.locked_until > now:
-        session.add(LoginAttempt(username=username, client=client[:64], success=False))
-        raise LoginRefused("locked")
     if not check_password(user.password_hash, password):
-        user.failed_logins += 1
-        session.add(LoginAttempt(username=username, client=client[:64], success=False))
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
-            audit.record(session, principal(user), "locked", "account", user.id)
-        else:
-            audit.record(session, principal(user), "failed_login", "account", user.id)
+        session.add(LoginAttempt(username=username, client=client, at=now, success=False))
+        audit.record(
+            session,
+            principal(user),
+            "failed_login",
+            "account",
+            user.id,
+            detail={"failures": by_account[0] + 1},
+        )
         raise LoginRefused("bad_credentials")
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
-    session.add(LoginAttempt(username=username, client=client[:64], success=True))
+    session.add(LoginAttempt(username=username, client=client, at=now, success=True))
     audit.record(session, principal(user), "login", "account", user.id)
     return user
+
+
+def clear_failures(session: Session, username: str) -> int:
+    """Forget an account's failed sign-ins (its throttling ends); returns how many."""
+    result = session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.username == username.lower(), LoginAttempt.success.is_(False)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)

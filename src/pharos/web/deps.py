@@ -4,6 +4,7 @@ CSRF protection on every unsafe method."""
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,12 +75,47 @@ class Auth:
     csrf_token: str
 
 
+def _trusted(address: str, proxies: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _from_proxy(request: Request) -> bool:
+    """Whether the connection comes from a configured reverse proxy (``trusted_proxies``)."""
+    peer = request.client.host if request.client else ""
+    return _trusted(peer, request.app.state.settings.trusted_proxies)
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the connection's, unless it comes from a configured proxy; then
+    the nearest address in X-Forwarded-For that is not a configured proxy (addresses further
+    left were written by the client and prove nothing)."""
+    peer = request.client.host if request.client else "unknown"
+    if not _from_proxy(request):
+        return peer
+    proxies = request.app.state.settings.trusted_proxies
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _trusted(hop, proxies):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # not an address: believe nothing the header says
+    return peer
+
+
 def secure_cookie(request: Request) -> bool:
-    """Whether cookies get the Secure flag: as configured, else when served over https."""
+    """Whether cookies get the Secure flag: as configured, else when served over https (as a
+    configured proxy says in X-Forwarded-Proto, or as the connection is)."""
     configured: bool | None = request.app.state.settings.secure_cookies
     if configured is not None:
         return configured
-    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    proto = request.url.scheme
+    if _from_proxy(request):
+        proto = request.headers.get("x-forwarded-proto", proto)
     return proto == "https"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -24,12 +25,18 @@ class Settings:
     database_url: str = ""
     secure_cookies: bool | None = None
     session_hours: float = 12.0
-    #: failed logins in a row before an account is locked, and for how long (minutes)
+    #: sign-in failures per username (since its last sign-in) before attempts slow down, and
+    #: the longest wait between two checked attempts (minutes); see accounts.Throttle
     lockout_failures: int = 5
     lockout_minutes: float = 15.0
-    #: login attempts allowed from one client address per window (seconds)
-    login_rate_limit: int = 20
-    login_rate_window: float = 300.0
+    #: sign-in failures per client address before attempts slow down, and the window (seconds)
+    #: in which failures count (successes never count)
+    login_rate_limit: int = 30
+    login_rate_window: float = 3600.0
+    #: addresses (IPs or networks, ``PHAROS_TRUSTED_PROXIES``, comma separated) of reverse
+    #: proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; default none: the
+    #: client's address is the connection's
+    trusted_proxies: tuple[str, ...] = ()
     load_demo: bool = True
     #: days before the end of a recovery and reflection period when warnings start
     reflection_warning_days: int = 7
@@ -44,14 +51,22 @@ class Settings:
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
         self.learn_store = Path(self.learn_store or self.data_dir / "learn")
+        self.trusted_proxies = tuple(self.trusted_proxies)
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"PHAROS_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+                ) from exc
         if not self.database_url:
             self.database_url = "sqlite:///" + str((self.data_dir / "pharos.db").resolve())
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from ``PHAROS_DATABASE_URL``, ``PHAROS_DATA_DIR``, ``PHAROS_SECURE_COOKIES``,
-        ``PHAROS_SESSION_HOURS``, ``PHAROS_LOAD_DEMO``, ``PHAROS_SECRET_KEY`` and
-        ``PHAROS_LEARN_STORE``; keyword arguments win."""
+        ``PHAROS_SESSION_HOURS``, ``PHAROS_LOAD_DEMO``, ``PHAROS_SECRET_KEY``,
+        ``PHAROS_LEARN_STORE`` and ``PHAROS_TRUSTED_PROXIES``; keyword arguments win."""
         env = os.environ
         values: dict[str, object] = {
             "data_dir": Path(env.get("PHAROS_DATA_DIR", "data")),
@@ -64,6 +79,8 @@ class Settings:
             if env.get("PHAROS_LEARN_STORE")
             else None,
         }
+        proxies = env.get("PHAROS_TRUSTED_PROXIES", "")
+        values["trusted_proxies"] = tuple(x.strip() for x in proxies.split(",") if x.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

@@ -1,4 +1,5 @@
-"""Signing in: cookies, CSRF, lockout, rate limit, API tokens, language and direction."""
+"""Signing in: cookies, CSRF, API tokens, language and direction (throttling:
+test_login_throttle.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ import re
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from pharos.coordinate.demo import DEMO_PASSWORD
-from pharos.store.models import User
 from pharos.web.testing import PharosClient, make_app, signed_in_client
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -71,39 +70,6 @@ def test_unsafe_request_without_csrf_changes_nothing(app: FastAPI) -> None:
     assert r.status_code == 403
     client.csrf_token = token
     assert "ph_" not in client.get("/account").text
-
-
-def test_wrong_passwords_lock_the_account(engine: Engine) -> None:
-    app = make_app(engine.url.render_as_string(hide_password=False), lockout_failures=3)
-    client = TestClient(app, follow_redirects=False)
-    token = _login_form(client)
-    for _ in range(3):
-        r = client.post(
-            "/login", data={"username": "gr.ngo", "password": "wrong", "csrf_token": token}
-        )
-        assert r.status_code == 401
-    r = client.post(
-        "/login", data={"username": "gr.ngo", "password": DEMO_PASSWORD, "csrf_token": token}
-    )
-    assert r.status_code == 401 and "locked" in r.text
-    with Session(engine) as s:
-        user = s.execute(select(User).where(User.username == "gr.ngo")).scalar_one()
-        assert user.locked_until is not None
-        user.locked_until = None
-        s.commit()
-
-
-def test_login_attempts_are_rate_limited_per_client(engine: Engine) -> None:
-    app = make_app(engine.url.render_as_string(hide_password=False), login_rate_limit=4)
-    client = TestClient(app, follow_redirects=False, client=("10.9.8.7", 5000))
-    token = _login_form(client)
-    codes = [
-        client.post(
-            "/login", data={"username": "nobody", "password": "x", "csrf_token": token}
-        ).status_code
-        for _ in range(6)
-    ]
-    assert codes[:4] == [401] * 4 and codes[4:] == [429, 429]
 
 
 def test_api_token_works_without_csrf_but_not_without_permission(app: FastAPI) -> None:

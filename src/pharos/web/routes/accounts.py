@@ -13,7 +13,15 @@ from pharos.coordinate.permissions import Principal
 from pharos.i18n import _, normalise_locale
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
-from pharos.web.deps import SESSION_COOKIE, Auth, current_auth, secure_cookie, signed_in, uow
+from pharos.web.deps import (
+    SESSION_COOKIE,
+    Auth,
+    client_address,
+    current_auth,
+    secure_cookie,
+    signed_in,
+    uow,
+)
 from pharos.web.forms import body
 from pharos.web.i18n import LANG_COOKIE
 from pharos.web.templating import render
@@ -42,32 +50,36 @@ async def login(request: Request, work: UnitOfWork = Depends(uow)) -> Response:
     password = str(data.get("password", ""))
     target = _safe_next(str(data.get("next", "/")))
     settings = request.app.state.settings
-    client = request.client.host if request.client else "unknown"
+    throttle = accounts.Throttle(
+        account_free=settings.lockout_failures,
+        address_free=settings.login_rate_limit,
+        window_seconds=settings.login_rate_window,
+        max_delay_seconds=settings.lockout_minutes * 60,
+    )
     try:
         user = accounts.authenticate(
-            work.session,
-            username,
-            password,
-            client,
-            max_failures=settings.lockout_failures,
-            lockout_minutes=settings.lockout_minutes,
-            rate_limit=settings.login_rate_limit,
-            rate_window_seconds=settings.login_rate_window,
+            work.session, username, password, client_address(request), throttle
         )
     except LoginRefused as refused:
-        work.commit()  # the failed attempt and any lockout are kept
-        messages = {
-            "bad_credentials": _("Wrong username or password."),
-            "locked": _("This account is locked for a while after too many wrong passwords."),
-            "rate_limited": _("Too many sign-in attempts from here. Wait a few minutes."),
-        }
-        status = 429 if refused.reason == "rate_limited" else 401
-        return render(
+        work.commit()  # the failed attempt is kept
+        if refused.reason == "throttled":
+            # the same for every username, known or not, and every address
+            error = _(
+                "Too many failed sign-ins for this account or from this address. Try again "
+                "in %(n)s seconds."
+            ) % {"n": refused.retry_after}
+            headers = {"Retry-After": str(refused.retry_after)}
+            status = 429
+        else:
+            error, headers, status = _("Wrong username or password."), {}, 401
+        page = render(
             request,
             "login.html",
-            {"next": target, "error": messages[refused.reason], "username": username},
+            {"next": target, "error": error, "username": username},
             status=status,
         )
+        page.headers.update(headers)
+        return page
     new = accounts.open_session(work.session, user, settings.session_hours)
     work.commit()
     response = RedirectResponse(target, status_code=303)
