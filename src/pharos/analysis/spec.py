@@ -37,6 +37,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pharos.analysis.options import Design
+from pharos.domain import userfile
 from pharos.i18n import _
 
 
@@ -268,19 +269,18 @@ def parse_experiment(data: Any, *, origin: str = "<experiment>", text: str = "")
 def load_experiment(path: Path) -> tuple[ExperimentSpec, dict[str, Any]]:
     """Read a YAML file holding an ``experiment`` section; returns the spec and the whole file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = userfile.read_text(path, userfile.MAX_SCENARIO_BYTES)
     except OSError as exc:
         raise ExperimentSpecError(
             _("%(file)s: cannot be read (%(reason)s)") % {"file": path, "reason": exc.strerror}
         ) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ExperimentSpecError(
-            _("%(where)s: not valid YAML") % {"where": f"{path}{line}"}
-        ) from None
+    except userfile.UserFileError as exc:
+        raise ExperimentSpecError(f"{path}: {exc.message}") from None
+    try:  # strictly: YAML 1.2, no key twice, bounded depth (pharos.domain.userfile)
+        doc, _node = userfile.load(text, userfile.MAX_SCENARIO_BYTES)
+    except userfile.UserFileError as exc:
+        line = f":{exc.line}" if exc.line is not None else ""
+        raise ExperimentSpecError(f"{path}{line}: {exc.message}") from None
     if not isinstance(doc, dict) or "experiment" not in doc:
         raise ExperimentSpecError(
             _("%(file)s: no experiment section (add a key named experiment)") % {"file": path}

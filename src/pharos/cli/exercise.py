@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -150,14 +149,21 @@ def play(
     db: str = _db_option(),
 ) -> None:
     """Run a drill script (controller, player and observer steps) and print the state hash."""
+    from pharos.domain import userfile
     from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
     from pharos.exercise.runtime.store import MemoryEventStore
     from pharos.exercise.scenario.loader import ScenarioError
 
-    try:
-        steps = yaml.safe_load(script.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    try:  # strictly: YAML 1.2, no key twice, bounded size and depth
+        steps, _node = userfile.load(
+            userfile.read_text(script, userfile.MAX_SCENARIO_BYTES), userfile.MAX_SCENARIO_BYTES
+        )
+    except (OSError, UnicodeDecodeError) as exc:
         _fail(_("cannot read the script: %(e)s") % {"e": exc})
+        return
+    except userfile.UserFileError as exc:
+        line = f":{exc.line}" if exc.line is not None else ""
+        _fail(f"{script}{line}: {exc.message}")
         return
     if not isinstance(steps, list) or not all(isinstance(x, dict) for x in steps):
         _fail(_("%(f)s: a script is a list of steps") % {"f": script})

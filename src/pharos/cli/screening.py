@@ -14,6 +14,7 @@ import pharos
 from pharos.cli import _reference
 from pharos.cli._screening_view import render, render_brief
 from pharos.cli.app import app
+from pharos.domain import userfile
 from pharos.domain.explain import explained
 from pharos.domain.screening import ConflictingObservationError, screen
 from pharos.domain.screening_file import ScreeningFileError, ScreeningInput, parse_screening
@@ -33,7 +34,9 @@ def _fail(message: str) -> typer.Exit:
 def read_screening_file(path: Path) -> ScreeningInput:
     """Read and parse one screening file; raises typer.Exit(2) with one clear message."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = userfile.read_text(path, userfile.MAX_SCREENING_BYTES)
+    except userfile.UserFileError as exc:
+        raise _fail(f"{path}: {exc.message}") from None
     except FileNotFoundError:
         raise _fail(_("%(file)s: no such file") % {"file": path}) from None
     except IsADirectoryError:

@@ -28,6 +28,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pharos.domain import userfile
 from pharos.domain.datafiles import field_path, line_of
 from pharos.domain.geography import UnknownCountryError, country
 from pharos.domain.indicators import Dimension, UnknownIndicatorError, lookup
@@ -192,34 +193,31 @@ def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
 
 
 def _load(text: str, filename: str | None) -> tuple[Any, yaml.Node | None]:
+    """The file's data and node tree, read strictly (:mod:`pharos.domain.userfile`: YAML 1.2,
+    no key twice, bounded size and depth)."""
     is_json = bool(filename and filename.lower().endswith(".json"))
-    if is_json:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScreeningFileError(
-                _("not valid JSON: %(problem)s") % {"problem": exc.msg}, "", exc.lineno, filename
-            ) from None
-        try:
-            root: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            root = None
-        return data, root
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        if not is_json:
+            return userfile.load(text, userfile.MAX_SCREENING_BYTES)
+        userfile.check_size(len(text.encode("utf-8")), userfile.MAX_SCREENING_BYTES)
+    except userfile.UserFileError as exc:
+        raise ScreeningFileError(exc.message, "", exc.line, filename) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise ScreeningFileError(
-            _("not valid YAML: %(problem)s") % {"problem": exc.problem or str(exc)},
-            "",
-            mark.line + 1 if mark is not None else None,
-            filename,
+            _("not valid JSON: %(problem)s") % {"problem": exc.msg}, "", exc.lineno, filename
         ) from None
-    except yaml.YAMLError as exc:
-        raise ScreeningFileError(
-            _("not valid YAML: %(problem)s") % {"problem": str(exc)}, "", None, filename
-        ) from None
+    except RecursionError:
+        raise ScreeningFileError(userfile.nesting_message(), "", None, filename) from None
+    # JSON is YAML: its node tree gives the lines, the nesting and keys given twice
+    try:
+        root = userfile.compose(text, userfile.MAX_SCREENING_BYTES)
+        userfile.construct(root)
+    except userfile.UserFileError as exc:
+        if not exc.syntax:
+            raise ScreeningFileError(exc.message, "", exc.line, filename) from None
+        root = None
     return data, root
 
 

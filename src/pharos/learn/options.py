@@ -25,8 +25,12 @@ class Layout(StrEnum):
     SYNTHETIC = "synthetic"  # Format B
 
 
-#: Largest file Pharos reads by default (bytes). A 1,000,000-row CTDC Format A file is ~150 MB.
-DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+#: Largest file Pharos reads by default (bytes), on the command line and as an upload: 128 MB.
+#: The largest published file, CTDC's Global Synthetic Dataset (2021, more than 156,000 victims,
+#: one row each), is about 45 MB at the 290 bytes a row of a Format A file (the benchmark's
+#: 1,000,000 rows make 277 MB); the limit leaves it room to grow threefold. ``--max-size``
+#: reads a larger file from the command line. docs/security.md, "Limits".
+DEFAULT_MAX_BYTES = 128 * 1024 * 1024
 
 #: Quasi-identifiers of the CTDC export unless the user states others (CTDC codebook v6 lists
 #: demographic and geographic attributes as the quasi-identifying ones).

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from pharos.domain import userfile
 from pharos.i18n import _
 from pharos.scenario.params import ParameterPathError, get_in, set_in
 from pharos.scenario.schema import Scenario
@@ -64,39 +65,39 @@ class _Marked:
     marks: dict[Loc, tuple[str, int]] = field(default_factory=dict)
 
 
-def _construct(node: yaml.Node, loc: Loc, fname: str, marks: dict[Loc, tuple[str, int]]) -> Any:
+def _marked(
+    node: yaml.Node, data: Any, loc: Loc, fname: str, marks: dict[Loc, tuple[str, int]]
+) -> Any:
+    """``data`` (built from ``node``) with its keys as text, and the line of every key."""
     marks[loc] = (fname, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for knode, vnode in node.value:
-            key = yaml.SafeLoader(" ").construct_object(knode)  # scalar key
-            if key in out:
-                raise ScenarioError(
-                    [ErrorDetail(fname, knode.start_mark.line + 1, str(key), _("duplicate key"))]
-                )
-            child = (*loc, key if isinstance(key, str) else str(key))
-            marks[child] = (fname, knode.start_mark.line + 1)
-            out[child[-1]] = _construct(vnode, child, fname, marks)
+    if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for (knode, vnode), (key, value) in zip(node.value, data.items(), strict=True):
+            name = key if isinstance(key, str) else str(key)
+            child = (*loc, name)
+            out[name] = _marked(vnode, value, child, fname, marks)
             marks[child] = (fname, knode.start_mark.line + 1)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, (*loc, i), fname, marks) for i, v in enumerate(node.value)]
-    return yaml.SafeLoader(" ").construct_object(node)
+    if isinstance(node, yaml.SequenceNode) and isinstance(data, list):
+        return [
+            _marked(n, v, (*loc, i), fname, marks)
+            for i, (n, v) in enumerate(zip(node.value, data, strict=True))
+        ]
+    return data
 
 
 def _read_marked(text: str, fname: str) -> _Marked:
+    """A scenario or overlay file read strictly (:mod:`pharos.domain.userfile`: YAML 1.2, no key
+    twice, bounded size and depth)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ScenarioError(
-            [ErrorDetail(fname, line, "", _("not valid YAML: %(why)s") % {"why": exc.problem})]
-        ) from None
+        node = userfile.compose(text, userfile.MAX_SCENARIO_BYTES)
+        data = userfile.construct(node)
+    except userfile.UserFileError as exc:
+        raise ScenarioError([ErrorDetail(fname, exc.line, "", exc.message)]) from None
     if node is None:
         raise ScenarioError([ErrorDetail(fname, 1, "", _("the file is empty"))])
     marks: dict[Loc, tuple[str, int]] = {}
-    data = _construct(node, (), fname, marks)
+    data = _marked(node, data, (), fname, marks)
     if not isinstance(data, dict):
         raise ScenarioError([ErrorDetail(fname, 1, "", _("expected a mapping of fields"))])
     return _Marked(data, marks)
@@ -157,7 +158,9 @@ def resolve(ref: str, kind: str = "bundled") -> Path:
 
 def _read(path: Path) -> _Marked:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = userfile.read_text(path, userfile.MAX_SCENARIO_BYTES)
+    except userfile.UserFileError as exc:
+        raise ScenarioError([ErrorDetail(str(path), None, "", exc.message)]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([ErrorDetail(str(path), None, "", str(exc))]) from None
     return _read_marked(text, str(path))

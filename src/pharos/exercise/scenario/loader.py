@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from pharos.domain import userfile
 from pharos.domain.cooperation import instruments_between
 from pharos.exercise.scenario import translation
 from pharos.exercise.scenario.schema import CharacterKind, ExerciseScenario, TriggerOn
@@ -121,26 +122,18 @@ def load_scenario(name_or_path: str | Path) -> LoadedScenario:
     path = resolve(str(name_or_path))
     fname = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = userfile.read_text(path, userfile.MAX_SCENARIO_BYTES)
     except OSError as exc:
         raise ScenarioError(
             [Problem(fname, None, "", _("cannot read the file: %(e)s") % {"e": exc})]
         ) from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ScenarioError(
-            [
-                Problem(
-                    fname,
-                    mark.line + 1 if mark else None,
-                    "",
-                    _("not valid YAML: %(e)s") % {"e": getattr(exc, "problem", exc)},
-                )
-            ]
-        ) from exc
+    except userfile.UserFileError as exc:
+        raise ScenarioError([Problem(fname, None, "", exc.message)]) from None
+    try:  # strictly: YAML 1.2, no key twice, bounded depth (pharos.domain.userfile)
+        data: Any
+        data, node = userfile.load(text, userfile.MAX_SCENARIO_BYTES)
+    except userfile.UserFileError as exc:
+        raise ScenarioError([Problem(fname, exc.line, "", exc.message)]) from None
     if not isinstance(data, dict) or node is None:
         raise ScenarioError([Problem(fname, 1, "", _("expected a mapping at the top of the file"))])
     if data.get("format") == translation.FORMAT:

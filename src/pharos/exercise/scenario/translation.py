@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from pharos.domain import userfile
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, _
 
@@ -184,18 +185,14 @@ def _dupes(node: yaml.Node) -> list[Issue]:
 
 def read(path: Path, sc: ExerciseScenario, lang: str) -> tuple[dict[str, str], list[Issue]]:
     """The texts of one translation file, checked against ``sc``; and its problems."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(raw)
+    try:  # strictly (pharos.domain.userfile); keys given twice are reported below
+        raw = userfile.read_text(path, userfile.MAX_SCENARIO_BYTES)
+        node = userfile.compose(raw, userfile.MAX_SCENARIO_BYTES)
+        data: Any = userfile.construct(node, allow_duplicates=True)
     except OSError as exc:
         return {}, [Issue(None, "", _("cannot read the file: %(e)s") % {"e": exc})]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", exc)
-        return {}, [
-            Issue(mark.line + 1 if mark else None, "", _("not valid YAML: %(e)s") % {"e": problem})
-        ]
+    except userfile.UserFileError as exc:
+        return {}, [Issue(exc.line, "", exc.message)]
     if not isinstance(data, dict) or node is None:
         return {}, [Issue(1, "", _("expected a mapping at the top of the file"))]
     issues = _dupes(node)
