@@ -4,8 +4,10 @@ identity for journalists. Built once, used by the pages and the API."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from pharos.coordinate.cases import (
 from pharos.coordinate.permissions import (
     IdentityView,
     Principal,
+    RecordRef,
     allowed,
     may_grant_reflection_period,
 )
@@ -33,11 +36,233 @@ from pharos.store.models import (
     Case,
     CaseNote,
     ConsentRecord,
+    CrossBorderRequest,
     DuplicateFlag,
+    Referral,
     ReflectionPeriod,
+    RequestReply,
     ScreeningRecord,
     SupportPlan,
+    TraffickingEvent,
 )
+
+#: A record of a case (a row with a ``case_id``).
+_R = TypeVar(
+    "_R", CaseNote, SupportPlan, ConsentRecord, ReflectionPeriod, ScreeningRecord, DuplicateFlag
+)
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The records of one case that the view shows, each in its order."""
+
+    referrals: list[Referral]
+    requests: list[CrossBorderRequest]
+    replies: dict[int, list[RequestReply]]
+    notes: list[CaseNote]
+    plans: list[SupportPlan]
+    consents: list[ConsentRecord]
+    periods: list[ReflectionPeriod]
+    screenings: list[ScreeningRecord]
+    duplicates: list[DuplicateFlag]
+
+
+def _records(session: Session, case: Case) -> _Records:
+    def of_case(model: type[_R], *order: Any) -> list[_R]:
+        query = select(model).where(model.case_id == case.id).order_by(*order)
+        return list(session.execute(query).scalars())
+
+    requests = case_requests(session, case.id)
+    return _Records(
+        referrals=case_referrals(session, case.id),
+        requests=requests,
+        replies={r.id: replies(session, r.id) for r in requests},
+        notes=of_case(CaseNote, CaseNote.id),
+        plans=of_case(SupportPlan, SupportPlan.id),
+        consents=of_case(ConsentRecord, ConsentRecord.id.desc()),
+        periods=of_case(ReflectionPeriod, ReflectionPeriod.id),
+        screenings=of_case(ScreeningRecord, ScreeningRecord.id),
+        duplicates=of_case(DuplicateFlag),
+    )
+
+
+def _agency_ids(case: Case, rec: _Records) -> set[int]:
+    """Every agency the case's records name: owner, referrals' ends, requests' parties."""
+    ids = {case.owner_agency_id}
+    ids |= {r.from_agency_id for r in rec.referrals} | {r.to_agency_id for r in rec.referrals}
+    ids |= {r.receiver_agency_id for r in rec.requests} | {r.sender_agency_id for r in rec.requests}
+    ids |= {r.escalated_to_agency_id for r in rec.requests if r.escalated_to_agency_id}
+    return ids
+
+
+def _user_ids(case: Case, rec: _Records) -> set[int]:
+    """Every user the case's records name: owner, authors, screeners, who resolved duplicates."""
+    ids = {case.owner_user_id} | {n.author_id for n in rec.notes}
+    ids |= {s.screened_by_id for s in rec.screenings}
+    ids |= {x.author_id for rs in rec.replies.values() for x in rs}
+    ids |= {d.resolved_by_id for d in rec.duplicates if d.resolved_by_id}
+    return ids
+
+
+def _event(e: TraffickingEvent, full: bool) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "type": e.type,
+        "place": e.place if full else "",
+        "country": e.country,
+        "date": e.date,
+        "description": e.description if full else "",
+    }
+
+
+def _consent(consent: ConsentRecord | None) -> dict[str, Any] | None:
+    if consent is None:
+        return None
+    return {
+        "informed": consent.informed,
+        "consent_for_services": consent.consent_for_services,
+        "disclosure_other_orgs": consent.disclosure_other_orgs,
+        "disclosure_cross_border": consent.disclosure_cross_border,
+        "recorded_at": consent.recorded_at,
+    }
+
+
+def _support_plan(s: SupportPlan) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "type": s.type,
+        "objectives": s.objectives,
+        "action_plan": s.action_plan,
+        "planned_end": s.planned_end,
+    }
+
+
+def _note(n: CaseNote, users: Mapping[int, str]) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "author": users.get(n.author_id),
+        "text": n.text,
+        "created_at": n.created_at,
+    }
+
+
+def _screening(s: ScreeningRecord, users: Mapping[int, str]) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "presumption": s.result.get("presumption"),
+        "indicators": [o["id"] for o in s.observations],
+        "screened_by": users.get(s.screened_by_id),
+        "screened_at": s.screened_at,
+    }
+
+
+def _reflection_period(r: ReflectionPeriod, today: date, warn_days: int) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "starts_on": r.starts_on,
+        "ends_on": r.ends_on,
+        "days": r.days,
+        "basis": basis_text(r),
+        "warning": period_warning(r, today, warn_days),
+    }
+
+
+def _referral(r: Referral, agencies: Mapping[int, str], full: bool) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "mechanism": r.mechanism,
+        "stage": r.stage,
+        "from_agency": agencies.get(r.from_agency_id),
+        "to_agency": agencies.get(r.to_agency_id),
+        "to_agency_id": r.to_agency_id,
+        "from_agency_id": r.from_agency_id,
+        "status": r.status,
+        "reason": r.reason,
+        "details": r.details if full else "",
+        "rejection_reason": r.rejection_reason,
+        "consent_override": r.consent_override,
+        "override_reason": r.override_reason if full else "",
+        "created_at": r.created_at,
+    }
+
+
+def _request(
+    r: CrossBorderRequest,
+    answers: list[RequestReply],
+    agencies: Mapping[int, str],
+    users: Mapping[int, str],
+) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "type": r.type,
+        "sender_state": r.sender_state,
+        "receiver_state": r.receiver_state,
+        "sender_agency": agencies.get(r.sender_agency_id),
+        "receiver_agency": agencies.get(r.receiver_agency_id),
+        "escalated_to": agencies.get(r.escalated_to_agency_id)
+        if r.escalated_to_agency_id
+        else None,
+        "subject": r.subject,
+        "body": r.body,
+        "status": r.status,
+        "sent_at": r.sent_at,
+        "due_at": r.due_at,
+        "answered_at": r.answered_at,
+        "reminders_sent": r.reminders_sent,
+        "escalated_at": r.escalated_at,
+        "channel": r.channel,
+        "legal_basis": r.legal_basis,
+        "replies": [
+            {
+                "author": users.get(x.author_id),
+                "agency": agencies.get(x.agency_id, ""),
+                "text": x.text,
+                "created_at": x.created_at,
+            }
+            for x in answers
+        ],
+    }
+
+
+def _duplicate(d: DuplicateFlag, users: Mapping[int, str]) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "case_id": d.other_case_id,
+        "reason": d.reason,
+        "resolution": d.resolution,
+        "resolved_by": users.get(d.resolved_by_id) if d.resolved_by_id else None,
+        "resolved_at": d.resolved_at,
+    }
+
+
+def _may(p: Principal, case: Case, ref: RecordRef) -> dict[str, bool]:
+    """What ``p`` may do on the case (the page's buttons; the server checks each again)."""
+    return {
+        "update": allowed(p, "case", "update", ref),
+        "contribute": allowed(p, "case", "contribute", ref),
+        "refer": allowed(p, "referral", "create", ref),
+        "transfer": allowed(p, "transfer", "create", ref),
+        "override_consent": allowed(p, "case", "override_consent", ref),
+        "grant_reflection": allowed(p, "reflection_period", "create", ref)
+        and may_grant_reflection_period(p, case.state),
+        "send_request": any(allowed(p, f"request:{k}", "create", ref) for k in instrument_codes()),
+        "audit": allowed(p, "case", "audit", ref),
+    }
+
+
+def _audit(session: Session, case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "resource": e.resource,
+            "label": f"{AUDIT_LABELS.get(e.action, e.action)} · "
+            f"{RESOURCE_LABELS.get(e.resource, e.resource)}",
+        }
+        for e in audit.case_trail(session, case.id, limit=50)
+    ]
 
 
 def case_detail(
@@ -47,58 +272,10 @@ def case_detail(
     view = view_of(session, p, case)
     full = view is IdentityView.FULL
     ref = case_ref(session, case)
-    referrals = case_referrals(session, case.id)
-    requests = case_requests(session, case.id)
-    notes = list(
-        session.execute(
-            select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)
-        ).scalars()
-    )
-    plans = list(
-        session.execute(
-            select(SupportPlan).where(SupportPlan.case_id == case.id).order_by(SupportPlan.id)
-        ).scalars()
-    )
-    consents = list(
-        session.execute(
-            select(ConsentRecord)
-            .where(ConsentRecord.case_id == case.id)
-            .order_by(ConsentRecord.id.desc())
-        ).scalars()
-    )
-    periods = list(
-        session.execute(
-            select(ReflectionPeriod)
-            .where(ReflectionPeriod.case_id == case.id)
-            .order_by(ReflectionPeriod.id)
-        ).scalars()
-    )
-    screenings = list(
-        session.execute(
-            select(ScreeningRecord)
-            .where(ScreeningRecord.case_id == case.id)
-            .order_by(ScreeningRecord.id)
-        ).scalars()
-    )
-    duplicates = list(
-        session.execute(select(DuplicateFlag).where(DuplicateFlag.case_id == case.id)).scalars()
-    )
-    agency_ids = (
-        {case.owner_agency_id}
-        | {r.from_agency_id for r in referrals}
-        | {r.to_agency_id for r in referrals}
-    )
-    agency_ids |= {r.receiver_agency_id for r in requests} | {r.sender_agency_id for r in requests}
-    agency_ids |= {r.escalated_to_agency_id for r in requests if r.escalated_to_agency_id}
+    rec = _records(session, case)
+    agency_ids = _agency_ids(case, rec)
     agencies = queries.agency_names(session, agency_ids)
-    all_replies = {r.id: replies(session, r.id) for r in requests}
-    user_ids = (
-        {case.owner_user_id} | {n.author_id for n in notes} | {s.screened_by_id for s in screenings}
-    )
-    user_ids |= {x.author_id for rs in all_replies.values() for x in rs}
-    user_ids |= {d.resolved_by_id for d in duplicates if d.resolved_by_id}
-    users = queries.usernames(session, user_ids)
-    consent = latest_consent(session, case.id)
+    users = queries.usernames(session, _user_ids(case, rec))
     key = secret_key(session)
     out: dict[str, Any] = {
         "id": case.id,
@@ -122,168 +299,27 @@ def case_detail(
             for person in case.persons
             if full or person.role == "victim" or view is IdentityView.PSEUDONYMISED
         ],
-        "events": [
-            {
-                "id": e.id,
-                "type": e.type,
-                "place": e.place if full else "",
-                "country": e.country,
-                "date": e.date,
-                "description": e.description if full else "",
-            }
-            for e in case.events
-        ],
-        "consent": None
-        if consent is None
-        else {
-            "informed": consent.informed,
-            "consent_for_services": consent.consent_for_services,
-            "disclosure_other_orgs": consent.disclosure_other_orgs,
-            "disclosure_cross_border": consent.disclosure_cross_border,
-            "recorded_at": consent.recorded_at,
-        },
-        "consent_history": len(consents),
-        "support_plans": [
-            {
-                "id": s.id,
-                "type": s.type,
-                "objectives": s.objectives,
-                "action_plan": s.action_plan,
-                "planned_end": s.planned_end,
-            }
-            for s in plans
-        ]
-        if full
-        else [],
-        "notes": [
-            {
-                "id": n.id,
-                "author": users.get(n.author_id),
-                "text": n.text,
-                "created_at": n.created_at,
-            }
-            for n in notes
-        ]
-        if full
-        else [],
-        "screenings": [
-            {
-                "id": s.id,
-                "presumption": s.result.get("presumption"),
-                "indicators": [o["id"] for o in s.observations],
-                "screened_by": users.get(s.screened_by_id),
-                "screened_at": s.screened_at,
-            }
-            for s in screenings
-        ]
-        if full
-        else [],
-        "reflection_periods": [
-            {
-                "id": r.id,
-                "starts_on": r.starts_on,
-                "ends_on": r.ends_on,
-                "days": r.days,
-                "basis": basis_text(r),
-                "warning": period_warning(r, today, warn_days),
-            }
-            for r in periods
-        ],
-        "referrals": [
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "mechanism": r.mechanism,
-                "stage": r.stage,
-                "from_agency": agencies.get(r.from_agency_id),
-                "to_agency": agencies.get(r.to_agency_id),
-                "to_agency_id": r.to_agency_id,
-                "from_agency_id": r.from_agency_id,
-                "status": r.status,
-                "reason": r.reason,
-                "details": r.details if full else "",
-                "rejection_reason": r.rejection_reason,
-                "consent_override": r.consent_override,
-                "override_reason": r.override_reason if full else "",
-                "created_at": r.created_at,
-            }
-            for r in referrals
-        ],
+        "events": [_event(e, full) for e in case.events],
+        "consent": _consent(latest_consent(session, case.id)),
+        "consent_history": len(rec.consents),
+        # Support plans, notes, screenings and duplicates: only for those who see the identity.
+        "support_plans": [_support_plan(s) for s in rec.plans] if full else [],
+        "notes": [_note(n, users) for n in rec.notes] if full else [],
+        "screenings": [_screening(s, users) for s in rec.screenings] if full else [],
+        "reflection_periods": [_reflection_period(r, today, warn_days) for r in rec.periods],
+        "referrals": [_referral(r, agencies, full) for r in rec.referrals],
         "requests": [
-            {
-                "id": r.id,
-                "type": r.type,
-                "sender_state": r.sender_state,
-                "receiver_state": r.receiver_state,
-                "sender_agency": agencies.get(r.sender_agency_id),
-                "receiver_agency": agencies.get(r.receiver_agency_id),
-                "escalated_to": agencies.get(r.escalated_to_agency_id)
-                if r.escalated_to_agency_id
-                else None,
-                "subject": r.subject,
-                "body": r.body,
-                "status": r.status,
-                "sent_at": r.sent_at,
-                "due_at": r.due_at,
-                "answered_at": r.answered_at,
-                "reminders_sent": r.reminders_sent,
-                "escalated_at": r.escalated_at,
-                "channel": r.channel,
-                "legal_basis": r.legal_basis,
-                "replies": [
-                    {
-                        "author": users.get(x.author_id),
-                        "agency": agencies.get(x.agency_id, ""),
-                        "text": x.text,
-                        "created_at": x.created_at,
-                    }
-                    for x in all_replies[r.id]
-                ],
-            }
-            for r in requests
+            _request(r, rec.replies[r.id], agencies, users)
+            for r in rec.requests
             if full
             or p.agency_id in (r.receiver_agency_id, r.escalated_to_agency_id, r.sender_agency_id)
         ],
-        "duplicates": [
-            {
-                "id": d.id,
-                "case_id": d.other_case_id,
-                "reason": d.reason,
-                "resolution": d.resolution,
-                "resolved_by": users.get(d.resolved_by_id) if d.resolved_by_id else None,
-                "resolved_at": d.resolved_at,
-            }
-            for d in duplicates
-        ]
-        if full
-        else [],
+        "duplicates": [_duplicate(d, users) for d in rec.duplicates] if full else [],
         "reflection_rule": reflection_rule(case.state).__dict__,
-        "may": {
-            "update": allowed(p, "case", "update", ref),
-            "contribute": allowed(p, "case", "contribute", ref),
-            "refer": allowed(p, "referral", "create", ref),
-            "transfer": allowed(p, "transfer", "create", ref),
-            "override_consent": allowed(p, "case", "override_consent", ref),
-            "grant_reflection": allowed(p, "reflection_period", "create", ref)
-            and may_grant_reflection_period(p, case.state),
-            "send_request": any(
-                allowed(p, f"request:{k}", "create", ref) for k in instrument_codes()
-            ),
-            "audit": allowed(p, "case", "audit", ref),
-        },
+        "may": _may(p, case, ref),
     }
     if agency_ids:
         out["agency_names"] = agencies
     if out["may"]["audit"]:
-        out["audit"] = [
-            {
-                "at": e.at,
-                "actor": e.actor,
-                "action": e.action,
-                "resource": e.resource,
-                "label": f"{AUDIT_LABELS.get(e.action, e.action)} · "
-                f"{RESOURCE_LABELS.get(e.resource, e.resource)}",
-            }
-            for e in audit.case_trail(session, case.id, limit=50)
-        ]
+        out["audit"] = _audit(session, case)
     return out
