@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from pharos.store.uow import UnitOfWork
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
-user_app = typer.Typer(help="Accounts: create, reset passwords, unlock.", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Accounts: create, reset passwords, unlock, deactivate and reactivate.",
+    no_args_is_help=True,
+)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
@@ -327,20 +330,57 @@ def user_agencies() -> None:
 
 @user_app.command("password")
 def user_password(username: str) -> None:
-    """Set a new password for an account (and unlock it)."""
-    from pharos.coordinate import audit
-    from pharos.coordinate.accounts import clear_failures, hash_password
+    """Set a new password for an account: its sessions end, its API tokens are revoked and its
+    failed sign-ins are forgotten."""
+    from pharos.coordinate.accounts import set_password
     from pharos.store.db import session_factory
     from pharos.store.uow import UnitOfWork
 
     _settings, engine = _engine()
     with UnitOfWork(session_factory(engine)) as work:
         user = _find_user(work, username)
-        user.password_hash = hash_password(_ask_password())
-        clear_failures(work.session, user.username)
-        audit.record(work.session, None, "set_password", "account", user.id)
+        out = set_password(work.session, user, _ask_password(), None)
         work.commit()
     typer.echo(_("Password changed for %(name)s.") % {"name": username})
+    typer.echo(
+        _("Sessions ended: %(sessions)s; API tokens revoked: %(tokens)s.")
+        % {"sessions": out.sessions, "tokens": out.tokens}
+    )
+
+
+@user_app.command("deactivate")
+def user_deactivate(username: str) -> None:
+    """Shut an account out: no sign-in, its sessions end, its API tokens are revoked (its
+    records stay)."""
+    from pharos.coordinate.accounts import deactivate
+    from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    with UnitOfWork(session_factory(engine)) as work:
+        user = _find_user(work, username)
+        out = deactivate(work.session, user, None)
+        work.commit()
+    typer.echo(_("Deactivated %(name)s.") % {"name": username})
+    typer.echo(
+        _("Sessions ended: %(sessions)s; API tokens revoked: %(tokens)s.")
+        % {"sessions": out.sessions, "tokens": out.tokens}
+    )
+
+
+@user_app.command("reactivate")
+def user_reactivate(username: str) -> None:
+    """Let a deactivated account sign in again (its revoked API tokens stay revoked)."""
+    from pharos.coordinate.accounts import reactivate
+    from pharos.store.db import session_factory
+    from pharos.store.uow import UnitOfWork
+
+    _settings, engine = _engine()
+    with UnitOfWork(session_factory(engine)) as work:
+        user = _find_user(work, username)
+        reactivate(work.session, user, None)
+        work.commit()
+    typer.echo(_("Reactivated %(name)s.") % {"name": username})
 
 
 @user_app.command("unlock")
@@ -362,7 +402,11 @@ def user_unlock(username: str) -> None:
 
 @token_app.command("create")
 def token_create(
-    username: str, name: str = typer.Option("script", help="What the token is for.")
+    username: str,
+    name: str = typer.Option("script", help="What the token is for."),
+    days: int = typer.Option(
+        90, min=1, max=365, help="How many days the token is valid (at most 365)."
+    ),
 ) -> None:
     """Create an API token for a user and print it (it is shown only once)."""
     from pharos.coordinate.accounts import create_token
@@ -372,7 +416,10 @@ def token_create(
     _settings, engine = _engine()
     with UnitOfWork(session_factory(engine)) as work:
         user = _find_user(work, username)
-        token = create_token(work.session, user, name)
+        if not user.active:
+            typer.echo(_("%(name)s is deactivated.") % {"name": username}, err=True)
+            raise typer.Exit(2)
+        token = create_token(work.session, user, name, days)
         work.commit()
     sys.stdout.write(token + "\n")
 

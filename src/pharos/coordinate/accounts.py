@@ -216,6 +216,11 @@ def close_session(session: Session, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.id == _digest(token)))
 
 
+def all_users(session: Session) -> list[User]:
+    """Every account, by state and username (the administrators' accounts page)."""
+    return list(session.execute(select(User).order_by(User.state, User.username)).scalars())
+
+
 def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
     """A user's API tokens, oldest first (their hashes; the tokens themselves are not kept)."""
     return list(
@@ -225,29 +230,50 @@ def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
     )
 
 
-def create_token(session: Session, user: User, name: str) -> str:
-    """A new API token for ``user`` (shown once; only its hash is stored)."""
+#: how long an API token lives unless said otherwise, and at most (days)
+TOKEN_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
+def create_token(session: Session, user: User, name: str, days: int = TOKEN_DAYS) -> str:
+    """A new API token for ``user``, valid for ``days`` days (1 to ``TOKEN_MAX_DAYS``; shown
+    once; only its hash is stored)."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValueError(f"days: from 1 to {TOKEN_MAX_DAYS}, not {days}")
     token = "ph_" + secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(days=days)
     session.add(
-        ApiToken(user_id=user.id, name=name[:100], token_hash=_digest(token), prefix=token[:10])
+        ApiToken(
+            user_id=user.id,
+            name=name[:100],
+            token_hash=_digest(token),
+            prefix=token[:10],
+            expires_at=expires,
+        )
     )
     audit.record(
-        session, principal(user), "create_token", "account", user.id, detail={"name": name}
+        session,
+        principal(user),
+        "create_token",
+        "account",
+        user.id,
+        detail={"name": name, "expires_at": expires.isoformat(timespec="seconds")},
     )
     return token
 
 
 def token_user(session: Session, token: str) -> User | None:
-    """The user of a valid, unrevoked API token, or None."""
+    """The user of a valid (unrevoked, unexpired) API token of an active account, or None."""
     row = session.execute(
         select(ApiToken).where(ApiToken.token_hash == _digest(token))
     ).scalar_one_or_none()
-    if row is None or row.revoked_at is not None:
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    row.last_used_at = utcnow()
+    row.last_used_at = now
     return user
 
 
@@ -260,3 +286,68 @@ def revoke_tokens(session: Session, user: User) -> int:
         row.revoked_at = utcnow()
         n += 1
     return n
+
+
+def end_sessions(session: Session, user: User, keep: str | None = None) -> int:
+    """End every browser session of ``user`` except the one of the token ``keep``; how many."""
+    q = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        q = q.where(UserSession.id != _digest(keep))
+    return int(getattr(session.execute(q), "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class ShutOut:
+    """What a password change or a deactivation ended."""
+
+    sessions: int
+    tokens: int
+
+
+def set_password(
+    session: Session,
+    user: User,
+    password: str,
+    actor: Principal | None,
+    keep_session: str | None = None,
+) -> ShutOut:
+    """Give ``user`` a new password: their other sessions end (all of them unless
+    ``keep_session``, the session making the change), their API tokens are revoked and their
+    failed sign-ins forgotten. Whoever had the old password is out."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(password)
+    clear_failures(session, user.username)
+    out = ShutOut(end_sessions(session, user, keep_session), revoke_tokens(session, user))
+    audit.record(
+        session,
+        actor,
+        "set_password",
+        "account",
+        user.id,
+        detail={"sessions_ended": out.sessions, "tokens_revoked": out.tokens},
+    )
+    return out
+
+
+def deactivate(session: Session, user: User, actor: Principal | None) -> ShutOut:
+    """Shut ``user`` out: no sign-in (answered as for an unknown name), every session ended,
+    every API token revoked. Their records stay, with their name on what they did."""
+    user.active = False
+    out = ShutOut(end_sessions(session, user), revoke_tokens(session, user))
+    audit.record(
+        session,
+        actor,
+        "deactivate",
+        "account",
+        user.id,
+        detail={"sessions_ended": out.sessions, "tokens_revoked": out.tokens},
+    )
+    return out
+
+
+def reactivate(session: Session, user: User, actor: Principal | None) -> None:
+    """Let ``user`` sign in again (with their password; revoked tokens stay revoked)."""
+    user.active = True
+    clear_failures(session, user.username)
+    audit.record(session, actor, "reactivate", "account", user.id)

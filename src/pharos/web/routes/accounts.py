@@ -1,21 +1,25 @@
-"""Sign in and out, the language switch, the account page with API tokens."""
+"""Sign in and out, the language switch, the account page (password, API tokens) and the
+administrators' accounts page (deactivate, reactivate)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pharos.coordinate import accounts, audit
 from pharos.coordinate.accounts import LoginRefused
-from pharos.coordinate.permissions import Principal
-from pharos.i18n import _, normalise_locale
+from pharos.coordinate.permissions import Principal, require
+from pharos.i18n import _, lazy_gettext, normalise_locale
+from pharos.store.base import utcnow
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
+from pharos.web import nav
 from pharos.web.deps import (
     SESSION_COOKIE,
     Auth,
+    RecordId,
     client_address,
     current_auth,
     secure_cookie,
@@ -138,11 +142,29 @@ async def language(
     return response
 
 
+def _account_page(
+    request: Request,
+    work: UnitOfWork,
+    p: Principal,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "tokens": accounts.tokens_of(work.session, p.user_id),
+        "token_days": accounts.TOKEN_DAYS,
+        "token_max_days": accounts.TOKEN_MAX_DAYS,
+        "token_errors": {},
+        "password_errors": {},
+        "now": utcnow(),
+    }
+    return render(request, "account.html", context | (extra or {}), status=status)
+
+
 @router.get("/account", include_in_schema=False)
 def account_page(
     request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> Response:
-    return render(request, "account.html", {"tokens": accounts.tokens_of(work.session, p.user_id)})
+    return _account_page(request, work, p)
 
 
 @router.post("/account/tokens", include_in_schema=False)
@@ -151,15 +173,48 @@ async def new_token(
 ) -> Response:
     data = await body(request)
     name = str(data.get("name", "")).strip() or "script"
+    days_text = str(data.get("days", accounts.TOKEN_DAYS)).strip()
+    if not days_text.isdigit() or not 1 <= int(days_text) <= accounts.TOKEN_MAX_DAYS:
+        error = _("Valid for 1 to %(max)s days.") % {"max": accounts.TOKEN_MAX_DAYS}
+        return _account_page(request, work, p, {"token_errors": {"days": error}}, status=422)
     user = work.session.get(User, p.user_id)
     assert user is not None
-    token = accounts.create_token(work.session, user, name)
+    token = accounts.create_token(work.session, user, name, int(days_text))
     work.commit()
-    return render(
-        request,
-        "account.html",
-        {"tokens": accounts.tokens_of(work.session, p.user_id), "new_token": token},
+    return _account_page(request, work, p, {"new_token": token})
+
+
+@router.post("/account/password", include_in_schema=False)
+async def change_password(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    """A new password: the user's other sessions end and their API tokens are revoked (this
+    browser stays signed in)."""
+    data = await body(request)
+    current = str(data.get("current_password", ""))
+    new = str(data.get("new_password", ""))
+    user = work.session.get(User, p.user_id)
+    assert user is not None
+    errors: dict[str, str] = {}
+    if not accounts.check_password(user.password_hash, current):
+        errors["current_password"] = _("This is not your current password.")
+    if len(new) < accounts.MIN_PASSWORD_LENGTH:
+        errors["new_password"] = _("The password needs at least %(n)s characters.") % {
+            "n": accounts.MIN_PASSWORD_LENGTH
+        }
+    elif new != str(data.get("confirm_password", "")):
+        errors["confirm_password"] = _("The two new passwords differ.")
+    if errors:
+        return _account_page(request, work, p, {"password_errors": errors}, status=422)
+    out = accounts.set_password(
+        work.session, user, new, p, keep_session=request.cookies.get(SESSION_COOKIE)
     )
+    work.commit()
+    flash = _(
+        "Your password was changed. Sessions ended elsewhere: %(sessions)s; API tokens "
+        "revoked: %(tokens)s."
+    ) % {"sessions": out.sessions, "tokens": out.tokens}
+    return _account_page(request, work, p, {"flash": flash})
 
 
 @router.post("/account/tokens/revoke", include_in_schema=False)
@@ -186,3 +241,68 @@ def me(auth: Auth = Depends(current_auth), p: Principal = Depends(signed_in)) ->
         "kind": p.kind,
         "is_admin": p.is_admin,
     }
+
+
+# -- administrators: accounts ---------------------------------------------------------------
+nav.add(nav.NavEntry(lazy_gettext("Accounts"), "/admin/accounts", "account", "manage", order=95))
+
+
+def _admin_page(
+    request: Request, work: UnitOfWork, flash: str | None = None, status: int = 200
+) -> Response:
+    users = accounts.all_users(work.session)
+    return render(request, "accounts_admin.html", {"users": users, "flash": flash}, status=status)
+
+
+@router.get("/admin/accounts", include_in_schema=False)
+def accounts_admin(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    """Every account with its state and last sign-in; deactivate or reactivate (administrators)."""
+    require(p, "account", "manage")
+    return _admin_page(request, work)
+
+
+@router.post("/admin/accounts/{user_id}/deactivate", include_in_schema=False)
+def account_deactivate(
+    request: Request,
+    user_id: RecordId,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    """Shut an account out: no sign-in, sessions ended, API tokens revoked."""
+    return _lifecycle(request, work, p, user_id, "deactivate")
+
+
+@router.post("/admin/accounts/{user_id}/reactivate", include_in_schema=False)
+def account_reactivate(
+    request: Request,
+    user_id: RecordId,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    """Let a deactivated account sign in again."""
+    return _lifecycle(request, work, p, user_id, "reactivate")
+
+
+def _lifecycle(
+    request: Request, work: UnitOfWork, p: Principal, user_id: int, action: str
+) -> Response:
+    require(p, "account", "manage")
+    user = work.session.get(User, user_id)
+    if user is None:
+        raise HTTPException(404, _("No such account."))
+    if action == "deactivate":
+        if user.id == p.user_id:
+            return _admin_page(
+                request, work, _("You cannot deactivate your own account."), status=422
+            )
+        out = accounts.deactivate(work.session, user, p)
+        flash = _(
+            "Deactivated %(name)s. Sessions ended: %(sessions)s; API tokens revoked: %(tokens)s."
+        ) % {"name": user.username, "sessions": out.sessions, "tokens": out.tokens}
+    else:
+        accounts.reactivate(work.session, user, p)
+        flash = _("Reactivated %(name)s.") % {"name": user.username}
+    work.commit()
+    return _admin_page(request, work, flash)
