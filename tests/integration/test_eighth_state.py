@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "eighth_state"
 RAGUSA = ROOT / "examples" / "screening" / "01_agriculture_ragusa_greenhouse.yaml"
 runner = CliRunner()
+#: The shipped region's states, read before the fixture adds Libya (a state added by the recipe
+#: "A new state" of docs/architecture.md must not fail this test).
+SHIPPED = region_state_codes()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -49,7 +52,9 @@ def _cli(*args: str) -> str:
 
 
 def test_the_region_has_an_eighth_state() -> None:
-    assert region_state_codes() == ("DZA", "EGY", "TUN", "ITA", "GRC", "MLT", "ESP", "LBY")
+    assert "LBY" not in SHIPPED
+    # in the order of countries.yaml, where Libya's record already stands
+    assert sorted(region_state_codes()) == sorted((*SHIPPED, "LBY"))
     assert [country_name("LBY", lang) for lang in ("en", "fr", "ar")] == ["Libya", "Libye", "ليبيا"]
 
 
