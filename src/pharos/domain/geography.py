@@ -98,6 +98,9 @@ class IsoCodes:
     iso2_by_iso3: dict[str, str]
     iso3_by_m49: dict[str, str]
     short_names: dict[str, str]
+    #: UN M49 region, sub-region and intermediate region of each ISO3 code (three-digit M49
+    #: codes; the intermediate region is empty where M49 has none, all empty for Antarctica).
+    m49_regions: dict[str, tuple[str, str, str]]
 
 
 @data_cache
@@ -106,9 +109,11 @@ def iso_codes() -> IsoCodes:
     by_iso2: dict[str, str] = {}
     by_m49: dict[str, str] = {}
     names: dict[str, str] = {}
+    regions: dict[str, tuple[str, str, str]] = {}
     for row in csv.DictReader(io.StringIO(read_data_text("iso3166.csv"))):
         by_iso2[row["iso2"]] = row["iso3"]
         names[row["iso3"]] = row["name"]
+        regions[row["iso3"]] = (row["m49_region"], row["m49_subregion"], row["m49_intermediate"])
         if row["m49"]:
             by_m49[row["m49"]] = row["iso3"]
     return IsoCodes(
@@ -116,6 +121,7 @@ def iso_codes() -> IsoCodes:
         iso2_by_iso3={v: k for k, v in by_iso2.items()},
         iso3_by_m49=by_m49,
         short_names=names,
+        m49_regions=regions,
     )
 
 
