@@ -19,6 +19,7 @@ from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError
 from pharos.i18n import _, pgettext
 from pharos.learn.options import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_LOSS,
     DEFAULT_QUASI_IDENTIFIERS,
     EQUITY_DIMENSIONS,
     TREND_DIMENSIONS,
@@ -27,6 +28,7 @@ from pharos.learn.options import (
 )
 
 if TYPE_CHECKING:
+    from pharos.learn.anonymity import Plan
     from pharos.learn.ingest.report import ImportReport
     from pharos.learn.store import Store
 
@@ -345,34 +347,68 @@ def export_command(
     qi: list[str] = typer.Option(
         list(DEFAULT_QUASI_IDENTIFIERS), "--qi", help="A quasi-identifier column (repeat)."
     ),
+    sensitive: list[str] = typer.Option(
+        None,
+        "--sensitive",
+        help="A sensitive column protected with the quasi-identifiers (repeat; default: every "
+        "flag of the CTDC layout).",
+    ),
+    max_loss: float = typer.Option(
+        DEFAULT_MAX_LOSS,
+        "--max-loss",
+        help="Largest share of a column's values that may be lost (0 to 1) before the export "
+        "is refused.",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Write the file even if a column loses more than --max-loss."
+    ),
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
     """Export the store: CTDC layout, k-anonymous and verified; or HTCDS for exchange."""
-    from pharos.learn.export import ExportError, export_ctdc, export_htcds
+    from pharos.learn.export import ExportError, ExportRefused, export_ctdc, export_htcds
 
     target = _store(store)
     try:
         if format == "ctdc":
             with console.status(_("Anonymising and verifying")):
                 report = export_ctdc(
-                    target.frame("victims"), output, k=k, quasi_identifiers=tuple(qi)
+                    target.frame("victims"),
+                    output,
+                    k=k,
+                    quasi_identifiers=tuple(qi),
+                    sensitive=tuple(sensitive) if sensitive else None,
+                    max_loss=max_loss,
+                    force=force,
                 )
-            sup = report.suppression
-            assert sup is not None
+            assert report.plan is not None and report.verification is not None
+            _print_plan(report.plan)
+            check = report.verification
             console.print(
                 _(
-                    "Wrote %(rows)d rows to %(file)s; verified: every combination of %(qi)s is "
-                    "shared by at least %(k)d rows."
+                    "Wrote %(rows)d rows to %(file)s. Verified by re-reading the file with DuckDB: "
+                    "%(classes)d classes over %(qi)s, and each of %(n)d sensitive fields with "
+                    "them; the smallest has %(smallest)d rows (k = %(k)d)."
                 )
-                % {"rows": report.rows, "file": output, "qi": ", ".join(qi), "k": k}
+                % {
+                    "rows": report.rows,
+                    "file": output,
+                    "classes": check.classes,
+                    "qi": ", ".join(qi),
+                    "n": len(report.plan.sensitive),
+                    "smallest": check.smallest,
+                    "k": k,
+                }
             )
-            table = Table(title=_("Suppressed to reach k"))
-            table.add_column(_("Column"))
-            table.add_column(_("Cells emptied"), justify="right")
-            for col, n in sup.cells_suppressed.items():
-                table.add_row(col, str(n))
-            table.add_row(_("Rows removed"), str(sup.rows_removed))
-            console.print(table)
+            if report.plan.over_limit:
+                err.print(
+                    "[yellow]"
+                    + _("Warning: %(columns)s lose more than %(share)s of their values (forced).")
+                    % {
+                        "columns": ", ".join(report.plan.over_limit),
+                        "share": f"{max_loss:.0%}",
+                    }
+                    + "[/yellow]"
+                )
         elif format == "htcds":
             report = export_htcds(target.frame("htcds_cases"), output)
             console.print(
@@ -381,9 +417,47 @@ def export_command(
         else:
             err.print(_("Unknown export format %(format)s") % {"format": format})
             raise typer.Exit(2)
+    except ExportRefused as exc:
+        _print_plan(exc.plan)
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
     except (ExportError, DisclosureRuleError, KeyError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+
+
+def _print_plan(plan: Plan) -> None:
+    """Each protected column's generalisation and share lost, then the plan's totals."""
+    table = Table(title=_("k-anonymity plan (k = %(k)d)") % {"k": plan.k})
+    table.add_column(_("Column"))
+    table.add_column(_("Role"))
+    table.add_column(_("Generalisation"))
+    table.add_column(_("Suppressed"), justify="right")
+    table.add_column(_("Lost"), justify="right")
+    for col in plan.columns():
+        role = _("quasi-identifier") if col.quasi else _("sensitive")
+        lost = f"{col.lost_share:.1%}"
+        if col.over_limit:
+            lost = f"[red]{lost}[/red]"
+        table.add_row(col.column, role, col.generalisation, str(col.cells_suppressed), lost)
+    console.print(table)
+    console.print(
+        _(
+            "Rows: %(rows_in)d read, %(rows_out)d written, %(suppressed)d with every "
+            "quasi-identifier suppressed (*), %(removed)d removed. Information loss %(loss)s "
+            "(share of cells lost; a generalised value loses its level's share). "
+            "Plans evaluated: %(evaluated)d of %(total)d."
+        )
+        % {
+            "rows_in": plan.rows_in,
+            "rows_out": plan.rows_out,
+            "suppressed": plan.rows_suppressed,
+            "removed": plan.rows_removed,
+            "loss": f"{plan.loss:.1%}",
+            "evaluated": plan.nodes_evaluated,
+            "total": plan.nodes_total,
+        }
+    )
 
 
 @app.command("trends")

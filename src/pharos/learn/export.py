@@ -21,10 +21,17 @@ import polars as pl
 from pharos.domain.disclosure import DEFAULT_K, check_k
 from pharos.i18n import _
 from pharos.learn import codes
-from pharos.learn.anonymity import Suppression, k_anonymise, verify_csv
+from pharos.learn.anonymity import (
+    AnonymityError,
+    Plan,
+    Verification,
+    apply,
+    plan,
+    verify_file,
+)
 from pharos.learn.ingest.ctdc import FORMAT_B_COLUMNS
 from pharos.learn.ingest.report import neutralise_formula
-from pharos.learn.options import DEFAULT_QUASI_IDENTIFIERS
+from pharos.learn.options import DEFAULT_MAX_LOSS, DEFAULT_QUASI_IDENTIFIERS
 from pharos.learn.schema import HTCDS_KEPT_FIELDS
 
 ATTRIBUTION = (
@@ -61,6 +68,14 @@ _B_FLAG_SOURCE: dict[str, str] = {
     "recruiterRelationFamily": "rel_family",
     "recruiterRelationOther": "rel_other",
 }
+_PROFILE = (
+    "yearOfRegistration",
+    "gender",
+    "ageBroad",
+    "citizenship",
+    "CountryOfExploitation",
+    "traffickMonths",
+)
 _OTHER_EXPLOITATION = [
     f"exp_{c}" for c in codes.EXPLOITATION if c not in ("forced_labour", "sexual_exploitation")
 ]
@@ -70,11 +85,25 @@ class ExportError(ValueError):
     """The export could not be written as asked; nothing was written."""
 
 
+class ExportRefused(ExportError):
+    """Some column would lose more than the stated share; ``plan`` says which and how much."""
+
+    def __init__(self, message: str, plan: Plan) -> None:
+        super().__init__(message)
+        self.plan = plan
+
+
 @dataclass
 class ExportReport:
     path: Path
     rows: int
-    suppression: Suppression | None = None
+    plan: Plan | None = None
+    verification: Verification | None = None
+
+
+#: Sensitive fields of the CTDC export: every flag of the synthetic layout (means of control,
+#: types of exploitation, sectors, forms of sexual exploitation, recruiter relations).
+SENSITIVE_FIELDS: tuple[str, ...] = tuple(c for c in FORMAT_B_COLUMNS if c not in _PROFILE)
 
 
 def to_ctdc_frame(victims: pl.DataFrame) -> pl.DataFrame:
@@ -110,34 +139,82 @@ def _write_atomic(path: Path, header: list[str], rows: Iterable[Iterable[object]
     return Path(tmp)
 
 
+def _formula_safe(column: str) -> pl.Expr:
+    """``neutralise_formula`` as a Polars expression (a test checks they agree)."""
+    col = pl.col(column).cast(pl.String)
+    risky = col.str.contains(r"^ *[=+\-@\t\r]") & ~col.str.contains(r"^ *[+-](\d+\.?\d*|\.\d+)$")
+    return pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(column)
+
+
+def _write_frame_atomic(path: Path, frame: pl.DataFrame) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    frame.select([_formula_safe(c) for c in frame.columns]).write_csv(
+        tmp, line_terminator="\n", null_value=""
+    )
+    return Path(tmp)
+
+
 def export_ctdc(
     victims: pl.DataFrame,
     path: Path,
     *,
     k: int = DEFAULT_K,
     quasi_identifiers: tuple[str, ...] = DEFAULT_QUASI_IDENTIFIERS,
+    sensitive: tuple[str, ...] | None = None,
+    max_loss: float = DEFAULT_MAX_LOSS,
+    force: bool = False,
 ) -> ExportReport:
-    """Write a k-anonymous CTDC-layout CSV; verify it; rename into place. Returns the report."""
+    """Write a k-anonymous CTDC-layout CSV; verify it; rename into place. Returns the report.
+
+    Refuses (``ExportRefused``, nothing written) when the chosen plan loses more than
+    ``max_loss`` of some column's cells, unless ``force``. The written file is re-read with
+    DuckDB (``anonymity.verify_file``) before it is renamed into place.
+    """
     check_k(k)
     unknown = [q for q in quasi_identifiers if q not in FORMAT_B_COLUMNS]
+    if sensitive is not None:
+        unknown += [s for s in sensitive if s not in FORMAT_B_COLUMNS]
     if unknown:
         raise ExportError(
             _("not a column of the CTDC export: %(columns)s") % {"columns": ", ".join(unknown)}
         )
+    if len(set(quasi_identifiers)) != len(quasi_identifiers):
+        raise ExportError(_("a quasi-identifier is named twice"))
+    chosen_sensitive = SENSITIVE_FIELDS if sensitive is None else sensitive
+    sens = tuple(s for s in chosen_sensitive if s not in quasi_identifiers)
     frame = to_ctdc_frame(victims)
-    safe, suppression = k_anonymise(frame, tuple(quasi_identifiers), k)
-    tmp = _write_atomic(Path(path), list(safe.columns), safe.iter_rows())
     try:
-        bad = verify_csv(tmp, tuple(quasi_identifiers), k)
-        if bad:
+        chosen = plan(frame, tuple(quasi_identifiers), sens, k, max_loss)
+    except AnonymityError as exc:
+        raise ExportError(str(exc)) from exc
+    safe, chosen = apply(frame, chosen)
+    if chosen.over_limit and not force:
+        raise ExportRefused(
+            _(
+                "refused: %(columns)s would lose more than %(share)s of their values; "
+                "nothing was written (raise the limit, lower k, or force the export)"
+            )
+            % {
+                "columns": ", ".join(chosen.over_limit),
+                "share": f"{chosen.max_loss:.0%}",
+            },
+            chosen,
+        )
+    tmp = _write_frame_atomic(Path(path), safe)
+    try:
+        check = verify_file(tmp, chosen.quasi_identifiers, chosen.sensitive, k)
+        if check.failures or check.rows != safe.height:
             raise ExportError(
                 _("the written file has %(n)d combinations rarer than k = %(k)d; nothing was kept")
-                % {"n": len(bad), "k": k}
+                % {"n": sum(n for _c, n in check.failures), "k": k}
             )
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    return ExportReport(Path(path), safe.height, suppression)
+    return ExportReport(Path(path), safe.height, chosen, check)
 
 
 def export_htcds(cases: pl.DataFrame, path: Path) -> ExportReport:

@@ -43,6 +43,10 @@ DEFAULT_QUASI_IDENTIFIERS: tuple[str, ...] = (
     "traffickMonths",
 )
 
+#: Largest share of a column's values the k-anonymous export may lose (suppressed, or in a
+#: removed row) before it refuses, unless forced (``pharos.learn.anonymity``).
+DEFAULT_MAX_LOSS = 0.2
+
 #: Dimensions a user can scan for emerging trends (``pharos.learn.trends``).
 TREND_DIMENSIONS = ("exp", "rec", "means", "sector", "citizenship", "route")
 

@@ -32,12 +32,23 @@ def test_import_then_export_with_k(tmp_path: Path, store: str) -> None:
     code, out = _run("datasets", "--store", store)
     assert code == 0 and "ctdc_global" in out and "ctdc_synthetic" in out
     target = tmp_path / "publish.csv"
+    # 11 victims cannot be published at k = 3 without losing most of every column: refused,
+    # with the plan that would have been written, and nothing written
     code, out = _run("export", "--store", store, str(target), "--k", "3")
+    assert code == 2, out
+    assert "would lose more than 20%" in out and "Generalisation" in out
+    assert not target.exists()
+    code, out = _run("export", "--store", store, str(target), "--k", "3", "--force")
     assert code == 0, out
-    assert "verified" in out and "Rows removed" in out
+    assert "Verified by re-reading the file with DuckDB" in out and "forced" in out
     with target.open(encoding="utf-8", newline="") as fp:
         rows = list(csv.DictReader(fp))
-    assert len(rows) <= 11  # 11 victims in; the small classes were redacted or removed
+    assert len(rows) <= 11  # 11 victims in; the small classes were suppressed or removed
+    counts: dict[tuple[str, ...], int] = {}
+    for r in rows:
+        key = (r["yearOfRegistration"], r["gender"], r["ageBroad"], r["citizenship"])
+        counts[key] = counts.get(key, 0) + 1
+    assert min(counts.values()) >= 3
 
 
 def test_refused_import_exits_2_and_stores_nothing(tmp_path: Path, store: str) -> None:

@@ -55,6 +55,35 @@ def test_ctdc_excerpt_imports_completely(tmp_path: Path) -> None:
     assert no_year == (sum(r["yearOfRegistration"] == "" for r in rows),)
 
 
+@needs_shared
+def test_ctdc_excerpt_k_export_refuses_at_11_and_keeps_everything_at_2(tmp_path: Path) -> None:
+    """The real excerpt's 12 rows: six registered in 2002, six with no year. At k = 11 every
+    class must hold 11 of the 12 rows, so the year, the country and the age must go: refused,
+    nothing written. At k = 2 every row keeps its year and citizenship as recorded."""
+    from pharos.learn.export import ExportRefused, export_ctdc
+
+    store = Store(tmp_path / "s")
+    import_file(store, CTDC)
+    out = tmp_path / "out.csv"
+    with pytest.raises(ExportRefused) as refused:
+        export_ctdc(store.frame("victims"), out, k=11)
+    assert "yearOfRegistration" in refused.value.plan.over_limit and not out.exists()
+    report = export_ctdc(store.frame("victims"), out, k=2)
+    assert report.plan is not None and report.verification is not None
+    assert report.verification.failures == () and report.verification.smallest >= 2
+    with out.open(encoding="utf-8", newline="") as fp:
+        written = list(csv.DictReader(fp))
+    with CTDC.open(encoding="utf-8", newline="") as fp:
+        raw = list(csv.DictReader(fp, delimiter=";"))
+    assert Counter(r["yearOfRegistration"] for r in written) == Counter(
+        r["yearOfRegistration"] for r in raw
+    )
+    iso3 = {"CO": "COL", "MD": "MDA", "CM": "CMR"}
+    assert Counter(r["citizenship"] for r in written) == Counter(
+        iso3[r["citizenship"]] for r in raw
+    )
+
+
 def _glotip_expected() -> tuple[int, dict[str, tuple[int, int]]]:
     """Rows, and per region state: (sum of exact detected-victim totals, censored cells)."""
     totals: dict[str, tuple[int, int]] = {}

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pharos.learn.export import ExportError, export_ctdc, export_htcds, to_ctdc_frame
+from pharos.learn.export import (
+    ExportError,
+    _formula_safe,
+    export_ctdc,
+    export_htcds,
+    to_ctdc_frame,
+)
 from pharos.learn.importing import import_file
 from pharos.learn.ingest.ctdc import FORMAT_B_COLUMNS, read_ctdc
 from pharos.learn.ingest.report import neutralise_formula
@@ -72,3 +80,21 @@ def test_htcds_export_neutralises_formulas_and_keeps_no_identifiers(
     assert rows[0]["prs_Citizenship"] == "NGA" and "prs_FirstName" not in rows[0]
     # an HTCDS export imports back into Pharos
     assert import_file(Store(tmp_path / "t"), out, accept_partial=True).rows_read == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.text(max_size=8),
+            st.from_regex(r"\A *[=+\-@\t\r]?[0-9.]{0,4}[a-z(]?\Z"),
+        ),
+        max_size=30,
+    )
+)
+def test_the_vectorised_formula_guard_agrees_with_neutralise_formula(cells: list[str]) -> None:
+    """The CTDC export neutralises formulas with a Polars expression; it must give the same
+    cell as ``neutralise_formula``, which the other exports use."""
+    frame = pl.DataFrame({"c": cells}, schema={"c": pl.String})
+    out = frame.select(_formula_safe("c")).get_column("c").to_list()
+    assert out == [neutralise_formula(c) for c in cells]
