@@ -18,10 +18,13 @@ from pharos.cli.app import app
 from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError
 from pharos.i18n import _, pgettext
 from pharos.learn.options import (
+    DEFAULT_FOCUS,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_LOSS,
     DEFAULT_QUASI_IDENTIFIERS,
+    EQUITY_ALPHA,
     EQUITY_DIMENSIONS,
+    FOCUSES,
     TREND_DIMENSIONS,
     Kind,
     Layout,
@@ -466,7 +469,7 @@ def trends_command(
         list(TREND_DIMENSIONS), help="exp, rec, means, sector, citizenship, route."
     ),
     focus: str = typer.Option(
-        "all", help="all, region (the states of the exercises) or mediterranean."
+        DEFAULT_FOCUS, help="all, region (the states of the exercises) or mediterranean."
     ),
     year_from: int | None = typer.Option(None),
     year_to: int | None = typer.Option(None),
@@ -476,21 +479,37 @@ def trends_command(
 ) -> None:
     """Categories rising (or falling) beyond what their history predicts."""
     from pharos.learn.analytics import Filters
-    from pharos.learn.trends import emerging
+    from pharos.learn.trends import scan
 
+    if focus not in FOCUSES:
+        message = _("Unknown focus %(focus)s (choose %(choices)s)")
+        err.print(message % {"focus": focus, "choices": ", ".join(FOCUSES)})
+        raise typer.Exit(2)
+    unknown = [d for d in dimension if d not in TREND_DIMENSIONS]
+    if unknown:
+        message = _("Unknown dimension %(dimension)s (choose %(choices)s)")
+        choices = ", ".join(TREND_DIMENSIONS)
+        err.print(message % {"dimension": ", ".join(unknown), "choices": choices})
+        raise typer.Exit(2)
     target = _store(store)
     _announce(target, dataset or None)
     con = target.connect(datasets=dataset or None)
     with console.status(_("Testing every category")):
-        found = emerging(
+        report = scan(
             con, tuple(dimension), Filters(year_from=year_from, year_to=year_to, focus=focus)
         )
-    shown = [t for t in found if show_all or t.p_value < 0.05]
+    console.print(report.method(), style="dim")
+    if report.mix.changed:
+        names = {m["id"]: m["file"] for m in target.datasets()}
+        console.print(f"[yellow]![/yellow] {report.mix.sentence(names)}")
+        for trend in report.mix_only:
+            console.print(f"[yellow]•[/yellow] {trend.mix_sentence()}")
+    shown = [t for t in report.trends if show_all or t.significant]
     if not shown:
         console.print(_("No category changed significantly beyond its history."))
         return
     for trend in shown:
-        colour = "red" if trend.rising else "yellow" if trend.p_value < 0.05 else "dim"
+        colour = "red" if trend.rising else "yellow" if trend.significant else "dim"
         console.print(f"[{colour}]•[/{colour}] {trend.sentence()}")
 
 
@@ -509,7 +528,15 @@ def equity_command(
     _announce(target, dataset or None)
     cases = target.frame("case_outcomes", dataset or None)
     try:
-        results = equity_mod.monitor(cases, tuple(dimension), k)
+        unknown = [d for d in dimension if d not in EQUITY_DIMENSIONS]
+        if unknown:
+            message = _("Unknown dimension %(dimension)s (choose %(choices)s)")
+            choices = ", ".join(EQUITY_DIMENSIONS)
+            err.print(message % {"dimension": ", ".join(unknown), "choices": choices})
+            raise typer.Exit(2)
+        # the whole family of tests, as the page corrects it, whichever dimensions are shown
+        every = equity_mod.monitor(cases, EQUITY_DIMENSIONS, k)
+        results = [r for r in every if r.dimension in dimension]
     except DisclosureRuleError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
@@ -543,6 +570,16 @@ def equity_command(
             cells.append(text)
         table.add_row(name, str(r.cases), *cells)
     console.print(table)
+    console.print(
+        _(
+            "A cell is marked ▼ when the group fares worse than all other cases (Fisher's exact "
+            "test for shares, Welch's t-test for days), after Holm's correction across the "
+            "%(tests)s comparisons of the monitor (every group, outcome and dimension): at most "
+            "a %(alpha)s %% chance of any false alarm."
+        )
+        % {"tests": equity_mod.comparisons(every), "alpha": f"{100 * EQUITY_ALPHA:g}"},
+        style="dim",
+    )
 
 
 def equity_mod_label(outcome: str) -> str:

@@ -86,10 +86,11 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Pre-aggregate the victims table for the dashboard (once per loaded store).
 
-    ``victims_cube`` holds, per year, gender, minor, source and focus membership, the number of
-    victims, of those with information in each flag group, and of each flag; ``flows_cube`` the
-    number per citizenship and country of exploitation. The dashboard's questions (years, gender
-    and focus filters) are then sums over a few thousand rows instead of scans of millions.
+    ``victims_cube`` holds, per year, gender, minor, source, dataset and focus membership, the
+    number of victims, of those with information in each flag group, and of each flag;
+    ``flows_cube`` the number per citizenship and country of exploitation. The dashboard's
+    questions (years, gender and focus filters) are then sums over a few thousand rows instead
+    of scans of millions.
     """
     known = ", ".join(
         f"count_if({' OR '.join(f'coalesce({g}_{c}, FALSE)' for c in group_codes)}) AS known_{g}"
@@ -102,8 +103,10 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         f"({_in('citizenship', MEDITERRANEAN)} OR "
         f"{_in('exploitation_country', MEDITERRANEAN)}) AS in_mediterranean"
     )
+    columns = {r[0] for r in con.execute("DESCRIBE victims").fetchall()}
+    dataset = "dataset, " if "dataset" in columns else ""  # the sources of the trends' test
     con.execute(
-        "CREATE OR REPLACE TABLE victims_cube AS SELECT year, gender, minor, source, "
+        f"CREATE OR REPLACE TABLE victims_cube AS SELECT year, gender, minor, source, {dataset}"
         f"{focus}, count(*) AS n, {known}, {flags} FROM victims GROUP BY ALL"
     )
     con.execute(

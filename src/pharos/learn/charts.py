@@ -6,7 +6,6 @@ import csv
 import html
 import io
 import json
-import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -137,24 +136,38 @@ def trend_chart(trend: Trend, index: int) -> Chart:
 def equity_chart(
     results: list[GroupResult], outcome: str, title: str, names: dict[str, str]
 ) -> Chart:
+    """One outcome's shares by group as horizontal bars (long names stay readable), in the
+    table's order from the top, with 95 % intervals; only the flagged groups in red."""
     shown = [r for r in results if not r.suppressed and not r.shares[outcome].suppressed]
-    x = [textwrap.fill(names.get(r.group, r.group), 18).replace("\n", "<br>") for r in shown]
-    y = [100 * (r.shares[outcome].share or 0) for r in shown]
+    shown.reverse()  # plotly draws the first category at the bottom
+    labels = [names.get(r.group, r.group) for r in shown]
+    x = [100 * (r.shares[outcome].share or 0) for r in shown]
     up = [100 * ((r.shares[outcome].high or 0) - (r.shares[outcome].share or 0)) for r in shown]
     down = [100 * ((r.shares[outcome].share or 0) - (r.shares[outcome].low or 0)) for r in shown]
     colours = [COLOURS[6] if r.shares[outcome].worse else COLOURS[0] for r in shown]
     fig = go.Figure(
         go.Bar(
             x=x,
-            y=y,
+            y=labels,
+            orientation="h",
             marker_color=colours,
-            error_y={"type": "data", "array": up, "arrayminus": down, "visible": True},
-            hovertemplate="%{x}: %{y:.0f} %<extra></extra>",
+            error_x={"type": "data", "array": up, "arrayminus": down, "visible": True,
+                     "color": "#555"},
+            text=[f"{v:.0f} %" + (" ▼" if r.shares[outcome].worse else "")
+                  for v, r in zip(x, shown, strict=True)],
+            textposition="inside",
+            insidetextanchor="start",
+            hovertemplate="%{y}: %{x:.0f} %<extra></extra>",
         )
-    )
-    _layout(fig, title, y=_("Share of cases (%)"), height=340)
-    fig.update_yaxes(range=[0, 100])
-    fig.update_xaxes(tickangle=0)
+    )  # fmt: skip
+    _layout(fig, title, x=_("Share of cases (%)"), height=max(220, 90 + 28 * len(shown)))
+    fig.update_xaxes(range=[0, 100])
+    fig.update_yaxes(automargin=True)
+    if is_rtl():
+        widest = max((len(n) for n in labels), default=10)
+        fig.update_xaxes(range=[100, 0])
+        fig.update_yaxes(side="right", automargin=False)
+        fig.update_layout(margin={"l": 30, "r": min(320, 12 + 7 * widest)})
     return Chart(f"equity-{outcome}", title, str(fig.to_json()), not shown)
 
 
@@ -187,14 +200,20 @@ def equity_csv(results: list[GroupResult]) -> str:
 
 
 def trends_csv(trends: list[Trend]) -> str:
-    """Every tested category: dimension, category, change year, ratio, adjusted p."""
+    """Every tested category: dimension, category, change year, ratio, adjusted and raw p, the
+    dispersion used, and the same test with the sources pooled (when there are several)."""
     return rows_csv(
-        ("dimension", "category", "since", "ratio", "p_value_adjusted", "rising"),
+        ("dimension", "category", "since", "ratio", "p_value_adjusted", "rising", "significant",
+         "p_value_unadjusted", "dispersion", "pooled_since", "pooled_ratio",
+         "pooled_p_value_adjusted", "source_mix_only"),
         [
-            (t.dimension, t.category, t.since, round(t.ratio, 4), t.p_value, t.rising)
+            (t.dimension, t.category, t.since, round(t.ratio, 4), t.p_value, t.rising,
+             t.significant, t.p_raw, round(t.dispersion, 4), t.pooled_since,
+             None if t.pooled_ratio is None else round(t.pooled_ratio, 4), t.pooled_p,
+             t.mix_only)
             for t in trends
         ],
-    )
+    )  # fmt: skip
 
 
 def table_csv(table: Table) -> str:

@@ -50,5 +50,25 @@ DEFAULT_MAX_LOSS = 0.2
 #: Dimensions a user can scan for emerging trends (``pharos.learn.trends``).
 TREND_DIMENSIONS = ("exp", "rec", "means", "sector", "citizenship", "route")
 
+#: The focus of the analytics, trends and the ``pharos trends`` command unless one is chosen
+#: (``pharos.learn.analytics.Filters``): the same default on the web and on the command line.
+DEFAULT_FOCUS = "mediterranean"
+FOCUSES = ("mediterranean", "region", "all")
+
+
+#: Emerging trends (``pharos.learn.trends``), the same for the CLI and the pages. ``ALPHA`` is
+#: the family-wise false-alarm rate: the chance that *any* category is flagged on data with no
+#: change, after Holm's correction across every category and candidate year tested.
+TREND_ALPHA = 0.05
+#: Candidate change years: the last ``TREND_RECENT`` years with ``TREND_MIN_HISTORY`` years before.
+TREND_RECENT = 6
+TREND_MIN_HISTORY = 4
+#: Nationalities and routes tested: the ``TREND_TOP`` most frequent.
+TREND_TOP = 15
+
+#: Equal protection (``pharos.learn.equity``): the family-wise false-alarm rate over every cell
+#: of the monitor (groups x outcomes x share and time, all dimensions), Holm's correction.
+EQUITY_ALPHA = 0.05
+
 #: Dimensions of the equal-protection monitor (``pharos.learn.equity``).
 EQUITY_DIMENSIONS = ("gender", "age_band", "unaccompanied", "citizenship", "exploitation_type")

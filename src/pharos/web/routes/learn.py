@@ -26,11 +26,11 @@ from pharos.learn import permissions as _permissions  # noqa: F401  (declares th
 from pharos.learn.importing import import_file
 from pharos.learn.ingest.report import ImportRefused, ImportReport
 from pharos.learn.labels import group_label, label, origin_label
-from pharos.learn.options import DEFAULT_MAX_BYTES
+from pharos.learn.options import DEFAULT_FOCUS, DEFAULT_MAX_BYTES, EQUITY_ALPHA, FOCUSES
 from pharos.learn.own_cases import case_outcomes
 from pharos.learn.selection import Selection, SelectionRefused, choices, select
 from pharos.learn.store import REAL, Store, origin_of
-from pharos.learn.trends import emerging
+from pharos.learn.trends import scan
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
@@ -109,6 +109,7 @@ def _picker(
     """Template context for the dataset picker and the origin banner."""
     return {
         "dataset_choices": choices(_store(request)),
+        "files": {str(m["id"]): m["file"] for m in _store(request).datasets()},
         "chosen": set(dataset) if error else set(selection.ids or ()),
         "selection": selection,
         "pick_error": error,
@@ -132,7 +133,7 @@ def _filters(year_from: str, year_to: str, focus: str, gender: str) -> analytics
     return analytics.Filters(
         year_from=year(year_from),
         year_to=year(year_to),
-        focus=focus if focus in ("all", "region", "mediterranean") else "all",
+        focus=focus if focus in FOCUSES else DEFAULT_FOCUS,
         gender=gender if gender in ("feminine", "masculine", "trans_or_non_conforming") else None,
     )
 
@@ -150,7 +151,7 @@ def analytics_page(
     request: Request,
     year_from: str = "",
     year_to: str = "",
-    focus: str = "mediterranean",
+    focus: str = DEFAULT_FOCUS,
     gender: str = "",
     dataset: list[str] = Query(default=[]),
     p: Principal = Depends(signed_in),
@@ -199,7 +200,7 @@ def chart_csv(
     name: str,
     year_from: str = "",
     year_to: str = "",
-    focus: str = "mediterranean",
+    focus: str = DEFAULT_FOCUS,
     gender: str = "",
     dataset: list[str] = Query(default=[]),
     p: Principal = Depends(signed_in),
@@ -240,26 +241,28 @@ def plotly_js() -> Response:
 @router.get("/learn/trends", include_in_schema=False)
 def trends_page(
     request: Request,
-    focus: str = "mediterranean",
+    focus: str = DEFAULT_FOCUS,
     dataset: list[str] = Query(default=[]),
     p: Principal = Depends(signed_in),
 ) -> Response:
     require(p, "learn", "read")
     f = _filters("", "", focus, "")
     selection, error = _pick(request, dataset)
-    found = [] if error else emerging(_cursor(_store(request), selection), f=f)
-    significant = [t for t in found if t.p_value < 0.05]
+    report = scan(_cursor(_store(request), selection), f=f) if not error else None
+    significant = report.significant if report else []
     chart_list = [charts.trend_chart(t, i) for i, t in enumerate(significant[:8])]
     for chart in chart_list:
         charts.mark_origin(chart, selection.banner())
         chart.csv_url = "/learn/trends.csv?" + _with_datasets({"focus": f.focus}, selection)
+    names = {m["id"]: m["file"] for m in _store(request).datasets()}
     return _chart_page(
         render(
             request,
             "learn/trends.html",
             {
+                "report": report,
                 "significant": significant,
-                "tested": len(found),
+                "mix_sentence": report.mix.sentence(names) if report and report.mix.changed else "",
                 "charts": chart_list,
                 "focus": f.focus,
                 **_picker(request, selection, dataset, error),
@@ -272,7 +275,7 @@ def trends_page(
 @router.get("/learn/trends.csv", include_in_schema=False)
 def trends_csv(
     request: Request,
-    focus: str = "mediterranean",
+    focus: str = DEFAULT_FOCUS,
     dataset: list[str] = Query(default=[]),
     p: Principal = Depends(signed_in),
 ) -> Response:
@@ -280,8 +283,10 @@ def trends_csv(
     selection, error = _pick(request, dataset)
     if error:
         return _refused_csv(error)
-    found = emerging(_cursor(_store(request), selection), f=_filters("", "", focus, ""))
-    return _csv(charts.csv_with_origin(charts.trends_csv(found), selection.banner()), "trends")
+    report = scan(_cursor(_store(request), selection), f=_filters("", "", focus, ""))
+    return _csv(
+        charts.csv_with_origin(charts.trends_csv(report.trends), selection.banner()), "trends"
+    )
 
 
 def _csv(text: str, name: str) -> Response:
@@ -453,7 +458,8 @@ def equity_page(
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     dimension, selection, error, cases = _equity_cases(request, p, work, dimension, dataset)
-    results = equity_mod.monitor(cases, (dimension,))
+    every = equity_mod.monitor(cases)  # the whole family of tests, as `pharos equity` corrects
+    results = [r for r in every if r.dimension == dimension]
     names = _group_names(results)
     outcome_titles = {
         "identified": _("Identified as victims"),
@@ -479,6 +485,8 @@ def equity_page(
                 "outcomes": [(o, outcome_titles[o]) for o in equity_mod.OUTCOMES],
                 "k": DEFAULT_K,
                 "cases": cases.height,
+                "tests": equity_mod.comparisons(every),
+                "alpha": f"{100 * EQUITY_ALPHA:g}",
                 **_picker(request, selection, dataset, error),
             },
             400 if error else 200,
