@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from pharos.coordinate import audit, queries
 from pharos.coordinate.cases import (
     case_ref,
+    held_until,
     latest_consent,
     person_view,
     view_of,
@@ -25,6 +26,8 @@ from pharos.coordinate.permissions import (
     RecordRef,
     allowed,
     may_grant_reflection_period,
+    may_widen_consent,
+    sees_identity,
 )
 from pharos.coordinate.pseudonyms import secret_key
 from pharos.coordinate.referrals import case_referrals
@@ -101,6 +104,7 @@ def _user_ids(case: Case, rec: _Records) -> set[int]:
     ids |= {s.screened_by_id for s in rec.screenings}
     ids |= {x.author_id for rs in rec.replies.values() for x in rs}
     ids |= {d.resolved_by_id for d in rec.duplicates if d.resolved_by_id}
+    ids |= {c.recorded_by_id for c in rec.consents if c.override_reason}
     return ids
 
 
@@ -165,6 +169,35 @@ def _reflection_period(r: ReflectionPeriod, today: date, warn_days: int) -> dict
         "basis": basis_text(r),
         "warning": period_warning(r, today, warn_days),
     }
+
+
+def _overrides(
+    rec: _Records, agencies: Mapping[int, str], users: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    """The overrides of a missing consent, oldest first, with who made them and why: the owner
+    sees who went beyond the victim's consent."""
+    found = [
+        {
+            "at": r.created_at,
+            "what": r.kind,
+            "by": agencies.get(r.from_agency_id),
+            "consents": list(r.overridden_consents or []),
+            "reason": r.override_reason,
+        }
+        for r in rec.referrals
+        if r.consent_override
+    ] + [
+        {
+            "at": c.recorded_at,
+            "what": "consent",
+            "by": users.get(c.recorded_by_id),
+            "consents": [],
+            "reason": c.override_reason,
+        }
+        for c in rec.consents
+        if c.override_reason
+    ]
+    return sorted(found, key=lambda o: o["at"])
 
 
 def _referral(r: Referral, agencies: Mapping[int, str], full: bool) -> dict[str, Any]:
@@ -244,6 +277,7 @@ def _may(p: Principal, case: Case, ref: RecordRef) -> dict[str, bool]:
         "refer": allowed(p, "referral", "create", ref),
         "transfer": allowed(p, "transfer", "create", ref),
         "override_consent": allowed(p, "case", "override_consent", ref),
+        "widen_consent": may_widen_consent(p, ref),
         "grant_reflection": allowed(p, "reflection_period", "create", ref)
         and may_grant_reflection_period(p, case.state),
         "send_request": any(allowed(p, f"request:{k}", "create", ref) for k in instrument_codes()),
@@ -271,7 +305,15 @@ def case_detail(
     """The case as ``p`` may see it, with what ``p`` may do on it."""
     view = view_of(session, p, case)
     full = view is IdentityView.FULL
+    sees = sees_identity(view)
     ref = case_ref(session, case)
+    # A reader in a state the case was transferred away from sees what was recorded until it
+    # moved (``IdentityView.HELD``), nothing recorded after.
+    cut = held_until(session, p, case) if view is IdentityView.HELD else None
+
+    def kept(at: datetime | None) -> bool:
+        return full or (cut is not None and at is not None and at <= cut)
+
     rec = _records(session, case)
     agency_ids = _agency_ids(case, rec)
     agencies = queries.agency_names(session, agency_ids)
@@ -283,9 +325,9 @@ def case_detail(
         "state": case.state,
         "status": case.status,
         "trm_stage": case.trm_stage,
-        "title": case.title if full else "",
-        "summary": case.summary if full else "",
-        "closure_reason": case.closure_reason if full else "",
+        "title": case.title if sees else "",
+        "summary": case.summary if sees else "",
+        "closure_reason": case.closure_reason if sees else "",
         "owner_agency": {"id": case.owner_agency_id, "name": agencies.get(case.owner_agency_id)},
         "owner_user": users.get(case.owner_user_id),
         "exploitation_types": list(case.exploitation_types or []),
@@ -294,24 +336,32 @@ def case_detail(
         "created_at": case.created_at,
         "updated_at": case.updated_at,
         "identity_view": view.value,
+        "held_until": cut,
         "persons": [
-            person_view(case, person, view, key)
+            person_view(case, person, IdentityView.FULL if kept(person.created_at) else view, key)
             for person in case.persons
-            if full or person.role == "victim" or view is IdentityView.PSEUDONYMISED
+            if sees or person.role == "victim" or view is IdentityView.PSEUDONYMISED
         ],
-        "events": [_event(e, full) for e in case.events],
+        # Events carry no date of recording: a reader who held the case sees them all.
+        "events": [_event(e, sees) for e in case.events],
         "consent": _consent(latest_consent(session, case.id)),
         "consent_history": len(rec.consents),
-        # Support plans, notes, screenings and duplicates: only for those who see the identity.
-        "support_plans": [_support_plan(s) for s in rec.plans] if full else [],
-        "notes": [_note(n, users) for n in rec.notes] if full else [],
-        "screenings": [_screening(s, users) for s in rec.screenings] if full else [],
+        "overrides": _overrides(rec, agencies, users) if full else [],
+        # Support plans, notes, screenings and duplicates: only for those who see the identity
+        # (as held until the case moved, for those who held it).
+        "support_plans": [_support_plan(s) for s in rec.plans if kept(s.created_at)],
+        "notes": [_note(n, users) for n in rec.notes if kept(n.created_at)],
+        "screenings": [_screening(s, users) for s in rec.screenings if kept(s.screened_at)],
         "reflection_periods": [_reflection_period(r, today, warn_days) for r in rec.periods],
-        "referrals": [_referral(r, agencies, full) for r in rec.referrals],
+        "referrals": [
+            _referral(r, agencies, kept(r.created_at))
+            for r in rec.referrals
+            if view is not IdentityView.HELD or kept(r.created_at)
+        ],
         "requests": [
             _request(r, rec.replies[r.id], agencies, users)
             for r in rec.requests
-            if full
+            if kept(r.sent_at)
             or p.agency_id in (r.receiver_agency_id, r.escalated_to_agency_id, r.sender_agency_id)
         ],
         "duplicates": [_duplicate(d, users) for d in rec.duplicates] if full else [],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, false, or_, select
@@ -23,11 +23,18 @@ from pharos.coordinate.permissions import (
     Scope,
     allowed,
     identity_view,
+    may_widen_consent,
     require,
     scopes,
 )
-from pharos.coordinate.validation import Fields
-from pharos.coordinate.vocabulary import CaseStatus, EventType, PersonRole, SupportPlanType
+from pharos.coordinate.validation import Fields, ValidationFailed
+from pharos.coordinate.vocabulary import (
+    CaseStatus,
+    EventType,
+    PersonRole,
+    ReferralStatus,
+    SupportPlanType,
+)
 from pharos.domain.geography import countries, region_state_codes
 from pharos.domain.vocabulary import (
     ExploitationType,
@@ -40,6 +47,7 @@ from pharos.domain.vocabulary import (
 from pharos.i18n import _
 from pharos.store.base import utcnow
 from pharos.store.models import (
+    Agency,
     Case,
     CaseAccess,
     CaseAssignment,
@@ -48,6 +56,7 @@ from pharos.store.models import (
     ConsentRecord,
     DuplicateFlag,
     Person,
+    Referral,
     ScreeningRecord,
     SupportPlan,
     TraffickingEvent,
@@ -71,12 +80,54 @@ def case_ref(session: Session, case: Case) -> RecordRef:
     shared = session.execute(
         select(CaseAccess.agency_id).where(CaseAccess.case_id == case.id, CaseAccess.active)
     ).scalars()
+    moves = transfers_out(session, case.id)
+    held_states = {state for _agency, state, _at in moves} - {case.state}
+    held_agencies = {agency for agency, state, _at in moves if state in held_states}
+    disclosed = session.execute(
+        select(Referral.to_agency_id, Referral.overridden_consents).where(
+            Referral.case_id == case.id,
+            Referral.mechanism == "trm",
+            Referral.status.in_([ReferralStatus.IN_PROGRESS.value, ReferralStatus.ACCEPTED.value]),
+        )
+    ).all()
     return RecordRef(
         state=case.state,
         agency_id=case.owner_agency_id,
         owner_user_ids=frozenset(owners),
         shared_agency_ids=frozenset(shared),
+        held_agency_ids=frozenset(held_agencies),
+        held_states=frozenset(held_states),
+        disclosed_agency_ids=frozenset(
+            agency for agency, overridden in disclosed if CROSS_BORDER in (overridden or [])
+        ),
     )
+
+
+#: the consent a disclosure across borders needs (``ConsentRecord.disclosure_cross_border``)
+CROSS_BORDER = "disclosure_cross_border"
+
+
+def transfers_out(session: Session, case_id: int) -> list[tuple[int, str, datetime]]:
+    """The accepted transfers of a case, oldest first: (the sending agency, its state, when the
+    case moved)."""
+    rows = session.execute(
+        select(Referral.from_agency_id, Agency.state, Referral.responded_at)
+        .join(Agency, Agency.id == Referral.from_agency_id)
+        .where(
+            Referral.case_id == case_id,
+            Referral.kind == "transfer",
+            Referral.status == ReferralStatus.ACCEPTED.value,
+        )
+        .order_by(Referral.id)
+    ).all()
+    return [(a, st, at or utcnow()) for a, st, at in rows]
+
+
+def held_until(session: Session, p: Principal, case: Case) -> datetime | None:
+    """When the case last left ``p``'s state (what ``p`` sees in the ``HELD`` view is what was
+    recorded until then); None if it never did."""
+    times = [at for _a, state, at in transfers_out(session, case.id) if state == p.state]
+    return max(times) if times else None
 
 
 def visible_cases(p: Principal, action: str = "read") -> Select[Case]:
@@ -97,6 +148,19 @@ def visible_cases(p: Principal, action: str = "read") -> Select[Case]:
             CaseAccess.agency_id == p.agency_id, CaseAccess.active
         )
         conds.append(Case.id.in_(shared))
+    if Scope.HELD in granted or Scope.HELD_STATE in granted:
+        moved = (
+            select(Referral.case_id)
+            .join(Agency, Agency.id == Referral.from_agency_id)
+            .where(
+                Referral.kind == "transfer",
+                Referral.status == ReferralStatus.ACCEPTED.value,
+                Agency.state == p.state,
+            )
+        )
+        if Scope.HELD_STATE not in granted:
+            moved = moved.where(Referral.from_agency_id == p.agency_id)
+        conds.append(Case.id.in_(moved) & (Case.state != p.state))
     where = or_(*conds) if conds else false()
     return select(Case).where(where).order_by(Case.id.desc())
 
@@ -144,7 +208,9 @@ def latest_consent(session: Session, case_id: int) -> ConsentRecord | None:
 
 def view_of(session: Session, p: Principal, case: Case) -> IdentityView:
     consent = latest_consent(session, case.id)
-    return identity_view(p, case.state, bool(consent and consent.disclosure_cross_border))
+    return identity_view(
+        p, case_ref(session, case), bool(consent and consent.disclosure_cross_border)
+    )
 
 
 def pseudonym(case: Case, person: Person, key: bytes) -> str:
@@ -165,10 +231,11 @@ def person_view(case: Case, person: Person, view: IdentityView, key: bytes) -> d
     }
     hide = view is not IdentityView.FULL and person.role == PersonRole.VICTIM
     if hide:
-        out["name"] = pseudonym(case, person, key) if view is IdentityView.PSEUDONYMISED else None
+        named = view is not IdentityView.NONE
+        out["name"] = pseudonym(case, person, key) if named else None
         out["pseudonymised"] = True
         out["birth_year"] = None
-        out["citizenship"] = person.citizenship if view is IdentityView.PSEUDONYMISED else None
+        out["citizenship"] = person.citizenship if named else None
         return out
     out.update(
         name=" ".join(x for x in (person.first_name, person.second_name) if x)
@@ -407,20 +474,51 @@ def add_event(session: Session, p: Principal, case: Case, data: dict[str, Any]) 
     return event
 
 
+#: the consents a victim gives (``informed`` is a fact, not a consent)
+CONSENTS = ("consent_for_services", "disclosure_other_orgs", CROSS_BORDER)
+
+
 def record_consent(
     session: Session, p: Principal, case: Case, data: dict[str, Any]
 ) -> ConsentRecord:
-    """Record the victim's consent as it now stands (the newest record is in force)."""
-    require_on_case(session, p, case, "contribute")
+    """Record the victim's consent as it now stands (the newest record is in force).
+
+    Anyone working on the case may record a narrower consent (a victim may always withdraw
+    consent). A wider one (a consent given that the record in force does not give) is for the
+    case's owner; anyone else needs to be allowed to override a missing consent and to give the
+    reason, which the owner sees on the case and in its audit trail."""
+    ref = require_on_case(session, p, case, "contribute")
     f = Fields(data)
     informed = f.boolean("informed")
     services = f.boolean("consent_for_services")
     other_orgs = f.boolean("disclosure_other_orgs")
-    cross = f.boolean("disclosure_cross_border")
+    cross = f.boolean(CROSS_BORDER)
     note = f.text("note", max_length=2000)
+    override_reason = f.text("override_reason", max_length=2000)
     if (services or other_orgs or cross) and not informed:
         f.fail("informed", _("Consent counts only once the person has been informed."))
     f.check()
+    given = dict(zip(CONSENTS, (services, other_orgs, cross), strict=True))
+    current = latest_consent(session, case.id)
+    widened = [c for c in CONSENTS if given[c] and not (current and getattr(current, c))]
+    if widened and may_widen_consent(p, ref):
+        override_reason = ""
+    elif widened:
+        if not override_reason:
+            raise ValidationFailed(
+                {
+                    "override_reason": _(
+                        "Only the case's owner may record a wider consent; anyone else must be "
+                        "authorised to override a missing consent and give the reason."
+                    )
+                }
+            )
+        if not allowed(p, "case", "override_consent", ref):
+            raise ValidationFailed(
+                {"override_reason": _("You are not authorised to override a missing consent.")}
+            )
+    else:
+        override_reason = ""
     record = ConsentRecord(
         case_id=case.id,
         informed=informed,
@@ -428,6 +526,7 @@ def record_consent(
         disclosure_other_orgs=other_orgs,
         disclosure_cross_border=cross,
         note=note,
+        override_reason=override_reason,
         recorded_by_id=p.user_id,
     )
     session.add(record)
@@ -436,11 +535,17 @@ def record_consent(
     audit.record(
         session,
         p,
-        "record_consent",
+        "override_consent" if override_reason else "record_consent",
         "case",
         case.id,
         case_id=case.id,
-        detail={"services": services, "other_orgs": other_orgs, "cross_border": cross},
+        detail={
+            "services": services,
+            "other_orgs": other_orgs,
+            "cross_border": cross,
+            "widened": widened,
+            "override_reason": override_reason,
+        },
     )
     return record
 

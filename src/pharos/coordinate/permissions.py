@@ -7,7 +7,9 @@ Vocabulary (after Primero's RBAC, domain reference section 5.4):
 - a **scope** says which records of that resource the grant reaches, seen from the user:
   ``own`` (records the user owns or is assigned to), ``agency`` (records of the user's
   agency), ``state`` (records of the user's state), ``shared`` (records shared with the user's
-  agency by a referral or a cross-border request), ``all``.
+  agency by a referral or a cross-border request), ``held`` (records the user's agency held
+  before a transfer moved them to another state), ``held_state`` (records of the user's state
+  that a transfer moved to another state), ``all``.
 
 Grants are given per practitioner kind (and to administrators). Other areas declare their own
 resources with :func:`declare` and :func:`grant` at import time of their route module (see
@@ -30,6 +32,10 @@ class Scope(StrEnum):
     AGENCY = "agency"
     STATE = "state"
     SHARED = "shared"
+    #: the user's agency owned or was shared the record before a transfer moved it abroad
+    HELD = "held"
+    #: the record was of the user's state before a transfer moved it to another state
+    HELD_STATE = "held_state"
     ALL = "all"
 
 
@@ -41,6 +47,9 @@ class IdentityView(StrEnum):
     """How much of a victim's identity a reader sees."""
 
     FULL = "full"
+    #: a reader in a state the case was transferred away from, without the victim's consent to
+    #: disclosure across borders: what their state held until the case moved, nothing added after
+    HELD = "held"
     #: cross-border reader without the victim's consent: a stable pseudonym, no identifiers
     PSEUDONYMISED = "pseudonymised"
     #: journalists: never a victim's identity
@@ -67,6 +76,13 @@ class RecordRef:
     agency_id: int | None = None
     owner_user_ids: frozenset[int] = field(default_factory=frozenset)
     shared_agency_ids: frozenset[int] = field(default_factory=frozenset)
+    #: agencies that owned or were shared the record in a state it was transferred away from
+    held_agency_ids: frozenset[int] = field(default_factory=frozenset)
+    #: the states the record was transferred away from
+    held_states: frozenset[str] = field(default_factory=frozenset)
+    #: agencies of another state to which the victim's identity was disclosed by a recorded
+    #: override of the missing consent to disclosure across borders (while their access lasts)
+    disclosed_agency_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 #: resource -> its actions
@@ -117,6 +133,10 @@ def relations(p: Principal, ref: RecordRef) -> set[Scope]:
         rel.add(Scope.STATE)
     if p.agency_id in ref.shared_agency_ids:
         rel.add(Scope.SHARED)
+    if p.agency_id in ref.held_agency_ids:
+        rel.add(Scope.HELD)
+    if p.state in ref.held_states:
+        rel.add(Scope.HELD_STATE)
     return rel
 
 
@@ -135,17 +155,39 @@ def require(p: Principal, resource: str, action: str, ref: RecordRef | None = No
         raise PermissionDenied(f"{p.username} may not {action} {resource}")
 
 
-def identity_view(p: Principal, case_state: str, cross_border_consent: bool) -> IdentityView:
-    """What a reader of a case may see of the victim's identity.
+def identity_view(p: Principal, ref: RecordRef, cross_border_consent: bool) -> IdentityView:
+    """What a reader of a case (``ref``) may see of the victim's identity.
 
-    Journalists never see it; readers from another state see a pseudonymised view unless the
-    victim consented to disclosure across borders.
+    Journalists never see it. Readers in the case's state see it in full; readers in another
+    state see it in full only if the victim consented to disclosure across borders, or if it was
+    disclosed to their agency by a recorded override; readers in a state the case was
+    transferred away from see what their state held until it moved (``HELD``); others see a
+    pseudonymised view.
     """
     if p.kind == PractitionerKind.JOURNALIST:
         return IdentityView.NONE
-    if p.state != case_state and not cross_border_consent:
-        return IdentityView.PSEUDONYMISED
-    return IdentityView.FULL
+    if p.state == ref.state or cross_border_consent or p.agency_id in ref.disclosed_agency_ids:
+        return IdentityView.FULL
+    if p.state in ref.held_states:
+        return IdentityView.HELD
+    return IdentityView.PSEUDONYMISED
+
+
+def sees_identity(view: IdentityView) -> bool:
+    """Whether a reader with ``view`` sees the victim's identity (in full, or as held)."""
+    return view in (IdentityView.FULL, IdentityView.HELD)
+
+
+def crosses_border(case_state: str, to_state: str) -> bool:
+    """Whether sending a case from ``case_state`` to an agency of ``to_state`` discloses it
+    across a border (then the victim's consent to disclosure across borders is needed)."""
+    return case_state != to_state
+
+
+def may_widen_consent(p: Principal, ref: RecordRef) -> bool:
+    """Whether ``p`` may record a consent wider than the one in force without an override: only
+    the case's owner (its owning agency's caseworkers)."""
+    return allowed(p, "case", "widen_consent", ref)
 
 
 def may_grant_reflection_period(p: Principal, state: str) -> bool:
@@ -164,7 +206,10 @@ CASEWORKERS: tuple[str, ...] = tuple(k.value for k in K if k not in (K.LAWYER, K
 WORKING = (Scope.OWN, Scope.AGENCY)
 INVOLVED = (Scope.OWN, Scope.AGENCY, Scope.SHARED)
 
-declare("case", {"read", "create", "update", "contribute", "override_consent", "audit"})
+declare(
+    "case",
+    {"read", "create", "update", "contribute", "widen_consent", "override_consent", "audit"},
+)
 declare("screening", {"read", "create"})
 declare("referral", {"read", "create", "respond", "update"})
 declare("transfer", {"create"})
@@ -185,6 +230,11 @@ grant([ADMIN], "audit", "verify", [Scope.ALL])
 
 grant(CASEWORKERS, "case", "read", INVOLVED)
 grant([K.NATIONAL_COORDINATOR], "case", "read", [Scope.STATE])
+# A case transferred to another state stays readable by those who held it (what they held).
+grant(CASEWORKERS, "case", "read", [Scope.HELD])
+grant([K.NATIONAL_COORDINATOR], "case", "read", [Scope.HELD_STATE])
+# Only the case's owner widens the victim's consent; others need an override with a reason.
+grant(CASEWORKERS, "case", "widen_consent", WORKING)
 grant(CASEWORKERS, "case", "create", [Scope.OWN])
 grant(CASEWORKERS, "case", "update", WORKING)
 grant(CASEWORKERS, "case", "contribute", INVOLVED)

@@ -15,8 +15,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit
-from pharos.coordinate.cases import NotFound, case_ref, latest_consent
-from pharos.coordinate.permissions import Principal, RecordRef, allowed, require
+from pharos.coordinate.cases import CROSS_BORDER, NotFound, case_ref, latest_consent
+from pharos.coordinate.permissions import (
+    Principal,
+    RecordRef,
+    allowed,
+    crosses_border,
+    require,
+)
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import ReferralReason, ReferralStatus
 from pharos.domain.practitioners import PractitionerKind
@@ -31,13 +37,20 @@ def _consents(missing: list[str]) -> str:
     words = {
         "consent_for_services": pgettext("consent", "services"),
         "disclosure_other_orgs": pgettext("consent", "disclosure to other organisations"),
+        CROSS_BORDER: pgettext("consent", "disclosure across borders"),
     }
     said = [words.get(m, m) for m in missing]
     if len(said) == 1:
         return said[0]
+    if len(said) == 1:
+        return said[0]
     if len(said) == 2:
         return _("%(first)s and %(second)s") % {"first": said[0], "second": said[1]}
-    return ", ".join(said)
+    return _("%(first)s, %(second)s and %(third)s") % {
+        "first": said[0],
+        "second": said[1],
+        "third": said[2],
+    }
 
 
 def referral_ref(r: Referral) -> RecordRef:
@@ -56,15 +69,19 @@ def get_referral(session: Session, p: Principal, referral_id: int) -> Referral:
     return r
 
 
-def missing_consent(session: Session, case: Case, kind: str) -> list[str]:
+def missing_consent(session: Session, case: Case, kind: str, to_state: str) -> list[str]:
     """The consents a referral (services and disclosure to other organisations) or a transfer
-    (disclosure to other organisations) needs and does not have (Primero's consent gates)."""
+    (disclosure to other organisations) to an agency of ``to_state`` needs and does not have
+    (Primero's consent gates); either needs the consent to disclosure across borders when the
+    agency is in another state: the data follows the victim's consent."""
     c = latest_consent(session, case.id)
     needed = (
         ["disclosure_other_orgs"]
         if kind == "transfer"
         else ["consent_for_services", "disclosure_other_orgs"]
     )
+    if crosses_border(case.state, to_state):
+        needed.append(CROSS_BORDER)
     if c is None or not c.informed:
         return needed
     return [n for n in needed if not getattr(c, n)]
@@ -106,7 +123,7 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
         raise ValidationFailed(
             {"to_agency_id": _("A referral to this agency is already in progress.")}
         )
-    missing = missing_consent(session, case, kind)
+    missing = missing_consent(session, case, kind, to.state)
     override = False
     if missing:
         if not override_reason:
@@ -136,6 +153,7 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
         details=details,
         consent_override=override,
         override_reason=override_reason if override else "",
+        overridden_consents=missing if override else [],
     )
     session.add(r)
     session.flush()
@@ -211,7 +229,8 @@ def respond(session: Session, p: Principal, r: Referral, data: dict[str, Any]) -
         _close_access(session, r)
     if new is ReferralStatus.ACCEPTED:
         if r.kind == "transfer":
-            # Ownership moves; the former owner keeps no access unless shared otherwise.
+            # Ownership moves. If the case leaves the state, the agencies that held it keep
+            # reading what they held until now (``Scope.HELD``, ``IdentityView.HELD``).
             previous = case.owner_agency_id
             case.owner_agency_id = r.to_agency_id
             case.owner_user_id = p.user_id

@@ -178,6 +178,7 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "add_person": lazy_gettext("added a person"),
     "add_event": lazy_gettext("added an event"),
     "record_consent": lazy_gettext("recorded consent"),
+    "override_consent": lazy_gettext("overrode a missing consent"),
     "add_support_plan": lazy_gettext("added a support plan"),
     "add_note": lazy_gettext("added a note"),
     "set_status": lazy_gettext("changed the status"),

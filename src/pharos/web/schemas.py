@@ -100,6 +100,9 @@ class ConsentIn(Body):
     disclosure_other_orgs: bool = False
     disclosure_cross_border: bool = False
     note: str = ""
+    override_reason: str = Field(
+        "", description="needed to record a wider consent on a case one does not own"
+    )
 
 
 class SupportPlanIn(Body):

@@ -15,6 +15,7 @@ from pharos.coordinate.permissions import (
     grant,
     identity_view,
     may_grant_reflection_period,
+    may_widen_consent,
     require,
     resources,
     scopes,
@@ -71,10 +72,42 @@ def test_request_types_follow_practitioner_kind() -> None:
 
 
 def test_identity_views() -> None:
-    assert identity_view(who("journalist"), "ITA", True) is IdentityView.NONE
-    assert identity_view(who("law_enforcement", "EGY"), "ITA", False) is IdentityView.PSEUDONYMISED
-    assert identity_view(who("law_enforcement", "EGY"), "ITA", True) is IdentityView.FULL
-    assert identity_view(who("ngo"), "ITA", False) is IdentityView.FULL
+    ita = RecordRef(state="ITA")
+    assert identity_view(who("journalist"), ita, True) is IdentityView.NONE
+    assert identity_view(who("law_enforcement", "EGY"), ita, False) is IdentityView.PSEUDONYMISED
+    assert identity_view(who("law_enforcement", "EGY"), ita, True) is IdentityView.FULL
+    assert identity_view(who("ngo"), ita, False) is IdentityView.FULL
+
+
+def test_a_case_moved_abroad_is_held_by_those_who_held_it() -> None:
+    # transferred from Italy (agency 1) to Egypt (agency 7); agency 9 in Egypt was disclosed the
+    # identity by an override
+    moved = RecordRef(
+        state="EGY",
+        agency_id=7,
+        owner_user_ids=frozenset({70}),
+        held_agency_ids=frozenset({1}),
+        held_states=frozenset({"ITA"}),
+        disclosed_agency_ids=frozenset({9}),
+    )
+    sender = who("labour_inspector")
+    assert allowed(sender, "case", "read", moved)
+    assert not allowed(sender, "case", "contribute", moved)
+    assert not allowed(who("labour_inspector", agency=2, user=2), "case", "read", moved)
+    assert allowed(who("national_coordinator", agency=8, user=8), "case", "read", moved)
+    assert identity_view(sender, moved, False) is IdentityView.HELD
+    assert identity_view(sender, moved, True) is IdentityView.FULL
+    assert identity_view(who("ngo", "EGY", agency=9, user=9), moved, False) is IdentityView.FULL
+    assert identity_view(who("ngo", "GRC", agency=5, user=5), moved, False) is (
+        IdentityView.PSEUDONYMISED
+    )
+
+
+def test_only_the_owner_widens_consent() -> None:
+    assert may_widen_consent(who("labour_inspector"), CASE)
+    assert may_widen_consent(who("labour_inspector", user=9), CASE)  # the owner's agency
+    assert not may_widen_consent(who("ngo", agency=2, user=5), CASE)  # shared with it
+    assert not may_widen_consent(who("national_coordinator", agency=8, user=8), CASE)
 
 
 def test_reflection_period_is_granted_under_the_states_rules() -> None:

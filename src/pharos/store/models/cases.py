@@ -131,6 +131,9 @@ class ConsentRecord(Base):
     disclosure_other_orgs: Mapped[bool] = mapped_column(Boolean, default=False)
     disclosure_cross_border: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    #: why a consent wider than the one in force was recorded by someone other than the case's
+    #: owner (an authorised override; empty when the owner recorded it)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

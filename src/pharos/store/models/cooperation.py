@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pharos.store.base import Base, UTCDateTime, utcnow
@@ -34,6 +34,9 @@ class Referral(Base):
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     consent_override: Mapped[bool] = mapped_column(Boolean, default=False)
     override_reason: Mapped[str] = mapped_column(Text, default="")
+    #: the consents the override stood in for (``disclosure_cross_border`` among them: the
+    #: receiving agency abroad sees the victim's identity while its access lasts)
+    overridden_consents: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     responded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id"), nullable=True

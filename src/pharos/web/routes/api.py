@@ -20,7 +20,7 @@ from pharos.coordinate import (
 )
 from pharos.coordinate import dashboard as dash
 from pharos.coordinate.case_view import case_detail
-from pharos.coordinate.permissions import Principal, require
+from pharos.coordinate.permissions import Principal, require, sees_identity
 from pharos.domain.explain import explained
 from pharos.learn import lessons
 from pharos.store.uow import UnitOfWork
@@ -45,7 +45,7 @@ def list_cases(
     require(p, "case", "read")
     out = []
     for c in work.session.execute(cases.visible_cases(p).limit(500)).scalars():
-        full = cases.view_of(work.session, p, c).value == "full"
+        full = sees_identity(cases.view_of(work.session, p, c))
         out.append(
             {
                 "id": c.id,
