@@ -216,6 +216,16 @@ def close_session(session: Session, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.id == _digest(token)))
 
 
+def active_user_exists(session: Session, username: object) -> bool:
+    """Whether an active account has this username."""
+    if not isinstance(username, str) or not username:
+        return False
+    found = session.execute(
+        select(User.id).where(User.username == username.strip().lower(), User.active.is_(True))
+    ).first()
+    return found is not None
+
+
 def all_users(session: Session) -> list[User]:
     """Every account, by state and username (the administrators' accounts page)."""
     return list(session.execute(select(User).order_by(User.state, User.username)).scalars())

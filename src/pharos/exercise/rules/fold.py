@@ -34,6 +34,8 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
     if k == EventKind.CREATED:
         st.decisions_logged = p.get("decisions") == "logged"
         st.referrals_decided = p.get("referrals") == "answered"
+        st.created_by = p.get("director") or None
+        st.directors = [st.created_by] if st.created_by else []
     elif k == EventKind.DECISION:
         try:
             agencies.apply_decision(sc, st, p)
@@ -87,8 +89,13 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
     elif k == EventKind.HOTWASH_NOTE:
         st.hotwash.append({"minute": m, "by": ev.actor, **p})
     elif k == EventKind.ROLE_ASSIGNED:
+        # one role per user: a new one replaces the old; "none" takes it away
         st.assignments = [a for a in st.assignments if a["username"] != p["username"]]
-        st.assignments.append(dict(p))
+        st.directors = [d for d in st.directors if d != p["username"]]
+        if p["role"] == "director":
+            st.directors.append(p["username"])
+        elif p["role"] != "none":
+            st.assignments.append(dict(p))
     elif k == EventKind.CORRECTIVE_ACTION:
         st.corrective_actions.append({"minute": m, "by": ev.actor, **p})
     elif k == EventKind.ACTION:

@@ -201,6 +201,10 @@ class ExerciseState:
     moves_done: list[str] = field(default_factory=list)
     overrides: list[dict[str, Any]] = field(default_factory=list)
     assignments: list[dict[str, Any]] = field(default_factory=list)  # who plays what
+    #: the exercise's control team (usernames): its creator first, then named co-directors
+    directors: list[str] = field(default_factory=list)
+    #: who created the exercise (None: made before control teams, or outside the web platform)
+    created_by: str | None = None
     notes: list[dict[str, Any]] = field(default_factory=list)
     hotwash: list[dict[str, Any]] = field(default_factory=list)
     corrective_actions: list[dict[str, Any]] = field(default_factory=list)
@@ -220,7 +224,12 @@ class ExerciseState:
 
 #: Fields added after states were first hashed, with their defaults: left out of the canonical
 #: JSON while at their default, so that a log written before them folds to the same hash.
-LATER_STATE_FIELDS: dict[str, Any] = {"referrals_decided": False, "referrals": []}
+LATER_STATE_FIELDS: dict[str, Any] = {
+    "referrals_decided": False,
+    "referrals": [],
+    "directors": [],
+    "created_by": None,
+}
 LATER_PERSONA_FIELDS: dict[str, Any] = {"assisted_at": None}
 
 

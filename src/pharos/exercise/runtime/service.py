@@ -7,8 +7,10 @@
   events): a team's browsers get the events that changed what the team sees; controllers,
   observers and role players get all of them.
 - ``role_of`` says what a signed-in user is in one exercise: a player of the team of their
-  state and agency kind (teams are a state × an agency kind), a controller (the permission
-  ``exercise:direct``), or an observer or role player assigned by the controller.
+  state and agency kind (teams are a state × an agency kind), a controller (the exercise's
+  creator or a co-director they named; ``exercise:direct`` only allows creating exercises), an
+  observer or role player assigned by a controller, or a spectator of their state's team (a
+  national coordinator who does not direct the exercise).
 """
 
 from __future__ import annotations
@@ -157,8 +159,11 @@ class Hub:
     #: the bundled scenario a new exercise of the web platform runs
     DEFAULT_SCENARIO = "mediterranean-regional"
 
-    def create(self, scenario: str = DEFAULT_SCENARIO, seed: int | None = None) -> ExerciseSession:
-        s = self.registry.create(scenario, seed)
+    def create(
+        self, scenario: str = DEFAULT_SCENARIO, seed: int | None = None, director: str | None = None
+    ) -> ExerciseSession:
+        """A new exercise; ``director`` (the creating user) heads its control team."""
+        s = self.registry.create(scenario, seed, director)
         s.listeners.append(self.broker.publish)
         s.listeners.append(self._committed)
         self._pending.put(s.exercise_id)
@@ -223,15 +228,27 @@ class Role:
     team: str | None
     observer: bool
     personas: tuple[str, ...]
+    #: follows ``team``'s view without acting for it (a national coordinator who does not direct
+    #: the exercise sees what a player of their state would)
+    spectator: bool = False
 
     @property
     def any(self) -> bool:
         return self.controller or self.team is not None or self.observer or bool(self.personas)
 
 
-def role_of(s: ExerciseSession, username: str, state: str, kind: str, directs: bool) -> Role:
-    """What a user is in this exercise (see the module docstring)."""
-    assigned = [a for a in s.state.assignments if a["username"] == username]
+def role_of(s: ExerciseSession, username: str, state: str, kind: str, admin: bool) -> Role:
+    """What a user is in this exercise (see the module docstring).
+
+    The control team is the exercise's creator and the co-directors they name
+    (``ExerciseState.directors``); an exercise with none recorded (made before control teams,
+    or outside the web platform) is directed by administrators. Directors see everything,
+    every persona's hidden truth included. Anyone else gets what they were assigned, or plays
+    the team of their state and agency kind; a national coordinator who does not direct the
+    exercise follows the first played team of their state as a spectator."""
+    st = s.state
+    directs = username in st.directors or (not st.directors and admin)
+    assigned = [a for a in st.assignments if a["username"] == username]
     team = next((a["team"] for a in assigned if a["role"] == "player" and a.get("team")), None)
     if team is None:
         team = next(
@@ -242,6 +259,10 @@ def role_of(s: ExerciseSession, username: str, state: str, kind: str, directs: b
             ),
             None,
         )
+    spectator = False
+    if team is None and not directs and not assigned and kind == "national_coordinator":
+        team = next((t.id for t in s.scenario.teams if t.played and t.state == state), None)
+        spectator = team is not None
     return Role(
         controller=directs,
         team=team,
@@ -251,4 +272,5 @@ def role_of(s: ExerciseSession, username: str, state: str, kind: str, directs: b
         )
         if not directs
         else tuple(c.id for c in s.scenario.personas()),
+        spectator=spectator,
     )

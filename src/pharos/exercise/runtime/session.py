@@ -38,6 +38,10 @@ from pharos.i18n import _
 Listener = Callable[[Event, ExerciseState], Callable[[], None] | None]
 
 
+#: the roles a director may give a user in an exercise ("none" takes a role away)
+ROLES = ("player", "observer", "role_player", "director", "none")
+
+
 class CommandRefused(ValueError):
     """A command that cannot be carried out now; nothing was stored."""
 
@@ -84,7 +88,9 @@ class ExerciseSession:
         seed: int | None = None,
         exercise_id: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        director: str | None = None,
     ) -> ExerciseSession:
+        """A new exercise; ``director`` (a username) heads its control team."""
         loaded = load_scenario(scenario)
         sc = loaded.scenario
         seed = sc.world.seed if seed is None else seed
@@ -95,7 +101,8 @@ class ExerciseSession:
             0,
             EventKind.CREATED,
             "system",
-            {"scenario": sc.id, "seed": seed, "decisions": "logged", "referrals": "answered"},
+            {"scenario": sc.id, "seed": seed, "decisions": "logged", "referrals": "answered"}
+            | ({"director": director} if director else {}),
         )
         return cls(loaded, store, exercise_id, seed, clock)
 
@@ -287,8 +294,12 @@ class ExerciseSession:
             if not (_whole(p.get("rating")) and 1 <= _number(p.get("rating")) <= 5):
                 return _("a rating is from 1 to 5")
         if kind == EventKind.ROLE_ASSIGNED:
-            if not p.get("username") or p.get("role") not in ("player", "observer", "role_player"):
-                return _("choose a user and a role: player, observer or role player")
+            if not p.get("username") or p.get("role") not in ROLES:
+                return _(
+                    "choose a user and a role: player, observer, role player, co-director or none"
+                )
+            if p["username"] == st.created_by and p["role"] != "director":
+                return _("the exercise's creator stays on its control team")
             if p["role"] == "role_player" and p.get("persona") not in st.personas:
                 return _("unknown persona %(id)s") % {"id": p.get("persona")}
             if p["role"] == "player" and p.get("team") not in st.teams:
@@ -369,9 +380,12 @@ class ExerciseRegistry:
         self._lock = threading.Lock()
 
     def create(
-        self, scenario: str = "mediterranean-regional", seed: int | None = None
+        self,
+        scenario: str = "mediterranean-regional",
+        seed: int | None = None,
+        director: str | None = None,
     ) -> ExerciseSession:
-        s = ExerciseSession.create(self.store, scenario, seed, clock=self.clock)
+        s = ExerciseSession.create(self.store, scenario, seed, clock=self.clock, director=director)
         with self._lock:
             self._sessions[s.exercise_id] = s
         return s

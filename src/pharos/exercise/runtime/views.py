@@ -279,6 +279,8 @@ def controller(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str,
             }
             for a in st.assignments
         ],
+        "directors": list(st.directors),
+        "created_by": st.created_by,
         "objectives": [(o.id.value, o.title) for o in sc.objectives],
         "hash": state_hash(st),
         "wellbeing": [

@@ -318,6 +318,7 @@ _ROLE: dict[str, LazyProxy] = {
     "observer": lazy_gettext("Observer"),
     "role_player": lazy_gettext("Role player"),
     "player": lazy_gettext("Player"),
+    "director": lazy_gettext("Co-director"),
 }
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import math
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from pharos.coordinate import accounts
 from pharos.coordinate.permissions import (
     ADMIN,
     ALL_KINDS,
@@ -45,6 +46,8 @@ from pharos.web.templating import render
 
 declare("exercise", {"read", "direct"})
 grant(ALL_KINDS, "exercise", "read", [Scope.ALL])
+# Creating an exercise (its creator heads its control team and names co-directors; directing an
+# exercise is being on its control team, pharos.exercise.runtime.service.role_of)
 grant(["national_coordinator", ADMIN], "exercise", "direct", [Scope.ALL])
 nav.add(nav.NavEntry(lazy_gettext("Exercises"), "/exercises", "exercise", "read", order=50))
 router = APIRouter()
@@ -87,7 +90,7 @@ async def _loaded(request: Request, exercise_id: str) -> ExerciseSession:
 def _role(p: Principal, s: ExerciseSession) -> Role:
     if not allowed(p, "exercise", "read"):
         raise PermissionDenied()
-    return role_of(s, p.username, p.state, p.kind, allowed(p, "exercise", "direct"))
+    return role_of(s, p.username, p.state, p.kind, p.is_admin)
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -159,7 +162,8 @@ async def exercise_create(
     await body(request)
     if not allowed(p, "exercise", "direct"):
         raise PermissionDenied()
-    s = await run_in_threadpool(_hub(request).create)  # writes the new log's first event
+    # writes the new log's first event, naming its creator as the head of its control team
+    s = await run_in_threadpool(partial(_hub(request).create, director=p.username))
     return RedirectResponse(f"/exercises/{s.exercise_id}/control", status_code=303)
 
 
@@ -190,9 +194,14 @@ def exercise_home(
 
 # -- player workspace ---------------------------------------------------------------------------
 def _player_page(
-    request: Request, s: ExerciseSession, team: str, flash: str | None = None, status: int = 200
+    request: Request,
+    s: ExerciseSession,
+    team: str,
+    flash: str | None = None,
+    status: int = 200,
+    spectator: bool = False,
 ) -> Response:
-    ctx = views.player(s, team) | {"ex": s, "flash": flash}
+    ctx = views.player(s, team) | {"ex": s, "flash": flash, "spectator": spectator}
     return render(request, "exercise/play.html", ctx, status=status)
 
 
@@ -207,7 +216,7 @@ def play_page(
     r = _role(p, s)
     if r.team is None:
         raise PermissionDenied()
-    return _player_page(request, s, r.team)
+    return _player_page(request, s, r.team, spectator=r.spectator)
 
 
 @router.post("/exercises/{exercise_id}/play", include_in_schema=False)
@@ -222,7 +231,7 @@ async def play_action(
         data["to_state"], _sep, data["instrument"] = str(data.pop("route")).partition(":")
     s = await _loaded(request, exercise_id)
     r = _role(p, s)
-    if r.team is None:
+    if r.team is None or r.spectator:
         raise PermissionDenied()
     error = await run_in_threadpool(
         _submit, s, EventKind.ACTION, p.username, {**data, "team": r.team}
@@ -308,6 +317,14 @@ async def control_command(
             if hours is not None
             else _("say how far to advance")
         )
+    elif (
+        command == "assign"
+        and data.get("role") == "director"
+        and not (
+            await run_in_threadpool(accounts.active_user_exists, work.session, data.get("username"))
+        )
+    ):
+        error = _("no active account is called %(name)s") % {"name": data.get("username")}
     elif command in CONTROL_COMMANDS:
         if command == "override" and "trust" in data:
             with contextlib.suppress(TypeError, ValueError):  # else refused by the session

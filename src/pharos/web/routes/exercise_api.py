@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -72,7 +73,7 @@ async def api_action(
     data = _clean(await body(request))
     s = await _loaded(request, exercise_id)
     r = _role(p, s)
-    if r.team is None:
+    if r.team is None or r.spectator:
         raise PermissionDenied()
     with contextlib.suppress(Exception):
         work.session.close()
@@ -105,5 +106,6 @@ async def api_create(
     await body(request)
     if not allowed(p, "exercise", "direct"):
         raise PermissionDenied()
-    s = await run_in_threadpool(_hub(request).create)  # writes the new log's first event
+    # writes the new log's first event, naming its creator as the head of its control team
+    s = await run_in_threadpool(partial(_hub(request).create, director=p.username))
     return JSONResponse({"id": s.exercise_id}, status_code=201)

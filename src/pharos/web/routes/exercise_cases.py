@@ -44,7 +44,7 @@ def _viewer(request: Request, p: Principal, exercise_id: str, team: str) -> tupl
         raise HTTPException(404, _("No such exercise.")) from exc
     if not allowed(p, "exercise", "read"):
         raise PermissionDenied()
-    role = role_of(s, p.username, p.state, p.kind, allowed(p, "exercise", "direct"))
+    role = role_of(s, p.username, p.state, p.kind, p.is_admin)
     if role.controller or role.observer:
         teams = [t.id for t in s.scenario.teams]
         chosen = team or next(t.id for t in s.scenario.teams if t.played)
