@@ -51,6 +51,52 @@ class PrimBox:
     bad_share: float  # share of all runs that are bad
     n_runs: int
 
+    @property
+    def n_in_box(self) -> int:
+        """How many runs (scenarios of the explained policy) fall inside the box."""
+        return round(self.mass * self.n_runs)
+
+    def density_interval(self) -> tuple[float, float]:
+        """The 95 % Wilson interval of the box's density, from the runs inside it."""
+        return wilson_interval(round(self.density * self.n_in_box), self.n_in_box)
+
+    def warnings(self) -> list[str]:
+        """Why this box may be an accident of a small sample (empty when it is not)."""
+        out = []
+        if self.n_in_box < MIN_BOX_RUNS:
+            low, high = self.density_interval()
+            out.append(
+                _(
+                    "the box holds only %(n)d scenarios: its density %(density).2f could be "
+                    "anything from %(low).2f to %(high).2f (95 %% interval); run at least "
+                    "%(min)d scenarios in the box before relying on it"
+                )
+                % {
+                    "n": self.n_in_box,
+                    "density": self.density,
+                    "low": low,
+                    "high": high,
+                    "min": MIN_BOX_RUNS,
+                }
+            )
+        return out
+
+
+#: A box holding fewer scenarios than this draws a warning: a share measured on m scenarios has
+#: a binomial standard error up to 0.5 / sqrt(m), so under 30 its 95 % interval is wider than
+#: ±0.18 and density and coverage say little.
+MIN_BOX_RUNS = 30
+
+
+def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson score interval of a share of ``k`` in ``n`` (Wilson 1927); (0, 1) if n = 0."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
 
 def bad_runs(values: np.ndarray, threshold: float, bad_when: str) -> np.ndarray:
     """Which runs are bad: outcome above (or below) ``threshold``; missing outcomes are bad."""

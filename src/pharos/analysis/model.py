@@ -76,6 +76,7 @@ class ModelRef:
 #: name -> "module:factory"; factories take the options as keyword arguments
 MODELS: dict[str, str] = {
     "ishigami": "pharos.analysis.toy:IshigamiModel",
+    "noisy-linear": "pharos.analysis.toy:NoisyLinearModel",
     "pharos": "pharos.analysis.pharos_model:PharosModel",
     "pharos-fast": "pharos.analysis.pharos_model:FastPharosModel",
 }

@@ -20,12 +20,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from pharos import __version__
+from pharos.analysis.designs import DUMMY, design_warnings
 from pharos.analysis.discovery import PrimBox, discover
 from pharos.analysis.options import Design
 from pharos.analysis.robustness import regret_table
 from pharos.analysis.runner import ExperimentResult
-from pharos.analysis.sensitivity import SensitivityError, morris_indices, sobol_indices
-from pharos.i18n import _, current_locale, gettext, is_rtl, ngettext
+from pharos.analysis.sensitivity import (
+    SensitivityError,
+    morris_indices,
+    noise_floor,
+    sobol_indices,
+)
+from pharos.i18n import _, current_locale, format_list, gettext, is_rtl, ngettext
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Analysis:
     box: PrimBox | None = None
     regret: pd.DataFrame | None = None
     summary: pd.DataFrame | None = None  # outcomes per policy (median over scenarios)
+    warnings: list[str] = field(default_factory=list)  # designs or results too small to trust
 
 
 def analyse(result: ExperimentResult) -> Analysis:
@@ -51,9 +58,21 @@ def analyse(result: ExperimentResult) -> Analysis:
                 out.sensitivity[outcome] = morris_indices(result, outcome)
         except SensitivityError as exc:
             out.skipped[outcome] = str(exc)
+    out.warnings.extend(design_warnings(spec))
+    for outcome, indices in out.sensitivity.items():
+        if DUMMY in indices.index and not indices["above_noise"].any():
+            out.warnings.append(
+                _(
+                    "%(outcome)s: no uncertainty's index is clear of the noise floor "
+                    "(%(floor).3g); a larger design or more replications are needed"
+                )
+                % {"outcome": outcome, "floor": noise_floor(indices)}
+            )
     if spec.discovery is not None:
         d = spec.discovery
         out.box = discover(result, d.outcome, d.threshold, d.bad_when, d.policy)
+        if out.box is not None:
+            out.warnings.extend(out.box.warnings())
     if spec.robustness is not None and len(result.design.policies) > 1:
         out.regret = regret_table(result, spec.robustness.outcome, spec.robustness.better)
     out.summary = (
@@ -104,6 +123,14 @@ def sensitivity_figure(outcome: str, indices: pd.DataFrame) -> Markup:
         )
         title = _("Morris mu* of %(outcome)s") % {"outcome": outcome}
         xaxis = _("mean absolute elementary effect")
+    if DUMMY in frame.index:
+        floor = noise_floor(indices)
+        fig.add_vline(
+            x=floor,
+            line={"color": "#c0392b", "dash": "dash", "width": 2},
+            annotation_text=_("noise floor %(value).3g") % {"value": floor},
+            annotation_position="top",
+        )
     fig.update_layout(
         title=title,
         barmode="group",
@@ -210,6 +237,11 @@ def render_report(result: ExperimentResult, analysis: Analysis) -> str:
         "policies": result.design.policies,
         "sensitivity_figures": {
             k: sensitivity_figure(k, v) for k, v in analysis.sensitivity.items()
+        },
+        "noise": {
+            k: (noise_floor(v), format_list(str(n) for n in v.index[v["above_noise"]]))
+            for k, v in analysis.sensitivity.items()
+            if DUMMY in v.index
         },
         "box_figure": box_figure(analysis.box)
         if analysis.box and analysis.box.restrictions

@@ -26,7 +26,13 @@ import pandas as pd
 
 from pharos import __version__
 from pharos.analysis.backends import Backend, SerialBackend, Task
-from pharos.analysis.designs import ExperimentDesign, make_design, run_table, run_values
+from pharos.analysis.designs import (
+    DESIGN_VERSION,
+    ExperimentDesign,
+    make_design,
+    run_table,
+    run_values,
+)
 from pharos.analysis.model import ExperimentModel, ModelRef, build_model, model_factory
 from pharos.analysis.spec import ExperimentSpec, ExperimentSpecError
 from pharos.i18n import _
@@ -202,9 +208,24 @@ def run_experiment(
             "runs": n,
             "pharos": __version__,
             "draws": model.draws,
+            "design": DESIGN_VERSION,
         }
         old = _prepare_folder(folder, manifest)
         final = folder / "outcomes.parquet"
+        if old is not None and int(str(old.get("design", 1))) != DESIGN_VERSION:
+            if final.exists():  # finished under the earlier design: read it as it was run
+                if progress:
+                    progress(int(str(old["runs"])), int(str(old["runs"])))
+                return load_experiment_result(folder)
+            # finishing it would mix seeds drawn two ways, and the designs differ in size
+            raise ExperimentSpecError(
+                _(
+                    "%(folder)s holds part of this experiment, run before common random "
+                    "numbers and the dummy factor; it cannot be finished with this version: "
+                    "choose another output folder or delete it"
+                )
+                % {"folder": folder}
+            )
         if final.exists():
             frame = pd.read_parquet(final)
             if len(frame) == n:
@@ -277,8 +298,13 @@ def _result(
 def load_experiment_result(folder: Path) -> ExperimentResult:
     """Read a finished experiment back from its output folder."""
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    spec = ExperimentSpec.model_validate(manifest["spec"])
-    design = make_design(spec)
+    version = int(manifest.get("design", 1))
+    data = dict(manifest["spec"])
+    if version < 2:
+        # run before common random numbers across design points: one seed per design point
+        data["common_random_numbers"] = False
+    spec = ExperimentSpec.model_validate(data)
+    design = make_design(spec, version)
     table = run_table(spec, design)
     frame = pd.read_parquet(folder / "outcomes.parquet")
     names = [c for c in frame.columns if c != "run"]

@@ -9,6 +9,8 @@ or in a file of its own::
       n: 512                   # base sample size (Sobol: N; LHS: runs; Morris: trajectories;
                                #   full factorial: levels per uncertainty)
       seed: 20261128
+      common_random_numbers: true   # the default: one seed for every design point (Sobol and
+                                    #   Morris: the seed is the dummy factor's, see designs.py)
       uncertainties:
         - name: online_detection_egypt
           path: detection.online_monitoring.EGY.rate_per_year
@@ -180,6 +182,7 @@ class ExperimentSpec(BaseModel):
     design: Design = Design.LATIN_HYPERCUBE
     n: int = Field(default=100, ge=1, le=1_000_000)
     seed: int = Field(default=0, ge=0)
+    common_random_numbers: bool = True
     replications: int = Field(default=1, ge=1, le=10_000)
     batch_size: int | None = Field(default=None, ge=1)
     uncertainties: tuple[Uncertainty, ...] = Field(min_length=1)
@@ -198,6 +201,10 @@ class ExperimentSpec(BaseModel):
         dup = sorted({p for p in paths if paths.count(p) > 1})
         if dup:
             raise ValueError(_("parameters varied twice: %(paths)s") % {"paths": ", ".join(dup)})
+        if self.design in (Design.SOBOL, Design.MORRIS) and "dummy" in names:
+            raise ValueError(
+                _("the name dummy is kept for the noise-floor factor of Sobol and Morris designs")
+            )
         if self.design is Design.MORRIS and len(self.uncertainties) < 2:
             raise ValueError(_("the Morris design needs at least two uncertainties"))
         return self
@@ -211,6 +218,10 @@ class ExperimentSpec(BaseModel):
             if declared.numeric:
                 del lever["overlays"]
                 lever["options"] = {k: float(v) for k, v in declared.options.items()}
+        if self.common_random_numbers:
+            # the default since design version 2: the folder's design version tells the two
+            # apart (pharos.analysis.runner), so declarations keep the hash they had
+            del data["common_random_numbers"]
         blob = json.dumps(data, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 

@@ -68,3 +68,51 @@ class IshigamiModel(ExperimentModel):
             )
             y = y + noise
         return {"y": y.astype(float)}
+
+
+class NoisyLinearModel(ExperimentModel):
+    """A toy with inert factors and simulation noise, to measure how often the noise floor
+    calls an inert factor influential (``tests/unit/analysis/test_noise_floor.py``).
+
+    ``y = Σ weights[i] · x_i + noise · ε`` over parameters ``toy.x1`` .. ``toy.x<k>``, ``ε``
+    standard normal drawn from the run's seed. A factor whose weight is 0 is inert. With
+    ``desync`` the draw of ``ε`` also depends on every input's value, as in a simulation where
+    changing any parameter shifts the random numbers drawn after it: then an inert factor
+    re-draws the noise exactly as the dummy factor does, the hardest case for the noise floor.
+    """
+
+    suggested_batch_size = 4096
+
+    def __init__(
+        self,
+        weights: tuple[float, ...] = (1.0, 0.5, 0.0, 0.0, 0.0, 0.0),
+        noise: float = 0.5,
+        desync: bool = False,
+    ) -> None:
+        self.weights = np.asarray(weights, dtype=float)
+        self.noise, self.desync = noise, desync
+
+    def parameters(self) -> Mapping[str, float]:
+        return {f"toy.x{i + 1}": 0.5 for i in range(len(self.weights))}
+
+    def outcome_names(self) -> tuple[str, ...]:
+        return ("y",)
+
+    def run_batch(
+        self, values: Mapping[str, FloatArray], seeds: npt.NDArray[np.uint64], replications: int
+    ) -> dict[str, FloatArray]:
+        n = len(seeds)
+        x = np.column_stack(
+            [
+                np.asarray(values.get(p, np.full(n, v)), dtype=float)
+                for p, v in self.parameters().items()
+            ]
+        )
+        y = x @ self.weights
+        eps = np.empty(n)
+        for i, s in enumerate(seeds):
+            key = [int(s)]
+            if self.desync:
+                key += [int(b) for b in x[i].view(np.uint64)]
+            eps[i] = np.random.default_rng(key).standard_normal(replications).mean()
+        return {"y": np.asarray(y + self.noise * eps, dtype=float)}

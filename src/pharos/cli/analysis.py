@@ -25,7 +25,7 @@ from rich.table import Table
 
 from pharos.analysis.options import Design
 from pharos.cli.app import app
-from pharos.i18n import _
+from pharos.i18n import _, format_list
 
 
 def bundled_experiment(name: str) -> Path | None:
@@ -55,10 +55,14 @@ def experiment(
     out: Path = typer.Option(Path("experiment-out"), "--out", help="Output folder."),
 ) -> None:
     """Run a designed experiment (uncertainties x levers) and write its HTML report."""
+    import numpy as np
+
     from pharos.analysis.backends import RayBackend, make_backend
+    from pharos.analysis.designs import DUMMY
     from pharos.analysis.model import UnknownModelError
     from pharos.analysis.report import analyse, write_report
     from pharos.analysis.runner import run_experiment
+    from pharos.analysis.sensitivity import noise_floor
     from pharos.analysis.spec import ExperimentSpecError, load_experiment, parse_experiment
 
     console = Console()
@@ -133,8 +137,27 @@ def experiment(
         for col in indices.columns:
             table.add_column(col, justify="right")
         for name, row in indices.head(10).iterrows():
-            table.add_row(str(name), *(f"{v:.3f}" for v in row))
+            table.add_row(
+                str(name),
+                *(
+                    (_("yes") if v else _("no")) if isinstance(v, bool | np.bool_) else f"{v:.3f}"
+                    for v in row
+                ),
+            )
         console.print(table)
+        if DUMMY in indices.index:
+            above = [str(k) for k in indices.index[indices["above_noise"]]]
+            console.print(
+                _(
+                    "Noise floor (the dummy factor's index plus its 95%% half-width): %(floor).3f;"
+                    " clear of it: %(names)s"
+                )
+                % {
+                    "floor": noise_floor(indices),
+                    "names": format_list(above) if above else _("none"),
+                },
+                highlight=False,
+            )
     if analysis.box is not None:
         console.print(
             _("PRIM box: coverage %(coverage).2f, density %(density).2f, mass %(mass).2f")
@@ -159,5 +182,7 @@ def experiment(
                 f"{100 * row['share_best']:.0f}%",
             )
         console.print(table)
+    for warning in analysis.warnings:
+        console.print(f"[bold yellow]{_('Caution')}:[/] {warning}", highlight=False)
     report = write_report(result, out, analysis)
     console.print(_("Report: %(path)s") % {"path": report}, highlight=False)

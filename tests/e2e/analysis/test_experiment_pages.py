@@ -73,10 +73,15 @@ def test_list_experiment_and_report_in_chromium(
     page.screenshot(path=str(shots / "analysis-list.png"), full_page=True)
     page.click("text=ishigami")
     page.wait_for_url("**/analysis/ishigami")
-    assert page.locator("table.sensitivity tr").count() == 4  # header + x1, x2, x3
+    # header + x1, x2, x3 + the dummy factor (the noise floor), with the floor stated above
+    assert page.locator("table.sensitivity tr").count() == 5
+    assert page.locator("table.sensitivity tr.dummy").count() == 1
+    assert "Noise floor" in page.locator("p.noise-floor").first.inner_text()
     page.screenshot(path=str(shots / "analysis-experiment.png"), full_page=True)
     page.goto(analysis_server + "/analysis/ishigami/report.html")
     page.wait_for_selector(".main-svg", timeout=30_000)
     assert page.locator(".js-plotly-plot").count() >= 2
+    # the noise floor drawn on the sensitivity chart: a dashed line and its label
+    assert page.locator("text=noise floor").count() >= 1
     page.screenshot(path=str(shots / "analysis-report.png"))
     assert errors == []

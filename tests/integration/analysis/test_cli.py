@@ -64,7 +64,9 @@ def test_sobol_override_and_report(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "768 runs" in result.output  # 64 x (2 x 2 + 2) scenarios x 2 policies
+    # 64 x (2 x (2 + 1) + 2) scenarios (the dummy factor is the + 1) x 2 policies
+    assert "1024 runs" in result.output
+    assert "Noise floor" in result.output
     assert "Sensitivity of y" in result.output and "PRIM box" in result.output
     html = (out / "report.html").read_text()
     assert "Plotly" in html and "plotly-graph-div" in html

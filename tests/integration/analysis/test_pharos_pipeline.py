@@ -52,11 +52,11 @@ SPEC = {
 def test_sobol_prim_and_regret_on_the_fast_regional_model(tmp_path: Path) -> None:
     spec = parse_experiment(SPEC)
     result = run_experiment(spec, folder=tmp_path / "out")
-    assert len(result.runs) == 8 * (2 * 2 + 2) * 2
+    assert len(result.runs) == 8 * (2 * (2 + 1) + 2) * 2  # + 1: the dummy factor
     assert np.isfinite(result.runs["focus_days_to_identification"]).all()
     analysis = analyse(result)
     si = analysis.sensitivity["focus_days_to_identification"]
-    assert set(si.index) == {"officers", "ident_days"}
+    assert set(si.index) == {"officers", "ident_days", "dummy"}
     assert np.isfinite(si[["S1", "ST"]].to_numpy()).all()
     assert analysis.regret is not None and set(analysis.regret.index) == {"baseline", "training=on"}
     assert analysis.regret["share_best"].sum() >= 1.0  # some policy is best in every scenario

@@ -94,16 +94,17 @@ def test_analysts_see_the_list_with_resume_state(app: Any, user: str) -> None:
     html = page.text
     assert 'href="/analysis/ishigami"' in html and 'href="/analysis/lev"' in html
     assert "not-an-experiment" not in html
-    assert "256 of 256" in html  # 32 x (2 x 3 + 2) Sobol runs
-    # 16 x (2 x 2 + 2) scenarios x 2 policies, stopped after one batch of 32
-    assert "32 of 192" in html and "resume" in html
+    # Sobol designs carry the dummy factor (noise floor) next to the declared uncertainties:
+    assert "320 of 320" in html  # 32 x (2 x (3 + 1) + 2) Sobol runs
+    # 16 x (2 x (2 + 1) + 2) scenarios x 2 policies, stopped after one batch of 32
+    assert "32 of 256" in html and "resume" in html
     assert 'href="/analysis"' in client.get("/account").text  # the navigation entry
 
 
 def test_one_experiment_shows_sobol_prim_and_the_report_link(app: Any) -> None:
     client = signed_in_client(app, "it.coordinator")
     html = client.get("/analysis/ishigami").text
-    assert "ishigami.x1" in html and "256 of 256" in html
+    assert "ishigami.x1" in html and "320 of 320" in html  # with the dummy factor
     assert "Total index ST" in html and " ± " in html
     assert "coverage: share of bad runs inside the box" in html
     assert 'href="/analysis/ishigami/report.html"' in html
@@ -118,7 +119,7 @@ def test_regret_table_and_french(app: Any) -> None:
     html = client.get("/analysis/lev").text
     assert "90th percentile regret" in html and "zero" in html and "two" in html
     html = client.get("/analysis/half").text
-    assert "32 of 192" in html and "once every run is done" in html
+    assert "32 of 256" in html and "once every run is done" in html  # with the dummy factor
     fr = client.get("/analysis/lev", headers={"Accept-Language": "fr"}).text
     assert "Expériences" in fr
 

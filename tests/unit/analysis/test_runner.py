@@ -114,3 +114,53 @@ def test_a_part_run_under_other_random_draws_is_not_finished(
     assert len(list((tmp_path / "part" / "parts").glob("*.parquet"))) == 2  # nothing lost
     # a finished experiment is still read (its runs are all of one version)
     assert len(run_experiment(spec, folder=tmp_path / "whole", backend=StopsAfter(0)).runs) == 40
+
+
+def _version_one_folder(spec, folder: Path, *, finished: bool) -> int:  # type: ignore[no-untyped-def]
+    """A folder as ``pharos experiment`` wrote it before design version 2 (no dummy factor, one
+    seed per design point, no ``design`` key in the manifest)."""
+    from pharos.analysis.designs import make_design, run_table, run_values
+
+    design = make_design(spec, 1)
+    table = run_table(spec.model_copy(update={"common_random_numbers": False}), design)
+    y = IshigamiModel(noise=0.5).run_batch(
+        run_values(spec, table), table["seed"].to_numpy(), spec.replications
+    )["y"]
+    folder.mkdir()
+    manifest = {
+        "fingerprint": spec.fingerprint(),
+        "spec": {
+            k: v for k, v in spec.model_dump(mode="json").items() if k != "common_random_numbers"
+        },
+        "batch_size": 4096,
+        "runs": len(table),
+        "draws": "1",
+    }
+    (folder / "experiment.json").write_text(json.dumps(manifest))
+    table.to_parquet(folder / "runs.parquet", index=False)
+    frame = pd.DataFrame({"run": table["run"], "y": y})
+    if finished:
+        frame.to_parquet(folder / "outcomes.parquet", index=False)
+    else:
+        (folder / "parts").mkdir()
+        frame.iloc[:10].to_parquet(folder / "parts" / "part-000000.parquet", index=False)
+    return len(table)
+
+
+def test_an_experiment_run_before_the_dummy_is_read_with_its_own_design(
+    ishigami, tmp_path: Path
+) -> None:
+    spec = parse_experiment(ishigami("sobol", 16, model_options={"noise": 0.5}))
+    n = _version_one_folder(spec, tmp_path / "old", finished=True)
+    assert n == 16 * (2 * 3 + 2)  # no dummy then
+    for result in (
+        load_experiment_result(tmp_path / "old"),
+        run_experiment(spec, folder=tmp_path / "old"),
+    ):
+        assert len(result.runs) == n and "dummy" not in result.runs
+        assert result.runs["seed"].nunique() == 16 * (2 * 3 + 2)  # one seed per design point
+        assert result.runs["y"].notna().all()
+    # a part of one is not finished under the new design (seeds and sizes differ)
+    _version_one_folder(spec, tmp_path / "half", finished=False)
+    with pytest.raises(ExperimentSpecError, match="before common random numbers"):
+        run_experiment(spec, folder=tmp_path / "half")
