@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -19,9 +20,9 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from pharos.exercise.report.after_action import Report
+from pharos.exercise.report.after_action import Finding, Report
 from pharos.exercise.report.html import atomic_write, render_html
 from pharos.exercise.words import wording
 from pharos.i18n import _, is_rtl
@@ -65,21 +66,43 @@ def _table(
     return t
 
 
-def pdf_bytes(r: Report) -> bytes:
-    """The report as PDF bytes."""
+@dataclass(frozen=True)
+class _Look:
+    """The fonts and paragraph styles of the report."""
+
+    font: str
+    bold: str
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+
+    def table(
+        self, header: list[str], rows: list[list[object]], widths: list[float] | None = None
+    ) -> Table:
+        return _table(header, rows, self.font, self.bold, widths)
+
+    def section(self, title: str, *flowables: Flowable) -> list[Flowable]:
+        return [Paragraph(escape(title), self.h2), *flowables]
+
+
+def _look() -> _Look:
     font, bold = _fonts()
     ss = getSampleStyleSheet()
-    h1 = ParagraphStyle("h1", parent=ss["Heading1"], fontName=bold, fontSize=15)
-    h2 = ParagraphStyle("h2", parent=ss["Heading2"], fontName=bold, fontSize=11.5, spaceBefore=10)
-    body = ParagraphStyle("body", parent=ss["BodyText"], fontName=font, fontSize=8.5, leading=11)
-    out: list[object] = [
-        Paragraph(escape(_("After-action report and improvement plan")), h1),
-        Paragraph(
-            escape(f"{r.title} · {r.exercise_id} · {wording.choice(r.status)} · {r.ended_day}"),
-            body,
+    return _Look(
+        font,
+        bold,
+        h1=ParagraphStyle("h1", parent=ss["Heading1"], fontName=bold, fontSize=15),
+        h2=ParagraphStyle(
+            "h2", parent=ss["Heading2"], fontName=bold, fontSize=11.5, spaceBefore=10
         ),
-        Paragraph(escape(_("Scores against the procedure's targets")), h2),
-        _table(
+        body=ParagraphStyle("body", parent=ss["BodyText"], fontName=font, fontSize=8.5, leading=11),
+    )
+
+
+def _scores(r: Report, look: _Look) -> list[Flowable]:
+    return look.section(
+        _("Scores against the procedure's targets"),
+        look.table(
             [_("Measure"), _("Subject"), _("Measured (days)"), _("Target (days)"), _("Result")],
             [
                 [
@@ -91,11 +114,14 @@ def pdf_bytes(r: Report) -> bytes:
                 ]
                 for t in r.scores.target_results
             ],
-            font,
-            bold,
         ),
-        Paragraph(escape(_("Victims")), h2),
-        _table(
+    )
+
+
+def _victims(r: Report, look: _Look) -> list[Flowable]:
+    return look.section(
+        _("Victims"),
+        look.table(
             [
                 _("Person"),
                 _("First contact (days)"),
@@ -117,11 +143,14 @@ def pdf_bytes(r: Report) -> bytes:
                 ]
                 for p in r.scores.personas
             ],
-            font,
-            bold,
         ),
-        Paragraph(escape(_("Networks and prosecution readiness")), h2),
-        _table(
+    )
+
+
+def _networks(r: Report, look: _Look) -> list[Flowable]:
+    return look.section(
+        _("Networks and prosecution readiness"),
+        look.table(
             [
                 _("Network"),
                 _("Act"),
@@ -145,21 +174,27 @@ def pdf_bytes(r: Report) -> bytes:
                 ]
                 for n in r.scores.networks
             ],
-            font,
-            bold,
         ),
-        Paragraph(escape(_("Charging decisions")), h2),
-        _table(
+    )
+
+
+def _charges(r: Report, look: _Look) -> list[Flowable]:
+    return look.section(
+        _("Charging decisions"),
+        look.table(
             [_("Network"), _("State"), _("Decision"), _("Decided by"), _("When"), _("Reason")],
             [
                 [c["network"], c["state"], c["label"], c["by"], c["when"], c["reason"]]
                 for c in r.charges
             ],
-            font,
-            bold,
         ),
-        Paragraph(escape(_("Observers' ratings")), h2),
-        _table(
+    )
+
+
+def _ratings(r: Report, look: _Look) -> list[Flowable]:
+    return look.section(
+        _("Observers' ratings"),
+        look.table(
             [_("Objective"), _("Team"), _("Ratings"), _("Mean (1-5)"), _("Notes")],
             [
                 [
@@ -171,39 +206,59 @@ def pdf_bytes(r: Report) -> bytes:
                 ]
                 for x in r.ratings
             ],
-            font,
-            bold,
         ),
-        Paragraph(escape(_("Strengths")), h2),
-    ]
-    out += [Paragraph("• " + escape(f.text), body) for f in r.strengths] or [Paragraph("—", body)]
-    out.append(Paragraph(escape(_("Areas for improvement")), h2))
-    out += [Paragraph("• " + escape(f.text), body) for f in r.improvements] or [
-        Paragraph("—", body)
-    ]
-    out.append(Paragraph(escape(_("Improvement plan")), h2))
-    out.append(
-        _table(
+    )
+
+
+def _findings(title: str, findings: list[Finding], look: _Look) -> list[Flowable]:
+    items = [Paragraph("• " + escape(f.text), look.body) for f in findings]
+    return look.section(title, *(items or [Paragraph("—", look.body)]))
+
+
+def _plan(r: Report, look: _Look) -> list[Flowable]:
+    return look.section(
+        _("Improvement plan"),
+        look.table(
             [_("Corrective action"), _("Owner agency"), _("Due"), _("Objective")],
             [
                 [a.action, a.owner, a.due.isoformat(), r.objectives.get(a.objective, a.objective)]
                 for a in r.plan
             ],
-            font,
-            bold,
             [8.5 * cm, 4 * cm, 2.2 * cm, 3.3 * cm],
-        )
+        ),
     )
-    out.append(Paragraph(escape(_("Timeline")), h2))
-    out.append(
-        _table(
+
+
+def _timeline(r: Report, look: _Look) -> list[Flowable]:
+    return look.section(
+        _("Timeline"),
+        look.table(
             [_("Exercise time"), _("Team"), _("What happened")],
             [[e["when"], e["team"], e["text"]] for e in r.timeline],
-            font,
-            bold,
             [2.6 * cm, 4.5 * cm, 10.9 * cm],
-        )
+        ),
     )
+
+
+def pdf_bytes(r: Report) -> bytes:
+    """The report as PDF bytes: its title, then one section after another."""
+    look = _look()
+    out: list[Flowable] = [
+        Paragraph(escape(_("After-action report and improvement plan")), look.h1),
+        Paragraph(
+            escape(f"{r.title} · {r.exercise_id} · {wording.choice(r.status)} · {r.ended_day}"),
+            look.body,
+        ),
+        *_scores(r, look),
+        *_victims(r, look),
+        *_networks(r, look),
+        *_charges(r, look),
+        *_ratings(r, look),
+        *_findings(_("Strengths"), r.strengths, look),
+        *_findings(_("Areas for improvement"), r.improvements, look),
+        *_plan(r, look),
+        *_timeline(r, look),
+    ]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
