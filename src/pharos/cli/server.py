@@ -241,11 +241,9 @@ def audit_anchor(
 
 
 def _find_user(work: UnitOfWork, username: str) -> User:
-    from sqlalchemy import select
+    from pharos.coordinate.queries import user_named
 
-    from pharos.store.models import User
-
-    user = work.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    user = user_named(work.session, username)
     if user is None:
         typer.echo(_("No user %(name)s.") % {"name": username}, err=True)
         raise typer.Exit(2)
@@ -273,10 +271,9 @@ def user_create(
     admin: bool = typer.Option(False, help="May manage accounts and verify the audit trail."),
 ) -> None:
     """Create an account in an agency (it takes the agency's state and practitioner kind)."""
-    from sqlalchemy import select
-
     from pharos.coordinate import audit
     from pharos.coordinate.accounts import hash_password
+    from pharos.coordinate.queries import user_named
     from pharos.store.db import migrate, session_factory
     from pharos.store.models import Agency, User
     from pharos.store.uow import UnitOfWork
@@ -288,7 +285,7 @@ def user_create(
         if agency is None:
             typer.echo(_("No agency %(id)s.") % {"id": agency_id}, err=True)
             raise typer.Exit(2)
-        if work.session.execute(select(User).where(User.username == username)).first():
+        if user_named(work.session, username) is not None:
             typer.echo(_("The username %(name)s is taken.") % {"name": username}, err=True)
             raise typer.Exit(2)
         user = User(
@@ -312,10 +309,8 @@ def user_create(
 @user_app.command("agencies")
 def user_agencies() -> None:
     """List the agencies with their ids."""
-    from sqlalchemy import select
-
+    from pharos.coordinate.queries import agencies_by_state
     from pharos.store.db import session_factory
-    from pharos.store.models import Agency
     from pharos.store.uow import UnitOfWork
 
     _settings, engine = _engine()
@@ -323,7 +318,7 @@ def user_agencies() -> None:
     for col in ("id", _("State"), _("Practitioner kind"), _("Agency")):
         table.add_column(col)
     with UnitOfWork(session_factory(engine)) as work:
-        for a in work.session.execute(select(Agency).order_by(Agency.state, Agency.id)).scalars():
+        for a in agencies_by_state(work.session):
             table.add_row(str(a.id), a.state, a.kind, a.name)
     Console().print(table)
 

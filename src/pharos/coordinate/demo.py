@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate.accounts import hash_password
+from pharos.coordinate.permissions import COORDINATOR
 from pharos.domain.cooperation import instruments
 from pharos.domain.datafiles import data_source, load_data_file
 from pharos.domain.geography import country, region_state_codes
@@ -181,9 +182,7 @@ def load_demo(session: Session) -> list[DemoLogin]:
     # The administrator manages accounts and verifies the audit trail; it works in no case.
     admin_state = str(load_data_file("demo.yaml", DATA)["admin_state"])
     admin_agency = session.execute(
-        select(Agency).where(
-            Agency.state == admin_state, Agency.kind == K.NATIONAL_COORDINATOR.value
-        )
+        select(Agency).where(Agency.state == admin_state, Agency.kind == COORDINATOR.value)
     ).scalar_one()
     session.add(
         User(

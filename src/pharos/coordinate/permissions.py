@@ -11,10 +11,11 @@ Vocabulary (after Primero's RBAC, domain reference section 5.4):
   before a transfer moved them to another state), ``held_state`` (records of the user's state
   that a transfer moved to another state), ``all``.
 
-Grants are given per practitioner kind (and to administrators). Other areas declare their own
-resources with :func:`declare` and :func:`grant` at import time of their route module (see
-docs/server.md, "Adding pages from another area"). Services and routes ask :func:`allowed`,
-:func:`require` or, for list queries, :func:`scopes`.
+Grants are given per practitioner kind (and to administrators). Every resource of every area is
+declared and granted here, once (see docs/server.md, "Adding pages from another area"), and
+what other modules need to know about practitioner kinds is asked here too: no other module
+compares a kind (``tests/unit/server/test_kind_checks.py``). Services and routes ask
+:func:`allowed`, :func:`require` or, for list queries, :func:`scopes`.
 """
 
 from __future__ import annotations
@@ -270,3 +271,76 @@ grant(CASEWORKERS, "request", "read", INVOLVED)
 grant(CASEWORKERS, "request", "respond", [Scope.SHARED])
 grant(CASEWORKERS, "request", "update", WORKING)
 grant([K.NATIONAL_COORDINATOR], "request", "read", [Scope.STATE])
+
+# --- The other areas' resources and grants (every resource is declared here, once) ---------
+
+# Reading the whole audit trail (every user's reads and changes, every case): administrators
+# only; a case's own trail is on its page for those who may audit the case (``case:audit``).
+declare("audit", {"read"})
+grant([ADMIN], "audit", "read", [Scope.ALL])
+
+# Exercises: everyone reads them; national coordinators and administrators create them (the
+# creator heads the exercise's control team and names co-directors; directing an exercise is
+# being on its control team, pharos.exercise.runtime.service.role_of).
+declare("exercise", {"read", "direct"})
+grant(ALL_KINDS, "exercise", "read", [Scope.ALL])
+grant([K.NATIONAL_COORDINATOR, ADMIN], "exercise", "direct", [Scope.ALL])
+
+# The hidden-figure estimate. Overlap tables are aggregates without personal data: anyone signed
+# in may estimate from a published example or a table of their own. Building a table from
+# Pharos' cases reads every agency's victims of a state: coordinators only.
+declare("estimate", {"read", "cases"})
+grant(ALL_KINDS, "estimate", "read", [Scope.ALL])
+grant([K.NATIONAL_COORDINATOR], "estimate", "cases", [Scope.STATE])
+
+# Designed experiments. Their results are model outputs without personal data, but they are
+# analysts' working material: national coordinators, international organisations and the
+# administrator read them.
+declare("analysis", {"read"})
+grant(
+    [K.NATIONAL_COORDINATOR, K.INTERNATIONAL_ORGANISATION, ADMIN], "analysis", "read", [Scope.ALL]
+)
+
+# The learn area.
+# - ``learn:import``: the national coordinator (and administrators) upload CTDC, HTCDS or UNODC
+#   files on the import page; importing case data changes what everyone sees.
+# - ``learn:delete``: the same people delete a dataset from the analytics store (audited).
+# - ``learn:read``: analytics, trends and the equal-protection monitor show only aggregates that
+#   passed the small-cell rule, so every practitioner may read them.
+# - ``lesson``: every practitioner reads the library and may add lessons from their work.
+# - ``improvement``: an agency tracks its own improvement plan; the national coordinator sees
+#   and updates every item of the state.
+declare("learn", {"read", "import", "delete"})
+declare("lesson", {"read", "create"})
+declare("improvement", {"read", "create", "update"})
+grant([*ALL_KINDS, ADMIN], "learn", "read", [Scope.ALL])
+grant([*ALL_KINDS, ADMIN], "lesson", "read", [Scope.ALL])
+grant(ALL_KINDS, "lesson", "create", [Scope.OWN])
+grant([K.NATIONAL_COORDINATOR, ADMIN], "learn", "import", [Scope.ALL])
+grant([K.NATIONAL_COORDINATOR, ADMIN], "learn", "delete", [Scope.ALL])
+grant(ALL_KINDS, "improvement", "read", [Scope.AGENCY])
+grant(ALL_KINDS, "improvement", "create", [Scope.AGENCY])
+grant(ALL_KINDS, "improvement", "update", [Scope.AGENCY])
+grant([K.NATIONAL_COORDINATOR], "improvement", "read", [Scope.STATE])
+grant([K.NATIONAL_COORDINATOR], "improvement", "update", [Scope.STATE])
+
+
+# --- What the rest of Pharos asks about practitioner kinds ----------------------------------
+# (no ``kind ==`` outside this module: tests/unit/server/test_kind_checks.py)
+
+#: The state's national anti-trafficking coordinator: reads the state's cases and requests,
+#: receives the requests overdue in its state (escalation) and, in an exercise's sandbox, every
+#: request no other agency of its state receives; the demo's administrator belongs to it.
+COORDINATOR = K.NATIONAL_COORDINATOR
+
+
+def holds_cases(kind: str) -> bool:
+    """Whether an agency of ``kind`` may be given a case (a transfer): every caseworker kind,
+    not lawyers (they represent a victim in a case held by others) nor journalists."""
+    return kind in CASEWORKERS
+
+
+def represents_victim(p: Principal) -> bool:
+    """Whether accepting a referral makes ``p`` the victim's representative in the case (then
+    ``p`` is assigned to it): lawyers."""
+    return p.kind == K.LAWYER

@@ -1,7 +1,9 @@
 """Look-ups by id that the pages listing cases, referrals and requests share: an agency's name,
 a case's reference, a user's name, the agencies a case can be sent to, an actor's recent audit
-entries of one kind. Each is one query, here once, so that a route asks for names instead of
-writing SQL (the ``sql`` contract in pyproject.toml: routes never import SQLAlchemy)."""
+entries of one kind; and those of the command line's account commands (a user by name, the
+agencies in order). Each is one query, here once, so that a route or a command asks for records
+instead of writing SQL (the ``sql`` contract in pyproject.toml: routes never import SQLAlchemy;
+the command line neither)."""
 
 from __future__ import annotations
 
@@ -68,3 +70,13 @@ def recent_audit_entries(
             .limit(limit)
         ).scalars()
     )
+
+
+def user_named(session: Session, username: str) -> User | None:
+    """The account whose stored username is ``username`` (stored in lower case), or None."""
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def agencies_by_state(session: Session) -> list[Agency]:
+    """Every agency, by state and id (``pharos user agencies``)."""
+    return list(session.execute(select(Agency).order_by(Agency.state, Agency.id)).scalars())

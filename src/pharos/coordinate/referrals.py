@@ -21,11 +21,12 @@ from pharos.coordinate.permissions import (
     RecordRef,
     allowed,
     crosses_border,
+    holds_cases,
+    represents_victim,
     require,
 )
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import ReferralReason, ReferralStatus
-from pharos.domain.practitioners import PractitionerKind
 from pharos.i18n import _, pgettext
 from pharos.store.base import utcnow
 from pharos.store.models import Agency, Case, CaseAccess, CaseAssignment, Referral
@@ -102,7 +103,7 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
         if to.id == case.owner_agency_id:
             f.fail("to_agency_id", _("The case is already with this agency."))
         mechanism = "nrm" if to.state == case.state else "trm"
-        if kind == "transfer" and to.kind in (PractitionerKind.JOURNALIST, PractitionerKind.LAWYER):
+        if kind == "transfer" and not holds_cases(to.kind):
             f.fail("to_agency_id", _("A case cannot be transferred to this kind of agency."))
     stage = f.integer("stage", minimum=1, maximum=5)
     if mechanism == "nrm" and stage == 5:
@@ -247,7 +248,7 @@ def respond(session: Session, p: Principal, r: Referral, data: dict[str, Any]) -
                 case_id=case.id,
                 detail={"from_agency": previous, "to_agency": r.to_agency_id},
             )
-        elif p.kind == PractitionerKind.LAWYER:
+        elif represents_victim(p):
             # The accepting lawyer now represents the victim: the case is their client's.
             session.add(CaseAssignment(case_id=case.id, user_id=p.user_id, role="lawyer"))
     case.updated_at = utcnow()

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from pharos.coordinate import audit
 from pharos.coordinate.cases import NotFound, case_ref, view_of
 from pharos.coordinate.permissions import (
+    COORDINATOR,
     IdentityView,
     PermissionDenied,
     Principal,
@@ -42,7 +43,6 @@ from pharos.domain.cooperation import (
     instruments_between,
 )
 from pharos.domain.geography import region_state_codes
-from pharos.domain.practitioners import PractitionerKind
 from pharos.i18n import _
 from pharos.store.base import utcnow
 from pharos.store.models import Agency, Case, CaseAccess, CaseNote, CrossBorderRequest, RequestReply
@@ -236,7 +236,7 @@ def tick(session: Session, now: datetime | None = None) -> dict[str, int]:
                     select(Agency)
                     .where(
                         Agency.state == r.receiver_state,
-                        Agency.kind == PractitionerKind.NATIONAL_COORDINATOR.value,
+                        Agency.kind == COORDINATOR.value,
                     )
                     .order_by(Agency.id)
                 )

@@ -23,7 +23,6 @@ from pharos.domain.geography import region_state_codes
 from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import ExploitationType
 from pharos.i18n import _, lazy_gettext, lazy_pgettext
-from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
 from pharos.store.base import utcnow
 from pharos.store.models.learn import ImprovementItem, Lesson
 

@@ -115,12 +115,7 @@ def inform_operators(
     """A referral given at once: every other played NGO and social-welfare team of the state
     is told ("Referral for assistance") and gets the person within reach."""
     for t in sc.teams:
-        if (
-            t.played
-            and t.state == ps.state
-            and t.agency_kind in (K.NGO, K.SOCIAL_WELFARE)
-            and t.id != team.id
-        ):
+        if t.played and t.state == ps.state and t.agency_kind in RECEIVERS[to] and t.id != team.id:
             bring(st, ps.id, t.id, st.minute)
             st.teams[t.id].inbox.append(
                 Message(

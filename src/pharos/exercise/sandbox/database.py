@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from pharos.coordinate.accounts import principal
-from pharos.coordinate.permissions import Principal
+from pharos.coordinate.permissions import COORDINATOR, Principal
 from pharos.coordinate.pseudonyms import SESSION_KEY
 from pharos.domain.cooperation import instrument_codes, instruments
 from pharos.domain.geography import region_state_codes
@@ -119,17 +119,14 @@ def seed(session: Session, sc: ExerciseScenario) -> list[Member]:
                 have.add((state, kind))
                 rows.append((state, kind, None, False, f"engine-{state}-{kind.value}"))
     for state in region_state_codes():
-        if (state, K.NATIONAL_COORDINATOR) not in have:
-            have.add((state, K.NATIONAL_COORDINATOR))
-            kind = K.NATIONAL_COORDINATOR
-            rows.append((state, kind, None, False, f"engine-{state}-{kind.value}"))
+        if (state, COORDINATOR) not in have:
+            have.add((state, COORDINATOR))
+            rows.append((state, COORDINATOR, None, False, f"engine-{state}-{COORDINATOR.value}"))
     members = []
     for state, kind, team, played, username in rows:
         with use_locale("en"):  # the sandbox is English whoever builds it (pages name by id)
             name = agency_name(sc, state, kind.value, team, played)
-        receives = (
-            ",".join(instrument_codes()) if kind is K.NATIONAL_COORDINATOR else _receives(kind)
-        )
+        receives = ",".join(instrument_codes()) if kind is COORDINATOR else _receives(kind)
         agency = Agency(
             name=name,
             state=state,

@@ -21,26 +21,11 @@ from fastapi.responses import FileResponse, Response
 from pharos.analysis.report import Analysis, analyse
 from pharos.analysis.runner import MANIFEST, load_experiment_result
 from pharos.analysis.spec import ExperimentSpec, parse_experiment
-from pharos.coordinate.permissions import ADMIN, Principal, Scope, declare, grant, require
-from pharos.domain.practitioners import PractitionerKind
+from pharos.coordinate.permissions import Principal, require
 from pharos.i18n import lazy_gettext
 from pharos.web import nav
 from pharos.web.deps import signed_in
 from pharos.web.templating import render
-
-declare("analysis", {"read"})
-# Experiment results are model outputs without personal data, but they are analysts' working
-# material: national coordinators, international organisations and the administrator read them.
-grant(
-    [
-        PractitionerKind.NATIONAL_COORDINATOR.value,
-        PractitionerKind.INTERNATIONAL_ORGANISATION.value,
-        ADMIN,
-    ],
-    "analysis",
-    "read",
-    [Scope.ALL],
-)
 
 router = APIRouter()
 nav.add(nav.NavEntry(lazy_gettext("Experiments"), "/analysis", "analysis", "read", order=75))

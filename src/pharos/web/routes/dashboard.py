@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from pharos.coordinate import audit, queries
 from pharos.coordinate import dashboard as svc
 from pharos.coordinate import requests as request_svc
-from pharos.coordinate.permissions import ADMIN, Principal, Scope, declare, grant, require
+from pharos.coordinate.permissions import Principal, require
 from pharos.coordinate.vocabulary import AUDIT_LABELS, RESOURCE_LABELS
 from pharos.i18n import _, lazy_gettext
 from pharos.learn import lessons
@@ -28,10 +28,6 @@ from pharos.web.templating import render
 
 router = APIRouter()
 nav.add(nav.NavEntry(lazy_gettext("Dashboard"), "/", "dashboard", "read", order=0))
-# Reading the whole trail (every user's reads and changes, every case): administrators only;
-# a case's own trail is on its page for those who may audit the case (``case:audit``).
-declare("audit", {"read"})
-grant([ADMIN], "audit", "read", [Scope.ALL])
 nav.add(nav.NavEntry(lazy_gettext("Audit"), "/audit", "audit", "read", order=90))
 
 

@@ -15,18 +15,14 @@ from starlette.datastructures import UploadFile
 
 from pharos.coordinate import audit
 from pharos.coordinate.permissions import (
-    ALL_KINDS,
     Principal,
     Scope,
-    declare,
-    grant,
     require,
     scopes,
 )
 from pharos.coordinate.validation import ValidationFailed
 from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError, check_k
 from pharos.domain.geography import region_state_codes
-from pharos.domain.practitioners import PractitionerKind
 from pharos.domain.vocabulary import ExploitationType, Gender
 from pharos.domain.vocabulary_labels import label
 from pharos.estimate.chart import models_chart
@@ -47,12 +43,6 @@ from pharos.web.templating import render
 MAX_UPLOAD = 1_000_000
 MAX_LISTS = 8
 
-declare("estimate", {"read", "cases"})
-# Overlap tables are aggregates without personal data: anyone signed in may estimate from a
-# published example or a table of their own.
-grant(ALL_KINDS, "estimate", "read", [Scope.ALL])
-# Building a table from Pharos' cases reads every agency's victims of a state: coordinators only.
-grant([PractitionerKind.NATIONAL_COORDINATOR.value], "estimate", "cases", [Scope.STATE])
 
 router = APIRouter()
 nav.add(nav.NavEntry(lazy_gettext("Hidden figure"), "/estimate", "estimate", "read", order=70))

@@ -19,14 +19,9 @@ from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate import accounts
 from pharos.coordinate.permissions import (
-    ADMIN,
-    ALL_KINDS,
     PermissionDenied,
     Principal,
-    Scope,
     allowed,
-    declare,
-    grant,
 )
 from pharos.exercise.report import after_action
 from pharos.exercise.report import html as report_html
@@ -44,11 +39,6 @@ from pharos.web.deps import signed_in, uow
 from pharos.web.forms import body
 from pharos.web.templating import render
 
-declare("exercise", {"read", "direct"})
-grant(ALL_KINDS, "exercise", "read", [Scope.ALL])
-# Creating an exercise (its creator heads its control team and names co-directors; directing an
-# exercise is being on its control team, pharos.exercise.runtime.service.role_of)
-grant(["national_coordinator", ADMIN], "exercise", "direct", [Scope.ALL])
 nav.add(nav.NavEntry(lazy_gettext("Exercises"), "/exercises", "exercise", "read", order=50))
 router = APIRouter()
 

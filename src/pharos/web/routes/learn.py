@@ -22,7 +22,6 @@ from pharos.domain.disclosure import DEFAULT_K
 from pharos.i18n import _, lazy_gettext
 from pharos.learn import analytics, charts
 from pharos.learn import equity as equity_mod
-from pharos.learn import permissions as _permissions  # noqa: F401  (declares the rules)
 from pharos.learn.importing import import_file
 from pharos.learn.ingest.report import ImportRefused, ImportReport
 from pharos.learn.labels import group_label, label, origin_label
