@@ -330,7 +330,8 @@ grant([K.NATIONAL_COORDINATOR], "improvement", "update", [Scope.STATE])
 
 #: The state's national anti-trafficking coordinator: reads the state's cases and requests,
 #: receives the requests overdue in its state (escalation) and, in an exercise's sandbox, every
-#: request no other agency of its state receives; the demo's administrator belongs to it.
+#: request no other agency of its state receives, and follows as a spectator an exercise it does
+#: not direct; the demo's administrator belongs to it.
 COORDINATOR = K.NATIONAL_COORDINATOR
 
 

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Engine
 
+from pharos.coordinate.permissions import COORDINATOR
 from pharos.exercise.rules.events import Event
 from pharos.exercise.rules.state import ExerciseState
 from pharos.exercise.runtime.session import ExerciseRegistry, ExerciseSession
@@ -260,7 +261,7 @@ def role_of(s: ExerciseSession, username: str, state: str, kind: str, admin: boo
             None,
         )
     spectator = False
-    if team is None and not directs and not assigned and kind == "national_coordinator":
+    if team is None and not directs and not assigned and kind == COORDINATOR:
         team = next((t.id for t in s.scenario.teams if t.played and t.state == state), None)
         spectator = team is not None
     return Role(
