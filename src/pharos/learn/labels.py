@@ -112,6 +112,8 @@ def group_label(dimension: str, group: str) -> str:
             else _("Accompanied children")
         )
     if dimension == "age_band":
+        if group.endswith("+"):  # in words: a trailing "+" jumps to the front in Arabic
+            return _("Aged %(age)s or older") % {"age": group.rstrip("+")}
         return _("Aged %(band)s") % {"band": group.replace("--", "–")}
     return group
 

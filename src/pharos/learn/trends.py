@@ -30,9 +30,10 @@ from dataclasses import dataclass, field, replace
 
 import duckdb
 import numpy as np
+from babel.numbers import format_decimal
 from scipy import stats
 
-from pharos.i18n import _, format_list
+from pharos.i18n import _, current_locale, format_list
 from pharos.learn import codes
 from pharos.learn.analytics import Filters, has_cube
 from pharos.learn.labels import country_label, label
@@ -116,7 +117,12 @@ class Trend:
 
     def sentence(self) -> str:
         """What changed, since when, and how sure, in the current language."""
-        if self.ratio > 1:
+        if self.ratio > 100:  # absent (or nearly) before: no finite "times the expected level"
+            text = _(
+                "%(category)s: recorded since %(year)d, hardly ever before, beyond what its "
+                "history predicts (p %(p)s, %(certainty)s)."
+            )
+        elif self.ratio > 1:
             text = _(
                 "%(category)s: higher since %(year)d than its history predicts, %(ratio).1f "
                 "times the expected level (p %(p)s, %(certainty)s)."
@@ -198,7 +204,7 @@ class SourceMix:
         items = [
             _("%(source)s (%(first)d–%(last)d, %(rows)s rows)")
             % {"source": names.get(s.key, s.key), "first": s.first, "last": s.last,
-               "rows": s.rows}
+               "rows": format_decimal(s.rows, locale=current_locale())}
             for s in self.sources
         ]  # fmt: skip
         return _(

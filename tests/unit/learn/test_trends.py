@@ -162,3 +162,16 @@ def test_a_change_in_the_mix_of_sources_is_not_a_trend(tmp_path: Path) -> None:
     assert other.pooled_ratio is not None and other.pooled_ratio > 1.3
     assert "change in the mix of sources, not a trend" in other.mix_sentence()
     assert report.significant == []
+
+
+def test_a_category_new_in_the_recent_years_is_said_so() -> None:
+    """A category absent before its change year has no finite ratio: the sentence says it is
+    recorded since that year instead of printing a ratio of 10^15."""
+    from pharos.learn.trends import Trend
+
+    new = Trend("exp", "servitude", 2021, 1.6e14, 0.002, (2020, 2021), (0, 40), (500, 500))
+    assert new.sentence().startswith("Slavery and servitude: recorded since 2021, hardly ever")
+    assert "e+" not in new.sentence() and "1600" not in new.sentence()
+    pooled = Trend("exp", "servitude", 2021, 1.0, 1.0, (2020, 2021), (0, 40), (500, 500),
+                   pooled_since=2021, pooled_ratio=1.6e14, pooled_p=0.001)  # fmt: skip
+    assert pooled.mix_only and "(> 100 times, p = 0.001)" in pooled.mix_sentence()
