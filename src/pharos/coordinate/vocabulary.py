@@ -198,6 +198,20 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "identify": lazy_gettext("recorded the trafficking status"),
     "attach_screening": lazy_gettext("attached a screening"),
     "exercise_refused": lazy_gettext("refused an exercise action"),
+    "update": lazy_gettext("changed"),
+    "delete": lazy_gettext("deleted"),
+    "import": lazy_gettext("imported"),
+    "screen": lazy_gettext("screened"),
+    "estimate_from_cases": lazy_gettext("estimated the hidden figure from cases"),
+    "load_demo": lazy_gettext("loaded the demo"),
+    "login": lazy_gettext("signed in"),
+    "failed_login": lazy_gettext("failed to sign in"),
+    "unlock": lazy_gettext("forgot the failed sign-ins"),
+    "set_password": lazy_gettext("set a new password"),
+    "create_token": lazy_gettext("created an API token"),
+    "revoke_tokens": lazy_gettext("revoked the API tokens"),
+    "deactivate": lazy_gettext("deactivated"),
+    "reactivate": lazy_gettext("reactivated"),
 }
 RESOURCE_LABELS: dict[str, LazyProxy] = {
     "case": lazy_gettext("case"),
@@ -205,6 +219,13 @@ RESOURCE_LABELS: dict[str, LazyProxy] = {
     "transfer": lazy_gettext("transfer"),
     "request": lazy_gettext("request"),
     "exercise_action": lazy_gettext("exercise action"),
+    "screening": lazy_gettext("screening"),
+    "account": lazy_gettext("account"),
+    "directory": lazy_gettext("directory"),
+    "estimate": lazy_gettext("estimate"),
+    "improvement": lazy_gettext("improvement action"),
+    "lesson": lazy_gettext("lesson"),
+    "learn_dataset": lazy_gettext("dataset"),
 }
 
 

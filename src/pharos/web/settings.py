@@ -29,6 +29,8 @@ class Settings:
     #: the longest wait between two checked attempts (minutes); see accounts.Throttle
     lockout_failures: int = 5
     lockout_minutes: float = 15.0
+    #: the first wait (seconds) once the free failures are used up; it doubles with each failure
+    login_first_delay: float = 2.0
     #: sign-in failures per client address before attempts slow down, and the window (seconds)
     #: in which failures count (successes never count)
     login_rate_limit: int = 30

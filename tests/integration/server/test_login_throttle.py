@@ -27,6 +27,8 @@ from pharos.web.testing import make_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ERROR = re.compile(r'class="error"[^>]*>(.*?)<', re.S)
+#: the first wait, long enough that a slow machine never outlasts it between two requests
+SLOW = 600.0
 
 
 def _url(engine: Engine) -> str:
@@ -74,7 +76,7 @@ def test_known_and_unknown_usernames_answer_alike(
     monkeypatch.setattr(
         accounts, "check_password", lambda h, p: checks.append(p) or real_check(h, p)
     )
-    app = make_app(_url(engine), lockout_failures=3)
+    app = make_app(_url(engine), lockout_failures=3, login_first_delay=SLOW)
     answers: dict[str, list[tuple[int, str]]] = {}
     work: dict[str, list[int]] = {}
     for user, address in (("gr.ngo", "192.0.2.21"), ("gr.nobody", "192.0.2.22")):
@@ -151,7 +153,7 @@ def test_the_wait_has_a_ceiling(engine: Engine, clock: list[datetime]) -> None:
 
 
 def test_an_address_is_slowed_down_across_usernames(engine: Engine) -> None:
-    app = make_app(_url(engine), login_rate_limit=3)
+    app = make_app(_url(engine), login_rate_limit=3, login_first_delay=SLOW)
     client, token = _client(app, "192.0.2.30")
     codes = [_try(client, token, f"nobody{i}", "x").status_code for i in range(5)]
     assert codes == [401, 401, 401, 429, 429]
@@ -161,7 +163,7 @@ def test_an_address_is_slowed_down_across_usernames(engine: Engine) -> None:
 
 def test_forwarded_for_is_ignored_unless_from_a_configured_proxy(engine: Engine) -> None:
     # no proxy configured: a client choosing its X-Forwarded-For is still one address
-    app = make_app(_url(engine), login_rate_limit=2)
+    app = make_app(_url(engine), login_rate_limit=2, login_first_delay=SLOW)
     client, token = _client(app, "192.0.2.40")
     codes = [
         _try(client, token, f"x{i}", "x", **{"X-Forwarded-For": f"203.0.113.{i}"}).status_code
@@ -171,7 +173,9 @@ def test_forwarded_for_is_ignored_unless_from_a_configured_proxy(engine: Engine)
 
 
 def test_a_configured_proxy_is_believed_for_its_hop_only(engine: Engine) -> None:
-    app = make_app(_url(engine), login_rate_limit=2, trusted_proxies=("10.0.0.0/8",))
+    app = make_app(
+        _url(engine), login_rate_limit=2, login_first_delay=SLOW, trusted_proxies=("10.0.0.0/8",)
+    )
     proxy, token = _client(app, "10.0.0.5")
     # the client behind the proxy is 203.0.113.50; what it wrote itself (left) proves nothing
     spoofed = [f"198.51.100.{i}, 203.0.113.50" for i in range(4)]

@@ -58,6 +58,7 @@ async def login(request: Request, work: UnitOfWork = Depends(uow)) -> Response:
         account_free=settings.lockout_failures,
         address_free=settings.login_rate_limit,
         window_seconds=settings.login_rate_window,
+        first_delay_seconds=settings.login_first_delay,
         max_delay_seconds=settings.lockout_minutes * 60,
     )
     try:
