@@ -25,6 +25,19 @@ from pharos.i18n import _
 FloatArray = npt.NDArray[np.float64]
 
 
+@dataclass(frozen=True)
+class Assumption:
+    """A fact a model's results rest on that the sources do not establish, so the model uses
+    a default (``pharos.domain.practitioners``, ``known: false``); reports state it next to the
+    figures that depend on it."""
+
+    state: str  # ISO3 code
+    power: str  # "formal_identification" or "recovery_and_reflection"
+    assumed: str  # what the model uses, in the current language
+    confidence: str  # verified | secondary | unverified | gap
+    source: str
+
+
 class ExperimentModel(ABC):
     """A model the experiment runner can drive."""
 
@@ -42,6 +55,14 @@ class ExperimentModel(ABC):
         """Lever name -> option index -> why that option cannot be applied (checked before any
         run starts)."""
         return {}
+
+    def assumptions(self) -> tuple[Assumption, ...]:
+        """The defaults this model's results rest on (none for a toy)."""
+        return ()
+
+    def outcome_states(self, outcome: str) -> tuple[str, ...] | None:
+        """The states whose facts ``outcome`` depends on (None: every state)."""
+        return None
 
     @abstractmethod
     def parameters(self) -> Mapping[str, float]:

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
-from pharos.analysis.model import ExperimentModel, FloatArray
+from pharos.analysis.model import Assumption, ExperimentModel, FloatArray
 from pharos.scenario.load import Overlay, ScenarioError, apply_overlay, load_overlay, load_scenario
 from pharos.scenario.params import ParameterPathError, scenario_data, set_in
 from pharos.scenario.schema import Scenario
@@ -157,6 +157,44 @@ class PharosModel(ExperimentModel):
 
     def choice_errors(self) -> dict[str, dict[int, str]]:
         return self._choice_errors
+
+    def assumptions(self) -> tuple[Assumption, ...]:
+        """Where the base scenario leaves a fact to the domain's powers and the sources do not
+        establish it: who formally identifies victims, the recovery and reflection period."""
+        from pharos.domain.practitioners import PRACTITIONER_LABELS, state_powers
+        from pharos.i18n import format_list, gettext
+
+        out = []
+        for code in self._state_codes():
+            st, powers = self.base.states[code], state_powers(code)
+            ident = powers.formal_identification
+            if not st.identification.bodies and not ident.known:
+                out.append(
+                    Assumption(
+                        code,
+                        "formal_identification",
+                        format_list(gettext(PRACTITIONER_LABELS[k]) for k in ident.kinds),
+                        ident.confidence.value,
+                        ident.source,
+                    )
+                )
+            rr = powers.recovery_and_reflection
+            if st.protection.reflection_days is None and not rr.known:
+                out.append(
+                    Assumption(
+                        code,
+                        "recovery_and_reflection",
+                        str(rr.days),
+                        rr.confidence.value,
+                        rr.source,
+                    )
+                )
+        return tuple(out)
+
+    def outcome_states(self, outcome: str) -> tuple[str, ...] | None:
+        if outcome.startswith("focus_") and self.focus_state >= 0:
+            return (self._state_codes()[self.focus_state],)
+        return None
 
     def _edited(self, data: dict[str, Any], lever: str, option: int) -> dict[str, Any]:
         """``data`` with option ``option`` of ``lever`` applied (a new dict; validated)."""

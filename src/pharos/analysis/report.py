@@ -22,16 +22,18 @@ from markupsafe import Markup
 from pharos import __version__
 from pharos.analysis.designs import DUMMY, design_warnings
 from pharos.analysis.discovery import PrimBox, discover
+from pharos.analysis.model import Assumption, build_model
 from pharos.analysis.options import Design
 from pharos.analysis.robustness import regret_table
-from pharos.analysis.runner import ExperimentResult
+from pharos.analysis.runner import ExperimentResult, model_ref
 from pharos.analysis.sensitivity import (
     SensitivityError,
     morris_indices,
     noise_floor,
     sobol_indices,
 )
-from pharos.i18n import _, current_locale, format_list, gettext, is_rtl, ngettext
+from pharos.domain.geography import country_name
+from pharos.i18n import N_, _, current_locale, format_list, gettext, is_rtl, ngettext
 
 
 @dataclass
@@ -44,6 +46,53 @@ class Analysis:
     regret: pd.DataFrame | None = None
     summary: pd.DataFrame | None = None  # outcomes per policy (median over scenarios)
     warnings: list[str] = field(default_factory=list)  # designs or results too small to trust
+    #: outcome -> the defaults (facts the sources do not establish) its figures rest on
+    defaults: dict[str, list[str]] = field(default_factory=dict)
+
+
+_CONFIDENCE = {  # of a fact the sources do not establish (known: false)
+    "verified": N_("the sources find no formal procedure"),
+    "secondary": N_("secondary sources only"),
+    "unverified": N_("unverified"),
+    "gap": N_("no source found"),
+}
+
+
+def assumption_text(a: Assumption) -> str:
+    """One default a result rests on, as the report and the page state it."""
+    values = {
+        "state": country_name(a.state),
+        "confidence": gettext(_CONFIDENCE.get(a.confidence, a.confidence)),
+        "assumed": a.assumed,
+    }
+    if a.power == "formal_identification":
+        return (
+            _(
+                "%(state)s: who formally identifies victims is not established (%(confidence)s);"
+                " the model assumes %(assumed)s"
+            )
+            % values
+        )
+    return (
+        _(
+            "%(state)s: the recovery and reflection period is not established "
+            "(%(confidence)s); the model assumes %(assumed)s days"
+        )
+        % values
+    )
+
+
+def outcome_defaults(result: ExperimentResult) -> dict[str, list[str]]:
+    """For each outcome, the defaults of the model its figures rest on."""
+    model = build_model(model_ref(result.spec))
+    found = model.assumptions()
+    out = {}
+    for outcome in result.outcomes:
+        states = model.outcome_states(outcome)
+        texts = [assumption_text(a) for a in found if states is None or a.state in states]
+        if texts:
+            out[outcome] = texts
+    return out
 
 
 def analyse(result: ExperimentResult) -> Analysis:
@@ -59,6 +108,7 @@ def analyse(result: ExperimentResult) -> Analysis:
         except SensitivityError as exc:
             out.skipped[outcome] = str(exc)
     out.warnings.extend(design_warnings(spec))
+    out.defaults = outcome_defaults(result)
     for outcome, indices in out.sensitivity.items():
         if DUMMY in indices.index and not indices["above_noise"].any():
             out.warnings.append(

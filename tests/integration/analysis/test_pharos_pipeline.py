@@ -63,6 +63,17 @@ def test_sobol_prim_and_regret_on_the_fast_regional_model(tmp_path: Path) -> Non
     assert (analysis.regret["max_regret"] >= 0).all()
     report = write_report(result, tmp_path / "out")
     assert "PRIM" in report.read_text()
+    # who formally identifies victims in Italy is not established (powers.yaml: known false,
+    # secondary sources only): the focus outcome (Egyptians in Italy) says it rests on the
+    # default; the region-wide share names every state whose fact is a default
+    focus = analysis.defaults["focus_days_to_identification"]
+    assert len(focus) == 1 and focus[0].startswith("Italy: who formally identifies victims")
+    assert "secondary sources only" in focus[0] and "Law enforcement" in focus[0]
+    region = " ".join(analysis.defaults["share_identified"])
+    assert all(name in region for name in ("Italy", "Egypt", "Malta", "Algeria"))
+    assert "Tunisia" not in region and "Spain" not in region  # established there
+    html = report.read_text()
+    assert html.count("Rests on a default:") >= 2  # next to the figures, not once at the top
 
 
 def test_parameters_are_the_scenario_numbers_by_dotted_path() -> None:

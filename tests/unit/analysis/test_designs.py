@@ -126,3 +126,10 @@ def test_same_seed_same_design(ishigami) -> None:
     c = make_design(parse_experiment(ishigami("latin_hypercube", 30, seed=12)))
     assert a.scenarios.equals(b.scenarios)
     assert not a.scenarios.equals(c.scenarios)
+
+
+def test_a_toy_rests_on_no_default(ishigami) -> None:
+    from pharos.analysis.report import outcome_defaults
+    from pharos.analysis.runner import run_experiment
+
+    assert outcome_defaults(run_experiment(parse_experiment(ishigami("latin_hypercube", 4)))) == {}

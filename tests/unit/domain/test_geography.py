@@ -81,6 +81,11 @@ def test_powers_per_state() -> None:
     ita = state_powers("ITA")
     assert not ita.formal_identification.known
     assert ita.formal_identification.caveat is not None
+    # researched (issue 15, item 5): secondary sources only, so still a default, with them named
+    assert ita.formal_identification.confidence.value == "secondary"
+    assert "GRETA" in ita.formal_identification.source
+    assert "Lule Onlus" in ita.formal_identification.source
+    assert ita.formal_identification.kinds == (PractitionerKind.LAW_ENFORCEMENT,)  # the default
 
 
 @pytest.mark.parametrize("lang", SUPPORTED_LOCALES)
