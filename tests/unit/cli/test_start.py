@@ -51,13 +51,13 @@ try:
     main(json.loads(sys.argv[1]))
 except SystemExit as exc:
     code = exc.code or 0
-print({MARKER!r} + json.dumps([code, sorted({{m.split(".")[0] for m in sys.modules}})]),
-      file=sys.stderr)
+print({MARKER!r} + json.dumps([code, sorted(sys.modules)]), file=sys.stderr)
 """
 
 
-def loaded_by(args: list[str]) -> tuple[int, set[str]]:
-    """(exit code, top-level modules loaded) of ``pharos ARGS`` in a fresh interpreter."""
+def loaded_by(args: list[str], *, whole: bool = False) -> tuple[int, set[str]]:
+    """(exit code, top-level modules loaded) of ``pharos ARGS`` in a fresh interpreter; with
+    ``whole``, the modules' full names."""
     env = {k: v for k, v in os.environ.items() if k not in ("PHAROS_LANG", "LANG")}
     done = subprocess.run(
         [sys.executable, "-c", RUN, json.dumps(args)],
@@ -71,7 +71,7 @@ def loaded_by(args: list[str]) -> tuple[int, set[str]]:
     line = next((x for x in done.stderr.splitlines() if x.startswith(MARKER)), None)
     assert line is not None, done.stderr
     code, modules = json.loads(line[len(MARKER) :])
-    return code, set(modules)
+    return code, set(modules) if whole else {m.split(".")[0] for m in modules}
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,18 @@ def test_the_check_sees_a_heavy_library_when_one_is_loaded() -> None:
     code, modules = loaded_by(["estimate", str(table), "--json"])
     assert code == 0
     assert {"statsmodels", "numpy"} <= modules
+
+
+#: Pharos modules that build Pydantic schemas at import and that neither the command tree nor a
+#: screening needs (benchmarks/README.md, "cli_start": they were a sixth of a screening's start).
+SCHEMAS_NOT_AT_START = ("pharos.analysis.spec", "pharos.domain.cooperation")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["screen", str(EXAMPLE), "--json"]], ids=" ".join)
+def test_the_command_line_builds_no_schema_it_does_not_use(args: list[str]) -> None:
+    code, modules = loaded_by(args, whole=True)
+    assert code == 0
+    assert not modules & set(SCHEMAS_NOT_AT_START), sorted(modules & set(SCHEMAS_NOT_AT_START))
+    # and the probe sees them when a command uses them
+    code, modules = loaded_by(["reference", "instruments"], whole=True)
+    assert code == 0 and "pharos.domain.cooperation" in modules
