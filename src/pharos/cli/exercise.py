@@ -106,13 +106,20 @@ def new(
     scenario: str = typer.Option("mediterranean-regional", help="Bundled name or path."),
     seed: int = typer.Option(None, help="Seed (default: the scenario's)."),
     db: str = _db_option(),
+    director: str = typer.Option(
+        "",
+        help="The username heading the exercise's control team on the server (default: none; "
+        "administrators direct it).",
+    ),
 ) -> None:
     """Create an exercise and print its id."""
     from pharos.exercise.runtime.session import ExerciseSession
     from pharos.exercise.scenario.loader import ScenarioError
 
     try:
-        s = ExerciseSession.create(_store(db), scenario, seed)
+        s = ExerciseSession.create(
+            _store(db), scenario, seed, director=director.strip().lower() or None
+        )
     except ScenarioError as exc:
         _fail(str(exc))
         return

@@ -163,3 +163,26 @@ def test_the_control_team_is_managed_by_its_directors(
         data={"command": "assign", "username": CO_DIRECTOR, "role": "director"},
     )
     assert co.get(f"/exercises/{ex}/control").status_code == 200
+
+
+def test_an_exercise_made_on_the_command_line(
+    app: FastAPI, clients: dict[str, PharosClient]
+) -> None:
+    """``pharos exercise new --director NAME`` names the head of its control team; without it,
+    administrators direct the exercise (nobody else)."""
+    from typer.testing import CliRunner
+
+    from pharos.cli import app as cli_app
+
+    url = app.state.settings.database_url
+    made = {}
+    for director in ("es.coordinator", ""):
+        res = CliRunner().invoke(cli_app, ["exercise", "new", "--db", url, "--director", director])
+        assert res.exit_code == 0, res.output
+        made[director] = res.output.strip().split()[-1]
+    named, unnamed = made["es.coordinator"], made[""]
+    assert clients[SPECTATOR].get(f"/exercises/{named}/control").status_code == 200
+    assert clients["admin"].get(f"/exercises/{named}/control").status_code == 403
+    assert clients["admin"].get(f"/exercises/{unnamed}/control").status_code == 200
+    for user in (CREATOR, SPECTATOR, NO_TEAM):
+        assert clients[user].get(f"/exercises/{unnamed}/control").status_code == 403, user
