@@ -127,9 +127,24 @@ def trend_chart(trend: Trend, index: int) -> Chart:
     shares = [100 * c / t if t else None for c, t in zip(trend.counts, trend.totals, strict=True)]
     colours = [COLOURS[6] if y >= trend.since else COLOURS[0] for y in trend.years]
     fig = go.Figure(go.Bar(x=list(trend.years), y=shares, marker_color=colours,
+                           name=_("Share of victims (%)"),
                            hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))  # fmt: skip
+    if trend.expected:
+        expected = [None if e is None else 100 * e for e in trend.expected]
+        fig.add_trace(go.Scatter(x=list(trend.years), y=expected, mode="lines",
+                                 name=_("What its history predicts"),
+                                 line={"color": "#333", "dash": "dash", "width": 2},
+                                 hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))  # fmt: skip
     title = trend.label()
-    _layout(fig, title, x=_("Year of registration"), y=_("Share of victims (%)"), height=280)
+    _layout(fig, title, x=_("Year of registration"), y=_("Share of victims (%)"), height=300)
+    if trend.expected:
+        # the legend above the plot, on the side away from the title
+        side = {"x": 0.0, "xanchor": "left"} if is_rtl() else {"x": 1.0, "xanchor": "right"}
+        fig.update_layout(
+            showlegend=True,
+            margin={"t": 70},
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", **side},
+        )
     return Chart(f"trend-{index}", title, str(fig.to_json()), False)
 
 

@@ -61,6 +61,9 @@ class StepFit:
     df: int
     dispersion: float
     p_value: float
+    #: The share each year that the history predicts (the fit without the step), per year of
+    #: ``years``; None for a year without data.
+    expected: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class Trend:
     pooled_ratio: float | None = None
     pooled_p: float | None = None
     alpha: float = TREND_ALPHA
+    #: The share each year that the history predicts (``StepFit.expected``).
+    expected: tuple[float | None, ...] = ()
 
     @property
     def significant(self) -> bool:
@@ -354,7 +359,14 @@ def step_fits(
         signed = math.copysign(math.sqrt(drop), d)
         p = float(2 * stats.t.sf(abs(signed), df))
         ratio = math.exp(min(d, 700.0))
-        out.append(StepFit(int(tau), ratio, signed, df, dispersion, p))
+        # what the history predicts each year: the fit with the step taken out, all sources
+        history = np.exp(np.clip(x[:, :-1] @ fit.beta[:-1] + offset, -700, 700))
+        predicted = np.bincount(cells[:, 1], weights=history, minlength=len(t_all))
+        people = np.bincount(cells[:, 1], weights=np.exp(offset), minlength=len(t_all))
+        expected = tuple(
+            float(e / n) if n > 0 else None for e, n in zip(predicted, people, strict=True)
+        )
+        out.append(StepFit(int(tau), ratio, signed, df, dispersion, p, expected))
     return out
 
 
@@ -559,7 +571,8 @@ def scan(
         if fits:
             best, p_adj = within[i]
             base = replace(base, since=best.since, ratio=best.ratio, p_value=p_adj,
-                           p_raw=best.p_value, dispersion=best.dispersion)  # fmt: skip
+                           p_raw=best.p_value, dispersion=best.dispersion,
+                           expected=best.expected)  # fmt: skip
         if pooled and pooled_adj is not None:
             best, p_adj = pooled_adj[i]
             base = replace(base, pooled_since=best.since, pooled_ratio=best.ratio,

@@ -24,6 +24,11 @@ def test_step_test_finds_the_change_year() -> None:
     assert found is not None
     since, ratio, p = found
     assert since == 2019 and 2.0 < ratio < 3.0 and p < 0.001
+    from pharos.learn.trends import step_fits
+
+    best = next(f for f in step_fits(YEARS, counts, totals) if f.since == 2019)
+    # what the history predicts stays near the earlier 5 % after the change (the chart's line)
+    assert all(0.04 < (e or 0) < 0.06 for e in best.expected[-4:])
 
 
 def test_growth_in_line_with_history_is_not_flagged() -> None:
