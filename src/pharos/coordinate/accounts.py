@@ -115,6 +115,8 @@ def authenticate(
     password: str,
     client: str,
     throttle: Throttle = Throttle(),
+    *,
+    action: str = "login",
 ) -> User:
     """The user if ``password`` is right; raises :class:`LoginRefused` otherwise.
 
@@ -122,7 +124,8 @@ def authenticate(
     An unknown or deactivated username costs the same work (one password hash checked) and
     gets the same answers as a known one. Every checked attempt is recorded (failures of known
     accounts also in the audit trail) in the caller's transaction, which the caller commits
-    even when the login is refused.
+    even when the login is refused. ``action`` names a success in the audit trail (``login``,
+    or ``confirm_password`` when a signed-in user confirms their password).
     """
     global _DUMMY_HASH
     now = utcnow()
@@ -166,7 +169,7 @@ def authenticate(
         raise LoginRefused("bad_credentials")
     user.last_login_at = now
     session.add(LoginAttempt(username=username, client=client, at=now, success=True))
-    audit.record(session, principal(user), "login", "account", user.id)
+    audit.record(session, principal(user), action, "account", user.id)
     return user
 
 

@@ -206,6 +206,7 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "load_demo": lazy_gettext("loaded the demo"),
     "login": lazy_gettext("signed in"),
     "failed_login": lazy_gettext("failed to sign in"),
+    "confirm_password": lazy_gettext("confirmed their password"),
     "unlock": lazy_gettext("forgot the failed sign-ins"),
     "set_password": lazy_gettext("set a new password"),
     "create_token": lazy_gettext("created an API token"),

@@ -162,3 +162,25 @@ def test_tokens_carry_an_expiry(
         assert cli.strip().startswith(newest.prefix)
         days = (newest.expires_at - newest.created_at).total_seconds() / 86400
     assert 29.9 < days < 30.1
+
+
+def test_the_current_password_cannot_be_guessed_from_a_session(engine: Engine) -> None:
+    """Whoever holds a stolen session meets the sign-in throttle when guessing the password."""
+    from pharos.web.testing import make_app
+
+    app = make_app(
+        engine.url.render_as_string(hide_password=False), lockout_failures=2, login_first_delay=600
+    )
+    thief = signed_in_client(app, "mt.social")
+    codes = [
+        thief.post(
+            "/account/password",
+            data={
+                "current_password": f"guess-{i}",
+                "new_password": NEW_PASSWORD,
+                "confirm_password": NEW_PASSWORD,
+            },
+        ).status_code
+        for i in range(3)
+    ]
+    assert codes == [422, 422, 429]

@@ -189,6 +189,15 @@ def test_a_configured_proxy_is_believed_for_its_hop_only(engine: Engine) -> None
     assert r.status_code == 401
 
 
+def test_forwarded_proto_decides_the_secure_flag_only_from_a_proxy(engine: Engine) -> None:
+    for proxies, secure in (((), False), (("10.0.0.0/8",), True)):
+        app = make_app(_url(engine), trusted_proxies=proxies)
+        client, token = _client(app, "10.0.0.7")
+        r = _try(client, token, "it.police", DEMO_PASSWORD, **{"X-Forwarded-Proto": "https"})
+        assert r.status_code == 303
+        assert ("secure" in r.headers["set-cookie"].lower()) is secure
+
+
 def test_bad_proxy_setting_is_refused() -> None:
     from pharos.web.settings import Settings
 

@@ -40,6 +40,24 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
+def _throttle(request: Request) -> accounts.Throttle:
+    settings = request.app.state.settings
+    return accounts.Throttle(
+        account_free=settings.lockout_failures,
+        address_free=settings.login_rate_limit,
+        window_seconds=settings.login_rate_window,
+        first_delay_seconds=settings.login_first_delay,
+        max_delay_seconds=settings.lockout_minutes * 60,
+    )
+
+
+def _throttled(refused: LoginRefused) -> str:
+    return _(
+        "Too many failed sign-ins for this account or from this address. Try again "
+        "in %(n)s seconds."
+    ) % {"n": refused.retry_after}
+
+
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, next: str = "/", auth: Auth = Depends(current_auth)) -> Response:
     if auth.principal is not None:
@@ -54,25 +72,15 @@ async def login(request: Request, work: UnitOfWork = Depends(uow)) -> Response:
     password = str(data.get("password", ""))
     target = _safe_next(str(data.get("next", "/")))
     settings = request.app.state.settings
-    throttle = accounts.Throttle(
-        account_free=settings.lockout_failures,
-        address_free=settings.login_rate_limit,
-        window_seconds=settings.login_rate_window,
-        first_delay_seconds=settings.login_first_delay,
-        max_delay_seconds=settings.lockout_minutes * 60,
-    )
     try:
         user = accounts.authenticate(
-            work.session, username, password, client_address(request), throttle
+            work.session, username, password, client_address(request), _throttle(request)
         )
     except LoginRefused as refused:
         work.commit()  # the failed attempt is kept
         if refused.reason == "throttled":
             # the same for every username, known or not, and every address
-            error = _(
-                "Too many failed sign-ins for this account or from this address. Try again "
-                "in %(n)s seconds."
-            ) % {"n": refused.retry_after}
+            error = _throttled(refused)
             headers = {"Retry-After": str(refused.retry_after)}
             status = 429
         else:
@@ -194,11 +202,25 @@ async def change_password(
     data = await body(request)
     current = str(data.get("current_password", ""))
     new = str(data.get("new_password", ""))
-    user = work.session.get(User, p.user_id)
-    assert user is not None
     errors: dict[str, str] = {}
-    if not accounts.check_password(user.password_hash, current):
-        errors["current_password"] = _("This is not your current password.")
+    status = 422
+    try:
+        # as a sign-in: a stolen session must not become a way to guess the password
+        user = accounts.authenticate(
+            work.session,
+            p.username,
+            current,
+            client_address(request),
+            _throttle(request),
+            action="confirm_password",
+        )
+    except LoginRefused as refused:
+        work.commit()  # the failed attempt is kept
+        if refused.reason == "throttled":
+            errors["current_password"], status = _throttled(refused), 429
+        else:
+            errors["current_password"] = _("This is not your current password.")
+        return _account_page(request, work, p, {"password_errors": errors}, status=status)
     if len(new) < accounts.MIN_PASSWORD_LENGTH:
         errors["new_password"] = _("The password needs at least %(n)s characters.") % {
             "n": accounts.MIN_PASSWORD_LENGTH
@@ -206,7 +228,8 @@ async def change_password(
     elif new != str(data.get("confirm_password", "")):
         errors["confirm_password"] = _("The two new passwords differ.")
     if errors:
-        return _account_page(request, work, p, {"password_errors": errors}, status=422)
+        work.commit()  # the confirmed password ends the account's failure count
+        return _account_page(request, work, p, {"password_errors": errors}, status=status)
     out = accounts.set_password(
         work.session, user, new, p, keep_session=request.cookies.get(SESSION_COOKIE)
     )
