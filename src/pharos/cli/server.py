@@ -268,11 +268,15 @@ def user_create(
     username: str,
     agency_id: int = typer.Option(..., "--agency", help="Agency id (see `pharos user agencies`)."),
     name: str = typer.Option("", help="Display name."),
-    admin: bool = typer.Option(False, help="May manage accounts and verify the audit trail."),
+    admin: bool = typer.Option(
+        False,
+        help="An administrator: manages accounts and the audit trail, and works on no case.",
+    ),
 ) -> None:
     """Create an account in an agency (it takes the agency's state and practitioner kind)."""
     from pharos.coordinate import audit
     from pharos.coordinate.accounts import hash_password
+    from pharos.coordinate.permissions import account_kind
     from pharos.coordinate.queries import user_named
     from pharos.store.db import migrate, session_factory
     from pharos.store.models import Agency, User
@@ -293,7 +297,7 @@ def user_create(
             display_name=name or username,
             password_hash=hash_password(_ask_password()),
             agency_id=agency.id,
-            kind=agency.kind,
+            kind=account_kind(agency.kind, admin),
             state=agency.state,
             is_admin=admin,
         )

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit
-from pharos.coordinate.permissions import Principal
+from pharos.coordinate.permissions import Principal, account_kind
 from pharos.store.base import utcnow
 from pharos.store.models import ApiToken, LoginAttempt, User, UserSession
 
@@ -85,7 +85,7 @@ def principal(user: User) -> Principal:
         username=user.username,
         agency_id=user.agency_id,
         state=user.state,
-        kind=user.kind,
+        kind=account_kind(user.kind, user.is_admin),
         is_admin=user.is_admin,
     )
 

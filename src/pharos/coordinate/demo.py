@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate.accounts import hash_password
-from pharos.coordinate.permissions import COORDINATOR
+from pharos.coordinate.permissions import ADMIN
 from pharos.domain.cooperation import instruments
 from pharos.domain.datafiles import data_source, load_data_file
 from pharos.domain.geography import country, region_state_codes
@@ -179,22 +179,19 @@ def load_demo(session: Session) -> list[DemoLogin]:
             languages=o.languages,
         )
         add(agency, o.organisation.lower(), f"{o.organisation} ({o.city})")
-    # The administrator manages accounts and verifies the audit trail; it works in no case.
+    # The administrator manages accounts and verifies the audit trail; it is no practitioner
+    # and works in no case: its own office (not in the directory, never sent a case).
     admin_state = str(load_data_file("demo.yaml", DATA)["admin_state"])
-    admin_agency = session.execute(
-        select(Agency).where(Agency.state == admin_state, Agency.kind == COORDINATOR.value)
-    ).scalar_one()
-    session.add(
-        User(
-            username="admin",
-            display_name="Pharos administrator",
-            password_hash=password_hash,
-            agency_id=admin_agency.id,
-            kind=K.NATIONAL_COORDINATOR.value,
-            state=admin_state,
-            is_admin=True,
-        )
+    office = state_offices()[admin_state]
+    admin_agency = Agency(
+        name=f"Pharos administration — {office.city} (demo)",
+        state=admin_state,
+        kind=ADMIN,
+        org_type="",
+        city=office.city,
+        email=f"admin@{country(admin_state).iso2.lower()}.demo.invalid",
+        languages=office.languages,
     )
-    logins.append(DemoLogin("admin", admin_state, "admin", admin_agency.name))
+    add(admin_agency, "admin", "Pharos administrator", admin=True)
     session.flush()
     return logins

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate.permissions import Principal, require
+from pharos.coordinate.permissions import ALL_KINDS, Principal, require
 from pharos.store.models import Agency
 
 
@@ -22,7 +22,7 @@ def search(
 ) -> list[Agency]:
     """Agencies matching every given filter (``text`` in name, city or e-mail)."""
     require(p, "directory", "read")
-    q = select(Agency)
+    q = select(Agency).where(Agency.kind.in_(ALL_KINDS))  # practitioners' agencies only
     if text:
         like = f"%{text.strip().lower()}%"
         q = q.where(

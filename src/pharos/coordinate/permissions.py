@@ -11,11 +11,13 @@ Vocabulary (after Primero's RBAC, domain reference section 5.4):
   before a transfer moved them to another state), ``held_state`` (records of the user's state
   that a transfer moved to another state), ``all``.
 
-Grants are given per practitioner kind (and to administrators). Every resource of every area is
-declared and granted here, once (see docs/server.md, "Adding pages from another area"), and
-what other modules need to know about practitioner kinds is asked here too: no other module
-compares a kind (``tests/unit/server/test_kind_checks.py``). Services and routes ask
-:func:`allowed`, :func:`require` or, for list queries, :func:`scopes`.
+Grants are given per practitioner kind and to administrators (``"admin"``), who are not
+practitioners: an administrator's account has the kind ``admin`` whatever its agency, manages
+accounts, the directory and the audit trail, and works on no case (:func:`account_kind`).
+Every resource of every area is declared and granted here, once (see docs/server.md, "Adding
+pages from another area"), and what other modules need to know about practitioner kinds is
+asked here too: no other module compares a kind (``tests/unit/server/test_kind_checks.py``).
+Services and routes ask :func:`allowed`, :func:`require` or, for list queries, :func:`scopes`.
 """
 
 from __future__ import annotations
@@ -92,6 +94,18 @@ _RESOURCES: dict[str, set[str]] = {}
 _GRANTS: dict[tuple[str, str, str], set[Scope]] = {}
 ADMIN = "admin"
 ALL_KINDS: tuple[str, ...] = tuple(k.value for k in PractitionerKind)
+
+
+def account_kind(kind: str, is_admin: bool) -> str:
+    """The kind the rules see for an account of ``kind``: an administrator is not a
+    practitioner, whatever agency the account belongs to."""
+    return ADMIN if is_admin else kind
+
+
+def is_practitioner_agency(kind: str) -> bool:
+    """Whether an agency of ``kind`` does case work (appears in the directory, receives
+    referrals): every practitioner kind, not the administrators' office."""
+    return kind in ALL_KINDS
 
 
 def declare(resource: str, actions: Iterable[str]) -> None:
@@ -223,8 +237,8 @@ for _code in instruments():
     declare(f"request:{_code}", {"create"})
 declare("request", {"read", "respond", "update"})
 
-grant(ALL_KINDS, "dashboard", "read", [Scope.OWN])
-grant(ALL_KINDS, "directory", "read", [Scope.ALL])
+grant([*ALL_KINDS, ADMIN], "dashboard", "read", [Scope.OWN])
+grant([*ALL_KINDS, ADMIN], "directory", "read", [Scope.ALL])
 grant([ADMIN], "directory", "manage", [Scope.ALL])
 grant([ADMIN], "account", "manage", [Scope.ALL])
 grant([ADMIN], "audit", "verify", [Scope.ALL])

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pharos.coordinate.permissions import ALL_KINDS
 from pharos.store.models import Agency, AuditEntry, Case, User
 
 
@@ -50,10 +51,13 @@ def usernames(session: Session, ids: Collection[int]) -> dict[int, str]:
 
 
 def other_agencies(session: Session, agency_id: int) -> list[Agency]:
-    """Every agency but ``agency_id``, by state and name (where a case can be referred)."""
+    """Every practitioners' agency but ``agency_id``, by state and name (where a case can be
+    referred)."""
     return list(
         session.execute(
-            select(Agency).where(Agency.id != agency_id).order_by(Agency.state, Agency.name)
+            select(Agency)
+            .where(Agency.id != agency_id, Agency.kind.in_(ALL_KINDS))
+            .order_by(Agency.state, Agency.name)
         ).scalars()
     )
 

@@ -22,6 +22,7 @@ from pharos.coordinate.permissions import (
     allowed,
     crosses_border,
     holds_cases,
+    is_practitioner_agency,
     represents_victim,
     require,
 )
@@ -96,6 +97,8 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
     require(p, "transfer" if kind == "transfer" else "referral", "create", ref)
     to_id = f.record_id("to_agency_id")
     to = session.get(Agency, to_id) if to_id else None
+    if to is not None and not is_practitioner_agency(to.kind):
+        to = None  # the administrators' office takes no case
     if to_id and to is None:
         f.fail("to_agency_id", _("No such agency."))
     mechanism = "nrm"

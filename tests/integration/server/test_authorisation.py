@@ -1,5 +1,6 @@
 """Every route and API endpoint, walked with a user of each practitioner kind from Italy and
-from Egypt (plus IOM and the administrator): who may and may not read or change what.
+from Egypt (plus IOM and the administrator, who is no practitioner and works on no case): who
+may and may not read or change what.
 
 The expectations below are written out by hand from the issue's rules, independently of the
 permissions module, so that a change in the rules that lets the wrong person in fails here.
@@ -17,8 +18,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from pharos.coordinate.demo import SHORT
+from pharos.store.models import Agency
 from pharos.web.testing import PharosClient, app_routes, signed_in_client
 
 pytestmark = pytest.mark.slow
@@ -116,18 +120,19 @@ def clients(app: FastAPI, world: World) -> dict[str, PharosClient]:
 
 
 def kind(user: str) -> str:
-    special = {"iom": "io", "admin": "coordinator"}
+    special = {"iom": "io", "admin": "admin"}
     return special[user] if user in special else user.split(".")[1]
 
 
 def italian(user: str) -> bool:
-    return user.startswith("it.") or user == "admin"
+    return user.startswith("it.")
 
 
 # Who reads the walked case: its owner (the labour inspector), the agencies it was referred to
 # and that accepted (NGO, police, the lawyer who now represents the victim, the journalist),
-# Italy's national coordinator (state oversight; the administrator is Italy's coordinator) and
-# the Egyptian police contact point that received the request (pseudonymised).
+# Italy's national coordinator (state oversight) and the Egyptian police contact point that
+# received the request (pseudonymised). Not the administrator: administrators are not
+# practitioners and read no case (issue 14, finding 2: the demo's admin was Italy's coordinator).
 CASE_READERS = {
     "it.labour",
     "it.ngo",
@@ -135,7 +140,6 @@ CASE_READERS = {
     "it.lawyer",
     "it.journalist",
     "it.coordinator",
-    "admin",
     "eg.police",
 }
 # Who sees the victim's name: everyone working on it in Italy, except the journalist.
@@ -146,7 +150,11 @@ REFERRERS = {"it.labour"}
 
 
 def caseworker(u: str) -> bool:
-    return kind(u) in CASEWORKERS or u in ("iom", "admin")
+    return kind(u) in CASEWORKERS or u == "iom"
+
+
+def practitioner(u: str) -> bool:
+    return u != "admin"
 
 
 Rule = Callable[[str], bool]
@@ -188,8 +196,8 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
     ("GET", "/api/v1/directory"): (get("/api/v1/directory?language=ar"), EVERY),
     ("GET", "/api/v1/dashboard"): (get("/api/v1/dashboard"), EVERY),
     # Cases
-    ("GET", "/cases"): (get("/cases"), EVERY),
-    ("GET", "/api/v1/cases"): (get("/api/v1/cases"), EVERY),
+    ("GET", "/cases"): (get("/cases"), practitioner),
+    ("GET", "/api/v1/cases"): (get("/api/v1/cases"), practitioner),
     ("GET", "/cases/new"): (get("/cases/new"), caseworker),
     ("POST", "/cases"): (form("/cases", {"title": ""}), caseworker),
     ("POST", "/api/v1/cases"): (js("/api/v1/cases", {"title": ""}), caseworker),
@@ -200,7 +208,7 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
     ),
     ("GET", "/api/v1/cases/{case_id}/audit"): (
         get("/api/v1/cases/{case_id}/audit"),
-        lambda u: u in {"it.labour", "it.coordinator", "admin"},
+        lambda u: u in {"it.labour", "it.coordinator"},
     ),
     ("POST", "/cases/{case_id}/persons"): (
         form("/cases/{case_id}/persons", {"role": "perpetrator", "citizenship": "XXX"}),
@@ -282,8 +290,8 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
         js("/api/v1/cases/{case_id}/referrals", {"to_agency_id": 2**31 - 1, "stage": 2}),
         lambda u: u in REFERRERS,
     ),
-    ("GET", "/referrals"): (get("/referrals"), EVERY),
-    ("GET", "/api/v1/referrals"): (get("/api/v1/referrals"), EVERY),
+    ("GET", "/referrals"): (get("/referrals"), practitioner),
+    ("GET", "/api/v1/referrals"): (get("/api/v1/referrals"), practitioner),
     # accepting again is refused by state (422) for the receiver, by permission for others
     ("POST", "/referrals/{referral_id}/respond"): (
         form("/referrals/{referral_to_ngo}/respond", {"action": "accept"}),
@@ -326,14 +334,12 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
     ("GET", "/requests/{request_id}"): (
         get("/requests/{request_id}"),
         lambda u: (
-            u
-            in {"it.police", "eg.police", "it.coordinator", "admin"}
-            | (SEES_IDENTITY - {"it.journalist"})
+            u in {"it.police", "eg.police", "it.coordinator"} | (SEES_IDENTITY - {"it.journalist"})
         ),
     ),
     ("GET", "/api/v1/requests/{request_id}"): (
         get("/api/v1/requests/{request_id}"),
-        lambda u: u in {"it.police", "eg.police", "it.coordinator", "admin"} | SEES_IDENTITY,
+        lambda u: u in {"it.police", "eg.police", "it.coordinator"} | SEES_IDENTITY,
     ),
     ("POST", "/requests/{request_id}/replies"): (
         form("/requests/{request_id}/replies", {"text": ""}),
@@ -468,3 +474,30 @@ def test_refused_changes_left_nothing(clients: dict[str, PharosClient], world: W
     assert case["notes"] == [] and case["support_plans"] == [] and len(case["persons"]) == 1
     assert case["status"] == "active" and case["consent_history"] == 1
     assert [r["status"] for r in case["requests"]] == ["sent"]
+
+
+def test_the_administrator_is_no_practitioner(
+    clients: dict[str, PharosClient], world: World, engine: Engine
+) -> None:
+    """The demo's administrator was Italy's national coordinator: it read full identities and
+    could override consent. It is now an account of its own kind, in an office that does no
+    case work: no case, no referral, no consent decision, not in the directory."""
+    admin = clients["admin"]
+    me = admin.get("/api/v1/me").json()
+    assert me["kind"] == "admin" and me["is_admin"] is True
+    assert admin.get("/api/v1/cases").status_code in DENIED
+    assert admin.get(f"/api/v1/cases/{world.case_id}").status_code in DENIED
+    assert "Amina" not in admin.get(f"/cases/{world.case_id}").text
+    # its office is no agency a case can be sent to
+    labour = clients["it.labour"]
+    directory = labour.get("/api/v1/directory", params={"state": "ITA"}).json()
+    assert "admin" not in {a["kind"] for a in directory}
+    assert all("administration" not in a["name"] for a in directory)
+    assert "administration" not in labour.get(f"/cases/{world.case_id}").text
+    with Session(engine) as s:
+        office = s.execute(select(Agency.id).where(Agency.kind == "admin")).scalar_one()
+    r = labour.post(
+        f"/api/v1/cases/{world.case_id}/referrals",
+        json={"to_agency_id": office, "stage": 2, "reason": "other"},
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "to_agency_id"]
