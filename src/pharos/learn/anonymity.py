@@ -90,6 +90,7 @@ class Plan:
     cells_suppressed: dict[str, int] = field(default_factory=dict)  # per column, kept rows
     nodes_total: int = 0
     nodes_evaluated: int = 0
+    _counts: _Counts | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows_removed(self) -> int:
@@ -137,6 +138,7 @@ class _Counts:
     flags: np.ndarray  # (D, s) rows with the sensitive field present
     maps: list[list[np.ndarray]]  # maps[c][l]: level-0 code -> code at level l
     cards: list[list[int]]
+    row_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # row -> D
 
 
 def _encode(
@@ -147,15 +149,15 @@ def _encode(
     values: list[list[str]] = []
     maps: list[list[np.ndarray]] = []
     cards: list[list[int]] = []
-    for c, h in zip(quasi, hs, strict=True):
-        col = frame.get_column(c).cast(pl.String)
+    for name, h in zip(quasi, hs, strict=True):
+        col = frame.get_column(name).cast(pl.String)
         vals = sorted(col.drop_nulls().unique().to_list())
         values.append(vals)
         exprs.append(
-            pl.col(c)
+            pl.col(name)
             .cast(pl.String)
             .replace_strict(vals, list(range(1, len(vals) + 1)), default=0, return_dtype=pl.Int64)
-            .alias(c)
+            .alias(name)
         )
         per_level: list[np.ndarray] = []
         per_card: list[int] = []
@@ -170,34 +172,34 @@ def _encode(
             per_card.append(int(m.max()) + 1)
         maps.append(per_level)
         cards.append(per_card)
-    flag_exprs = [
-        (pl.col(s) == FLAG).fill_null(False).cast(pl.Int64).sum().alias(s) for s in sensitive
-    ]
-    if quasi:
-        grouped = (
-            frame.lazy()
-            .select([*exprs, *[pl.col(s) for s in sensitive]])
-            .group_by(quasi)
-            .agg([pl.len().alias("__n"), *flag_exprs])
-            .collect()
-        )
-        codes = (
-            grouped.select(quasi).to_numpy().astype(np.int64).reshape(grouped.height, len(quasi))
-        )
-    else:
-        grouped = frame.select([pl.len().alias("__n"), *flag_exprs])
-        codes = np.zeros((grouped.height, 0), dtype=np.int64)
-    n = grouped.get_column("__n").to_numpy().astype(np.int64)
-    flags = (
-        grouped.select(sensitive).to_numpy().astype(np.int64)
-        if sensitive
-        else np.zeros((grouped.height, 0), dtype=np.int64)
+    rows, q = frame.height, len(quasi)
+    row_codes = (
+        frame.select(exprs).to_numpy().astype(np.int64).reshape(rows, q)
+        if q
+        else np.zeros((rows, 0), dtype=np.int64)
     )
-    if frame.height == 0:
-        codes = codes[:0]
-        n = n[:0]
-        flags = flags[:0]
-    return _Counts(codes, n, flags, maps, cards), values
+    radix = [len(v) + 1 for v in values]
+    if float(np.prod(np.array(radix, dtype=float))) < 2.0**62:
+        key = np.zeros(rows, dtype=np.int64)
+        for c in range(q):
+            key = key * radix[c] + row_codes[:, c]
+        _, first, row_class = np.unique(key, return_index=True, return_inverse=True)
+        codes = row_codes[first]
+    else:  # more combinations than an int64 numbers: compare the code rows themselves
+        codes, row_class = np.unique(row_codes, axis=0, return_inverse=True)
+    row_class = row_class.reshape(-1)
+    classes = len(codes)
+    n = np.bincount(row_class, minlength=classes).astype(np.int64)
+    flags = np.zeros((classes, len(sensitive)), dtype=np.int64, order="F")
+    if sensitive:
+        present = frame.select(
+            [(pl.col(s) == FLAG).fill_null(False).cast(pl.Int8) for s in sensitive]
+        ).to_numpy()
+        for j in range(len(sensitive)):
+            flags[:, j] = np.bincount(row_class, weights=present[:, j], minlength=classes)
+    counts = _Counts(codes.reshape(classes, q), n, flags, maps, cards)
+    counts.row_class = row_class
+    return counts, values
 
 
 @dataclass
@@ -216,6 +218,7 @@ class _Table:
     codes: np.ndarray  # (C, q) int64
     n: np.ndarray  # (C,) int64
     flags: np.ndarray  # (C, s) int64
+    inverse: np.ndarray  # the class of each row of the table it was grouped from
 
 
 #: Rows of class tables kept for rolling up the next layer of the lattice (memory bound).
@@ -241,15 +244,13 @@ def _group(codes: np.ndarray, cards: list[int], n: np.ndarray, flags: np.ndarray
         inverse = inverse.reshape(-1)
         classes = int(inverse.max()) + 1 if rows else 0
     size = np.bincount(inverse, weights=n, minlength=classes).astype(np.int64)
-    if s:
-        index = (inverse[:, None] * s + np.arange(s)).reshape(-1)
-        present = np.bincount(index, weights=flags.reshape(-1), minlength=classes * s)
-        present = present.astype(np.int64).reshape(classes, s)
-    else:
-        present = np.zeros((classes, 0), dtype=np.int64)
+    # column by column over a column-major copy: faster than one bincount of rows x s cells
+    present = np.empty((classes, s), dtype=np.int64, order="F")
+    for j in range(s):
+        present[:, j] = np.bincount(inverse, weights=flags[:, j], minlength=classes)
     out = np.zeros((classes, q), dtype=np.int64)
     out[inverse] = codes
-    return _Table(out, size, present)
+    return _Table(out, size, present, inverse)
 
 
 def _violating(size: np.ndarray, present: np.ndarray, k: int) -> np.ndarray:
@@ -320,7 +321,7 @@ def plan(
     best_any: tuple[float, tuple[int, ...], _Evaluation] | None = None
     evaluated = 0
     max_rows = max_loss * total
-    base = _Table(counts.codes, counts.n, counts.flags)
+    base = _Table(counts.codes, counts.n, counts.flags, np.arange(len(counts.n)))
     previous: dict[tuple[int, ...], _Table] = {}
     current: dict[tuple[int, ...], _Table] = {}
     cached_rows = 0
@@ -364,6 +365,7 @@ def plan(
     chosen = best_ok or best_any
     result = Plan(k=k, quasi_identifiers=tuple(quasi), sensitive=tuple(sens), max_loss=max_loss)
     result.nodes_total, result.nodes_evaluated, result.rows_in = len(nodes), evaluated, total
+    result._counts = counts
     if chosen is None:
         result.rows_out = total
         return result
@@ -390,80 +392,64 @@ def _within(
 def apply(frame: pl.DataFrame, chosen: Plan) -> tuple[pl.DataFrame, Plan]:
     """``frame`` generalised and suppressed as ``chosen`` says; the plan's counts filled in.
 
-    Works on the rows themselves (Polars), independently of the counts the search used: the
-    file is what this returns, and the counts in the plan are counted on it.
+    The rows keep their order; removed rows are left out. What is written is checked afterwards
+    by re-reading the file (``verify_file``), not by this code.
     """
     quasi = list(chosen.quasi_identifiers)
+    sens = list(chosen.sensitive)
     k = chosen.k
+    counts = chosen._counts
+    if counts is None or len(counts.row_class) != frame.height:
+        counts, _ = _encode(frame, quasi, sens, [hierarchy(c) for c in quasi])
+    node = [chosen.levels.get(c, 0) for c in quasi]
+    codes = np.stack(
+        [counts.maps[c][node[c]][counts.codes[:, c]] for c in range(len(quasi))], axis=1
+    ).reshape(counts.codes.shape)
+    cards = [counts.cards[c][node[c]] for c in range(len(quasi))]
+    table = _group(codes, cards, counts.n, counts.flags)
+    classes = len(table.n)
+    row_class = table.inverse[counts.row_class]
+    small = table.n < k
+    suppressed = int(table.n[small].sum())
+    removed = suppressed if suppressed < k else 0
+    # the suppressed rows form one more class (every quasi-identifier '*'), numbered last
+    size = np.append(np.where(small, 0, table.n), suppressed)
+    present = np.vstack([np.where(small[:, None], 0, table.flags), table.flags[small].sum(axis=0)])
+    row_class = np.where(small[row_class], classes, row_class) if classes else row_class
+    bad = _violating(size, present, k) & (size[:, None] > 0)
+    if removed:
+        size[classes] = 0
     work = frame
-    for c in quasi:
+    for c, level in zip(quasi, node, strict=True):
         h = hierarchy(c)
-        level = chosen.levels.get(c, 0)
-        col = pl.col(c).cast(pl.String)
         if level >= h.height:
             work = work.with_columns(pl.lit(SUPPRESSED, pl.String).alias(c))
         elif level > 0:
+            col = pl.col(c).cast(pl.String)
             vals = work.get_column(c).cast(pl.String).drop_nulls().unique().to_list()
             gen = [h.generalise(v, level) for v in vals]
             work = work.with_columns(col.replace_strict(vals, gen, default=None).alias(c))
-    cells = dict.fromkeys([*quasi, *chosen.sensitive], 0)
-    cls = "__class"
-    if quasi:
-        work = _with_class(work, quasi, cls)
-        small = work.select(pl.len().over(cls) < k).to_series()
-        n_small = int(small.sum())
-        if n_small:
-            work = work.with_columns(
-                [
-                    pl.when(pl.Series(small)).then(pl.lit(SUPPRESSED)).otherwise(pl.col(c)).alias(c)
-                    for c in quasi
-                ]
-            )
-            work = _with_class(work.drop(cls), quasi, cls)
-        kept = work.filter(pl.len().over(cls) >= k)
-        chosen.rows_suppressed = n_small - (work.height - kept.height)
-        work = kept
-        for c in quasi:
-            top = chosen.levels.get(c, 0) >= hierarchy(c).height
-            cells[c] = work.height if top else chosen.rows_suppressed
-    else:
-        work = work.with_columns(pl.lit(0).alias(cls))
-        if work.height < k:
-            work = work.head(0)
-    if chosen.sensitive:
-        sums = work.group_by(cls).agg(
-            pl.len().alias("__n"),
-            *[
-                (pl.col(s) == FLAG).fill_null(False).cast(pl.Int64).sum().alias(f"__p{i}")
-                for i, s in enumerate(chosen.sensitive)
-            ],
-        )
-        n = pl.col("__n")
-        bad = []
-        for i in range(len(chosen.sensitive)):
-            p = pl.col(f"__p{i}")
-            bad.append((((p > 0) & (p < k)) | (((n - p) > 0) & ((n - p) < k))).alias(f"__b{i}"))
-        sums = sums.select(pl.col(cls), *bad)
-        work = work.join(sums, on=cls, how="left", maintain_order="left")
-        counts = work.select([pl.col(f"__b{i}").sum() for i in range(len(chosen.sensitive))])
-        for i, s in enumerate(chosen.sensitive):
-            cells[s] = int(counts.item(0, i))
-        work = work.with_columns(
-            [
-                pl.when(pl.col(f"__b{i}")).then(pl.lit(SUPPRESSED)).otherwise(pl.col(s)).alias(s)
-                for i, s in enumerate(chosen.sensitive)
-            ]
-        ).drop([f"__b{i}" for i in range(len(chosen.sensitive))])
-    work = work.drop(cls)
+    if frame.height:
+        row_small = pl.Series(row_class == classes)
+        updates = [
+            pl.when(row_small).then(pl.lit(SUPPRESSED)).otherwise(pl.col(c)).alias(c) for c in quasi
+        ]
+        for j, s in enumerate(sens):
+            hit = pl.Series(bad[row_class, j])
+            updates.append(pl.when(hit).then(pl.lit(SUPPRESSED)).otherwise(pl.col(s)).alias(s))
+        if updates:
+            work = work.with_columns(updates)
+        if removed:
+            work = work.filter(~row_small)
     chosen.rows_out = work.height
+    chosen.rows_suppressed = suppressed - removed
+    cells: dict[str, int] = {}
+    for c, level in zip(quasi, node, strict=True):
+        cells[c] = work.height if level >= hierarchy(c).height else chosen.rows_suppressed
+    for j, s in enumerate(sens):
+        cells[s] = int((bad[:, j] * size).sum())
     chosen.cells_suppressed = cells
     return work, chosen
-
-
-def _with_class(frame: pl.DataFrame, quasi: list[str], name: str) -> pl.DataFrame:
-    """``frame`` with a column ``name`` numbering its equivalence classes (unknown = a value)."""
-    keys = frame.select(quasi).unique().with_row_index(name)
-    return frame.join(keys, on=quasi, how="left", nulls_equal=True, maintain_order="left")
 
 
 def k_anonymise(
@@ -489,6 +475,10 @@ class Verification:
     failures: tuple[tuple[tuple[str, ...], int], ...]  # (combination, classes under k)
 
 
+def _quote(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
 def verify_file(
     path: Path, quasi_identifiers: tuple[str, ...], sensitive: tuple[str, ...], k: int
 ) -> Verification:
@@ -496,43 +486,49 @@ def verify_file(
     combination (the quasi-identifiers; the quasi-identifiers with each sensitive field).
 
     Independent of the code that wrote the file: DuckDB's own CSV reader, every cell as text,
-    an empty cell (unknown) a value of its own, SQL ``GROUP BY``.
+    an empty cell (unknown) a value of its own, SQL ``GROUP BY`` over each combination (the
+    quasi-identifiers' combination numbered once with ``dense_rank``).
     """
     import duckdb
 
     check_k(k)
     con = duckdb.connect()
     try:
-        con.execute(
-            "CREATE TABLE f AS SELECT * FROM read_csv(?, all_varchar = true, header = true, "
-            "delim = ',', quote = '\"')",
-            [str(path)],
+        source = (
+            "read_csv(?, all_varchar = true, header = true, delim = ',', quote = '\"', "
+            "null_padding = false)"
         )
-        columns = [r[0] for r in con.execute("DESCRIBE f").fetchall()]
-        absent = [c for c in [*quasi_identifiers, *sensitive] if c not in columns]
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}", [str(path)]).fetchall()
+        columns = [r[0] for r in described]
+        protected = list(dict.fromkeys([*quasi_identifiers, *sensitive]))
+        absent = [c for c in protected if c not in columns]
         if absent:
             raise KeyError(f"columns not in {path}: {absent}")
+        # each row numbered by its combination of quasi-identifiers (equal values, unknown
+        # included, share a number); then one GROUP BY per protected combination
+        qis = ", ".join(_quote(c) for c in quasi_identifiers)
+        number = f"dense_rank() OVER (ORDER BY {qis})" if quasi_identifiers else "1"
+        extra = list(dict.fromkeys(s for s in sensitive if s not in quasi_identifiers))
+        kept = ", ".join([f"{number} AS __q", *(_quote(s) for s in extra)])
+        con.execute(f"CREATE TABLE f AS SELECT {kept} FROM {source}", [str(path)])
         rows = int(con.execute("SELECT count(*) FROM f").fetchone()[0])  # type: ignore[index]
-        combos = [tuple(quasi_identifiers)] + [(*quasi_identifiers, s) for s in sensitive]
+        combos = [tuple(quasi_identifiers)] + [(*quasi_identifiers, s) for s in extra]
         failures: list[tuple[tuple[str, ...], int]] = []
         smallest = rows
         classes = 0
         for i, combo in enumerate(combos):
-            if not combo:
-                sizes = [rows] if rows else []
-            else:
-                cols = ", ".join('"' + c.replace('"', '""') + '"' for c in combo)
-                sizes = [
-                    int(r[0])
-                    for r in con.execute(f"SELECT count(*) FROM f GROUP BY {cols}").fetchall()
-                ]
+            by = "__q" if i == 0 else f"__q, {_quote(combo[-1])}"
+            count, least, under = con.execute(
+                "SELECT count(*), coalesce(min(n), 0), count(*) FILTER (WHERE n < ?) "
+                f"FROM (SELECT count(*) AS n FROM f GROUP BY {by})",
+                [k],
+            ).fetchone() or (0, 0, 0)
             if i == 0:
-                classes = len(sizes)
-            if sizes:
-                smallest = min(smallest, min(sizes))
-            under = sum(1 for n in sizes if n < k)
+                classes = int(count)
+            if rows:
+                smallest = min(smallest, int(least))
             if under:
-                failures.append((combo, under))
+                failures.append((combo, int(under)))
     finally:
         con.close()
     return Verification(len(combos), classes, smallest if rows else 0, rows, tuple(failures))

@@ -3,7 +3,9 @@
 Each quasi-identifier has levels, 0 (the value as recorded) to its height (the whole column
 suppressed, written :data:`SUPPRESSED`). A level applies to every row alike (full-domain
 generalisation, as in ARX and sdcMicro). An unknown value (empty) stays unknown at every level
-below the top: "suppressed" (``*``) and "unknown" (empty) are never the same cell.
+below the top: "suppressed" (``*``) and "unknown" (empty) are never the same cell. A value a
+hierarchy does not know (a country without an M49 region: Antarctica) stays as it is below the
+top: only the top level and suppression write ``*``.
 
 - ``yearOfRegistration``: year; two-year ranges (``2014-2015``); five-year ranges
   (``2010-2014``); ten-year ranges (``2010-2019``); suppressed.
@@ -56,7 +58,7 @@ def _year(value: str, level: int) -> str:
     try:
         year = int(value)
     except ValueError:
-        return SUPPRESSED
+        return value
     width = {1: 2, 2: 5, 3: 10}[level]
     start = year - year % width
     return f"{start}-{start + width - 1}"
@@ -76,11 +78,11 @@ def _age(value: str, level: int) -> str:
     table = _AGE[level]
     if level == 1 and value in ("0--8", "9--17", "48+"):
         return value
-    return table.get(value, SUPPRESSED)
+    return table.get(value, value)
 
 
 def _months(value: str, level: int) -> str:
-    return {"0--12": "0--24", "13--24": "0--24", "25+": "25+"}.get(value, SUPPRESSED)
+    return {"0--12": "0--24", "13--24": "0--24", "25+": "25+"}.get(value, value)
 
 
 @cache
@@ -95,7 +97,7 @@ def _country(value: str, level: int) -> str:
 
     region, subregion, intermediate = iso_codes().m49_regions.get(value, ("", "", ""))
     code = {1: intermediate or subregion, 2: subregion, 3: region}[level]
-    return _region_name(code) if code else SUPPRESSED
+    return _region_name(code) if code else value
 
 
 def _other(value: str, level: int) -> str:  # pragma: no cover - height 1 never calls it

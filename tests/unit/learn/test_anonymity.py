@@ -277,3 +277,23 @@ def test_a_real_layout_file_whose_classes_are_large_enough_is_written_unchanged(
     expected = to_ctdc_frame(victims)
     written = _read(path)
     assert [r["citizenship"] or None for r in written] == expected["citizenship"].to_list()
+
+
+def test_the_independent_check_finds_a_class_under_k_with_one_sensitive_field(
+    tmp_path: Path,
+) -> None:
+    """A file k-anonymous over its quasi-identifiers, but where three of the twelve women are
+    the only ones with debt bondage: the check names that combination and no other."""
+    path = tmp_path / "bad.csv"
+    lines = ["gender,ageBroad,meansThreats,meansDebtBondageEarnings"]
+    lines += ["Woman,18--20,1,1"] * 3 + ["Woman,18--20,1,"] * 9 + ["Man,30--38,,"] * 12
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    check = anonymity.verify_file(
+        path, ("gender", "ageBroad"), ("meansThreats", "meansDebtBondageEarnings"), 3
+    )
+    assert check.classes == 2 and check.smallest == 3 and check.failures == ()
+    check = anonymity.verify_file(
+        path, ("gender", "ageBroad"), ("meansThreats", "meansDebtBondageEarnings"), 11
+    )
+    assert check.failures == ((("gender", "ageBroad", "meansDebtBondageEarnings"), 2),)
+    assert check.smallest == 3 and check.rows == 24
