@@ -319,12 +319,14 @@ grant(
 # - ``learn:import``: the national coordinator (and administrators) upload CTDC, HTCDS or UNODC
 #   files on the import page; importing case data changes what everyone sees.
 # - ``learn:delete``: the same people delete a dataset from the analytics store (audited).
+# - ``learn:export``: the same people write a k-anonymous file for publication on the export
+#   page and download it (both audited); the file holds row-level data, however generalised.
 # - ``learn:read``: analytics, trends and the equal-protection monitor show only aggregates that
 #   passed the small-cell rule, so every practitioner may read them.
 # - ``lesson``: every practitioner reads the library and may add lessons from their work.
 # - ``improvement``: an agency tracks its own improvement plan; the national coordinator sees
 #   and updates every item of the state.
-declare("learn", {"read", "import", "delete"})
+declare("learn", {"read", "import", "delete", "export"})
 declare("lesson", {"read", "create"})
 declare("improvement", {"read", "create", "update"})
 grant([*ALL_KINDS, ADMIN], "learn", "read", [Scope.ALL])
@@ -332,6 +334,7 @@ grant([*ALL_KINDS, ADMIN], "lesson", "read", [Scope.ALL])
 grant(ALL_KINDS, "lesson", "create", [Scope.OWN])
 grant([K.NATIONAL_COORDINATOR, ADMIN], "learn", "import", [Scope.ALL])
 grant([K.NATIONAL_COORDINATOR, ADMIN], "learn", "delete", [Scope.ALL])
+grant([K.NATIONAL_COORDINATOR, ADMIN], "learn", "export", [Scope.ALL])
 grant(ALL_KINDS, "improvement", "read", [Scope.AGENCY])
 grant(ALL_KINDS, "improvement", "create", [Scope.AGENCY])
 grant(ALL_KINDS, "improvement", "update", [Scope.AGENCY])

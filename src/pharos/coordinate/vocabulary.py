@@ -201,6 +201,8 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "update": lazy_gettext("changed"),
     "delete": lazy_gettext("deleted"),
     "import": lazy_gettext("imported"),
+    "export": lazy_gettext("exported"),
+    "download": lazy_gettext("downloaded"),
     "screen": lazy_gettext("screened"),
     "estimate_from_cases": lazy_gettext("estimated the hidden figure from cases"),
     "load_demo": lazy_gettext("loaded the demo"),
@@ -227,6 +229,7 @@ RESOURCE_LABELS: dict[str, LazyProxy] = {
     "improvement": lazy_gettext("improvement action"),
     "lesson": lazy_gettext("lesson"),
     "learn_dataset": lazy_gettext("dataset"),
+    "learn_export": lazy_gettext("k-anonymous export"),
 }
 
 

@@ -14,6 +14,7 @@ ROUTE_MODULES: list[str] = [
     "exercise_cases",
     "directory",
     "learn",
+    "learn_export",
     "learn_lessons",
     "referrals",
     "requests",

@@ -63,11 +63,13 @@ def _chart_page(response: Response) -> Response:
 def render(
     request: Request, template: str, context: dict[str, object], status: int = 200
 ) -> Response:
-    """The server's render, plus whether the user may import (for the learn tabs)."""
+    """The server's render, plus whether the user may import and export (for the learn tabs)."""
     auth = getattr(request.state, "auth", None)
     principal = auth.principal if auth else None
     can_import = principal is not None and allowed(principal, "learn", "import")
-    return _render_page(request, template, {**context, "can_import": can_import}, status)
+    can_export = principal is not None and allowed(principal, "learn", "export")
+    extra = {"can_import": can_import, "can_export": can_export}
+    return _render_page(request, template, {**context, **extra}, status)
 
 
 def _store(request: Request) -> Store:

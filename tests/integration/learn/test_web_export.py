@@ -1,0 +1,153 @@
+"""The export page (issue 16, item 2): the same options, refusal and report as ``pharos export``;
+for the national coordinator only, CSRF-checked, audited, translated; the file it keeps is
+k-anonymous over every protected combination."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from pharos.learn.export import SENSITIVE_FIELDS
+from pharos.learn.options import DEFAULT_QUASI_IDENTIFIERS
+from pharos.learn.schema import conform
+from pharos.learn.store import Store
+from pharos.store.db import make_engine, session_factory
+from pharos.store.models import AuditEntry
+from pharos.web.testing import database_url, fresh_database, make_app, signed_in_client
+
+
+def _register(rows: int = 600) -> pl.DataFrame:
+    """Victims of a few nationalities and years: enough for k = 5 with generalisation."""
+    countries = ["NGA", "EGY", "TUN", "MAR", "ITA", "GRC", "BGD", "SYR"]
+    bands = ["18--20", "21--23", "24--26", "27--29", "30--38", "9--17"]
+    data = {
+        "source": ["ctdc_global"] * rows,
+        "year": [2015 + i % 6 for i in range(rows)],
+        "gender": ["feminine" if i % 3 else "masculine" for i in range(rows)],
+        "age_band": [bands[(i * 7) % len(bands)] for i in range(rows)],
+        "citizenship": [countries[(i * 5) % len(countries)] for i in range(rows)],
+        "exploitation_country": ["ITA" if i % 2 else "GRC" for i in range(rows)],
+        "exp_sexual_exploitation": [i % 4 == 0 for i in range(rows)],
+    }
+    frame = pl.DataFrame(data).with_columns(pl.col("year").cast(pl.Int16))
+    return conform(frame, "victims")
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    folder = tmp_path_factory.mktemp("learn-export")
+    url = database_url(request.param, folder)
+    engine = fresh_database(url)
+    store = Store(folder / "data" / "learn")
+    store.add(kind="ctdc_global", file="register.csv", digest="e" * 64,
+              tables={"victims": _register()})  # fmt: skip
+    yield make_app(url, data_dir=folder / "data")
+    engine.dispose()
+
+
+def _form(**changes: object) -> dict[str, object]:
+    form: dict[str, object] = {
+        "k": "5",
+        "max_loss": "20",
+        "qi": list(DEFAULT_QUASI_IDENTIFIERS),
+        "sensitive": list(SENSITIVE_FIELDS),
+    }
+    form.update(changes)
+    return form
+
+
+def _exports(app: FastAPI) -> list[Path]:
+    folder = Path(app.state.settings.learn_store) / "exports"
+    return sorted(folder.glob("*")) if folder.is_dir() else []
+
+
+def _audit(app: FastAPI, action: str) -> list[AuditEntry]:
+    engine = make_engine(app.state.settings.database_url)
+    with session_factory(engine)() as s:
+        found = list(
+            s.execute(
+                select(AuditEntry).where(
+                    AuditEntry.resource == "learn_export", AuditEntry.action == action
+                )
+            ).scalars()
+        )
+    engine.dispose()
+    return found
+
+
+def test_only_the_coordinator_exports(app: FastAPI) -> None:
+    labour = signed_in_client(app, "it.labour")
+    assert labour.get("/learn/export").status_code == 403
+    assert labour.post("/learn/export", data=_form()).status_code == 403
+    assert "/learn/export" not in labour.get("/learn").text  # no tab
+    coordinator = signed_in_client(app, "it.coordinator")
+    page = coordinator.get("/learn/export")
+    assert page.status_code == 200 and 'href="/learn/export"' in page.text
+    forged = coordinator.post("/learn/export", data=_form(), headers={"X-CSRF-Token": "forged"})
+    assert forged.status_code == 403 and _exports(app) == []
+
+
+def test_export_report_download_and_audit(app: FastAPI) -> None:
+    coordinator = signed_in_client(app, "it.coordinator")
+    done = coordinator.post("/learn/export", data=_form())
+    assert done.status_code == 200, done.text
+    assert "Verified by re-reading the written file" in done.text
+    assert "UN M49" in done.text or "year" in done.text  # each column's generalisation
+    token = re.search(r'href="/learn/export/([0-9a-f]{32})\.csv"', done.text)
+    assert token
+    (entry,) = [e for e in _audit(app, "export") if e.resource_id == token.group(1)]
+    assert entry.actor == "it.coordinator" and '"k": 5' in entry.detail
+    labour = signed_in_client(app, "it.labour")
+    assert labour.get(f"/learn/export/{token.group(1)}.csv").status_code == 403
+    got = coordinator.get(f"/learn/export/{token.group(1)}.csv")
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    assert [e.actor for e in _audit(app, "download")] == ["it.coordinator"]
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    assert 0 < len(rows) <= 600
+    quasi = DEFAULT_QUASI_IDENTIFIERS
+    for combo in [quasi, *((*quasi, s) for s in SENSITIVE_FIELDS)]:
+        assert min(Counter(tuple(r[c] for c in combo) for r in rows).values()) >= 5
+    kept = sum(1 for r in rows if r["citizenship"] not in ("", "*"))
+    assert kept / 600 > 0.8
+    assert coordinator.get("/learn/export/../../etc.csv").status_code == 404
+    assert coordinator.get("/learn/export/" + "0" * 32 + ".csv").status_code == 404
+
+
+def test_refusal_and_bad_options_write_nothing(app: FastAPI) -> None:
+    coordinator = signed_in_client(app, "it.coordinator")
+    before = _exports(app)
+    # k as large as the data: every column would be lost
+    refused = coordinator.post("/learn/export", data=_form(k="400"))
+    assert refused.status_code == 422
+    assert "would lose more than 20%" in refused.text and "Generalisation" in refused.text
+    for bad, message in (
+        (_form(k="1"), "at least 2"),
+        (_form(k="x"), "at least 2"),
+        (_form(max_loss="150"), "from 0 to 100"),
+        (_form(qi=[]), "at least one quasi-identifier"),
+        (_form(qi=["passportNumber"]), "not a column"),
+    ):
+        r = coordinator.post("/learn/export", data=bad)
+        assert r.status_code == 422 and message in r.text, message
+    assert _exports(app) == before
+
+
+def test_the_page_in_french_and_arabic(app: FastAPI) -> None:
+    coordinator = signed_in_client(app, "it.coordinator")
+    fr = coordinator.get("/learn/export?lang=fr")
+    assert fr.status_code == 200 and "Export k-anonyme" in fr.text
+    ar = coordinator.post("/learn/export?lang=ar", data=_form())
+    assert ar.status_code == 200 and 'dir="rtl"' in ar.text and "شبه مُعرِّف" in ar.text
