@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from pharos.coordinate import pseudonyms
 from pharos.coordinate import requests as request_clock
@@ -37,6 +40,23 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", ""
     )
+
+
+def _route_patterns(app: FastAPI) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """Each route's path pattern and methods (FastAPI 0.16x keeps included routers whole in
+    ``app.routes``: ``iter_route_contexts`` lists their routes)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+
+        routes: list[Any] = list(iter_route_contexts(app.routes))
+    except ImportError:  # FastAPI before included routers were kept whole
+        routes = list(app.routes)
+    out = []
+    for r in routes:
+        path, methods = getattr(r, "path", None), getattr(r, "methods", None)
+        if path and methods:
+            out.append((compile_path(path)[0], frozenset(methods)))
+    return out
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -80,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(csrf_protect)],
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served by pharos.web.routes.api_docs, under the CSP, without a CDN
         redoc_url=None,
     )
     app.state.settings = settings
@@ -183,19 +203,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        # the exception's headers go out with the answer: Allow on a 405 (RFC 9110, 15.5.6)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # every method of every route at this path (Starlette names the first route's only:
+            # GET /api/v1/cases said Allow: GET, though POST is there too)
+            headers["Allow"] = ", ".join(sorted(_methods_at(request.url.path)))
         if wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=headers
+            )
         message = exc.detail if isinstance(exc.detail, str) else _("Something went wrong.")
         if exc.status_code == 404:
             message = _("There is nothing here, or you may not see it.")
-        return render(
+        page = render(
             request,
             "error.html",
             {"status": exc.status_code, "message": message},
             status=exc.status_code,
         )
+        page.headers.update(headers)
+        return page
 
     for name in ROUTE_MODULES:
         module = importlib.import_module(f"pharos.web.routes.{name}")
         app.include_router(module.router)
+    patterns = _route_patterns(app)
+
+    def _methods_at(path: str) -> set[str]:
+        return {m for regex, methods in patterns if regex.match(path) for m in methods}
+
     return app

@@ -5,6 +5,7 @@ ROUTE_MODULES: list[str] = [
     "accounts",
     "analysis",
     "api",
+    "api_docs",
     "cases",
     "dashboard",
     "estimate",

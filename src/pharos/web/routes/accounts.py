@@ -28,6 +28,7 @@ from pharos.web.deps import (
 )
 from pharos.web.forms import body
 from pharos.web.i18n import LANG_COOKIE
+from pharos.web.schemas import errors
 from pharos.web.templating import render
 
 router = APIRouter()
@@ -253,7 +254,7 @@ def revoke(
     return RedirectResponse("/account", status_code=303)
 
 
-@router.get("/api/v1/me", tags=["accounts"])
+@router.get("/api/v1/me", tags=["accounts"], responses=errors(401))
 def me(auth: Auth = Depends(current_auth), p: Principal = Depends(signed_in)) -> dict[str, Any]:
     """The signed-in user: username, agency, state, practitioner kind."""
     assert auth.user is not None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
 
 from pharos.coordinate import (
@@ -22,12 +22,20 @@ from pharos.coordinate import dashboard as dash
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, require, sees_identity
 from pharos.domain.explain import explained
+from pharos.domain.practitioners import PractitionerKind
 from pharos.learn import lessons
 from pharos.store.uow import UnitOfWork
 from pharos.web import schemas as s
 from pharos.web.deps import RecordId, signed_in, uow
 
-router = APIRouter(prefix="/api/v1")
+# Every route needs a signed-in caller (401), checks permissions and, on unsafe methods, CSRF
+# for session cookies (403), and validates what it is sent (422); a route that reads a record by
+# number also answers 404.
+router = APIRouter(prefix="/api/v1", responses=s.errors(401, 403, 422))
+NOT_FOUND = s.errors(404)
+#: a route with a JSON body also answers 400 to a body that cannot be read as JSON at all
+BODY = s.errors(400)
+BODY_NOT_FOUND = s.errors(400, 404)
 
 
 def _detail(request: Request, work: UnitOfWork, p: Principal, case_id: int) -> dict[str, Any]:
@@ -59,7 +67,7 @@ def list_cases(
     return out
 
 
-@router.post("/cases", tags=["cases"], status_code=201)
+@router.post("/cases", tags=["cases"], status_code=201, responses=BODY)
 def open_case(
     request: Request,
     data: s.CaseIn,
@@ -72,7 +80,7 @@ def open_case(
     return _detail(request, work, p, case.id)
 
 
-@router.get("/cases/{case_id}", tags=["cases"])
+@router.get("/cases/{case_id}", tags=["cases"], responses=NOT_FOUND)
 def read_case(
     request: Request,
     case_id: RecordId,
@@ -94,7 +102,7 @@ def _case_change(
     return _detail(request, work, p, case_id)
 
 
-@router.post("/cases/{case_id}/persons", tags=["cases"])
+@router.post("/cases/{case_id}/persons", tags=["cases"], responses=BODY_NOT_FOUND)
 def add_person(
     request: Request,
     case_id: RecordId,
@@ -105,7 +113,7 @@ def add_person(
     return _case_change(request, work, p, case_id, cases.add_person, data)
 
 
-@router.post("/cases/{case_id}/events", tags=["cases"])
+@router.post("/cases/{case_id}/events", tags=["cases"], responses=BODY_NOT_FOUND)
 def add_event(
     request: Request,
     case_id: RecordId,
@@ -116,7 +124,7 @@ def add_event(
     return _case_change(request, work, p, case_id, cases.add_event, data)
 
 
-@router.post("/cases/{case_id}/consent", tags=["cases"])
+@router.post("/cases/{case_id}/consent", tags=["cases"], responses=BODY_NOT_FOUND)
 def record_consent(
     request: Request,
     case_id: RecordId,
@@ -127,7 +135,7 @@ def record_consent(
     return _case_change(request, work, p, case_id, cases.record_consent, data)
 
 
-@router.post("/cases/{case_id}/support-plans", tags=["cases"])
+@router.post("/cases/{case_id}/support-plans", tags=["cases"], responses=BODY_NOT_FOUND)
 def add_support_plan(
     request: Request,
     case_id: RecordId,
@@ -138,7 +146,7 @@ def add_support_plan(
     return _case_change(request, work, p, case_id, cases.add_support_plan, data)
 
 
-@router.post("/cases/{case_id}/notes", tags=["cases"])
+@router.post("/cases/{case_id}/notes", tags=["cases"], responses=BODY_NOT_FOUND)
 def add_note(
     request: Request,
     case_id: RecordId,
@@ -149,7 +157,7 @@ def add_note(
     return _case_change(request, work, p, case_id, cases.add_note, data)
 
 
-@router.post("/cases/{case_id}/status", tags=["cases"])
+@router.post("/cases/{case_id}/status", tags=["cases"], responses=BODY_NOT_FOUND)
 def set_status(
     request: Request,
     case_id: RecordId,
@@ -160,7 +168,7 @@ def set_status(
     return _case_change(request, work, p, case_id, cases.set_status, data)
 
 
-@router.post("/cases/{case_id}/duplicates", tags=["cases"])
+@router.post("/cases/{case_id}/duplicates", tags=["cases"], responses=BODY_NOT_FOUND)
 def resolve_duplicate(
     request: Request,
     case_id: RecordId,
@@ -173,7 +181,7 @@ def resolve_duplicate(
     return _case_change(request, work, p, case_id, duplicates.resolve_duplicate, data)
 
 
-@router.post("/cases/{case_id}/reflection-period", tags=["cases"])
+@router.post("/cases/{case_id}/reflection-period", tags=["cases"], responses=BODY_NOT_FOUND)
 def grant_reflection(
     request: Request,
     case_id: RecordId,
@@ -185,7 +193,7 @@ def grant_reflection(
     return _case_change(request, work, p, case_id, reflection.grant_reflection_period, data)
 
 
-@router.get("/cases/{case_id}/audit", tags=["cases"])
+@router.get("/cases/{case_id}/audit", tags=["cases"], responses=NOT_FOUND)
 def case_audit(
     case_id: RecordId, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> list[dict[str, Any]]:
@@ -204,7 +212,9 @@ def case_audit(
     ]
 
 
-@router.post("/cases/{case_id}/referrals", tags=["referrals"], status_code=201)
+@router.post(
+    "/cases/{case_id}/referrals", tags=["referrals"], status_code=201, responses=BODY_NOT_FOUND
+)
 def refer(
     case_id: RecordId,
     data: s.ReferralIn,
@@ -246,7 +256,7 @@ def list_referrals(
     }
 
 
-@router.post("/referrals/{referral_id}/respond", tags=["referrals"])
+@router.post("/referrals/{referral_id}/respond", tags=["referrals"], responses=BODY_NOT_FOUND)
 def respond(
     referral_id: RecordId,
     data: s.RespondIn,
@@ -260,7 +270,23 @@ def respond(
     return _referral(r)
 
 
-@router.get("/cases/{case_id}/instruments", tags=["requests"])
+@router.post("/referrals/{referral_id}/withdraw", tags=["referrals"], responses=BODY_NOT_FOUND)
+def withdraw_referral(
+    referral_id: RecordId,
+    data: s.WithdrawIn | None = None,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Withdraw a referral or transfer your agency sent, while it is still in progress (its
+    status becomes revoked; the receiver's access to the case ends)."""
+    r = referrals.get_referral(work.session, p, referral_id)
+    reason = data.reason if data is not None else ""
+    referrals.respond(work.session, p, r, {"action": "revoke", "reason": reason})
+    work.commit()
+    return _referral(r)
+
+
+@router.get("/cases/{case_id}/instruments", tags=["requests"], responses=NOT_FOUND)
 def instruments(
     case_id: RecordId,
     receiver: s.StateCode,
@@ -300,7 +326,9 @@ def _request(r: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/cases/{case_id}/requests", tags=["requests"], status_code=201)
+@router.post(
+    "/cases/{case_id}/requests", tags=["requests"], status_code=201, responses=BODY_NOT_FOUND
+)
 def send_request(
     case_id: RecordId,
     data: s.RequestIn,
@@ -322,7 +350,7 @@ def list_requests(
     return [_request(r) for r in requests.visible_requests(work.session, p)]
 
 
-@router.get("/requests/{request_id}", tags=["requests"])
+@router.get("/requests/{request_id}", tags=["requests"], responses=NOT_FOUND)
 def read_request(
     request_id: RecordId, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> dict[str, Any]:
@@ -335,7 +363,9 @@ def read_request(
     return out
 
 
-@router.post("/requests/{request_id}/replies", tags=["requests"], status_code=201)
+@router.post(
+    "/requests/{request_id}/replies", tags=["requests"], status_code=201, responses=BODY_NOT_FOUND
+)
 def reply(
     request_id: RecordId,
     data: s.ReplyIn,
@@ -349,7 +379,18 @@ def reply(
     return _request(r)
 
 
-@router.post("/screenings", tags=["screening"], status_code=201)
+@router.post("/requests/{request_id}/withdraw", tags=["requests"], responses=NOT_FOUND)
+def withdraw_request(
+    request_id: RecordId, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> dict[str, Any]:
+    """Withdraw a cross-border request your agency sent, while it awaits an answer."""
+    r = requests.get_request(work.session, p, request_id)
+    requests.withdraw(work.session, p, r)
+    work.commit()
+    return _request(r)
+
+
+@router.post("/screenings", tags=["screening"], status_code=201, responses=BODY)
 def screen(
     data: s.ScreeningIn, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> dict[str, Any]:
@@ -359,7 +400,7 @@ def screen(
     return {"id": record.id, "result": explained(screening.rescreen(record))}
 
 
-@router.get("/screenings/{screening_id}", tags=["screening"])
+@router.get("/screenings/{screening_id}", tags=["screening"], responses=NOT_FOUND)
 def read_screening(
     screening_id: RecordId, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> dict[str, Any]:
@@ -376,10 +417,10 @@ def read_screening(
 
 @router.get("/directory", tags=["directory"])
 def search_directory(
-    q: str = "",
-    state: str = "",
-    kind: str = "",
-    language: str = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    state: Annotated[s.StateCode | None, Query()] = None,
+    kind: PractitionerKind | None = None,
+    language: Annotated[str, Query(max_length=10, description="e.g. ar, fr")] = "",
     contact_points: bool = False,
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
@@ -401,8 +442,8 @@ def search_directory(
             work.session,
             p,
             text=q,
-            state=state,
-            kind=kind,
+            state=state or "",
+            kind=kind.value if kind is not None else "",
             language=language,
             contact_points_only=contact_points,
         )

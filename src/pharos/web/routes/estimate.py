@@ -37,6 +37,7 @@ from pharos.i18n import _, current_locale, lazy_gettext
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
+from pharos.web.schemas import EstimateIn, errors
 from pharos.web.templating import render
 
 #: Largest uploaded table (bytes) and number of lists the page accepts.
@@ -276,30 +277,30 @@ async def estimate_submit(
     return render(request, "estimate/page.html", ctx, status=422 if errors else 200)
 
 
-@router.post("/api/v1/estimate", tags=["estimate"])
+@router.post("/api/v1/estimate", tags=["estimate"], responses=errors(400, 401, 403, 422))
 async def estimate_api(
-    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+    data: EstimateIn,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
 ) -> JSONResponse:
     """Estimate the hidden figure of an overlap table.
 
-    Body (JSON): ``{"csv": "<overlap table>"}`` or ``{"example": "UKdat"}``, optional
+    Body (JSON): ``{"csv": "<overlap table>"}`` or ``{"example": "UKdat"}`` or
+    ``{"source": "cases", "state": "ITA", ...}`` (coordinators), optional
     ``"criterion": "threshold"|"aic"|"bic"`` (default threshold) and ``"k"`` (small-cell
     threshold, default 11). The answer is the report: estimate, interval (bootstrap for the
     threshold method, profile likelihood for AIC and BIC), chosen model, models considered and
     excluded, the overlap table with cells below k suppressed.
     """
     require(p, "estimate", "read")
-    try:
-        data = await request.json()
-    except ValueError:
-        raise ValidationFailed({"body": _("The request body is not valid JSON.")}) from None
-    if not isinstance(data, dict):
-        raise ValidationFailed({"body": _("The request body must be a JSON object.")})
-    errors: dict[str, str] = {}
-    source = {"source": "upload" if "csv" in data else "example", **data}
-    csv_text = data.get("csv") if isinstance(data.get("csv"), str) else None
-    table, _label = _table_from_source(p, work, source, csv_text, errors)
-    result = await run_in_threadpool(_run, table, source, errors) if table is not None else None
-    if errors or result is None:
-        raise ValidationFailed(errors or {"table": _("No estimate could be made.")})
+    given = data.model_dump(mode="json", exclude_none=True)
+    errors_: dict[str, str] = {}
+    source = {
+        "source": "upload" if data.csv is not None else "example",
+        **{k: "" if v is None else str(v) if k == "year" else v for k, v in given.items()},
+    }
+    table, _label = _table_from_source(p, work, source, data.csv, errors_)
+    result = await run_in_threadpool(_run, table, source, errors_) if table is not None else None
+    if errors_ or result is None:
+        raise ValidationFailed(errors_ or {"table": _("No estimate could be made.")})
     return JSONResponse(result.to_dict())

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
+from pharos.exercise.rules.actions.catalogue import BY_NAME, LIST_FIELDS
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime import views
 from pharos.exercise.runtime.session import CommandRefused, ExerciseSession, StoreFailed
@@ -26,8 +27,51 @@ from pharos.web.routes.exercise import (
     _role,
     _session,
 )
+from pharos.web.schemas import errors
 
-router = APIRouter()
+router = APIRouter(responses=errors(401, 403, 404, 422))
+
+_SCALAR = {"type": ["string", "number", "boolean", "null"]}
+
+
+def _body(command: str, values: list[str], description: str) -> dict[str, Any]:
+    """The OpenAPI description of a JSON object whose ``command`` is one of ``values`` (the
+    other fields depend on it; the exercise's rules check them and say what is wrong)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": [command],
+                        "properties": {command: {"type": "string", "enum": values}},
+                        "description": description,
+                    }
+                }
+            },
+        }
+    }
+
+
+_ACTION_BODY = _body(
+    "type",
+    list(BY_NAME),
+    "A player action: its type and the fields of its form (persona, place, to_team, ...); "
+    "indicators, evidence and consent are lists of texts, every other field one value.",
+)
+_ACTION_BODY["requestBody"]["content"]["application/json"]["schema"]["properties"].update(
+    {f: {"type": "array", "items": {"type": "string"}} for f in LIST_FIELDS}
+)
+_ACTION_BODY["requestBody"]["content"]["application/json"]["schema"]["additionalProperties"] = (
+    _SCALAR
+)
+_CONTROL_BODY = _body(
+    "command",
+    list(CONTROL_COMMANDS),
+    "A control command and its fields (speed: days_per_hour; release: inject; inject: title, "
+    "text, to; override: persona, trust; assign: username, role, team; ...).",
+)
 
 
 # -- JSON API -----------------------------------------------------------------------------------
@@ -62,7 +106,13 @@ async def _command(
     return JSONResponse({"seq": ev.seq, "at": ev.at}, status_code=201)
 
 
-@router.post("/api/v1/exercises/{exercise_id}/actions", tags=["exercise"])
+@router.post(
+    "/api/v1/exercises/{exercise_id}/actions",
+    tags=["exercise"],
+    status_code=201,
+    responses=errors(400, 503),
+    openapi_extra=_ACTION_BODY,
+)
 async def api_action(
     exercise_id: str,
     request: Request,
@@ -80,7 +130,13 @@ async def api_action(
     return await _command(s, EventKind.ACTION, p.username, {**data, "team": r.team})
 
 
-@router.post("/api/v1/exercises/{exercise_id}/control", tags=["exercise"])
+@router.post(
+    "/api/v1/exercises/{exercise_id}/control",
+    tags=["exercise"],
+    status_code=201,
+    responses=errors(400, 503),
+    openapi_extra=_CONTROL_BODY,
+)
 async def api_control(
     exercise_id: str,
     request: Request,
@@ -98,12 +154,11 @@ async def api_control(
     return await _command(s, kind, p.username, data)
 
 
-@router.post("/api/v1/exercises", tags=["exercise"])
+@router.post("/api/v1/exercises", tags=["exercise"], status_code=201, responses=errors(503))
 async def api_create(
     request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> JSONResponse:
-    """Create an exercise of the bundled scenario; returns its id."""
-    await body(request)
+    """Create an exercise of the bundled scenario (no body); returns its id."""
     if not allowed(p, "exercise", "direct"):
         raise PermissionDenied()
     # writes the new log's first event, naming its creator as the head of its control team
