@@ -153,3 +153,42 @@ def test_import_page_summarises_refusals_and_refuses_a_biased_drop(
     assert "traffickMonths" in summary and "0--12 months" in summary and "134" in summary
     assert page.locator("p.error[role=alert]").count() == 1  # the drop is biased
     assert errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_export_page_reports_the_plan_and_downloads_a_k_anonymous_file(
+    page: Any, learn_server: str, lang: str, tmp_path: Path
+) -> None:
+    """Issue 16, item 2: the export page's report (each column's generalisation and share
+    lost), the download, and a refusal with the plan it would have written."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, learn_server, "it.coordinator")
+    page.goto(f"{learn_server}/learn/export?lang={lang}")
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+    page.click("form[action='/learn/export'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    if folder := os.environ.get("PHAROS_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / f"learn-export-{lang}.png"), full_page=True)
+    report = page.locator("section.card table.cards")
+    assert report.locator("tbody tr").count() == len(FORMAT_B_COLUMNS)
+    assert "citizenship" in report.inner_text()
+    with page.expect_download() as download:
+        page.locator("a[href^='/learn/export/'][download]").click()
+    saved = tmp_path / f"export-{lang}.csv"
+    download.value.save_as(saved)
+    with saved.open(encoding="utf-8", newline="") as fp:
+        rows = list(csv.DictReader(fp))
+    quasi = ("yearOfRegistration", "gender", "ageBroad", "citizenship",
+             "CountryOfExploitation", "traffickMonths")  # fmt: skip
+    classes: dict[tuple[str, ...], int] = {}
+    for r in rows:
+        key = tuple(r[c] for c in quasi)
+        classes[key] = classes.get(key, 0) + 1
+    assert rows and min(classes.values()) >= 11
+    page.fill("#x-k", "5000")
+    page.click("form[action='/learn/export'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("p.error[role=alert]").count() == 1
+    assert page.locator("a[href^='/learn/export/'][download]").count() == 0
+    assert errors == []
