@@ -5,7 +5,7 @@ identity for journalists. Built once, used by the pages and the API."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -319,6 +319,18 @@ def case_detail(
     agencies = queries.agency_names(session, agency_ids)
     users = queries.usernames(session, _user_ids(case, rec))
     key = secret_key(session)
+    referrals = [
+        r
+        for r in rec.referrals
+        if kept(r.created_at) or p.agency_id in (r.from_agency_id, r.to_agency_id)
+    ]
+    requests = [
+        r
+        for r in rec.requests
+        if kept(r.sent_at)
+        or p.agency_id in (r.receiver_agency_id, r.escalated_to_agency_id, r.sender_agency_id)
+    ]
+    named = _agency_ids(case, replace(rec, referrals=referrals, requests=requests))
     out: dict[str, Any] = {
         "id": case.id,
         "reference": case.reference,
@@ -329,7 +341,8 @@ def case_detail(
         "summary": case.summary if sees else "",
         "closure_reason": case.closure_reason if sees else "",
         "owner_agency": {"id": case.owner_agency_id, "name": agencies.get(case.owner_agency_id)},
-        "owner_user": users.get(case.owner_user_id),
+        # Need to know: who works on the case is for those who see the victim's identity.
+        "owner_user": users.get(case.owner_user_id) if sees else None,
         "exploitation_types": list(case.exploitation_types or []),
         "recruitment_methods": list(case.recruitment_methods or []),
         "methods_of_control": list(case.methods_of_control or []),
@@ -353,23 +366,16 @@ def case_detail(
         "notes": [_note(n, users) for n in rec.notes if kept(n.created_at)],
         "screenings": [_screening(s, users) for s in rec.screenings if kept(s.screened_at)],
         "reflection_periods": [_reflection_period(r, today, warn_days) for r in rec.periods],
-        "referrals": [
-            _referral(r, agencies, kept(r.created_at))
-            for r in rec.referrals
-            if view is not IdentityView.HELD or kept(r.created_at)
-        ],
-        "requests": [
-            _request(r, rec.replies[r.id], agencies, users)
-            for r in rec.requests
-            if kept(r.sent_at)
-            or p.agency_id in (r.receiver_agency_id, r.escalated_to_agency_id, r.sender_agency_id)
-        ],
+        # Need to know: where a case was referred (where the victim is sheltered, who represents
+        # them) only for those who see the identity; others see the referrals of their agency.
+        "referrals": [_referral(r, agencies, kept(r.created_at)) for r in referrals],
+        "requests": [_request(r, rec.replies[r.id], agencies, users) for r in requests],
         "duplicates": [_duplicate(d, users) for d in rec.duplicates] if full else [],
         "reflection_rule": reflection_rule(case.state).__dict__,
         "may": _may(p, case, ref),
     }
     if agency_ids:
-        out["agency_names"] = agencies
+        out["agency_names"] = {i: n for i, n in agencies.items() if i in named}
     if out["may"]["audit"]:
         out["audit"] = _audit(session, case)
     return out

@@ -144,6 +144,10 @@ CASE_READERS = {
 }
 # Who sees the victim's name: everyone working on it in Italy, except the journalist.
 SEES_IDENTITY = CASE_READERS - {"it.journalist", "eg.police"}
+# Who needs to know where the victim is sheltered (the NGO the case was referred to), who
+# represents them (the lawyer) and who owns the case (its owner's username): those who see the
+# identity (docs/security.md, "Need to know"); not the journalist nor the Egyptian police.
+NEEDS_TO_KNOW = SEES_IDENTITY
 CONTRIBUTORS = {"it.labour", "it.ngo", "it.police", "it.lawyer"}
 UPDATERS = {"it.labour"}
 REFERRERS = {"it.labour"}
@@ -535,3 +539,30 @@ def test_the_administrator_is_no_practitioner(
         json={"to_agency_id": office, "stage": 2, "reason": "other"},
     )
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "to_agency_id"]
+
+
+def test_need_to_know(clients: dict[str, PharosClient], world: World) -> None:
+    """Issue 14, finding 7: the Egyptian police and the Italian journalist saw where the case was
+    referred ("Non-governmental organisation — Ragusa"), the lawyer and the owner's username."""
+    shelter, lawyer = "Non-governmental organisation — Ragusa", "Lawyer — Ragusa"
+    for user in sorted(CASE_READERS):
+        page = clients[user].get(f"/cases/{world.case_id}").text
+        api = clients[user].get(f"/api/v1/cases/{world.case_id}")
+        for what, text in (("page", page), ("api", api.text)):
+            for secret in (shelter, lawyer):
+                assert (secret in text) == (user in NEEDS_TO_KNOW), (user, what, secret)
+        owner = api.json()["owner_user"]
+        assert (owner == "it.labour") == (user in NEEDS_TO_KNOW), (user, owner)
+        assert ("(it.labour)" in page) == (user in NEEDS_TO_KNOW), user
+    # the journalist still sees the referral that reached it, from whom
+    mine = clients["it.journalist"].get(f"/api/v1/cases/{world.case_id}").json()["referrals"]
+    assert [r["to_agency"] for r in mine] == ["Journalist — Ragusa (demo)"]
+    assert mine[0]["from_agency"] == "Labour inspector — Ragusa (demo)"
+    # the Egyptian police see the request they received, and no referral
+    police = clients["eg.police"].get(f"/api/v1/cases/{world.case_id}").json()
+    assert police["referrals"] == [] and [r["id"] for r in police["requests"]] == [world.request_id]
+    assert set(police["agency_names"].values()) == {
+        "Labour inspector — Ragusa (demo)",
+        "Law enforcement — Ragusa (demo)",
+        "Law enforcement — Cairo (demo)",
+    }
