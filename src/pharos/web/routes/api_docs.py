@@ -1,5 +1,7 @@
-"""The API's documentation page (``/api/v1/docs``): Swagger UI from the ``swagger-ui-bundle``
-package installed with Pharos, served by Pharos itself, so that the page works offline and under
+"""The API's documentation page (``/api/v1/docs``): Swagger UI 5 from the ``swagger-ui-bundle-v2``
+package installed with Pharos (its module is ``swagger_ui_bundle``; Swagger UI 4, in the package
+``swagger-ui-bundle``, cannot read OpenAPI 3.1: "Unable to render this definition"), served by
+Pharos itself, so that the page works offline and under
 the Content-Security-Policy (``script-src 'self'``; FastAPI's own page loads Swagger UI from a CDN,
 which the policy blocks: the page was blank). No inline script: ``static/api-docs.js`` starts
 Swagger UI on the description named by the page."""
@@ -26,7 +28,7 @@ PREFIX = "/api/v1"
 
 
 def assets_folder() -> Path:
-    """Where the installed ``swagger-ui-bundle`` package keeps Swagger UI's files."""
+    """Where the installed ``swagger-ui-bundle-v2`` package keeps Swagger UI's files."""
     return Path(swagger_ui_bundle.swagger_ui_path)
 
 
