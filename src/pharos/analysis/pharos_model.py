@@ -34,6 +34,7 @@ import numpy.typing as npt
 from pydantic import ValidationError
 
 from pharos.analysis.model import Assumption, ExperimentModel, FloatArray
+from pharos.domain.geography import region_state_codes
 from pharos.scenario.load import Overlay, ScenarioError, apply_overlay, load_overlay, load_scenario
 from pharos.scenario.params import ParameterPathError, scenario_data, set_in
 from pharos.scenario.schema import Scenario
@@ -51,7 +52,18 @@ OUTCOMES: tuple[str, ...] = (
     "focus_share_prevented",
     "focus_identified_within_year",
     "focus_days_to_identification",
+    # who is protected (entered protection after arrival), per vulnerable group and per state of
+    # exploitation: the report's effects and equal-protection check (pharos.analysis.effects)
+    "share_protected",
+    *(f"share_protected_{g}" for g in ("women", "men", "girls", "boys")),
+    *(f"share_protected_{c.lower()}" for c in region_state_codes()),
 )
+#: outcome -> the vulnerable group it measures (share protected among arrived victims)
+GROUP_OUTCOMES: dict[str, str] = {
+    f"share_protected_{g}": g for g in ("women", "men", "girls", "boys")
+}
+#: outcome -> the state of exploitation it measures
+STATE_OUTCOMES: dict[str, str] = {f"share_protected_{c.lower()}": c for c in region_state_codes()}
 
 
 def _leaves(node: Any, prefix: str, out: dict[str, float]) -> None:
@@ -268,6 +280,21 @@ class PharosModel(ExperimentModel):
             focus &= v["state"] == self.focus_state
         if self.focus_online:
             focus &= v["online"]
+        protected = ~np.isnan(v["protected_at"]) & came
+        female, child = v["female"], v["child"]
+        groups = {
+            "women": female & ~child,
+            "men": ~female & ~child,
+            "girls": female & child,
+            "boys": ~female & child,
+        }
+        out["share_protected"] = _share(protected, came)
+        for g, members in groups.items():
+            out[f"share_protected_{g}"] = _share(protected & members, came & members)
+        codes = self._state_codes()
+        for c in region_state_codes():
+            there = came & (v["state"] == codes.index(c)) if c in codes else came & False
+            out[f"share_protected_{c.lower()}"] = _share(protected & there, there)
         arrived = focus & ~v["prevented"]
         seen = arrived & (v["arrived_at"] <= horizon - self.cap)
         capped = np.where(ident, np.minimum(np.maximum(days, 0.0), self.cap), self.cap)

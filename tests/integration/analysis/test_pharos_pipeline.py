@@ -73,6 +73,14 @@ def test_sobol_prim_and_regret_on_the_fast_regional_model(tmp_path: Path) -> Non
     assert all(name in region for name in ("Italy", "Egypt", "Malta", "Algeria"))
     assert "Tunisia" not in region and "Spain" not in region  # established there
     html = report.read_text()
+    # which intervention helps most: the lever's effect on common random numbers, per group and
+    # per state, with the equal-protection check (pharos.analysis.effects)
+    eff = analysis.effects["focus_days_to_identification"]
+    assert list(eff.index) == ["training=on"] and eff["n"].iloc[0] == 64
+    assert eff["low"].iloc[0] <= eff["effect"].iloc[0] <= eff["high"].iloc[0]
+    assert set(analysis.by_group) == {"women", "men", "girls", "boys"}
+    assert "ITA" in analysis.by_state and analysis.equal is not None
+    assert "Which intervention helps most" in html and "Equal protection" in html
     assert html.count("Rests on a default:") >= 2  # next to the figures, not once at the top
 
 

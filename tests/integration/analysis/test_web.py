@@ -118,6 +118,9 @@ def test_regret_table_and_french(app: Any) -> None:
     client = signed_in_client(app, "it.coordinator")
     html = client.get("/analysis/lev").text
     assert "90th percentile regret" in html and "zero" in html and "two" in html
+    # the lever's effect against the baseline policy, with its interval and relative change
+    assert "Which intervention helps most" in html and "Relative change" in html
+    assert "x3=zero" in html  # yaml.safe_dump sorted the options: "two" is the first, the baseline
     html = client.get("/analysis/half").text
     assert "32 of 256" in html and "once every run is done" in html  # with the dummy factor
     fr = client.get("/analysis/lev", headers={"Accept-Language": "fr"}).text

@@ -18,11 +18,11 @@ import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
-from pharos.analysis.report import Analysis, analyse
+from pharos.analysis.report import EQUAL_FALSE_ALARM, GROUP_LABELS, Analysis, analyse
 from pharos.analysis.runner import MANIFEST, load_experiment_result
 from pharos.analysis.spec import ExperimentSpec, parse_experiment
 from pharos.coordinate.permissions import Principal, require
-from pharos.i18n import lazy_gettext
+from pharos.i18n import format_list, gettext, lazy_gettext
 from pharos.web import nav
 from pharos.web.deps import signed_in
 from pharos.web.templating import render
@@ -136,6 +136,10 @@ def experiment(request: Request, name: str, p: Principal = Depends(signed_in)) -
     if found.complete:
         final = found.folder / "outcomes.parquet"
         context["analysis"] = _analysis(str(found.folder.resolve()), final.stat().st_mtime)
+        context["equal_false_alarm"] = EQUAL_FALSE_ALARM
+        context["group_list"] = lambda groups: format_list(
+            gettext(GROUP_LABELS.get(g) or g) for g in groups
+        )
     return render(request, "analysis/experiment.html", context)
 
 

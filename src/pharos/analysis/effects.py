@@ -1,0 +1,115 @@
+"""Which intervention helps most, by how much, how sure: effects against the baseline policy,
+and the equal-protection check.
+
+Every policy of an experiment runs on the same random numbers as the baseline policy (the first
+option of every lever) in each scenario, so the effect of a policy in scenario *s* is the paired
+difference ``d_s = y(policy, s) - y(baseline, s)``. Across the ``n`` scenarios its mean is the
+effect and ``mean ± t(0.975, n - 1) · sd / √n`` its 95 % interval (the scenarios are the
+experiment's draws of the uncertainties: the interval covers both what is uncertain and the
+simulation's noise). The relative change is the effect over the baseline's mean.
+
+**Equal protection.** A policy *helps one group and harms another* when, among the vulnerable
+groups (women, men, girls, boys: share protected), the paired differences of one group are
+significantly above zero and those of another significantly below, each by a two-sided one-sample
+t-test at level ``alpha / m``, with ``m`` the number of (policy, group) tests of the experiment
+(Bonferroni). Under no effect in any group the chance that any policy is flagged is at most
+``alpha`` (5 %). Measured on data with no effect (3 policies x 4 groups, 50 scenarios, 2,000
+experiments, seed 20261205): no experiment flagged, and 77 (3.9 %) had any single significant
+test; ``tests/unit/analysis/test_effects.py`` repeats 400 of them and checks the power on a
+policy that helps men and harms girls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from pharos.analysis.runner import ExperimentResult
+
+ALPHA = 0.05
+
+
+def paired_differences(result: ExperimentResult, outcome: str) -> pd.DataFrame:
+    """Scenarios x policies (not the baseline): each policy's outcome minus the baseline
+    policy's in the same scenario."""
+    runs = result.runs
+    wide = runs.pivot(index="scenario", columns="policy_index", values=outcome)
+    names = [p.name for p in result.design.policies]
+    base = wide[0]
+    diffs = wide.drop(columns=[0]).sub(base, axis=0)
+    diffs.columns = pd.Index([names[int(i)] for i in diffs.columns])
+    return diffs
+
+
+def effects(result: ExperimentResult, outcome: str, better: str = "higher") -> pd.DataFrame:
+    """One row per policy other than the baseline: ``effect`` (mean paired difference, in the
+    outcome's units), ``low``/``high`` (95 % interval), ``relative`` (effect over the baseline's
+    mean), ``p_value`` (two-sided t-test of no effect), ``n`` (scenarios); sorted from the most
+    helpful (by ``better``: higher or lower is better)."""
+    diffs = paired_differences(result, outcome)
+    base = result.runs.loc[result.runs["policy_index"] == 0, outcome].to_numpy(dtype=float)
+    base_mean = float(np.nanmean(base)) if len(base) else float("nan")
+    rows = []
+    for name in diffs.columns:
+        d = diffs[name].to_numpy(dtype=float)
+        d = d[np.isfinite(d)]
+        n = len(d)
+        mean = float(d.mean()) if n else float("nan")
+        if n > 1 and float(d.std(ddof=1)) > 0:
+            se = float(d.std(ddof=1)) / np.sqrt(n)
+            half = float(stats.t.ppf(0.975, n - 1)) * se
+            p = float(2 * stats.t.sf(abs(mean) / se, n - 1))
+        else:
+            half = 0.0 if n > 1 else float("nan")
+            p = 1.0 if mean == 0 or n <= 1 else 0.0
+        rows.append(
+            {
+                "policy": name,
+                "effect": mean,
+                "low": mean - half,
+                "high": mean + half,
+                "relative": mean / base_mean if base_mean else float("nan"),
+                "p_value": p,
+                "n": n,
+            }
+        )
+    frame = pd.DataFrame(rows).set_index("policy")
+    if frame.empty:
+        return frame
+    return frame.sort_values("effect", ascending=(better == "lower"))
+
+
+@dataclass(frozen=True)
+class EqualProtection:
+    """The equal-protection check of an experiment's policies over vulnerable groups."""
+
+    table: pd.DataFrame  # policy x group: effect on the group's outcome (share protected)
+    p_values: pd.DataFrame  # policy x group: two-sided p of no effect
+    level: float  # per-test level alpha / m (Bonferroni)
+    flagged: dict[str, tuple[list[str], list[str]]]  # policy -> (groups helped, groups harmed)
+
+
+def equal_protection(
+    result: ExperimentResult, groups: dict[str, str], alpha: float = ALPHA
+) -> EqualProtection:
+    """Flag every policy that significantly raises one group's outcome (``groups``: outcome ->
+    group name; higher is better) and significantly lowers another's."""
+    per = {g: effects(result, outcome, "higher") for outcome, g in groups.items()}
+    policies = [p.name for p in result.design.policies][1:]
+    table = pd.DataFrame({g: f["effect"] for g, f in per.items()}).reindex(policies)
+    p_values = pd.DataFrame({g: f["p_value"] for g, f in per.items()}).reindex(policies)
+    m = max(1, table.size)
+    level = alpha / m
+    flagged: dict[str, tuple[list[str], list[str]]] = {}
+    effect = table.to_numpy(dtype=float)
+    significant = p_values.to_numpy(dtype=float) < level
+    names = [str(g) for g in table.columns]
+    for i, policy in enumerate(policies):
+        helped = [g for j, g in enumerate(names) if significant[i, j] and effect[i, j] > 0]
+        harmed = [g for j, g in enumerate(names) if significant[i, j] and effect[i, j] < 0]
+        if helped and harmed:
+            flagged[policy] = (helped, harmed)
+    return EqualProtection(table, p_values, level, flagged)
