@@ -166,8 +166,9 @@ def audit_verify(
         )
     for reason in against:
         console.print(_("Anchor %(file)s: %(reason)s") % {"file": anchor, "reason": reason})
-    console.print(
-        _("Head: entry #%(id)s, hash %(hash)s") % {"id": result.last_id, "hash": result.last_hash}
+    console.print(  # on one line, never wrapped: the hash is copied from here
+        _("Head: entry #%(id)s, hash %(hash)s") % {"id": result.last_id, "hash": result.last_hash},
+        soft_wrap=True,
     )
     if result.problems or against:
         console.print(
@@ -236,7 +237,8 @@ def audit_anchor(
         raise typer.Exit(2) from exc
     Console().print(
         _("Anchored entry #%(id)s, hash %(hash)s, in %(file)s.")
-        % {"id": result.last_id, "hash": result.last_hash, "file": file}
+        % {"id": result.last_id, "hash": result.last_hash, "file": file},
+        soft_wrap=True,
     )
 
 
