@@ -269,18 +269,23 @@ def _duplicate(d: DuplicateFlag, users: Mapping[int, str]) -> dict[str, Any]:
     }
 
 
-def _may(p: Principal, case: Case, ref: RecordRef) -> dict[str, bool]:
-    """What ``p`` may do on the case (the page's buttons; the server checks each again)."""
+def _may(p: Principal, case: Case, ref: RecordRef, view: IdentityView) -> dict[str, bool]:
+    """What ``p`` may do on the case (the page's buttons; the server checks each again, with
+    the same rules: changing a case or sending a request about it also needs the full view,
+    ``cases.require_on_case`` and ``requests.send``, so a reader from another state without
+    the victim's consent is offered no form that would fail)."""
+    full = view is IdentityView.FULL
     return {
-        "update": allowed(p, "case", "update", ref),
-        "contribute": allowed(p, "case", "contribute", ref),
+        "update": full and allowed(p, "case", "update", ref),
+        "contribute": full and allowed(p, "case", "contribute", ref),
         "refer": allowed(p, "referral", "create", ref),
         "transfer": allowed(p, "transfer", "create", ref),
         "override_consent": allowed(p, "case", "override_consent", ref),
         "widen_consent": may_widen_consent(p, ref),
         "grant_reflection": allowed(p, "reflection_period", "create", ref)
         and may_grant_reflection_period(p, case.state),
-        "send_request": any(allowed(p, f"request:{k}", "create", ref) for k in instrument_codes()),
+        "send_request": full
+        and any(allowed(p, f"request:{k}", "create", ref) for k in instrument_codes()),
         "audit": allowed(p, "case", "audit", ref),
     }
 
@@ -372,7 +377,7 @@ def case_detail(
         "requests": [_request(r, rec.replies[r.id], agencies, users) for r in requests],
         "duplicates": [_duplicate(d, users) for d in rec.duplicates] if full else [],
         "reflection_rule": reflection_rule(case.state).__dict__,
-        "may": _may(p, case, ref),
+        "may": _may(p, case, ref, view),
     }
     if agency_ids:
         out["agency_names"] = {i: n for i, n in agencies.items() if i in named}

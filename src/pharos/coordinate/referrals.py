@@ -91,6 +91,11 @@ def missing_consent(session: Session, case: Case, kind: str, to_state: str) -> l
 
 def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> Referral:
     """Refer (or transfer, ``kind="transfer"``) a case to another agency."""
+    # The page offers the national pillars and the transnational stages apart ("nrm:4",
+    # "trm:5"); the API may send the number alone, read in the mechanism the agency implies.
+    chosen, _sep, number = str(data.get("stage") or "").rpartition(":")
+    if chosen:
+        data = {**data, "stage": number if chosen in ("nrm", "trm") else data["stage"]}
     f = Fields(data)
     kind = f.one_of("kind", ["referral", "transfer"], required=False) or "referral"
     ref = case_ref(session, case)
@@ -109,7 +114,16 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
         if kind == "transfer" and not holds_cases(to.kind):
             f.fail("to_agency_id", _("A case cannot be transferred to this kind of agency."))
     stage = f.integer("stage", minimum=1, maximum=5)
-    if mechanism == "nrm" and stage == 5:
+    if to is not None and chosen in ("nrm", "trm") and chosen != mechanism:
+        f.fail(
+            "stage",
+            _("%(agency)s is in the same state: choose one of the national (NRM) pillars.")
+            % {"agency": to.name}
+            if mechanism == "nrm"
+            else _("%(agency)s is in another state: choose one of the transnational (TRM) stages.")
+            % {"agency": to.name},
+        )
+    elif mechanism == "nrm" and stage == 5:
         f.fail("stage", _("A national referral uses the four NRM pillars (1 to 4)."))
     reason = f.choice("reason", ReferralReason)
     details = f.text("details", max_length=5000)
@@ -130,6 +144,22 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
     missing = missing_consent(session, case, kind, to.state)
     override = False
     if missing:
+        may_override = allowed(p, "case", "override_consent", ref)
+        if not may_override and override_reason:
+            raise ValidationFailed(
+                {"override_reason": _("You are not authorised to override a missing consent.")}
+            )
+        if not may_override:
+            # The form offers no override to those who may not make one: no word about it.
+            raise ValidationFailed(
+                {
+                    "consent": _(
+                        "The victim has not consented to: %(what)s. Record the victim's consent "
+                        "first."
+                    )
+                    % {"what": _consents(missing)}
+                }
+            )
         if not override_reason:
             raise ValidationFailed(
                 {
@@ -139,10 +169,6 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
                     )
                     % {"what": _consents(missing)}
                 }
-            )
-        if not allowed(p, "case", "override_consent", ref):
-            raise ValidationFailed(
-                {"override_reason": _("You are not authorised to override a missing consent.")}
             )
         override = True
     r = Referral(

@@ -139,6 +139,22 @@ NRM_PILLARS: dict[int, LazyProxy] = {
     3: lazy_gettext("Social inclusion"),
     4: lazy_gettext("Criminal justice and redress"),
 }
+#: What each pillar and stage means in practice, shown next to its name where a referral is
+#: made or answered (after the OSCE/ODIHR NRM Handbook, 2022, and ICMPD's TRM-EU Guidelines,
+#: 2010: domain reference, section 6).
+NRM_MEANINGS: dict[int, LazyProxy] = {
+    1: lazy_gettext("recognising a presumed victim and keeping them safe"),
+    2: lazy_gettext("shelter, medical, psychological and legal help, interpretation"),
+    3: lazy_gettext("housing, education, work and residence for the longer term"),
+    4: lazy_gettext("police and prosecutors: investigation, testimony, compensation"),
+}
+TRM_MEANINGS: dict[int, LazyProxy] = {
+    1: lazy_gettext("screening and identifying the person where they are found"),
+    2: lazy_gettext("immediate safety, shelter, medical care, the reflection period"),
+    3: lazy_gettext("residence, housing, education and work in the destination country"),
+    4: lazy_gettext("safe, voluntary return and reintegration in the country of origin"),
+    5: lazy_gettext("investigation, prosecution, testimony and compensation across borders"),
+}
 #: request types: the instruments' labels (``data/instruments.yaml``, ``instruments`` catalogs)
 INSTRUMENT_LABELS: dict[str, LazyProxy] = {
     spec.id: lazy_gettext(spec.label) for spec in instruments().values()

@@ -43,6 +43,8 @@ def template_labels() -> dict[str, Any]:
         "PLAN_NAMES": dict(v.options(v.SUPPORT_PLAN_LABELS)),
         "TRM_NAMES": {int(k): s for k, s in v.options(v.TRM_STAGES)},
         "NRM_NAMES": {int(k): s for k, s in v.options(v.NRM_PILLARS)},
+        "NRM_MEANINGS": {int(k): s for k, s in v.options(v.NRM_MEANINGS)},
+        "TRM_MEANINGS": {int(k): s for k, s in v.options(v.TRM_MEANINGS)},
         "LABEL": lambda enum_name, value: _label_of(enum_name, value),
     }
 

@@ -64,7 +64,7 @@ def test_story(browser: Any, live_server: str, lang: str) -> None:
     inspector.check("#consent input[name=disclosure_other_orgs]")
     inspector.click("#consent form button[type=submit]")
     inspector.wait_for_load_state("networkidle")
-    for kind, stage in (("ngo", "2"), ("law_enforcement", "4")):
+    for kind, stage in (("ngo", "nrm:2"), ("law_enforcement", "nrm:4")):
         inspector.goto(case_url)
         inspector.click("#referrals details summary")
         inspector.select_option("#f-to_agency_id", _agency(inspector, base, "ITA", kind))
@@ -76,7 +76,7 @@ def test_story(browser: Any, live_server: str, lang: str) -> None:
     for user in ("it.ngo", "it.police"):
         receiver = _as(browser, base, user, lang)
         receiver.goto(base + "/referrals")
-        receiver.click("button[name=action][value=accept] >> nth=0")
+        receiver.click("form.accept button >> nth=0")
         receiver.wait_for_url(re.compile(rf"/cases/{case_id}$"))
         assert "Amina" in receiver.content()
         if user == "it.police":

@@ -1,0 +1,66 @@
+"""Answering a referral in Chromium (issue 18, item 1): pressing Enter in "Reason for rejecting"
+rejects the referral with that reason. It accepted it: the reason and the two buttons were one
+form, and Enter submits a form by its first submit button, which was Accept."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from pharos.web.testing import LAPTOP, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _signed_in(browser: Any, base: str, user: str) -> Any:
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, base, user)
+    return page
+
+
+def _api(page: Any, base: str, path: str, body: dict[str, Any]) -> Any:
+    page.goto(base + "/referrals")
+    token = page.get_attribute("input[name=csrf_token] >> nth=0", "value")
+    r = page.request.post(base + path, data=body, headers={"x-csrf-token": token})
+    assert r.ok, r.text()
+    return r.json()
+
+
+def test_enter_in_the_reason_rejects(browser: Any, live_server: str) -> None:
+    base = live_server
+    inspector = _signed_in(browser, base, "it.labour")
+    case = _api(inspector, base, "/api/v1/cases", {"title": "Enter", "first_name": "Nadia"})
+    _api(
+        inspector,
+        base,
+        f"/api/v1/cases/{case['id']}/consent",
+        {"informed": True, "consent_for_services": True, "disclosure_other_orgs": True},
+    )
+    ngo = inspector.request.get(f"{base}/api/v1/directory?state=ITA&kind=ngo").json()[0]["id"]
+    referral = _api(
+        inspector,
+        base,
+        f"/api/v1/cases/{case['id']}/referrals",
+        {"to_agency_id": ngo, "stage": 2, "reason": "other"},
+    )
+    inspector.context.close()
+
+    shelter = _signed_in(browser, base, "it.ngo")
+    shelter.goto(base + "/referrals")
+    reason = shelter.locator(f"#reason-{referral['id']}")
+    reason.fill("No beds tonight")
+    reason.press("Enter")
+    shelter.wait_for_url(re.compile(r"/referrals$"))
+    mine = [
+        r
+        for r in shelter.request.get(base + "/api/v1/referrals").json()["incoming"]
+        if r["id"] == referral["id"]
+    ]
+    assert mine[0]["status"] == "rejected"
+    assert mine[0]["rejection_reason"] == "No beds tonight"
+    shelter.screenshot(path="/tmp/cases1-referrals-after-enter.png", full_page=True)
+    shelter.context.close()

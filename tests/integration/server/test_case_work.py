@@ -1,0 +1,121 @@
+"""Case work practitioners expect (issue 18): the referral forms say what they do and offer only
+what the reader may do, what was recorded is shown to those who need it, a case opened from a
+screening carries what the screening recorded, and the case list finds cases."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+
+from pharos.web.testing import PharosClient, signed_in_client
+
+pytestmark = pytest.mark.slow
+
+VICTIM = {"first_name": "Samira", "second_name": "Nour", "birthdate": "1999-03-14"}
+ALL_CONSENTS = {
+    "informed": True,
+    "consent_for_services": True,
+    "disclosure_other_orgs": True,
+}
+
+
+@pytest.fixture(scope="module")
+def users(app: FastAPI) -> dict[str, PharosClient]:
+    names = ("it.labour", "it.police", "it.ngo", "eg.police", "it.coordinator")
+    return {u: signed_in_client(app, u) for u in names}
+
+
+def agency(client: PharosClient, state: str, kind: str) -> int:
+    found = client.get("/api/v1/directory", params={"state": state, "kind": kind}).json()
+    return int(found[0]["id"])
+
+
+def new_case(client: PharosClient, title: str, consent: dict[str, bool] | None = None) -> int:
+    r = client.post("/api/v1/cases", json={"title": title, "citizenship": "EGY", **VICTIM})
+    assert r.status_code == 201, r.text
+    case_id = int(r.json()["id"])
+    if consent:
+        r = client.post(f"/api/v1/cases/{case_id}/consent", json=consent)
+        assert r.status_code == 200, r.text
+    return case_id
+
+
+def refer_form(client: PharosClient, case_id: int, to: int, stage: str, **extra: str) -> object:
+    return client.post(
+        f"/cases/{case_id}/referrals",
+        data={"to_agency_id": str(to), "stage": stage, "reason": "other", **extra},
+    )
+
+
+# --- 1. Bugs and wording -----------------------------------------------------------------------
+
+
+def test_the_stage_list_offers_national_pillars_and_transnational_stages_apart(
+    users: dict[str, PharosClient],
+) -> None:
+    inspector = users["it.labour"]
+    case_id = new_case(inspector, "Stages", ALL_CONSENTS)
+    page = inspector.get(f"/cases/{case_id}").text
+    # Both lists, each with its plain meaning; the police's criminal justice is pillar 4.
+    assert 'value="nrm:4"' in page and "Criminal justice and redress" in page
+    assert 'value="trm:5"' in page and "Criminal and civil proceedings" in page
+    assert "police and prosecutors: investigation, testimony, compensation" in page
+    police = agency(inspector, "ITA", "law_enforcement")
+    r = refer_form(inspector, case_id, police, "nrm:4")
+    assert r.status_code == 303, r.text[:300]  # type: ignore[attr-defined]
+    ref = inspector.get("/api/v1/referrals").json()["outgoing"][0]
+    assert (ref["mechanism"], ref["stage"]) == ("nrm", 4)
+    page = inspector.get(f"/cases/{case_id}").text
+    assert "NRM pillar 4: Criminal justice and redress" in page
+    # A transnational stage for an agency of the same state: the error names what to choose.
+    ngo = agency(inspector, "ITA", "ngo")
+    r = refer_form(inspector, case_id, ngo, "trm:2")
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    assert "choose one of the national (NRM) pillars" in r.text  # type: ignore[attr-defined]
+    # The first assistance of a national referral is stored as what was chosen.
+    r = refer_form(inspector, case_id, ngo, "nrm:2")
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    page = inspector.get(f"/cases/{case_id}").text
+    assert "NRM pillar 2: Individual support and access to services" in page
+
+
+def test_no_word_of_an_override_to_those_who_may_not_make_one(
+    users: dict[str, PharosClient],
+) -> None:
+    inspector, officer = users["it.labour"], users["it.police"]
+    case_id = new_case(inspector, "No consent")
+    r = refer_form(inspector, case_id, agency(inspector, "ITA", "ngo"), "nrm:2")
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    text = r.text  # type: ignore[attr-defined]
+    assert "has not consented" in text
+    assert "override" not in text.lower()  # neither the field nor a word about it
+    # The police may override: the field is on their form and the message names it.
+    police_case = new_case(officer, "No consent, police")
+    page = officer.get(f"/cases/{police_case}").text
+    assert 'name="override_reason"' in page
+    r = refer_form(officer, police_case, agency(officer, "ITA", "ngo"), "nrm:2")
+    assert r.status_code == 422 and "authorised override" in r.text  # type: ignore[attr-defined]
+
+
+def test_readers_from_another_state_are_offered_no_form_that_fails(
+    users: dict[str, PharosClient],
+) -> None:
+    officer, egypt = users["it.police"], users["eg.police"]
+    case_id = new_case(officer, "Asked abroad", ALL_CONSENTS)
+    r = officer.post(
+        f"/cases/{case_id}/requests",
+        data={
+            "receiver_state": "EGY",
+            "type": "police_information_exchange",
+            "subject": "Recruiter",
+            "body": "Please check the phone number.",
+        },
+    )
+    assert r.status_code == 303, r.text[:300]
+    page = egypt.get(f"/cases/{case_id}")
+    assert page.status_code == 200
+    # Egypt reads a pseudonymised view: adding an event or sending a request would be refused.
+    for form in (f"/cases/{case_id}/events", f"/cases/{case_id}/requests/new"):
+        assert f'action="{form}"' not in page.text
+    assert "Add an event" not in page.text and "Send a request to" not in page.text
+    assert egypt.post(f"/cases/{case_id}/events", data={"type": "recruitment"}).status_code == 403
