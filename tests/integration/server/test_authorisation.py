@@ -566,3 +566,58 @@ def test_need_to_know(clients: dict[str, PharosClient], world: World) -> None:
         "Law enforcement — Ragusa (demo)",
         "Law enforcement — Cairo (demo)",
     }
+
+
+@pytest.fixture(scope="module")
+def moved(app: FastAPI, world: World) -> int:
+    """A case the Italian police transferred to an Egyptian NGO without the victim's consent to
+    disclosure across borders, by an override with a reason; the NGO accepted it and recorded
+    where the victim is sheltered now."""
+    police, eg_ngo = signed_in_client(app, "it.police"), signed_in_client(app, "eg.ngo")
+    r = police.post(
+        "/api/v1/cases",
+        json={"title": "Moved case", "first_name": "Nadia", "second_name": "Salem"},
+    )
+    case_id = int(r.json()["id"])
+    consent = {"informed": True, "consent_for_services": True, "disclosure_other_orgs": True}
+    assert police.post(f"/api/v1/cases/{case_id}/consent", json=consent).status_code == 200
+    ngo = police.get("/api/v1/directory", params={"state": "EGY", "kind": "ngo"}).json()[0]["id"]
+    transfer = {"kind": "transfer", "to_agency_id": ngo, "stage": 4}
+    r = police.post(f"/api/v1/cases/{case_id}/referrals", json=transfer)
+    assert r.status_code == 422, r.text  # the cross-border consent is missing
+    transfer["override_reason"] = "Her family is threatened; Cairo takes her in"
+    assert police.post(f"/api/v1/cases/{case_id}/referrals", json=transfer).status_code == 201
+    rid = eg_ngo.get("/api/v1/referrals").json()["incoming"][0]["id"]
+    assert eg_ngo.post(f"/referrals/{rid}/respond", data={"action": "accept"}).status_code == 303
+    r = eg_ngo.post(f"/api/v1/cases/{case_id}/notes", json={"text": "Sheltered in Heliopolis"})
+    assert r.status_code == 200, r.text
+    return case_id
+
+
+# Who reads the moved case and how: its new owner and Egypt's coordinator in full; the Italian
+# police (who held it) and Italy's coordinator as held until it moved; nobody else.
+MOVED_VIEWS = {
+    "eg.ngo": "full",
+    "eg.coordinator": "full",
+    "it.police": "held",
+    "it.coordinator": "held",
+}
+
+
+def test_a_case_moved_abroad(clients: dict[str, PharosClient], moved: int) -> None:
+    for user in USERS:
+        api = clients[user].get(f"/api/v1/cases/{moved}")
+        page = clients[user].get(f"/cases/{moved}")
+        if user not in MOVED_VIEWS:
+            assert api.status_code in DENIED and page.status_code in DENIED, user
+            continue
+        assert api.status_code == 200 and page.status_code == 200, user
+        view = api.json()
+        assert view["identity_view"] == MOVED_VIEWS[user], user
+        assert view["persons"][0]["first_name"] == "Nadia", user
+        full = MOVED_VIEWS[user] == "full"
+        for text in (api.text, page.text):
+            assert ("Heliopolis" in text) == full, user
+        # only the new owner changes it (a valid note: the body is checked before the rights)
+        note = clients[user].post(f"/api/v1/cases/{moved}/notes", json={"text": "Seen"})
+        assert (note.status_code in OK) == (user == "eg.ngo"), (user, note.status_code)
