@@ -104,7 +104,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         f"{_in('exploitation_country', MEDITERRANEAN)}) AS in_mediterranean"
     )
     columns = {r[0] for r in con.execute("DESCRIBE victims").fetchall()}
-    dataset = "dataset, " if "dataset" in columns else ""  # the sources of the trends' test
+    # the sources of the trends' test
+    dataset = "".join(f"{c}, " for c in ("dataset", "data_source") if c in columns)
     con.execute(
         f"CREATE OR REPLACE TABLE victims_cube AS SELECT year, gender, minor, source, {dataset}"
         f"{focus}, count(*) AS n, {known}, {flags} FROM victims GROUP BY ALL"

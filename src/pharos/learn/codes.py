@@ -106,6 +106,9 @@ FLAG_GROUPS: dict[str, tuple[str, ...]] = {
 
 BASE_COLUMNS: tuple[str, ...] = (
     "source",
+    #: CTDC Format A ``Datasource`` (``case_management`` or ``hotline``): within one file, a
+    #: source whose share changes over the years (``pharos.learn.trends`` compares within it).
+    "data_source",
     "year",
     "gender",
     "age_band",

@@ -41,6 +41,7 @@ PHAROS_PREFIX = "x_pharos_"
 def victims_schema() -> dict[str, pl.DataType]:
     schema: dict[str, pl.DataType] = {
         "source": pl.String(),
+        "data_source": pl.String(),
         "year": pl.Int16(),
         "gender": pl.String(),
         "age_band": pl.String(),

@@ -172,6 +172,18 @@ def _ratio_text(ratio: float) -> str:
     return "> 100" if ratio > 100 else f"{ratio:.1f}"
 
 
+def source_name(key: str, names: dict[str, str] | None = None) -> str:
+    """A source in words: the dataset's file (``names``: id -> file), and the CTDC data source
+    within it when the file records one."""
+    dataset, _sep, data_source = key.partition("/")
+    name = (names or {}).get(dataset, dataset)
+    if data_source == "hotline":
+        return _("%(file)s, hotline records") % {"file": name}
+    if data_source == "case_management":
+        return _("%(file)s, case management records") % {"file": name}
+    return name
+
+
 def _p_text(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
@@ -205,10 +217,9 @@ class SourceMix:
 
     def sentence(self, names: dict[str, str] | None = None) -> str:
         """What changed in the mix, naming each source (``names``: dataset id -> file)."""
-        names = names or {}
         items = [
             _("%(source)s (%(first)d–%(last)d, %(rows)s rows)")
-            % {"source": names.get(s.key, s.key), "first": s.first, "last": s.last,
+            % {"source": source_name(s.key, names), "first": s.first, "last": s.last,
                "rows": format_decimal(s.rows, locale=current_locale())}
             for s in self.sources
         ]  # fmt: skip
@@ -415,8 +426,13 @@ class _Series:
 
 
 def _source_column(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The SQL of a row's source: its dataset, and within a CTDC Global Dataset file its
+    ``Datasource`` (case management or hotline), as ``dataset/hotline``."""
     columns = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-    return "dataset" if "dataset" in columns else "source"
+    key = "dataset" if "dataset" in columns else "source"
+    if "data_source" in columns:
+        return f"({key} || coalesce('/' || data_source, ''))"
+    return key
 
 
 def _grid(

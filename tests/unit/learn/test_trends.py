@@ -180,3 +180,43 @@ def test_a_category_new_in_the_recent_years_is_said_so() -> None:
     pooled = Trend("exp", "servitude", 2021, 1.0, 1.0, (2020, 2021), (0, 40), (500, 500),
                    pooled_since=2021, pooled_ratio=1.6e14, pooled_p=0.001)  # fmt: skip
     assert pooled.mix_only and "(> 100 times, p = 0.001)" in pooled.mix_sentence()
+
+
+def test_hotline_and_case_management_are_sources_within_one_file(tmp_path: Path) -> None:
+    """CTDC's Global Dataset mixes case management and hotline records, whose shares move from
+    year to year; the importer keeps ``Datasource`` and the scan compares within each."""
+    from pharos.learn.importing import import_file
+    from pharos.learn.trends import scan, source_name
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "learn"
+    store = Store(tmp_path / "quirks")
+    assert import_file(store, fixtures / "ctdc_global_quirks.csv").written
+    kept = store.frame("victims").get_column("data_source").to_list()
+    assert kept == ["case_management", "case_management", "hotline", "case_management",
+                    "case_management", "case_management"]  # fmt: skip
+
+    rng = np.random.default_rng(8)
+    rows = []
+    # one file: case management 2008-2023 with 10 % other exploitation; hotline records, with
+    # 35 %, only from 2019: pooled, "other" rises in 2019; within each source, nothing changes
+    for data_source, years, other in (("case_management", range(2008, 2024), 0.1),
+                                      ("hotline", range(2019, 2024), 0.35)):  # fmt: skip
+        for year in years:
+            kinds = rng.choice(3, size=700, p=[0.5 - other / 2, 0.5 - other / 2, other])
+            rows += [{"year": year, "data_source": data_source, "exp_forced_labour": k == 0,
+                      "exp_sexual_exploitation": k == 1, "exp_other": k == 2}
+                     for k in kinds]  # fmt: skip
+    victims = conform(pl.DataFrame(rows, schema_overrides={"year": pl.Int16}), "victims")
+    mixed = Store(tmp_path / "mixed")
+    dataset = mixed.add(
+        kind="ctdc", file="global.csv", digest="d" * 64, tables={"victims": victims}
+    )
+    report = scan(mixed.connect(), ("exp",), Filters())
+    assert report.mix.changed
+    assert sorted(s.key for s in report.mix.sources) == [f"{dataset}/case_management",
+                                                         f"{dataset}/hotline"]  # fmt: skip
+    other = next(t for t in report.trends if t.category == "other")
+    assert other.mix_only and not other.significant
+    names = {dataset: "global.csv"}
+    assert source_name(f"{dataset}/hotline", names) == "global.csv, hotline records"
+    assert "global.csv, hotline records (2019–2023" in report.mix.sentence(names)

@@ -420,8 +420,11 @@ def _to_victims(
     refusals += r
     out["age_band"] = age
     if "Datasource" in frame.columns:
-        _ds, r = _coded(frame, "Datasource", _DATASOURCE, file, _("unknown data source"))
+        data_source, r = _coded(frame, "Datasource", _DATASOURCE, file, _("unknown data source"))
         refusals += r
+        out["data_source"] = data_source.str.to_lowercase()
+    else:
+        out["data_source"] = pl.Series([None] * n, dtype=pl.String)
     minor = age.is_in(list(codes.MINOR_AGE_BANDS)).set(age.is_null(), None)
     for col in ("majorityStatus", "majorityStatusAtExploit", "majorityEntry"):
         if col in frame.columns:
