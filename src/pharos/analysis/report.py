@@ -181,11 +181,13 @@ def forest_figure(title: str, frames: dict[str, pd.DataFrame], axis: str) -> Mar
     one colour per series (an outcome, a group or a state), a line at no effect."""
     fig = go.Figure()
     order = list(next(iter(frames.values())).index)[::-1]
-    for label, frame in frames.items():
+    k = len(frames)
+    step = 0.8 / k if k > 1 else 0.0  # the series of one policy side by side on its row
+    for j, (label, frame) in enumerate(frames.items()):
         f = frame.reindex(order)
         fig.add_scatter(
             x=f["effect"],
-            y=order,
+            y=[i + (j - (k - 1) / 2) * step for i in range(len(order))],
             mode="markers",
             name=label,
             marker={"size": 9},
@@ -195,16 +197,21 @@ def forest_figure(title: str, frames: dict[str, pd.DataFrame], axis: str) -> Mar
                 "array": f["high"] - f["effect"],
                 "arrayminus": f["effect"] - f["low"],
             },
+            text=order,
             customdata=np.column_stack([f["relative"] * 100, f["low"], f["high"]]),
-            hovertemplate="%{y}: %{x:.4g} [%{customdata[1]:.4g}, %{customdata[2]:.4g}]"
+            hovertemplate="%{text}: %{x:.4g} [%{customdata[1]:.4g}, %{customdata[2]:.4g}]"
             " (%{customdata[0]:+.1f} %)<extra>" + label + "</extra>",
         )
     fig.add_vline(x=0, line={"color": "#56616d", "width": 1})
+    fig.update_yaxes(
+        tickvals=list(range(len(order))),
+        ticktext=[name.replace(", ", ",<br>") for name in order],
+        automargin=True,
+    )
     fig.update_layout(
         title=title,
-        height=140 + 34 * len(order) * max(1, min(len(frames), 3)),
+        height=140 + (34 + 10 * min(k, 7)) * len(order),
         xaxis_title=axis,
-        yaxis={"automargin": True},
         legend={"orientation": "h", "y": -0.2},
     )
     return _figure_html(fig)
@@ -393,6 +400,13 @@ def render_report(result: ExperimentResult, analysis: Analysis) -> str:
         )
         if analysis.by_state
         else None,
+        "summary_defaults": list(
+            dict.fromkeys(
+                d
+                for c in (analysis.summary.columns if analysis.summary is not None else [])
+                for d in analysis.defaults.get(str(c), [])
+            )
+        ),
         "listing": lambda groups: format_list(gettext(GROUP_LABELS.get(g) or g) for g in groups),
         "equal_false_alarm": EQUAL_FALSE_ALARM,
         "box_figure": box_figure(analysis.box)
