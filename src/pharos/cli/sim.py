@@ -60,7 +60,10 @@ def _fmt(x: object) -> str:
 def simulate(
     scenario: str = typer.Argument(..., help="A bundled scenario name or a YAML file."),
     overlay: list[str] = typer.Option(
-        [], "--overlay", "-o", help="An intervention overlay (bundled name or file); repeatable."
+        [],
+        "--overlay",
+        "-o",
+        help="An intervention overlay (bundled name or file); repeatable; a+b combines two.",
     ),
     runs: int = typer.Option(None, "--runs", min=1, help="Replications (default: scenario)."),
     seed: int = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),

@@ -72,7 +72,12 @@ def prepare(
     base = load_scenario(scenario_ref)
     variants = [Variant(BASELINE, base)]
     for ref in overlays:
-        variants.append(Variant(load_overlay(ref).name, load_scenario(scenario_ref, [ref])))
+        # "a+b" combines interventions: both overlays applied in order, one variant, compared
+        # with the baseline on the same random numbers like any other (a file whose name holds
+        # a "+" is still one overlay)
+        parts = [ref] if Path(ref).is_file() else [p.strip() for p in ref.split("+") if p.strip()]
+        name = "+".join(load_overlay(p).name for p in parts)
+        variants.append(Variant(name, load_scenario(scenario_ref, parts)))
     return Study(
         scenario_ref=scenario_ref,
         variants=variants,

@@ -83,3 +83,25 @@ def test_an_invalid_scenario_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{bad}:4" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_combined_interventions_are_one_variant_with_both_overlays(
+    small: Path, tmp_path: Path
+) -> None:
+    from pharos.sim import study as study_mod
+
+    a, b = "shelter-beds-malta-greece", "labour-inspector-indicator-training"
+    st = study_mod.prepare(str(small), [a, b, f"{a}+{b}"], runs=2, seed=5)
+    assert [v.name for v in st.variants] == ["baseline", a, b, f"{a}+{b}"]
+    both = st.variants[3].scenario
+    # both overlays' edits, as applying them one after the other gives
+    assert scenario_data(both) == scenario_data(load_scenario(str(small), [a, b]))
+    assert scenario_data(both) != scenario_data(st.variants[1].scenario)
+    assert scenario_data(both) != scenario_data(st.variants[2].scenario)
+    out = tmp_path / "out"
+    args = ["simulate", str(small), "-o", a, "-o", f"{a}+{b}", "--runs", "2", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (out / f"{a}+{b}" / "outcomes.parquet").is_file()
+    diffs = (out / "differences.csv").read_text(encoding="utf-8")
+    assert f"{a}+{b}" in diffs
