@@ -293,11 +293,13 @@ grant([K.NATIONAL_COORDINATOR], "request", "read", [Scope.STATE])
 declare("audit", {"read"})
 grant([ADMIN], "audit", "read", [Scope.ALL])
 
-# Exercises: everyone reads them; national coordinators and administrators create them (the
-# creator heads the exercise's control team and names co-directors; directing an exercise is
-# being on its control team, pharos.exercise.runtime.service.role_of).
+# Exercises: everyone reads them (administrators too: an exercise is no case, and they direct
+# the exercises with no creator recorded, or create their own); national coordinators and
+# administrators create them (the creator heads the exercise's control team and names
+# co-directors; directing an exercise is being on its control team,
+# pharos.exercise.runtime.service.role_of).
 declare("exercise", {"read", "direct"})
-grant(ALL_KINDS, "exercise", "read", [Scope.ALL])
+grant([*ALL_KINDS, ADMIN], "exercise", "read", [Scope.ALL])
 grant([K.NATIONAL_COORDINATOR, ADMIN], "exercise", "direct", [Scope.ALL])
 
 # The hidden-figure estimate. Overlap tables are aggregates without personal data: anyone signed

@@ -186,3 +186,14 @@ def test_an_exercise_made_on_the_command_line(
     assert clients["admin"].get(f"/exercises/{unnamed}/control").status_code == 200
     for user in (CREATOR, SPECTATOR, NO_TEAM):
         assert clients[user].get(f"/exercises/{unnamed}/control").status_code == 403, user
+
+
+def test_an_administrator_directs_the_exercise_they_create(
+    clients: dict[str, PharosClient],
+) -> None:
+    admin = clients["admin"]
+    res = admin.post("/exercises", data={})
+    assert res.status_code == 303
+    ex = str(res.headers["location"]).split("/")[2]
+    assert admin.get(f"/exercises/{ex}/control").status_code == 200
+    assert clients[CREATOR].get(f"/exercises/{ex}/control").status_code == 403
