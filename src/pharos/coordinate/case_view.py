@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from pharos.coordinate import audit, queries
 from pharos.coordinate.cases import (
     case_ref,
+    duplicate_disclosed,
     held_until,
     latest_consent,
     person_view,
@@ -85,7 +86,7 @@ def _records(session: Session, case: Case) -> _Records:
         consents=of_case(ConsentRecord, ConsentRecord.id.desc()),
         periods=of_case(ReflectionPeriod, ReflectionPeriod.id),
         screenings=of_case(ScreeningRecord, ScreeningRecord.id),
-        duplicates=of_case(DuplicateFlag),
+        duplicates=[d for d in of_case(DuplicateFlag) if duplicate_disclosed(session, d)],
     )
 
 

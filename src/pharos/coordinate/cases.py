@@ -22,6 +22,7 @@ from pharos.coordinate.permissions import (
     RecordRef,
     Scope,
     allowed,
+    crosses_border,
     identity_view,
     may_widen_consent,
     require,
@@ -316,6 +317,17 @@ def match_key(first: str, second: str, birthdate: date | None, citizenship: str)
     names = "".join(c for c in unicodedata.normalize("NFKD", names) if not unicodedata.combining(c))
     raw = f"{names}|{birthdate.isoformat()}|{citizenship.upper()}"
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def duplicate_disclosed(session: Session, flag: DuplicateFlag) -> bool:
+    """Whether a possible duplicate may be shown on its case: a flag tells that the other case
+    registered the same person, so a case in another state is named only if its victim
+    consented to disclosure across borders (consent follows the data)."""
+    mine, other = session.get(Case, flag.case_id), session.get(Case, flag.other_case_id)
+    if mine is None or other is None or not crosses_border(other.state, mine.state):
+        return True
+    consent = latest_consent(session, other.id)
+    return bool(consent and consent.disclosure_cross_border)
 
 
 def _flag_duplicates(

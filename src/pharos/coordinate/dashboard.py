@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate.cases import visible_cases
+from pharos.coordinate.cases import duplicate_disclosed, visible_cases
 from pharos.coordinate.permissions import Principal
 from pharos.coordinate.requests import visible_requests
 from pharos.coordinate.vocabulary import ReferralStatus, RequestStatus
@@ -80,11 +80,13 @@ def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -
             .order_by(ReflectionPeriod.ends_on)
         ).all()
     ]
-    d.duplicates = list(
-        session.execute(
+    d.duplicates = [
+        flag
+        for flag in session.execute(
             select(DuplicateFlag).where(
                 DuplicateFlag.case_id.in_(readable), DuplicateFlag.resolution.is_(None)
             )
         ).scalars()
-    )
+        if duplicate_disclosed(session, flag)
+    ]
     return d

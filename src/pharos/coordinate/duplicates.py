@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit
-from pharos.coordinate.cases import require_on_case, touch
+from pharos.coordinate.cases import duplicate_disclosed, require_on_case, touch
 from pharos.coordinate.permissions import Principal
 from pharos.coordinate.validation import Fields
 from pharos.i18n import _
@@ -58,7 +58,9 @@ def resolve_duplicate(
     flag_id = f.record_id("flag")
     resolution = f.choice("resolution", DuplicateResolution)
     flag = session.get(DuplicateFlag, flag_id) if flag_id is not None else None
-    if flag_id is not None and (flag is None or flag.case_id != case.id):
+    if flag_id is not None and (
+        flag is None or flag.case_id != case.id or not duplicate_disclosed(session, flag)
+    ):
         f.fail("flag", _("This case has no such possible duplicate."))
     f.check()
     assert flag is not None and resolution is not None

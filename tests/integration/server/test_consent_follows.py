@@ -200,3 +200,34 @@ def test_only_the_owner_widens_consent_and_is_told_of_an_override(
     r = labour.post(f"/api/v1/cases/{case_id}/consent", json=wider)
     assert r.status_code == 200, r.text
     assert len(labour.get(f"/api/v1/cases/{case_id}").json()["overrides"]) == 1
+
+
+def test_a_duplicate_across_borders_follows_the_consent(users: dict[str, PharosClient]) -> None:
+    """A possible duplicate tells one agency that another registered the same person: across
+    borders that is a disclosure, so the flag names a case of another state only if that case's
+    victim consented to disclosure across borders (the flag was shown regardless)."""
+    labour, eg_ngo = users["it.labour"], users["eg.ngo"]
+    person = {"first_name": "Rania", "second_name": "Fathy", "birthdate": "1997-11-02"}
+    person["citizenship"] = "EGY"
+    italian = labour.post("/api/v1/cases", json={"title": "Registered in Italy", **person})
+    egyptian = eg_ngo.post("/api/v1/cases", json={"title": "Registered in Egypt", **person})
+    it_id, eg_id = int(italian.json()["id"]), int(egyptian.json()["id"])
+
+    def flags(client: PharosClient, case_id: int) -> list[int]:
+        on_case = [
+            d["case_id"] for d in client.get(f"/api/v1/cases/{case_id}").json()["duplicates"]
+        ]
+        board = client.get("/api/v1/dashboard").json()["duplicates"]
+        assert sorted(on_case) == sorted(
+            f["other_case_id"] for f in board if f["case_id"] == case_id
+        )
+        return on_case
+
+    assert flags(labour, it_id) == [] and flags(eg_ngo, eg_id) == []
+    # the Italian victim consents to disclosure across borders: Egypt may learn of the Italian case
+    r = labour.post(
+        f"/api/v1/cases/{it_id}/consent",
+        json={**SERVICES_AND_ORGS, "disclosure_cross_border": True},
+    )
+    assert r.status_code == 200, r.text
+    assert flags(eg_ngo, eg_id) == [it_id] and flags(labour, it_id) == []
