@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -71,16 +72,10 @@ class NotFound(Exception):
 # --- Scope ---------------------------------------------------------------------------------
 
 
-def case_ref(session: Session, case: Case) -> RecordRef:
-    owners = {case.owner_user_id}
-    owners.update(
-        session.execute(
-            select(CaseAssignment.user_id).where(CaseAssignment.case_id == case.id)
-        ).scalars()
-    )
-    shared = session.execute(
-        select(CaseAccess.agency_id).where(CaseAccess.case_id == case.id, CaseAccess.active)
-    ).scalars()
+def _moves(session: Session, case: Case) -> RecordRef:
+    """A case's ``RecordRef`` as its identity view needs it: its state, the states it was
+    transferred away from and their agencies, and the agencies abroad an override disclosed it
+    to (not its owners and shares)."""
     moves = transfers_out(session, case.id)
     held_states = {state for _agency, state, _at in moves} - {case.state}
     held_agencies = {agency for agency, state, _at in moves if state in held_states}
@@ -93,14 +88,29 @@ def case_ref(session: Session, case: Case) -> RecordRef:
     ).all()
     return RecordRef(
         state=case.state,
-        agency_id=case.owner_agency_id,
-        owner_user_ids=frozenset(owners),
-        shared_agency_ids=frozenset(shared),
         held_agency_ids=frozenset(held_agencies),
         held_states=frozenset(held_states),
         disclosed_agency_ids=frozenset(
             agency for agency, overridden in disclosed if CROSS_BORDER in (overridden or [])
         ),
+    )
+
+
+def case_ref(session: Session, case: Case) -> RecordRef:
+    owners = {case.owner_user_id}
+    owners.update(
+        session.execute(
+            select(CaseAssignment.user_id).where(CaseAssignment.case_id == case.id)
+        ).scalars()
+    )
+    shared = session.execute(
+        select(CaseAccess.agency_id).where(CaseAccess.case_id == case.id, CaseAccess.active)
+    ).scalars()
+    return replace(
+        _moves(session, case),
+        agency_id=case.owner_agency_id,
+        owner_user_ids=frozenset(owners),
+        shared_agency_ids=frozenset(shared),
     )
 
 
@@ -209,9 +219,8 @@ def latest_consent(session: Session, case_id: int) -> ConsentRecord | None:
 
 def view_of(session: Session, p: Principal, case: Case) -> IdentityView:
     consent = latest_consent(session, case.id)
-    return identity_view(
-        p, case_ref(session, case), bool(consent and consent.disclosure_cross_border)
-    )
+    cross_border = bool(consent and consent.disclosure_cross_border)
+    return identity_view(p, _moves(session, case), cross_border)
 
 
 def pseudonym(case: Case, person: Person, key: bytes) -> str:
