@@ -113,3 +113,44 @@ def equal_protection(
         if helped and harmed:
             flagged[policy] = (helped, harmed)
     return EqualProtection(table, p_values, level, flagged)
+
+
+def policy_costs(result: ExperimentResult) -> dict[str, float]:
+    """Each policy's cost a year: the sum of its lever options' costs (0 where none is given)."""
+    costs = result.spec.costs
+    return {
+        p.name: float(
+            sum(costs.get(lever, {}).get(label, 0.0) for lever, label in p.options.items())
+        )
+        for p in result.design.policies
+    }
+
+
+def cost_effectiveness(result: ExperimentResult) -> pd.DataFrame:
+    """Per policy other than the baseline, with costs declared: its extra cost a year over the
+    baseline policy, the extra victims protected and persons convicted a year (effects with 95 %
+    intervals) and the cost of each extra one. Where an interval reaches zero or below, the
+    cost per extra one has no upper bound (``inf``); where the effect itself is not positive it
+    is not defined (NaN)."""
+    if not result.spec.costs:
+        return pd.DataFrame()
+    cost = policy_costs(result)
+    base = cost[result.design.policies[0].name]
+    rows: dict[str, dict[str, float]] = {}
+    for outcome, key in (("protected_per_year", "protected"), ("convicted_per_year", "convicted")):
+        if outcome not in result.runs.columns:
+            continue
+        for policy, e in effects(result, outcome, "higher").iterrows():
+            extra = cost[str(policy)] - base
+            effect, low, high = float(e["effect"]), float(e["low"]), float(e["high"])
+            row = rows.setdefault(str(policy), {"cost": extra})
+            row[key] = effect
+            row[f"{key}_low"] = low
+            row[f"{key}_high"] = high
+            row[f"per_{key}"] = extra / effect if effect > 0 else float("nan")
+            row[f"per_{key}_low"] = extra / high if high > 0 else float("nan")
+            row[f"per_{key}_high"] = extra / low if low > 0 else float("inf")
+    frame = pd.DataFrame([{"policy": k, **v} for k, v in rows.items()]).set_index("policy")
+    if "per_protected" in frame.columns:
+        frame = frame.sort_values("per_protected")
+    return frame

@@ -55,6 +55,8 @@ OUTCOMES: tuple[str, ...] = (
     # who is protected (entered protection after arrival), per vulnerable group and per state of
     # exploitation: the report's effects and equal-protection check (pharos.analysis.effects)
     "share_protected",
+    "protected_per_year",
+    "convicted_per_year",
     *(f"share_protected_{g}" for g in ("women", "men", "girls", "boys")),
     *(f"share_protected_{c.lower()}" for c in region_state_codes()),
 )
@@ -115,6 +117,11 @@ def engine_victims(engine: Engine) -> dict[str, npt.NDArray[Any]]:
 def engine_disruptions(engine: Engine) -> int:
     """Networks (groups) disrupted in the engine's run."""
     return sum(n for key, n in engine.justice_stats.items() if key[2] == "disrupted")
+
+
+def engine_convictions(engine: Engine) -> int:
+    """Persons convicted in the engine's run."""
+    return sum(n for key, n in engine.justice_stats.items() if key[2] == "convicted")
 
 
 class PharosModel(ExperimentModel):
@@ -253,10 +260,16 @@ class PharosModel(ExperimentModel):
     def replicate(self, scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
         """One replication's outcomes through the reference engine."""
         engine = Engine(scenario, seed, replication).run()
-        return self.summarise(scenario, engine_victims(engine), engine_disruptions(engine))
+        return self.summarise(
+            scenario, engine_victims(engine), engine_disruptions(engine), engine_convictions(engine)
+        )
 
     def summarise(
-        self, scenario: Scenario, v: Mapping[str, npt.NDArray[Any]], disrupted: int
+        self,
+        scenario: Scenario,
+        v: Mapping[str, npt.NDArray[Any]],
+        disrupted: int,
+        convicted: int = 0,
     ) -> dict[str, float]:
         """The outcomes of one replication from its per-victim arrays."""
         horizon, warmup = float(scenario.horizon_days), float(scenario.warmup_days)
@@ -289,6 +302,11 @@ class PharosModel(ExperimentModel):
             "boys": ~female & child,
         }
         out["share_protected"] = _share(protected, came)
+        # counts a year, for the cost of an extra victim protected or conviction: protected
+        # victims recruited after the warm-up; persons convicted over the whole horizon (as
+        # disrupted_per_year counts groups)
+        out["protected_per_year"] = float(protected.sum()) / ((horizon - warmup) / 365.0)
+        out["convicted_per_year"] = convicted / (horizon / 365.0)
         for g, members in groups.items():
             out[f"share_protected_{g}"] = _share(protected & members, came & members)
         codes = self._state_codes()
@@ -358,4 +376,9 @@ class FastPharosModel(PharosModel):
         if workspace is None:
             workspace = _WORKSPACES.workspace = Workspace()
         result = run_inputs(cw, draw_inputs(cw, seed, replication), workspace=workspace)
-        return self.summarise(scenario, result.victims, int(result.justice[:, 4].sum()))
+        return self.summarise(
+            scenario,
+            result.victims,
+            int(result.justice[:, 4].sum()),
+            int(result.justice[:, 3].sum()),
+        )

@@ -23,7 +23,12 @@ from markupsafe import Markup
 from pharos import __version__
 from pharos.analysis.designs import DUMMY, design_warnings
 from pharos.analysis.discovery import PrimBox, discover
-from pharos.analysis.effects import EqualProtection, effects, equal_protection
+from pharos.analysis.effects import (
+    EqualProtection,
+    cost_effectiveness,
+    effects,
+    equal_protection,
+)
 from pharos.analysis.model import Assumption, build_model
 from pharos.analysis.options import Design
 from pharos.analysis.robustness import regret_table
@@ -55,6 +60,7 @@ class Analysis:
     by_group: dict[str, pd.DataFrame] = field(default_factory=dict)  # group -> effects
     by_state: dict[str, pd.DataFrame] = field(default_factory=dict)  # state -> effects
     equal: EqualProtection | None = None
+    costs: pd.DataFrame | None = None  # cost per extra victim protected / conviction
 
 
 _CONFIDENCE = {  # of a fact the sources do not establish (known: false)
@@ -162,6 +168,8 @@ def _effects(result: ExperimentResult, out: Analysis) -> None:
             out.by_state[state] = effects(result, outcome, "higher")
     if groups:
         out.equal = equal_protection(result, groups)
+    if spec.costs:
+        out.costs = cost_effectiveness(result)
 
 
 #: the equal-protection check's flags on 2,000 experiments with no effect in any group (3
@@ -174,6 +182,15 @@ GROUP_LABELS = {
     "girls": N_("girls"),
     "boys": N_("boys"),
 }
+
+
+def _money(value: float) -> str:
+    """An amount for the cost table: whole units, "–" when not defined, "∞" when unbounded."""
+    if value != value:  # NaN
+        return "–"
+    if value == float("inf"):
+        return "∞"
+    return f"{value:,.0f}"
 
 
 def forest_figure(title: str, frames: dict[str, pd.DataFrame], axis: str) -> Markup:
@@ -407,6 +424,7 @@ def render_report(result: ExperimentResult, analysis: Analysis) -> str:
                 for d in analysis.defaults.get(str(c), [])
             )
         ),
+        "money": _money,
         "listing": lambda groups: format_list(gettext(GROUP_LABELS.get(g) or g) for g in groups),
         "equal_false_alarm": EQUAL_FALSE_ALARM,
         "box_figure": box_figure(analysis.box)

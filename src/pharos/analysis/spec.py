@@ -190,6 +190,12 @@ class ExperimentSpec(BaseModel):
     outcomes: tuple[str, ...] = ()
     discovery: Discovery | None = None
     robustness: Robustness | None = None
+    #: optional cost a year of each lever option (lever name -> option label -> amount, in one
+    #: currency the analyst states); a policy costs the sum of its options. The report then
+    #: gives the cost per extra victim protected and per extra conviction. Not in the
+    #: fingerprint: costs do not change the runs.
+    costs: dict[str, dict[str, float]] = Field(default_factory=dict)
+    currency: str = Field(default="EUR", max_length=8)
 
     @model_validator(mode="after")
     def _names_unique(self) -> ExperimentSpec:
@@ -205,6 +211,23 @@ class ExperimentSpec(BaseModel):
             raise ValueError(
                 _("the name dummy is kept for the noise-floor factor of Sobol and Morris designs")
             )
+        levers = {lv.name: lv for lv in self.levers}
+        for lever, options in self.costs.items():
+            if lever not in levers:
+                raise ValueError(
+                    _("costs: %(lever)s is not a lever of the experiment") % {"lever": lever}
+                )
+            for label, amount in options.items():
+                if label not in levers[lever].labels:
+                    raise ValueError(
+                        _("costs: %(lever)s has no option %(option)s")
+                        % {"lever": lever, "option": label}
+                    )
+                if not amount >= 0:
+                    raise ValueError(
+                        _("costs: %(lever)s=%(option)s must be zero or more")
+                        % {"lever": lever, "option": label}
+                    )
         if self.design is Design.MORRIS and len(self.uncertainties) < 2:
             raise ValueError(_("the Morris design needs at least two uncertainties"))
         return self
@@ -218,6 +241,8 @@ class ExperimentSpec(BaseModel):
             if declared.numeric:
                 del lever["overlays"]
                 lever["options"] = {k: float(v) for k, v in declared.options.items()}
+        for key in ("costs", "currency"):  # they do not change the runs
+            del data[key]
         if self.common_random_numbers:
             # the default since design version 2: the folder's design version tells the two
             # apart (pharos.analysis.runner), so declarations keep the hash they had

@@ -45,6 +45,7 @@ SPEC = {
     "outcomes": ["focus_days_to_identification", "share_identified"],
     "discovery": {"outcome": "focus_days_to_identification", "threshold": 450},
     "robustness": {"outcome": "focus_days_to_identification", "better": "lower"},
+    "costs": {"training": {"on": 250000}},
 }
 
 
@@ -81,6 +82,15 @@ def test_sobol_prim_and_regret_on_the_fast_regional_model(tmp_path: Path) -> Non
     assert set(analysis.by_group) == {"women", "men", "girls", "boys"}
     assert "ITA" in analysis.by_state and analysis.equal is not None
     assert "Which intervention helps most" in html and "Equal protection" in html
+    # cost per extra victim protected and per extra conviction: the declared cost over the
+    # effect on the counts a year (the same effects as above, on common random numbers)
+    costs = analysis.costs
+    assert costs is not None and list(costs.index) == ["training=on"]
+    row = costs.loc["training=on"]
+    assert row["cost"] == 250000
+    if row["protected"] > 0:
+        assert row["per_protected"] == pytest.approx(250000 / row["protected"])
+    assert "Cost per extra victim protected" in html
     assert html.count("Rests on a default:") >= 2  # next to the figures, not once at the top
 
 
@@ -96,7 +106,9 @@ def test_parameters_are_the_scenario_numbers_by_dotted_path() -> None:
 
 def test_a_lever_on_no_parameter_of_the_scenario_is_refused(tmp_path: Path) -> None:
     bad = dict(
-        SPEC, levers=[{"name": "desk", "path": "states.ITA.liaison_desk", "options": [0, 1]}]
+        SPEC,
+        costs={},  # SPEC's costs name the lever this one replaces
+        levers=[{"name": "desk", "path": "states.ITA.liaison_desk", "options": [0, 1]}],
     )
     with pytest.raises(ExperimentSpecError, match=r"states\.ITA\.liaison_desk is not a parameter"):
         run_experiment(parse_experiment(bad), folder=tmp_path / "x")

@@ -67,3 +67,20 @@ def test_equal_protection_flags_a_policy_that_helps_men_and_harms_girls() -> Non
     check = equal_protection(fake_result(diffs), GROUPS)
     assert check.flagged == {"training": (["men"], ["girls"])}
     assert check.level == pytest.approx(0.05 / 8)
+
+
+def test_costs_name_levers_and_options_of_the_experiment(ishigami) -> None:
+    from pharos.analysis.spec import ExperimentSpecError, parse_experiment
+
+    levers = [{"name": "a", "path": "ishigami.x3", "options": {"off": 0, "on": 1}}]
+    data = ishigami(uncertainties=ishigami()["uncertainties"][:2], levers=levers)
+    spec = parse_experiment({**data, "costs": {"a": {"on": 1000}}})
+    # costs do not change the runs: an interrupted experiment resumes after they are edited
+    assert spec.fingerprint() == parse_experiment(data).fingerprint()
+    for bad, why in (
+        ({"b": {"on": 1}}, "not a lever"),
+        ({"a": {"maybe": 1}}, "no option maybe"),
+        ({"a": {"on": -5}}, "zero or more"),
+    ):
+        with pytest.raises(ExperimentSpecError, match=why):
+            parse_experiment({**data, "costs": bad})
