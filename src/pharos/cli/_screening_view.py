@@ -19,6 +19,7 @@ from pharos.domain.explain import (
     conclusion,
     counts_text,
     dimension_label,
+    exploration_lines,
     indicator_label,
     indicator_source_label,
     question_text,
@@ -169,6 +170,7 @@ def render(console: Console, s: Screening, doc: ScreeningDocument | None = None)
             parts.insert(0, Text(doc.title, style="bold"))
         parts += [Text(line) for line in context_lines(doc)]
     parts.append(Text(conclusion(s)))
+    parts += [Text(line, style="bold yellow") for line in exploration_lines(s)]
     if s.labour_classification is not None:
         parts.append(
             Text(
@@ -225,6 +227,7 @@ def render_brief(console: Console, s: Screening, doc: ScreeningDocument) -> None
             )
             parts.append(Text(f"           {dimension_label(d.dimension)}: {found}", style="dim"))
     parts.append(Text(conclusion(s)))
+    parts += [Text(line, style="yellow") for line in exploration_lines(s)]
     questions = questions_group(s, per_requirement=2)
     if questions is not None:
         parts.append(questions)

@@ -12,7 +12,7 @@ from pharos.coordinate import audit
 from pharos.coordinate.cases import NotFound
 from pharos.coordinate.permissions import Principal, RecordRef, allowed, require
 from pharos.coordinate.validation import Fields
-from pharos.domain.indicators import delphi_indicators
+from pharos.domain.indicators import Dimension, delphi_indicators
 from pharos.domain.screening import (
     Act,
     ConflictingObservationError,
@@ -35,7 +35,9 @@ def screening_ref(s: ScreeningRecord) -> RecordRef:
 
 def parse(data: dict[str, Any]) -> tuple[Observations, Person, dict[str, Any], str, str]:
     """Read a screening form: for each ILO/EC indicator ``ind_<id>`` = present | ruled_out |
-    (empty: not asked), plus the person's age, gender, nationality, exploitation and acts."""
+    (empty: not asked); for each dimension ``explored_<dimension>`` when it was explored
+    completely (with or without findings: what is not observed in it is absent); plus the
+    person's age, gender, nationality, exploitation and acts."""
     f = Fields(data)
     present: list[Observation] = []
     ruled_out: set[str] = set()
@@ -55,6 +57,7 @@ def parse(data: dict[str, Any]) -> tuple[Observations, Person, dict[str, Any], s
             f.fail(
                 key, _("%(value)s is not one of the allowed values.") % {"value": str(value)[:40]}
             )
+    explored = frozenset(d for d in Dimension if f.boolean(f"explored_{d.value}"))
     age = f.integer("age", minimum=0, maximum=120, required=False)
     gender = f.choice("gender", Gender, required=False) or Gender.UNKNOWN
     exploitation = f.choice("exploitation", ExploitationType, required=False)
@@ -63,8 +66,14 @@ def parse(data: dict[str, Any]) -> tuple[Observations, Person, dict[str, Any], s
     acts = frozenset(f.many("acts", Act))
     label = f.text("person_label", required=True, max_length=200)
     note = f.text("note", max_length=5000)
-    if not present and not ruled_out:
-        f.fail("indicators", _("Record at least one indicator as observed or ruled out."))
+    if not present and not ruled_out and not explored:
+        f.fail(
+            "indicators",
+            _(
+                "Record at least one indicator as observed or ruled out, "
+                "or a dimension as explored."
+            ),
+        )
     f.check()
     person = Person(
         age=age,
@@ -80,7 +89,9 @@ def parse(data: dict[str, Any]) -> tuple[Observations, Person, dict[str, Any], s
         "unaccompanied": unaccompanied,
         "exploitation": exploitation.value if exploitation else None,
     }
-    obs = Observations(present=tuple(present), ruled_out=frozenset(ruled_out), acts=acts)
+    obs = Observations(
+        present=tuple(present), ruled_out=frozenset(ruled_out), assessed=explored, acts=acts
+    )
     return obs, person, facts, label, note
 
 
@@ -105,6 +116,7 @@ def record_screening(session: Session, p: Principal, data: dict[str, Any]) -> Sc
         person_facts={
             **facts,
             "ruled_out": sorted(obs.ruled_out),
+            "assessed": sorted(d.value for d in obs.assessed),
             "acts": sorted(a.value for a in obs.acts),
         },
         result=result.to_dict(),
@@ -139,6 +151,7 @@ def rescreen(record: ScreeningRecord) -> Screening:
     obs = Observations(
         present=tuple(Observation(o["id"], o.get("note")) for o in record.observations),
         ruled_out=frozenset(facts.get("ruled_out", [])),
+        assessed=frozenset(Dimension(d) for d in facts.get("assessed", [])),
         acts=frozenset(Act(a) for a in facts.get("acts", [])),
     )
     return screen(obs, person)

@@ -240,9 +240,9 @@ def conclusion(screening: Screening) -> str:
             for r in screening.requirements
             if r.state is DimensionState.NEGATIVE
         ]
-        return _("Not established: %(elements)s cannot be met with what was ruled out.") % {
-            "elements": "; ".join(missing)
-        }
+        return _(
+            "Not established: %(elements)s cannot be met with what was ruled out or explored."
+        ) % {"elements": "; ".join(missing)}
     open_ = [
         _(REQUIREMENT_LABELS[r.requirement])
         for r in screening.requirements
@@ -251,6 +251,30 @@ def conclusion(screening: Screening) -> str:
     return _("Still open: %(elements)s. Ask the questions below before concluding.") % {
         "elements": "; ".join(open_)
     }
+
+
+def exploration_lines(screening: Screening) -> list[str]:
+    """Which dimensions are still unexplored, and whether exploring them can change the
+    outcome (a dimension not recorded as explored is not evidence of anything)."""
+    lines: list[str] = []
+    deciding = [dimension_label(d) for d in screening.unexplored_deciding]
+    others = [
+        dimension_label(d) for d in screening.unexplored if d not in screening.unexplored_deciding
+    ]
+    if deciding:
+        lines.append(
+            _(
+                "Not yet explored: %(dimensions)s. Exploring them can change the outcome: ask "
+                "about them, then record each one as explored, with or without findings."
+            )
+            % {"dimensions": format_list(deciding)}
+        )
+    if others:
+        lines.append(
+            _("Also not explored: %(dimensions)s (they would not change the outcome).")
+            % {"dimensions": format_list(others)}
+        )
+    return lines
 
 
 def explained(screening: Screening, include_person: bool = True) -> dict[str, Any]:
@@ -272,6 +296,7 @@ def explain(screening: Screening) -> list[str]:
         if d.indicators or any(d.dimension in r.dimensions for r in screening.requirements)
     ]
     lines.append(conclusion(screening))
+    lines += exploration_lines(screening)
     if screening.labour_classification is not None:
         lines.append(
             _("In the ILO/Moldova classification of migrant workers: %(label)s.")

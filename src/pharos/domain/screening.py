@@ -328,6 +328,12 @@ def screen(
         elif not isinstance(ind, (DelphiIndicator, UnodcIndicator)):
             ilo.add(ind.number)
 
+    unexplored = tuple(d.id for d in dimensions() if dims[d.id].state is DimensionState.OPEN)
+    deciding: set[Dimension] = set()
+    if presumption is Presumption.INSUFFICIENT_INFORMATION:
+        for r in requirements:
+            if r.state is DimensionState.OPEN:
+                deciding.update(r.dimensions)
     return Screening(
         profile=profile,
         is_child=child,
@@ -343,6 +349,9 @@ def screen(
         caveats=_caveats(person, obs, form, child, dims),
         acts=acts,
         person=person,
+        explored=tuple(d.id for d in dimensions() if d.id in obs.assessed),
+        unexplored=unexplored,
+        unexplored_deciding=tuple(d for d in unexplored if d in deciding),
     )
 
 

@@ -15,8 +15,8 @@ Example::
     indicators:
       - dr_nature_of_job
       - {id: cd_confiscation_documents, note: "passport kept by the farm owner"}
-    ruled_out: [cd_violence_on_victims]
-    assessed: [coercive_recruitment]
+    ruled_out: [cd_violence_on_victims]             # asked about, absent
+    assessed: [coercive_recruitment]                # explored completely, with or without findings
 """
 
 from __future__ import annotations

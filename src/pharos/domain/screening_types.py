@@ -245,6 +245,13 @@ class Screening:
     caveats: tuple[Caveat, ...]
     acts: tuple[Act, ...]
     person: Person = field(default_factory=Person)
+    #: the dimensions recorded as explored completely (``assessed`` in the file, "explored" in
+    #: the form): what was not observed in them is absent
+    explored: tuple[Dimension, ...] = ()
+    #: the dimensions still open (neither positive nor closed by what was ruled out or
+    #: explored), and those of them whose exploring can change the presumption
+    unexplored: tuple[Dimension, ...] = ()
+    unexplored_deciding: tuple[Dimension, ...] = ()
 
     @property
     def experimental(self) -> bool:
@@ -281,6 +288,11 @@ class Screening:
             ),
             "caveats": [c.to_dict() for c in self.caveats],
             "acts": [a.value for a in self.acts],
+            "explored": [d.value for d in self.explored],
+            "unexplored": [
+                {"dimension": d.value, "can_change_outcome": d in self.unexplored_deciding}
+                for d in self.unexplored
+            ],
         }
         if include_person:
             out["person"] = {

@@ -14,12 +14,13 @@ from pharos.domain.explain import (
     PRESUMPTION_LABELS,
     dimension_label,
     explain,
+    exploration_lines,
     indicator_label,
     question_text,
 )
 from pharos.domain.indicators import Weight, delphi_indicators, dimensions
 from pharos.domain.screening import Act
-from pharos.i18n import _, lazy_gettext, lazy_pgettext
+from pharos.i18n import _, format_list, lazy_gettext, lazy_pgettext
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -124,6 +125,7 @@ def show(
     record = svc.get_screening(work.session, p, screening_id)
     result = svc.rescreen(record)
     screener = work.session.get(User, record.screened_by_id)
+    exploration = exploration_lines(result)
     return render(
         request,
         "screening/result.html",
@@ -131,7 +133,9 @@ def show(
             "record": record,
             "result": result,
             "presumption": _(PRESUMPTION_LABELS[result.presumption]),
-            "lines": explain(result),
+            "lines": [line for line in explain(result) if line not in exploration],
+            "explored": format_list(dimension_label(d) for d in result.explored),
+            "exploration": exploration,
             "questions": [question_text(q) for q in result.ask_next],
             "observed": [
                 (o["id"], indicator_label(o["id"]), o.get("note")) for o in record.observations

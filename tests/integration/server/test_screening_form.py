@@ -1,0 +1,62 @@
+"""The screening form records what was asked (issue 20, item 1): a dimension ticked "Explored"
+closes it, the result page names the dimensions still unexplored, and the stored record keeps
+the ticks so the result read later (in any language) is the same."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI
+
+from pharos.domain.indicators import Dimension
+from pharos.web.testing import PharosClient, signed_in_client
+
+SEEN = {
+    "person_label": "Worker C, packing house",
+    "age": "34",
+    "ind_ec_excessive_hours": "present",
+    "ind_ec_low_no_salary": "present",
+}
+
+
+def _screen(client: PharosClient, data: dict[str, str]) -> tuple[int, str]:
+    r = client.post("/screenings", data=data)
+    assert r.status_code == 303, r.text
+    m = re.match(r"/screenings/(\d+)", r.headers["location"])
+    assert m
+    sid = int(m.group(1))
+    return sid, client.get(f"/screenings/{sid}").text
+
+
+def test_the_form_offers_explored_for_every_dimension(app: FastAPI) -> None:
+    page = signed_in_client(app, "it.labour").get("/screenings/new").text
+    for d in Dimension:
+        assert f'name="explored_{d.value}"' in page
+
+
+def test_explored_dimensions_decide_and_unexplored_ones_are_named(app: FastAPI) -> None:
+    inspector = signed_in_client(app, "it.labour")
+    _sid, page = _screen(inspector, SEEN)
+    assert "Insufficient information" in page
+    assert "Exploring them can change the outcome" in page
+    assert "No dimension was recorded as explored." in page
+
+    explored = {f"explored_{d.value}": "1" for d in Dimension}
+    sid, page = _screen(inspector, {**SEEN, **explored})
+    assert "Trafficking not established" in page
+    assert "Exploring them can change the outcome" not in page
+    api = inspector.get(f"/api/v1/screenings/{sid}").json()
+    assert api["result"]["presumption"] == "not_established"
+    assert sorted(api["result"]["explored"]) == sorted(d.value for d in Dimension)
+
+
+def test_a_dimension_explored_without_findings_is_enough_to_record(app: FastAPI) -> None:
+    inspector = signed_in_client(app, "it.labour")
+    _sid, page = _screen(
+        inspector,
+        {"person_label": "Worker D", "age": "40", "explored_coercion_at_destination": "1"},
+    )
+    assert "Coercion at destination" in page
+    r = inspector.post("/screenings", data={"person_label": "Worker E", "age": "40"})
+    assert r.status_code == 422
+    assert "or a dimension as explored" in r.text
