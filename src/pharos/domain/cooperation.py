@@ -84,6 +84,8 @@ class Basis:
     legal_basis: str
     source: str
     excluded: frozenset[str] = frozenset()
+    #: the rule gives the legal basis, but the instrument is operative only once agreed
+    by_agreement: bool = False
 
     def holds(self, a: Country, b: Country) -> bool:
         """Whether the rule holds between two different states ``a`` and ``b``."""
@@ -95,7 +97,9 @@ class Basis:
 
     @property
     def needs_agreement(self) -> bool:
-        return self.between is Between.AGREEMENT
+        """Whether the instrument is operative only where the two states have agreed it (a
+        joint investigation team, between EU states too; a liaison officer's desk)."""
+        return self.between is Between.AGREEMENT or self.by_agreement
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class _BasisRow(_Strict):
     legal_basis: str = Field(min_length=1)
     source: str = Field(min_length=1)
     except_: list[str] = Field(default_factory=list, alias="except")
+    by_agreement: bool = False
 
     @field_validator("except_")
     @classmethod
@@ -313,7 +318,9 @@ def _spec(row: _InstrumentRow) -> InstrumentSpec:
         answered_by=row.answered_by,
         due_days=row.due_days,
         exists=tuple(
-            Basis(b.between, b.channel, b.legal_basis, b.source, frozenset(b.except_))
+            Basis(
+                b.between, b.channel, b.legal_basis, b.source, frozenset(b.except_), b.by_agreement
+            )
             for b in row.exists
         ),
         sources=MappingProxyType(dict(row.sources)),

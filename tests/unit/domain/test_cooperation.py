@@ -55,6 +55,7 @@ def _pairs() -> list[tuple[str, str]]:
 def test_the_instruments_load_in_the_order_pages_list_them() -> None:
     assert instrument_codes() == (
         "police_information_exchange",
+        "liaison_officer",
         "mutual_legal_assistance",
         "european_investigation_order",
         "joint_investigation_team",
@@ -158,8 +159,8 @@ def test_not_yaml_and_not_a_mapping_are_refused() -> None:
 
 def test_an_unknown_code_is_refused_with_the_known_ones() -> None:
     with pytest.raises(UnknownInstrumentError, match="known: police_information_exchange"):
-        instrument("liaison_officer")
-    assert not instrument_exists("ITA", "TUN", "liaison_officer")
+        instrument("extradition_request")
+    assert not instrument_exists("ITA", "TUN", "extradition_request")
 
 
 # --- The facts, against the texts -----------------------------------------------------------
@@ -205,24 +206,38 @@ def test_every_pair_has_mla_and_interpol_and_eu_pairs_their_own_channels() -> No
     assert instruments_between("ITA", "ITA") == []
 
 
-def test_a_jit_with_a_third_state_needs_an_agreement() -> None:
-    """cooperation.md: "a JIT needs an agreement" with a third state (UNTOC Art. 19); between EU
-    states the 2000 MLA Convention (Art. 13) and FD 2002/465/JHA provide the basis."""
+def test_a_jit_needs_an_agreement_between_every_pair() -> None:
+    """cooperation.md: "A JIT exists only once an agreement is signed"; with a third state on
+    UNTOC Art. 19, between EU states on the 2000 MLA Convention, Art. 13(1), and FD 2002/465/JHA,
+    Art. 1(1): "By mutual agreement, the competent authorities of two or more Member States may
+    set up a joint investigation team"."""
     for a, b in _pairs():
         jit = {i.instrument: i for i in instruments_between(a, b)}["joint_investigation_team"]
         eu = countries()[a].eu_member and countries()[b].eu_member
-        assert jit.needs_agreement == (not eu)
+        assert jit.needs_agreement
         assert ("UNTOC Art. 19" in jit.legal_basis) == (not eu)
+        assert ("2002/465/JHA" in jit.legal_basis) == eu
     assert [b.between for b in instrument("joint_investigation_team").exists] == [
         Between.EU_MEMBERS,
         Between.AGREEMENT,
     ]
 
 
+def test_a_liaison_officer_exists_only_where_one_is_posted() -> None:
+    """cooperation.md: "a liaison desk exists where one is posted"; its product, like every
+    police channel's, is intelligence and leads."""
+    spec = instrument("liaison_officer")
+    assert spec.family is Family.POLICE and spec.product is Product.INTELLIGENCE
+    for a, b in _pairs():
+        found = {i.instrument: i for i in instruments_between(a, b)}["liaison_officer"]
+        assert found.needs_agreement
+
+
 def test_intelligence_is_not_evidence() -> None:
     """Police information exchange gives intelligence, not evidence (Directive (EU) 2023/977,
     Art. 1; Interpol likewise); MLA, EIO and JIT give evidence; the TRM instruments protect."""
-    assert instrument("police_information_exchange").product is Product.INTELLIGENCE
+    for code in ("police_information_exchange", "liaison_officer"):
+        assert instrument(code).product is Product.INTELLIGENCE
     for code in (
         "mutual_legal_assistance",
         "european_investigation_order",
