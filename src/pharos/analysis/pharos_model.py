@@ -35,7 +35,14 @@ from pydantic import ValidationError
 
 from pharos.analysis.model import Assumption, ExperimentModel, FloatArray
 from pharos.domain.geography import region_state_codes
-from pharos.scenario.load import Overlay, ScenarioError, apply_overlay, load_overlay, load_scenario
+from pharos.scenario.load import (
+    Overlay,
+    ScenarioError,
+    apply_overlay,
+    check_instruments,
+    load_overlay,
+    load_scenario,
+)
 from pharos.scenario.params import ParameterPathError, scenario_data, set_in
 from pharos.scenario.schema import Scenario
 from pharos.sim.batch import Workspace, compile_world, draw_inputs, run_inputs
@@ -116,7 +123,7 @@ def engine_victims(engine: Engine) -> dict[str, npt.NDArray[Any]]:
 
 def engine_disruptions(engine: Engine) -> int:
     """Networks (groups) disrupted in the engine's run."""
-    return sum(n for key, n in engine.justice_stats.items() if key[2] == "disrupted")
+    return int(sum(n for key, n in engine.justice_stats.items() if key[2] == "disrupted"))
 
 
 def engine_convictions(engine: Engine) -> int:
@@ -224,7 +231,9 @@ class PharosModel(ExperimentModel):
             data = copy.deepcopy(data)
             for path, value in edit.items():
                 set_in(data, path, value, create=False)
-        Scenario.model_validate(data)
+        check_instruments(
+            Scenario.model_validate(data), edit.source if isinstance(edit, Overlay) else lever
+        )
         return data
 
     def _state_codes(self) -> list[str]:

@@ -59,10 +59,12 @@ class ScenarioError(ValueError):
 
 @dataclass
 class _Marked:
-    """Plain data from a YAML file plus the (file, line) of every key."""
+    """Plain data from a YAML file plus the (file, line) of every key, and the paths overlays
+    changed (in order), whose marks are the overlays' own."""
 
     data: Any
     marks: dict[Loc, tuple[str, int]] = field(default_factory=dict)
+    touched: list[Loc] = field(default_factory=list)
 
 
 def _marked(
@@ -103,9 +105,17 @@ def _read_marked(text: str, fname: str) -> _Marked:
     return _Marked(data, marks)
 
 
-def _lookup(marks: dict[Loc, tuple[str, int]], loc: Loc, default: str) -> tuple[str, int | None]:
-    for n in range(len(loc), -1, -1):
-        hit = marks.get(tuple(loc[:n]))
+def _lookup(m: _Marked, loc: Loc, default: str) -> tuple[str, int | None]:
+    """The file and line to blame for a problem at ``loc``: an overlay's line when an overlay
+    changed something at or under ``loc`` (a validator of a whole mapping reports the mapping,
+    which the scenario file holds, though the overlay's key is at fault), else the line of the
+    deepest key of ``loc`` that has one."""
+    n = len(loc)
+    for t in m.touched:
+        if tuple(t[:n]) == tuple(loc):
+            return m.marks[t]
+    for k in range(n, -1, -1):
+        hit = m.marks.get(tuple(loc[:k]))
         if hit is not None:
             return hit
     return default, None
@@ -113,15 +123,50 @@ def _lookup(marks: dict[Loc, tuple[str, int]], loc: Loc, default: str) -> tuple[
 
 def _validate(m: _Marked, fname: str) -> Scenario:
     try:
-        return Scenario.model_validate(m.data)
+        scenario = Scenario.model_validate(m.data)
     except ValidationError as exc:
         details = []
         for err in exc.errors():
             loc: Loc = tuple(err["loc"])
-            file, line = _lookup(m.marks, loc, fname)
+            file, line = _lookup(m, loc, fname)
             fld = ".".join(str(p) for p in loc) or "(scenario)"
             details.append(ErrorDetail(file, line, fld, err["msg"]))
         raise ScenarioError(details) from None
+    problems = _impossible_instruments(scenario, m, fname)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _impossible_instruments(scenario: Scenario, m: _Marked, fname: str) -> list[ErrorDetail]:
+    """Terms for an instrument between two states where the instrument cannot exist (an EIO
+    with Tunisia): the terms would silently do nothing, so they are refused, with the reason."""
+    from pharos.domain.cooperation import Between, instrument, label, words
+
+    out = []
+    for key, terms in scenario.cooperation.pairs.items():
+        a, b = key.split("-")
+        for code in terms:
+            spec = instrument(code)
+            if spec.basis_between(a, b) is not None:
+                continue
+            rules = []
+            for basis in spec.exists:
+                law = words(basis.legal_basis)
+                if basis.between is Between.EU_MEMBERS and basis.excluded:
+                    rules.append(
+                        _("between EU member states other than %(codes)s (%(law)s)")
+                        % {"codes": ", ".join(sorted(basis.excluded)), "law": law}
+                    )
+                elif basis.between is Between.EU_MEMBERS:
+                    rules.append(_("between EU member states (%(law)s)") % {"law": law})
+            loc: Loc = ("cooperation", "pairs", key, code)
+            file, line = _lookup(m, loc, fname)
+            message = _(
+                "%(instrument)s cannot exist between %(a)s and %(b)s: it exists only %(rules)s"
+            ) % {"instrument": label(code), "a": a, "b": b, "rules": "; ".join(rules)}
+            out.append(ErrorDetail(file, line, f"cooperation.pairs.{key}.{code}", message))
+    return out
 
 
 def _bundled(kind: str, name: str) -> Path | None:
@@ -213,6 +258,7 @@ def _read_overlay(path: Path) -> tuple[Overlay, _Marked]:
 def _apply(base: _Marked, ov: Overlay, om: _Marked) -> _Marked:
     data = copy.deepcopy(base.data)
     marks = dict(base.marks)
+    touched = list(base.touched)
     errs = []
     for section, values in (("set", ov.set), ("scale", ov.scale)):
         for path, value in values.items():
@@ -233,9 +279,19 @@ def _apply(base: _Marked, ov: Overlay, om: _Marked) -> _Marked:
             for n in range(1, len(loc)):
                 marks.setdefault(tuple(loc[:n]), where)
             marks[tuple(loc)] = where
+            touched.append(tuple(loc))
     if errs:
         raise ScenarioError(errs)
-    return _Marked(data, marks)
+    return _Marked(data, marks, touched)
+
+
+def check_instruments(scenario: Scenario, source: str = "(scenario)") -> Scenario:
+    """``scenario`` if its cooperation terms name only instruments that can exist between their
+    pair of states (as :func:`load_scenario` checks), else :class:`ScenarioError`."""
+    problems = _impossible_instruments(scenario, _Marked({}), source)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
 
 
 def apply_overlay(data: dict[str, Any], ov: Overlay) -> dict[str, Any]:
