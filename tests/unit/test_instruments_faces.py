@@ -27,7 +27,11 @@ from pharos.exercise.story.describe import CODES
 from pharos.exercise.words import wording
 from pharos.i18n import use_locale
 from pharos.sim.policies import answering_agency
-from pharos.sim.world import EVIDENCE_INSTRUMENTS, RETURN_RISK_ASSESSMENT
+from pharos.sim.world import (
+    EVIDENCE_INSTRUMENTS,
+    INTELLIGENCE_INSTRUMENTS,
+    RETURN_RISK_ASSESSMENT,
+)
 
 TRM = ("family_safety_check", "pre_return_risk_assessment", "return_and_reception")
 #: the instruments of 4cea705, whose values the faces had in tables of their own (a new
@@ -119,16 +123,21 @@ def test_the_model_asks_the_answering_agency_of_the_data() -> None:
 
 
 def test_the_models_instrument_sets_follow_family_and_product() -> None:
-    investigative = [
-        s.id for s in instruments().values() if s.family is not Family.PROTECTION_AND_RETURN
+    # the police ask for intelligence, the prosecutor for evidence (issue 15)
+    assert list(INTELLIGENCE_INSTRUMENTS) == [
+        s.id for s in instruments().values() if s.product == "intelligence"
     ]
-    assert list(EVIDENCE_INSTRUMENTS) == investigative
+    assert list(EVIDENCE_INSTRUMENTS) == [
+        s.id for s in instruments().values() if s.product == "evidence"
+    ]
+    assert {instrument(c).family for c in INTELLIGENCE_INSTRUMENTS} == {Family.POLICE}
+    assert {instrument(c).family for c in EVIDENCE_INSTRUMENTS} == {Family.JUDICIAL}
     assert set(ACTING_INSTRUMENTS) == {
         s.id for s in instruments().values() if s.product == "evidence"
     }
     # the order matters: the standard procedure takes the first of equally fast instruments
+    assert _of_before(INTELLIGENCE_INSTRUMENTS) == ("police_information_exchange",)
     assert _of_before(EVIDENCE_INSTRUMENTS) == (
-        "police_information_exchange",
         "mutual_legal_assistance",
         "european_investigation_order",
         "joint_investigation_team",

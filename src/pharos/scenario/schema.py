@@ -111,7 +111,15 @@ class Justice(_Strict):
     opened per active network per year without a cooperating victim (intelligence-led).
     ``financial_share``: share of investigations with a financial investigation.
     ``evidence_base`` and the bonuses: probability that an investigation gathers enough evidence
-    to charge. ``persons_per_case``: mean persons charged when a network is charged.
+    to charge; the cross-border bonus counts admissible evidence only (a useful reply to a
+    judicial request: MLA, EIO or a JIT), never police intelligence. ``lead_speedup``: share of
+    the investigation still to run that a useful police lead (intelligence through Interpol,
+    SIENA or a liaison officer) saves when it arrives before the investigation ends.
+    ``persons_per_case``: mean persons charged when a network is charged.
+    ``central_authority_staff`` and ``central_authority_days``: the state's central authority for
+    mutual legal assistance (UNTOC Art. 18(13)) handles that many outgoing requests at once, each
+    for a mean of that many days, first come first served; requests wait in a queue when all are
+    busy.
     """
 
     investigators: Annotated[int, Field(ge=1)] = 10
@@ -122,6 +130,9 @@ class Justice(_Strict):
     evidence_per_victim: Share = 0.1
     evidence_cross_border: Share = 0.2
     evidence_financial: Share = 0.15
+    lead_speedup: Share = 0.3
+    central_authority_staff: Annotated[int, Field(ge=1)] = 4
+    central_authority_days: Positive = 20.0
     persons_per_case: Annotated[float, Field(ge=1.0)] = 2.0
     prosecution_days: Positive = 365.0
     conviction_share: Share = 0.6
@@ -141,13 +152,17 @@ class ChannelTerms(_Strict):
 
     ``median_days`` and ``dispersion`` (the sigma of a lognormal) give the response time;
     ``success``: share of requests answered usefully. ``available``: False removes the
-    instrument; True is needed for a joint investigation team with a non-EU state.
+    instrument; True records an agreement, without which an instrument that exists only by
+    agreement is not used (a joint investigation team, a liaison officer's desk).
+    ``setup_days``: days to set the instrument up for a case before it works (a joint
+    investigation team's agreement, signed for each investigation), added to every reply.
     """
 
     median_days: Positive = 60.0
     dispersion: Annotated[float, Field(ge=0.0, le=3.0)] = 0.8
     success: Share = 0.6
     available: bool | None = None
+    setup_days: NonNegative = 0.0
 
 
 class Cooperation(_Strict):

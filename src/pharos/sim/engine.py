@@ -7,7 +7,8 @@ network generation are drawn at once (:mod:`pharos.sim.victims`);
 the loop then only handles what interacts: detections, formal identification by the competent
 body (finite officers, FIFO), referral to shelter places (finite beds, FIFO waiting list),
 loss while waiting (absconding, removal, re-trafficking), the victim's decision to cooperate,
-investigations (finite investigators) with financial investigation and cross-border requests,
+investigations (finite investigators) with financial investigation and cross-border requests
+(police intelligence first, then judicial evidence through a central authority's queue),
 charging and disruption of the network with the rescue of its remaining victims in whichever
 state they are, prosecution and conviction, replacement of a disrupted network, and return after
 a pre-return risk assessment (which the origin state's agency executes or declines). Every
@@ -50,7 +51,7 @@ from pharos.sim.world import KINDS, RETURN_RISK_ASSESSMENT, TYPES, StateModel, W
 
 # event kinds
 DETECT, IDENT_DIRECT, IDENT_QUEUED, SHELTER_END, COOPERATE = 0, 1, 2, 3, 4
-NET_START, PROACTIVE, INVEST_DONE, VERDICT = 5, 6, 7, 8
+NET_START, PROACTIVE, INVEST_DONE, VERDICT, LEAD, EVIDENCE = 5, 6, 7, 8, 9, 10
 
 # victim status
 EXPLOITED, AWAIT_IDENT, IN_IDENT, AWAIT_BED, PROTECTED, LOST, EXITED, NOT_PROTECTED = range(8)
@@ -104,13 +105,14 @@ class Engine(JusticeProcesses):
         self.case_queue: list[deque[tuple[int, int]]] = [deque() for _ in range(ns)]
         #: cross-border requests: (sender, receiver, instrument, purpose) -> [n, ok, days]
         self.request_stats: dict[tuple[str, str, str, str], list[float]] = {}
-        #: justice events: (state, year, event) -> persons
-        self.justice_stats: dict[tuple[str, int, str, int], int] = {}
+        #: justice events: (state, year, event, template) -> persons (days, for a sum of days)
+        self.justice_stats: dict[tuple[str, int, str, int], float] = {}
         self._template_of = {cell.id: cell.template for cell in self.world.networks}
         self._verdicts: list[tuple[int, str]] = []
         self._members: dict[int, tuple[list[int], list[float]]] = {}
         self._proactive: dict[int, float] = {}
-        self._sop_request: dict[tuple[str, str], tuple[str, ChannelTerms] | None] = {}
+        self._sop_request: dict[tuple[str, str, str], tuple[str, ChannelTerms] | None] = {}
+        self.ca_free: list[list[float]] = [[0.0] * st.ca_staff for st in self.world.states]
         self._prra: dict[tuple[str, str], ChannelTerms | None] = {}
 
     def record_request(self, rec: RequestRecord) -> None:
@@ -184,6 +186,8 @@ class Engine(JusticeProcesses):
             self._on_proactive,
             self._on_invest_done,
             self._on_verdict,
+            self._on_lead,
+            self._on_evidence,
         )
         done = 0
         while heap and heap[0] < limit:

@@ -9,7 +9,8 @@ method                      who decides                            actions
 ==========================  =====================================  ===========================
 ``decide_identification``   the agency that detected the victim    identify, refer, dismiss
 ``decide_referral``         the body that formally identified      shelter, none
-``decide_request``          the investigating police               an instrument, or none
+``decide_request``          the police (intelligence), then the    an instrument, or none
+                            prosecutor (evidence)
 ``decide_answer``           the receiving state's agency for the   execute, decline
                             instrument (:func:`answering_agency`)
 ``decide_prosecution``      the prosecutor                         charge, drop
@@ -92,11 +93,28 @@ class InstrumentTerms:
     instrument: str
     median_days: float
     success: float
+    setup_days: float = 0.0
+
+    @property
+    def expected_days(self) -> float:
+        """Expected days to a useful reply: (set-up + median days) / success share."""
+        return (self.setup_days + self.median_days) / max(self.success, 1e-9)
+
+
+def fastest(available: tuple[InstrumentTerms, ...]) -> InstrumentTerms | None:
+    """The instrument with the shortest expected time to a useful reply (the first of equally
+    fast ones, in the order given); None if there is none."""
+    return min(available, key=lambda t: t.expected_days) if available else None
 
 
 @dataclass(slots=True)
 class RequestContext:
-    """An investigation needs evidence from another state: which instrument to use."""
+    """An investigation needs something from another state: which instrument to use.
+
+    ``purpose`` is ``"intelligence"`` (the police ask for leads: ``available`` holds the police
+    instruments) or ``"evidence"`` (the prosecutor asks for admissible evidence: the judicial
+    instruments).
+    """
 
     time: float
     sender: str
@@ -105,6 +123,7 @@ class RequestContext:
     network: str
     cooperating_victims: int
     available: tuple[InstrumentTerms, ...]
+    purpose: str = "evidence"
 
 
 def answering_agency(instrument: str) -> PractitionerKind:
@@ -181,7 +200,8 @@ class StandardOperatingProcedure:
     - referral: every formally identified victim is referred to a shelter place (waiting
       list when full);
     - request: the available instrument with the shortest expected time to a useful reply
-      (median days / success share);
+      ((set-up + median days) / success share): among the police instruments for
+      intelligence, among the judicial ones for evidence;
     - answer: execute a request that can be executed (the engine's draw), decline it otherwise;
     - prosecution: charge when the evidence is sufficient;
     - return: return a victim who asks for it and whose pre-return risk assessment found the
@@ -200,9 +220,9 @@ class StandardOperatingProcedure:
         return Decision(Action.SHELTER, reason="every identified victim is offered a place")
 
     def decide_request(self, ctx: RequestContext) -> Decision:
-        if not ctx.available:
+        best = fastest(ctx.available)
+        if best is None:
             return Decision(Action.NONE, reason="no instrument between the states")
-        best = min(ctx.available, key=lambda t: t.median_days / max(t.success, 1e-9))
         return Decision(Action.REQUEST, instrument=best.instrument, reason="fastest useful reply")
 
     def decide_answer(self, ctx: AnswerContext) -> Decision:

@@ -5,7 +5,8 @@ Indicators (shares in [0, 1], times in days, counts per simulated year after the
 ``share_lost`` (of the detected), ``share_retrafficked`` (of the detected),
 ``days_to_rescue``, ``days_to_identification``, ``days_to_protection`` (means from the start
 of exploitation), and per state ``investigations``, ``financial_investigations``,
-``prosecuted``, ``convicted``, ``networks_disrupted`` per year; per pair of states and
+``prosecuted``, ``convicted``, ``networks_disrupted`` per year and ``days_to_charge`` (mean
+days from opening a case to charging, over the cases charged); per pair of states and
 instrument, ``request_latency_days`` and ``share_requests_answered``.
 
 Each is broken down by ``dimension``: ``total``, ``state``, ``route``, ``exploitation``,
@@ -84,16 +85,22 @@ def indicators(tables: dict[str, pd.DataFrame], scenario: Scenario) -> pd.DataFr
         long.insert(1, "dimension", dim)
         parts.append(long)
     ann = tables["annual"]
-    ann = ann[(ann["year"] >= first) & (ann["year"] < last) & ann["metric"].isin(list(JUSTICE))]
+    kept = [*JUSTICE, "days_to_charge_sum"]
+    ann = ann[(ann["year"] >= first) & (ann["year"] < last) & ann["metric"].isin(kept)]
     reps = sorted(out["replication"].unique())
     for dim in ("total", "state", "route", "exploitation"):
         level = ann[dim] if dim != "total" else "all"
         g = ann.assign(level=level).groupby(["replication", "level", "metric"])["value"].sum()
-        wide = g.unstack("metric").reindex(columns=list(JUSTICE), fill_value=0.0).fillna(0.0)
+        wide = g.unstack("metric").reindex(columns=kept, fill_value=0.0).fillna(0.0)
         levels = sorted(set(ann[dim])) if dim != "total" else ["all"]
         full = pd.MultiIndex.from_product([reps, levels], names=["replication", "level"])
-        wide = wide.reindex(full, fill_value=0.0) / nyears
+        wide = wide.reindex(full, fill_value=0.0)
+        charged = wide["disrupted"]
+        days = wide.pop("days_to_charge_sum")
+        wide = wide / nyears
         wide.columns = [JUSTICE[c] for c in wide.columns]
+        # days from opening a case to charging, over the cases charged
+        wide["days_to_charge"] = (days / charged.where(charged > 0)).to_numpy()
         long = _long(wide)
         long.columns = ["replication", "level", "indicator", "value"]
         long.insert(1, "dimension", dim)

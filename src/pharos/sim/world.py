@@ -4,8 +4,8 @@ Compiling once per replication keeps the event handlers to plain list and float 
 Domain facts come from :mod:`pharos.domain`: who may formally identify and the recovery and
 reflection period default to ``state_powers(state)``; cross-border instruments are limited to
 those that exist between the two states (``pharos.domain.cooperation``), and one that exists
-only by agreement (a joint investigation team with a third state) only where the scenario's
-terms for the pair say ``available: true``.
+only by agreement (a joint investigation team, a liaison officer's desk) only where the
+scenario's terms for the pair say ``available: true``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pharos.domain.cooperation import Basis, Family, instrument, of_families
+from pharos.domain.cooperation import Basis, Product, instrument, of_product
 from pharos.domain.datafiles import data_cache
 from pharos.domain.geography import countries, region_state_codes
 from pharos.domain.practitioners import PractitionerKind, state_powers
@@ -30,10 +30,27 @@ METHODS: tuple[RecruitmentMethod, ...] = tuple(RecruitmentMethod)
 ONLINE_METHODS = frozenset(
     {RecruitmentMethod.ONLINE_ADVERTISEMENT, RecruitmentMethod.ONLINE_SOCIAL_NETWORKS}
 )
-#: Instruments an investigation may use to obtain evidence abroad: the police and judicial
-#: families, in the data file's order. (The model counts a police reply as evidence too; telling
-#: intelligence from evidence, the instruments' ``product``, is issue 15.)
-EVIDENCE_INSTRUMENTS: tuple[str, ...] = of_families(Family.POLICE, Family.JUDICIAL)
+#: Instruments the police of an investigation ask for leads abroad: those whose product is
+#: intelligence (Interpol, SIENA, a liaison officer), in the data file's order. A lead speeds the
+#: investigation; it is not evidence (Directive (EU) 2023/977, Art. 1).
+INTELLIGENCE_INSTRUMENTS: tuple[str, ...] = of_product(Product.INTELLIGENCE)
+#: Instruments the prosecutor asks for admissible evidence abroad: those whose product is
+#: evidence (MLA, the EIO, a joint investigation team), in the data file's order.
+EVIDENCE_INSTRUMENTS: tuple[str, ...] = of_product(Product.EVIDENCE)
+#: Instruments sent through the requesting state's central authority, which has a finite
+#: capacity and a queue (UNTOC Art. 18(13): each party designates a central authority "with the
+#: responsibility and power to receive requests for mutual legal assistance and either to execute
+#: them or to transmit them to the competent authorities").
+CENTRAL_AUTHORITY_INSTRUMENTS: frozenset[str] = frozenset(
+    {instrument("mutual_legal_assistance").id}
+)
+#: The instruments of an investigation's requests, intelligence then evidence (the fast path's
+#: index of an instrument).
+REQUEST_INSTRUMENTS: tuple[str, ...] = INTELLIGENCE_INSTRUMENTS + EVIDENCE_INSTRUMENTS
+PURPOSES: dict[str, tuple[str, ...]] = {
+    "intelligence": INTELLIGENCE_INSTRUMENTS,
+    "evidence": EVIDENCE_INSTRUMENTS,
+}
 #: The instrument the model's return process asks the origin state by (looked up, so that a data
 #: file without it fails at import rather than in a run).
 RETURN_RISK_ASSESSMENT: str = instrument("pre_return_risk_assessment").id
@@ -83,6 +100,9 @@ class StateModel:
     evidence_per_victim: float
     evidence_cross_border: float
     evidence_financial: float
+    lead_speedup: float
+    ca_staff: int
+    ca_days: float
     persons_per_case: float
     prosecution_days: float
     conviction_share: float
@@ -124,7 +144,7 @@ class World:
             for k in range(spec.cells):
                 cell_id = spec.id if spec.cells == 1 else f"{spec.id}.{k}"
                 self.networks.append(NetworkCell(cell_id, spec, t, k, main))
-        self._terms: dict[tuple[str, str], tuple[InstrumentTerms, ...]] = {}
+        self._terms: dict[tuple[str, str, str], tuple[InstrumentTerms, ...]] = {}
         self._raw_terms: dict[tuple[str, str, str], ChannelTerms | None] = {}
 
     def _compile_state(self, code: str, index: int) -> StateModel:
@@ -186,6 +206,9 @@ class World:
             evidence_per_victim=jus.evidence_per_victim,
             evidence_cross_border=jus.evidence_cross_border,
             evidence_financial=jus.evidence_financial,
+            lead_speedup=jus.lead_speedup,
+            ca_staff=jus.central_authority_staff,
+            ca_days=jus.central_authority_days,
             persons_per_case=jus.persons_per_case,
             prosecution_days=jus.prosecution_days,
             conviction_share=jus.conviction_share,
@@ -203,16 +226,19 @@ class World:
             )
         return self._raw_terms[key]
 
-    def evidence_instruments(self, sender: str, receiver: str) -> tuple[InstrumentTerms, ...]:
-        """Instruments for evidence that exist between two states, with their terms."""
-        key = (sender, receiver)
+    def instruments_for(
+        self, sender: str, receiver: str, purpose: str
+    ) -> tuple[InstrumentTerms, ...]:
+        """The instruments for ``purpose`` (``"intelligence"`` or ``"evidence"``) that exist and
+        are operative from ``sender`` to ``receiver``, with their terms."""
+        key = (sender, receiver, purpose)
         hit = self._terms.get(key)
         if hit is None:
             out = []
-            for instr in EVIDENCE_INSTRUMENTS:
+            for instr in PURPOSES[purpose]:
                 t = self.terms(sender, receiver, instr)
                 if t is not None:
-                    out.append(InstrumentTerms(instr, t.median_days, t.success))
+                    out.append(InstrumentTerms(instr, t.median_days, t.success, t.setup_days))
             hit = self._terms[key] = tuple(out)
         return hit
 

@@ -80,6 +80,7 @@ def test_buckets_give_the_same_run_as_a_single_heap() -> None:
     heap, buckets = run_inputs(cw, inputs, buckets_per_day=0.0), run_inputs(cw, inputs)
     assert heap.events == buckets.events > 10_000
     np.testing.assert_array_equal(heap.justice, buckets.justice)
+    np.testing.assert_array_equal(heap.requests, buckets.requests)
     for name, values in heap.victims.items():
         np.testing.assert_array_equal(values, buckets.victims[name], err_msg=name)
 
@@ -90,8 +91,8 @@ def test_a_change_of_cooperation_terms_reaches_the_compiled_world() -> None:
         base, {"cooperation.defaults.police_information_exchange.median_days": 90.0}
     )
     a, b, again = compile_world(base), compile_world(slower), compile_world(base)
-    assert not np.array_equal(a.evidence_terms, b.evidence_terms)
-    np.testing.assert_array_equal(a.evidence_terms, again.evidence_terms)
+    assert not np.array_equal(a.request_terms, b.request_terms)
+    np.testing.assert_array_equal(a.request_terms, again.request_terms)
     np.testing.assert_array_equal(a.return_terms, again.return_terms)
 
 

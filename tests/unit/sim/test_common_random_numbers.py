@@ -50,21 +50,25 @@ def test_more_shelter_beds_in_malta_and_greece_change_nothing_elsewhere() -> Non
         )
 
 
-def test_the_liaison_desk_shortens_italy_tunisia_requests_only() -> None:
+def test_the_liaison_desk_shortens_italy_tunisia_leads_only() -> None:
     s = _scenario()
     ov = _scenario("tunisia-italy-liaison-desk")
     a = run_replication(s, 2, 0)["requests"]
     b = run_replication(ov, 2, 0)["requests"]
 
-    def mean_latency(df: pd.DataFrame, sender: str, receiver: str) -> float:
-        sel = df[
-            (df.sender == sender)
-            & (df.receiver == receiver)
-            & (df.instrument == "police_information_exchange")
-        ]
+    def mean_latency(df: pd.DataFrame, sender: str, receiver: str, purpose: str) -> float:
+        sel = df[(df.sender == sender) & (df.receiver == receiver) & (df.purpose == purpose)]
         return float(sel.latency_days_sum.sum() / sel.requests.sum())
 
-    assert mean_latency(b, "ITA", "TUN") < 0.5 * mean_latency(a, "ITA", "TUN")
+    # leads from the desk instead of Interpol: days instead of weeks
+    assert set(b[(b.sender == "ITA") & (b.receiver == "TUN")].instrument) >= {"liaison_officer"}
+    assert "liaison_officer" not in set(a.instrument)
+    assert mean_latency(b, "ITA", "TUN", "intelligence") < 0.5 * mean_latency(
+        a, "ITA", "TUN", "intelligence"
+    )
+    # the evidence still goes by mutual legal assistance (a lead is not evidence)
+    ev = b[(b.sender == "ITA") & (b.receiver == "TUN") & (b.purpose == "evidence")]
+    assert set(ev.instrument) == {"mutual_legal_assistance"}
     esp_a = a[a.sender == "ESP"].reset_index(drop=True)
     esp_b = b[b.sender == "ESP"].reset_index(drop=True)
     pd.testing.assert_frame_equal(esp_a, esp_b)

@@ -12,8 +12,10 @@ same model is re-expressed here as arrays and one compiled loop per replication:
 - one event loop (a calendar queue on arrays) runs identification by the competent body (finite
   officers, FIFO), referral to shelter (finite beds, FIFO waiting list), loss while waiting,
   protection and exit with return after a risk assessment, the victim's cooperation,
-  investigations (finite investigators, proactive and victim-led, cross-border evidence
-  requests with the standard operating procedure's choice of instrument), charging, disruption
+  investigations (finite investigators, proactive and victim-led; across borders a police
+  request for intelligence, then a judicial request for evidence through the central
+  authority's queue for MLA, each by the standard operating procedure's choice of instrument),
+  charging on admissible evidence (a case short of it waits for the judicial reply), disruption
   of the group with rescue of its victims and suppression of its recruits until replacement,
   and verdicts (decided at charging: they change no other event).
 

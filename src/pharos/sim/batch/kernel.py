@@ -12,16 +12,20 @@ from __future__ import annotations
 import numpy as np
 
 from pharos.sim.batch.justice import (
+    ask_evidence,
     conclude,
     next_case,
     next_proactive,
     open_case,
     start_investigation,
+    work_done,
 )  # fmt: skip
 from pharos.sim.batch.layout import (
     ACTIVE,
     AWAIT_BED,
     AWAIT_IDENT,
+    AWAITING,
+    CASE_NO,
     CASE_OPEN,
     CASE_STATE,
     CELL,
@@ -32,6 +36,7 @@ from pharos.sim.batch.layout import (
     DET_KIND,
     DETECT,
     EVIDENCE,
+    EVIDENCE_IN,
     EXISTS,
     EXIT_AT,
     EXIT_CODE,
@@ -44,12 +49,15 @@ from pharos.sim.batch.layout import (
     IN_IDENT,
     INVEST_DONE,
     JCOUNT,
+    LEAD,
     LOST,
     LOST_AT,
+    N_CELL_FLOATS,
     N_CELL_ROWS,
     N_ORIGIN,
     NET_START,
     P_BEDS,
+    P_CA_STAFF,
     P_COOP,
     P_DIRECT,
     P_IDENT,
@@ -64,6 +72,7 @@ from pharos.sim.batch.layout import (
     PROT_AT,
     PROTECTED,
     RESCUE,
+    RESTART,
     RETRAF,
     SHELTER_END,
     STATE,
@@ -73,6 +82,7 @@ from pharos.sim.batch.layout import (
     TEMPLATE,
     W_BED,
     W_IDENT,
+    WORK_DONE,
 )  # fmt: skip
 from pharos.sim.batch.mem import prefetch
 from pharos.sim.batch.queue import by_time, new_queue, peek, pop, schedule
@@ -81,6 +91,7 @@ from pharos.sim.batch.rng import (
     FloatArray,
     IntArray,
     bare,
+    cell_key,
     compiled,
     inlined,
     lazy_normal,
@@ -234,7 +245,8 @@ def run_kernel(
     outf: FloatArray,
     outi: IntArray,
     outb: BoolArray,
-    justice: IntArray,
+    justice: FloatArray,
+    req: FloatArray,
     lazy: bool,
     vkey: np.uint64,
     per_day: float,
@@ -266,7 +278,11 @@ def run_kernel(
     inv_busy = np.zeros(n_states, dtype=np.int64)
     ci = np.zeros((N_CELL_ROWS, n_cells), dtype=np.int64)
     ci[ACTIVE] = 1
-    restart_at = np.zeros(n_cells)
+    cf = np.zeros((N_CELL_FLOATS, n_cells))
+    # each central authority's staff: the day each is next free (never, beyond the state's staff)
+    ca_free = np.full((n_states, max(1, int(sp[:, P_CA_STAFF].max()) if n_states else 1)), np.inf)
+    for s in range(n_states):
+        ca_free[s, : int(sp[s, P_CA_STAFF])] = 0.0
     ccount = np.zeros(n_states, dtype=np.int64)
     rescue = np.empty(n, dtype=np.int64)
     dsorted, dtime = by_time(t_det, horizon)  # dtime: read in sequence, not from the records
@@ -274,9 +290,9 @@ def run_kernel(
         next_proactive(qt, qi, c, 0.0, sp, cell_main[c], ci, jkey)
     return _loop(
         sp, may, net, ret, ev, cell_template, cell_main, horizon, law, t_rec, u, z_reqlat, jkey,
-        outf, outi, outb, justice, lazy, vkey, start, members, member_t, qt, qi, q_wait, q_case,
-        wh, wt, officers_busy, beds_used, inv_busy, ci, restart_at, ccount, rescue, dsorted,
-        dtime,
+        outf, outi, outb, justice, req, lazy, vkey, start, members, member_t, qt, qi, q_wait,
+        q_case, wh, wt, officers_busy, beds_used, inv_busy, ci, cf, ca_free, ccount, rescue,
+        dsorted, dtime,
     )  # fmt: skip
 
 
@@ -298,7 +314,8 @@ def _loop(
     outf: FloatArray,
     outi: IntArray,
     outb: BoolArray,
-    justice: IntArray,
+    justice: FloatArray,
+    req: FloatArray,
     lazy: bool,
     vkey: np.uint64,
     start: IntArray,
@@ -314,7 +331,8 @@ def _loop(
     beds_used: IntArray,
     inv_busy: IntArray,
     ci: IntArray,
-    restart_at: FloatArray,
+    cf: FloatArray,
+    ca_free: FloatArray,
     ccount: IntArray,
     rescue: IntArray,
     dsorted: IntArray,
@@ -399,17 +417,17 @@ def _loop(
                 outf[a, EXIT_AT] = now + ret[j, s, 1] * np.exp(ret[j, s, 2] * z)
         elif kind == COOPERATE:
             c = cell[a]
-            if ci[ACTIVE, c] and t_rec[a] >= restart_at[c]:
+            if ci[ACTIVE, c] and t_rec[a] >= cf[RESTART, c]:
                 ci[EVIDENCE, c] += 1
                 if not ci[CASE_OPEN, c]:
                     open_case(
-                        qt, qi, c, state[a], now, sp, net, ev, cell_template, ci, jkey, justice,
-                        inv_busy, q_case, wh, wt,
+                        qt, qi, c, state[a], now, sp, net, ev, cell_template, ci, cf, jkey,
+                        justice, inv_busy, q_case, wh, wt, ca_free, req,
                     )  # fmt: skip
         elif kind == NET_START:
             ci[GEN, a] = b
             ci[ACTIVE, a] = True
-            restart_at[a] = now
+            cf[RESTART, a] = now
             ci[CASE_OPEN, a] = False
             ci[EVIDENCE, a] = 0
             ci[JCOUNT, a] = 0
@@ -418,8 +436,8 @@ def _loop(
             if b == ci[GEN, a] and ci[ACTIVE, a]:
                 if not ci[CASE_OPEN, a]:
                     open_case(
-                        qt, qi, a, cell_main[a], now, sp, net, ev, cell_template, ci, jkey, justice,
-                        inv_busy, q_case, wh, wt,
+                        qt, qi, a, cell_main[a], now, sp, net, ev, cell_template, ci, cf, jkey,
+                        justice, inv_busy, q_case, wh, wt, ca_free, req,
                     )  # fmt: skip
                 next_proactive(qt, qi, a, now, sp, cell_main[a], ci, jkey)
         elif kind == INVEST_DONE:
@@ -428,13 +446,33 @@ def _loop(
             if nxt < 0:
                 inv_busy[s] -= 1
             else:
-                start_investigation(qt, qi, nxt, now, sp, net, ev, cell_template, ci, jkey, justice)
-            if b == ci[GEN, a] and ci[ACTIVE, a]:
+                start_investigation(
+                    qt, qi, nxt, now, sp, net, ev, cell_template, ci, jkey, justice, ca_free, req
+                )  # fmt: skip
+            if b == ci[GEN, a] and ci[ACTIVE, a] and work_done(a, sp, ci, cf, jkey):
                 n_rescue = conclude(
-                    qt, qi, a, now, sp, net, cell_template, ci, restart_at, jkey, justice, ccount,
+                    qt, qi, a, now, sp, net, cell_template, ci, cf, jkey, justice, ccount,
                     start, members, member_t, outf, outi, outb, rescue,
                 )  # fmt: skip
-                b = law
+            b = law
+        elif kind == LEAD or kind == EVIDENCE_IN:  # noqa: SIM109 - numba
+            if b == ci[CASE_NO, a] and ci[ACTIVE, a] and ci[AWAITING, a]:
+                decide = False
+                if kind == LEAD:  # the police reply is in: the prosecutor asks for evidence
+                    key = cell_key(jkey, a, ci[GEN, a])
+                    asked = ask_evidence(
+                        qt, qi, a, now, sp, ev, cell_template, ci, key, ca_free, req
+                    )  # fmt: skip
+                    decide = not asked and ci[WORK_DONE, a]
+                else:  # the judicial reply is in
+                    ci[AWAITING, a] = False
+                    decide = ci[WORK_DONE, a]
+                if decide:
+                    n_rescue = conclude(
+                        qt, qi, a, now, sp, net, cell_template, ci, cf, jkey, justice, ccount,
+                        start, members, member_t, outf, outi, outb, rescue,
+                    )  # fmt: skip
+            b = law
         for r in range(n_rescue):
             _detect(
                 qt, qi, outf, outi, u, lazy, vkey, rescue[r], b, kind != DETECT, now,

@@ -28,7 +28,7 @@ from pharos.sim.batch.queue import BUCKETS_PER_DAY
 from pharos.sim.batch.rng import IntArray, compiled, recruit
 from pharos.sim.batch.world import CompiledWorld
 from pharos.sim.victims import C_REQLAT, WIDTH
-from pharos.sim.world import KIND_INDEX
+from pharos.sim.world import KIND_INDEX, REQUEST_INSTRUMENTS
 
 _LAW = KIND_INDEX[PractitionerKind.LAW_ENFORCEMENT]
 
@@ -47,12 +47,15 @@ def columns(records: npt.NDArray[Any], k: int) -> npt.NDArray[Any]:
 
 @dataclass(frozen=True)
 class BatchResult:
-    """Per-victim outcomes of one replication (arrays in template order) and justice counts by
-    state (columns as :data:`JUSTICE`)."""
+    """Per-victim outcomes of one replication (arrays in template order), justice counts by
+    state (columns as :data:`JUSTICE`) and the cross-border requests of investigations by
+    sending state and instrument (``pharos.sim.world.REQUEST_INSTRUMENTS``): requests, useful
+    replies, days to the replies summed."""
 
     victims: dict[str, npt.NDArray[Any]]
-    justice: IntArray
+    justice: npt.NDArray[np.float64]
     events: int
+    requests: npt.NDArray[np.float64]
 
 
 class Workspace:
@@ -110,7 +113,8 @@ def run_inputs(
         outf = np.empty((n, N_FLOAT))
         outi = np.empty((n, N_INT), dtype=np.int64)
         outb = np.empty((n, N_BOOL), dtype=np.bool_)
-    justice = np.zeros((len(cw.world.states), len(JUSTICE)), dtype=np.int64)
+    justice = np.zeros((len(cw.world.states), len(JUSTICE)))
+    requests = np.zeros((len(cw.world.states), len(REQUEST_INSTRUMENTS), 3))
     vkey = np.uint64(inputs.victim_key)
     if lazy:
         derive_own(
@@ -125,14 +129,14 @@ def run_inputs(
             outf, outi, outb,
         )  # fmt: skip
     events = run_kernel(
-        cw.state, cw.may_identify, cw.net, cw.return_terms, cw.evidence_terms, cw.cell_template,
+        cw.state, cw.may_identify, cw.net, cw.return_terms, cw.request_terms, cw.cell_template,
         cw.cell_main_state, cw.horizon, _LAW, t_rec, u, z, np.uint64(inputs.justice_key), outf,
-        outi, outb, justice, lazy, vkey, float(buckets_per_day),
+        outi, outb, justice, requests, lazy, vkey, float(buckets_per_day),
     )  # fmt: skip
     victims: dict[str, npt.NDArray[Any]] = {"recruited_at": t_rec}
     for out, names in ((outf, OUT_FLOAT), (outi, OUT_INT), (outb, OUT_BOOL)):
         victims.update((name, out[:, i]) for i, name in enumerate(names))
-    return BatchResult(victims, justice, int(events))
+    return BatchResult(victims, justice, int(events), requests)
 
 
 def run_batch(cw: CompiledWorld, seed: int, replications: Sequence[int]) -> list[BatchResult]:

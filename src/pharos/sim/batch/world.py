@@ -7,13 +7,29 @@ from dataclasses import dataclass
 import numpy as np
 
 from pharos.scenario.schema import Scenario
-from pharos.sim.batch.layout import N_NET_PARAMS, N_STATE_PARAMS
+from pharos.sim.batch.layout import (
+    N_NET_PARAMS,
+    N_RT,
+    N_STATE_PARAMS,
+    R_EVIDENCE,
+    R_INTELLIGENCE,
+    RT_CA,
+    RT_CODE,
+    RT_DISP,
+    RT_EXISTS,
+    RT_MEDIAN,
+    RT_SETUP,
+    RT_SUCCESS,
+)  # fmt: skip
 from pharos.sim.batch.rng import BoolArray, FloatArray, IntArray
+from pharos.sim.policies import fastest
 from pharos.sim.world import (
+    CENTRAL_AUTHORITY_INSTRUMENTS,
     KIND_INDEX,
     KINDS,
     METHODS,
     ONLINE_METHODS,
+    REQUEST_INSTRUMENTS,
     RETURN_RISK_ASSESSMENT,
     TYPE_INDEX,
     TYPES,
@@ -43,7 +59,9 @@ class CompiledWorld:
     method_index: IntArray
     method_online: BoolArray
     return_terms: FloatArray  # templates x states x (exists, median, dispersion)
-    evidence_terms: FloatArray  # templates x states x (exists, median, dispersion, success)
+    # templates x states x (intelligence, evidence) x N_RT: the instrument of each request
+    request_terms: FloatArray
+    ca_staff: int  # the largest central authority's staff (columns of its free times)
     cell_template: IntArray
     cell_main_state: IntArray
     recruits_per_year: FloatArray
@@ -69,6 +87,7 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
             st.evidence_cross_border, st.evidence_financial, st.persons_per_case,
             st.prosecution_days, st.conviction_share, st.online_rate,
             -1 if st.screening_kind is None else st.screening_kind, st.screening_skill,
+            st.lead_speedup, st.ca_staff, st.ca_days,
         ]  # fmt: skip
         for k, per_type in st.rates.items():
             rates[s, k] = per_type
@@ -85,7 +104,7 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
     method_index = np.zeros((nn, mm), dtype=np.int64)
     method_online = np.zeros((nn, mm), dtype=np.bool_)
     ret = np.zeros((nn, ns, 3))
-    ev = np.zeros((nn, ns, 4))
+    ev = np.zeros((nn, ns, 2, N_RT))
     pairs = sorted(
         {(st.code, spec.origin) for spec in nets for st in world.states if spec.origin != st.code}
     )
@@ -131,7 +150,8 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
         method_index=method_index,
         method_online=method_online,
         return_terms=ret,
-        evidence_terms=ev,
+        request_terms=ev,
+        ca_staff=max((st.ca_staff for st in world.states), default=1),
         cell_template=np.array([c.template for c in cells], dtype=np.int64),
         cell_main_state=np.array([world.state_index[c.main_state] for c in cells], dtype=np.int64),
         recruits_per_year=np.array([n.recruits_per_year for n in nets]),
@@ -182,18 +202,24 @@ def _pair_table(world: World, pairs: tuple[tuple[str, str], ...]) -> PairTable:
 
 
 def _pair_terms(world: World, state: str, origin: str) -> tuple[FloatArray, FloatArray]:
-    """Return (pre-return risk assessment) and evidence terms from ``state`` to ``origin``:
-    (exists, median days, dispersion) and (exists, median days, dispersion, success) of the
-    instrument the standard procedure picks (shortest expected time to a useful reply)."""
+    """Return (pre-return risk assessment) and request terms from ``state`` to ``origin``:
+    (exists, median days, dispersion), and for the police's request for intelligence and the
+    prosecutor's for evidence the fields ``RT_*`` of the instrument the standard procedure picks
+    (shortest expected time to a useful reply)."""
     ret = np.zeros(3)
-    ev = np.zeros(4)
+    ev = np.zeros((2, N_RT))
     t = world.terms(state, origin, RETURN_RISK_ASSESSMENT)
     if t is not None:
         ret[:] = (1.0, t.median_days, t.dispersion)
-    avail = world.evidence_instruments(state, origin)
-    if avail:
-        best = min(avail, key=lambda a: a.median_days / max(a.success, 1e-9))
+    for r, purpose in ((R_INTELLIGENCE, "intelligence"), (R_EVIDENCE, "evidence")):
+        best = fastest(world.instruments_for(state, origin, purpose))
+        if best is None:
+            continue
         bt = world.terms(state, origin, best.instrument)
         assert bt is not None
-        ev[:] = (1.0, bt.median_days, bt.dispersion, bt.success)
+        row = ev[r]
+        row[RT_EXISTS], row[RT_MEDIAN], row[RT_DISP] = 1.0, bt.median_days, bt.dispersion
+        row[RT_SUCCESS], row[RT_SETUP] = bt.success, bt.setup_days
+        row[RT_CA] = float(best.instrument in CENTRAL_AUTHORITY_INSTRUMENTS)
+        row[RT_CODE] = REQUEST_INSTRUMENTS.index(best.instrument)
     return ret, ev
