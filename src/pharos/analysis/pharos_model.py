@@ -128,7 +128,7 @@ def engine_disruptions(engine: Engine) -> int:
 
 def engine_convictions(engine: Engine) -> int:
     """Persons convicted in the engine's run."""
-    return sum(n for key, n in engine.justice_stats.items() if key[2] == "convicted")
+    return int(sum(n for key, n in engine.justice_stats.items() if key[2] == "convicted"))
 
 
 class PharosModel(ExperimentModel):
