@@ -233,6 +233,37 @@ def test_consent_must_be_one_of_the_choices(session: ExerciseSession) -> None:
         session.act("esp-labour", "ana", type="open_case", persona="salma", consent=["everything"])
 
 
+def test_a_later_action_never_withdraws_the_consent_given(session: ExerciseSession) -> None:
+    """Issue 17: a "Refer" with only "services" ticked overwrote the consent recorded when the
+    case was opened (disclosure to other organisations), so the case tools refused both
+    referrals while the exercise counted them. A consent not mentioned stays as it was given;
+    a consent ticked later is added to it."""
+    session.advance_days(0.2)
+    session.act("esp-labour", "ana", type="inspect_site", place="almeria-greenhouse")
+    session.act(
+        "esp-labour", "ana", type="open_case", persona="salma", consent=["services", "other_orgs"]
+    )
+    session.act(
+        "esp-labour", "ana", type="refer", persona="salma", to="shelter", consent=["services"]
+    )
+    session.act(
+        "esp-labour", "ana", type="refer", persona="salma", to="competent_authority",
+        consent=["cross_border"],
+    )  # fmt: skip
+    sb = built(session)
+    with sb.reading(KEY) as db:
+        assert len(db.execute(select(Referral)).scalars().all()) == 2
+        refused = db.execute(select(AuditEntry).where(AuditEntry.action == "exercise_refused"))
+        assert [e.detail for e in refused.scalars()] == []
+        records = db.execute(select(ConsentRecord).order_by(ConsentRecord.id)).scalars().all()
+        given = [
+            (r.consent_for_services, r.disclosure_other_orgs, r.disclosure_cross_border)
+            for r in records
+        ]
+        # the second refer widened it (cross border); the first changed nothing
+        assert given == [(True, True, False), (True, True, True)]
+
+
 def test_clock_at_fixes_now_in_its_block_only() -> None:
     when = datetime(2024, 10, 7, 8, 0, tzinfo=UTC)
     with clock_at(when):

@@ -152,12 +152,20 @@ class ProjectorBase:
     def _record_consent(
         self, session: Session, ev: Event, m: Member, p: Principal, case: Case, given: Any
     ) -> None:
+        """Record the consent the person gives with an action: what the player ticked is added
+        to the consent in force, never taken from it (an action that does not mention a consent
+        does not withdraw it; the exercise has no action that withdraws one)."""
         if not isinstance(given, list) or not given:
             return
         note = self.words.keep(_("Recorded in the exercise."))
         consent: dict[str, Any] = {"informed": True, "note": note}
-        consent.update({field: key in given for key, field in CONSENT_FIELDS.items()})
         current = cases.latest_consent(session, case.id)
+        consent.update(
+            {
+                field: key in given or bool(current is not None and getattr(current, field))
+                for key, field in CONSENT_FIELDS.items()
+            }
+        )
         if current is not None and all(
             getattr(current, f) == consent[f] for f in CONSENT_FIELDS.values()
         ):
