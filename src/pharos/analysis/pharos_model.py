@@ -67,6 +67,13 @@ OUTCOMES: tuple[str, ...] = (
     *(f"share_protected_{g}" for g in ("women", "men", "girls", "boys")),
     *(f"share_protected_{c.lower()}" for c in region_state_codes()),
 )
+
+
+def year_outcomes(horizon_days: int) -> tuple[str, ...]:
+    """The outcomes counting victims who enter protection in each year of a horizon."""
+    return tuple(f"protected_year_{k + 1:02d}" for k in range(-(-int(horizon_days) // 365)))
+
+
 #: outcome -> the vulnerable group it measures (share protected among arrived victims)
 GROUP_OUTCOMES: dict[str, str] = {
     f"share_protected_{g}": g for g in ("women", "men", "girls", "boys")
@@ -250,7 +257,9 @@ class PharosModel(ExperimentModel):
         return self._params
 
     def outcome_names(self) -> tuple[str, ...]:
-        return OUTCOMES
+        """:data:`OUTCOMES`, then the victims entering protection in each year of the horizon
+        (``protected_year_01`` ..., for the report's time series)."""
+        return OUTCOMES + year_outcomes(self.base.horizon_days)
 
     def scenario_for(self, values: Mapping[str, float]) -> Scenario:
         """The base scenario with ``values`` (path -> value) set; integers rounded."""
@@ -316,6 +325,13 @@ class PharosModel(ExperimentModel):
         # disrupted_per_year counts groups)
         out["protected_per_year"] = float(protected.sum()) / ((horizon - warmup) / 365.0)
         out["convicted_per_year"] = convicted / (horizon / 365.0)
+        names = year_outcomes(scenario.horizon_days)
+        pt = v["protected_at"]
+        valid = v["exists"] & ~np.isnan(pt)
+        counts = np.bincount(
+            np.minimum(pt[valid] // 365.0, len(names) - 1).astype(np.int64), minlength=len(names)
+        )
+        out.update({name: float(counts[k]) for k, name in enumerate(names)})
         for g, members in groups.items():
             out[f"share_protected_{g}"] = _share(protected & members, came & members)
         codes = self._state_codes()
@@ -341,12 +357,13 @@ class PharosModel(ExperimentModel):
     def run_batch(
         self, values: Mapping[str, FloatArray], seeds: npt.NDArray[np.uint64], replications: int
     ) -> dict[str, FloatArray]:
-        out = {k: np.zeros(len(seeds)) for k in OUTCOMES}
+        names = self.outcome_names()
+        out = {k: np.zeros(len(seeds)) for k in names}
         for i, seed in enumerate(seeds):
             scenario = self.scenario_for({p: float(a[i]) for p, a in values.items()})
             runs = [self.replicate(scenario, int(seed), r) for r in range(replications)]
-            for k in OUTCOMES:
-                out[k][i] = float(np.mean([r[k] for r in runs]))
+            for k in names:
+                out[k][i] = float(np.mean([r.get(k, np.nan) for r in runs]))
         return out
 
 

@@ -61,6 +61,8 @@ class Analysis:
     by_state: dict[str, pd.DataFrame] = field(default_factory=dict)  # state -> effects
     equal: EqualProtection | None = None
     costs: pd.DataFrame | None = None  # cost per extra victim protected / conviction
+    #: victims entering protection each year: policy x year -> mean, p10, p90 over scenarios
+    series: pd.DataFrame | None = None
 
 
 _CONFIDENCE = {  # of a fact the sources do not establish (known: false)
@@ -170,6 +172,25 @@ def _effects(result: ExperimentResult, out: Analysis) -> None:
         out.equal = equal_protection(result, groups)
     if spec.costs:
         out.costs = cost_effectiveness(result)
+    years = sorted(c for c in columns if c.startswith("protected_year_"))
+    if years:
+        best = list(out.effects[main].index[:3])
+        shown = [result.design.policies[0].name, *best]
+        rows = []
+        for policy in shown:
+            frame = result.runs.loc[result.runs["policy"] == policy, years]
+            for k, col in enumerate(years):
+                v = frame[col].to_numpy(dtype=float)
+                rows.append(
+                    {
+                        "policy": policy,
+                        "year": k + 1,
+                        "mean": float(np.mean(v)),
+                        "p10": float(np.percentile(v, 10)),
+                        "p90": float(np.percentile(v, 90)),
+                    }
+                )
+        out.series = pd.DataFrame(rows)
 
 
 #: the equal-protection check's flags on 2,000 experiments with no effect in any group (3
@@ -182,6 +203,36 @@ GROUP_LABELS = {
     "girls": N_("girls"),
     "boys": N_("boys"),
 }
+
+
+def series_figure(series: pd.DataFrame) -> Markup:
+    """Victims entering protection each year, per policy: the mean over the scenarios and a band
+    from their 10th to their 90th percentile (the spread of the futures sampled)."""
+    fig = go.Figure()
+    palette = ["#56616d", "#1f77b4", "#2ca02c", "#d62728"]
+    for i, (policy, f) in enumerate(series.groupby("policy", sort=False)):
+        colour = palette[i % len(palette)]
+        x = list(f["year"])
+        fig.add_scatter(
+            x=x + x[::-1],
+            y=list(f["p90"]) + list(f["p10"])[::-1],
+            fill="toself",
+            fillcolor=colour,
+            opacity=0.15,
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+        fig.add_scatter(x=x, y=f["mean"], mode="lines+markers", name=str(policy),
+                        line={"color": colour})  # fmt: skip
+    fig.update_layout(
+        title=_("Victims entering protection each year"),
+        height=420,
+        xaxis_title=_("year of the simulation"),
+        yaxis_title=_("victims a year"),
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return _figure_html(fig)
 
 
 def _money(value: float) -> str:
@@ -425,6 +476,9 @@ def render_report(result: ExperimentResult, analysis: Analysis) -> str:
             )
         ),
         "money": _money,
+        "series_figure": series_figure(analysis.series)
+        if analysis.series is not None and not analysis.series.empty
+        else None,
         "listing": lambda groups: format_list(gettext(GROUP_LABELS.get(g) or g) for g in groups),
         "equal_false_alarm": EQUAL_FALSE_ALARM,
         "box_figure": box_figure(analysis.box)

@@ -91,6 +91,11 @@ def test_sobol_prim_and_regret_on_the_fast_regional_model(tmp_path: Path) -> Non
     if row["protected"] > 0:
         assert row["per_protected"] == pytest.approx(250000 / row["protected"])
     assert "Cost per extra victim protected" in html
+    # time series: victims entering protection each year, per policy, with a band
+    series = analysis.series
+    assert series is not None and set(series["policy"]) == {"baseline", "training=on"}
+    assert (series["p10"] <= series["mean"]).all() and (series["mean"] <= series["p90"]).all()
+    assert "Victims entering protection each year" in html
     assert html.count("Rests on a default:") >= 2  # next to the figures, not once at the top
 
 
@@ -99,7 +104,11 @@ def test_parameters_are_the_scenario_numbers_by_dotted_path() -> None:
     params = model.parameters()
     assert params["networks.egy-ita-labour.recruits_per_year"] == 150
     assert params["states.ITA.identification.officers"] == 25
-    assert model.outcome_names() == OUTCOMES
+    # then one count a year of victims entering protection, for the time series
+    assert model.outcome_names()[: len(OUTCOMES)] == OUTCOMES
+    assert model.outcome_names()[len(OUTCOMES) :] == tuple(
+        f"protected_year_{k:02d}" for k in range(1, 8)
+    )  # horizon 2,200 days: 7 years, the last one partial
     scenario = model.scenario_for({"states.ITA.identification.officers": 31.6})  # type: ignore[attr-defined]
     assert scenario.states["ITA"].identification.officers == 32
 
