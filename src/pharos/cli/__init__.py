@@ -12,6 +12,7 @@ from pharos import __version__
 # One line per area: importing the module registers its commands on ``app``.
 # (keep this list sorted; each area owns only its own module)
 from pharos.cli import analysis as _analysis  # noqa: F401
+from pharos.cli import backup as _backup  # noqa: F401
 from pharos.cli import estimate as _estimate  # noqa: F401
 from pharos.cli import exercise as _exercise  # noqa: F401
 from pharos.cli import learn as _learn  # noqa: F401
