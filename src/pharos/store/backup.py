@@ -21,6 +21,7 @@ nothing to the installation unless every check passes.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import json
 import os
@@ -348,6 +349,14 @@ def _unpack(archive: Path, into: Path, progress: Progress) -> dict[str, Any]:
     step = _("Checking the archive")
     total = archive.stat().st_size
     try:
+        with archive.open("rb") as raw:
+            compressed = raw.read(2) == b"\x1f\x8b"
+        if compressed:
+            # the whole gzip stream first: its CRC and length catch a flipped byte or a cut
+            # that tarfile alone would take for the end of the archive
+            with gzip.open(archive, "rb") as stream:
+                while stream.read(CHUNK):
+                    pass
         with tarfile.open(archive, "r:*") as tar:
             for info in tar:
                 name = info.name
