@@ -34,6 +34,7 @@ from pharos.coordinate.pseudonyms import secret_key
 from pharos.coordinate.referrals import case_referrals
 from pharos.coordinate.reflection import basis_text, period_warning, reflection_rule
 from pharos.coordinate.requests import case_requests, replies
+from pharos.coordinate.screening import carried_facts
 from pharos.coordinate.vocabulary import AUDIT_LABELS, RESOURCE_LABELS
 from pharos.domain.cooperation import instrument_codes
 from pharos.store.models import (
@@ -105,7 +106,7 @@ def _user_ids(case: Case, rec: _Records) -> set[int]:
     ids |= {s.screened_by_id for s in rec.screenings}
     ids |= {x.author_id for rs in rec.replies.values() for x in rs}
     ids |= {d.resolved_by_id for d in rec.duplicates if d.resolved_by_id}
-    ids |= {c.recorded_by_id for c in rec.consents if c.override_reason}
+    ids |= {c.recorded_by_id for c in rec.consents}
     return ids
 
 
@@ -120,7 +121,11 @@ def _event(e: TraffickingEvent, full: bool) -> dict[str, Any]:
     }
 
 
-def _consent(consent: ConsentRecord | None) -> dict[str, Any] | None:
+def _consent(
+    consent: ConsentRecord | None, users: Mapping[int, str], with_text: bool
+) -> dict[str, Any] | None:
+    """A consent record with its note and, if it was one, the override's reason (shown to
+    those who see the victim's identity: the note often says what the victim refused)."""
     if consent is None:
         return None
     return {
@@ -129,6 +134,9 @@ def _consent(consent: ConsentRecord | None) -> dict[str, Any] | None:
         "disclosure_other_orgs": consent.disclosure_other_orgs,
         "disclosure_cross_border": consent.disclosure_cross_border,
         "recorded_at": consent.recorded_at,
+        "recorded_by": users.get(consent.recorded_by_id) if with_text else None,
+        "note": consent.note if with_text else "",
+        "override_reason": consent.override_reason if with_text else "",
     }
 
 
@@ -158,6 +166,7 @@ def _screening(s: ScreeningRecord, users: Mapping[int, str]) -> dict[str, Any]:
         "indicators": [o["id"] for o in s.observations],
         "screened_by": users.get(s.screened_by_id),
         "screened_at": s.screened_at,
+        **carried_facts(s),
     }
 
 
@@ -216,8 +225,10 @@ def _referral(r: Referral, agencies: Mapping[int, str], full: bool) -> dict[str,
         "details": r.details if full else "",
         "rejection_reason": r.rejection_reason,
         "consent_override": r.consent_override,
+        "overridden_consents": list(r.overridden_consents or []) if full else [],
         "override_reason": r.override_reason if full else "",
         "created_at": r.created_at,
+        "responded_at": r.responded_at,
     }
 
 
@@ -363,8 +374,13 @@ def case_detail(
         ],
         # Events carry no date of recording: a reader who held the case sees them all.
         "events": [_event(e, sees) for e in case.events],
-        "consent": _consent(latest_consent(session, case.id)),
+        "consent": _consent(latest_consent(session, case.id), users, full),
         "consent_history": len(rec.consents),
+        # Every consent recorded, newest first, with its note (what the victim said) and any
+        # override's reason: for those who see the identity (as held, until the case moved).
+        "consents": [
+            _consent(c, users, True) for c in rec.consents if sees and kept(c.recorded_at)
+        ],
         "overrides": _overrides(rec, agencies, users) if full else [],
         # Support plans, notes, screenings and duplicates: only for those who see the identity
         # (as held until the case moved, for those who held it).

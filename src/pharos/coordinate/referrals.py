@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit
-from pharos.coordinate.cases import CROSS_BORDER, NotFound, case_ref, latest_consent
+from pharos.coordinate.cases import CROSS_BORDER, NotFound, case_ref, latest_consent, view_of
 from pharos.coordinate.permissions import (
     Principal,
     RecordRef,
@@ -25,6 +25,7 @@ from pharos.coordinate.permissions import (
     is_practitioner_agency,
     represents_victim,
     require,
+    sees_identity,
 )
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import ReferralReason, ReferralStatus
@@ -283,6 +284,28 @@ def respond(session: Session, p: Principal, r: Referral, data: dict[str, Any]) -
     case.updated_at = utcnow()
     audit.record(session, p, action, r.kind, r.id, case_id=case.id, detail={"reason": reason})
     return r
+
+
+def recorded_for(session: Session, p: Principal, r: Referral) -> dict[str, Any]:
+    """What the sender recorded with a referral, as ``p`` (at either end) may read it: the
+    reason always; the arrangements and an override's reason only if ``p`` sees the victim's
+    identity in the case (they often name the victim's needs, language or whereabouts); whether
+    ``p`` may open the case (a receiver reads it while the referral gives access)."""
+    case = session.get(Case, r.case_id)
+    assert case is not None
+    ref = case_ref(session, case)
+    readable = allowed(p, "case", "read", ref)
+    sees = readable and sees_identity(view_of(session, p, case))
+    return {
+        "reason": r.reason,
+        "details": r.details if sees else "",
+        "override_reason": r.override_reason if sees and r.consent_override else "",
+        "overridden_consents": _consents(list(r.overridden_consents or []))
+        if r.consent_override and r.overridden_consents
+        else "",
+        "withheld": bool(r.details) and not sees,
+        "case_readable": readable,
+    }
 
 
 def case_referrals(session: Session, case_id: int) -> list[Referral]:

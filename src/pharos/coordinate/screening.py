@@ -12,6 +12,8 @@ from pharos.coordinate import audit
 from pharos.coordinate.cases import NotFound
 from pharos.coordinate.permissions import Principal, RecordRef, allowed, require
 from pharos.coordinate.validation import Fields
+from pharos.coordinate.vocabulary import ACT_LABELS
+from pharos.domain.explain import indicator_label
 from pharos.domain.indicators import Dimension, delphi_indicators
 from pharos.domain.screening import (
     Act,
@@ -22,7 +24,7 @@ from pharos.domain.screening import (
     Screening,
     screen,
 )
-from pharos.domain.vocabulary import ExploitationType, Gender
+from pharos.domain.vocabulary import ExploitationType, Gender, MethodOfControl
 from pharos.i18n import _
 from pharos.store.models import ScreeningRecord
 
@@ -173,3 +175,71 @@ def my_screenings(session: Session, p: Principal) -> list[ScreeningRecord]:
             .limit(50)
         ).scalars()
     )
+
+
+ACTS = {a.value for a in Act}
+
+#: The HTCDS method of control (``vic_MethodsOfControl``) each ILO/EC Delphi indicator observed
+#: at screening records, where one plainly does: the indicator's name and the method's are the
+#: same act (confiscation of documents is "withholds documents", a threat of denunciation to the
+#: authorities is "threats of law enforcement"). Indicators of deception, vulnerability or
+#: working conditions with no method of their own are not mapped.
+METHOD_OF_CONTROL_BY_INDICATOR: dict[str, MethodOfControl] = {
+    "cr_confiscation_documents": MethodOfControl.WITHHOLDS_DOCUMENTS,
+    "cd_confiscation_documents": MethodOfControl.WITHHOLDS_DOCUMENTS,
+    "cr_debt_bondage": MethodOfControl.DEBT_BONDAGE,
+    "cd_debt_bondage": MethodOfControl.DEBT_BONDAGE,
+    "cr_violence_on_victims": MethodOfControl.PHYSICAL_ABUSE,
+    "cd_violence_on_victims": MethodOfControl.PHYSICAL_ABUSE,
+    "cr_threats_of_violence": MethodOfControl.PHYSICAL_THREATS,
+    "cd_threats_of_violence": MethodOfControl.PHYSICAL_THREATS,
+    "cr_threat_denunciation": MethodOfControl.THREATS_OF_LAW_ENFORCEMENT,
+    "cd_threat_denunciation": MethodOfControl.THREATS_OF_LAW_ENFORCEMENT,
+    "cr_violence_on_family": MethodOfControl.THREATENS_FAMILY,
+    "cd_violence_on_family": MethodOfControl.THREATENS_FAMILY,
+    "cr_withholding_money": MethodOfControl.TAKES_EARNINGS,
+    "cd_withholding_wages": MethodOfControl.TAKES_EARNINGS,
+    "ec_excessive_hours": MethodOfControl.EXCESSIVE_WORKING_HOURS,
+}
+
+
+def case_values(record: ScreeningRecord) -> dict[str, Any]:
+    """What a case opened from ``record`` starts with: the fields a case has (the person's
+    label as the title, gender, nationality as citizenship, the form of exploitation, the
+    methods of control the observed indicators record). The rest (age, acts, the note, every
+    indicator with its note) stays on the screening, its one home, which the case is linked to
+    and shows (:func:`carried_facts`)."""
+    facts = record.person_facts
+    observed = [o["id"] for o in record.observations]
+    methods = sorted(
+        {
+            METHOD_OF_CONTROL_BY_INDICATOR[i].value
+            for i in observed
+            if i in METHOD_OF_CONTROL_BY_INDICATOR
+        }
+    )
+    return {
+        "screening_id": record.id,
+        "title": record.person_label,
+        "gender": facts.get("gender"),
+        "citizenship": facts.get("nationality") or "",
+        "exploitation_types": [facts["exploitation"]] if facts.get("exploitation") else [],
+        "methods_of_control": methods,
+    }
+
+
+def carried_facts(record: ScreeningRecord) -> dict[str, Any]:
+    """The screening's facts a case shows (from the screening, their one home): age, whether
+    unaccompanied, the acts, the note, and each indicator observed with its note."""
+    facts = record.person_facts
+    return {
+        "age": facts.get("age"),
+        "unaccompanied": bool(facts.get("unaccompanied")),
+        "acts": list(facts.get("acts") or []),
+        "act_names": [str(ACT_LABELS[Act(a)]) for a in facts.get("acts") or [] if a in ACTS],
+        "note": record.note,
+        "observations": [
+            {"id": o["id"], "label": indicator_label(o["id"]), "note": o.get("note")}
+            for o in record.observations
+        ],
+    }

@@ -13,6 +13,7 @@ from babel.support import LazyProxy
 
 from pharos.domain.cooperation import instruments
 from pharos.domain.practitioners import PRACTITIONER_LABELS, PractitionerKind
+from pharos.domain.screening_types import Act
 from pharos.i18n import lazy_gettext, lazy_pgettext
 
 
@@ -154,6 +155,14 @@ TRM_MEANINGS: dict[int, LazyProxy] = {
     3: lazy_gettext("residence, housing, education and work in the destination country"),
     4: lazy_gettext("safe, voluntary return and reintegration in the country of origin"),
     5: lazy_gettext("investigation, prosecution, testimony and compensation across borders"),
+}
+#: The acts of the Palermo Protocol's definition (Art. 3(a)) a screening records.
+ACT_LABELS: dict[Act, LazyProxy] = {
+    Act.RECRUITMENT: lazy_pgettext("Palermo act", "Recruitment"),
+    Act.TRANSPORT: lazy_pgettext("Palermo act", "Transport"),
+    Act.TRANSFER: lazy_pgettext("Palermo act", "Transfer"),
+    Act.HARBOURING: lazy_pgettext("Palermo act", "Harbouring"),
+    Act.RECEIPT: lazy_pgettext("Palermo act", "Receipt"),
 }
 #: request types: the instruments' labels (``data/instruments.yaml``, ``instruments`` catalogs)
 INSTRUMENT_LABELS: dict[str, LazyProxy] = {

@@ -22,6 +22,7 @@ def template_labels() -> dict[str, Any]:
         "EVENT_TYPES": v.options(v.EVENT_LABELS),
         "PLAN_TYPES": v.options(v.SUPPORT_PLAN_LABELS),
         "REFERRAL_REASONS": v.options(v.REFERRAL_REASON_LABELS),
+        "REFERRAL_REASON_NAMES": dict(v.options(v.REFERRAL_REASON_LABELS)),
         "REFERRAL_STATUS": dict(v.options(v.REFERRAL_STATUS_LABELS)),
         "REQUEST_STATUS": dict(v.options(v.REQUEST_STATUS_LABELS)),
         "PERSON_ROLES": v.options(v.PERSON_ROLE_LABELS),

@@ -45,12 +45,22 @@ def test_enter_in_the_reason_rejects(browser: Any, live_server: str) -> None:
         inspector,
         base,
         f"/api/v1/cases/{case['id']}/referrals",
-        {"to_agency_id": ngo, "stage": 2, "reason": "other"},
+        {"to_agency_id": ngo, "stage": 2, "reason": "other", "details": "Needs shelter tonight"},
     )
+    inspector.goto(f"{base}/cases/{case['id']}")
+    inspector.click("#referrals details summary")
+    options = inspector.locator("#referrals #f-stage optgroup")
+    assert options.count() == 2  # national pillars, transnational stages
+    inspector.locator("#referrals").screenshot(path="/tmp/cases1-case-referrals.png")
     inspector.context.close()
 
     shelter = _signed_in(browser, base, "it.ngo")
-    shelter.goto(base + "/referrals")
+    for lang in ("ar", "en"):
+        shelter.goto(f"{base}/referrals?lang={lang}")
+        card = shelter.locator(f"#referral-{referral['id']}")
+        assert card.locator(".referral-details").inner_text() == "Needs shelter tonight"
+        assert card.locator("a.case-link").is_visible()
+        card.screenshot(path=f"/tmp/cases1-referral-{lang}.png")
     reason = shelter.locator(f"#reason-{referral['id']}")
     reason.fill("No beds tonight")
     reason.press("Enter")

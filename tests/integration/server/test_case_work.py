@@ -4,6 +4,8 @@ screening carries what the screening recorded, and the case list finds cases."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import FastAPI
 
@@ -12,7 +14,7 @@ from pharos.web.testing import PharosClient, signed_in_client
 pytestmark = pytest.mark.slow
 
 VICTIM = {"first_name": "Samira", "second_name": "Nour", "birthdate": "1999-03-14"}
-ALL_CONSENTS = {
+ALL_CONSENTS: dict[str, object] = {
     "informed": True,
     "consent_for_services": True,
     "disclosure_other_orgs": True,
@@ -30,7 +32,7 @@ def agency(client: PharosClient, state: str, kind: str) -> int:
     return int(found[0]["id"])
 
 
-def new_case(client: PharosClient, title: str, consent: dict[str, bool] | None = None) -> int:
+def new_case(client: PharosClient, title: str, consent: dict[str, object] | None = None) -> int:
     r = client.post("/api/v1/cases", json={"title": title, "citizenship": "EGY", **VICTIM})
     assert r.status_code == 201, r.text
     case_id = int(r.json()["id"])
@@ -119,3 +121,113 @@ def test_readers_from_another_state_are_offered_no_form_that_fails(
         assert f'action="{form}"' not in page.text
     assert "Add an event" not in page.text and "Send a request to" not in page.text
     assert egypt.post(f"/cases/{case_id}/events", data={"type": "recruitment"}).status_code == 403
+
+
+# --- 2. What was recorded is shown to those who need it ------------------------------------------
+
+ARRANGEMENTS = "Needs shelter tonight; speaks Arabic only"
+CONSENT_NOTE = "Does not want his data shared with Egypt"
+
+
+def test_the_receiver_reads_the_arrangements_and_opens_the_case(
+    users: dict[str, PharosClient],
+) -> None:
+    inspector, shelter = users["it.labour"], users["it.ngo"]
+    case_id = new_case(inspector, "Arrangements", {**ALL_CONSENTS, "note": CONSENT_NOTE})
+    ngo = agency(inspector, "ITA", "ngo")
+    r = refer_form(inspector, case_id, ngo, "nrm:2", details=ARRANGEMENTS)
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    rid = shelter.get("/api/v1/referrals").json()["incoming"][0]["id"]
+    # Before answering, the NGO reads the arrangements and the reason, and may open the case.
+    page = shelter.get("/referrals").text
+    block = page[page.index(f'id="referral-{rid}"') :]
+    block = block[: block.index("</article>")]
+    assert ARRANGEMENTS in block and "Other" in block
+    assert f'href="/cases/{case_id}"' in block
+    case_page = shelter.get(f"/cases/{case_id}").text
+    assert ARRANGEMENTS in case_page and CONSENT_NOTE in case_page
+    assert f'href="/referrals#referral-{rid}"' in case_page  # back to where it is answered
+    # The sender sees them too, on the list and on the case.
+    assert ARRANGEMENTS in inspector.get("/referrals").text
+    assert CONSENT_NOTE in inspector.get(f"/cases/{case_id}").text
+    # Once the referral is revoked the NGO no longer reads the case, nor what came with it.
+    r = inspector.post(f"/referrals/{rid}/respond", data={"action": "revoke"})
+    assert r.status_code == 303
+    page = shelter.get("/referrals").text
+    block = page[page.index(f'id="referral-{rid}"') :]
+    block = block[: block.index("</article>")]
+    assert ARRANGEMENTS not in block and f'href="/cases/{case_id}"' not in block
+    assert shelter.get(f"/cases/{case_id}").status_code == 404
+
+
+def test_an_override_is_shown_to_the_receiver_with_its_reason(
+    users: dict[str, PharosClient],
+) -> None:
+    officer, shelter = users["it.police"], users["it.ngo"]
+    case_id = new_case(officer, "Override")
+    ngo = agency(officer, "ITA", "ngo")
+    r = refer_form(officer, case_id, ngo, "nrm:1", override_reason="Imminent danger tonight")
+    assert r.status_code == 303, r.text[:400]  # type: ignore[attr-defined]
+    incoming = shelter.get("/api/v1/referrals").json()["incoming"]
+    rid = next(x["id"] for x in incoming if x["case_id"] == case_id)
+    page = shelter.get("/referrals").text
+    block = page[page.index(f'id="referral-{rid}"') :]
+    block = block[: block.index("</article>")]
+    assert "Missing consent overridden" in block and "Imminent danger tonight" in block
+    assert "services and disclosure to other organisations" in block
+
+
+# --- 9. Screening -> case carries what the screening recorded ------------------------------------
+
+
+def test_a_case_opened_from_a_screening_carries_what_it_recorded(
+    users: dict[str, PharosClient],
+) -> None:
+    inspector = users["it.labour"]
+    r = inspector.post(
+        "/screenings",
+        data={
+            "person_label": "Worker B, greenhouse 7",
+            "age": "16",
+            "gender": "masculine",
+            "nationality": "EGY",
+            "exploitation": "forced_labour",
+            "unaccompanied": "1",
+            "acts": ["recruitment", "transport"],
+            "ind_cd_confiscation_documents": "present",
+            "note_cd_confiscation_documents": "Employer keeps his passport",
+            "ind_cd_debt_bondage": "present",
+            "ind_ec_excessive_hours": "present",
+            "note": "Found sleeping in the greenhouse",
+        },
+    )
+    assert r.status_code == 303, r.text[:400]
+    screening_id = int(r.headers["location"].rsplit("/", 1)[1])
+    form = inspector.get("/cases/new", params={"screening_id": screening_id}).text
+    # The case's own fields start filled: the methods of control the indicators record.
+    for method in ("withholds_documents", "debt_bondage", "excessive_working_hours"):
+        assert re.search(rf'value="{method}" checked', form), method
+    assert 'value="physical_abuse" checked' not in form
+    assert "Found sleeping in the greenhouse" in form and "Employer keeps his passport" in form
+    r = inspector.post(
+        "/cases",
+        data={
+            "screening_id": str(screening_id),
+            "title": "Worker B",
+            "citizenship": "EGY",
+            "exploitation_types": "forced_labour",
+            "methods_of_control": ["withholds_documents", "debt_bondage"],
+        },
+    )
+    assert r.status_code == 303, r.text[:400]
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    page = inspector.get(f"/cases/{case_id}").text
+    screenings = page[page.index('id="screenings"') :]
+    screenings = screenings[: screenings.index("</section>")]
+    assert re.search(r'class="screening-age">16 · unaccompanied', screenings)
+    assert "Recruitment" in screenings and "Transport" in screenings
+    assert "Found sleeping in the greenhouse" in screenings
+    assert "Employer keeps his passport" in screenings
+    case = inspector.get(f"/api/v1/cases/{case_id}").json()
+    assert case["screenings"][0]["age"] == 16
+    assert case["screenings"][0]["acts"] == ["recruitment", "transport"]

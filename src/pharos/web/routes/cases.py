@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pharos.coordinate import cases as svc
 from pharos.coordinate import duplicates, queries, reflection
+from pharos.coordinate import screening as screening_svc
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.coordinate.validation import ValidationFailed
@@ -50,6 +51,7 @@ def case_page(
             "agencies": agencies,
             "L": template_labels(),
             "today": date.today(),
+            "me_agency": p.agency_id,
             "region_states": [s for s in region_state_codes() if s != p.state],
         },
         status=status,
@@ -89,17 +91,14 @@ def new_case(
     require(p, "case", "create")
     screening = work.session.get(ScreeningRecord, screening_id) if screening_id else None
     values: dict[str, Any] = {}
+    carried: dict[str, Any] = {}
     if screening is not None and screening.agency_id == p.agency_id and screening.case_id is None:
-        facts = screening.person_facts
-        values = {
-            "screening_id": screening.id,
-            "title": screening.person_label,
-            "gender": facts.get("gender"),
-            "citizenship": facts.get("nationality") or "",
-            "exploitation_types": [facts["exploitation"]] if facts.get("exploitation") else [],
-        }
+        values = screening_svc.case_values(screening)
+        carried = screening_svc.carried_facts(screening)
     return render(
-        request, "cases/new.html", {"values": values, "errors": {}, "L": template_labels()}
+        request,
+        "cases/new.html",
+        {"values": values, "carried": carried, "errors": {}, "L": template_labels()},
     )
 
 

@@ -63,6 +63,7 @@ def _page(
     names = queries.agency_names(work.session, ids)
     case_ids = {r.case_id for r in incoming + outgoing}
     refs = queries.case_references(work.session, case_ids)
+    recorded = {r.id: svc.recorded_for(work.session, p, r) for r in incoming + outgoing}
     return render(
         request,
         "referrals/list.html",
@@ -71,6 +72,7 @@ def _page(
             "outgoing": outgoing,
             "names": names,
             "refs": refs,
+            "recorded": recorded,
             "errors": errors or {},
             "L": template_labels(),
         },

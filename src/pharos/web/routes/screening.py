@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pharos.coordinate import screening as svc
 from pharos.coordinate.permissions import Principal, require
 from pharos.coordinate.validation import ValidationFailed
+from pharos.coordinate.vocabulary import ACT_LABELS
 from pharos.domain.explain import (
     PRESUMPTION_LABELS,
     dimension_label,
@@ -19,8 +20,7 @@ from pharos.domain.explain import (
     question_text,
 )
 from pharos.domain.indicators import Weight, delphi_indicators, dimensions
-from pharos.domain.screening import Act
-from pharos.i18n import _, format_list, lazy_gettext, lazy_pgettext
+from pharos.i18n import _, format_list, lazy_gettext
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -31,14 +31,6 @@ from pharos.web.templating import render
 
 router = APIRouter()
 nav.add(nav.NavEntry(lazy_gettext("Screening"), "/screenings/new", "screening", "create", order=5))
-
-ACT_LABELS = {
-    Act.RECRUITMENT: lazy_pgettext("Palermo act", "Recruitment"),
-    Act.TRANSPORT: lazy_pgettext("Palermo act", "Transport"),
-    Act.TRANSFER: lazy_pgettext("Palermo act", "Transfer"),
-    Act.HARBOURING: lazy_pgettext("Palermo act", "Harbouring"),
-    Act.RECEIPT: lazy_pgettext("Palermo act", "Receipt"),
-}
 
 
 WEIGHT_LABELS = {
