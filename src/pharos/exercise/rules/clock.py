@@ -5,6 +5,12 @@ triggered injects reach team inboxes, characters move along their routes, decisi
 nobody plays fall due (for logs older than ``decisions: logged``, taken here; newer logs store
 them as events, see ``pharos.exercise.rules.agencies``), personas flee and the referrals waiting
 for them lapse. Seeded draws only, so the same log always gives the same world.
+
+Each phase of the scenario's clock begins at its own minute, logged on the timeline, before
+anything else due at that minute (so an inject triggered by the phase is due from then, however
+far a controller skips ahead). Logs older than ``"phases": "logged"`` (the ``created`` event) fold
+as they were written: there the phase changed, unlogged, when the next item fell due, and was
+logged only when a clock tick crossed its start.
 """
 
 from __future__ import annotations
@@ -63,6 +69,11 @@ def check_triggers(st: ExerciseState, scenario: ExerciseScenario) -> None:
 def _due_items(st: ExerciseState, scenario: ExerciseScenario) -> list[tuple[int, int, str, str]]:
     """Everything scheduled: (minute, order, kind, id)."""
     items: list[tuple[int, int, str, str]] = []
+    if st.phases_logged:  # each phase begins at its minute, before anything else due then
+        order = [ph.id for ph in scenario.clock.phases]
+        at = order.index(st.phase) if st.phase in order else -1
+        for ph in scenario.clock.phases[at + 1 :]:
+            items.append((day_to_minutes(ph.starts_day), -1, "phase", ph.id))
     for inj in scenario.injects:
         if inj.at_day is not None and inj.id not in st.released_injects:
             items.append((day_to_minutes(inj.at_day), 0, "inject", inj.id))
@@ -91,7 +102,8 @@ def advance(st: ExerciseState, scenario: ExerciseScenario, to_minute: int) -> No
             break
         minute, _o, kind, key = items[0]
         st.minute = max(st.minute, minute)
-        st.phase = phase_at(scenario, st.minute)
+        if not st.phases_logged:  # older logs: the phase changed silently on the way
+            st.phase = phase_at(scenario, st.minute)
         _process(st, scenario, kind, key)
     st.minute = max(st.minute, to_minute)
     new_phase = phase_at(scenario, st.minute)
@@ -103,7 +115,10 @@ def advance(st: ExerciseState, scenario: ExerciseScenario, to_minute: int) -> No
 
 def _process(st: ExerciseState, scenario: ExerciseScenario, kind: str, key: str) -> None:
     m = st.minute
-    if kind == "inject":
+    if kind == "phase":
+        st.phase = key
+        st.log(m, "phase", None, phase=key)
+    elif kind == "inject":
         deliver(st, scenario, next(i for i in scenario.injects if i.id == key), m)
     elif kind == "move":
         st.moves_done.append(key)

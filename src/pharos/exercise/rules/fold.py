@@ -34,6 +34,7 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
     if k == EventKind.CREATED:
         st.decisions_logged = p.get("decisions") == "logged"
         st.referrals_decided = p.get("referrals") == "answered"
+        st.phases_logged = p.get("phases") == "logged"
         st.created_by = p.get("director") or None
         st.directors = [st.created_by] if st.created_by else []
     elif k == EventKind.DECISION:

@@ -191,6 +191,9 @@ class ExerciseState:
     #: shelter, NGO assistance and child protection (exercises created since it does, their
     #: ``created`` event says ``"referrals": "answered"``); older logs protect the person at once.
     referrals_decided: bool = False
+    #: Each phase begins, logged, at its own minute (exercises created since it does: their
+    #: ``created`` event says ``"phases": "logged"``); see ``pharos.exercise.rules.clock``.
+    phases_logged: bool = False
     personas: dict[str, PersonaState] = field(default_factory=dict)
     teams: dict[str, TeamState] = field(default_factory=dict)
     networks: dict[str, NetworkState] = field(default_factory=dict)
@@ -226,6 +229,7 @@ class ExerciseState:
 #: JSON while at their default, so that a log written before them folds to the same hash.
 LATER_STATE_FIELDS: dict[str, Any] = {
     "referrals_decided": False,
+    "phases_logged": False,
     "referrals": [],
     "directors": [],
     "created_by": None,

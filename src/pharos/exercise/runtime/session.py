@@ -101,7 +101,13 @@ class ExerciseSession:
             0,
             EventKind.CREATED,
             "system",
-            {"scenario": sc.id, "seed": seed, "decisions": "logged", "referrals": "answered"}
+            {
+                "scenario": sc.id,
+                "seed": seed,
+                "decisions": "logged",
+                "referrals": "answered",
+                "phases": "logged",
+            }
             | ({"director": director} if director else {}),
         )
         return cls(loaded, store, exercise_id, seed, clock)
