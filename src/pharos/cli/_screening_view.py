@@ -13,6 +13,8 @@ from pharos.domain.explain import (
     PRESUMPTION_LABELS,
     PROFILE_LABELS,
     REQUIREMENT_LABELS,
+    ROUTE_LABELS,
+    ROUTE_PURPOSES,
     STATE_LABELS,
     WEIGHT_LABELS,
     clause_text,
@@ -20,11 +22,16 @@ from pharos.domain.explain import (
     counts_text,
     dimension_label,
     exploration_lines,
+    forced_labour_text,
     indicator_label,
     indicator_source_label,
+    outcome_text,
     question_text,
+    step_details,
+    step_who,
 )
 from pharos.domain.indicators import ilo_indicator_by_number
+from pharos.domain.next_steps import next_steps, routes
 from pharos.domain.screening import DimensionState, Presumption, Requirement, Screening
 from pharos.domain.screening_file import ScreeningDocument
 from pharos.domain.vocabulary_labels import label
@@ -162,7 +169,30 @@ def questions_group(s: Screening, per_requirement: int = 4) -> Group | None:
     return Group(*lines)
 
 
-def render(console: Console, s: Screening, doc: ScreeningDocument | None = None) -> None:
+def next_steps_group(s: Screening, state: str | None = None) -> Group:
+    """What to do next: the outcome in words, forced labour read on its own, and the routes
+    (with ``state``, who takes each there, from the powers data)."""
+    lines: list[RenderableType] = [Text(outcome_text(s), style="bold")]
+    forced = forced_labour_text(s)
+    if forced:
+        lines.append(Text(forced))
+    if state is None:
+        for route in routes(s):
+            lines.append(Text("• " + _(ROUTE_LABELS[route]) + ": " + _(ROUTE_PURPOSES[route])))
+        return Group(*lines)
+    for step in next_steps(s, state):
+        line = Text("• ")
+        line.append(_(ROUTE_LABELS[step.route]), style="bold")
+        line.append(": " + step_who(step))
+        for detail in step_details(step):
+            line.append("\n  " + detail, style="dim")
+        lines.append(line)
+    return Group(*lines)
+
+
+def render(
+    console: Console, s: Screening, doc: ScreeningDocument | None = None, state: str | None = None
+) -> None:
     """Print the whole explained result."""
     parts: list[RenderableType] = [headline(s)]
     if doc is not None:
@@ -199,6 +229,7 @@ def render(console: Console, s: Screening, doc: ScreeningDocument | None = None)
     questions = questions_group(s)
     if questions is not None:
         console.print(Panel(questions, expand=True))
+    console.print(Panel(next_steps_group(s, state), title=_("Next steps"), expand=True))
     caveats = [Text("• " + _(c.text), style="dim") for c in s.caveats]
     console.print(Panel(Group(*caveats), title=_("Caveats"), border_style="dim", expand=True))
 

@@ -16,6 +16,7 @@ from pharos.cli._screening_view import render, render_brief
 from pharos.cli.app import app
 from pharos.domain import userfile
 from pharos.domain.explain import explained
+from pharos.domain.geography import UnknownCountryError, country, region_state_codes
 from pharos.domain.screening import ConflictingObservationError, screen
 from pharos.domain.screening_file import ScreeningFileError, ScreeningInput, parse_screening
 from pharos.domain.vocabulary_labels import VOCABULARIES
@@ -58,8 +59,15 @@ def screen_command(
         help="YAML or JSON file: what was observed about one person (see examples/screening/).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON for scripts."),
+    state: str = typer.Option(
+        None,
+        "--state",
+        help="The state where the person is (ISO3, e.g. ITA): who takes each next step there.",
+    ),
 ) -> None:
     """Screen one person against the ILO/EC indicators and explain the result."""
+    if state is not None:
+        state = _state_code(state)
     parsed = read_screening_file(file)
     try:
         result = screen(parsed.observations, parsed.person)
@@ -68,12 +76,27 @@ def screen_command(
             _("indicator %(id)s is both observed and ruled out") % {"id": exc.indicator}
         ) from None
     if as_json:
-        out = explained(result)
+        out = explained(result, state=state)
         out["file"] = str(file)
         out["title"] = parsed.document.title
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    render(Console(highlight=False), result, parsed.document)
+    render(Console(highlight=False), result, parsed.document, state)
+
+
+def _state_code(code: str) -> str:
+    """``code`` as the ISO3 code of a state of the region, else exit 2 naming the states."""
+    codes = region_state_codes()
+    try:
+        iso3 = country(code).iso3
+    except UnknownCountryError:
+        iso3 = ""
+    if iso3 not in codes:
+        raise _fail(
+            _("--state: unknown state %(code)s; expected one of: %(values)s")
+            % {"code": repr(code), "values": ", ".join(codes)}
+        )
+    return iso3
 
 
 VOCABULARY_NAMES = tuple(v.id for v in VOCABULARIES)

@@ -21,10 +21,13 @@ from pharos.domain.indicators import (
     ilo_indicator_by_number,
     lookup,
 )
+from pharos.domain.next_steps import Outcome, Route, Step, next_steps, outcome, routes
+from pharos.domain.practitioners import PRACTITIONER_LABELS
 from pharos.domain.screening_types import (
     Act,
     DimensionResult,
     DimensionState,
+    ForcedLabourFinding,
     LabourClassification,
     Presumption,
     Profile,
@@ -103,6 +106,116 @@ CLASSIFICATION_LABELS: dict[LabourClassification, str] = {
         "victim of trafficking for forced labour"
     ),
 }
+
+
+OUTCOME_TEXTS: dict[Outcome, str] = {
+    Outcome.PRESUMED_TRAFFICKING: N_(
+        "A presumed victim: refer them now for protection and formal identification."
+    ),
+    Outcome.INSUFFICIENT_INFORMATION: N_(
+        "Not enough to conclude yet: keep the person safe, explore what is still open and seek "
+        "advice through the referral mechanism."
+    ),
+    Outcome.EXPLOITATION_OR_FORCED_LABOUR: N_(
+        "Trafficking is not established, but there is exploitation or a sign of forced labour: "
+        "these routes still apply."
+    ),
+    Outcome.NOTHING_FOUND: N_(
+        "Nothing the rule counts was found: make sure the person knows where to get help if "
+        "things change."
+    ),
+}
+
+ROUTE_LABELS: dict[Route, str] = {
+    Route.FORMAL_IDENTIFICATION: N_("Formal identification"),
+    Route.REFERRAL_MECHANISM: N_("National referral mechanism"),
+    Route.POLICE: N_("Police and prosecutor"),
+    Route.LABOUR_INSPECTION: N_("Labour inspection"),
+    Route.LEGAL_AID: N_("Legal aid"),
+    Route.CHILD_PROTECTION: N_("Child protection"),
+}
+
+ROUTE_PURPOSES: dict[Route, str] = {
+    Route.FORMAL_IDENTIFICATION: N_(
+        "Only the competent authority identifies a victim formally; meanwhile a presumed victim "
+        "is entitled to assistance and a recovery and reflection period."
+    ),
+    Route.REFERRAL_MECHANISM: N_(
+        "The entry point of the national referral mechanism: protection, assistance, and the "
+        "referral to formal identification."
+    ),
+    Route.POLICE: N_(
+        "Trafficking and forced labour are criminal offences (forced labour: ILO Convention "
+        "No. 29, Art. 25); report them with the person's informed consent."
+    ),
+    Route.LABOUR_INSPECTION: N_(
+        "Unpaid wages, working hours, health and safety and the employer's obligations."
+    ),
+    Route.LEGAL_AID: N_(
+        "The person's rights (residence, wages, compensation) explained by a lawyer or an NGO."
+    ),
+    Route.CHILD_PROTECTION: N_(
+        "A child is referred to child protection whatever the outcome: the child's best "
+        "interests come first."
+    ),
+}
+
+
+def outcome_text(screening: Screening) -> str:
+    return _(OUTCOME_TEXTS[outcome(screening)])
+
+
+def step_who(step: Step) -> str:
+    """Who takes the route in the state: the kinds of practitioner, the bodies the sources name,
+    and whether it is a Pharos default."""
+    text = format_list(_(PRACTITIONER_LABELS[k]) for k in step.power.kinds)
+    if step.power.bodies:
+        text += " (" + format_list(step.power.bodies) + ")"
+    if not step.power.known:
+        text += " — " + _("not established by the sources; Pharos default")
+    return text
+
+
+def step_details(step: Step) -> list[str]:
+    """The route's purpose and the state's facts that go with it."""
+    lines = [_(ROUTE_PURPOSES[step.route])]
+    if step.route is Route.FORMAL_IDENTIFICATION and step.reflection_days is not None:
+        if step.reflection_known:
+            lines.append(
+                _("Recovery and reflection period in this state, in days: %(days)s.")
+                % {"days": step.reflection_days}
+            )
+        else:
+            lines.append(
+                _(
+                    "Recovery and reflection period, in days: %(days)s, a Pharos default (the "
+                    "minimum of the Council of Europe Convention, Art. 13); the sources do not "
+                    "establish it for this state."
+                )
+                % {"days": step.reflection_days}
+            )
+    if step.route is Route.REFERRAL_MECHANISM and step.mechanism:
+        lines.append(
+            _("As the sources record it: %(mechanism)s.") % {"mechanism": _(step.mechanism)}
+        )
+    return lines
+
+
+def forced_labour_text(screening: Screening) -> str | None:
+    """The ILO forced-labour indicators read on their own (None when there are none)."""
+    if screening.forced_labour is not ForcedLabourFinding.POSSIBLE_FORCED_LABOUR:
+        return None
+    text = _(
+        "Possible forced labour (ILO Convention No. 29): on the ILO's list a single indicator can "
+        "be enough in some cases and several together in others; the labour inspectorate or the "
+        "police establish it, whatever the trafficking result."
+    )
+    if not screening.ilo_recorded:
+        text += " " + _(
+            "The indicators concerned come from the ILO/EC indicators observed, through an "
+            "unverified mapping."
+        )
+    return text
 
 
 def dimension_label(dimension: Dimension) -> str:
@@ -277,10 +390,29 @@ def exploration_lines(screening: Screening) -> list[str]:
     return lines
 
 
-def explained(screening: Screening, include_person: bool = True) -> dict[str, Any]:
+def explained(
+    screening: Screening, include_person: bool = True, state: str | None = None
+) -> dict[str, Any]:
     """``screening`` in JSON-safe form (:meth:`Screening.to_dict`) with its ``explanation``: the
-    sentences of :func:`explain`, in the current language."""
-    return {**screening.to_dict(include_person=include_person), "explanation": explain(screening)}
+    sentences of :func:`explain`, in the current language; its ``outcome`` and the ``routes``
+    that apply; with ``state`` (ISO3), the ``next_steps`` there: who takes each route, in words."""
+    out = {
+        **screening.to_dict(include_person=include_person),
+        "explanation": explain(screening),
+        "outcome": outcome(screening).value,
+        "routes": [r.value for r in routes(screening)],
+    }
+    if state is not None:
+        out["next_steps"] = [
+            {
+                **step.to_dict(),
+                "label": _(ROUTE_LABELS[step.route]),
+                "who": step_who(step),
+                "details": step_details(step),
+            }
+            for step in next_steps(screening, state)
+        ]
+    return out
 
 
 def explain(screening: Screening) -> list[str]:
@@ -307,6 +439,9 @@ def explain(screening: Screening) -> list[str]:
         lines.append(
             _("ILO forced-labour indicators concerned: %(names)s.") % {"names": format_list(names)}
         )
+    forced = forced_labour_text(screening)
+    if forced:
+        lines.append(forced)
     if screening.ask_next:
         lines.append(
             _("Questions that would still help decide: %(n)s.") % {"n": len(screening.ask_next)}

@@ -150,6 +150,9 @@ class StatePowers:
     prosecutes: Power
     referral_mechanism: str
     extra: dict[str, Any] = field(default_factory=dict)
+    #: who takes each route a screening points to (``defaults.routes`` in ``powers.yaml``,
+    #: overridden per state): referral_mechanism, labour_inspection, legal_aid, child_protection
+    routes: dict[str, Power] = field(default_factory=dict)
 
     def may_identify(self, kind: PractitionerKind) -> bool:
         """Whether ``kind`` may formally identify a victim in this state."""
@@ -199,4 +202,10 @@ def state_powers(state: str) -> StatePowers:
         opens_investigation=_power(s["opens_investigation"], d["opens_investigation"]),
         prosecutes=_power(s["prosecutes"], d["prosecutes"]),
         referral_mechanism=str(s.get("referral_mechanism", "")),
+        routes={
+            name: _power(s["routes"][name], kinds)
+            if name in (s.get("routes") or {})
+            else Power(False, _kinds(kinds, []), Confidence.UNVERIFIED, "Pharos default")
+            for name, kinds in d.get("routes", {}).items()
+        },
     )

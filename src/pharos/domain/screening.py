@@ -52,6 +52,7 @@ from pharos.domain.screening_types import (
     DimensionResult,
     DimensionState,
     ExploitationForm,
+    ForcedLabourFinding,
     FoundIndicator,
     LabourClassification,
     Observation,
@@ -321,12 +322,14 @@ def screen(
 
     others = tuple(o for o in obs.present if not isinstance(lookup(o.indicator), DelphiIndicator))
     ilo: set[int] = set()
+    recorded: set[int] = set()
     for o in obs.present:
         ind = lookup(o.indicator)
         if isinstance(ind, DelphiIndicator) and ind.weight(child) is not None:
             ilo.update(ind.ilo11)
         elif not isinstance(ind, (DelphiIndicator, UnodcIndicator)):
             ilo.add(ind.number)
+            recorded.add(ind.number)
 
     unexplored = tuple(d.id for d in dimensions() if dims[d.id].state is DimensionState.OPEN)
     deciding: set[Dimension] = set()
@@ -352,6 +355,10 @@ def screen(
         explored=tuple(d.id for d in dimensions() if d.id in obs.assessed),
         unexplored=unexplored,
         unexplored_deciding=tuple(d for d in unexplored if d in deciding),
+        ilo_recorded=tuple(sorted(recorded)),
+        forced_labour=(
+            ForcedLabourFinding.POSSIBLE_FORCED_LABOUR if ilo else ForcedLabourFinding.NO_INDICATOR
+        ),
     )
 
 
@@ -363,6 +370,7 @@ __all__ = [
     "DimensionResult",
     "DimensionState",
     "ExploitationForm",
+    "ForcedLabourFinding",
     "FoundIndicator",
     "LabourClassification",
     "Observation",

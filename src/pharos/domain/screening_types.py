@@ -68,6 +68,16 @@ class LabourClassification(StrEnum):
     VICTIM_OF_TRAFFICKING_FOR_FORCED_LABOUR = "victim_of_trafficking_for_forced_labour"
 
 
+class ForcedLabourFinding(StrEnum):
+    """The ILO indicators of forced labour (ILO, 2012) read on their own, whatever the ILO/EC
+    rule says: the list is not weighted, and in some cases a single indicator suffices to
+    establish forced labour (in others several together point to it), so any indicator present
+    makes forced labour possible, for the labour inspectorate or the police to establish."""
+
+    POSSIBLE_FORCED_LABOUR = "possible_forced_labour"
+    NO_INDICATOR = "no_indicator"
+
+
 class Requirement(StrEnum):
     """The elements the rule requires; which ones depends on the profile."""
 
@@ -252,6 +262,10 @@ class Screening:
     #: explored), and those of them whose exploring can change the presumption
     unexplored: tuple[Dimension, ...] = ()
     unexplored_deciding: tuple[Dimension, ...] = ()
+    #: the ILO forced-labour indicators recorded as such (``ilo_forced_labour`` adds those
+    #: related to the ILO/EC indicators observed) and what they say on their own
+    ilo_recorded: tuple[int, ...] = ()
+    forced_labour: ForcedLabourFinding = ForcedLabourFinding.NO_INDICATOR
 
     @property
     def experimental(self) -> bool:
@@ -288,6 +302,11 @@ class Screening:
             ),
             "caveats": [c.to_dict() for c in self.caveats],
             "acts": [a.value for a in self.acts],
+            "forced_labour": {
+                "finding": self.forced_labour.value,
+                "indicators": list(self.ilo_forced_labour),
+                "recorded": list(self.ilo_recorded),
+            },
             "explored": [d.value for d in self.explored],
             "unexplored": [
                 {"dimension": d.value, "can_change_outcome": d in self.unexplored_deciding}

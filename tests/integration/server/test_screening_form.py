@@ -60,3 +60,48 @@ def test_a_dimension_explored_without_findings_is_enough_to_record(app: FastAPI)
     r = inspector.post("/screenings", data={"person_label": "Worker E", "age": "40"})
     assert r.status_code == 422
     assert "or a dimension as explored" in r.text
+
+
+def test_the_result_gives_next_steps_and_the_actions_the_reader_may_take(app: FastAPI) -> None:
+    from pharos.domain.practitioners import state_powers
+
+    inspector = signed_in_client(app, "it.labour")
+    data = {
+        "person_label": "Worker F, olive grove",
+        "age": "45",
+        "ind_cd_debt_bondage": "present",
+        "ind_cd_violence_on_victims": "present",
+        "ind_ec_excessive_hours": "present",
+        "ind_ec_low_no_salary": "present",
+        **{f"explored_{d.value}": "1" for d in Dimension},
+    }
+    sid, page = _screen(inspector, data)
+    assert "Trafficking not established" in page
+    assert 'id="next-steps"' in page and "Possible forced labour" in page
+    for route in ("labour_inspection", "police", "legal_aid"):
+        assert f'id="route-{route}"' in page
+    assert 'id="route-formal_identification"' not in page
+    # Italy's investigation power is a default in the powers data: the page says so
+    assert not state_powers("ITA").opens_investigation.known
+    assert "not established by the sources; Pharos default" in page
+    assert 'id="open-case"' in page and 'id="refer"' not in page
+
+    r = inspector.post(
+        "/cases",
+        data={"screening_id": str(sid), "title": "Olive grove", "gender": "masculine"},
+    )
+    assert r.status_code == 303, r.text
+    page = inspector.get(f"/screenings/{sid}").text
+    assert 'id="open-case"' not in page and 'id="refer"' in page
+
+    # another agency of the state cannot read the screening at all
+    police = signed_in_client(app, "it.police")
+    assert police.get(f"/screenings/{sid}").status_code == 404
+
+
+def test_next_steps_read_in_arabic(app: FastAPI) -> None:
+    inspector = signed_in_client(app, "it.labour")
+    sid, _page = _screen(inspector, {**SEEN, "person_label": "Worker G"})
+    page = inspector.get(f"/screenings/{sid}", headers={"Accept-Language": "ar"}).text
+    assert 'dir="rtl"' in page
+    assert "الخطوات التالية" in page and "آلية الإحالة الوطنية" in page

@@ -8,20 +8,27 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pharos.coordinate import screening as svc
-from pharos.coordinate.permissions import Principal, require
+from pharos.coordinate.cases import case_ref
+from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.coordinate.validation import ValidationFailed
 from pharos.coordinate.vocabulary import ACT_LABELS
 from pharos.domain.explain import (
     PRESUMPTION_LABELS,
+    ROUTE_LABELS,
     dimension_label,
     explain,
     exploration_lines,
+    forced_labour_text,
     indicator_label,
+    outcome_text,
     question_text,
+    step_details,
+    step_who,
 )
 from pharos.domain.indicators import Weight, delphi_indicators, dimensions
+from pharos.domain.next_steps import next_steps
 from pharos.i18n import _, format_list, lazy_gettext
-from pharos.store.models import User
+from pharos.store.models import Case, User
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import RecordId, signed_in, uow
@@ -118,6 +125,14 @@ def show(
     result = svc.rescreen(record)
     screener = work.session.get(User, record.screened_by_id)
     exploration = exploration_lines(result)
+    steps = [
+        (step.route.value, _(ROUTE_LABELS[step.route]), step_who(step), step_details(step))
+        for step in next_steps(result, record.state)
+    ]
+    # what the reader may do from here, checked on the server (the forms check again)
+    case = work.session.get(Case, record.case_id) if record.case_id else None
+    may_open_case = case is None and allowed(p, "case", "create")
+    may_refer = case is not None and allowed(p, "referral", "create", case_ref(work.session, case))
     return render(
         request,
         "screening/result.html",
@@ -128,6 +143,11 @@ def show(
             "lines": [line for line in explain(result) if line not in exploration],
             "explored": format_list(dimension_label(d) for d in result.explored),
             "exploration": exploration,
+            "outcome_text": outcome_text(result),
+            "forced_labour": forced_labour_text(result),
+            "steps": steps,
+            "may_open_case": may_open_case,
+            "may_refer": may_refer,
             "questions": [question_text(q) for q in result.ask_next],
             "observed": [
                 (o["id"], indicator_label(o["id"]), o.get("note")) for o in record.observations
