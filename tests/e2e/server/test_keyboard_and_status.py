@@ -57,7 +57,7 @@ def test_status_region_is_persistent_and_announces_the_result(
 ) -> None:
     admin = browser.new_context().new_page()
     sign_in(admin, live_server, "admin")
-    region = admin.locator("#status")
+    region = admin.locator("#status-region")
     assert region.count() == 1
     assert region.get_attribute("role") == "status"
     assert region.get_attribute("aria-live") == "polite"
@@ -66,11 +66,11 @@ def test_status_region_is_persistent_and_announces_the_result(
     row = admin.locator("tr", has_text="mt.journalist")
     row.locator("button[type=submit]").click()
     admin.wait_for_load_state("networkidle")
-    admin.wait_for_function("document.querySelector('#status p.flash') !== null")
+    admin.wait_for_function("document.querySelector('#status-region p.flash') !== null")
     assert "mt.journalist" in region.inner_text()
     # put it back for the other tests of the session
     admin.locator("tr", has_text="mt.journalist").locator("button[type=submit]").click()
     admin.wait_for_load_state("networkidle")
-    admin.wait_for_function("document.querySelector('#status p.flash') !== null")
+    admin.wait_for_function("document.querySelector('#status-region p.flash') !== null")
     assert "mt.journalist" in region.inner_text()
     admin.context.close()

@@ -5,7 +5,7 @@
   document.documentElement.classList.add("js");
 
   function announce(text) {
-    var region = document.getElementById("status");
+    var region = document.getElementById("status-region");
     if (!region || !text) { return; }
     var line = document.createElement("p");
     line.className = "flash";
@@ -33,7 +33,7 @@
         }
       });
     }
-    var region = document.getElementById("status");
+    var region = document.getElementById("status-region");
     if (region && region.textContent.trim()) { announce(region.textContent.trim()); }
   }
   if (document.readyState === "loading") {
