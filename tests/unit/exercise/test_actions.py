@@ -200,3 +200,27 @@ def test_agencies_of_one_state_share_what_they_found(session):
     assert session.state.teams["ita-labour"].shares == 1
     with pytest.raises(CommandRefused, match="cross-border"):
         session.act("ita-labour", "lucia", type="share_with_team", to_team="tun-police")
+
+
+def test_identification_needs_reasonable_grounds_as_a_recovery_period_does(session):
+    """Issue 17: a formal identification needed no screening while a recovery and reflection
+    period did. After the Council of Europe Convention (Art. 10 and 13; GRETA's guidance note on
+    Art. 13, /work/shared/reference/domain.md §7.3), reasonable grounds come first: both need a
+    screening concluding "possible victim", as the engine's competent bodies already did."""
+    _karim_reached(session)
+    session.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
+    with pytest.raises(CommandRefused, match="reasonable grounds: screen first"):
+        session.act("ita-police", "marco", type="identify", persona="karim")
+    karim = ["dr_wages", "cd_debt_bondage", "ec_excessive_hours"]
+    session.act(
+        "ita-labour", "lucia", type="screen", persona="karim", indicators=karim,
+        conclusion="insufficient_information",
+    )  # fmt: skip
+    with pytest.raises(CommandRefused, match="reasonable grounds: screen first"):
+        session.act("ita-police", "marco", type="identify", persona="karim")
+    session.act(
+        "ita-labour", "lucia", type="screen", persona="karim", indicators=karim,
+        conclusion="possible_victim",
+    )  # fmt: skip
+    session.act("ita-police", "marco", type="identify", persona="karim")
+    assert session.state.personas["karim"].identified_by == "ita-police"

@@ -217,6 +217,11 @@ def test_only_competent_bodies_record_an_identification(session: ExerciseSession
 
 def test_an_identification_by_the_police_accepts_the_referral(session: ExerciseSession) -> None:
     drill(session)
+    # the drill's screening found no reasonable grounds; the inspectors conclude there are some
+    session.act(
+        "esp-labour", "ana", type="screen", persona="salma", indicators=INDICATORS,
+        conclusion="possible_victim",
+    )  # fmt: skip
     session.act("esp-police", "jose", type="identify", persona="salma")
     sb = built(session)
     with sb.reading(KEY) as db:

@@ -151,7 +151,7 @@ def _identification(
         rescued_in_operation=False,
     )
     dec = policy.decide_identification(ctx)
-    grounds = any(s.conclusion == "possible_victim" for s in p.screenings)
+    grounds = p.reasonable_grounds
     victim = c.truth is not None and c.truth.is_victim
     identified = dec.action is Action.IDENTIFY and grounds and victim and p.status != "fled"
     return {

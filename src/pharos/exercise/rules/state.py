@@ -83,6 +83,17 @@ class PersonaState:
         """Protection that stops flight: a recovery period, or child protection for a child."""
         return self.rrp_granted_at is not None or self.child_protection
 
+    @property
+    def reasonable_grounds(self) -> bool:
+        """Reasonable grounds to believe the person is a victim: a screening (by any team)
+        concluded "possible victim". The one test of the exercise's two-stage procedure, after
+        the Council of Europe Convention on Action against Trafficking in Human Beings (Art. 10
+        and 13): reasonable grounds first, then the recovery and reflection period (granted as
+        soon as there are such grounds; GRETA's guidance note on Art. 13) and the formal
+        identification by the competent body, played or simulated
+        (``pharos.exercise.rules.agencies``)."""
+        return any(s.conclusion == "possible_victim" for s in self.screenings)
+
 
 @dataclass
 class CrossBorderRequest:

@@ -3,7 +3,9 @@ reflection period, register an asylum claim, give legal advice, refer.
 
 Who may identify a victim or grant a recovery and reflection period follows the state's powers
 in ``pharos.domain.practitioners`` (so a labour inspector in Italy must refer for
-identification, as the law there requires).
+identification, as the law there requires). Both need reasonable grounds first — a screening
+that concluded "possible victim" (``PersonaState.reasonable_grounds``), as the engine's
+competent bodies require when they decide a referral for identification.
 """
 
 from __future__ import annotations
@@ -194,6 +196,8 @@ def _check_identify(a: Attempt) -> str | None:
         return _("in this state only these may formally identify a victim: %(kinds)s") % {
             "kinds": kinds_text(a.powers.formal_identification.kinds)
         }
+    if not a.st.personas[a.p["persona"]].reasonable_grounds:
+        return _("a formal identification needs reasonable grounds: screen first")
     return None
 
 
@@ -221,8 +225,7 @@ def _check_recovery_period(a: Attempt) -> str | None:
         return _("in this state only these may grant the period: %(kinds)s") % {
             "kinds": kinds_text(a.powers.recovery_and_reflection.granted_by)
         }
-    ps = a.st.personas[a.p["persona"]]
-    if not any(s.conclusion == "possible_victim" for s in ps.screenings):
+    if not a.st.personas[a.p["persona"]].reasonable_grounds:
         return _("a recovery and reflection period needs reasonable grounds: screen first")
     return None
 
