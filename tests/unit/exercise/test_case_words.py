@@ -17,7 +17,8 @@ from pharos.store.models import Agency, AuditEntry, CaseNote, RequestReply
 
 from .test_sandbox import KEY, built, drill
 
-CONSENT = "The victim has not consented to: %(what)s. Record the consent first, or give the reason for an authorised override."  # noqa: E501
+# A labour inspector may not override a missing consent: the message offers no override (issue 18)
+CONSENT = "The victim has not consented to: %(what)s. Record the victim's consent first."
 
 
 def test_recording_keeps_the_msgid_and_its_arguments() -> None:
