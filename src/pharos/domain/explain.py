@@ -272,7 +272,7 @@ def clause_text(clause: Clause) -> str:
     return " + ".join(parts)
 
 
-def dimension_reason(result: DimensionResult) -> str:
+def dimension_reason(result: DimensionResult, explored: bool = False) -> str:
     """Why one dimension is positive, open or negative."""
     args = {"dimension": dimension_label(result.dimension), "found": counts_text(result.counts)}
     if result.state is DimensionState.POSITIVE and result.clause is not None:
@@ -295,6 +295,10 @@ def dimension_reason(result: DimensionResult) -> str:
             **args,
             "needed": needed,
         }
+    if explored:
+        return (
+            _("%(dimension)s is negative: %(found)s found and the dimension was explored.") % args
+        )
     return (
         _("%(dimension)s is negative: %(found)s found and the remaining indicators were ruled out.")
         % args
@@ -423,7 +427,7 @@ def explain(screening: Screening) -> list[str]:
     ]
     lines += [requirement_reason(r) for r in screening.requirements]
     lines += [
-        dimension_reason(d)
+        dimension_reason(d, d.dimension in screening.explored)
         for d in screening.dimensions
         if d.indicators or any(d.dimension in r.dimensions for r in screening.requirements)
     ]

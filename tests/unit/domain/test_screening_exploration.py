@@ -51,7 +51,11 @@ def test_everything_explored_concludes_and_leaves_nothing_unexplored() -> None:
     assert s.unexplored == () and s.to_dict()["unexplored"] == []
     assert exploration_lines(s) == []
     with use_locale("en"):
-        assert "ruled out or explored" in " ".join(explain(s))
+        said = " ".join(explain(s))
+    assert "ruled out or explored" in said
+    # nothing was ruled out: the negative dimensions say they were explored
+    assert "Coercive recruitment is negative: none found and the dimension was explored." in said
+    assert "remaining indicators were ruled out" not in said
 
 
 def test_not_established_with_open_dimensions_says_they_would_not_change_it() -> None:

@@ -140,7 +140,11 @@ def show(
             "record": record,
             "result": result,
             "presumption": _(PRESUMPTION_LABELS[result.presumption]),
-            "lines": [line for line in explain(result) if line not in exploration],
+            "lines": [
+                line
+                for line in explain(result)
+                if line not in exploration and line != forced_labour_text(result)
+            ],
             "explored": format_list(dimension_label(d) for d in result.explored),
             "exploration": exploration,
             "outcome_text": outcome_text(result),
