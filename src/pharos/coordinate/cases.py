@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, String, cast, false, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from pharos.coordinate.permissions import (
     may_widen_consent,
     require,
     scopes,
+    searches_names,
 )
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import (
@@ -638,4 +639,134 @@ def set_status(session: Session, p: Principal, case: Case, data: dict[str, Any])
         case.id,
         case_id=case.id,
         detail={"from": before, "to": status.value, "trm_stage": case.trm_stage},
+    )
+
+
+# --- Finding cases --------------------------------------------------------------------------
+
+#: how a case list may be ordered: (column, descending)
+SORTS: dict[str, tuple[Any, bool]] = {
+    "newest": (Case.id, True),
+    "oldest": (Case.id, False),
+    "updated": (Case.updated_at, True),
+    "reference": (Case.reference, False),
+}
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a case list is narrowed to (every field optional): a search text (reference; names
+    too, in the cases whose victims' names the reader sees), status, state, form of
+    exploitation, opened from/to, owning agency, and "mine" (held by the reader)."""
+
+    q: str = ""
+    status: str = ""
+    state: str = ""
+    exploitation: str = ""
+    opened_from: date | None = None
+    opened_to: date | None = None
+    agency_id: int | None = None
+    mine: bool = False
+    sort: str = "newest"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+
+
+def held_by(p: Principal) -> Any:
+    """The cases ``p`` holds: owns, is assigned to, or that a referral accepted by ``p``'s
+    agency gives it (the NGO, the police, the lawyer who took it on), while that referral
+    lasts."""
+    assigned = select(CaseAssignment.case_id).where(CaseAssignment.user_id == p.user_id)
+    referred = select(Referral.case_id).where(
+        Referral.to_agency_id == p.agency_id,
+        Referral.kind == "referral",
+        Referral.status == ReferralStatus.ACCEPTED.value,
+    )
+    return or_(
+        Case.owner_user_id == p.user_id,
+        Case.owner_agency_id == p.agency_id,
+        Case.id.in_(assigned),
+        Case.id.in_(referred),
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def find_cases(session: Session, p: Principal, f: CaseFilter) -> CasePage:
+    """One page of the cases ``p`` may read that match ``f``, with the total. A name is
+    searched only in the cases of ``p``'s own state (where the reader sees victims' names:
+    ``permissions.identity_view``) and never by those who see no identity
+    (``permissions.searches_names``); the reference in every readable case."""
+    q = visible_cases(p).order_by(None)
+    if f.q:
+        like = f"%{_escape_like(f.q.strip().lower())}%"
+        conds: list[Any] = [func.lower(Case.reference).like(like, escape="\\")]
+        if searches_names(p):
+            named = select(Person.case_id).where(
+                or_(
+                    func.lower(Person.first_name).like(like, escape="\\"),
+                    func.lower(Person.second_name).like(like, escape="\\"),
+                    func.lower(Person.first_name + " " + Person.second_name).like(
+                        like, escape="\\"
+                    ),
+                )
+            )
+            conds.append(Case.id.in_(named) & (Case.state == p.state))
+        q = q.where(or_(*conds))
+    if f.status in {s.value for s in CaseStatus}:
+        q = q.where(Case.status == f.status)
+    if f.state in region_state_codes():
+        q = q.where(Case.state == f.state)
+    if f.exploitation in {e.value for e in ExploitationType}:
+        q = q.where(cast(Case.exploitation_types, String).like(f'%"{f.exploitation}"%'))
+    if f.opened_from is not None:
+        q = q.where(Case.created_at >= datetime.combine(f.opened_from, time.min, tzinfo=UTC))
+    if f.opened_to is not None:
+        q = q.where(
+            Case.created_at
+            < datetime.combine(f.opened_to + timedelta(days=1), time.min, tzinfo=UTC)
+        )
+    if f.agency_id is not None:
+        q = q.where(Case.owner_agency_id == f.agency_id)
+    if f.mine:
+        q = q.where(held_by(p))
+    total = session.execute(q.with_only_columns(func.count(Case.id))).scalar_one()
+    column, descending = SORTS.get(f.sort, SORTS["newest"])
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, f.page), pages)
+    rows = session.execute(
+        q.order_by(column.desc() if descending else column.asc(), Case.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).scalars()
+    return CasePage(list(rows), total, page, pages)
+
+
+def case_filter(params: Mapping[str, Any]) -> CaseFilter:
+    """A :class:`CaseFilter` from a page's query (every field optional; a malformed date,
+    agency or page number is refused with its field named)."""
+    f = Fields(params)
+    q = f.text("q", max_length=200)
+    status = f.one_of("status", [s.value for s in CaseStatus], required=False)
+    state = f.one_of("state", region_state_codes(), required=False)
+    exploitation = f.one_of("exploitation", [e.value for e in ExploitationType], required=False)
+    opened_from = f.date("opened_from")
+    opened_to = f.date("opened_to")
+    agency_id = f.record_id("agency", required=False)
+    mine = f.boolean("mine")
+    sort = f.one_of("sort", list(SORTS), required=False) or "newest"
+    page = f.integer("page", minimum=1, maximum=1_000_000, required=False) or 1
+    f.check()
+    return CaseFilter(
+        q, status, state, exploitation, opened_from, opened_to, agency_id, mine, sort, page
     )

@@ -7,26 +7,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate.cases import duplicate_disclosed, visible_cases
+from pharos.coordinate.cases import duplicate_disclosed, held_by, visible_cases
 from pharos.coordinate.permissions import Principal
 from pharos.coordinate.requests import visible_requests
 from pharos.coordinate.vocabulary import ReferralStatus, RequestStatus
 from pharos.store.models import (
     Case,
-    CaseAssignment,
     CrossBorderRequest,
     DuplicateFlag,
     Referral,
     ReflectionPeriod,
 )
 
+MY_CASES_SHOWN = 20
+
 
 @dataclass
 class Dashboard:
     my_cases: list[Case] = field(default_factory=list)
+    #: how many cases the user holds (the page shows the newest MY_CASES_SHOWN, and says so)
+    my_cases_total: int = 0
     requests_to_answer: list[CrossBorderRequest] = field(default_factory=list)
     requests_awaiting: list[CrossBorderRequest] = field(default_factory=list)
     referrals_awaiting_me: list[Referral] = field(default_factory=list)
@@ -36,19 +39,12 @@ class Dashboard:
 
 def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -> Dashboard:
     d = Dashboard()
-    assigned = select(CaseAssignment.case_id).where(CaseAssignment.user_id == p.user_id)
-    mine = (
-        visible_cases(p)
-        .where(
-            or_(
-                Case.owner_user_id == p.user_id,
-                Case.id.in_(assigned),
-                Case.owner_agency_id == p.agency_id,
-            )
-        )
-        .limit(50)
-    )
-    d.my_cases = list(session.execute(mine).scalars())
+    # Every case the user holds: owned, assigned, or referred to the agency and accepted.
+    mine = visible_cases(p).where(held_by(p))
+    d.my_cases = list(session.execute(mine.limit(MY_CASES_SHOWN)).scalars())
+    d.my_cases_total = session.execute(
+        mine.order_by(None).with_only_columns(func.count(Case.id))
+    ).scalar_one()
     for r in visible_requests(session, p):
         if r.status != RequestStatus.SENT:
             continue

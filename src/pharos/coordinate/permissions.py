@@ -193,6 +193,12 @@ def sees_identity(view: IdentityView) -> bool:
     return view in (IdentityView.FULL, IdentityView.HELD)
 
 
+def searches_names(p: Principal) -> bool:
+    """Whether ``p`` may find cases by a person's name (in the cases of their own state, where
+    they see names): not journalists, who never see a victim's identity."""
+    return p.kind != PractitionerKind.JOURNALIST
+
+
 def crosses_border(case_state: str, to_state: str) -> bool:
     """Whether sending a case from ``case_state`` to an agency of ``to_state`` discloses it
     across a border (then the victim's consent to disclosure across borders is needed)."""

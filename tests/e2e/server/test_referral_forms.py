@@ -74,3 +74,18 @@ def test_enter_in_the_reason_rejects(browser: Any, live_server: str) -> None:
     assert mine[0]["rejection_reason"] == "No beds tonight"
     shelter.screenshot(path="/tmp/cases1-referrals-after-enter.png", full_page=True)
     shelter.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_case_list_filters_in_the_browser(browser: Any, live_server: str, lang: str) -> None:
+    base = live_server
+    inspector = _signed_in(browser, base, "it.labour")
+    inspector.goto(f"{base}/cases?lang={lang}")
+    inspector.select_option("#f-sort", "oldest")
+    inspector.check("input[name=mine]")
+    inspector.click("#case-filters button.primary")
+    inspector.wait_for_url(re.compile(r"/cases\?.*mine=1"))
+    assert inspector.locator("#case-total").is_visible()
+    assert inspector.locator("#f-sort").input_value() == "oldest"
+    inspector.screenshot(path=f"/tmp/cases1-case-list-{lang}.png", full_page=True)
+    inspector.context.close()

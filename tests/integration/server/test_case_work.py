@@ -231,3 +231,75 @@ def test_a_case_opened_from_a_screening_carries_what_it_recorded(
     case = inspector.get(f"/api/v1/cases/{case_id}").json()
     assert case["screenings"][0]["age"] == 16
     assert case["screenings"][0]["acts"] == ["recruitment", "transport"]
+
+
+# --- 7. Finding cases ----------------------------------------------------------------------------
+
+
+def test_the_case_list_finds_filters_sorts_and_counts(app: FastAPI) -> None:
+    owner = signed_in_client(app, "mt.labour")
+    ids = [new_case(owner, f"Batch {i}", None) for i in range(53)]
+    page = owner.get("/cases").text
+    total = re.search(r'id="case-total"[^>]*>Cases found: (\d+)', page)
+    assert total and int(total.group(1)) >= 53
+    assert "page 1 of" in page and 'rel="next"' in page
+    second = owner.get("/cases", params={"page": 2}).text
+    assert 'rel="prev"' in second
+    # The reference of one case finds it alone; sorting by oldest puts the first first.
+    ref = owner.get(f"/api/v1/cases/{ids[7]}").json()["reference"]
+    found = owner.get("/cases", params={"q": ref}).text
+    assert re.search(r'id="case-total"[^>]*>Cases found: 1<', found) and f"/cases/{ids[7]}" in found
+    oldest = owner.get("/cases", params={"sort": "oldest", "q": "MLT"}).text
+    assert oldest.index(f'"/cases/{ids[0]}"') < oldest.index(f'"/cases/{ids[1]}"')
+    # Status and exploitation filters.
+    owner.post(f"/cases/{ids[3]}/status", data={"status": "closed", "closure_reason": "done"})
+    closed = owner.get("/cases", params={"status": "closed"}).text
+    assert f'"/cases/{ids[3]}"' in closed and f'"/cases/{ids[4]}"' not in closed
+    none = owner.get("/cases", params={"exploitation": "organ_removal"}).text
+    assert f'"/cases/{ids[4]}"' not in none
+    # A malformed date is refused with its field named, and nothing is filtered by it.
+    bad = owner.get("/cases", params={"opened_from": "yesterday"})
+    assert bad.status_code == 422 and 'id="f-opened_from"' in bad.text
+
+
+def test_names_are_searched_only_where_the_reader_sees_them(app: FastAPI) -> None:
+    officer, egypt = signed_in_client(app, "it.police"), signed_in_client(app, "eg.police")
+    r = officer.post(
+        "/api/v1/cases", json={"title": "Named", "first_name": "Zainab", "second_name": "Qadri"}
+    )
+    case_id = int(r.json()["id"])
+    officer.post(f"/api/v1/cases/{case_id}/consent", json=ALL_CONSENTS)
+    r = officer.post(
+        f"/cases/{case_id}/requests",
+        data={
+            "receiver_state": "EGY",
+            "type": "police_information_exchange",
+            "subject": "Who is she",
+            "body": "Please check.",
+        },
+    )
+    assert r.status_code == 303
+    assert f'"/cases/{case_id}"' in officer.get("/cases", params={"q": "zainab qadri"}).text
+    # Egypt reads the case under a pseudonym: its name finds nothing, its reference finds it.
+    assert f'"/cases/{case_id}"' in egypt.get("/cases").text
+    assert f'"/cases/{case_id}"' not in egypt.get("/cases", params={"q": "Zainab"}).text
+    ref = officer.get(f"/api/v1/cases/{case_id}").json()["reference"]
+    assert f'"/cases/{case_id}"' in egypt.get("/cases", params={"q": ref}).text
+
+
+def test_my_cases_include_those_held_through_a_referral(app: FastAPI) -> None:
+    inspector, shelter = signed_in_client(app, "gr.labour"), signed_in_client(app, "gr.ngo")
+    case_id = new_case(inspector, "Referred to the shelter", ALL_CONSENTS)
+    r = refer_form(inspector, case_id, agency(inspector, "GRC", "ngo"), "nrm:2")
+    assert r.status_code == 303
+    rid = next(
+        x["id"]
+        for x in shelter.get("/api/v1/referrals").json()["incoming"]
+        if x["case_id"] == case_id
+    )
+    assert f'"/cases/{case_id}"' not in shelter.get("/cases", params={"mine": "1"}).text
+    shelter.post(f"/referrals/{rid}/respond", data={"action": "accept"})
+    assert f'"/cases/{case_id}"' in shelter.get("/cases", params={"mine": "1"}).text
+    dashboard = shelter.get("/").text
+    mine = dashboard[dashboard.index('id="my-cases"') :]
+    assert f"/cases/{case_id}" in mine[: mine.index("</section>")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -61,23 +62,39 @@ def case_page(
 @router.get("/cases", include_in_schema=False)
 def case_list(
     request: Request,
-    status: str = "",
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     require(p, "case", "read")
-    rows = svc.list_cases(work.session, p, status)
-    views = {c.id: svc.view_of(work.session, p, c) for c in rows}
+    params = dict(request.query_params)
+    errors: dict[str, str] = {}
+    try:
+        wanted = svc.case_filter(params)
+    except ValidationFailed as exc:
+        errors = exc.errors
+        wanted = svc.CaseFilter()
+    found = svc.find_cases(work.session, p, wanted)
+    views = {c.id: svc.view_of(work.session, p, c) for c in found.cases}
+    agencies = queries.agencies_by_state(work.session)
+    kept = {k: v for k, v in params.items() if k != "page" and v}
     return render(
         request,
         "cases/list.html",
         {
-            "cases": rows,
+            "cases": found.cases,
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
             "views": views,
-            "status": status,
+            "values": params,
+            "errors": errors,
+            "query": urlencode(kept),
+            "agencies": agencies,
+            "sorts": svc.SORTS,
             "L": template_labels(),
             "may_create": allowed(p, "case", "create"),
         },
+        status=422 if errors else 200,
     )
 
 
