@@ -158,3 +158,15 @@ def test_lessons_are_published_once_after_the_end(app):
     assert lessons and all(x.source_kind == "after_action_report" for x in lessons)
     assert items >= 1
     assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422  # only once
+
+
+def test_an_exercise_whose_scenario_file_is_gone_does_not_break_the_list(app, exercise):
+    """Issue 17: ``pharos exercise new --scenario aegean.yaml`` from another folder stored the
+    relative path; ``/exercises`` then answered 500 to every user."""
+    hub = Hub.for_engine(app.state.engine)
+    hub.store.create_exercise("gone0000", "aegean.yaml", "Aegean drill", 1)
+    for who in ("it.coordinator", "it.labour"):
+        listing = signed_in_client(app, who).get("/exercises")
+        assert listing.status_code == 200
+        assert "Aegean drill" in listing.text and "cannot be read" in listing.text
+        assert exercise in listing.text

@@ -8,6 +8,7 @@ page is built by ``pharos.exercise.runtime.views``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 from datetime import date
 from functools import cache, partial
@@ -29,7 +30,7 @@ from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime import views
 from pharos.exercise.runtime.service import Hub, Role, role_of
 from pharos.exercise.runtime.session import CommandRefused, ExerciseSession, StoreFailed
-from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
+from pharos.exercise.scenario.loader import LoadedScenario, ScenarioError, load_scenario
 from pharos.exercise.words import wording
 from pharos.i18n import _, lazy_gettext
 from pharos.learn import exercise_lessons as lessons
@@ -41,6 +42,7 @@ from pharos.web.templating import render
 
 nav.add(nav.NavEntry(lazy_gettext("Exercises"), "/exercises", "exercise", "read", order=50))
 router = APIRouter()
+log = logging.getLogger("pharos.web.exercise")
 
 CONTROL_COMMANDS = {
     "start": EventKind.STARTED,
@@ -127,7 +129,13 @@ def exercise_list(
     hub = _hub(request)
     items = []
     for rec in hub.store.exercises():
-        s = hub.session(rec.id)
+        try:
+            s = hub.session(rec.id)
+        except ScenarioError as exc:
+            # its scenario file moved or changed: listed as such, the others still open
+            log.warning("exercise %s: its scenario cannot be loaded: %s", rec.id, exc)
+            items.append({"id": rec.id, "title": rec.title, "unreadable": True})
+            continue
         items.append(
             {"id": rec.id, "title": s.shown().title, "clock": views.clock(s), "role": _role(p, s)}
         )
