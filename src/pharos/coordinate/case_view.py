@@ -372,8 +372,13 @@ def case_detail(
             for person in case.persons
             if sees or person.role == "victim" or view is IdentityView.PSEUDONYMISED
         ],
-        # Events carry no date of recording: a reader who held the case sees them all.
-        "events": [_event(e, sees) for e in case.events],
+        # A reader who held the case sees the events recorded until it moved (and those recorded
+        # before Pharos kept the time of recording, migration 0009).
+        "events": [
+            _event(e, sees)
+            for e in case.events
+            if full or cut is None or e.created_at is None or e.created_at <= cut
+        ],
         "consent": _consent(latest_consent(session, case.id), users, full),
         "consent_history": len(rec.consents),
         # Every consent recorded, newest first, with its note (what the victim said) and any

@@ -101,6 +101,8 @@ def test_an_override_is_reasoned_seen_by_the_owner_and_opens_only_what_it_must(
 ) -> None:
     police, eg_ngo = users["it.police"], users["eg.ngo"]
     case_id = new_case(police, "Imminent danger", SERVICES_AND_ORGS)
+    before = {"type": "exploitation", "place": "Catania", "description": "Street"}
+    assert police.post(f"/api/v1/cases/{case_id}/events", json=before).status_code == 200
     reason = "The trafficker found her shelter; the Egyptian NGO takes her in tonight"
     r = send(police, case_id, agency(police, "EGY", "ngo"), "transfer", override_reason=reason)
     assert r.status_code == 201 and r.json()["consent_override"] is True
@@ -129,8 +131,12 @@ def test_an_override_is_reasoned_seen_by_the_owner_and_opens_only_what_it_must(
         json={"role": "victim", "first_name": "Yasmin", "second_name": "Nour"},
     )
     assert r.status_code == 200, r.text
+    after = {"type": "transit", "place": "Heliopolis", "description": "Moved to a safe house"}
+    assert eg_ngo.post(f"/api/v1/cases/{case_id}/events", json=after).status_code == 200
     held = police.get(f"/api/v1/cases/{case_id}").json()
     assert held["identity_view"] == "held" and held["held_until"]
+    # the timeline as it was when the case moved (the event recorded in Egypt was shown)
+    assert [e["place"] for e in held["events"]] == ["Catania"]
     names = [p["name"] for p in held["persons"]]
     assert "Samira Nour" in names and not any("Yasmin" in (n or "") for n in names)
     assert held["notes"] == []

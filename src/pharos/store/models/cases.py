@@ -95,6 +95,11 @@ class TraffickingEvent(Base):
     country: Mapped[str] = mapped_column(String(3), default="")
     date: Mapped[date | None] = mapped_column(Date, nullable=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: when it was recorded (None: recorded before Pharos kept the time, migration 0009); a
+    #: reader of a case that moved abroad sees the events recorded until it moved
+    created_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, default=utcnow
+    )
 
 
 class ScreeningRecord(Base):
