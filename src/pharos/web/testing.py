@@ -146,6 +146,34 @@ class PharosClient(TestClient):
         return super().request(method, url, *args, **kwargs)
 
 
+@contextmanager
+def served(app: FastAPI, start_timeout: float = 30.0) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port in a thread; yield its base URL and
+    stop it afterwards (the browser tests' live servers)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def signed_in_client(app: FastAPI, username: str, password: str = DEMO_PASSWORD) -> PharosClient:
     """A client signed in as ``username`` (a demo user by default password)."""
     client = PharosClient(app, base_url="http://testserver", follow_redirects=False)

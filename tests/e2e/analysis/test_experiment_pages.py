@@ -7,9 +7,6 @@ Screenshots go to $PHAROS_SCREENSHOTS when set (to look at the pages), else to p
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,13 +21,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def analysis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live server whose data dir holds one finished Ishigami experiment (with its report)."""
-    import uvicorn
-
     from pharos.analysis.report import write_report
     from pharos.analysis.runner import run_experiment
     from pharos.analysis.spec import load_experiment
     from pharos.cli.analysis import bundled_experiment
-    from pharos.web.testing import fresh_database, make_app
+    from pharos.web.testing import fresh_database, make_app, served
 
     data = tmp_path_factory.mktemp("analysis-live")
     path = bundled_experiment("ishigami")
@@ -41,24 +36,8 @@ def analysis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write_report(run_experiment(spec, folder=folder), folder)
     url = f"sqlite:///{data / 'pharos.db'}"
     fresh_database(url).dispose()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            make_app(url, data_dir=data), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(make_app(url, data_dir=data)) as base:
+        yield base
 
 
 def test_list_experiment_and_report_in_chromium(

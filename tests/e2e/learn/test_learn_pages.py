@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,12 +19,6 @@ from pharos.web.testing import sign_in
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "learn"
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _synthetic_rows(path: Path) -> None:
@@ -46,9 +37,7 @@ def _synthetic_rows(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def learn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
-    from pharos.web.testing import fresh_database, make_app
+    from pharos.web.testing import fresh_database, make_app, served
 
     os.environ.setdefault("PHAROS_FAST_HASHING", "1")
     folder: Path = tmp_path_factory.mktemp("learn-live")
@@ -64,23 +53,8 @@ def learn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.add(kind="simulation", file="s/baseline", digest="e" * 64, origin="simulation",
               tables={"victims": conform(pl.DataFrame(simulated), "victims")},
               details={"scenario": "baseline", "seed": 5})  # fmt: skip
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            make_app(url, data_dir=folder / "data"), host="127.0.0.1", port=port,
-            log_level="warning",
-        )
-    )  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(make_app(url, data_dir=folder / "data")) as base:
+        yield base
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])

@@ -5,9 +5,6 @@ Screenshots go to $PHAROS_SCREENSHOTS when set."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,9 +55,7 @@ def _outcomes(rng: np.random.Generator) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
-    from pharos.web.testing import fresh_database, make_app
+    from pharos.web.testing import fresh_database, make_app, served
 
     os.environ.setdefault("PHAROS_FAST_HASHING", "1")
     folder: Path = tmp_path_factory.mktemp("trends-live")
@@ -73,21 +68,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.add(kind="ctdc", file="ngo_2019_2023.csv", digest="b" * 64,
               tables={"victims": _victims(rng, range(2019, 2024), 0.3, 2018),
                       "case_outcomes": _outcomes(rng)})  # fmt: skip
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    app = make_app(url, data_dir=folder / "data")
-    uvi = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uvi.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uvi.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uvi.should_exit = True
-    thread.join(timeout=10)
+    with served(make_app(url, data_dir=folder / "data")) as base:
+        yield base
 
 
 def _shot(page: Any, name: str) -> None:

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +29,7 @@ pytest.importorskip("schemathesis")
 
 from pharos.coordinate import accounts
 from pharos.store.models import User
-from pharos.web.testing import fresh_database, make_app
+from pharos.web.testing import fresh_database, make_app, served
 
 pytestmark = pytest.mark.slow
 
@@ -50,20 +48,12 @@ ROLES: list[tuple[str, list[str]]] = [
 CHECKS = ["--checks", "all", "--exclude-checks", "positive_data_acceptance"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, dict[str, str], Path]]:
     """A Pharos server on 127.0.0.1, an API token for each user of :data:`ROLES` and the
     configuration file of the run (the id of a running exercise)."""
-    import uvicorn
-
     os.environ.setdefault("PHAROS_FAST_HASHING", "1")
     folder: Path = tmp_path_factory.mktemp("schemathesis")
     url = f"sqlite:///{folder / 'pharos.db'}"
@@ -76,34 +66,24 @@ def server(
                 tokens[name] = accounts.create_token(session, user, "schemathesis")
         session.commit()
     engine.dispose()
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(make_app(url), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    # some records for generated ids to find (small numbers come often): a case, a screening
-    auth = {"Authorization": f"Bearer {tokens['it.labour']}"}
-    assert httpx.post(f"{base}/api/v1/cases", json={"title": "A"}, headers=auth).status_code == 201
-    body = {"person_label": "P", "present": ["dr_nature_of_job"]}
-    assert httpx.post(f"{base}/api/v1/screenings", json=body, headers=auth).status_code == 201
-    # a running exercise, whose id every exercise operation is given (generated ids find none)
-    director = {"Authorization": f"Bearer {tokens['it.coordinator']}"}
-    exercise = httpx.post(f"{base}/api/v1/exercises", headers=director).json()["id"]
-    start = {"command": "start"}
-    r = httpx.post(f"{base}/api/v1/exercises/{exercise}/control", json=start, headers=director)
-    assert r.status_code == 201, r.text
-    (folder / "schemathesis.toml").write_text(
-        f'[parameters]\n"path.exercise_id" = "{exercise}"\n', encoding="utf-8"
-    )
-    yield base, tokens, folder / "schemathesis.toml"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(make_app(url)) as base:
+        # some records for generated ids to find (small numbers come often): a case, a screening
+        auth = {"Authorization": f"Bearer {tokens['it.labour']}"}
+        assert (
+            httpx.post(f"{base}/api/v1/cases", json={"title": "A"}, headers=auth).status_code == 201
+        )
+        body = {"person_label": "P", "present": ["dr_nature_of_job"]}
+        assert httpx.post(f"{base}/api/v1/screenings", json=body, headers=auth).status_code == 201
+        # a running exercise, whose id every exercise operation is given (generated ids find none)
+        director = {"Authorization": f"Bearer {tokens['it.coordinator']}"}
+        exercise = httpx.post(f"{base}/api/v1/exercises", headers=director).json()["id"]
+        start = {"command": "start"}
+        r = httpx.post(f"{base}/api/v1/exercises/{exercise}/control", json=start, headers=director)
+        assert r.status_code == 201, r.text
+        (folder / "schemathesis.toml").write_text(
+            f'[parameters]\n"path.exercise_id" = "{exercise}"\n', encoding="utf-8"
+        )
+        yield base, tokens, folder / "schemathesis.toml"
 
 
 def _summary(output: str) -> str:
