@@ -279,7 +279,8 @@ def user_create(
     from pharos.coordinate import audit
     from pharos.coordinate.accounts import hash_password
     from pharos.coordinate.permissions import account_kind
-    from pharos.coordinate.queries import user_named
+    from pharos.coordinate.queries import USERNAME_MAX, normal_username, user_named
+    from pharos.i18n import ngettext
     from pharos.store.db import migrate, session_factory
     from pharos.store.models import Agency, User
     from pharos.store.uow import UnitOfWork
@@ -291,11 +292,23 @@ def user_create(
         if agency is None:
             typer.echo(_("No agency %(id)s.") % {"id": agency_id}, err=True)
             raise typer.Exit(2)
+        username = normal_username(username)
+        if not username or len(username) > USERNAME_MAX or not username.isprintable():
+            typer.echo(
+                ngettext(
+                    "A username has 1 to %(num)d printable character.",
+                    "A username has 1 to %(num)d printable characters.",
+                    USERNAME_MAX,
+                )
+                % {"num": USERNAME_MAX},
+                err=True,
+            )
+            raise typer.Exit(2)
         if user_named(work.session, username) is not None:
             typer.echo(_("The username %(name)s is taken.") % {"name": username}, err=True)
             raise typer.Exit(2)
         user = User(
-            username=username.lower(),
+            username=username,
             display_name=name or username,
             password_hash=hash_password(_ask_password()),
             agency_id=agency.id,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit
 from pharos.coordinate.permissions import Principal, account_kind
+from pharos.coordinate.queries import USERNAME_MAX, normal_username
 from pharos.store.base import utcnow
 from pharos.store.models import ApiToken, LoginAttempt, User, UserSession
 
@@ -133,7 +134,7 @@ def authenticate(
     # Old attempts and expired sessions are of no further use; keep the tables small.
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))
     session.execute(delete(UserSession).where(UserSession.expires_at < now))
-    username = username.strip().lower()[:80]
+    username = normal_username(username)[:USERNAME_MAX]
     window = now - timedelta(seconds=throttle.window_seconds)
     last_success = session.execute(
         select(func.max(LoginAttempt.at)).where(
@@ -177,7 +178,7 @@ def clear_failures(session: Session, username: str) -> int:
     """Forget an account's failed sign-ins (its throttling ends); returns how many."""
     result = session.execute(
         delete(LoginAttempt).where(
-            LoginAttempt.username == username.lower(), LoginAttempt.success.is_(False)
+            LoginAttempt.username == normal_username(username), LoginAttempt.success.is_(False)
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
@@ -224,7 +225,7 @@ def active_user_exists(session: Session, username: object) -> bool:
     if not isinstance(username, str) or not username:
         return False
     found = session.execute(
-        select(User.id).where(User.username == username.strip().lower(), User.active.is_(True))
+        select(User.id).where(User.username == normal_username(username), User.active.is_(True))
     ).first()
     return found is not None
 

@@ -76,9 +76,23 @@ def recent_audit_entries(
     )
 
 
+#: Longest username an account can have (the column's width).
+USERNAME_MAX = 80
+
+
+def normal_username(username: str) -> str:
+    """How a username is stored and compared: without surrounding spaces, in lower case.
+
+    One home for the rule: creating ``Alice`` when ``alice`` exists must find ``alice``, and
+    signing in as `` ALICE`` must be signing in as ``alice``.
+    """
+    return username.strip().lower()
+
+
 def user_named(session: Session, username: str) -> User | None:
-    """The account whose stored username is ``username`` (stored in lower case), or None."""
-    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    """The account whose username is ``username`` once normalised (``normal_username``), or None."""
+    name = normal_username(username)
+    return session.execute(select(User).where(User.username == name)).scalar_one_or_none()
 
 
 def agencies_by_state(session: Session) -> list[Agency]:

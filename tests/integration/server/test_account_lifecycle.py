@@ -184,3 +184,38 @@ def test_the_current_password_cannot_be_guessed_from_a_session(engine: Engine) -
         for i in range(3)
     ]
     assert codes == [422, 422, 429]
+
+
+def test_cli_create_compares_usernames_as_they_are_stored(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pharos user create IT.Social` looked up "IT.Social" while the stored name is "it.social",
+    # so the check passed and the insert died on the unique constraint with a traceback.
+    monkeypatch.setenv("PHAROS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    with Session(engine) as s:
+        agency_id = s.execute(
+            select(User.agency_id).where(User.username == "it.social")
+        ).scalar_one()
+    runner = CliRunner()
+    pw = f"{NEW_PASSWORD}\n" * 2
+    taken = runner.invoke(
+        cli_app,
+        ["--lang", "en", "user", "create", " IT.Social ", "--agency", str(agency_id)],
+        input=pw,
+    )
+    assert taken.exit_code == 2 and taken.exception is not None
+    assert "The username it.social is taken." in taken.output
+    for bad in ["   ", "x" * 81, "tab\there"]:
+        refused = runner.invoke(
+            cli_app, ["--lang", "en", "user", "create", bad, "--agency", str(agency_id)], input=pw
+        )
+        assert refused.exit_code == 2, refused.output
+        assert "A username has 1 to 80 printable characters." in refused.output
+    made = runner.invoke(
+        cli_app,
+        ["--lang", "en", "user", "create", " New.Worker", "--agency", str(agency_id)],
+        input=pw,
+    )
+    assert made.exit_code == 0, made.output
+    assert "Created new.worker." in made.output
+    assert _user_id(engine, "new.worker") > 0
