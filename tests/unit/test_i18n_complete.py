@@ -37,6 +37,7 @@ COMPLETE_AREAS = (
     "exercise_referrals",
     "exercise_cases",
     "instruments",
+    "learn_manage",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

@@ -166,3 +166,44 @@ def test_export_page_reports_the_plan_and_downloads_a_k_anonymous_file(
     assert page.locator("p.error[role=alert]").count() == 1
     assert page.locator("a[href^='/learn/export/'][download]").count() == 0
     assert errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_dataset_is_deleted_after_confirmation_and_imports_again(
+    page: Any, learn_server: str, lang: str, tmp_path: Path
+) -> None:
+    """Issue 16, item 1: the import page's Delete… opens a confirmation naming the file; its
+    button deletes; the same file can then be imported again."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    path = tmp_path / f"to-delete-{lang}.csv"
+    with path.open("w", newline="", encoding="utf-8") as fp:
+        writer = csv.DictWriter(fp, fieldnames=FORMAT_B_COLUMNS, restval="")
+        writer.writeheader()
+        writer.writerow({"yearOfRegistration": 2019, "gender": "Woman", "ageBroad": "18--20",
+                         "citizenship": "TUN" if lang == "ar" else "EGY",
+                         "CountryOfExploitation": "ITA" if lang == "fr" else "GRC"})  # fmt: skip
+    sign_in(page, learn_server, "it.coordinator")
+
+    def upload() -> None:
+        page.goto(f"{learn_server}/learn/import?lang={lang}")
+        page.set_input_files("#u-file", str(path))
+        page.click("form[action='/learn/import'] button[type=submit]")
+        page.wait_for_load_state("networkidle")
+
+    upload()
+    assert page.locator("p.flash").count() == 1  # stored
+    row = page.locator("tr", has_text=path.name)
+    row.locator("a[href$='/delete']").click()
+    page.wait_for_load_state("networkidle")
+    assert "/delete" in page.url and path.name in page.locator("dl").inner_text()
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+    if folder := os.environ.get("PHAROS_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / f"learn-delete-{lang}.png"), full_page=True)
+    page.click("form[action$='/delete'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("p.flash[role=status]").count() == 1
+    assert page.locator("tr", has_text=path.name).count() == 0
+    upload()  # the same file again
+    assert page.locator("tr", has_text=path.name).count() == 1
+    assert errors == []

@@ -73,24 +73,34 @@ def _token(html: str) -> str:
     return found.group(1)
 
 
-def test_web_delete_is_for_the_coordinator_and_audited(app: FastAPI) -> None:
+def test_web_delete_is_for_the_coordinator_confirmed_and_audited(app: FastAPI) -> None:
     store = Store(Path(app.state.settings.learn_store))
     assert import_file(store, FILE).written
     (dataset,) = [m["id"] for m in store.datasets()]
+    url = f"/learn/datasets/{dataset}/delete"
     labour = signed_in_client(app, "it.labour")
-    assert labour.post(f"/learn/datasets/{dataset}/delete").status_code == 403
+    assert labour.get(url).status_code == 403
+    assert labour.post(url, data={"confirm": dataset}).status_code == 403
     assert [m["id"] for m in store.datasets()] == [dataset]
     coordinator = signed_in_client(app, "it.coordinator")
     page = coordinator.get("/learn/import")
-    assert f"/learn/datasets/{dataset}/delete" in page.text
-    no_csrf = coordinator.post(
-        f"/learn/datasets/{dataset}/delete", headers={"X-CSRF-Token": "forged"}
-    )
+    assert f'href="{url}"' in page.text  # a link to the confirmation, not a deleting form
+    assert f'action="{url}"' not in page.text
+    confirm = coordinator.get(url)
+    assert confirm.status_code == 200 and "ctdc_synthetic_quirks.csv" in confirm.text
+    assert f'name="confirm" value="{dataset}"' in confirm.text
+    # a post without the confirmation (or confirming another dataset) deletes nothing
+    for data in ({}, {"confirm": "other"}):
+        unconfirmed = coordinator.post(url, data=data)
+        assert unconfirmed.status_code == 422 and "Nothing was deleted" in unconfirmed.text
+        assert store.datasets() != []
+    no_csrf = coordinator.post(url, data={"confirm": dataset}, headers={"X-CSRF-Token": "forged"})
     assert no_csrf.status_code == 403 and store.datasets() != []
-    done = coordinator.post(f"/learn/datasets/{dataset}/delete")
+    done = coordinator.post(url, data={"confirm": dataset})
     assert done.status_code == 200 and f"Deleted dataset {dataset}" in done.text
     assert store.datasets() == []
-    assert coordinator.post(f"/learn/datasets/{dataset}/delete").status_code == 404
+    assert coordinator.get(url).status_code == 404
+    assert coordinator.post(url, data={"confirm": dataset}).status_code == 404
     engine = make_engine(app.state.settings.database_url)
     with session_factory(engine)() as s:
         entry = s.execute(select(AuditEntry).where(AuditEntry.resource_id == dataset)).scalar_one()
@@ -99,3 +109,22 @@ def test_web_delete_is_for_the_coordinator_and_audited(app: FastAPI) -> None:
                                                            "it.coordinator")  # fmt: skip
     assert "ctdc_synthetic_quirks.csv" in entry.detail
     assert import_file(store, FILE).written  # the same file imports again
+    # ... and through the import page too, after a second deletion
+    (again,) = [m["id"] for m in store.datasets()]
+    second = coordinator.post(f"/learn/datasets/{again}/delete", data={"confirm": again})
+    assert second.status_code == 200
+    with FILE.open("rb") as fp:
+        upload = coordinator.post(
+            "/learn/import", files={"file": (FILE.name, fp.read(), "text/csv")}
+        )
+    assert upload.status_code == 200 and "Stored as dataset" in upload.text
+
+
+def test_confirmation_page_in_french_and_arabic(app: FastAPI) -> None:
+    store = Store(Path(app.state.settings.learn_store))
+    (dataset,) = [m["id"] for m in store.datasets()]
+    coordinator = signed_in_client(app, "it.coordinator")
+    fr = coordinator.get(f"/learn/datasets/{dataset}/delete?lang=fr")
+    assert "Supprimer ce jeu de données" in fr.text and "irréversible" in fr.text
+    ar = coordinator.get(f"/learn/datasets/{dataset}/delete?lang=ar")
+    assert 'dir="rtl"' in ar.text and "حذف مجموعة البيانات هذه" in ar.text

@@ -15,6 +15,7 @@ ROUTE_MODULES: list[str] = [
     "exercise_cases",
     "directory",
     "learn",
+    "learn_datasets",
     "learn_export",
     "learn_lessons",
     "referrals",

@@ -375,29 +375,6 @@ async def import_upload(
     )  # fmt: skip
 
 
-@router.post("/learn/datasets/{dataset_id}/delete", include_in_schema=False)
-def delete_dataset(
-    request: Request,
-    dataset_id: str,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    """Delete one dataset of the analytics store (audited); its file can be imported again."""
-    require(p, "learn", "delete")
-    store = _store(request)
-    found = next((m for m in store.datasets() if m["id"] == dataset_id), None)
-    if found is None:
-        message = _("No dataset %(id)s in the analytics store") % {"id": dataset_id}
-        return render(request, "learn/import.html", _import_context(request, None, message), 404)
-    detail = {"file": found["file"], "kind": found["kind"], "rows": found["rows"]}
-    audit.record(work.session, p, "delete", "learn_dataset", dataset_id, detail=detail)
-    work.session.flush()  # the entry is written before the files go
-    store.remove(dataset_id)
-    work.commit()
-    flash = _("Deleted dataset %(id)s (%(file)s)") % {"id": dataset_id, "file": found["file"]}
-    return render(request, "learn/import.html", _import_context(request, None, None, flash))
-
-
 EQUITY_DIMENSIONS = {
     "gender": lazy_gettext("Gender"),
     "age_band": lazy_gettext("Age band"),
