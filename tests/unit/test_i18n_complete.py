@@ -38,6 +38,7 @@ COMPLETE_AREAS = (
     "exercise_cases",
     "instruments",
     "learn_manage",
+    "exercise_studio",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

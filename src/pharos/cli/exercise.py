@@ -182,7 +182,8 @@ def play(
         if rec is None:
             _fail(_("no exercise %(id)s") % {"id": exercise})
             return
-        dry.create_exercise(rec.id, rec.scenario, rec.title, rec.seed)
+        source = store.scenario_text(rec.scenario_sha256) if rec.scenario_sha256 else None
+        dry.create_exercise(rec.id, rec.scenario, rec.title, rec.seed, source)
         for ev in store.events(rec.id):
             dry.append(rec.id, ev.at, ev.kind, ev.actor, ev.payload)
         trial = ExerciseSession.open(dry, rec.id, clock=lambda: 0.0)

@@ -33,8 +33,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pharos.domain.vocabulary import Gender, VulnerableGroup
 from pharos.exercise.rules.fold import fold
+from pharos.exercise.runtime.session import scenario_of
 from pharos.exercise.runtime.store import EventStore, SqlEventStore, verify
-from pharos.exercise.scenario.loader import load_scenario
+from pharos.exercise.scenario.loader import ScenarioError
 from pharos.i18n import _
 from pharos.learn import codes
 from pharos.learn.ingest.report import ImportRefused
@@ -126,7 +127,13 @@ def read_exercise(events_store: EventStore, exercise_id: str) -> ExerciseImport:
             )
             % {"id": exercise_id, "seq": broken[0]}
         )
-    scenario = load_scenario(record.scenario).scenario
+    try:
+        scenario = scenario_of(events_store, record).scenario
+    except ScenarioError as exc:
+        raise ImportRefused(
+            _("The scenario of exercise %(id)s cannot be read; nothing was stored")
+            % {"id": exercise_id}
+        ) from exc
     state = fold(scenario, exercise_id, record.seed, events)
     rows: list[dict[str, Any]] = []
     for character in scenario.personas():

@@ -17,6 +17,7 @@ Bundled scenarios and overlays are found by name (``mediterranean-baseline``,
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -190,6 +191,19 @@ def bundled_overlays() -> list[str]:
     return sorted(e.name.rsplit(".", 1)[0] for e in folder.iterdir() if e.name.endswith(".yaml"))
 
 
+#: Scenario texts given by value (:func:`register_text`), by their reference ``text:<sha256>``.
+_TEXTS: dict[str, tuple[str, str]] = {}
+
+
+def register_text(text: str, label: str) -> str:
+    """A reference that :func:`load_scenario` reads as ``text`` (named ``label`` in messages):
+    ``text:<sha256 of text>``. An exercise keeps its simulation scenario's text this way when
+    the scenario names a file (``pharos.exercise.scenario.source``)."""
+    ref = "text:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _TEXTS.setdefault(ref, (text, label))
+    return ref
+
+
 def resolve(ref: str, kind: str = "bundled") -> Path:
     """The file for a scenario or overlay reference: a bundled name or a path."""
     hit = _bundled(kind, ref)
@@ -312,8 +326,13 @@ def load_scenario(ref: str, overlays: list[str] | tuple[str, ...] = ()) -> Scena
 
     Raises :class:`ScenarioError` naming file, line and field for every problem found.
     """
-    path = resolve(ref)
-    m = _read(path)
+    if ref in _TEXTS:
+        text, label = _TEXTS[ref]
+        path = Path(label)
+        m = _read_marked(text, label)
+    else:
+        path = resolve(ref)
+        m = _read(path)
     _validate(m, str(path))
     for ref_ov in overlays:
         ov, om = _read_overlay(resolve(ref_ov, "bundled/overlays"))

@@ -170,3 +170,35 @@ def test_an_exercise_whose_scenario_file_is_gone_does_not_break_the_list(app, ex
         assert listing.status_code == 200
         assert "Aegean drill" in listing.text and "cannot be read" in listing.text
         assert exercise in listing.text
+
+
+def test_pages_of_an_exercise_outlive_its_scenario_file(app, tmp_path):
+    """Issue 17, item 1: the exercise keeps its scenario's text; after the file is edited and
+    then deleted, its pages (after a restart: nothing in memory) read as before."""
+    import shutil
+
+    from pharos.exercise.scenario.loader import bundled_path
+
+    folder = tmp_path / "aegean"
+    shutil.copytree(bundled_path("mediterranean-regional").parent, folder)
+    path = folder / "mediterranean-regional.yaml"
+    hub = Hub.for_engine(app.state.engine)
+    ex = hub.create(str(path), director="it.coordinator").exercise_id
+    director = signed_in_client(app, "it.coordinator")
+    pages = [f"/exercises/{ex}/control", f"/exercises/{ex}/evidence/gh-job-ad"]
+    before = [director.get(u) for u in pages]
+    assert [r.status_code for r in before] == [200, 200]
+    path.write_text(path.read_text(encoding="utf-8").replace("Karim A.", "Someone"))
+    (folder / "evidence" / "gh-job-ad.md").write_text("changed", encoding="utf-8")
+    hub.registry._sessions.pop(ex)  # as after a restart
+    hub._sandboxes.pop(ex, None)
+    after = [director.get(u) for u in pages]
+    assert [r.status_code for r in after] == [200, 200]
+    assert "Karim A." in after[0].text and "Someone" not in after[0].text
+    assert "changed" not in after[1].text
+    shutil.rmtree(folder)
+    hub.registry._sessions.pop(ex)
+    hub._sandboxes.pop(ex, None)
+    listing = director.get("/exercises")
+    assert listing.status_code == 200 and "cannot be read" not in listing.text.split(ex)[1][:400]
+    assert director.get(pages[0]).status_code == 200

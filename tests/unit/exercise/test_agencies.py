@@ -48,11 +48,11 @@ def _session(
         }
     )
     store = MemoryEventStore()
-    store.create_exercise("x", str(loaded.path), sc.title, sc.world.seed)
+    store.create_exercise("x", "t", sc.title, sc.world.seed, loaded.source)
     store.append(
         "x", 0, EventKind.CREATED, "system", {"seed": sc.world.seed, "decisions": "logged"}
     )
-    s = ExerciseSession(LoadedScenario(sc, loaded.path), store, "x", sc.world.seed, lambda: 0.0)
+    s = ExerciseSession(LoadedScenario(sc, loaded.source), store, "x", sc.world.seed, lambda: 0.0)
     s.submit(EventKind.STARTED, "director", {})
     return s
 

@@ -44,10 +44,10 @@ def _session(*extra: Team) -> ExerciseSession:
     loaded = load_scenario("mediterranean-regional")
     sc = loaded.scenario.model_copy(update={"teams": [*loaded.scenario.teams, *extra]})
     store = MemoryEventStore()
-    store.create_exercise("x", str(loaded.path), sc.title, sc.world.seed)
+    store.create_exercise("x", "t", sc.title, sc.world.seed, loaded.source)
     created = {"seed": sc.world.seed, "decisions": "logged", "referrals": "answered"}
     store.append("x", 0, EventKind.CREATED, "system", created)
-    s = ExerciseSession(LoadedScenario(sc, loaded.path), store, "x", sc.world.seed, lambda: 0.0)
+    s = ExerciseSession(LoadedScenario(sc, loaded.source), store, "x", sc.world.seed, lambda: 0.0)
     s.submit(EventKind.STARTED, "director", {})
     return s
 

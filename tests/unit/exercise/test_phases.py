@@ -58,7 +58,7 @@ def test_a_log_from_before_phases_were_logged_folds_as_before() -> None:
     loaded = load_scenario("mediterranean-regional")
     sc = loaded.scenario
     store = MemoryEventStore()
-    store.create_exercise("x", str(loaded.path), sc.title, sc.world.seed)
+    store.create_exercise("x", "t", sc.title, sc.world.seed, loaded.source)
     created = {"seed": sc.world.seed, "decisions": "logged", "referrals": "answered"}
     store.append("x", 0, EventKind.CREATED, "system", created)
     s = ExerciseSession(loaded, store, "x", sc.world.seed, lambda: 0.0)

@@ -34,6 +34,7 @@ from pharos.exercise.rules.state import ExerciseState
 from pharos.exercise.runtime.session import ExerciseRegistry, ExerciseSession
 from pharos.exercise.runtime.store import SqlEventStore
 from pharos.exercise.sandbox.sandbox import Sandbox
+from pharos.exercise.scenario.loader import LoadedScenario
 
 TICK_SECONDS = 5.0
 #: the background projection into the sandboxes runs at most this often per exercise
@@ -161,10 +162,14 @@ class Hub:
     DEFAULT_SCENARIO = "mediterranean-regional"
 
     def create(
-        self, scenario: str = DEFAULT_SCENARIO, seed: int | None = None, director: str | None = None
+        self,
+        scenario: str | LoadedScenario = DEFAULT_SCENARIO,
+        seed: int | None = None,
+        director: str | None = None,
+        origin: str | None = None,
     ) -> ExerciseSession:
         """A new exercise; ``director`` (the creating user) heads its control team."""
-        s = self.registry.create(scenario, seed, director)
+        s = self.registry.create(scenario, seed, director, origin)
         s.listeners.append(self.broker.publish)
         s.listeners.append(self._committed)
         self._pending.put(s.exercise_id)

@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pharos.exercise.rules import agencies
@@ -28,8 +29,8 @@ from pharos.exercise.rules.clock import advance
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.fold import apply, fold
 from pharos.exercise.rules.state import ExerciseState, state_hash
-from pharos.exercise.runtime.store import EventStore
-from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
+from pharos.exercise.runtime.store import EventStore, ExerciseRecord
+from pharos.exercise.scenario.loader import LoadedScenario, load_scenario, load_source, resolve
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.i18n import _
 
@@ -40,6 +41,15 @@ Listener = Callable[[Event, ExerciseState], Callable[[], None] | None]
 
 #: the roles a director may give a user in an exercise ("none" takes a role away)
 ROLES = ("player", "observer", "role_player", "director", "none")
+
+
+def scenario_of(store: EventStore, record: ExerciseRecord) -> LoadedScenario:
+    """The scenario an exercise runs on: the text it kept (``scenario_sha256``), or, for an
+    exercise created before migration 0010 from a file that could not be read then, that file
+    (``ScenarioError`` when it still cannot)."""
+    if record.scenario_sha256 is None:
+        return load_scenario(record.scenario)
+    return load_source(store.scenario_text(record.scenario_sha256))
 
 
 class CommandRefused(ValueError):
@@ -84,18 +94,25 @@ class ExerciseSession:
     def create(
         cls,
         store: EventStore,
-        scenario: str = "mediterranean-regional",
+        scenario: str | LoadedScenario = "mediterranean-regional",
         seed: int | None = None,
         exercise_id: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         director: str | None = None,
+        origin: str | None = None,
     ) -> ExerciseSession:
-        """A new exercise; ``director`` (a username) heads its control team."""
-        loaded = load_scenario(scenario)
+        """A new exercise on ``scenario`` (a bundled name, a path, or a scenario already loaded
+        from its text); ``director`` (a username) heads its control team. The exercise keeps
+        the scenario's text (``store.create_exercise``), never reads the file again.
+        ``origin`` says where the scenario came from (default: the name or path given)."""
+        loaded = load_scenario(scenario) if isinstance(scenario, str) else scenario
+        if origin is None and isinstance(scenario, str):
+            given = Path(scenario)  # a path is kept absolute, a bundled name as it is
+            origin = str(given.resolve()) if resolve(scenario) == given else scenario
         sc = loaded.scenario
         seed = sc.world.seed if seed is None else seed
         exercise_id = exercise_id or uuid.uuid4().hex[:12]
-        store.create_exercise(exercise_id, str(loaded.path), sc.title, seed)
+        store.create_exercise(exercise_id, origin or "", sc.title, seed, loaded.source)
         store.append(
             exercise_id,
             0,
@@ -119,7 +136,7 @@ class ExerciseSession:
         rec = next((r for r in store.exercises() if r.id == exercise_id), None)
         if rec is None:
             raise KeyError(exercise_id)
-        return cls(load_scenario(rec.scenario), store, rec.id, rec.seed, clock)
+        return cls(scenario_of(store, rec), store, rec.id, rec.seed, clock)
 
     def shown(self) -> ExerciseScenario:
         """The scenario as the reader sees it: its texts in the current language (display only;
@@ -387,11 +404,14 @@ class ExerciseRegistry:
 
     def create(
         self,
-        scenario: str = "mediterranean-regional",
+        scenario: str | LoadedScenario = "mediterranean-regional",
         seed: int | None = None,
         director: str | None = None,
+        origin: str | None = None,
     ) -> ExerciseSession:
-        s = ExerciseSession.create(self.store, scenario, seed, clock=self.clock, director=director)
+        s = ExerciseSession.create(
+            self.store, scenario, seed, clock=self.clock, director=director, origin=origin
+        )
         with self._lock:
             self._sessions[s.exercise_id] = s
         return s

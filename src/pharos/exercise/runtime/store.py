@@ -11,38 +11,59 @@ event.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, Table, event, func, insert, select
+from sqlalchemy import Connection, Engine, Table, event, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from pharos.exercise.rules.events import Event, EventKind, chain_hash
+from pharos.exercise.scenario.source import ScenarioSource, from_json
 from pharos.store.db import make_engine, migrate
-from pharos.store.models.exercise import ExerciseEvent, ExerciseRun
+from pharos.store.models.exercise import ExerciseEvent, ExerciseRun, ScenarioText
 
 # The classes' ``__table__`` is typed as any FROM clause; the metadata holds them as tables.
 exercise_run: Table = ExerciseRun.metadata.tables[ExerciseRun.__tablename__]
 exercise_event: Table = ExerciseEvent.metadata.tables[ExerciseEvent.__tablename__]
+scenario_text: Table = ScenarioText.metadata.tables[ScenarioText.__tablename__]
 
 
 @dataclass(frozen=True)
 class ExerciseRecord:
     id: str
+    #: where the scenario came from (bundled name, path, studio version), for people
     scenario: str
     title: str
     seed: int
     created_at: datetime
+    #: the scenario's text the exercise runs on (``scenario_text``); None: none was kept
+    #: (migration 0010 could not read the file), ``scenario`` is read as a path
+    scenario_sha256: str | None = None
+
+
+class UnknownScenarioTextError(KeyError):
+    pass
 
 
 class EventStore(Protocol):
     """The interface the exercise session needs from storage."""
 
-    def create_exercise(self, exercise_id: str, scenario: str, title: str, seed: int) -> None: ...
+    def create_exercise(
+        self,
+        exercise_id: str,
+        scenario: str,
+        title: str,
+        seed: int,
+        source: ScenarioSource | None = None,
+    ) -> None: ...
 
     def exercises(self) -> list[ExerciseRecord]: ...
+
+    def scenario_text(self, sha256: str) -> ScenarioSource: ...
 
     def append(
         self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
@@ -109,17 +130,34 @@ class MemoryEventStore(_Numbering):
     def __init__(self) -> None:
         self._runs: dict[str, ExerciseRecord] = {}
         self._events: dict[str, list[Event]] = {}
+        self._texts: dict[str, ScenarioSource] = {}
         self._next: dict[str, tuple[int, str]] = {}
         self._lock = threading.Lock()
 
-    def create_exercise(self, exercise_id: str, scenario: str, title: str, seed: int) -> None:
+    def create_exercise(
+        self,
+        exercise_id: str,
+        scenario: str,
+        title: str,
+        seed: int,
+        source: ScenarioSource | None = None,
+    ) -> None:
         with self._lock:
             if exercise_id in self._runs:
                 raise ValueError(f"exercise {exercise_id} exists")
+            sha = None
+            if source is not None:
+                sha = source.sha256
+                self._texts.setdefault(sha, source)
             self._runs[exercise_id] = ExerciseRecord(
-                exercise_id, scenario, title, seed, datetime.now(UTC)
+                exercise_id, scenario, title, seed, datetime.now(UTC), sha
             )
             self._events[exercise_id] = []
+
+    def scenario_text(self, sha256: str) -> ScenarioSource:
+        if sha256 not in self._texts:
+            raise UnknownScenarioTextError(sha256)
+        return self._texts[sha256]
 
     def exercises(self) -> list[ExerciseRecord]:
         return list(self._runs.values())
@@ -173,8 +211,18 @@ class SqlEventStore(_Numbering):
         self._last: dict[str, tuple[int, str]] = {}  # committed
         self._next: dict[str, tuple[int, str]] = {}  # prepared
 
-    def create_exercise(self, exercise_id: str, scenario: str, title: str, seed: int) -> None:
+    def create_exercise(
+        self,
+        exercise_id: str,
+        scenario: str,
+        title: str,
+        seed: int,
+        source: ScenarioSource | None = None,
+    ) -> None:
+        """Record a new exercise and, in the same transaction, its scenario's text (once per
+        text: exercises and studio versions share it)."""
         with self.engine.begin() as conn:
+            sha = store_text(conn, source) if source is not None else None
             conn.execute(
                 insert(exercise_run).values(
                     id=exercise_id,
@@ -182,13 +230,23 @@ class SqlEventStore(_Numbering):
                     title=title,
                     seed=seed,
                     created_at=datetime.now(UTC),
+                    scenario_sha256=sha,
                 )
             )
 
     def exercises(self) -> list[ExerciseRecord]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(exercise_run).order_by(exercise_run.c.created_at)).all()
-        return [ExerciseRecord(r.id, r.scenario, r.title, r.seed, r.created_at) for r in rows]
+        return [
+            ExerciseRecord(r.id, r.scenario, r.title, r.seed, r.created_at, r.scenario_sha256)
+            for r in rows
+        ]
+
+    def scenario_text(self, sha256: str) -> ScenarioSource:
+        """The scenario's text named ``sha256``, checked against it (``ValueError`` if the row
+        was changed)."""
+        with self.engine.connect() as conn:
+            return read_text(conn, sha256)
 
     def append(
         self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
@@ -282,6 +340,34 @@ class SqlEventStore(_Numbering):
             )
             for r in rows
         ]
+
+
+def store_text(conn: Connection, source: ScenarioSource) -> str:
+    """Keep ``source`` in ``scenario_text`` (if not there yet); its SHA-256."""
+    sha = source.sha256
+    known = conn.execute(
+        select(scenario_text.c.sha256).where(scenario_text.c.sha256 == sha)
+    ).first()
+    if known is None:
+        # another writer may store the same text meanwhile: then theirs is ours
+        with contextlib.suppress(IntegrityError), conn.begin_nested():
+            conn.execute(
+                insert(scenario_text).values(
+                    sha256=sha,
+                    name=source.name,
+                    files=dict(source.files),
+                    created_at=datetime.now(UTC),
+                )
+            )
+    return sha
+
+
+def read_text(conn: Connection, sha256: str) -> ScenarioSource:
+    """The text ``sha256`` from ``scenario_text``, checked against its hash."""
+    row = conn.execute(select(scenario_text).where(scenario_text.c.sha256 == sha256)).first()
+    if row is None:
+        raise UnknownScenarioTextError(sha256)
+    return from_json({"name": row.name, "files": row.files}, expected_hash=sha256)
 
 
 def verify(events: list[Event]) -> list[int]:

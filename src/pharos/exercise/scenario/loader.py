@@ -19,9 +19,11 @@ from pharos.domain import userfile
 from pharos.domain.cooperation import instruments_between
 from pharos.exercise.scenario import translation
 from pharos.exercise.scenario.schema import CharacterKind, ExerciseScenario, TriggerOn
+from pharos.exercise.scenario.source import ScenarioSource, document_key, read_source
 from pharos.i18n import _, current_locale, normalise_locale
 from pharos.scenario.load import ScenarioError as SimScenarioError
 from pharos.scenario.load import load_scenario as load_sim_scenario
+from pharos.scenario.load import register_text as register_sim_text
 
 BUNDLED = "pharos.exercise"
 
@@ -53,7 +55,8 @@ class ScenarioError(ValueError):
 @dataclass(frozen=True)
 class LoadedScenario:
     scenario: ExerciseScenario
-    path: Path
+    #: the text it was read from (scenario, translations, documents; ``source.sha256``)
+    source: ScenarioSource
     #: The scenario's texts in other languages (``translation``): language -> key -> text.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     _localized: dict[str, ExerciseScenario] = field(default_factory=dict, compare=False, repr=False)
@@ -70,9 +73,9 @@ class LoadedScenario:
         return self._localized[lang]
 
     def evidence_text(self, evidence_id: str) -> str:
-        """The document behind a piece of evidence (Markdown text)."""
+        """The document behind a piece of evidence (Markdown text), from the scenario's text."""
         ev = next(e for e in self.scenario.evidence if e.id == evidence_id)
-        return (self.path.parent / ev.file).read_text(encoding="utf-8")
+        return self.source.files[document_key(ev.file) or ev.file]
 
 
 def _lines(
@@ -122,16 +125,23 @@ def load_scenario(name_or_path: str | Path) -> LoadedScenario:
     path = resolve(str(name_or_path))
     fname = str(path)
     try:
-        text = userfile.read_text(path, userfile.MAX_SCENARIO_BYTES)
-    except OSError as exc:
+        src = read_source(path)
+    except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(
             [Problem(fname, None, "", _("cannot read the file: %(e)s") % {"e": exc})]
         ) from exc
     except userfile.UserFileError as exc:
         raise ScenarioError([Problem(fname, None, "", exc.message)]) from None
+    return load_source(src)
+
+
+def load_source(src: ScenarioSource) -> LoadedScenario:
+    """Load and check an exercise scenario from its text (``ScenarioSource``: read from a folder
+    or from the database); raises ``ScenarioError`` with every problem, by file, line, field."""
+    fname = src.label(src.name)
     try:  # strictly: YAML 1.2, no key twice, bounded depth (pharos.domain.userfile)
         data: Any
-        data, node = userfile.load(text, userfile.MAX_SCENARIO_BYTES)
+        data, node = userfile.load(src.text, userfile.MAX_SCENARIO_BYTES)
     except userfile.UserFileError as exc:
         raise ScenarioError([Problem(fname, exc.line, "", exc.message)]) from None
     if not isinstance(data, dict) or node is None:
@@ -153,30 +163,35 @@ def load_scenario(name_or_path: str | Path) -> LoadedScenario:
         raise ScenarioError(problems) from exc
     problems = [
         Problem(fname, _line_for(lines, loc), _field(loc), msg)
-        for loc, msg in _cross_references(scenario, path.parent)
+        for loc, msg in _cross_references(scenario, src)
     ]
-    scenario, sim_problem = _with_sim_scenario(scenario, path.parent)
+    scenario, sim_problem = _with_sim_scenario(scenario, src)
     if sim_problem:
         loc = ("world", "sim_scenario")
         problems.append(Problem(fname, _line_for(lines, loc), _field(loc), sim_problem))
     translated: dict[str, dict[str, str]] = {}
-    for lang, tpath in translation.files(path).items():
-        texts, issues = translation.read(tpath, scenario, lang)
+    for lang, rel in src.translations().items():
+        texts, issues = translation.read_text(src.files[rel], scenario, lang)
         translated[lang] = texts
-        problems += [Problem(str(tpath), i.line, i.key, i.message) for i in issues]
+        problems += [Problem(src.label(rel), i.line, i.key, i.message) for i in issues]
     if problems:
         raise ScenarioError(problems)
-    return LoadedScenario(scenario, path, translated)
+    return LoadedScenario(scenario, src, translated)
 
 
 def _with_sim_scenario(
-    scenario: ExerciseScenario, folder: Path
+    scenario: ExerciseScenario, src: ScenarioSource
 ) -> tuple[ExerciseScenario, str | None]:
-    """Check that the simulation scenario loads; a relative path becomes absolute."""
+    """Check that the simulation scenario loads. One named by a file is read from the
+    scenario's text (``text:<sha256>``); outside the scenario's folder, from disk."""
     ref = scenario.world.sim_scenario
-    candidate = folder / ref
-    if ref.endswith((".yaml", ".yml")) and candidate.is_file():
-        ref = str(candidate.resolve())
+    key = document_key(ref) if ref.endswith((".yaml", ".yml")) else None
+    if key is not None and key in src.files:
+        ref = register_sim_text(src.files[key], src.label(key))
+    elif src.folder and ref.endswith((".yaml", ".yml")):
+        candidate = Path(src.folder) / ref
+        if candidate.is_file():
+            ref = str(candidate.resolve())
     try:
         load_sim_scenario(ref)
     except (SimScenarioError, OSError, KeyError, ValueError) as exc:
@@ -197,7 +212,9 @@ def _dupes(kind: str, ids: list[str], key: str) -> list[tuple[tuple[str | int, .
     return out
 
 
-def _cross_references(s: ExerciseScenario, folder: Path) -> list[tuple[tuple[str | int, ...], str]]:
+def _cross_references(
+    s: ExerciseScenario, src: ScenarioSource
+) -> list[tuple[tuple[str | int, ...], str]]:
     out: list[tuple[tuple[str | int, ...], str]] = []
     team_ids = {t.id for t in s.teams}
     char_ids = {c.id for c in s.characters}
@@ -236,7 +253,7 @@ def _cross_references(s: ExerciseScenario, folder: Path) -> list[tuple[tuple[str
             )
     for i, e in enumerate(s.evidence):
         need(e.storyline in story_ids, ("evidence", i, "storyline"), _("storyline"), e.storyline)
-        if not (folder / e.file).is_file():
+        if (document_key(e.file) or e.file) not in src.files:
             out.append((("evidence", i, "file"), _("document not found: %(f)s") % {"f": e.file}))
     for i, p in enumerate(s.places):
         for key in ("evidence_on_inspection", "evidence_on_search"):

@@ -185,12 +185,20 @@ def _dupes(node: yaml.Node) -> list[Issue]:
 
 def read(path: Path, sc: ExerciseScenario, lang: str) -> tuple[dict[str, str], list[Issue]]:
     """The texts of one translation file, checked against ``sc``; and its problems."""
-    try:  # strictly (pharos.domain.userfile); keys given twice are reported below
+    try:
         raw = userfile.read_text(path, userfile.MAX_SCENARIO_BYTES)
-        node = userfile.compose(raw, userfile.MAX_SCENARIO_BYTES)
-        data: Any = userfile.construct(node, allow_duplicates=True)
     except OSError as exc:
         return {}, [Issue(None, "", _("cannot read the file: %(e)s") % {"e": exc})]
+    except userfile.UserFileError as exc:
+        return {}, [Issue(exc.line, "", exc.message)]
+    return read_text(raw, sc, lang)
+
+
+def read_text(raw: str, sc: ExerciseScenario, lang: str) -> tuple[dict[str, str], list[Issue]]:
+    """The texts of one translation (the file's text), checked against ``sc``; its problems."""
+    try:  # strictly (pharos.domain.userfile); keys given twice are reported below
+        node = userfile.compose(raw, userfile.MAX_SCENARIO_BYTES)
+        data: Any = userfile.construct(node, allow_duplicates=True)
     except userfile.UserFileError as exc:
         return {}, [Issue(exc.line, "", exc.message)]
     if not isinstance(data, dict) or node is None:

@@ -17,7 +17,7 @@ from pharos.store.models.cases import (
     TraffickingEvent,
 )
 from pharos.store.models.cooperation import CrossBorderRequest, Referral, RequestReply
-from pharos.store.models.exercise import ExerciseEvent, ExerciseRun
+from pharos.store.models.exercise import ExerciseEvent, ExerciseRun, ScenarioText
 from pharos.store.models.learn import ImprovementItem, Lesson
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "Referral",
     "ReflectionPeriod",
     "RequestReply",
+    "ScenarioText",
     "ScreeningRecord",
     "SupportPlan",
     "TraffickingEvent",

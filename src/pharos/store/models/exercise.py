@@ -5,19 +5,40 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pharos.store.base import Base, UTCDateTime
 
 
+class ScenarioText(Base):
+    """The text of an exercise scenario (the file, its translations, its documents), named by
+    its SHA-256 (``pharos.exercise.scenario.source``): stored once, whoever uses it."""
+
+    __tablename__ = "scenario_text"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: the scenario file's name among ``files`` (``aegean.yaml``)
+    name: Mapped[str] = mapped_column(Text)
+    #: file name (relative to the scenario file) -> text
+    files: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ExerciseRun(Base):
-    """One exercise: which scenario (bundled name or path) and which seed."""
+    """One exercise: the text of its scenario (``scenario_sha256``) and its seed."""
 
     __tablename__ = "exercise_run"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: where the scenario came from (a bundled name, a path, a studio version), for people;
+    #: the exercise runs on the text ``scenario_sha256``
     scenario: Mapped[str] = mapped_column(Text)
+    #: NULL: no text was kept (created before migration 0010 from a file that could not be
+    #: read then); such an exercise reads ``scenario`` as a path, as it did
+    scenario_sha256: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("scenario_text.sha256"), nullable=True
+    )
     title: Mapped[str] = mapped_column(Text)
     seed: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -30,7 +30,8 @@ from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime import views
 from pharos.exercise.runtime.service import Hub, Role, role_of
 from pharos.exercise.runtime.session import CommandRefused, ExerciseSession, StoreFailed
-from pharos.exercise.scenario.loader import LoadedScenario, ScenarioError, load_scenario
+from pharos.exercise.runtime.store import UnknownScenarioTextError
+from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
 from pharos.exercise.words import wording
 from pharos.i18n import _, lazy_gettext
 from pharos.learn import exercise_lessons as lessons
@@ -131,8 +132,9 @@ def exercise_list(
     for rec in hub.store.exercises():
         try:
             s = hub.session(rec.id)
-        except ScenarioError as exc:
-            # its scenario file moved or changed: listed as such, the others still open
+        except (ValueError, UnknownScenarioTextError) as exc:  # ScenarioError is one
+            # no text kept (before migration 0010) and its file moved, or a stored text that
+            # fails its hash: listed as such, the others still open
             log.warning("exercise %s: its scenario cannot be loaded: %s", rec.id, exc)
             items.append({"id": rec.id, "title": rec.title, "unreadable": True})
             continue
