@@ -22,6 +22,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from babel import Locale
 from babel import lists as babel_lists
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -183,10 +184,13 @@ def format_list(items: Iterable[Any], style: str = "standard") -> str:
     if not seq:
         return ""
     locale = current_locale()
-    try:
-        return babel_lists.format_list(seq, style=style, locale=locale)  # type: ignore[arg-type]
-    except KeyError:
-        return babel_lists.format_list(seq, locale=locale)
+    patterns = Locale.parse(locale).list_patterns.get(style)
+    if patterns is None or (len(seq) == 2 and "2" not in patterns):
+        # No pattern of that style, or none for two items (Arabic "unit" in Babel 2.19's data:
+        # Babel then applies "start" and "end" to two items and repeats the second,
+        # "A، وB، وB"): the standard pattern.
+        style = "standard"
+    return babel_lists.format_list(seq, style=style, locale=locale)  # type: ignore[arg-type]
 
 
 def N_(message: str) -> str:

@@ -39,6 +39,7 @@ COMPLETE_AREAS = (
     "instruments",
     "learn_manage",
     "exercise_studio",
+    "screening_cli",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

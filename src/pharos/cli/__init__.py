@@ -19,7 +19,7 @@ from pharos.cli import learn as _learn  # noqa: F401
 from pharos.cli import screening as _screening  # noqa: F401
 from pharos.cli import server as _server  # noqa: F401
 from pharos.cli import sim as _sim  # noqa: F401
-from pharos.cli._help import english_typer_labels, lang_in_argv, localised_command
+from pharos.cli._help import english_typer_labels, hoist_lang, lang_in_argv, localised_command
 from pharos.cli.app import app, chosen_locale
 from pharos.i18n import set_locale
 
@@ -33,14 +33,16 @@ def version() -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the ``pharos`` command on ``argv`` (default: the process's arguments).
 
-    The language is chosen before Typer renders any help, so ``--help`` is translated too."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    The language is chosen before Typer renders any help, so ``--help`` is translated too; it
+    may be given before or after the command (``--lang`` is moved to the front)."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = hoist_lang(given)
     lang = set_locale(chosen_locale(lang_in_argv(args)))
     # args=None when reading the process's arguments: click then expands globs on Windows as
     # it did when main() was app().
     command = localised_command(app, lang)
     try:
-        command.main(args=None if argv is None else args)
+        command.main(args=None if argv is None and args == given else args)
     finally:
         english_typer_labels()  # Typer's labels are module settings: leave them as found
 

@@ -43,6 +43,33 @@ def lang_in_argv(argv: Sequence[str]) -> str | None:
     return found
 
 
+def hoist_lang(argv: Sequence[str]) -> list[str]:
+    """``argv`` with every ``--lang X`` / ``--lang=X`` before ``--`` moved to the front, so the
+    language can be given before or after the command (``pharos screen F --lang fr``): click
+    knows ``--lang`` only as an option of the root. The last one wins, as for click. A ``--lang``
+    without a value is left where it is (click then says it needs one)."""
+    args = list(argv)
+    lang = lang_in_argv(args)
+    if lang is None:
+        return args
+    kept: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            kept += args[i:]
+            break
+        if arg == LANG_OPTION and i + 1 < len(args):
+            i += 2
+            continue
+        if arg.startswith(LANG_OPTION + "="):
+            i += 1
+            continue
+        kept.append(arg)
+        i += 1
+    return [LANG_OPTION, lang, *kept]
+
+
 def _split(text: str) -> tuple[str, str, str, str]:
     """(leading space, msgid, trailing space, hidden rest) of a help text as click shows it."""
     shown, formfeed, hidden = inspect.cleandoc(text).partition("\f")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -70,13 +71,13 @@ def context_lines(doc: ScreeningDocument) -> list[str]:
         facts.append(_("child (age unknown)"))
     if p.unaccompanied:
         facts.append(_("unaccompanied"))
-    facts.append(label(p.sex))
+    facts.append(_("gender: %(value)s") % {"value": label(p.sex)})
     if p.nationality:
         facts.append(_("nationality %(code)s") % {"code": p.nationality})
     if p.migrant_type:
-        facts.append(label(p.migrant_type))
+        facts.append(_("migrant type: %(value)s") % {"value": label(p.migrant_type)})
     if p.protection_status:
-        facts.append(label(p.protection_status))
+        facts.append(_("protection status: %(value)s") % {"value": label(p.protection_status)})
     lines.append(_("Person: %(facts)s") % {"facts": format_list(facts, style="unit")})
     context = []
     if doc.exploitation:
@@ -95,12 +96,42 @@ def context_lines(doc: ScreeningDocument) -> list[str]:
     return lines
 
 
-def dimensions_table(s: Screening) -> Table:
-    table = Table(title=_("ILO/EC dimensions"), show_lines=True, expand=True)
-    table.add_column(_("Dimension"), ratio=3)
-    table.add_column(_("Result"), ratio=1)
-    table.add_column(_("Indicators found"), ratio=6)
-    table.add_column(_("Rule"), ratio=3)
+def fitted_widths(width: int, columns: list[list[str]], ratios: list[int]) -> list[int] | None:
+    """Widths (without padding) for a table of ``len(columns)`` columns in ``width`` cells:
+    each column at least as wide as its longest word, so no word is ever cut; the room left
+    shared by ``ratios`` (a ratio of 0: the column is only as wide as its longest line), no
+    column wider than its longest line. None when even the longest words do not fit."""
+    n = len(columns)
+    room = width - (3 * n + 1)  # a border before each column and after the last, padding 1+1
+    words = [max((cell_len(w) for t in texts for w in t.split()), default=1) for texts in columns]
+    lines = [
+        max((cell_len(line) for t in texts for line in t.splitlines()), default=1)
+        for texts in columns
+    ]
+    widths = [lines[i] if ratios[i] == 0 else words[i] for i in range(n)]
+    if sum(widths) > room:
+        return None
+    while (spare := room - sum(widths)) > 0:
+        growing = [i for i in range(n) if ratios[i] and widths[i] < lines[i]]
+        if not growing:
+            break
+        total = sum(ratios[i] for i in growing)
+        added = 0
+        for i in growing:
+            step = min(max(spare * ratios[i] // total, 1), lines[i] - widths[i], spare - added)
+            widths[i] += step
+            added += step
+        if added == 0:
+            break
+    return widths
+
+
+def dimensions_table(s: Screening, width: int | None = None) -> Table:
+    """The six dimensions; with ``width`` (the console's), columns sized so that every word of
+    every cell is whole (Rich alone gives a ratio column fewer cells than its longest word and
+    cuts it with "…": "pos…" at 80 columns)."""
+    headers = [_("Dimension"), _("Result"), _("Indicators found"), _("Rule")]
+    rows: list[tuple[str, Text, Text, str]] = []
     for d in s.dimensions:
         found = Text()
         for i in d.indicators:
@@ -123,12 +154,26 @@ def dimensions_table(s: Screening) -> Table:
             rule = _("needs %(clause)s more") % {"clause": clause_text(d.still_needed)}
         else:
             rule = _("cannot be met")
-        table.add_row(
-            dimension_label(d.dimension),
-            Text(_(STATE_LABELS[d.state]), style=STATE_STYLE[d.state]),
-            found if found else Text(counts_text(d.counts), style="dim"),
-            rule,
+        rows.append(
+            (
+                dimension_label(d.dimension),
+                Text(_(STATE_LABELS[d.state]), style=STATE_STYLE[d.state]),
+                found if found else Text(counts_text(d.counts), style="dim"),
+                rule,
+            )
         )
+    widths: list[int | None] = [None] * 4
+    if width is not None:
+        columns = [[h] for h in headers]
+        for row in rows:
+            for col, cell in enumerate(row):
+                columns[col].append(cell.plain if isinstance(cell, Text) else str(cell))
+        widths = list(fitted_widths(width, columns, [3, 0, 6, 3]) or widths)
+    table = Table(title=_("ILO/EC dimensions"), show_lines=True, expand=width is None)
+    for header, w in zip(headers, widths, strict=True):
+        table.add_column(header, width=w, ratio=None if w else 1)
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
@@ -210,7 +255,7 @@ def render(
         )
     console.print(Panel(Group(*parts), title=_("Screening"), expand=True))
     console.print(requirements_table(s))
-    console.print(dimensions_table(s))
+    console.print(dimensions_table(s, console.width))
     if s.other_indicators:
         table = Table(title=_("Other indicators observed"), expand=True)
         table.add_column(_("Indicator"))

@@ -394,6 +394,18 @@ def exploration_lines(screening: Screening) -> list[str]:
     return lines
 
 
+def _translated(data: dict[str, Any]) -> dict[str, Any]:
+    """``Screening.to_dict`` with its words in the current language: the indicators' names, the
+    caveats' texts and, for each question still to ask, its text (``ask_next[].text``). Codes
+    and ids stay as they are: they are the API."""
+    for dim in data["dimensions"]:
+        for found in dim["indicators"]:
+            found["name"] = indicator_label(found["id"])
+    for caveat in data["caveats"]:
+        caveat["text"] = _(caveat["text"])
+    return data
+
+
 def explained(
     screening: Screening, include_person: bool = True, state: str | None = None
 ) -> dict[str, Any]:
@@ -401,7 +413,7 @@ def explained(
     sentences of :func:`explain`, in the current language; its ``outcome`` and the ``routes``
     that apply; with ``state`` (ISO3), the ``next_steps`` there: who takes each route, in words."""
     out = {
-        **screening.to_dict(include_person=include_person),
+        **_translated(screening.to_dict(include_person=include_person)),
         "explanation": explain(screening),
         "outcome": outcome(screening).value,
         "routes": [r.value for r in routes(screening)],
@@ -410,6 +422,7 @@ def explained(
         out["next_steps"] = [
             {
                 **step.to_dict(),
+                "mechanism": _(step.mechanism) if step.mechanism else None,
                 "label": _(ROUTE_LABELS[step.route]),
                 "who": step_who(step),
                 "details": step_details(step),
