@@ -24,6 +24,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "src" / "pharos" / "locale"
 COMPLETE_AREAS = (
     "domain",
     "web",
+    "casework",
     "estimate",
     "learn",
     "sim",

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import audit, queries
+from pharos.coordinate import audit, editing, queries
 from pharos.coordinate.cases import (
     case_ref,
     duplicate_disclosed,
@@ -118,6 +118,7 @@ def _event(e: TraffickingEvent, full: bool) -> dict[str, Any]:
         "country": e.country,
         "date": e.date,
         "description": e.description if full else "",
+        "version": e.version,
     }
 
 
@@ -147,6 +148,8 @@ def _support_plan(s: SupportPlan) -> dict[str, Any]:
         "objectives": s.objectives,
         "action_plan": s.action_plan,
         "planned_end": s.planned_end,
+        "actual_end": s.actual_end,
+        "version": s.version,
     }
 
 
@@ -156,6 +159,7 @@ def _note(n: CaseNote, users: Mapping[int, str]) -> dict[str, Any]:
         "author": users.get(n.author_id),
         "text": n.text,
         "created_at": n.created_at,
+        "version": n.version,
     }
 
 
@@ -332,6 +336,16 @@ def case_detail(
         return full or (cut is not None and at is not None and at <= cut)
 
     rec = _records(session, case)
+    persons, events = list(case.persons), list(case.events)
+    if cut is not None:
+        # what was recorded until the case moved, as it was then: later edits undone
+        persons = editing.as_of(session, case, cut, persons)
+        events = editing.as_of(session, case, cut, events)
+        rec = replace(
+            rec,
+            notes=editing.as_of(session, case, cut, rec.notes),
+            plans=editing.as_of(session, case, cut, rec.plans),
+        )
     agency_ids = _agency_ids(case, rec)
     agencies = queries.agency_names(session, agency_ids)
     users = queries.usernames(session, _user_ids(case, rec))
@@ -369,14 +383,14 @@ def case_detail(
         "held_until": cut,
         "persons": [
             person_view(case, person, IdentityView.FULL if kept(person.created_at) else view, key)
-            for person in case.persons
+            for person in persons
             if sees or person.role == "victim" or view is IdentityView.PSEUDONYMISED
         ],
         # A reader who held the case sees the events recorded until it moved (and those recorded
         # before Pharos kept the time of recording, migration 0009).
         "events": [
             _event(e, sees)
-            for e in case.events
+            for e in events
             if full or cut is None or e.created_at is None or e.created_at <= cut
         ],
         "consent": _consent(latest_consent(session, case.id), users, full),
@@ -400,7 +414,21 @@ def case_detail(
         "duplicates": [_duplicate(d, users) for d in rec.duplicates] if full else [],
         "reflection_rule": reflection_rule(case.state).__dict__,
         "may": _may(p, case, ref, view),
+        # every edit of the case's records, with the values before and after, as this reader
+        # may see them (a victim's identifying fields only for those who see the identity)
+        "history": editing.history(
+            session, case, view, until=cut, roles={x.id: x.role for x in case.persons}
+        ),
     }
+    may = out["may"]
+    for n, note in zip(out["notes"], [n for n in rec.notes if kept(n.created_at)], strict=True):
+        n["editable"] = may["contribute"] and editing.may_edit(session, p, case, "note", note)
+    for d, plan in zip(
+        out["support_plans"], [s for s in rec.plans if kept(s.created_at)], strict=True
+    ):
+        d["editable"] = may["contribute"] and editing.may_edit(
+            session, p, case, "support_plan", plan
+        )
     if agency_ids:
         out["agency_names"] = {i: n for i, n in agencies.items() if i in named}
     if out["may"]["audit"]:

@@ -239,6 +239,7 @@ def person_view(case: Case, person: Person, view: IdentityView, key: bytes) -> d
         "gender": person.gender,
         "trafficking_status": person.trafficking_status,
         "perpetrator_roles": list(person.perpetrator_roles or []),
+        "version": person.version,
     }
     hide = view is not IdentityView.FULL and person.role == PersonRole.VICTIM
     if hide:

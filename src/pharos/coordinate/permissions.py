@@ -273,6 +273,14 @@ grant([K.LAWYER], "case", "read", [Scope.OWN])
 grant([K.LAWYER], "case", "contribute", [Scope.OWN])
 # A journalist sees a case only when it is shared with them, and never the victim's identity.
 grant([K.JOURNALIST], "case", "read", [Scope.SHARED])
+# Editing a case's records (pharos.coordinate.editing; each edit also needs the right on the
+# case itself: a person ``case:update``, an event, note or plan ``case:contribute``): a note is
+# its author's words, edited by its author only; a support plan (the service an agency gives)
+# by its author's agency.
+declare("case_note", {"update"})
+declare("support_plan", {"update"})
+grant([*CASEWORKERS, K.LAWYER], "case_note", "update", [Scope.OWN])
+grant([*CASEWORKERS, K.LAWYER], "support_plan", "update", WORKING)
 
 grant(CASEWORKERS, "screening", "create", [Scope.OWN])
 grant(CASEWORKERS, "screening", "read", WORKING)

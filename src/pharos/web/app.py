@@ -174,13 +174,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         detail = [
             {"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in exc.errors.items()
         ]
+        # 409 for an edit of a record changed since its form was loaded (editing.StaleEdit)
+        status = int(getattr(exc, "status", 422))
         if wants_json(request):
-            return JSONResponse({"detail": detail}, status_code=422)
+            return JSONResponse({"detail": detail}, status_code=status)
         return render(
             request,
             "error.html",
-            {"status": 422, "message": exc.summary(), "errors": exc.errors},
-            status=422,
+            {"status": status, "message": exc.summary(), "errors": exc.errors},
+            status=status,
         )
 
     @app.exception_handler(RequestValidationError)

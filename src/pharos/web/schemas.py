@@ -200,6 +200,60 @@ class NoteIn(Body):
     text: Required10000
 
 
+#: The version of the record the edit was made on (as read with the case): an edit of a record
+#: changed since is refused with 409.
+Version = Annotated[
+    int,
+    Strict(),
+    Field(ge=1, le=ID_MAX, description="the record's version as read; 409 if it changed since"),
+]
+
+
+class PersonEdit(Body):
+    """An edit of a person: only the fields sent change (not the role, nor the trafficking
+    status: formal identification records it)."""
+
+    version: Version
+    first_name: Text100 | None = None
+    second_name: Text100 | None = None
+    birthdate: Date | None = Field(None, description="not in the future")
+    gender: Gender | None = None
+    citizenship: CountryCode | None = None
+    primary_language: Text10 | None = None
+    identity_number: Text60 | None = None
+    phone: Text50 | None = None
+    perpetrator_roles: list[PerpetratorRole] | None = None
+
+
+class EventEdit(Body):
+    """An edit of an event: only the fields sent change."""
+
+    version: Version
+    type: EventType | None = None
+    place: Text200 | None = Field(None, description="a place or a country is needed")
+    country: CountryCode | None = None
+    date: Date | None = Field(None, description="not in the future")
+    description: Text5000 | None = None
+
+
+class NoteEdit(Body):
+    """An edit of a note (its author only)."""
+
+    version: Version
+    text: Required10000
+
+
+class SupportPlanEdit(Body):
+    """An edit of a support plan (its author's agency): only the fields sent change."""
+
+    version: Version
+    type: SupportPlanType | None = None
+    objectives: Required5000 | None = None
+    action_plan: Text5000 | None = None
+    planned_end: Date | None = None
+    actual_end: Date | None = Field(None, description="when the service ended; not in the future")
+
+
 class DuplicateResolutionIn(Body):
     flag: RecordId = Field(description="id of the duplicate flag on this case")
     resolution: Literal["confirmed", "dismissed"] = Field(
@@ -304,6 +358,8 @@ _ERRORS: dict[int, str] = {
     401: "Not signed in: no API token or session, or a token that is not valid.",
     403: "Signed in, but not allowed to do this (or, with a session cookie, no CSRF token).",
     404: "There is nothing with this number, or you may not see it.",
+    409: "The record changed since the version sent (someone else edited it): nothing was "
+    "written; read it again and make the change on its current version.",
     422: "A field is missing or not valid; each is named with the reason.",
     503: "The exercise's log could not be written; nothing was stored. Try again.",
 }

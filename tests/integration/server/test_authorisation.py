@@ -29,7 +29,8 @@ pytestmark = pytest.mark.slow
 
 KINDS = list(SHORT.values())  # police, prosecutor, migration, lawyer, labour, social, ngo, ...
 CASEWORKERS = [k for k in KINDS if k not in ("lawyer", "journalist")]
-OK = {200, 201, 303, 422}
+#: allowed: done, or refused for what was sent (422) or for a record changed since (409)
+OK = {200, 201, 303, 409, 422}
 DENIED = {401, 403, 404}
 
 
@@ -41,6 +42,10 @@ class World:
     referral_to_police: int
     screening_id: int
     owner_agency: int
+    person_id: int
+    event_id: int
+    note_id: int
+    plan_id: int
 
 
 def _id(location: str) -> int:
@@ -90,6 +95,17 @@ def world(app: FastAPI) -> World:
             receiver.post(f"/referrals/{rid}/respond", data={"action": "accept"}).status_code == 303
         )
         referrals[kind] = rid
+    # records to edit: the victim, an event by the owner, a note and a plan by the NGO
+    person_id = labour.get(f"/api/v1/cases/{case_id}").json()["persons"][0]["id"]
+    r = labour.post(f"/api/v1/cases/{case_id}/events", json={"type": "transit", "place": "W"})
+    event_id = r.json()["events"][0]["id"]
+    ngo = signed_in_client(app, "it.ngo")
+    r = ngo.post(f"/api/v1/cases/{case_id}/notes", json={"text": "Walked note"})
+    note_id = r.json()["notes"][0]["id"]
+    r = ngo.post(
+        f"/api/v1/cases/{case_id}/support-plans", json={"type": "health", "objectives": "Walk"}
+    )
+    plan_id = r.json()["support_plans"][0]["id"]
     police = signed_in_client(app, "it.police")
     r = police.post(
         f"/cases/{case_id}/requests",
@@ -108,6 +124,10 @@ def world(app: FastAPI) -> World:
         referrals["law_enforcement"],
         screening_id,
         by_kind["labour_inspector"],
+        person_id,
+        event_id,
+        note_id,
+        plan_id,
     )
 
 
@@ -262,6 +282,43 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
         js("/api/v1/cases/{case_id}/status", {"status": "bogus"}),
         lambda u: u in UPDATERS,
     ),
+    # Edits (issue 18, item 3): a person by those who change the case, an event by those who
+    # contribute, a note by its author (the NGO), a plan by its author's agency (the NGO); each
+    # with input the service refuses (422) or a stale version (409) once allowed
+    ("POST", "/cases/{case_id}/persons/{record_id}"): (
+        form("/cases/{case_id}/persons/{person_id}", {"version": "1", "citizenship": "XXX"}),
+        lambda u: u in UPDATERS,
+    ),
+    ("PATCH", "/api/v1/cases/{case_id}/persons/{person_id}"): (
+        js(
+            "/api/v1/cases/{case_id}/persons/{person_id}", {"version": 1, "birthdate": "2999-01-01"}
+        ),
+        lambda u: u in UPDATERS,
+    ),
+    ("POST", "/cases/{case_id}/events/{record_id}"): (
+        form("/cases/{case_id}/events/{event_id}", {"version": "1", "type": "bogus"}),
+        lambda u: u in CONTRIBUTORS,
+    ),
+    ("PATCH", "/api/v1/cases/{case_id}/events/{event_id}"): (
+        js("/api/v1/cases/{case_id}/events/{event_id}", {"version": 1, "place": "", "country": ""}),
+        lambda u: u in CONTRIBUTORS,
+    ),
+    ("POST", "/cases/{case_id}/notes/{record_id}"): (
+        form("/cases/{case_id}/notes/{note_id}", {"version": "1", "text": ""}),
+        lambda u: u == "it.ngo",
+    ),
+    ("PATCH", "/api/v1/cases/{case_id}/notes/{note_id}"): (
+        js("/api/v1/cases/{case_id}/notes/{note_id}", {"version": 999, "text": "walk"}),
+        lambda u: u == "it.ngo",
+    ),
+    ("POST", "/cases/{case_id}/plans/{record_id}"): (
+        form("/cases/{case_id}/plans/{plan_id}", {"version": "1", "type": "bogus"}),
+        lambda u: u == "it.ngo",
+    ),
+    ("PATCH", "/api/v1/cases/{case_id}/support-plans/{plan_id}"): (
+        js("/api/v1/cases/{case_id}/support-plans/{plan_id}", {"version": 999}),
+        lambda u: u == "it.ngo",
+    ),
     # resolving a possible duplicate: those who may change the case (no such flag here: 422)
     ("POST", "/cases/{case_id}/duplicates"): (
         form("/cases/{case_id}/duplicates", {"flag": "999999", "resolution": "confirmed"}),
@@ -402,6 +459,13 @@ VALID_BODY: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/api/v1/requests/{request_id}/replies"): {"text": "walk"},
     ("POST", "/api/v1/screenings"): {"person_label": "walk"},
+    ("PATCH", "/api/v1/cases/{case_id}/persons/{person_id}"): {"version": 1, "phone": "walk"},
+    ("PATCH", "/api/v1/cases/{case_id}/events/{event_id}"): {"version": 1, "place": "walk"},
+    ("PATCH", "/api/v1/cases/{case_id}/notes/{note_id}"): {"version": 1, "text": "walk"},
+    ("PATCH", "/api/v1/cases/{case_id}/support-plans/{plan_id}"): {
+        "version": 1,
+        "objectives": "walk",
+    },
 }
 SKIP_WALK = {
     ("POST", "/logout"),
@@ -462,6 +526,8 @@ def test_route_for_every_kind(
             body = VALID_BODY[key]
         if method == "GET":
             r = client.get(path)
+        elif method == "PATCH":
+            r = client.patch(path, json=body)
         elif body is not None:
             r = client.post(path, json=body)
         else:
@@ -509,8 +575,12 @@ def test_sender_may_withdraw_others_may_not(clients: dict[str, PharosClient], wo
 
 def test_refused_changes_left_nothing(clients: dict[str, PharosClient], world: World) -> None:
     case = clients["it.labour"].get(f"/api/v1/cases/{world.case_id}").json()
-    assert case["notes"] == [] and case["support_plans"] == [] and len(case["persons"]) == 1
+    assert [n["text"] for n in case["notes"]] == ["Walked note"]
+    assert [s["objectives"] for s in case["support_plans"]] == ["Walk"]
+    assert len(case["persons"]) == 1 and case["persons"][0]["phone"] == ""
+    assert [e["place"] for e in case["events"]] == ["W"]
     assert case["status"] == "active" and case["consent_history"] == 1
+    assert case["history"] == []  # no edit went through
     assert [r["status"] for r in case["requests"]] == ["sent"]
 
 

@@ -80,6 +80,12 @@ class Person(Base):
     match_key: Mapped[str] = mapped_column(String(64), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    #: optimistic concurrency: raised by one at every edit; an edit sent with an older version
+    #: (the form was loaded before someone else's change) is refused (``coordinate.editing``)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
+
     case: Mapped[Case] = relationship(back_populates="persons")
 
 
@@ -100,6 +106,12 @@ class TraffickingEvent(Base):
     created_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime(), nullable=True, default=utcnow
     )
+
+    #: optimistic concurrency: raised by one at every edit; an edit sent with an older version
+    #: (the form was loaded before someone else's change) is refused (``coordinate.editing``)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
 class ScreeningRecord(Base):
@@ -158,6 +170,12 @@ class SupportPlan(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    #: optimistic concurrency: raised by one at every edit; an edit sent with an older version
+    #: (the form was loaded before someone else's change) is refused (``coordinate.editing``)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
+
 
 class CaseNote(Base):
     """HTCDS ``cco_CaseComment``: a formal caseworker update, also where replies land."""
@@ -169,6 +187,12 @@ class CaseNote(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    #: optimistic concurrency: raised by one at every edit; an edit sent with an older version
+    #: (the form was loaded before someone else's change) is refused (``coordinate.editing``)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
 class CaseAssignment(Base):

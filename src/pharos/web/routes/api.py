@@ -13,6 +13,7 @@ from pharos.coordinate import (
     cases,
     directory,
     duplicates,
+    editing,
     referrals,
     reflection,
     requests,
@@ -166,6 +167,80 @@ def set_status(
     work: UnitOfWork = Depends(uow),
 ) -> dict[str, Any]:
     return _case_change(request, work, p, case_id, cases.set_status, data)
+
+
+#: an edit also answers 409 when the record changed since the version sent
+EDIT = s.errors(400, 404, 409)
+
+
+def _edit(
+    request: Request,
+    work: UnitOfWork,
+    p: Principal,
+    case_id: int,
+    kind: str,
+    record_id: int,
+    data: s.Body,
+) -> dict[str, Any]:
+    case = cases.get_case(work.session, p, case_id, audit_read=False)
+    sent = data.model_dump(mode="json", exclude_unset=True)
+    editing.EDITS[kind](work.session, p, case, record_id, sent)
+    work.commit()
+    return _detail(request, work, p, case_id)
+
+
+@router.patch("/cases/{case_id}/persons/{person_id}", tags=["cases"], responses=EDIT)
+def edit_person(
+    request: Request,
+    case_id: RecordId,
+    person_id: RecordId,
+    data: s.PersonEdit,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Edit a person of the case (the fields sent; with the version read). The values before
+    and after are kept in the case's history."""
+    return _edit(request, work, p, case_id, "person", person_id, data)
+
+
+@router.patch("/cases/{case_id}/events/{event_id}", tags=["cases"], responses=EDIT)
+def edit_event(
+    request: Request,
+    case_id: RecordId,
+    event_id: RecordId,
+    data: s.EventEdit,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Edit an event of the case's timeline (the fields sent; with the version read)."""
+    return _edit(request, work, p, case_id, "event", event_id, data)
+
+
+@router.patch("/cases/{case_id}/notes/{note_id}", tags=["cases"], responses=EDIT)
+def edit_note(
+    request: Request,
+    case_id: RecordId,
+    note_id: RecordId,
+    data: s.NoteEdit,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Edit a note of the case: its author only (with the version read)."""
+    return _edit(request, work, p, case_id, "note", note_id, data)
+
+
+@router.patch("/cases/{case_id}/support-plans/{plan_id}", tags=["cases"], responses=EDIT)
+def edit_support_plan(
+    request: Request,
+    case_id: RecordId,
+    plan_id: RecordId,
+    data: s.SupportPlanEdit,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """Edit a support plan of the case: its author's agency (the fields sent; with the version
+    read); ``actual_end`` records when the service ended."""
+    return _edit(request, work, p, case_id, "support_plan", plan_id, data)
 
 
 @router.post("/cases/{case_id}/duplicates", tags=["cases"], responses=BODY_NOT_FOUND)

@@ -1,5 +1,5 @@
 """Case pages: list, open, read, and the forms on a case (persons, timeline, consent, support
-plans, notes, status, reflection period)."""
+plans, notes, status, reflection period) and the edits of its records."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pharos.coordinate import cases as svc
-from pharos.coordinate import duplicates, queries, reflection
+from pharos.coordinate import duplicates, editing, queries, reflection
 from pharos.coordinate import screening as screening_svc
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, allowed, require
@@ -38,6 +38,7 @@ def case_page(
     errors: dict[str, dict[str, str]] | None = None,
     status: int = 200,
     values: dict[str, Any] | None = None,
+    unsaved: dict[str, list[tuple[str, str]]] | None = None,
 ) -> Response:
     settings = request.app.state.settings
     detail = case_detail(work.session, p, case, date.today(), settings.reflection_warning_days)
@@ -49,6 +50,7 @@ def case_page(
             "case": detail,
             "errors": errors or {},
             "values": values or {},
+            "unsaved": unsaved or {},
             "agencies": agencies,
             "L": template_labels(),
             "today": date.today(),
@@ -205,3 +207,87 @@ def _register(form: str, action: Action, anchor: str) -> None:
 
 for _form, (_action, _anchor) in FORMS.items():
     _register(_form, _action, _anchor)
+
+
+#: the edit forms of a case's records: (path segment, kind of record, anchor on the page)
+EDIT_FORMS: tuple[tuple[str, str, str], ...] = (
+    ("persons", "person", "persons"),
+    ("events", "event", "timeline"),
+    ("notes", "note", "notes"),
+    ("plans", "support_plan", "plans"),
+)
+
+
+async def edit_form(
+    request: Request,
+    case_id: int,
+    record_id: int,
+    kind: str,
+    anchor: str,
+    p: Principal,
+    work: UnitOfWork,
+) -> Response:
+    """Apply an edit form to one record of a case. Invalid input re-shows the page with the
+    errors next to the fields (422); a form loaded before someone else's change (409) re-shows
+    the record's current values, with the values sent listed as not saved."""
+    data = await body(request)
+    if kind == "person":
+        data.setdefault("perpetrator_roles", [])  # unticked boxes send nothing
+    case = svc.get_case(work.session, p, case_id, audit_read=False)
+    key = f"{kind}-{record_id}"
+    try:
+        editing.EDITS[kind](work.session, p, case, record_id, data)
+    except ValidationFailed as exc:
+        work.rollback()
+        case = svc.get_case(work.session, p, case_id, audit_read=False)
+        status = int(getattr(exc, "status", 422))
+        unsaved: dict[str, list[tuple[str, str]]] = {}
+        if isinstance(exc, editing.StaleEdit):
+            current = editing.current_values(
+                kind, editing.record_of(work.session, case, kind, record_id)
+            )
+            unsaved[key] = [
+                (
+                    str(editing.FIELD_LABELS.get(f, f)),
+                    ", ".join(v) if isinstance(v, list) else str(v),
+                )
+                for f in editing.EDITABLE[kind].fields
+                if f in data
+                and (v := data[f]) is not None
+                and editing.comparable(v) != editing.comparable(current.get(f))
+            ]
+        return case_page(
+            request,
+            work,
+            p,
+            case,
+            errors={key: exc.errors},
+            status=status,
+            values={} if unsaved else {key: data},
+            unsaved=unsaved,
+        )
+    work.commit()
+    return RedirectResponse(f"/cases/{case_id}#{anchor}", status_code=303)
+
+
+def _register_edit(segment: str, kind: str, anchor: str) -> None:
+    async def handler(
+        request: Request,
+        case_id: RecordId,
+        record_id: RecordId,
+        p: Principal = Depends(signed_in),
+        work: UnitOfWork = Depends(uow),
+    ) -> Response:
+        return await edit_form(request, case_id, record_id, kind, anchor, p, work)
+
+    handler.__name__ = f"edit_{kind}"
+    router.add_api_route(
+        f"/cases/{{case_id}}/{segment}/{{record_id}}",
+        handler,
+        methods=["POST"],
+        include_in_schema=False,
+    )
+
+
+for _segment, _kind, _anchor in EDIT_FORMS:
+    _register_edit(_segment, _kind, _anchor)
