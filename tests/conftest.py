@@ -6,13 +6,15 @@ The tests compile into a cache directory named after the contents of every modul
 simulation package (set before numba is imported): any change to them compiles afresh, and
 unchanged sources reuse the compiled code across runs.
 
-``domain_data`` gives a test an extra domain data folder (``PHAROS_DOMAIN_DATA``).
+``domain_data`` gives a test an extra domain data folder (``PHAROS_DOMAIN_DATA``); the exercise
+hubs made on PostgreSQL are stopped after each test.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,3 +48,14 @@ def domain_data() -> Iterator[Callable[[Path], None]]:
 
     with ExitStack() as stack:
         yield lambda folder: stack.enter_context(extra_domain_data(folder))
+
+
+@pytest.fixture(autouse=True)
+def _hubs_on_postgresql() -> Iterator[None]:
+    """After each test, stop the exercise hubs made on PostgreSQL: each holds a listening and a
+    clock connection (and the clock's lock) for as long as it lives, and the tests' apps are
+    never shut down. Later tests make new hubs, which read the exercises back from the log."""
+    yield
+    service = sys.modules.get("pharos.exercise.runtime.service")
+    if service is not None:
+        service.Hub.stop_shared()

@@ -55,6 +55,12 @@ def serve(
         help="Load the Mediterranean demo (accounts with a published password) into an empty "
         "database. Default: yes for SQLite, no for PostgreSQL.",
     ),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        max=64,
+        help="Worker processes (PostgreSQL only: on SQLite one process serves a database).",
+    ),
 ) -> None:
     """Create or migrate the database, load the demo on first start, and serve Pharos."""
     import uvicorn
@@ -71,6 +77,16 @@ def serve(
 
     settings, engine = _engine()
     console = Console()
+    if workers > 1 and engine.dialect.name != "postgresql":
+        Console(stderr=True).print(
+            _(
+                "More than one worker needs PostgreSQL: on SQLite one process serves a database "
+                "(its live exercise updates stay in that process). Set PHAROS_DATABASE_URL to a "
+                "PostgreSQL database, or serve with one worker."
+            ),
+            markup=False,
+        )
+        raise typer.Exit(2)
     try:
         settings.secret()  # read or create the key before anything else happens
     except (ValueError, OSError) as exc:
@@ -117,8 +133,11 @@ def serve(
     # Forwarded headers are Pharos's business (only from PHAROS_TRUSTED_PROXIES, see
     # pharos.web.deps.client_address): uvicorn's own would believe X-Forwarded-For from
     # 127.0.0.1, so that anything on the host could choose its address for the sign-in limits.
+    # Several workers each build the app from the same environment (settings are read from it).
     uvicorn.run(
-        create_app(settings),
+        create_app(settings) if workers == 1 else "pharos.web.app:create_app",
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
         host=host,
         port=port,
         log_level="warning",

@@ -12,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from pharos.store import locks
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
@@ -55,6 +57,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def migrate(engine: Engine) -> bool:
     """Create or upgrade the database to the newest migrations; True when it was empty."""
-    was_empty = not inspect(engine).has_table("alembic_version")
-    command.upgrade(alembic_config(engine), "heads")
+    with locks.held(engine, "migrate"):  # two servers starting at once migrate one by one
+        was_empty = not inspect(engine).has_table("alembic_version")
+        command.upgrade(alembic_config(engine), "heads")
     return was_empty

@@ -23,7 +23,9 @@ from pharos.coordinate import requests as request_clock
 from pharos.coordinate.cases import NotFound
 from pharos.coordinate.permissions import PermissionDenied
 from pharos.coordinate.validation import ValidationFailed
+from pharos.exercise.runtime.service import Hub
 from pharos.i18n import _, use_locale
+from pharos.store import locks
 from pharos.store.db import make_engine, session_factory
 from pharos.store.uow import UnitOfWork
 from pharos.web.deps import PRE_CSRF_COOKIE, LoginRequired, csrf_protect, secure_cookie
@@ -69,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def _tick() -> None:
         with UnitOfWork(sessions) as work:
-            request_clock.tick(work.session)
+            # several workers: one runs each round, or a reminder would be sent twice
+            if locks.try_in_transaction(work.session, "request-clock"):
+                request_clock.tick(work.session)
             work.commit()
 
     async def _clock(minutes: float) -> None:
@@ -89,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if task is not None:
             task.cancel()
+        Hub.release(engine)  # its clock's lock and listening connection go back at once
         engine.dispose()
 
     app = FastAPI(

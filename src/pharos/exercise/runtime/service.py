@@ -6,6 +6,11 @@
 - ``Broker`` fans each applied event out to the browsers that follow an exercise (server-sent
   events): a team's browsers get the events that changed what the team sees; controllers,
   observers and role players get all of them.
+- On PostgreSQL several processes serve the same exercises: each process listens on
+  ``store.NOTIFY_CHANNEL`` and catches the exercises it has loaded up with the log when another
+  process commits (and all of them after its listening connection was lost, so that a gap
+  loses nothing), and every page catches its exercise up before reading it; the clock runs in
+  one process at a time (``pharos.store.locks.Leadership``). On SQLite one process serves.
 - ``role_of`` says what a signed-in user is in one exercise: a player of the team of their
   state and agency kind (teams are a state × an agency kind), a controller (the exercise's
   creator or a co-director they named; ``exercise:direct`` only allows creating exercises), an
@@ -32,9 +37,10 @@ from pharos.coordinate.permissions import COORDINATOR
 from pharos.exercise.rules.events import Event
 from pharos.exercise.rules.state import ExerciseState
 from pharos.exercise.runtime.session import ExerciseRegistry, ExerciseSession
-from pharos.exercise.runtime.store import SqlEventStore
+from pharos.exercise.runtime.store import NOTIFY_CHANNEL, SqlEventStore
 from pharos.exercise.sandbox.sandbox import Sandbox
 from pharos.exercise.scenario.loader import LoadedScenario
+from pharos.store.locks import Leadership, direct_connection
 
 TICK_SECONDS = 5.0
 #: the background projection into the sandboxes runs at most this often per exercise
@@ -130,6 +136,8 @@ class Hub:
         self.registry = ExerciseRegistry(self.store)
         self.broker = Broker()
         self._stop = threading.Event()
+        self._clock_lead = Leadership(engine, "exercise-clock")
+        self._leads = False  # whether this process keeps the exercises' time
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="exercise-clock")
         self._ticker.start()
         #: each exercise's sandbox (derived from its log; see ``pharos.exercise.sandbox.database``)
@@ -140,6 +148,11 @@ class Hub:
             target=self._sandbox_loop, daemon=True, name="exercise-sandbox"
         )
         self._projecting.start()
+        if self.store.shared:
+            self._listener = threading.Thread(
+                target=self._listen_loop, daemon=True, name="exercise-listen"
+            )
+            self._listener.start()
 
     @classmethod
     def for_engine(cls, engine: Engine) -> Hub:
@@ -151,6 +164,8 @@ class Hub:
 
     def session(self, exercise_id: str) -> ExerciseSession:
         s = self.registry.get(exercise_id)
+        if self.store.shared:
+            s.catch_up()  # another process may have taken the last action (read your writes)
         if self.broker.publish not in s.listeners:
             s.listeners.append(self.broker.publish)
         if self._committed not in s.listeners:
@@ -216,8 +231,48 @@ class Hub:
                 except Exception:  # the exercise goes on; pages say the sandbox is unavailable
                     log.exception("exercise %s: the sandbox could not catch up", exercise_id)
 
+    # -- several processes (PostgreSQL) ------------------------------------------------------
+    def _listen_loop(self) -> None:
+        """Catch loaded exercises up whenever another process commits to them. After
+        (re)connecting, every loaded exercise catches up: notifications sent while this process
+        was not listening are lost, the log is not."""
+        while not self._stop.is_set():
+            conn: Any = None
+            try:
+                conn = direct_connection(self.store.engine)
+                conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                self._catch_up(list(self.registry._sessions))
+                while not self._stop.is_set():
+                    due = {
+                        n.payload.split(":", 1)[0]
+                        for n in conn.notifies(timeout=TICK_SECONDS, stop_after=64)
+                    }
+                    if not self._leads:  # the clock's keeper follows every exercise
+                        due &= set(self.registry._sessions)
+                    self._catch_up(sorted(due))
+            except Exception:
+                log.warning("exercise notifications: connection lost; reconnecting", exc_info=True)
+                self._stop.wait(1.0)
+            finally:
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        conn.close()
+
+    def _catch_up(self, exercise_ids: list[str]) -> None:
+        for exercise_id in exercise_ids:
+            try:
+                self.session(exercise_id)  # loads it with its listeners, and catches up
+            except Exception:
+                log.exception("exercise %s: could not catch up with the log", exercise_id)
+
     def _tick_loop(self) -> None:
         while not self._stop.wait(TICK_SECONDS):
+            leads = self._clock_lead.check()
+            if leads and not self._leads and self.store.shared:
+                self._catch_up([r.id for r in self.store.exercises()])  # load them all
+            self._leads = leads
+            if not leads:
+                continue  # another process keeps the exercises' time
             for s in list(self.registry._sessions.values()):
                 try:
                     s.tick()
@@ -225,7 +280,29 @@ class Hub:
                     continue
 
     def stop(self) -> None:
+        """Stop the clock, the projection and the listener, and give back the connections and
+        locks held for them (the listener's within one ``TICK_SECONDS``)."""
         self._stop.set()
+        self._clock_lead.close()
+
+    @classmethod
+    def release(cls, engine: Engine) -> None:
+        """Stop the hub of ``engine``, if one was made (the server shutting down)."""
+        with cls._lock:
+            hub = cls._hubs.pop(id(engine), None)
+        if hub is not None:
+            hub.stop()
+
+    @classmethod
+    def stop_shared(cls) -> None:
+        """Stop every hub of this process on a shared (PostgreSQL) database: tests, whose
+        databases come and go, give back each hub's listening and clock connections."""
+        with cls._lock:
+            hubs = {k: h for k, h in cls._hubs.items() if h.store.shared}
+            for k in hubs:
+                del cls._hubs[k]
+        for hub in hubs.values():
+            hub.stop()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,12 @@ queued events, folds the stored log again and fails their commands. A refused co
 nothing; a stored event is never refused by the fold. Restarting a session folds the stored log
 again, which gives the same state hash as before the crash.
 
+Several processes on one PostgreSQL store (``store.shared``): a command first takes the
+exercise's log for itself (``store.exclusive``, one command of one process at a time) and
+catches up with what other processes stored (``catch_up``, which also announces those events
+to this process's listeners), then goes the way above. Each process also catches up when
+another one's commit is notified (``pharos.exercise.runtime.service``).
+
 Exercise time runs from the wall clock while the exercise is running: ``days_per_hour`` exercise
 days per hour of play. A ``clock`` function can be passed in for tests and replays.
 """
@@ -88,6 +94,8 @@ class ExerciseSession:
         self._durable = self.state.last_seq
         self._generation = 0  # bumped when a commit fails (the queue is dropped)
         self._failed_from: dict[int, int] = {}  # generation -> first seq lost
+        #: on a shared store, one command of this process at a time goes for the log's lock
+        self._turn = threading.Lock()
 
     # -- creation -------------------------------------------------------------------------
     @classmethod
@@ -164,6 +172,15 @@ class ExerciseSession:
         to listeners only once its commit succeeded; if the commit fails, the state is folded
         again from the store and every command of the failed batch raises ``StoreFailed``.
         """
+        if self.store.shared:
+            with self._turn, self.store.exclusive(self.exercise_id):
+                self.catch_up()
+                return self._submit(kind, actor, payload, at)
+        return self._submit(kind, actor, payload, at)
+
+    def _submit(
+        self, kind: EventKind, actor: str, payload: dict[str, Any], at: int | None
+    ) -> Event:
         refused: str | None = None
         with self._lock:
             minute = self.now_minute() if at is None else max(at, self.state.minute)
@@ -179,6 +196,29 @@ class ExerciseSession:
         if ev is None:
             raise CommandRefused(refused)
         return ev
+
+    def catch_up(self) -> int:
+        """Apply the events other processes stored since this one last looked, and announce
+        them to this process's listeners; returns how many. Does nothing while this process
+        has events of its own on the way to the store (their commit, or its failure, brings the
+        state up to date)."""
+        with self._lock:
+            if self._queued or self._committing:
+                return 0
+            new = self.store.events(self.exercise_id, after_seq=self.state.last_seq)
+            if not new:
+                return 0
+            announcements: list[Callable[[], None]] = []
+            for ev in new:
+                apply(self.scenario, self.state, ev)
+                told = [listener(ev, self.state) for listener in list(self.listeners)]
+                announcements += [a for a in told if a is not None]
+            self._durable = self.state.last_seq
+            self.store.discard(self.exercise_id)  # the next event follows the stored tail
+            self._anchor, self._anchor_minute = self._clock(), self.state.minute
+        for announce in announcements:
+            announce()
+        return len(new)
 
     def _prepare_and_apply(
         self, minute: int, kind: EventKind, actor: str, payload: dict[str, Any]

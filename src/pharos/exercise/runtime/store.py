@@ -7,6 +7,11 @@ Group commit: ``prepare`` numbers and chains the next event in memory, ``commit`
 prepared events in one transaction (all or none), ``discard`` forgets prepared events that were
 not committed. Events are hash-chained per exercise; ``verify`` detects a changed or missing
 event.
+
+Several processes may share a PostgreSQL store: ``exclusive`` lets one process at a time number,
+apply and commit an exercise's next events, and each commit notifies ``NOTIFY_CHANNEL`` with
+``<exercise id>:<last seq>`` so that the others catch up from the log (see
+``pharos.exercise.runtime.service``).
 """
 
 from __future__ import annotations
@@ -14,15 +19,18 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, Table, event, func, insert, select
+from sqlalchemy import Connection, Engine, Table, event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from pharos.exercise.rules.events import Event, EventKind, chain_hash
 from pharos.exercise.scenario.source import ScenarioSource, from_json
+from pharos.store import locks
 from pharos.store.db import make_engine, migrate
 from pharos.store.models.exercise import ExerciseEvent, ExerciseRun, ScenarioText
 
@@ -30,6 +38,10 @@ from pharos.store.models.exercise import ExerciseEvent, ExerciseRun, ScenarioTex
 exercise_run: Table = ExerciseRun.metadata.tables[ExerciseRun.__tablename__]
 exercise_event: Table = ExerciseEvent.metadata.tables[ExerciseEvent.__tablename__]
 scenario_text: Table = ScenarioText.metadata.tables[ScenarioText.__tablename__]
+
+#: PostgreSQL's channel on which each commit of exercise events is announced to the other
+#: processes, with the payload ``<exercise id>:<seq of the last event committed>``
+NOTIFY_CHANNEL = "pharos_exercise"
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,11 @@ class EventStore(Protocol):
 
     def unprepare(self, exercise_id: str, ev: Event) -> None: ...
 
+    #: whether other processes may append to this store (then commands take ``exclusive``)
+    shared: bool
+
+    def exclusive(self, exercise_id: str) -> Any: ...
+
 
 class UnknownExerciseError(KeyError):
     pass
@@ -126,6 +143,13 @@ class _Numbering:
 
 class MemoryEventStore(_Numbering):
     """Keeps events in memory (tests, previews); same behaviour as the SQL store."""
+
+    shared = False
+
+    @contextmanager
+    def exclusive(self, exercise_id: str) -> Iterator[None]:
+        """Nothing to agree with: only this process sees this store."""
+        yield
 
     def __init__(self) -> None:
         self._runs: dict[str, ExerciseRecord] = {}
@@ -210,6 +234,19 @@ class SqlEventStore(_Numbering):
         self._commit_lock = threading.Lock()
         self._last: dict[str, tuple[int, str]] = {}  # committed
         self._next: dict[str, tuple[int, str]] = {}  # prepared
+        #: PostgreSQL: other processes may serve the same exercises
+        self.shared = locks.shared(self.engine)
+
+    @contextmanager
+    def exclusive(self, exercise_id: str) -> Iterator[None]:
+        """Hold the exercise's log against the other processes (PostgreSQL advisory lock) for
+        the block; the next event prepared in it follows the stored log, whoever wrote it."""
+        if not self.shared:
+            yield
+            return
+        with locks.held(self.engine, f"exercise:{exercise_id}"):
+            self.discard(exercise_id)  # another process may have appended since we looked
+            yield
 
     def create_exercise(
         self,
@@ -299,6 +336,11 @@ class SqlEventStore(_Numbering):
                     for ev in events
                 ],
             )
+            if self.shared:  # delivered to the listeners when (and only if) this commits
+                conn.execute(
+                    text("select pg_notify(:channel, :payload)"),
+                    {"channel": NOTIFY_CHANNEL, "payload": f"{exercise_id}:{events[-1].seq}"},
+                )
         # only after the commit succeeded
         with self._lock:
             self._last[exercise_id] = (events[-1].seq, events[-1].hash)
