@@ -373,7 +373,26 @@ def export_command(
     target = _store(store)
     try:
         if format == "ctdc":
-            with console.status(_("Anonymising and verifying")):
+            stages = {
+                "search": _("Searching the generalisations"),
+                "write": _("Writing the file"),
+                "verify": _("Checking the written file"),
+            }
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                task = bar.add_task(_("Anonymising and verifying"), total=None)
+
+                def follow(stage: str, done: int, total: int) -> None:
+                    bar.update(task, description=stages.get(stage, stage), completed=done,
+                               total=total)  # fmt: skip
+
                 report = export_ctdc(
                     target.frame("victims"),
                     output,
@@ -382,6 +401,7 @@ def export_command(
                     sensitive=tuple(sensitive) if sensitive else None,
                     max_loss=max_loss,
                     force=force,
+                    progress=follow,
                 )
             assert report.plan is not None and report.verification is not None
             _print_plan(report.plan)

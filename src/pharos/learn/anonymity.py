@@ -36,6 +36,7 @@ a plan is evaluated on those counts with NumPy.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -300,8 +301,12 @@ def plan(
     sensitive: tuple[str, ...] = (),
     k: int = DEFAULT_K,
     max_loss: float = DEFAULT_MAX_LOSS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
-    """The least-loss plan that makes ``frame`` k-anonymous over the protected combinations."""
+    """The least-loss plan that makes ``frame`` k-anonymous over the protected combinations.
+
+    ``progress(done, total)`` is called as the search goes through the plans of
+    the lattice (evaluated or skipped)."""
     check_k(k)
     if not 0 <= max_loss <= 1:
         raise AnonymityError(f"the largest share lost must be between 0 and 1, got {max_loss}")
@@ -336,7 +341,9 @@ def plan(
     current: dict[tuple[int, ...], _Table] = {}
     cached_rows = 0
     layer = -1
-    for node in nodes:
+    for position, node in enumerate(nodes, start=1):
+        if progress is not None:
+            progress(position - 1, len(nodes))
         if sum(node) != layer:
             layer, previous, current, cached_rows = sum(node), current, {}, 0
         if best_ok is not None and bound[node] >= best_ok[0] - 1e-12:
@@ -372,6 +379,8 @@ def plan(
         within = ev.feasible and _within(ev, node, heights, total, max_loss)
         if within and (best_ok is None or ev.loss < best_ok[0] - 1e-12):
             best_ok = candidate
+    if progress is not None:
+        progress(len(nodes), len(nodes))
     chosen = best_ok or best_any
     result = Plan(k=k, quasi_identifiers=tuple(quasi), sensitive=tuple(sens), max_loss=max_loss)
     result.nodes_total, result.nodes_evaluated, result.rows_in = len(nodes), evaluated, total

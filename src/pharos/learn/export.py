@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,8 +166,12 @@ def export_ctdc(
     sensitive: tuple[str, ...] | None = None,
     max_loss: float = DEFAULT_MAX_LOSS,
     force: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ExportReport:
     """Write a k-anonymous CTDC-layout CSV; verify it; rename into place. Returns the report.
+
+    ``progress(stage, done, total)`` follows the work: ``"search"`` through the plans of the
+    generalisation lattice, then ``"write"`` and ``"verify"`` (0 of 1, then 1 of 1).
 
     Refuses (``ExportRefused``, nothing written) when the chosen plan loses more than
     ``max_loss`` of some column's cells, unless ``force``. The written file is re-read with
@@ -186,8 +190,16 @@ def export_ctdc(
     chosen_sensitive = SENSITIVE_FIELDS if sensitive is None else sensitive
     sens = tuple(s for s in chosen_sensitive if s not in quasi_identifiers)
     frame = to_ctdc_frame(victims)
+
+    def step(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
     try:
-        chosen = plan(frame, tuple(quasi_identifiers), sens, k, max_loss)
+        chosen = plan(
+            frame, tuple(quasi_identifiers), sens, k, max_loss,
+            progress=lambda done, total: step("search", done, total),
+        )  # fmt: skip
     except AnonymityError as exc:
         raise ExportError(str(exc)) from exc
     safe, chosen = apply(frame, chosen)
@@ -203,8 +215,10 @@ def export_ctdc(
             },
             chosen,
         )
+    step("write", 0, 1)
     tmp = _write_frame_atomic(Path(path), safe)
     try:
+        step("verify", 0, 1)
         check = verify_file(tmp, chosen.quasi_identifiers, chosen.sensitive, k)
         if check.failures or check.rows != safe.height:
             raise ExportError(
@@ -214,6 +228,7 @@ def export_ctdc(
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+    step("verify", 1, 1)
     return ExportReport(Path(path), safe.height, chosen, check)
 
 

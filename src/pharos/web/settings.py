@@ -49,6 +49,9 @@ class Settings:
     #: the learn area's analytics store (``PHAROS_LEARN_STORE``); None: ``<data_dir>/learn``,
     #: the folder ``pharos import`` writes to by default (``pharos.learn.store.default_root``)
     learn_store: Path | None = None
+    #: minutes a file written by the export page is kept for download
+    #: (``PHAROS_LEARN_EXPORT_MINUTES``); then it is deleted
+    learn_export_minutes: float = 60.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -68,7 +71,8 @@ class Settings:
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from ``PHAROS_DATABASE_URL``, ``PHAROS_DATA_DIR``, ``PHAROS_SECURE_COOKIES``,
         ``PHAROS_SESSION_HOURS``, ``PHAROS_LOAD_DEMO``, ``PHAROS_SECRET_KEY``,
-        ``PHAROS_LEARN_STORE`` and ``PHAROS_TRUSTED_PROXIES``; keyword arguments win."""
+        ``PHAROS_LEARN_STORE``, ``PHAROS_LEARN_EXPORT_MINUTES`` and ``PHAROS_TRUSTED_PROXIES``;
+        keyword arguments win."""
         env = os.environ
         values: dict[str, object] = {
             "data_dir": Path(env.get("PHAROS_DATA_DIR", "data")),
@@ -80,6 +84,7 @@ class Settings:
             "learn_store": Path(env["PHAROS_LEARN_STORE"])
             if env.get("PHAROS_LEARN_STORE")
             else None,
+            "learn_export_minutes": float(env.get("PHAROS_LEARN_EXPORT_MINUTES", "60")),
         }
         proxies = env.get("PHAROS_TRUSTED_PROXIES", "")
         values["trusted_proxies"] = tuple(x.strip() for x in proxies.split(",") if x.strip())

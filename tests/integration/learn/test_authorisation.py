@@ -87,14 +87,15 @@ def world(app: FastAPI) -> World:
 
 
 def _first_export(app: FastAPI) -> str:
-    """A finished export of the coordinator, whose file the download route serves."""
+    """A finished export of Italy's coordinator, whose file the download route serves."""
     coordinator = signed_in_client(app, "it.coordinator")
     r = coordinator.post("/learn/export", data={"k": "2", "max_loss": "100", "qi": ["gender"],
                                                 "force": "true"})  # fmt: skip
-    assert r.status_code == 200, r.text[:500]
-    found = [p.stem for p in (Path(app.state.settings.learn_store) / "exports").glob("*.csv")]
-    assert len(found) == 1
-    return found[0]
+    assert r.status_code == 303, r.text[:500]
+    token = r.headers["location"].rsplit("/", 1)[1]
+    job = app.state.export_jobs.wait(token)
+    assert job is not None and job.stage == "done", job and job.error
+    return token
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +114,8 @@ SIGNED_IN: Rule = lambda u: True  # noqa: E731
 STEWARDS: Rule = lambda u: kind(u) in ("coordinator", "admin")  # noqa: E731
 #: lessons and improvement items are practitioners' work; the administrator is no practitioner
 PRACTITIONERS: Rule = lambda u: u != "admin"  # noqa: E731
+#: an export's page, progress and file: the user who started it (not the other stewards)
+EXPORTER: Rule = lambda u: u == "it.coordinator"  # noqa: E731
 #: an improvement item: its agency (the Italian labour inspectorate) and Italy's coordinator
 ITEM_HOLDERS: Rule = lambda u: u in ("it.labour", "it.coordinator")  # noqa: E731
 
@@ -146,7 +149,9 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
     ),
     ("GET", "/learn/export"): (get("/learn/export"), STEWARDS),
     ("POST", "/learn/export"): (form("/learn/export", {"k": "1"}), STEWARDS),  # k < 2: 422
-    ("GET", "/learn/export/{token}.csv"): (get("/learn/export/{export}.csv"), STEWARDS),
+    ("GET", "/learn/export/{token}.csv"): (get("/learn/export/{export}.csv"), EXPORTER),
+    ("GET", "/learn/export/jobs/{token}"): (get("/learn/export/jobs/{export}"), EXPORTER),
+    ("GET", "/learn/export/jobs/{token}.json"): (get("/learn/export/jobs/{export}.json"), EXPORTER),
     ("GET", "/learn/lessons"): (get("/learn/lessons"), SIGNED_IN),
     ("POST", "/learn/lessons"): (form("/learn/lessons"), PRACTITIONERS),  # no title: 422
     ("POST", "/learn/plan"): (form("/learn/plan"), PRACTITIONERS),  # no title: 422
