@@ -17,7 +17,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from pharos.cli.app import app
-from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, _, pgettext
+from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from pharos.exercise.runtime.session import ExerciseSession
@@ -63,7 +63,9 @@ def validate(
         loaded = load_scenario(scenario)
     except ScenarioError as exc:
         for p in exc.problems:
-            err.print(str(p))
+            err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+        n = len(exc.problems)
+        err.print(ngettext("%(n)s problem", "%(n)s problems", n) % {"n": n})
         raise typer.Exit(2) from exc
     sc = loaded.scenario
     console.print(_("%(title)s: valid") % {"title": sc.title})

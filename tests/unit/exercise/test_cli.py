@@ -30,6 +30,28 @@ def test_validate_reports_problems_with_exit_code_2(tmp_path: Path):
     assert ok.exit_code == 0, ok.output
 
 
+def test_validate_reports_every_problem_with_its_line(tmp_path: Path):
+    """Issue 17: a misspelt indicator passed and the first schema error hid the others."""
+    from pharos.exercise.scenario.loader import bundled_path
+
+    text = bundled_path("mediterranean-regional").read_text(encoding="utf-8")
+    for old, new in (
+        ("state: TUN, agency_kind: law_enforcement", "state: XXX, agency_kind: law_enforcement"),
+        ("[dr_nature_of_job, dr_wages, cd_debt_bondage]", "[dr_nature_of_jobb, dr_wages]"),
+    ):
+        text = text.replace(old, new, 1)
+    bad = tmp_path / "x.yaml"
+    bad.write_text(text, encoding="utf-8")
+    (tmp_path / "evidence").symlink_to(bundled_path("mediterranean-regional").parent / "evidence")
+    res = runner.invoke(app, ["exercise", "validate", str(bad)])
+    assert res.exit_code == 2
+    lines = res.output.strip().splitlines()
+    assert lines[0].startswith(f"{bad}:76: teams[4].state:")
+    assert lines[1].startswith(f"{bad}:172: characters[0].ladder[2].indicators[0]: unknown")
+    assert "did you mean dr_nature_of_job" in lines[1]
+    assert lines[-1] == "2 problems"
+
+
 def test_play_status_report_verify(tmp_path: Path):
     db = f"sqlite:///{tmp_path / 'p.db'}"
     script = tmp_path / "drill.yaml"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pharos.exercise.scenario.loader import ScenarioError, bundled_path, load_scenario
+from pharos.exercise.scenario.loader import ScenarioError, bundled_path, load_scenario, validate
 from pharos.exercise.scenario.schema import CharacterKind, EvidenceKind, ObjectiveId
+from pharos.exercise.scenario.source import ScenarioSource, read_source
 
 
 def test_the_bundled_scenario_meets_the_brief():
@@ -82,3 +83,83 @@ def test_the_simulation_scenario_must_load(tmp_path):
         load_scenario(path)
     (p,) = err.value.problems
     assert p.field == "world.sim_scenario" and p.line is not None
+
+
+def _edited(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    src = bundled_path("mediterranean-regional")
+    text = src.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    out = tmp_path / "aegean.yaml"
+    out.write_text(text, encoding="utf-8")
+    (tmp_path / "evidence").symlink_to(src.parent / "evidence")
+    return out
+
+
+def _line_of(path: Path, problem) -> str:
+    return path.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+
+
+def test_an_unknown_indicator_is_refused_with_a_suggestion(tmp_path):
+    """Issue 17: ``dr_nature_of_jobb`` passed ``pharos exercise validate``; the domain's screen()
+    then raised on it in the middle of an exercise."""
+    path = _edited(
+        tmp_path,
+        (
+            "indicators: [dr_nature_of_job, dr_wages, cd_debt_bondage]",
+            "indicators: [dr_nature_of_jobb, dr_wages, cd_debt_bondage]",
+        ),
+    )
+    problems = validate(path)
+    (p,) = problems
+    assert p.file == str(path)
+    assert p.field == "characters[0].ladder[2].indicators[0]"
+    assert "karim-ad" in _line_of(path, p)
+    assert "'dr_nature_of_jobb'" in p.message and "dr_nature_of_job" in p.message.split(";")[1]
+    # in a persona's hidden truth too
+    (tmp_path / "truth").mkdir()
+    path2 = _edited(
+        tmp_path / "truth",
+        ("cd_confiscation_documents, cd_debt_bondage", "cd_confiscation_docs, cd_debt_bondage"),
+    )
+    (q,) = validate(path2)
+    assert q.field == "characters[0].truth.indicators[2]"
+    assert "cd_confiscation_documents" in q.message
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    """A schema error no longer hides the other problems: a wrong country code, an unknown
+    place, an unknown indicator, a missing document and a duplicate inject id in one run, each
+    with its line and field."""
+    path = _edited(
+        tmp_path,
+        ("state: TUN, agency_kind: law_enforcement", "state: XXX, agency_kind: law_enforcement"),
+        ("place: milan-station\n", "place: milano\n"),
+        (
+            "indicators: [dr_nature_of_job, dr_wages, cd_debt_bondage]",
+            "indicators: [dr_nature_of_jobb, dr_wages, cd_debt_bondage]",
+        ),
+        ("file: evidence/gh-job-ad.md", "file: evidence/gh-job-ad-2.md"),
+        ("  - id: disembarkation-pozzallo", "  - id: call-ragusa"),
+    )
+    problems = validate(path)
+    fields = {p.field: p for p in problems}
+    assert "teams[4].state" in fields
+    place = next(p for p in problems if "milano" in p.message)
+    assert place.field.endswith(".place") and "milano" in _line_of(path, place)
+    assert any("dr_nature_of_jobb" in p.message for p in problems)
+    assert any("gh-job-ad-2.md" in p.message and p.field.endswith(".file") for p in problems)
+    assert any("duplicate inject id" in p.message for p in problems)
+    assert all(p.line is not None and p.file == str(path) for p in problems)
+    assert len(problems) >= 5
+
+
+def test_the_validator_reads_a_text_from_the_database_too():
+    """The studio checks the text being written (no file) with the same validator."""
+    src = read_source(bundled_path("mediterranean-regional"))
+    src = ScenarioSource(src.name, src.files)  # as read back from the database
+    assert validate(src) == []
+    broken = src.with_text(src.text.replace("place: milan-station\n", "place: milano\n", 1))
+    (p,) = validate(broken)
+    assert p.file == "mediterranean-regional.yaml" and "milano" in p.message

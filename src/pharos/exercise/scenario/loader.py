@@ -17,10 +17,13 @@ from pydantic import ValidationError
 
 from pharos.domain import userfile
 from pharos.domain.cooperation import instruments_between
+from pharos.domain.geography import countries
+from pharos.domain.indicators import UnknownIndicatorError
+from pharos.domain.indicators import lookup as lookup_indicator
 from pharos.exercise.scenario import translation
 from pharos.exercise.scenario.schema import CharacterKind, ExerciseScenario, TriggerOn
 from pharos.exercise.scenario.source import ScenarioSource, document_key, read_source
-from pharos.i18n import _, current_locale, normalise_locale
+from pharos.i18n import _, current_locale, format_list, normalise_locale
 from pharos.scenario.load import ScenarioError as SimScenarioError
 from pharos.scenario.load import load_scenario as load_sim_scenario
 from pharos.scenario.load import register_text as register_sim_text
@@ -138,53 +141,85 @@ def load_scenario(name_or_path: str | Path) -> LoadedScenario:
 def load_source(src: ScenarioSource) -> LoadedScenario:
     """Load and check an exercise scenario from its text (``ScenarioSource``: read from a folder
     or from the database); raises ``ScenarioError`` with every problem, by file, line, field."""
+    loaded, problems = check_source(src)
+    if problems or loaded is None:
+        raise ScenarioError(problems)
+    return loaded
+
+
+def validate(scenario: str | Path | ScenarioSource) -> list[Problem]:
+    """Every problem of an exercise scenario (bundled name, path or text), by file, line and
+    field; empty when it is valid. The checks of ``pharos exercise validate`` and the studio."""
+    if isinstance(scenario, ScenarioSource):
+        return check_source(scenario)[1]
+    try:
+        load_scenario(scenario)
+    except ScenarioError as exc:
+        return exc.problems
+    return []
+
+
+def check_source(src: ScenarioSource) -> tuple[LoadedScenario | None, list[Problem]]:
+    """The scenario loaded from ``src`` and every problem found (the scenario is None when
+    there is any). A schema error does not stop the checks: references between the parts
+    (places, teams, personas, indicators, documents...) are checked on what was written, so
+    every problem is reported at once; only text that is not YAML stops at its first error."""
     fname = src.label(src.name)
     try:  # strictly: YAML 1.2, no key twice, bounded depth (pharos.domain.userfile)
         data: Any
         data, node = userfile.load(src.text, userfile.MAX_SCENARIO_BYTES)
     except userfile.UserFileError as exc:
-        raise ScenarioError([Problem(fname, exc.line, "", exc.message)]) from None
+        return None, [Problem(fname, exc.line, "", exc.message)]
     if not isinstance(data, dict) or node is None:
-        raise ScenarioError([Problem(fname, 1, "", _("expected a mapping at the top of the file"))])
+        return None, [Problem(fname, 1, "", _("expected a mapping at the top of the file"))]
     if data.get("format") == translation.FORMAT:
         msg = _("a translation file: check its scenario %(s)r, which reads it") % {
             "s": data.get("scenario")
         }
-        raise ScenarioError([Problem(fname, 1, "format", msg)])
+        return None, [Problem(fname, 1, "format", msg)]
     lines: dict[tuple[str | int, ...], int] = {}
     _lines(node, (), lines)
+    problems: list[Problem] = []
+    scenario: ExerciseScenario | None = None
     try:
         scenario = ExerciseScenario.model_validate(data)
     except ValidationError as exc:
-        problems = [
+        problems += [
             Problem(fname, _line_for(lines, tuple(e["loc"])), _field(tuple(e["loc"])), e["msg"])
             for e in exc.errors()
         ]
-        raise ScenarioError(problems) from exc
-    problems = [
+    problems += [
         Problem(fname, _line_for(lines, loc), _field(loc), msg)
-        for loc, msg in _cross_references(scenario, src)
+        for loc, msg in _cross_references(data, src)
     ]
-    scenario, sim_problem = _with_sim_scenario(scenario, src)
-    if sim_problem:
-        loc = ("world", "sim_scenario")
-        problems.append(Problem(fname, _line_for(lines, loc), _field(loc), sim_problem))
+    sim_ref = (
+        data.get("world", {}).get("sim_scenario") if isinstance(data.get("world"), dict) else None
+    )
+    sim_ref_checked: str | None = None
+    if isinstance(sim_ref, str):
+        sim_ref_checked, sim_problem = _sim_scenario(sim_ref, src)
+        if sim_problem:
+            loc = ("world", "sim_scenario")
+            problems.append(Problem(fname, _line_for(lines, loc), _field(loc), sim_problem))
+    problems.sort(key=lambda p: p.line or 0)  # in the order of the file
+    if scenario is None:
+        return None, problems
     translated: dict[str, dict[str, str]] = {}
     for lang, rel in src.translations().items():
         texts, issues = translation.read_text(src.files[rel], scenario, lang)
         translated[lang] = texts
         problems += [Problem(src.label(rel), i.line, i.key, i.message) for i in issues]
-    if problems:
-        raise ScenarioError(problems)
-    return LoadedScenario(scenario, src, translated)
+    if problems or sim_ref_checked is None:
+        return None, problems
+    world = scenario.world.model_copy(update={"sim_scenario": sim_ref_checked})
+    scenario = scenario.model_copy(update={"world": world})
+    return LoadedScenario(scenario, src, translated), []
 
 
-def _with_sim_scenario(
-    scenario: ExerciseScenario, src: ScenarioSource
-) -> tuple[ExerciseScenario, str | None]:
-    """Check that the simulation scenario loads. One named by a file is read from the
-    scenario's text (``text:<sha256>``); outside the scenario's folder, from disk."""
-    ref = scenario.world.sim_scenario
+def _sim_scenario(ref: str, src: ScenarioSource) -> tuple[str, str | None]:
+    """The simulation scenario's reference as the exercise reads it, and what stops it loading
+    (None: it loads). One named by a file is read from the scenario's text
+    (``text:<sha256>``); one named by an absolute path, from disk."""
     key = document_key(ref) if ref.endswith((".yaml", ".yml")) else None
     if key is not None and key in src.files:
         ref = register_sim_text(src.files[key], src.label(key))
@@ -195,101 +230,167 @@ def _with_sim_scenario(
     try:
         load_sim_scenario(ref)
     except (SimScenarioError, OSError, KeyError, ValueError) as exc:
-        return scenario, _("the simulation scenario does not load: %(e)s") % {"e": exc}
-    world = scenario.world.model_copy(update={"sim_scenario": ref})
-    return scenario.model_copy(update={"world": world}), None
+        return ref, _("the simulation scenario does not load: %(e)s") % {"e": exc}
+    return ref, None
 
 
-def _dupes(kind: str, ids: list[str], key: str) -> list[tuple[tuple[str | int, ...], str]]:
+Loc = tuple[str | int, ...]
+
+
+def _items(data: Any, *path: str) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings of the list at ``path`` in ``data`` with their index (anything else, or a
+    missing list, is left to the schema's checks)."""
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(data, list):
+        return []
+    return [(i, x) for i, x in enumerate(data) if isinstance(x, dict)]
+
+
+def _texts(value: Any) -> list[tuple[int, str]]:
+    """The texts of a list with their index (other items are the schema's)."""
+    if not isinstance(value, list):
+        return []
+    return [(i, x) for i, x in enumerate(value) if isinstance(x, str)]
+
+
+def _ids(data: Any, *path: str) -> set[str]:
+    return {x["id"] for _i, x in _items(data, *path) if isinstance(x.get("id"), str)}
+
+
+def _dupes(kind: str, data: Any, *path: str) -> list[tuple[Loc, str]]:
     seen: set[str] = set()
-    out: list[tuple[tuple[str | int, ...], str]] = []
-    for i, x in enumerate(ids):
-        if x in seen:
+    out: list[tuple[Loc, str]] = []
+    for i, x in _items(data, *path):
+        ident = x.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
             out.append(
-                ((key, i, "id"), _("duplicate %(kind)s id %(id)r") % {"kind": kind, "id": x})
+                ((*path, i, "id"), _("duplicate %(kind)s id %(id)r") % {"kind": kind, "id": ident})
             )
-        seen.add(x)
+        seen.add(ident)
     return out
 
 
-def _cross_references(
-    s: ExerciseScenario, src: ScenarioSource
-) -> list[tuple[tuple[str | int, ...], str]]:
-    out: list[tuple[tuple[str | int, ...], str]] = []
-    team_ids = {t.id for t in s.teams}
-    char_ids = {c.id for c in s.characters}
-    place_ids = {p.id for p in s.places}
-    ev_ids = {e.id for e in s.evidence}
-    story_ids = {st.id for st in s.storylines}
-    net_ids = {n.id for n in s.networks}
-    phase_ids = {p.id for p in s.clock.phases}
-    persona_ids = {c.id for c in s.personas()}
-    for kind, ids, key in (
-        ("team", [t.id for t in s.teams], "teams"),
-        ("character", [c.id for c in s.characters], "characters"),
-        ("place", [p.id for p in s.places], "places"),
-        ("evidence", [e.id for e in s.evidence], "evidence"),
-        ("inject", [i.id for i in s.injects], "injects"),
-    ):
-        out += _dupes(kind, ids, key)
+def _indicator(ident: str) -> str | None:
+    """What is wrong with an indicator id (None: it is in one of the lists)."""
+    try:
+        lookup_indicator(ident)
+    except UnknownIndicatorError as exc:
+        if exc.suggestions:
+            return _("unknown indicator %(id)r; did you mean %(ids)s?") % {
+                "id": ident,
+                "ids": format_list(list(exc.suggestions), style="or"),
+            }
+        return _("unknown indicator %(id)r") % {"id": ident}
+    return None
 
-    def need(ok: bool, loc: tuple[str | int, ...], what: str, value: str) -> None:
-        if not ok:
+
+def _cross_references(data: dict[str, Any], src: ScenarioSource) -> list[tuple[Loc, str]]:
+    """Every reference between the parts of the scenario as written (``data``, before or
+    despite the schema's checks): ids unique, places, storylines, networks, characters,
+    evidence, teams, personas, phases and indicators known, documents present."""
+    out: list[tuple[Loc, str]] = []
+    chars = {x["id"]: x for _i, x in _items(data, "characters") if isinstance(x.get("id"), str)}
+    team_ids = _ids(data, "teams")
+    place_ids = _ids(data, "places")
+    ev_ids = _ids(data, "evidence")
+    story_ids = _ids(data, "storylines")
+    net_ids = _ids(data, "networks")
+    phase_ids = _ids(data, "clock", "phases")
+    persona_ids = {k for k, c in chars.items() if c.get("kind") == CharacterKind.VICTIM.value}
+    team_states = {
+        t["state"].upper() for _i, t in _items(data, "teams") if isinstance(t.get("state"), str)
+    }
+    for kind, path in (
+        ("team", ("teams",)),
+        ("character", ("characters",)),
+        ("place", ("places",)),
+        ("evidence", ("evidence",)),
+        ("inject", ("injects",)),
+        ("storyline", ("storylines",)),
+        ("network", ("networks",)),
+        ("phase", ("clock", "phases")),
+    ):
+        out += _dupes(kind, data, *path)
+
+    def need(ok: bool, loc: Loc, what: str, value: Any) -> None:
+        if not ok and isinstance(value, str):
             out.append((loc, _("unknown %(what)s %(value)r") % {"what": what, "value": value}))
 
-    for i, c in enumerate(s.characters):
-        need(c.place in place_ids, ("characters", i, "place"), _("place"), c.place)
-        need(c.storyline in story_ids, ("characters", i, "storyline"), _("storyline"), c.storyline)
-        for j, m in enumerate(c.moves):
-            need(m.place in place_ids, ("characters", i, "moves", j, "place"), _("place"), m.place)
-        if c.network is not None:
-            need(c.network in net_ids, ("characters", i, "network"), _("network"), c.network)
-        if c.truth and c.truth.recruiter:
+    for i, c in _items(data, "characters"):
+        at: Loc = ("characters", i)
+        need(c.get("place") in place_ids, (*at, "place"), _("place"), c.get("place"))
+        need(
+            c.get("storyline") in story_ids, (*at, "storyline"), _("storyline"), c.get("storyline")
+        )
+        for j, m in _items(c, "moves"):
             need(
-                c.truth.recruiter in char_ids,
-                ("characters", i, "truth", "recruiter"),
-                _("character"),
-                c.truth.recruiter,
+                m.get("place") in place_ids, (*at, "moves", j, "place"), _("place"), m.get("place")
             )
-    for i, e in enumerate(s.evidence):
-        need(e.storyline in story_ids, ("evidence", i, "storyline"), _("storyline"), e.storyline)
-        if (document_key(e.file) or e.file) not in src.files:
-            out.append((("evidence", i, "file"), _("document not found: %(f)s") % {"f": e.file}))
-    for i, p in enumerate(s.places):
+        if c.get("network") is not None:
+            need(c["network"] in net_ids, (*at, "network"), _("network"), c["network"])
+        truth = c.get("truth")
+        if isinstance(truth, dict):
+            rec = truth.get("recruiter")
+            need(rec is None or rec in chars, (*at, "truth", "recruiter"), _("character"), rec)
+            for j, ind in _texts(truth.get("indicators")):
+                problem = _indicator(ind)
+                if problem:
+                    out.append(((*at, "truth", "indicators", j), problem))
+        for k, rung in _items(c, "ladder"):
+            for j, ind in _texts(rung.get("indicators")):
+                problem = _indicator(ind)
+                if problem:
+                    out.append(((*at, "ladder", k, "indicators", j), problem))
+        out += _dupes("disclosure", c, "ladder")
+    for i, e in _items(data, "evidence"):
+        need(
+            e.get("storyline") in story_ids,
+            ("evidence", i, "storyline"),
+            _("storyline"),
+            e.get("storyline"),
+        )
+        f = e.get("file")
+        if isinstance(f, str) and (document_key(f) or f) not in src.files:
+            out.append((("evidence", i, "file"), _("document not found: %(f)s") % {"f": f}))
+    for i, p in _items(data, "places"):
         for key in ("evidence_on_inspection", "evidence_on_search"):
-            for j, ev in enumerate(getattr(p, key)):
+            for j, ev in _texts(p.get(key)):
                 need(ev in ev_ids, ("places", i, key, j), _("evidence"), ev)
-    for i, n in enumerate(s.networks):
-        for j, member in enumerate(n.members):
+    for i, n in _items(data, "networks"):
+        for j, member in _texts(n.get("members")):
             need(
-                member in char_ids and s.character(member).kind == CharacterKind.TRAFFICKER,
+                chars.get(member, {}).get("kind") == CharacterKind.TRAFFICKER.value,
                 ("networks", i, "members", j),
                 _("trafficker"),
                 member,
             )
-        for j, st in enumerate(n.storylines):
+        for j, st in _texts(n.get("storylines")):
             need(st in story_ids, ("networks", i, "storylines", j), _("storyline"), st)
-    for i, inj in enumerate(s.injects):
-        for j, t in enumerate(inj.to):
+    for i, inj in _items(data, "injects"):
+        for j, t in _texts(inj.get("to")):
             need(t in team_ids, ("injects", i, "to", j), _("team"), t)
-        for j, ev in enumerate(inj.evidence):
+        for j, ev in _texts(inj.get("evidence")):
             need(ev in ev_ids, ("injects", i, "evidence", j), _("evidence"), ev)
-        for j, pid in enumerate(inj.brings):
+        for j, pid in _texts(inj.get("brings")):
             need(pid in persona_ids, ("injects", i, "brings", j), _("persona"), pid)
-        if inj.trigger is not None:
-            tr = inj.trigger
+        tr = inj.get("trigger")
+        if isinstance(tr, dict) and tr.get("when") in {t.value for t in TriggerOn}:
+            when = TriggerOn(tr["when"])
             valid = {
                 TriggerOn.PHASE: phase_ids,
                 TriggerOn.SITE_INSPECTED: place_ids,
-                TriggerOn.ARREST: char_ids,
-                TriggerOn.REQUEST_ANSWERED: {t.state for t in s.teams},
-            }.get(tr.when, persona_ids)
-            need(
-                tr.subject in valid, ("injects", i, "trigger", "subject"), tr.when.value, tr.subject
-            )
-    states = {t.state for t in s.teams}
-    if len(states) >= 2 and not any(
-        instruments_between(a, b) for a in states for b in states if a != b
+                TriggerOn.ARREST: set(chars),
+                TriggerOn.REQUEST_ANSWERED: team_states,
+            }.get(when, persona_ids)
+            subject = tr.get("subject")
+            need(subject in valid, ("injects", i, "trigger", "subject"), when.value, subject)
+    if (
+        len(team_states) >= 2
+        and all(s in countries() for s in team_states)
+        and not any(instruments_between(a, b) for a in team_states for b in team_states if a != b)
     ):
         out.append((("teams",), _("no cooperation instrument links the teams' states")))
     return out
