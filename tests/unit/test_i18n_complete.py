@@ -41,6 +41,7 @@ COMPLETE_AREAS = (
     "learn_manage",
     "exercise_studio",
     "screening_cli",
+    "notifications",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

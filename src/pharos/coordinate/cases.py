@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import audit, pseudonyms
+from pharos.coordinate import audit, notifications, pseudonyms
 from pharos.coordinate.permissions import (
     IdentityView,
     PermissionDenied,
@@ -569,6 +569,18 @@ def record_consent(
             "widened": widened,
             "override_reason": override_reason,
         },
+    )
+    # the agencies holding the case (its owner, those it is shared with) learn of it
+    notifications.notify_agencies(
+        session,
+        sorted({case.owner_agency_id, *ref.shared_agency_ids}),
+        "consent_changed",
+        subject="case",
+        subject_id=case.id,
+        case_id=case.id,
+        params={"agency": p.agency_id},
+        actor=p,
+        may_read=lambda reader: allowed(reader, "case", "read", ref),
     )
     return record
 

@@ -357,6 +357,13 @@ grant(ALL_KINDS, "improvement", "update", [Scope.AGENCY])
 grant([K.NATIONAL_COORDINATOR], "improvement", "read", [Scope.STATE])
 grant([K.NATIONAL_COORDINATOR], "improvement", "update", [Scope.STATE])
 
+# Notifications (pharos.coordinate.notifications): each user reads and marks read their own, and
+# nobody else's (administrators included; they are told nothing about cases, being no
+# practitioners, but the page is theirs too).
+declare("notification", {"read", "update"})
+grant([*ALL_KINDS, ADMIN], "notification", "read", [Scope.OWN])
+grant([*ALL_KINDS, ADMIN], "notification", "update", [Scope.OWN])
+
 
 # --- What the rest of Pharos asks about practitioner kinds ----------------------------------
 # (no ``kind ==`` outside this module: tests/unit/server/test_kind_checks.py)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import audit
+from pharos.coordinate import audit, notifications
 from pharos.coordinate.cases import CROSS_BORDER, NotFound, case_ref, latest_consent, view_of
 from pharos.coordinate.permissions import (
     Principal,
@@ -205,6 +205,17 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
             "override_reason": override_reason if override else "",
         },
     )
+    notifications.notify_agencies(
+        session,
+        [to.id],
+        f"{kind}_received",
+        subject="referral",
+        subject_id=r.id,
+        case_id=case.id,
+        params={"agency": p.agency_id},
+        actor=p,
+        may_read=lambda reader: allowed(reader, "referral", "read", referral_ref(r)),
+    )
     return r
 
 
@@ -283,6 +294,19 @@ def respond(session: Session, p: Principal, r: Referral, data: dict[str, Any]) -
             session.add(CaseAssignment(case_id=case.id, user_id=p.user_id, role="lawyer"))
     case.updated_at = utcnow()
     audit.record(session, p, action, r.kind, r.id, case_id=case.id, detail={"reason": reason})
+    if action in ("accept", "reject"):
+        # the sending agency learns the answer (where the referral stays theirs to read)
+        notifications.notify_agencies(
+            session,
+            [r.from_agency_id],
+            f"{r.kind}_{'accepted' if action == 'accept' else 'rejected'}",
+            subject="referral",
+            subject_id=r.id,
+            case_id=case.id,
+            params={"agency": p.agency_id},
+            actor=p,
+            may_read=lambda reader: allowed(reader, "referral", "read", ref),
+        )
     return r
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import audit
+from pharos.coordinate import audit, notifications
 from pharos.coordinate.cases import NotFound, case_ref, view_of
 from pharos.coordinate.permissions import (
     COORDINATOR,
@@ -188,6 +188,18 @@ def reply(
     audit.record(
         session, p, "reply", "request", r.id, case_id=r.case_id, detail={"reply": answer.id}
     )
+    ref = request_ref(r)
+    notifications.notify_agencies(
+        session,
+        [r.sender_agency_id],
+        "request_answered",
+        subject="request",
+        subject_id=r.id,
+        case_id=r.case_id,
+        params={"agency": p.agency_id},
+        actor=p,
+        may_read=lambda reader: allowed(reader, "request", "read", ref),
+    )
     return answer
 
 
@@ -261,7 +273,25 @@ def tick(session: Session, now: datetime | None = None) -> dict[str, int]:
                 case_id=r.case_id,
                 detail={"to_agency": coordinator.id if coordinator else None},
             )
+            _tell_overdue(session, r)
     return {"reminded": reminded, "escalated": escalated}
+
+
+def _tell_overdue(session: Session, r: CrossBorderRequest) -> None:
+    """Tell the sending and receiving agencies that ``r`` is overdue, and the coordinator it
+    was escalated to that it is now theirs to answer (each once: a request is escalated once)."""
+    ref = request_ref(r)
+    common: dict[str, Any] = {
+        "subject": "request",
+        "subject_id": r.id,
+        "case_id": r.case_id,
+        "may_read": lambda reader: allowed(reader, "request", "read", ref),
+    }
+    escalated_to = r.escalated_to_agency_id
+    parties = {r.sender_agency_id, r.receiver_agency_id} - {escalated_to}
+    notifications.notify_agencies(session, sorted(parties), "request_overdue", **common)
+    if escalated_to is not None:
+        notifications.notify_agencies(session, [escalated_to], "request_escalated", **common)
 
 
 def visible_requests(session: Session, p: Principal) -> list[CrossBorderRequest]:

@@ -18,9 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
-from pharos.coordinate import pseudonyms
+from pharos.coordinate import notification_mail, notifications, pseudonyms
 from pharos.coordinate import requests as request_clock
 from pharos.coordinate.cases import NotFound
+from pharos.coordinate.notification_mail import MailSettings
 from pharos.coordinate.permissions import PermissionDenied
 from pharos.coordinate.validation import ValidationFailed
 from pharos.exercise.runtime.service import Hub
@@ -67,7 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
 
-    sessions = session_factory(engine, info={pseudonyms.SESSION_KEY: settings.secret()})
+    mail = settings.mail()
+    # with an SMTP server, notifications to users with an address are queued for e-mail
+    info: dict[str, Any] = {pseudonyms.SESSION_KEY: settings.secret()}
+    if mail is not None:
+        info[notifications.MAIL_KEY] = True
+    sessions = session_factory(engine, info=info)
 
     def _tick() -> None:
         with UnitOfWork(sessions) as work:
@@ -85,13 +91,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 logger.exception("the request clock failed")
             await asyncio.sleep(minutes * 60)
 
+    async def _mailer(mail: MailSettings, seconds: float) -> None:
+        # Queued e-mails go out here, never in the request that queued them.
+        while True:
+            try:
+                await asyncio.to_thread(notification_mail.send_pending, sessions, mail)
+            except Exception:  # logged; the queue stays for the next run
+                logger.exception("the notification mailer failed")
+            await asyncio.sleep(seconds)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = None
+        tasks = []
         if settings.request_clock_minutes > 0:
-            task = asyncio.create_task(_clock(settings.request_clock_minutes))
+            tasks.append(asyncio.create_task(_clock(settings.request_clock_minutes)))
+        if mail is not None:
+            tasks.append(asyncio.create_task(_mailer(mail, settings.mail_poll_seconds)))
         yield
-        if task is not None:
+        for task in tasks:
             task.cancel()
         Hub.release(engine)  # its clock's lock and listening connection go back at once
         engine.dispose()

@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pharos.coordinate.notification_mail import MailSettings
+
 
 def _bool(value: str | None, default: bool | None) -> bool | None:
     if value is None or value == "":
@@ -52,6 +54,20 @@ class Settings:
     #: minutes a file written by the export page is kept for download
     #: (``PHAROS_LEARN_EXPORT_MINUTES``); then it is deleted
     learn_export_minutes: float = 60.0
+    #: the SMTP server notifications are e-mailed through (``PHAROS_SMTP_HOST``); empty: no
+    #: e-mail (the default). Port, STARTTLS, account and sender: ``PHAROS_SMTP_PORT``,
+    #: ``PHAROS_SMTP_STARTTLS``, ``PHAROS_SMTP_USERNAME``, ``PHAROS_SMTP_PASSWORD``,
+    #: ``PHAROS_SMTP_FROM``
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    #: the address users open Pharos at (``PHAROS_BASE_URL``), for the link in e-mails
+    base_url: str = ""
+    #: seconds between runs of the mailer that sends the queued e-mails
+    mail_poll_seconds: float = 15.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -66,13 +82,36 @@ class Settings:
                 ) from exc
         if not self.database_url:
             self.database_url = "sqlite:///" + str((self.data_dir / "pharos.db").resolve())
+        if self.smtp_host and not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(
+                "PHAROS_BASE_URL: set it to the address users open Pharos at (https://…) when "
+                "PHAROS_SMTP_HOST is set: the e-mails link to it"
+            )
+        if self.smtp_host and "@" not in self.smtp_from:
+            raise ValueError(
+                "PHAROS_SMTP_FROM: the sender's address is needed with PHAROS_SMTP_HOST"
+            )
+
+    def mail(self) -> MailSettings | None:
+        """Where notifications are e-mailed through; None when no SMTP server is set."""
+        if not self.smtp_host:
+            return None
+        return MailSettings(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            sender=self.smtp_from,
+            base_url=self.base_url,
+            starttls=self.smtp_starttls,
+            username=self.smtp_username,
+            password=self.smtp_password,
+        )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from ``PHAROS_DATABASE_URL``, ``PHAROS_DATA_DIR``, ``PHAROS_SECURE_COOKIES``,
         ``PHAROS_SESSION_HOURS``, ``PHAROS_LOAD_DEMO``, ``PHAROS_SECRET_KEY``,
-        ``PHAROS_LEARN_STORE``, ``PHAROS_LEARN_EXPORT_MINUTES`` and ``PHAROS_TRUSTED_PROXIES``;
-        keyword arguments win."""
+        ``PHAROS_LEARN_STORE``, ``PHAROS_LEARN_EXPORT_MINUTES``, ``PHAROS_TRUSTED_PROXIES``,
+        ``PHAROS_SMTP_*`` and ``PHAROS_BASE_URL``; keyword arguments win."""
         env = os.environ
         values: dict[str, object] = {
             "data_dir": Path(env.get("PHAROS_DATA_DIR", "data")),
@@ -86,6 +125,17 @@ class Settings:
             else None,
             "learn_export_minutes": float(env.get("PHAROS_LEARN_EXPORT_MINUTES", "60")),
         }
+        values.update(
+            {
+                "smtp_host": env.get("PHAROS_SMTP_HOST", ""),
+                "smtp_port": int(env.get("PHAROS_SMTP_PORT", "25")),
+                "smtp_starttls": bool(_bool(env.get("PHAROS_SMTP_STARTTLS"), False)),
+                "smtp_username": env.get("PHAROS_SMTP_USERNAME", ""),
+                "smtp_password": env.get("PHAROS_SMTP_PASSWORD", ""),
+                "smtp_from": env.get("PHAROS_SMTP_FROM", ""),
+                "base_url": env.get("PHAROS_BASE_URL", ""),
+            }
+        )
         proxies = env.get("PHAROS_TRUSTED_PROXIES", "")
         values["trusted_proxies"] = tuple(x.strip() for x in proxies.split(",") if x.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
@@ -12,10 +13,15 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from pharos import i18n
+from pharos.coordinate import notifications
+from pharos.coordinate.permissions import Principal
 from pharos.domain import cooperation
 from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, current_locale, is_rtl
+from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import CSRF_FIELD, Auth
+
+logger = logging.getLogger("pharos.web")
 
 _env: Environment | None = None
 
@@ -75,6 +81,21 @@ def environment() -> Environment:
     return _env
 
 
+def unread_notifications(request: Request, principal: Principal | None) -> int | None:
+    """How many notifications the signed-in user has not read (the header's count), in a
+    short transaction of its own; None when nobody is signed in or it cannot be read (the page
+    is shown without the count rather than not at all)."""
+    sessions = getattr(request.app.state, "sessions", None)
+    if principal is None or sessions is None:
+        return None
+    try:
+        with UnitOfWork(sessions) as work:
+            return notifications.unread_count(work.session, principal)
+    except Exception:
+        logger.exception("the unread notifications could not be counted")
+        return None
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
@@ -95,6 +116,7 @@ def render(
         "nav": entries,
         "nav_active": nav.active_path(entries, request.url.path),
         "path": request.url.path,
+        "unread": unread_notifications(request, principal),
     }
     ctx.update(context or {})
     html = environment().get_template(template).render(ctx)

@@ -19,6 +19,7 @@ from pharos.store.models.cases import (
 from pharos.store.models.cooperation import CrossBorderRequest, Referral, RequestReply
 from pharos.store.models.exercise import ExerciseEvent, ExerciseRun, ScenarioText
 from pharos.store.models.learn import ImprovementItem, Lesson
+from pharos.store.models.notifications import Notification
 
 __all__ = [
     "Agency",
@@ -38,6 +39,7 @@ __all__ = [
     "ImprovementItem",
     "Lesson",
     "LoginAttempt",
+    "Notification",
     "Person",
     "Referral",
     "ReflectionPeriod",

@@ -51,6 +51,9 @@ class User(Base):
     kind: Mapped[str] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(3))
     locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    #: where notifications are e-mailed, if the user gave an address and the server has an SMTP
+    #: server configured (empty: none)
+    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

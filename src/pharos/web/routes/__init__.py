@@ -18,6 +18,7 @@ ROUTE_MODULES: list[str] = [
     "learn_datasets",
     "learn_export",
     "learn_lessons",
+    "notifications",
     "referrals",
     "requests",
     "screening",
