@@ -91,11 +91,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 logger.exception("the request clock failed")
             await asyncio.sleep(minutes * 60)
 
+    def _send(mail: MailSettings) -> None:
+        # one worker at a time (several may serve one PostgreSQL database): each e-mail once
+        with locks.held(engine, "notification-mailer"):
+            notification_mail.send_pending(sessions, mail)
+
     async def _mailer(mail: MailSettings, seconds: float) -> None:
         # Queued e-mails go out here, never in the request that queued them.
         while True:
             try:
-                await asyncio.to_thread(notification_mail.send_pending, sessions, mail)
+                await asyncio.to_thread(_send, mail)
             except Exception:  # logged; the queue stays for the next run
                 logger.exception("the notification mailer failed")
             await asyncio.sleep(seconds)
