@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -122,6 +123,16 @@ class Plan:
                 )
             )
         return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan as JSON data (what the report shows; not the counts behind it)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        values = {**data, "quasi_identifiers": tuple(data["quasi_identifiers"]),
+                  "sensitive": tuple(data["sensitive"])}  # fmt: skip
+        return cls(**values)
 
     @property
     def over_limit(self) -> list[str]:

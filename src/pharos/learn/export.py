@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -99,6 +100,34 @@ class ExportReport:
     rows: int
     plan: Plan | None = None
     verification: Verification | None = None
+
+
+def report_to_json(report: ExportReport) -> dict[str, Any]:
+    """A CTDC export's report as JSON data (kept with a background export, docs/learn.md)."""
+    check = report.verification
+    return {
+        "path": str(report.path),
+        "rows": report.rows,
+        "plan": report.plan.to_json() if report.plan is not None else None,
+        "verification": None if check is None else {
+            "combinations": check.combinations, "classes": check.classes,
+            "smallest": check.smallest, "rows": check.rows,
+            "failures": [[list(c), n] for c, n in check.failures],
+        },
+    }  # fmt: skip
+
+
+def report_from_json(data: dict[str, Any]) -> ExportReport:
+    check = data.get("verification")
+    return ExportReport(
+        Path(data["path"]),
+        int(data["rows"]),
+        Plan.from_json(data["plan"]) if data.get("plan") else None,
+        None if check is None else Verification(
+            check["combinations"], check["classes"], check["smallest"], check["rows"],
+            tuple((tuple(c), n) for c, n in check["failures"]),
+        ),
+    )  # fmt: skip
 
 
 #: Sensitive fields of the CTDC export: every flag of the synthetic layout (means of control,

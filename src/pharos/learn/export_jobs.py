@@ -15,17 +15,30 @@ once they are older than ``ttl``.
 
 A user cannot start an export identical to one of theirs that is still queued or running (same
 options, same datasets): :class:`DuplicateExport` names the running job.
+
+Several server processes (``pharos serve --workers N``, or several machines sharing the store)
+see the same jobs: each job is written next to its file as ``ID.json`` (atomically, at every
+change of stage and at most twice a second while it runs), and a process that does not run a job
+reads it from there — its page, its progress and its download work whichever process answers.
+The duplicate check is a file created exclusively (``O_EXCL``) per user and export, so two
+identical requests reaching two processes at the same moment cannot both start. A job's result
+is plain JSON data (the web page rebuilds the report from it).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import logging
+import os
 import secrets
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +50,8 @@ DONE, REFUSED, FAILED = "done", "refused", "failed"
 FINAL = frozenset({DONE, REFUSED, FAILED})
 #: How long a finished export's file is kept by default (seconds): one hour.
 DEFAULT_TTL = 3600.0
+#: Least time between two writes of a running job's progress (seconds).
+SAVE_EVERY = 0.5
 
 
 @dataclass
@@ -45,18 +60,29 @@ class ExportJob:
 
     id: str
     owner: str
-    key: Hashable
+    key: Any  # JSON data: the options and datasets that make two exports the same
     path: Path
     created: float
     options: dict[str, Any] = field(default_factory=dict)
+    #: when it was submitted, in wall-clock nanoseconds (orders jobs submitted in one tick)
+    order: int = 0
     stage: str = QUEUED
     done: int = 0
     total: int = 0
     finished: float | None = None
     expires: float | None = None
-    #: what the run returned (the export's report) or, refused, the plan it would have used
+    #: what the run returned (the export's report) or, refused, what to show (JSON data)
     result: Any = None
     error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["path"] = self.path.name
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], folder: Path) -> ExportJob:
+        return cls(**{**data, "path": folder / data["path"]})
 
     @property
     def final(self) -> bool:
@@ -81,8 +107,9 @@ class DuplicateExport(Exception):
         self.job = job
 
 
-#: ``run(job, progress)`` does the export into ``job.path`` and returns its report; it raises
-#: :class:`Refused` (with what to show) when the export is refused, any exception when it fails.
+#: ``run(job, progress)`` does the export into ``job.path`` and returns its report as JSON data;
+#: it raises :class:`Refused` (with what to show) when the export is refused, any exception when
+#: it fails.
 Runner = Callable[[ExportJob, Callable[[str, int, int], None]], Any]
 
 
@@ -123,46 +150,77 @@ class ExportJobs:
     # --- starting and following jobs -------------------------------------------------------
 
     def submit(
-        self, owner: str, key: Hashable, run: Runner, options: dict[str, Any] | None = None
+        self, owner: str, key: Any, run: Runner, options: dict[str, Any] | None = None
     ) -> ExportJob:
         """Queue an export for ``owner``; refuses a duplicate of one still queued or running."""
         self.sweep()
-        with self._lock:
-            for job in self._jobs.values():
-                if job.owner == owner and job.key == key and not job.final:
-                    raise DuplicateExport(job)
-            token = secrets.token_hex(16)
-            job = ExportJob(
-                id=token,
-                owner=owner,
-                key=key,
-                path=self.folder / f"{token}.csv",
-                created=self.clock(),
-                options=dict(options or {}),
-            )
-            self._jobs[token] = job
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._executor.submit(self._run, job, run)
+        token = secrets.token_hex(16)
+        lock = self._claim(owner, key, token)
+        job = ExportJob(
+            id=token,
+            owner=owner,
+            key=json.loads(json.dumps(key)),  # as it reads back from the job's file
+            path=self.folder / f"{token}.csv",
+            created=self.clock(),
+            options=dict(options or {}),
+            order=time.time_ns(),
+        )
+        with self._lock:
+            self._jobs[token] = job
+        self._save(job)
+        self._executor.submit(self._run, job, run, lock)
         return job
 
+    def _claim(self, owner: str, key: Any, token: str) -> Path:
+        """Create the file that marks ``owner``'s export ``key`` as under way (exclusively)."""
+        digest = hashlib.sha256(json.dumps([owner, key], sort_keys=True).encode()).hexdigest()
+        lock = self.folder / f".running-{digest[:32]}"
+        for _attempt in range(2):
+            try:
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            except FileExistsError:
+                holder = lock.read_text(encoding="utf-8").strip() if lock.exists() else ""
+                job = self.get(holder) if holder else None
+                if job is not None and not job.final:
+                    raise DuplicateExport(job) from None
+                lock.unlink(missing_ok=True)  # its job ended or is gone
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as fp:
+                fp.write(token)
+            return lock
+        raise DuplicateExport(self.get(lock.read_text(encoding="utf-8").strip()) or ExportJob(
+            id="", owner=owner, key=key, path=lock, created=self.clock()))  # fmt: skip
+
     def get(self, token: str) -> ExportJob | None:
-        """The job (None once it expired or if there is none)."""
+        """The job (None once it expired or if there is none), from this process or its file."""
         self.sweep()
         with self._lock:
-            return self._jobs.get(token)
+            job = self._jobs.get(token)
+        return job if job is not None else self._load(self.folder / f"{token}.json")
 
     def of(self, owner: str) -> list[ExportJob]:
         """The owner's jobs, newest first."""
         self.sweep()
-        with self._lock:  # the registry keeps the order in which jobs were submitted
-            return [j for j in reversed(self._jobs.values()) if j.owner == owner]
+        found = {j.id: j for j in self._stored() if j.owner == owner}
+        with self._lock:
+            found.update({t: j for t, j in self._jobs.items() if j.owner == owner})
+        return sorted(found.values(), key=lambda j: (j.created, j.order), reverse=True)
 
-    def _run(self, job: ExportJob, run: Runner) -> None:
+    def _run(self, job: ExportJob, run: Runner, lock: Path) -> None:
+        last = [0.0]
+
         def progress(stage: str, done: int, total: int) -> None:
+            changed = stage != job.stage
             job.stage, job.done, job.total = stage, done, total
+            now = time.monotonic()
+            if changed or now - last[0] >= SAVE_EVERY:
+                last[0] = now
+                self._save(job)
 
         try:
             job.stage = SEARCH
+            self._save(job)
             job.result = run(job, progress)
             stage, error = DONE, None
         except Refused as exc:
@@ -178,6 +236,37 @@ class ExportJobs:
             job.finished = self.clock()
             job.expires = job.finished + self.ttl
             job.stage = stage
+        self._save(job)
+        lock.unlink(missing_ok=True)
+
+    # --- the jobs' files ---------------------------------------------------------------------
+
+    def _save(self, job: ExportJob) -> None:
+        """Write the job's state next to its file (atomically: readers see old or new)."""
+        with self._lock:
+            text = json.dumps(job.to_json())
+        fd, tmp = tempfile.mkstemp(prefix=f".{job.id}.json.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fp:
+                fp.write(text)
+            os.replace(tmp, self.folder / f"{job.id}.json")
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def _load(self, path: Path) -> ExportJob | None:
+        try:
+            job = ExportJob.from_json(json.loads(path.read_text(encoding="utf-8")), self.folder)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if job.expires is not None and job.expires <= self.clock():
+            return None
+        return job
+
+    def _stored(self) -> list[ExportJob]:
+        if not self.folder.is_dir():
+            return []
+        jobs = (self._load(p) for p in self.folder.glob("*.json"))
+        return [j for j in jobs if j is not None]
 
     def wait(self, token: str, timeout: float = 60.0) -> ExportJob | None:
         """Wait until the job has ended (for tests and the command line); None if unknown."""
@@ -193,34 +282,47 @@ class ExportJobs:
     # --- cleaning up -----------------------------------------------------------------------
 
     def sweep(self) -> list[Path]:
-        """Forget expired jobs and delete their files, and delete files of no job older than the
-        time files are kept. Returns the files deleted."""
+        """Forget expired jobs and delete their files (any process's: the job's file says when),
+        and delete files of no job — and jobs not heard of (a stopped process's) — older than
+        the time files are kept. Returns the files deleted."""
         now = self.clock()
         removed: list[Path] = []
+
+        def delete(path: Path) -> None:
+            if path.exists():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+
         with self._lock:
-            expired = [
-                t for t, j in self._jobs.items() if j.expires is not None and j.expires <= now
-            ]
-            for token in expired:
-                job = self._jobs.pop(token)
-                if job.path.exists():
-                    job.path.unlink(missing_ok=True)
-                    removed.append(job.path)
-            live = {j.path.name for j in self._jobs.values()}
-            running = [j.path.name for j in self._jobs.values() if not j.final]
-        if self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if not path.is_file() or path.name in live:
-                    continue
-                if any(path.name.startswith(f".{name}.") for name in running):
-                    continue  # the temporary file of a job being written
-                try:
-                    age = now - path.stat().st_mtime
-                except FileNotFoundError:
-                    continue
-                if age >= self.ttl:
-                    path.unlink(missing_ok=True)
-                    removed.append(path)
+            for token in [t for t, j in self._jobs.items() if j.expires is not None
+                          and j.expires <= now]:  # fmt: skip
+                self._jobs.pop(token)
+        if not self.folder.is_dir():
+            return removed
+        live: set[str] = set()
+        running: set[str] = set()
+        for path in self.folder.glob("*.json"):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                expires, stage, name = data.get("expires"), data["stage"], data["path"]
+                age = now - path.stat().st_mtime
+            except (OSError, ValueError, TypeError, KeyError):
+                continue
+            if (expires is not None and expires <= now) or (stage not in FINAL and age >= self.ttl):
+                delete(path)
+                delete(self.folder / name)
+                continue
+            live.update({path.name, name})
+            if stage not in FINAL:
+                running.add(name)
+        for path in self.folder.iterdir():
+            if not path.is_file() or path.name in live:
+                continue
+            if any(path.name.startswith(f".{name.split('.')[0]}.") for name in running):
+                continue  # a temporary file of a job being written
+            with contextlib.suppress(FileNotFoundError):
+                if now - path.stat().st_mtime >= self.ttl:
+                    delete(path)
         return removed
 
     def _sweep_loop(self) -> None:

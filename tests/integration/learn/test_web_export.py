@@ -83,7 +83,7 @@ def _form(**changes: object) -> dict[str, object]:
 
 def _exports(app: FastAPI) -> list[Path]:
     folder = Path(app.state.settings.learn_store) / "exports"
-    return sorted(folder.glob("*")) if folder.is_dir() else []
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
 
 def _audit(app: FastAPI, action: str) -> list[AuditEntry]:
@@ -212,7 +212,7 @@ def test_files_are_deleted_when_their_time_is_up(app: FastAPI) -> None:
     finally:
         jobs.clock = real
     assert not job.path.exists() and not leftover.exists()
-    assert all(p.name.endswith(".csv") for p in _exports(app))  # no temporary file left
+    assert not list(jobs.folder.glob("*.tmp")) and not list(jobs.folder.glob(".*.tmp"))
 
 
 def test_refusal_and_bad_options_write_nothing(app: FastAPI) -> None:
@@ -244,3 +244,21 @@ def test_the_page_in_french_and_arabic(app: FastAPI) -> None:
     token = _start(coordinator, app, k="9")
     ar = coordinator.get(f"/learn/export/jobs/{token}?lang=ar")
     assert ar.status_code == 200 and 'dir="rtl"' in ar.text and "شبه مُعرِّف" in ar.text
+
+
+def test_another_worker_shows_the_job_and_serves_its_file(app: FastAPI) -> None:
+    """pharos serve --workers N: the export runs in the worker that took the form; the page, the
+    progress and the download are answered by any worker (here a second app on the same
+    database and store)."""
+    settings = app.state.settings
+    other = make_app(settings.database_url, data_dir=settings.data_dir)
+    coordinator = signed_in_client(app, "it.coordinator")
+    token = _start(coordinator, app, k="10")
+    elsewhere = signed_in_client(other, "it.coordinator")
+    assert elsewhere.get(f"/learn/export/jobs/{token}.json").json()["stage"] == "done"
+    page = elsewhere.get(f"/learn/export/jobs/{token}")
+    assert page.status_code == 200 and "Verified by re-reading the written file" in page.text
+    got = elsewhere.get(f"/learn/export/{token}.csv")
+    assert got.status_code == 200 and got.text.startswith("yearOfRegistration")
+    assert signed_in_client(other, "admin").get(f"/learn/export/{token}.csv").status_code == 404
+    other.state.export_jobs.close()

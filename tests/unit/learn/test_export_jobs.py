@@ -149,3 +149,46 @@ def test_export_ctdc_reports_its_progress(fixtures: Path, tmp_path: Path) -> Non
     assert [d for _s, d, _t in search] == sorted(d for _s, d, _t in search)
     assert [s[0] for s in seen[len(search) :]] == ["write", "verify", "verify"]
     assert seen[-1] == ("verify", 1, 1)
+
+
+def test_two_processes_see_the_same_jobs(tmp_path: Path, clock: Clock) -> None:
+    """``pharos serve --workers N``: the job runs in one worker; another answers its page, its
+    progress and its download, refuses the same export again, and deletes it when its time is
+    up (two registries on one folder stand for two processes)."""
+    first = ExportJobs(tmp_path / "exports", ttl=600, clock=clock, sweeper=False)
+    second = ExportJobs(tmp_path / "exports", ttl=600, clock=clock, sweeper=False)
+    release, started = threading.Event(), threading.Event()
+
+    def slow(job: ExportJob, progress: Any) -> dict[str, int]:
+        progress("search", 4, 10)
+        started.set()
+        release.wait(10)
+        job.path.write_text("x", encoding="utf-8")
+        return {"rows": 1}
+
+    try:
+        job = first.submit("it.coordinator", {"k": 11}, slow, {"k": "11"})
+        assert started.wait(5)
+        seen = second.get(job.id)
+        assert seen is not None and seen is not job
+        assert (seen.owner, seen.stage, seen.done, seen.total) == (
+            "it.coordinator", "search", 4, 10)  # fmt: skip
+        with pytest.raises(DuplicateExport) as refused:
+            second.submit("it.coordinator", {"k": 11}, write())
+        assert refused.value.job.id == job.id
+        release.set()
+        assert first.wait(job.id) is not None
+        done = second.get(job.id)
+        assert done is not None and done.stage == "done" and done.result == {"rows": 1}
+        assert done.path == job.path and done.path.is_file()
+        assert [j.id for j in second.of("it.coordinator")] == [job.id]
+        again = second.submit("it.coordinator", {"k": 11}, write())  # ended: may run again
+        assert second.wait(again.id) is not None
+        clock.now += 601
+        second.sweep()
+        assert not job.path.exists() and not (tmp_path / "exports" / f"{job.id}.json").exists()
+        assert first.get(job.id) is None
+    finally:
+        release.set()
+        first.close()
+        second.close()

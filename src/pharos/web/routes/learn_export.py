@@ -169,7 +169,7 @@ async def export_run(
     options = {**form, "sensitive": list(chosen_sensitive)}  # as typed, for the job's page
 
     def run(job: ExportJob, progress: Any) -> Any:
-        from pharos.learn.export import ExportError, ExportRefused, export_ctdc
+        from pharos.learn.export import ExportError, ExportRefused, export_ctdc, report_to_json
 
         try:
             report = export_ctdc(
@@ -183,7 +183,7 @@ async def export_run(
                 progress=progress,
             )
         except ExportRefused as exc:
-            raise Refused(str(exc), exc.plan) from exc
+            raise Refused(str(exc), exc.plan.to_json()) from exc
         except (ExportError, DisclosureRuleError, KeyError) as exc:
             raise Refused(str(exc)) from exc
         plan = report.plan
@@ -201,7 +201,7 @@ async def export_run(
         with UnitOfWork(sessions) as unit:
             audit.record(unit.session, p, "export", "learn_export", job.id, detail=detail)
             unit.commit()
-        return report
+        return report_to_json(report)
 
     try:
         job = _jobs(request).submit(p.username, key, run, options)
@@ -238,12 +238,16 @@ def export_job(request: Request, token: str, p: Principal = Depends(signed_in)) 
     job = _own_job(request, p, token)
     if job is None:
         return _no_export()
+    from pharos.learn.anonymity import Plan
+    from pharos.learn.export import report_from_json
+
     form = job.options
-    result = job.result
     if job.stage == "done":
-        context = _context(request, form, report=result, plan=result.plan, token=job.id, job=job)
+        report = report_from_json(job.result)
+        context = _context(request, form, report=report, plan=report.plan, token=job.id, job=job)
     elif job.stage == "refused":
-        context = _context(request, form, plan=result, error=job.error, job=job)
+        plan = Plan.from_json(job.result) if job.result else None
+        context = _context(request, form, plan=plan, error=job.error, job=job)
     elif job.stage == "failed":
         error = _("The export failed: %(error)s") % {"error": job.error}
         context = _context(request, form, error=error, job=job)
