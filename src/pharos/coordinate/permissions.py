@@ -315,6 +315,11 @@ grant([ADMIN], "audit", "read", [Scope.ALL])
 declare("exercise", {"read", "direct"})
 grant([*ALL_KINDS, ADMIN], "exercise", "read", [Scope.ALL])
 grant([K.NATIONAL_COORDINATOR, ADMIN], "exercise", "direct", [Scope.ALL])
+# The scenario studio (issue 17, item 1): those who may direct an exercise write its scenarios
+# (every hidden truth is in them, so no one else reads them either).
+declare("exercise_scenario", {"read", "write"})
+grant([K.NATIONAL_COORDINATOR, ADMIN], "exercise_scenario", "read", [Scope.ALL])
+grant([K.NATIONAL_COORDINATOR, ADMIN], "exercise_scenario", "write", [Scope.ALL])
 
 # The hidden-figure estimate. Overlap tables are aggregates without personal data: anyone signed
 # in may estimate from a published example or a table of their own. Building a table from

@@ -17,7 +17,12 @@ from pharos.store.models.cases import (
     TraffickingEvent,
 )
 from pharos.store.models.cooperation import CrossBorderRequest, Referral, RequestReply
-from pharos.store.models.exercise import ExerciseEvent, ExerciseRun, ScenarioText
+from pharos.store.models.exercise import (
+    ExerciseEvent,
+    ExerciseRun,
+    ScenarioText,
+    ScenarioVersion,
+)
 from pharos.store.models.learn import ImprovementItem, Lesson
 from pharos.store.models.notifications import Notification
 
@@ -45,6 +50,7 @@ __all__ = [
     "ReflectionPeriod",
     "RequestReply",
     "ScenarioText",
+    "ScenarioVersion",
     "ScreeningRecord",
     "SupportPlan",
     "TraffickingEvent",

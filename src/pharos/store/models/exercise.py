@@ -25,6 +25,26 @@ class ScenarioText(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ScenarioVersion(Base):
+    """One saved version of a scenario written in the studio: its text is ``scenario_text``
+    (the one home of scenario texts, shared with the exercises started from it)."""
+
+    __tablename__ = "scenario_version"
+    __table_args__ = (UniqueConstraint("scenario_key", "number", name="uq_scenario_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: the studio's scenario this is a version of (its versions share the key)
+    scenario_key: Mapped[str] = mapped_column(String(32), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    #: the scenario's title in this version (read from its text when it was saved)
+    title: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), ForeignKey("scenario_text.sha256"))
+    author: Mapped[str] = mapped_column(String(128))
+    #: what changed, in the author's words; and where the first version came from
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ExerciseRun(Base):
     """One exercise: the text of its scenario (``scenario_sha256``) and its seed."""
 

@@ -9,6 +9,7 @@ ROUTE_MODULES: list[str] = [
     "cases",
     "dashboard",
     "estimate",
+    "exercise_studio",  # before "exercise": /exercises/studio is no exercise id
     "exercise",
     "exercise_api",
     "exercise_people",

@@ -1,0 +1,185 @@
+"""The scenario studio on the server (issue 17, item 1): create from a template, check as you
+type, save versions, import and export YAML, start an exercise from a version; and who may."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+
+from pharos.exercise.runtime.service import Hub
+from pharos.exercise.runtime.studio import Studio
+from pharos.exercise.scenario.loader import bundled_path
+from pharos.web.testing import app_on, app_routes, signed_in_client
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def app(request, tmp_path_factory):
+    with app_on(request.param, tmp_path_factory.mktemp("db")) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def key(app) -> str:
+    director = signed_in_client(app, "it.coordinator")
+    r = director.post("/exercises/studio", data={"template": "mediterranean-regional"})
+    assert r.status_code == 303, r.text
+    return r.headers["location"].rsplit("/", 1)[1]
+
+
+def test_a_template_becomes_version_1_with_its_documents_and_translations(app, key):
+    director = signed_in_client(app, "it.coordinator")
+    page = director.get(f"/exercises/studio/{key}")
+    assert page.status_code == 200
+    assert "Karim A." in page.text  # the persona's preview
+    assert "mediterranean-regional.fr.yaml" in page.text and "evidence/gh-job-ad.md" in page.text
+    (v,) = Studio(app.state.engine).versions(key)
+    assert v.number == 1 and v.author == "it.coordinator"
+    src = Studio(app.state.engine).source(v)
+    assert set(src.translations()) == {"ar", "el", "es", "fr", "it"}
+
+
+def test_the_check_reports_every_problem_with_its_line(app, key):
+    director = signed_in_client(app, "it.coordinator")
+    text = bundled_path("mediterranean-regional").read_text(encoding="utf-8")
+    broken = text.replace(
+        "[dr_nature_of_job, dr_wages, cd_debt_bondage]", "[dr_nature_of_jobb, dr_wages]", 1
+    ).replace("place: milan-station\n", "place: milano\n", 1)
+    r = director.post(
+        f"/exercises/studio/{key}/check",
+        json={"version": "1", "file": "mediterranean-regional.yaml", "text": broken},
+    )
+    assert r.status_code == 200
+    got = r.json()
+    assert got["preview"] is None
+    lines = broken.splitlines()
+    msgs = {p["field"]: p for p in got["problems"]}
+    ind = msgs["characters[0].ladder[2].indicators[0]"]
+    assert "dr_nature_of_job" in ind["message"] and "karim-ad" in lines[ind["line"] - 1]
+    assert any("milano" in p["message"] and p["line"] for p in got["problems"])
+    ok = director.post(
+        f"/exercises/studio/{key}/check",
+        json={"version": "1", "file": "mediterranean-regional.yaml", "text": text},
+    ).json()
+    assert ok["problems"] == [] and "Karim A." in ok["preview"]
+
+
+def test_save_refuses_problems_and_keeps_versions(app, key):
+    director = signed_in_client(app, "it.coordinator")
+    studio = Studio(app.state.engine)
+    text = studio.source(studio.version(key)).text
+    base = studio.version(key).number
+    bad = director.post(
+        f"/exercises/studio/{key}/versions",
+        data={
+            "base": str(base),
+            "file": "mediterranean-regional.yaml",
+            "text": text.replace("place: milan-station\n", "place: milano\n", 1),
+        },
+    )
+    assert bad.status_code == 422 and "milano" in bad.text
+    assert studio.version(key).number == base  # nothing saved
+    good = director.post(
+        f"/exercises/studio/{key}/versions",
+        data={
+            "base": str(base),
+            "file": "mediterranean-regional.yaml",
+            "note": "Karim older",
+            "text": text.replace("    age: 24\n", "    age: 25\n", 1),
+        },
+    )
+    assert good.status_code == 303, good.text
+    assert studio.version(key).number == base + 1
+    # saving from a stale version is refused
+    stale = director.post(
+        f"/exercises/studio/{key}/versions",
+        data={"base": str(base), "file": "mediterranean-regional.yaml", "text": text + "\n"},
+    )
+    assert stale.status_code == 422 and studio.version(key).number == base + 1
+    # a document is a file of the scenario too
+    doc = director.post(
+        f"/exercises/studio/{key}/versions",
+        data={"base": str(base + 1), "file": "evidence/gh-job-ad.md", "text": "# A new ad\n"},
+    )
+    assert doc.status_code == 303
+    assert studio.source(studio.version(key)).files["evidence/gh-job-ad.md"] == "# A new ad\n"
+    outside = director.post(
+        f"/exercises/studio/{key}/versions",
+        data={"base": str(base + 2), "file": "../etc/x.md", "text": "x"},
+    )
+    assert outside.status_code == 422
+
+
+def test_export_import_and_start(app, key):
+    director = signed_in_client(app, "it.coordinator")
+    studio = Studio(app.state.engine)
+    v = studio.version(key)
+    exported = director.get(f"/exercises/studio/{key}/{v.number}/export")
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["content-disposition"]
+    assert exported.text == studio.source(v).text
+    imported = director.post(
+        "/exercises/studio",
+        files={"file": ("aegean.yaml", exported.content, "application/yaml")},
+    )
+    # imported alone, its documents are missing: refused with every one named
+    assert imported.status_code == 422 and "document not found" in imported.text
+    into = director.post(
+        "/exercises/studio",
+        data={"into": key},
+        files={"file": ("aegean.yaml", exported.content.replace(b"age: 25", b"age: 26"), "x")},
+    )
+    assert into.status_code == 303
+    assert studio.version(key).number == v.number + 1
+    started = director.post(f"/exercises/studio/{key}/{v.number}/start")
+    assert started.status_code == 303
+    ex = started.headers["location"].split("/")[2]
+    rec = next(r for r in Hub.for_engine(app.state.engine).store.exercises() if r.id == ex)
+    assert rec.scenario == f"studio:{key}@{v.number}" and rec.scenario_sha256 == v.sha256
+    assert director.get(f"/exercises/{ex}/control").status_code == 200
+
+
+# -- who may: every route of the studio, for each kind of user --------------------------------
+USERS = ["it.coordinator", "admin", "it.police", "it.labour", "it.ngo", "eg.coordinator", "iom"]
+DIRECTORS = {"it.coordinator", "admin", "eg.coordinator"}
+
+
+def _table(key: str) -> dict[tuple[str, str], tuple[str, dict | None]]:
+    return {
+        ("GET", "/exercises/studio"): ("/exercises/studio", None),
+        ("POST", "/exercises/studio"): ("/exercises/studio", {"template": "no-such"}),
+        ("GET", "/exercises/studio/{key}"): (f"/exercises/studio/{key}", None),
+        ("POST", "/exercises/studio/{key}/check"): (f"/exercises/studio/{key}/check", {}),
+        ("POST", "/exercises/studio/{key}/versions"): (f"/exercises/studio/{key}/versions", {}),
+        ("GET", "/exercises/studio/{key}/{number}/export"): (
+            f"/exercises/studio/{key}/1/export",
+            None,
+        ),
+        ("POST", "/exercises/studio/{key}/{number}/start"): (
+            f"/exercises/studio/{key}/99/start",
+            {},
+        ),
+    }
+
+
+def test_every_studio_route_says_who_may(app, key):
+    routes = {
+        (m, r.path)
+        for r in app_routes(app)
+        if isinstance(getattr(r, "original_route", r), APIRoute)
+        and r.endpoint.__module__ == "pharos.web.routes.exercise_studio"
+        for m in r.methods
+    }
+    assert routes == set(_table(key))
+    wrong = []
+    for user in USERS:
+        c = signed_in_client(app, user)
+        for (method, _path), (url, data) in _table(key).items():
+            r = c.get(url) if method == "GET" else c.post(url, data=data)
+            # allowed: done, or refused for what was sent (422), or no such version (404 on
+            # start); refused: 403
+            ok = r.status_code in {200, 303, 422} or (r.status_code == 404 and "99" in url)
+            if (user in DIRECTORS) != ok or (user not in DIRECTORS and r.status_code != 403):
+                wrong.append(f"{user} {method} {url}: {r.status_code}")
+    assert not wrong, wrong
