@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
 from pharos.domain import userfile
+from pharos.domain.explain import indicator_label
 from pharos.domain.vocabulary_labels import label
 from pharos.exercise.runtime.service import Hub
 from pharos.exercise.runtime.studio import (
@@ -247,6 +248,9 @@ def preview(loaded: LoadedScenario) -> dict[str, Any]:
                 "exploitation": label(c.truth.exploitation)
                 if c.truth and c.truth.exploitation
                 else "",
+                # what each disclosure and the hidden truth show, by the indicators' names
+                "ladder": [(d, [indicator_label(i) for i in d.indicators]) for d in c.ladder],
+                "indicators": [indicator_label(i) for i in (c.truth.indicators if c.truth else [])],
             }
             for c in sc.personas()
         ],

@@ -1,0 +1,78 @@
+"""The scenario studio in Chromium, in English and Arabic (issue 17, item 1): a director creates
+a scenario from the bundled template, misspells an indicator, sees the problem reported with its
+line as they type, jumps to the line, fixes it, saves version 2 and starts an exercise from it.
+``PHAROS_SCREENSHOTS=DIR`` keeps the screenshots."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pharos.web.testing import LAPTOP, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+SHOTS = (
+    Path(os.environ.get("PHAROS_SCREENSHOTS", "")) if os.environ.get("PHAROS_SCREENSHOTS") else None
+)
+RIGHT = "[dr_nature_of_job, dr_wages, cd_debt_bondage]"
+WRONG = "[dr_nature_of_jobb, dr_wages, cd_debt_bondage]"
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_author_a_scenario_and_start_an_exercise(browser: Any, live_server: str, lang: str) -> None:
+    page = browser.new_context(viewport=LAPTOP).new_page()
+    page.set_default_timeout(20_000)
+    sign_in(page, live_server, "it.coordinator")
+    page.goto(f"{live_server}/exercises/studio?lang={lang}")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    _shot(page, f"studio-list-{lang}")
+    with page.expect_navigation():
+        page.click("#st-from-template")
+    editor = page.url
+    assert "/exercises/studio/" in editor
+    text = page.input_value("#st-text")
+    assert RIGHT in text
+    line = text[: text.index(RIGHT)].count("\n") + 1
+
+    # a misspelt indicator: reported as it is typed, with its line and a suggestion
+    page.fill("#st-text", text.replace(RIGHT, WRONG, 1))
+    problem = page.locator("#st-problems li", has_text="dr_nature_of_jobb")
+    problem.wait_for()
+    assert f":{line}" in problem.locator("button").inner_text()
+    assert "dr_nature_of_job," in problem.inner_text() or "dr_nature_of_job" in problem.inner_text()
+    assert page.locator("#st-none").is_hidden()
+    _shot(page, f"studio-problem-{lang}")
+    problem.locator("button").click()  # selects the line in the text
+    at = page.evaluate(
+        "() => { const t = document.getElementById('st-text');"
+        " return t.value.slice(0, t.selectionStart).split('\\n').length; }"
+    )
+    assert at == line
+
+    # fixed: no problem, the preview shows the persona as a team meets him
+    page.fill("#st-text", text.replace("    age: 24\n", "    age: 25\n", 1))
+    page.locator("#st-none").wait_for(state="visible")
+    assert page.locator("#st-problems li").count() == 0
+    page.wait_for_function("() => document.getElementById('st-preview').innerText.includes('25')")
+    page.fill("#st-note", "Karim is 25")
+    with page.expect_navigation():
+        page.click("#st-save")
+    assert page.locator("p[role=status]").count() == 1
+    assert page.locator(".studio-side tbody tr").count() == 2
+    _shot(page, f"studio-saved-{lang}")
+
+    with page.expect_navigation():
+        page.click("#st-start-2")
+    assert page.url.endswith("/control")
+    assert page.locator("h1").count() >= 1
+    _shot(page, f"studio-started-{lang}")
+    page.context.close()
