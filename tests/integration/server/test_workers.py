@@ -11,13 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import queue
 import re
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -31,63 +26,11 @@ from typer.testing import CliRunner
 
 from pharos.cli import app as cli_app
 from pharos.coordinate.demo import DEMO_PASSWORD
+from pharos.exercise.runtime.serverproc import ServerProcess
 from pharos.exercise.runtime.store import SqlEventStore, verify
 from pharos.web.testing import database_url, fresh_database
 
-SECRET = "pharos-test-secret-key-not-for-production-use"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """One `pharos serve` process on ``url``."""
-
-    def __init__(self, url: str, data: Path, port: int) -> None:
-        self.url, self.data, self.port = url, data, port
-        self.base = f"http://127.0.0.1:{port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.log = data / f"serve-{port}.log"
-
-    def start(self) -> None:
-        env = os.environ | {
-            "PHAROS_DATABASE_URL": self.url,
-            "PHAROS_DATA_DIR": str(self.data),
-            "PHAROS_SECRET_KEY": SECRET,
-            "PHAROS_FAST_HASHING": "1",
-        }
-        cmd = [sys.executable, "-m", "pharos", "--lang", "en", "serve", "--no-demo"]
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [*cmd, "--port", str(self.port)], env=env, stdout=out, stderr=out
-            )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()
-            try:
-                if httpx.get(f"{self.base}/login", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"{self.base} did not start:\n{self.log.read_text()}")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def _sign_in(base: str, username: str) -> httpx.Client:
@@ -176,11 +119,11 @@ def _state(client: httpx.Client, exercise_id: str) -> dict[str, Any]:
 def test_two_processes_serve_one_exercise(tmp_path: Path) -> None:
     url = database_url("postgres", tmp_path)
     fresh_database(url).dispose()
-    a = Server(url, tmp_path, _free_port())
-    b = Server(url, tmp_path, _free_port())
+    a = ServerProcess(url, tmp_path)
+    b = ServerProcess(url, tmp_path)
     try:
-        a.start()
-        b.start()
+        a.start(timeout=180)
+        b.start(timeout=180)
         director_a = _sign_in(a.base, "it.coordinator")
         director_b = _on(director_a, b.base)  # signed in on A, recognised by B
         assert director_b.get("/api/v1/me").status_code == 200
@@ -206,7 +149,7 @@ def test_two_processes_serve_one_exercise(tmp_path: Path) -> None:
         a.kill()
         _control(director_b, ex, command="resume")
         seq_b = _control(director_b, ex, command="pause")
-        a.start()
+        a.start(timeout=180)
         assert _state(director_a, ex)["seq"] == seq_b
         with _following(director_a, ex) as on_a, _following(director_b, ex) as on_b:
             seq = _control(director_a, ex, command="resume")

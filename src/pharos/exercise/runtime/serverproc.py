@@ -1,4 +1,5 @@
-"""A real ``pharos serve`` process on loopback, for the crash test and the load benchmark.
+"""A real ``pharos serve`` process on loopback, for the crash test, the test of several
+processes on one database and the load benchmark.
 
 Starts the server in its own process (so a SIGKILL kills it like a power cut), waits until it
 answers, and gives API tokens for demo users. Tokens are created directly in the database.
@@ -36,13 +37,20 @@ class ServerProcess:
     database_url: str
     data_dir: Path
     port: int = field(default_factory=free_port)
+    #: more options of ``pharos serve`` (``--workers 2``)
+    args: tuple[str, ...] = ()
     proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def log(self) -> Path:
+        """What the server printed."""
+        return self.data_dir / f"server-{self.port}.log"
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self, timeout: float = 180.0) -> None:
         env = dict(os.environ)
         src = str(Path(__file__).resolve().parents[3])
         env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
@@ -51,17 +59,19 @@ class ServerProcess:
             PHAROS_DATA_DIR=str(self.data_dir),
             PHAROS_FAST_HASHING="1",
         )
-        log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pharos", "serve", "--port", str(self.port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "pharos", "serve", "--port", str(self.port), *self.args],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"pharos serve exited with {self.proc.returncode}")
+                raise RuntimeError(
+                    f"pharos serve exited with {self.proc.returncode}:\n{self.log.read_text()}"
+                )
             try:
                 if httpx.get(self.base + "/login", timeout=1.0).status_code == 200:
                     return
