@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -222,6 +222,61 @@ def view_of(session: Session, p: Principal, case: Case) -> IdentityView:
     consent = latest_consent(session, case.id)
     cross_border = bool(consent and consent.disclosure_cross_border)
     return identity_view(p, _moves(session, case), cross_border)
+
+
+def views_of(session: Session, p: Principal, cases: Sequence[Case]) -> dict[int, IdentityView]:
+    """:func:`view_of` for many cases at once, in three queries whatever their number (a page
+    of the case list asked three per case: 150 queries for 50 cases)."""
+    ids = [c.id for c in cases]
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(ConsentRecord.id))
+        .where(ConsentRecord.case_id.in_(ids))
+        .group_by(ConsentRecord.case_id)
+    )
+    cross = {
+        case_id: bool(given)
+        for case_id, given in session.execute(
+            select(ConsentRecord.case_id, ConsentRecord.disclosure_cross_border).where(
+                ConsentRecord.id.in_(newest)
+            )
+        )
+    }
+    moves: dict[int, list[tuple[int, str]]] = {}
+    for case_id, agency, state in session.execute(
+        select(Referral.case_id, Referral.from_agency_id, Agency.state)
+        .join(Agency, Agency.id == Referral.from_agency_id)
+        .where(
+            Referral.case_id.in_(ids),
+            Referral.kind == "transfer",
+            Referral.status == ReferralStatus.ACCEPTED.value,
+        )
+    ):
+        moves.setdefault(case_id, []).append((agency, state))
+    disclosed: dict[int, set[int]] = {}
+    for case_id, agency, overridden in session.execute(
+        select(Referral.case_id, Referral.to_agency_id, Referral.overridden_consents).where(
+            Referral.case_id.in_(ids),
+            Referral.mechanism == "trm",
+            Referral.status.in_([ReferralStatus.IN_PROGRESS.value, ReferralStatus.ACCEPTED.value]),
+        )
+    ):
+        if CROSS_BORDER in (overridden or []):
+            disclosed.setdefault(case_id, set()).add(agency)
+    out = {}
+    for case in cases:
+        held_states = {state for _agency, state in moves.get(case.id, [])} - {case.state}
+        ref = RecordRef(
+            state=case.state,
+            held_agency_ids=frozenset(
+                agency for agency, state in moves.get(case.id, []) if state in held_states
+            ),
+            held_states=frozenset(held_states),
+            disclosed_agency_ids=frozenset(disclosed.get(case.id, set())),
+        )
+        out[case.id] = identity_view(p, ref, cross.get(case.id, False))
+    return out
 
 
 def pseudonym(case: Case, person: Person, key: bytes) -> str:

@@ -53,8 +53,10 @@ def list_cases(
     """The cases you may read (reference, state, status; titles only in the full view)."""
     require(p, "case", "read")
     out = []
-    for c in work.session.execute(cases.visible_cases(p).limit(500)).scalars():
-        full = sees_identity(cases.view_of(work.session, p, c))
+    found = list(work.session.execute(cases.visible_cases(p).limit(500)).scalars())
+    views = cases.views_of(work.session, p, found)
+    for c in found:
+        full = sees_identity(views[c.id])
         out.append(
             {
                 "id": c.id,
