@@ -42,6 +42,7 @@ COMPLETE_AREAS = (
     "exercise_studio",
     "screening_cli",
     "notifications",
+    "interview_questions",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 
