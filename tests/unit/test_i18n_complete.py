@@ -39,6 +39,7 @@ COMPLETE_AREAS = (
     "exercise_cases",
     "instruments",
     "learn_manage",
+    "estimate_bootstrap",
     "exercise_studio",
     "screening_cli",
     "notifications",
