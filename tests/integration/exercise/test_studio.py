@@ -140,6 +140,34 @@ def test_export_import_and_start(app, key):
     assert director.get(f"/exercises/{ex}/control").status_code == 200
 
 
+def test_the_inject_form_adds_a_version_or_shows_the_problems(app, key):
+    director = signed_in_client(app, "it.coordinator")
+    studio = Studio(app.state.engine)
+    base = studio.version(key).number
+    fields = {
+        "base": str(base),
+        "id": "ngo-hotline",
+        "title": "A worker calls the hotline at night",
+        "channel": "call_note",
+        "sender": "NGO hotline",
+        "to": ["ita-ngo", "ita-police"],
+        "body": "A man calls from a greenhouse.",
+        "release": "at_day",
+        "at_day": "2,5",
+    }
+    bad = director.post(f"/exercises/studio/{key}/injects", data=fields | {"to": "no-team"})
+    assert bad.status_code == 422 and "no-team" in bad.text and "injects[14].to[0]" in bad.text
+    assert studio.version(key).number == base
+    ok = director.post(f"/exercises/studio/{key}/injects", data=fields)
+    assert ok.status_code == 303, ok.text
+    v = studio.version(key)
+    assert v.number == base + 1 and "ngo-hotline" in v.note
+    inj = studio.loaded(v).scenario.injects[-1]
+    assert (inj.id, inj.at_day, inj.to) == ("ngo-hotline", 2.5, ["ita-ngo", "ita-police"])
+    page = director.get(f"/exercises/studio/{key}")
+    assert "A worker calls the hotline at night" in page.text  # on the timeline's preview
+
+
 # -- who may: every route of the studio, for each kind of user --------------------------------
 USERS = ["it.coordinator", "admin", "it.police", "it.labour", "it.ngo", "eg.coordinator", "iom"]
 DIRECTORS = {"it.coordinator", "admin", "eg.coordinator"}
@@ -152,6 +180,7 @@ def _table(key: str) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/exercises/studio/{key}"): (f"/exercises/studio/{key}", None),
         ("POST", "/exercises/studio/{key}/check"): (f"/exercises/studio/{key}/check", {}),
         ("POST", "/exercises/studio/{key}/versions"): (f"/exercises/studio/{key}/versions", {}),
+        ("POST", "/exercises/studio/{key}/injects"): (f"/exercises/studio/{key}/injects", {}),
         ("GET", "/exercises/studio/{key}/{number}/export"): (
             f"/exercises/studio/{key}/1/export",
             None,

@@ -31,8 +31,9 @@ from pharos.exercise.runtime.studio import (
     template_source,
     templates,
 )
+from pharos.exercise.scenario.edit import add_inject
 from pharos.exercise.scenario.loader import LoadedScenario, Problem, check_source
-from pharos.exercise.scenario.schema import ExerciseScenario, Inject
+from pharos.exercise.scenario.schema import Channel, ExerciseScenario, Inject, TriggerOn
 from pharos.exercise.scenario.source import ScenarioSource
 from pharos.exercise.words import wording
 from pharos.i18n import _, lazy_gettext
@@ -203,6 +204,10 @@ def _editor(
         "writes": allowed(p, "exercise_scenario", "write"),
         "directs": allowed(p, "exercise", "direct"),
         "preview": preview(loaded) if loaded is not None else None,
+        # the "Add an inject" form's choices (from the version's scenario, when it loads)
+        "teams": [(t.id, t.name) for t in loaded.localized().teams] if loaded else [],
+        "channels": [(c.value, wording.channel(c)) for c in Channel],
+        "triggers": [(t.value, wording.trigger(t, "…")) for t in TriggerOn],
     }
     return render(request, "exercise/studio_edit.html", context, status=status)
 
@@ -342,6 +347,73 @@ async def studio_save(
     return RedirectResponse(
         f"/exercises/studio/{key}?file={file}&saved={saved.number}", status_code=303
     )
+
+
+def _inject_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The inject of the "Add an inject" form, as the scenario format writes it (the validator
+    checks it with the rest of the scenario)."""
+    to = data.get("to") or []
+    inject: dict[str, Any] = {
+        "id": str(data.get("id") or "").strip(),
+        "title": str(data.get("title") or "").strip(),
+        "channel": str(data.get("channel") or ""),
+        "sender": str(data.get("sender") or "").strip(),
+        "to": [str(t) for t in (to if isinstance(to, list) else [to])],
+        "body": str(data.get("body") or "").replace("\r\n", "\n").strip(),
+    }
+    release = data.get("release")
+    if release == "deck":
+        inject["deck"] = True
+    elif release == "trigger":
+        trigger: dict[str, Any] = {
+            "when": str(data.get("when") or ""),
+            "subject": str(data.get("subject") or "").strip(),
+        }
+        delay = _number(data.get("delay_days"))
+        if delay:
+            trigger["delay_days"] = delay
+        inject["trigger"] = trigger
+    else:
+        inject["at_day"] = _number(data.get("at_day"))
+    return inject
+
+
+def _number(value: Any) -> float | int | str:
+    """A form's number as a number (a whole one without ``.0``); what is not one stays text
+    for the validator to name."""
+    text = str(value or "0").strip().replace(",", ".")
+    try:
+        n = float(text)
+    except ValueError:
+        return text
+    return int(n) if n.is_integer() else n
+
+
+@router.post("/exercises/studio/{key}/injects", include_in_schema=False)
+async def studio_add_inject(
+    key: str, request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    """A new version with one more inject, from the structured form; with any problem the
+    editor shows the scenario with the inject written in and every problem, nothing saved."""
+    data = await body(request)
+    _may(p, "write")
+    v = _version(request, key)
+    base = str(data.get("base") or "")
+    if not base.isdigit():
+        raise HTTPException(422, _("Send the file, its text and the version it was opened from."))
+    src = await run_in_threadpool(_studio(request).source, v)
+    try:
+        text = add_inject(src.text, _inject_fields(data))
+    except userfile.UserFileError as exc:
+        return _editor(request, p, v, None, None, [], exc.message, "", 422)
+    note = _("Inject %(id)s added") % {"id": data.get("id") or "?"}
+    try:
+        saved = await run_in_threadpool(
+            partial(_studio(request).save, key, int(base), p.username, note, src.name, text)
+        )
+    except StudioRefused as exc:
+        return _editor(request, p, v, src.name, text, exc.problems, exc.message, note, 422)
+    return RedirectResponse(f"/exercises/studio/{key}?saved={saved.number}", status_code=303)
 
 
 @router.get("/exercises/studio/{key}/{number}/export", include_in_schema=False)
