@@ -44,6 +44,7 @@ COMPLETE_AREAS = (
     "screening_cli",
     "notifications",
     "interview_questions",
+    "casework_files",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

@@ -771,11 +771,27 @@ def _escape_like(text: str) -> str:
 
 
 def find_cases(session: Session, p: Principal, f: CaseFilter) -> CasePage:
-    """One page of the cases ``p`` may read that match ``f``, with the total. A name is
-    searched only in the cases of ``p``'s own state (where the reader sees victims' names:
+    """One page of the cases ``p`` may read that match ``f``, with the total."""
+    q = matching_cases(p, f)
+    total = session.execute(q.with_only_columns(func.count(Case.id))).scalar_one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, f.page), pages)
+    rows = session.execute(ordered(q, f).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).scalars()
+    return CasePage(list(rows), total, page, pages)
+
+
+def ordered(q: Select[Case], f: CaseFilter) -> Select[Case]:
+    """``q`` in the order ``f`` asks for (newest first by default; ties by newest)."""
+    column, descending = SORTS.get(f.sort, SORTS["newest"])
+    return q.order_by(column.desc() if descending else column.asc(), Case.id.desc())
+
+
+def matching_cases(p: Principal, f: CaseFilter, action: str = "read") -> Select[Case]:
+    """The cases ``p`` may ``action`` that match ``f`` (unordered). A name is searched only in
+    the cases of ``p``'s own state (where the reader sees victims' names:
     ``permissions.identity_view``) and never by those who see no identity
     (``permissions.searches_names``); the reference in every readable case."""
-    q = visible_cases(p).order_by(None)
+    q = visible_cases(p, action).order_by(None)
     if f.q:
         like = f"%{_escape_like(f.q.strip().lower())}%"
         conds: list[Any] = [func.lower(Case.reference).like(like, escape="\\")]
@@ -808,16 +824,7 @@ def find_cases(session: Session, p: Principal, f: CaseFilter) -> CasePage:
         q = q.where(Case.owner_agency_id == f.agency_id)
     if f.mine:
         q = q.where(held_by(p))
-    total = session.execute(q.with_only_columns(func.count(Case.id))).scalar_one()
-    column, descending = SORTS.get(f.sort, SORTS["newest"])
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, f.page), pages)
-    rows = session.execute(
-        q.order_by(column.desc() if descending else column.asc(), Case.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).scalars()
-    return CasePage(list(rows), total, page, pages)
+    return q
 
 
 def case_filter(params: Mapping[str, Any]) -> CaseFilter:

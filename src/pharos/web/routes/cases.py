@@ -95,6 +95,7 @@ def case_list(
             "sorts": svc.SORTS,
             "L": template_labels(),
             "may_create": allowed(p, "case", "create"),
+            "may_export": allowed(p, "case", "export"),
         },
         status=422 if errors else 200,
     )
