@@ -45,6 +45,7 @@ COMPLETE_AREAS = (
     "notifications",
     "interview_questions",
     "casework_files",
+    "counts",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 
