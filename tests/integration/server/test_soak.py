@@ -22,7 +22,8 @@ SOAK = Path(__file__).resolve().parents[3] / "benchmarks" / "soak.py"
 def test_a_short_soak_loses_nothing(tmp_path: Path) -> None:
     url = database_url("postgres", tmp_path)
     src = str(Path(__file__).resolve().parents[3] / "src")
-    short = ["--seconds", "30", "--kills", "1", "--players", "10", "--rate", "2", "--case-rate", "1"]
+    short = ["--seconds", "30", "--kills", "1", "--players", "10"]
+    short += ["--rate", "2", "--case-rate", "1"]
     run = subprocess.run(
         [sys.executable, str(SOAK), "--database-url", url, *short],
         env=os.environ | {"PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")},
