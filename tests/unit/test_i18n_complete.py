@@ -39,13 +39,9 @@ COMPLETE_AREAS = (
     "exercise_cases",
     "instruments",
     "learn_manage",
-    "estimate_bootstrap",
     "exercise_studio",
     "screening_cli",
     "notifications",
-    "interview_questions",
-    "casework_files",
-    "counts",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

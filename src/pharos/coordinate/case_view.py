@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import attachments, audit, editing, queries
+from pharos.coordinate import audit, editing, queries, tasks
 from pharos.coordinate.cases import (
     case_ref,
     duplicate_disclosed,
@@ -264,7 +264,6 @@ def _request(
         "legal_basis": r.legal_basis,
         "replies": [
             {
-                "id": x.id,
                 "author": users.get(x.author_id),
                 "agency": agencies.get(x.agency_id, ""),
                 "text": x.text,
@@ -304,7 +303,14 @@ def _may(p: Principal, case: Case, ref: RecordRef, view: IdentityView) -> dict[s
         "send_request": full
         and any(allowed(p, f"request:{k}", "create", ref) for k in instrument_codes()),
         "audit": allowed(p, "case", "audit", ref),
-        "export": allowed(p, "case", "export", ref),
+        # giving the case to a colleague: its agency's caseworkers (tasks.assign_case)
+        "assign": full
+        and allowed(p, "case", "assign", ref)
+        and allowed(p, "case", "update", ref)
+        and p.agency_id == case.owner_agency_id,
+        "add_task": full
+        and allowed(p, "task", "create", ref)
+        and allowed(p, "case", "contribute", ref),
     }
 
 
@@ -376,6 +382,7 @@ def case_detail(
         "owner_agency": {"id": case.owner_agency_id, "name": agencies.get(case.owner_agency_id)},
         # Need to know: who works on the case is for those who see the victim's identity.
         "owner_user": users.get(case.owner_user_id) if sees else None,
+        "owner_user_id": case.owner_user_id if sees else None,
         "exploitation_types": list(case.exploitation_types or []),
         "recruitment_methods": list(case.recruitment_methods or []),
         "methods_of_control": list(case.methods_of_control or []),
@@ -421,12 +428,15 @@ def case_detail(
         "history": editing.history(
             session, case, view, until=cut, roles={x.id: x.role for x in case.persons}
         ),
-        # Files the reader may open (a passport scan is identity data: permissions.sees_attachment)
-        "attachments": [
-            attachments.describe(a, agencies) for a in attachments.visible(session, p, case)
-        ],
     }
     may = out["may"]
+    # the tasks of the reader's agency on this case (another agency's tasks are its own)
+    out["tasks"] = [tasks.task_view(t) for t in tasks.case_tasks(session, p, case, today)]
+    if may["assign"] or may["add_task"]:
+        out["colleagues"] = [
+            {"id": u.id, "name": u.display_name, "username": u.username}
+            for u in tasks.colleagues(session, p.agency_id)
+        ]
     for n, note in zip(out["notes"], [n for n in rec.notes if kept(n.created_at)], strict=True):
         n["editable"] = may["contribute"] and editing.may_edit(session, p, case, "note", note)
     for d, plan in zip(
@@ -435,7 +445,6 @@ def case_detail(
         d["editable"] = may["contribute"] and editing.may_edit(
             session, p, case, "support_plan", plan
         )
-    out["may"]["attach"] = attachments.may_attach(session, p, case)
     if agency_ids:
         out["agency_names"] = {i: n for i, n in agencies.items() if i in named}
     if out["may"]["audit"]:

@@ -1,4 +1,4 @@
-"""Per-user dashboard of case work: my cases, requests due, referrals awaiting me, periods
+"""Per-user dashboard of case work: my tasks, my cases, requests due, referrals awaiting me, periods
 ending, possible duplicates. (The dashboard page adds the agency's overdue improvement-plan items
 from the learn area, ``pharos.learn.lessons.overdue``: nothing below the faces reads from learn.)"""
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from pharos.coordinate.cases import duplicate_disclosed, held_by, visible_cases
 from pharos.coordinate.permissions import Principal
 from pharos.coordinate.requests import visible_requests
+from pharos.coordinate.tasks import TaskLine, my_tasks
 from pharos.coordinate.vocabulary import ReferralStatus, RequestStatus
 from pharos.store.models import (
     Case,
@@ -35,10 +36,13 @@ class Dashboard:
     referrals_awaiting_me: list[Referral] = field(default_factory=list)
     periods_ending: list[tuple[ReflectionPeriod, Case]] = field(default_factory=list)
     duplicates: list[DuplicateFlag] = field(default_factory=list)
+    #: the open tasks given to the user, the most urgent first (``tasks.my_tasks``)
+    my_tasks: list[TaskLine] = field(default_factory=list)
 
 
 def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -> Dashboard:
     d = Dashboard()
+    d.my_tasks = my_tasks(session, p, today)
     # Every case the user holds: owned, assigned, or referred to the agency and accepted.
     mine = visible_cases(p).where(held_by(p))
     d.my_cases = list(session.execute(mine.limit(MY_CASES_SHOWN)).scalars())
@@ -76,23 +80,13 @@ def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -
             .order_by(ReflectionPeriod.ends_on)
         ).all()
     ]
-    # The open flags first (few), then which of their cases the reader may read: filtering the
-    # flags by every readable case made PostgreSQL list all of them (416 ms at 100,000 cases
-    # with no flag at all; benchmarks/casework_scale.py).
-    open_flags = list(
-        session.execute(
-            select(DuplicateFlag)
-            .where(DuplicateFlag.resolution.is_(None))
-            .order_by(DuplicateFlag.id)
-        ).scalars()
-    )
-    flagged = {flag.case_id for flag in open_flags}
-    readable_flagged = (
-        set(session.execute(readable.where(Case.id.in_(flagged))).scalars()) if flagged else set()
-    )
     d.duplicates = [
         flag
-        for flag in open_flags
-        if flag.case_id in readable_flagged and duplicate_disclosed(session, flag)
+        for flag in session.execute(
+            select(DuplicateFlag).where(
+                DuplicateFlag.case_id.in_(readable), DuplicateFlag.resolution.is_(None)
+            )
+        ).scalars()
+        if duplicate_disclosed(session, flag)
     ]
     return d

@@ -210,6 +210,10 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "edit_event": lazy_gettext("edited an event"),
     "edit_note": lazy_gettext("edited a note"),
     "edit_support_plan": lazy_gettext("edited a support plan"),
+    "assign_task": lazy_gettext("gave a task"),
+    "assign_case": lazy_gettext("assigned the case"),
+    "edit_task": lazy_gettext("changed a task"),
+    "complete_task": lazy_gettext("marked a task done"),
     "set_status": lazy_gettext("changed the status"),
     "grant_reflection_period": lazy_gettext("granted the reflection period"),
     "flag_duplicate": lazy_gettext("flagged a possible duplicate"),
@@ -232,7 +236,6 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "import": lazy_gettext("imported"),
     "export": lazy_gettext("exported"),
     "download": lazy_gettext("downloaded"),
-    "upload": lazy_gettext("uploaded"),
     "screen": lazy_gettext("screened"),
     "estimate_from_cases": lazy_gettext("estimated the hidden figure from cases"),
     "load_demo": lazy_gettext("loaded the demo"),
@@ -249,6 +252,7 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
 RESOURCE_LABELS: dict[str, LazyProxy] = {
     "case": lazy_gettext("case"),
     "referral": lazy_gettext("referral"),
+    "task": lazy_gettext("task"),
     "transfer": lazy_gettext("transfer"),
     "request": lazy_gettext("request"),
     "exercise_action": lazy_gettext("exercise action"),
@@ -260,9 +264,6 @@ RESOURCE_LABELS: dict[str, LazyProxy] = {
     "lesson": lazy_gettext("lesson"),
     "learn_dataset": lazy_gettext("dataset"),
     "learn_export": lazy_gettext("k-anonymous export"),
-    "case_file": lazy_gettext("case file (PDF)"),
-    "case_list": lazy_gettext("case list (CSV)"),
-    "attachment": lazy_gettext("attached file"),
 }
 
 

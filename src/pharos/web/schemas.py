@@ -254,6 +254,32 @@ class SupportPlanEdit(Body):
     actual_end: Date | None = Field(None, description="when the service ended; not in the future")
 
 
+class AssignIn(Body):
+    assignee_id: RecordId = Field(description="an active account of the case's agency")
+    from_user_id: RecordId | None = Field(
+        None, description="the caseworker you saw responsible: 409 if someone assigned it since"
+    )
+
+
+class TaskIn(Body):
+    title: Required200
+    assignee_id: RecordId = Field(description="an active account of your agency")
+    due_on: Date | None = None
+
+
+class TaskEdit(Body):
+    """A change of a task: only the fields sent change."""
+
+    version: Version
+    title: Required200 | None = None
+    assignee_id: RecordId | None = Field(None, description="an active account of its agency")
+    due_on: Date | None = None
+
+
+class TaskDoneIn(Body):
+    version: Version
+
+
 class DuplicateResolutionIn(Body):
     flag: RecordId = Field(description="id of the duplicate flag on this case")
     resolution: Literal["confirmed", "dismissed"] = Field(
@@ -361,7 +387,6 @@ _ERRORS: dict[int, str] = {
     409: "The record changed since the version sent (someone else edited it): nothing was "
     "written; read it again and make the change on its current version.",
     422: "A field is missing or not valid; each is named with the reason.",
-    500: "A stored file is missing or was changed outside Pharos (restore it from a backup).",
     503: "The exercise's log could not be written; nothing was stored. Try again.",
 }
 

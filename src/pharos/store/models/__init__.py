@@ -1,7 +1,6 @@
 """Every table of the server area; other areas add their own modules and import them here."""
 
 from pharos.store.models.accounts import Agency, ApiToken, LoginAttempt, User, UserSession
-from pharos.store.models.attachments import Attachment
 from pharos.store.models.audit import AuditEntry, AuditHead
 from pharos.store.models.cases import (
     Case,
@@ -9,6 +8,7 @@ from pharos.store.models.cases import (
     CaseAssignment,
     CaseNote,
     CaseReferenceCounter,
+    CaseTask,
     ConsentRecord,
     DuplicateFlag,
     Person,
@@ -30,7 +30,6 @@ from pharos.store.models.notifications import Notification
 __all__ = [
     "Agency",
     "ApiToken",
-    "Attachment",
     "AuditEntry",
     "AuditHead",
     "Case",
@@ -38,6 +37,7 @@ __all__ = [
     "CaseAssignment",
     "CaseNote",
     "CaseReferenceCounter",
+    "CaseTask",
     "ConsentRecord",
     "CrossBorderRequest",
     "DuplicateFlag",

@@ -257,3 +257,27 @@ class DuplicateFlag(Base):
         ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True, default=None
     )
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
+
+
+class CaseTask(Base):
+    """A task on a case for a colleague of the same agency (issue 18, item 5): what to do, by
+    when, who does it, and when it was done and by whom. A task is its agency's: only that
+    agency's staff see and change it (``pharos.coordinate.tasks``)."""
+
+    __tablename__ = "case_task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    #: the agency the task belongs to (its creator's and its assignee's)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    #: optimistic concurrency, as the case's other editable records
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)

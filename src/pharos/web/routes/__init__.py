@@ -7,7 +7,6 @@ ROUTE_MODULES: list[str] = [
     "api",
     "api_docs",
     "cases",
-    "casework_files",
     "dashboard",
     "estimate",
     "exercise_studio",  # before "exercise": /exercises/studio is no exercise id

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pharos.coordinate import cases as svc
-from pharos.coordinate import duplicates, editing, queries, reflection
+from pharos.coordinate import duplicates, editing, queries, reflection, tasks
 from pharos.coordinate import screening as screening_svc
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, allowed, require
@@ -76,7 +76,7 @@ def case_list(
         errors = exc.errors
         wanted = svc.CaseFilter()
     found = svc.find_cases(work.session, p, wanted)
-    views = svc.views_of(work.session, p, found.cases)
+    views = {c.id: svc.view_of(work.session, p, c) for c in found.cases}
     agencies = queries.agencies_by_state(work.session)
     kept = {k: v for k, v in params.items() if k != "page" and v}
     return render(
@@ -95,7 +95,6 @@ def case_list(
             "sorts": svc.SORTS,
             "L": template_labels(),
             "may_create": allowed(p, "case", "create"),
-            "may_export": allowed(p, "case", "export"),
         },
         status=422 if errors else 200,
     )
@@ -163,6 +162,8 @@ FORMS: dict[str, tuple[Action, str]] = {
     "status": (svc.set_status, "status"),
     "reflection": (reflection.grant_reflection_period, "reflection"),
     "duplicates": (duplicates.resolve_duplicate, "duplicates"),
+    "tasks": (tasks.add_task, "tasks"),
+    "assign": (tasks.assign_case, "assignment"),
 }
 
 
@@ -184,8 +185,9 @@ async def case_form(
     except ValidationFailed as exc:
         work.rollback()
         case = svc.get_case(work.session, p, case_id, audit_read=False)
+        status = int(getattr(exc, "status", 422))  # 409: changed since the page was loaded
         return case_page(
-            request, work, p, case, errors={form: exc.errors}, status=422, values={form: data}
+            request, work, p, case, errors={form: exc.errors}, status=status, values={form: data}
         )
     work.commit()
     return RedirectResponse(f"/cases/{case_id}#{anchor}", status_code=303)
@@ -292,3 +294,51 @@ def _register_edit(segment: str, kind: str, anchor: str) -> None:
 
 for _segment, _kind, _anchor in EDIT_FORMS:
     _register_edit(_segment, _kind, _anchor)
+
+
+#: the forms on one task of a case: (path after the task's id, the service)
+TASK_FORMS: dict[str, Any] = {"": tasks.update_task, "/done": tasks.complete_task}
+
+
+def _register_task_form(suffix: str, action: Any) -> None:
+    async def handler(
+        request: Request,
+        case_id: RecordId,
+        task_id: RecordId,
+        p: Principal = Depends(signed_in),
+        work: UnitOfWork = Depends(uow),
+    ) -> Response:
+        """Change or mark done one task; invalid input (422) or a task changed since the page
+        was loaded (409) re-shows the page with the message at the task."""
+        data = await body(request)
+        case = svc.get_case(work.session, p, case_id, audit_read=False)
+        try:
+            action(work.session, p, case, task_id, data)
+        except ValidationFailed as exc:
+            work.rollback()
+            case = svc.get_case(work.session, p, case_id, audit_read=False)
+            key = f"task-{task_id}"
+            stale = isinstance(exc, editing.StaleEdit)
+            return case_page(
+                request,
+                work,
+                p,
+                case,
+                errors={key: exc.errors},
+                status=int(getattr(exc, "status", 422)),
+                values={} if stale else {key: data},
+            )
+        work.commit()
+        return RedirectResponse(f"/cases/{case_id}#tasks", status_code=303)
+
+    handler.__name__ = "task" + suffix.replace("/", "_")
+    router.add_api_route(
+        f"/cases/{{case_id}}/tasks/{{task_id}}{suffix}",
+        handler,
+        methods=["POST"],
+        include_in_schema=False,
+    )
+
+
+for _suffix, _task_action in TASK_FORMS.items():
+    _register_task_form(_suffix, _task_action)
