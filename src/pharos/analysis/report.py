@@ -41,6 +41,7 @@ from pharos.analysis.sensitivity import (
 )
 from pharos.domain.geography import country_name
 from pharos.i18n import N_, _, current_locale, format_list, gettext, is_rtl, ngettext
+from pharos.sim.report import titled_html
 
 
 @dataclass
@@ -286,12 +287,15 @@ def forest_figure(title: str, frames: dict[str, pd.DataFrame], axis: str) -> Mar
 
 
 def _figure_html(fig: go.Figure) -> Markup:
+    """The figure's HTML, its title as a paragraph above it: plotly draws a title on one line,
+    which a phone (390 px) cut ("Effect of each intervention on focus_days_to_ident…"); the
+    page's text wraps (:func:`pharos.sim.report.titled_html`)."""
     fig.update_layout(
         template="plotly_white",
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": "system-ui, sans-serif", "size": 13},
     )
-    return Markup(fig.to_html(full_html=False, include_plotlyjs=False))
+    return Markup(titled_html(fig))
 
 
 def sensitivity_figure(outcome: str, indices: pd.DataFrame) -> Markup:

@@ -346,6 +346,16 @@ grant(
     [K.NATIONAL_COORDINATOR, K.INTERNATIONAL_ORGANISATION, ADMIN], "analysis", "read", [Scope.ALL]
 )
 
+# Simulation runs started from /analysis (a bundled scenario and its interventions, run in the
+# background on the server): the same analysts list and read every run and start their own;
+# only the analyst who started a run cancels or deletes it.
+declare("simulation", {"read", "create", "cancel", "delete"})
+ANALYSTS = [K.NATIONAL_COORDINATOR, K.INTERNATIONAL_ORGANISATION, ADMIN]
+grant(ANALYSTS, "simulation", "read", [Scope.ALL])
+grant(ANALYSTS, "simulation", "create", [Scope.ALL])
+grant(ANALYSTS, "simulation", "cancel", [Scope.OWN])
+grant(ANALYSTS, "simulation", "delete", [Scope.OWN])
+
 # The learn area.
 # - ``learn:import``: the national coordinator (and administrators) upload CTDC, HTCDS or UNODC
 #   files on the import page; importing case data changes what everyone sees.

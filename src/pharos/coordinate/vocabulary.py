@@ -233,6 +233,7 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "exercise_refused": lazy_gettext("refused an exercise action"),
     "update": lazy_gettext("changed"),
     "delete": lazy_gettext("deleted"),
+    "cancel": lazy_gettext("cancelled"),
     "import": lazy_gettext("imported"),
     "export": lazy_gettext("exported"),
     "download": lazy_gettext("downloaded"),
@@ -264,6 +265,10 @@ RESOURCE_LABELS: dict[str, LazyProxy] = {
     "lesson": lazy_gettext("lesson"),
     "learn_dataset": lazy_gettext("dataset"),
     "learn_export": lazy_gettext("k-anonymous export"),
+    "case_file": lazy_gettext("case file (PDF)"),
+    "case_list": lazy_gettext("case list (CSV)"),
+    "attachment": lazy_gettext("attached file"),
+    "simulation": lazy_gettext("simulation run"),
 }
 
 

@@ -22,6 +22,19 @@ PLOTLY_FILE = "plotly.min.js"
 _COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a50021")
 
 
+def titled_html(fig: go.Figure, **to_html: object) -> str:
+    """``fig`` as an HTML fragment, its title a paragraph above the chart: plotly draws a title
+    on one line, which a phone (390 px wide) cut off; the page's text wraps. ``to_html`` goes to
+    ``Figure.to_html`` (never the full page, never plotly.js)."""
+    title = fig.layout.title.text
+    if title:
+        fig.update_layout(title_text="", margin_t=10)
+    plot = fig.to_html(full_html=False, include_plotlyjs=False, **to_html)
+    if not title:
+        return str(plot)
+    return f'<p class="figure-title">{html.escape(str(title))}</p>{plot}'
+
+
 def _days_figure(hists: dict[str, pd.DataFrame]) -> go.Figure:
     fig = go.Figure()
     for k, (variant, h) in enumerate(hists.items()):
@@ -256,10 +269,7 @@ def write_report(
     if len(summaries) > 1:
         figures.append(_latency_figure(summaries))
     figures.append(_group_figure(baseline))
-    parts = [
-        f.to_html(full_html=False, include_plotlyjs=False, div_id=f"figure-{i}")
-        for i, f in enumerate(figures)
-    ]
+    parts = [titled_html(f, div_id=f"figure-{i}") for i, f in enumerate(figures)]
     body = "\n".join(f'<section class="figure">{p}</section>' for p in parts)
     table = _table(diffs) if diffs else ""
     heading = _("Interventions against the baseline (common random numbers)")
@@ -269,6 +279,7 @@ def write_report(
     )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <script src="{PLOTLY_FILE}"></script>
 <style>
@@ -277,6 +288,9 @@ h1 {{ font-size: 1.6rem; }} section.figure {{ margin: 1.5rem 0; }}
 table {{ border-collapse: collapse; font-size: 0.9rem; }}
 th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: right; }}
 th:first-child, td:first-child, td:nth-child(2) {{ text-align: left; }}
+.figure-title {{ font-weight: 600; margin: 1rem 0 .2rem; overflow-wrap: anywhere; }}
+@media (max-width: 600px) {{ body {{ margin: 1rem .6rem; }}
+  table {{ display: block; overflow-x: auto; max-width: 100%; }} }}
 </style></head>
 <body>
 <h1>{html.escape(title)}</h1>

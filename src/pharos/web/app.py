@@ -29,6 +29,7 @@ from pharos.i18n import _, use_locale
 from pharos.store import locks
 from pharos.store.db import make_engine, session_factory
 from pharos.store.uow import UnitOfWork
+from pharos.web import simulations
 from pharos.web.deps import PRE_CSRF_COOKIE, LoginRequired, csrf_protect, secure_cookie
 from pharos.web.i18n import LANG_COOKIE, choose_locale
 from pharos.web.routes import ROUTE_MODULES
@@ -105,9 +106,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 logger.exception("the notification mailer failed")
             await asyncio.sleep(seconds)
 
+    # simulation runs started from /analysis, one at a time in a child process
+    simulation_worker = simulations.Worker(sessions, settings.data_dir)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         tasks = []
+        # runs whose process died (a previous server's) are marked interrupted
+        await asyncio.to_thread(simulation_worker.recover)
         if settings.request_clock_minutes > 0:
             tasks.append(asyncio.create_task(_clock(settings.request_clock_minutes)))
         if mail is not None:
@@ -116,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for task in tasks:
             task.cancel()
         Hub.release(engine)  # its clock's lock and listening connection go back at once
+        await asyncio.to_thread(simulation_worker.stop)
         engine.dispose()
 
     app = FastAPI(
@@ -133,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.simulations = simulation_worker
     static = resources.files("pharos.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -26,6 +26,7 @@ from pharos.store.models.exercise import (
 )
 from pharos.store.models.learn import ImprovementItem, Lesson
 from pharos.store.models.notifications import Notification
+from pharos.store.models.simulation import SimulationRun
 
 __all__ = [
     "Agency",
@@ -54,6 +55,7 @@ __all__ = [
     "ScenarioText",
     "ScenarioVersion",
     "ScreeningRecord",
+    "SimulationRun",
     "SupportPlan",
     "TraffickingEvent",
     "User",

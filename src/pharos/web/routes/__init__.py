@@ -4,6 +4,7 @@ the module exposes ``router`` (a FastAPI ``APIRouter``)."""
 ROUTE_MODULES: list[str] = [
     "accounts",
     "analysis",
+    "analysis_runs",
     "api",
     "api_docs",
     "cases",

@@ -21,10 +21,11 @@ from fastapi.responses import FileResponse, Response
 from pharos.analysis.report import EQUAL_FALSE_ALARM, GROUP_LABELS, Analysis, analyse
 from pharos.analysis.runner import MANIFEST, load_experiment_result
 from pharos.analysis.spec import ExperimentSpec, parse_experiment
-from pharos.coordinate.permissions import Principal, require
+from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.i18n import format_list, gettext, lazy_gettext
-from pharos.web import nav
-from pharos.web.deps import signed_in
+from pharos.store.uow import UnitOfWork
+from pharos.web import nav, simulations
+from pharos.web.deps import signed_in, uow
 from pharos.web.templating import render
 
 router = APIRouter()
@@ -117,14 +118,49 @@ def _analysis(folder: str, stamp: float) -> Analysis:
     return analyse(load_experiment_result(Path(folder)))
 
 
-@router.get("/analysis", include_in_schema=False)
-def experiments(request: Request, p: Principal = Depends(signed_in)) -> Response:
-    """The experiments in ``<data dir>/experiments``."""
+def list_page(
+    request: Request,
+    p: Principal,
+    work: UnitOfWork,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The experiments in ``<data dir>/experiments``, the simulation runs started here and, for
+    those who may, the form that starts one (with ``errors`` by field after a refused start)."""
     require(p, "analysis", "read")
     root = experiments_dir(request)
+    runs = []
+    if allowed(p, "simulation", "read"):
+        request.app.state.simulations.sweep()  # runs whose process died are said so
+        runs = simulations.list_runs(work.session, p)
+    may_run = allowed(p, "simulation", "create")
+    offered = simulations.choices() if may_run else None
     return render(
-        request, "analysis/list.html", {"experiments": list_experiments(root), "root": root}
+        request,
+        "analysis/list.html",
+        {
+            "experiments": list_experiments(root),
+            "root": root,
+            "runs": runs,
+            "may_run": may_run,
+            "offered": offered,
+            "scenario_options": [(s, s) for s in offered.scenarios] if offered else [],
+            "form": form or {},
+            "errors": errors or {},
+            "max_runs": simulations.MAX_RUNS,
+            "max_seed": simulations.MAX_SEED,
+        },
+        status=status,
     )
+
+
+@router.get("/analysis", include_in_schema=False)
+def experiments(
+    request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    """The experiments in ``<data dir>/experiments`` and the simulation runs."""
+    return list_page(request, p, work)
 
 
 @router.get("/analysis/{name}", include_in_schema=False)
