@@ -7,7 +7,7 @@ the command line is built; the options' choices and defaults come from ``pharos.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -342,6 +342,41 @@ def datasets_delete(
     console.print(_("Deleted dataset %(id)s (%(file)s)") % {"id": dataset, "file": found["file"]})
 
 
+def _print_diversity(check: Any, stated: int | None) -> None:
+    """Each sensitive field's distinct l-diversity, and a warning for those below a stated l."""
+    if not check.diversity:
+        return
+    console.print(
+        _(
+            "Distinct l-diversity of the sensitive fields (distinct values in a class of the "
+            "quasi-identifiers; suppressed cells not counted):"
+        )
+    )
+    for d in check.diversity:
+        console.print(
+            "  "
+            + _(
+                "%(field)s: smallest l %(smallest)d; classes below l = %(l)d: %(classes)d; "
+                "their rows: %(rows)d"
+            )
+            % {
+                "field": d.field,
+                "smallest": d.smallest,
+                "classes": d.classes_below,
+                "rows": d.rows_below,
+                "l": check.l_target,
+            }
+        )
+    below = [d.field for d in check.diversity if d.classes_below]
+    if stated is not None and below:
+        err.print(
+            "[yellow]"
+            + _("Warning: %(fields)s are less diverse than l = %(l)d (forced).")
+            % {"fields": ", ".join(below), "l": stated}
+            + "[/yellow]"
+        )
+
+
 @app.command("export")
 def export_command(
     output: Path = typer.Argument(..., help="File to write (CSV)."),
@@ -363,7 +398,18 @@ def export_command(
         "is refused.",
     ),
     force: bool = typer.Option(
-        False, "--force", help="Write the file even if a column loses more than --max-loss."
+        False,
+        "--force",
+        help="Write the file even if a column loses more than --max-loss or a sensitive field is "
+        "less diverse than --l.",
+    ),
+    l_diversity: int | None = typer.Option(
+        None,
+        "--l",
+        min=2,
+        help="Smallest number of distinct values of each sensitive field in every class of the "
+        "quasi-identifiers (distinct l-diversity); below it the export is refused. Default: "
+        "reported only.",
     ),
     store: Path | None = typer.Option(None, help=STORE_HELP),
 ) -> None:
@@ -402,6 +448,7 @@ def export_command(
                     max_loss=max_loss,
                     force=force,
                     progress=follow,
+                    l_diversity=l_diversity,
                 )
             assert report.plan is not None and report.verification is not None
             _print_plan(report.plan)
@@ -422,6 +469,7 @@ def export_command(
                     "k": k,
                 }
             )
+            _print_diversity(check, l_diversity)
             if report.plan.over_limit:
                 err.print(
                     "[yellow]"

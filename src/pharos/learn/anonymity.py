@@ -495,6 +495,21 @@ def k_anonymise(
 
 
 @dataclass(frozen=True)
+class Diversity:
+    """Distinct l-diversity of one sensitive field in the written file (Machanavajjhala, Kifer,
+    Gehrke & Venkitasubramaniam 2007, "l-diversity: privacy beyond k-anonymity", ACM TKDD 1(1):3):
+    the number of distinct values of the field within each class of the quasi-identifiers. A class
+    with one value tells a reader that value for everyone in it (a homogeneity attack), however
+    large the class. Suppressed cells (``*``) disclose nothing and are not counted; a class whose
+    cells are all suppressed is left out. An empty cell (not recorded) is a value."""
+
+    field: str
+    smallest: int  # smallest l over the classes (0 when every class is all suppressed)
+    classes_below: int  # classes with fewer than the stated l distinct values
+    rows_below: int  # the rows in those classes
+
+
+@dataclass(frozen=True)
 class Verification:
     """What an independent re-read of the written file found, per protected combination."""
 
@@ -503,6 +518,9 @@ class Verification:
     smallest: int  # smallest class over any protected combination (0 for an empty file)
     rows: int
     failures: tuple[tuple[tuple[str, ...], int], ...]  # (combination, classes under k)
+    #: each sensitive field's distinct l-diversity, counted against ``l``
+    diversity: tuple[Diversity, ...] = ()
+    l_target: int = 2
 
 
 def _quote(column: str) -> str:
@@ -510,7 +528,11 @@ def _quote(column: str) -> str:
 
 
 def verify_file(
-    path: Path, quasi_identifiers: tuple[str, ...], sensitive: tuple[str, ...], k: int
+    path: Path,
+    quasi_identifiers: tuple[str, ...],
+    sensitive: tuple[str, ...],
+    k: int,
+    l_target: int = 2,
 ) -> Verification:
     """Re-read the written CSV with DuckDB and count the equivalence classes of every protected
     combination (the quasi-identifiers; the quasi-identifiers with each sensitive field).
@@ -518,7 +540,9 @@ def verify_file(
     Independent of the code that wrote the file: DuckDB's own CSV reader, every cell as text,
     an empty cell (unknown) a value of its own, SQL ``GROUP BY`` over each combination (each
     distinct combination of quasi-identifiers numbered once and joined back to its rows, nulls
-    matched with ``IS NOT DISTINCT FROM``).
+    matched with ``IS NOT DISTINCT FROM``). Also each sensitive field's distinct l-diversity
+    over the classes of the quasi-identifiers (:class:`Diversity`), classes counted below
+    ``l_target``.
     """
     import duckdb
 
@@ -572,6 +596,22 @@ def verify_file(
                 smallest = min(smallest, int(least))
             if under:
                 failures.append((combo, int(under)))
+        diversity = []
+        for field_name in extra:
+            column = _quote(field_name)
+            least, below, below_rows = con.execute(
+                "SELECT coalesce(min(l) FILTER (WHERE l > 0), 0), "
+                "count(*) FILTER (WHERE l > 0 AND l < ?), "
+                "coalesce(sum(n) FILTER (WHERE l > 0 AND l < ?), 0) FROM ("
+                f"SELECT count(DISTINCT coalesce({column}, '')) FILTER "
+                f"(WHERE {column} IS DISTINCT FROM '{SUPPRESSED}') AS l, count(*) AS n "
+                "FROM f GROUP BY __q)",
+                [l_target, l_target],
+            ).fetchone() or (0, 0, 0)
+            diversity.append(Diversity(field_name, int(least), int(below), int(below_rows)))
     finally:
         con.close()
-    return Verification(len(combos), classes, smallest if rows else 0, rows, tuple(failures))
+    return Verification(
+        len(combos), classes, smallest if rows else 0, rows, tuple(failures), tuple(diversity),
+        l_target,
+    )  # fmt: skip

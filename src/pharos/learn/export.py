@@ -24,6 +24,7 @@ from pharos.i18n import _
 from pharos.learn import codes
 from pharos.learn.anonymity import (
     AnonymityError,
+    Diversity,
     Plan,
     Verification,
     apply,
@@ -113,6 +114,9 @@ def report_to_json(report: ExportReport) -> dict[str, Any]:
             "combinations": check.combinations, "classes": check.classes,
             "smallest": check.smallest, "rows": check.rows,
             "failures": [[list(c), n] for c, n in check.failures],
+            "diversity": [[d.field, d.smallest, d.classes_below, d.rows_below]
+                          for d in check.diversity],
+            "l_target": check.l_target,
         },
     }  # fmt: skip
 
@@ -126,6 +130,8 @@ def report_from_json(data: dict[str, Any]) -> ExportReport:
         None if check is None else Verification(
             check["combinations"], check["classes"], check["smallest"], check["rows"],
             tuple((tuple(c), n) for c, n in check["failures"]),
+            tuple(Diversity(*d) for d in check.get("diversity", [])),
+            int(check.get("l_target", 2)),
         ),
     )  # fmt: skip
 
@@ -196,11 +202,16 @@ def export_ctdc(
     max_loss: float = DEFAULT_MAX_LOSS,
     force: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    l_diversity: int | None = None,
 ) -> ExportReport:
     """Write a k-anonymous CTDC-layout CSV; verify it; rename into place. Returns the report.
 
     ``progress(stage, done, total)`` follows the work: ``"search"`` through the plans of the
     generalisation lattice, then ``"write"`` and ``"verify"`` (0 of 1, then 1 of 1).
+
+    The verification reports each sensitive field's distinct l-diversity. With ``l_diversity``
+    stated, a file in which some class of the quasi-identifiers has fewer distinct values of a
+    sensitive field than that is refused (``ExportRefused``, nothing kept) unless ``force``.
 
     Refuses (``ExportRefused``, nothing written) when the chosen plan loses more than
     ``max_loss`` of some column's cells, unless ``force``. The written file is re-read with
@@ -248,11 +259,23 @@ def export_ctdc(
     tmp = _write_frame_atomic(Path(path), safe)
     try:
         step("verify", 0, 1)
-        check = verify_file(tmp, chosen.quasi_identifiers, chosen.sensitive, k)
+        target = 2 if l_diversity is None else l_diversity
+        check = verify_file(tmp, chosen.quasi_identifiers, chosen.sensitive, k, target)
         if check.failures or check.rows != safe.height:
             raise ExportError(
                 _("the written file has %(n)d combinations rarer than k = %(k)d; nothing was kept")
                 % {"n": sum(n for _c, n in check.failures), "k": k}
+            )
+        below = [d.field for d in check.diversity if d.classes_below]
+        if l_diversity is not None and below and not force:
+            raise ExportRefused(
+                _(
+                    "refused: in %(fields)s some classes of the quasi-identifiers have fewer than "
+                    "l = %(l)d distinct values; nothing was written (generalise more with a larger "
+                    "k, protect fewer fields, or force the export)"
+                )
+                % {"fields": ", ".join(below), "l": l_diversity},
+                chosen,
             )
         os.replace(tmp, path)
     finally:

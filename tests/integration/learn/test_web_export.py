@@ -262,3 +262,21 @@ def test_another_worker_shows_the_job_and_serves_its_file(app: FastAPI) -> None:
     assert got.status_code == 200 and got.text.startswith("yearOfRegistration")
     assert signed_in_client(other, "admin").get(f"/learn/export/{token}.csv").status_code == 404
     other.state.export_jobs.close()
+
+
+def test_l_diversity_is_reported_and_a_stated_l_refuses(app: FastAPI) -> None:
+    coordinator = signed_in_client(app, "it.coordinator")
+    bad = coordinator.post("/learn/export", data=_form(l="1"))
+    assert bad.status_code == 422 and "l must be a whole number" in bad.text
+    token = _start(coordinator, app, k="11")
+    page = coordinator.get(f"/learn/export/jobs/{token}")
+    assert "Smallest l" in page.text and "Classes below l (rows)" in page.text
+    job = _jobs(app).get(token)
+    assert job is not None and job.result["verification"]["diversity"]
+    # every flag of the register is two-valued at most: l = 3 cannot be met, so it refuses
+    refused = _start(coordinator, app, k="11", l="3")
+    text = coordinator.get(f"/learn/export/jobs/{refused}").text
+    assert "fewer than l = 3 distinct values" in text
+    assert coordinator.get(f"/learn/export/{refused}.csv").status_code == 404
+    forced = _start(coordinator, app, k="11", l="3", force="true")
+    assert "less diverse than l = 3" in coordinator.get(f"/learn/export/jobs/{forced}").text

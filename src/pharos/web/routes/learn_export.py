@@ -96,6 +96,7 @@ def _context(
         "qi": list(DEFAULT_QUASI_IDENTIFIERS),
         "sensitive": list(sensitive),
         "force": False,
+        "l": "",
     }
     return {
         "columns": columns,
@@ -140,16 +141,21 @@ async def export_run(
     sensitive = [str(v) for v in data.getlist("sensitive")]
     k = _number(data.get("k", ""), MIN_K, 1_000_000)
     share = _number(data.get("max_loss", ""), 0, 100)
+    stated_l = str(data.get("l", "")).strip()
+    l_value = _number(stated_l, 2, 1_000_000) if stated_l else None
     form: dict[str, object] = {
         "k": data.get("k", ""),
         "max_loss": data.get("max_loss", ""),
         "qi": qi,
         "sensitive": sensitive,
         "force": data.get("force") == "true",
+        "l": stated_l,
     }
     error = None
     if k is None or k != int(k):
         error = _("k must be a whole number of at least %(min)d.") % {"min": MIN_K}
+    elif stated_l and (l_value is None or l_value != int(l_value)):
+        error = _("l must be a whole number of at least 2, or empty.")
     elif share is None:
         error = _("The largest share lost must be a percentage from 0 to 100.")
     elif not qi:
@@ -164,7 +170,8 @@ async def export_run(
     store = Store(request.app.state.settings.learn_store)
     datasets = tuple(sorted(m["id"] for m in store.datasets() if origin_of(m) == REAL))
     chosen_sensitive = tuple(s for s in sensitive if s in sensitive_all)
-    key = (int(k), share, tuple(qi), chosen_sensitive, form["force"] is True, datasets)
+    l_diversity = None if l_value is None else int(l_value)
+    key = (int(k), share, tuple(qi), chosen_sensitive, form["force"] is True, datasets, l_diversity)
     sessions = request.app.state.sessions
     options = {**form, "sensitive": list(chosen_sensitive)}  # as typed, for the job's page
 
@@ -181,6 +188,7 @@ async def export_run(
                 max_loss=share / 100,
                 force=form["force"] is True,
                 progress=progress,
+                l_diversity=l_diversity,
             )
         except ExportRefused as exc:
             raise Refused(str(exc), exc.plan.to_json()) from exc
@@ -197,6 +205,7 @@ async def export_run(
             "levels": plan.levels,
             "loss": round(plan.loss, 4),
             "forced_over": plan.over_limit,
+            "l": l_diversity,
         }
         with UnitOfWork(sessions) as unit:
             audit.record(unit.session, p, "export", "learn_export", job.id, detail=detail)
