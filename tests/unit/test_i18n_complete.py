@@ -42,9 +42,6 @@ COMPLETE_AREAS = (
     "exercise_studio",
     "screening_cli",
     "notifications",
-    "interview_questions",
-    "casework_files",
-    "counts",
     "analysis_runs",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")

@@ -265,9 +265,6 @@ RESOURCE_LABELS: dict[str, LazyProxy] = {
     "lesson": lazy_gettext("lesson"),
     "learn_dataset": lazy_gettext("dataset"),
     "learn_export": lazy_gettext("k-anonymous export"),
-    "case_file": lazy_gettext("case file (PDF)"),
-    "case_list": lazy_gettext("case list (CSV)"),
-    "attachment": lazy_gettext("attached file"),
     "simulation": lazy_gettext("simulation run"),
 }
 
