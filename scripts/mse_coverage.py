@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from rich.progress import track
 
 from pharos.estimate.examples import EXAMPLES
 from pharos.estimate.report import estimate
@@ -69,7 +70,7 @@ def simulate(
     estimates: list[float] = []
     widths: list[float] = []
     start = time.perf_counter()
-    for i in range(simulations):
+    for i in track(range(simulations), description=f"{name}: simulations", transient=True):
         rng = np.random.default_rng([seed, i])
         y = rng.poisson(mu)
         total = int(y.sum() + rng.poisson(unseen))

@@ -43,10 +43,10 @@ def _extracted() -> dict[tuple[str | None, str], str]:
         OPTIONS,
         keywords=KEYWORDS,
     ):
-        msgids = message if isinstance(message, tuple) else (message,)
-        for m in msgids:
-            if m:
-                found.setdefault((context, m), f"{filename}:{lineno}")
+        # a plural entry is found by its singular (msgid); its plural is its msgid_plural
+        m = message[0] if isinstance(message, tuple) else message
+        if m:
+            found.setdefault((context, m), f"{filename}:{lineno}")
     for msgid, where in translatable_texts():
         found.setdefault((None, msgid), where)
     return found

@@ -39,9 +39,13 @@ COMPLETE_AREAS = (
     "exercise_cases",
     "instruments",
     "learn_manage",
+    "estimate_bootstrap",
     "exercise_studio",
     "screening_cli",
     "notifications",
+    "interview_questions",
+    "casework_files",
+    "counts",
     "analysis_runs",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")

@@ -29,7 +29,7 @@ from pharos.domain.practitioners import (
     state_powers,
 )
 from pharos.domain.vocabulary_labels import VOCABULARIES, vocabulary
-from pharos.i18n import format_list
+from pharos.i18n import format_list, ngettext
 from pharos.i18n import gettext as _
 
 CONFIDENCE_STYLE = {
@@ -85,7 +85,7 @@ def powers_table() -> Table:
     for code in region_state_codes():
         sp = state_powers(code)
         rr = sp.recovery_and_reflection
-        rr_text = Text(_("%(days)s days") % {"days": rr.days})
+        rr_text = Text(ngettext("%(days)s day", "%(days)s days", rr.days) % {"days": rr.days})
         rr_text.append("\n" + _kinds(rr.granted_by))
         rr_text.append("\n" + _(rr.confidence.value), style=CONFIDENCE_STYLE[rr.confidence])
         if not rr.known:

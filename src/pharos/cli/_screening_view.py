@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from pharos.domain.explain import (
     ACT_LABELS,
+    ASKING_ADVICE,
     CLASSIFICATION_LABELS,
     PRESUMPTION_LABELS,
     PROFILE_LABELS,
@@ -27,7 +29,10 @@ from pharos.domain.explain import (
     indicator_label,
     indicator_source_label,
     outcome_text,
+    question_groups,
+    question_label,
     question_text,
+    question_texts,
     step_details,
     step_who,
 )
@@ -35,8 +40,9 @@ from pharos.domain.indicators import ilo_indicator_by_number
 from pharos.domain.next_steps import next_steps, routes
 from pharos.domain.screening import DimensionState, Presumption, Requirement, Screening
 from pharos.domain.screening_file import ScreeningDocument
+from pharos.domain.screening_types import QuestionKind
 from pharos.domain.vocabulary_labels import label
-from pharos.i18n import format_list
+from pharos.i18n import format_list, ngettext
 from pharos.i18n import gettext as _
 
 PRESUMPTION_STYLE: dict[Presumption, str] = {
@@ -191,27 +197,51 @@ def requirements_table(s: Screening) -> Table:
     return table
 
 
-def questions_group(s: Screening, per_requirement: int = 4) -> Group | None:
+def _item(mark: str, text: str, indent: int, style: str = "") -> Padding:
+    """``mark text`` indented by ``indent``, wrapped lines aligned after the mark."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(mark, Text(text, style=style))
+    return Padding(grid, (0, 0, 0, indent))
+
+
+def questions_group(s: Screening, limit: int | None = None) -> Group | None:
+    """What to ask next: how to ask, then by dimension each indicator still open (decisive ones
+    first) with the questions an interviewer can ask about it. All of them, or with ``limit``
+    the first ``limit`` of each dimension and how many more there are (the demo's short
+    form)."""
     if not s.ask_next:
         return None
-    lines: list[Text] = [Text(_("What to ask next"), style="bold underline")]
-    shown: dict[object, int] = {}
-    hidden = 0
-    for q in s.ask_next:
-        key = q.requirement or q.kind
-        if shown.get(key, 0) >= per_requirement:
-            hidden += 1
-            continue
-        shown[key] = shown.get(key, 0) + 1
-        lines.append(Text("• " + question_text(q), style="bold" if q.decisive else ""))
+    parts: list[RenderableType] = [
+        Text(_("What to ask next"), style="bold underline"),
+        Text(_(ASKING_ADVICE), style="italic"),
+    ]
+    shown = 0
+    for dimension, questions in question_groups(s):
+        if dimension is not None:
+            parts.append(Text(dimension_label(dimension), style="bold"))
+        for q in questions[:limit]:
+            shown += 1
+            if q.kind is not QuestionKind.INDICATOR:
+                parts.append(Text("• " + question_text(q), style="bold"))
+                continue
+            parts.append(_item("•", question_label(q), 2, "bold" if q.decisive else ""))
+            parts += [_item("–", text, 4) for text in question_texts(q)]
+    hidden = len(s.ask_next) - shown
     if hidden:
-        lines.append(
+        parts.append(
             Text(
-                _("… and %(n)s more (see --json for the full list).") % {"n": hidden},
+                ngettext(
+                    "… and %(n)s more indicator to ask about: pharos screen shows every question.",
+                    "… and %(n)s more indicators to ask about: pharos screen shows every question.",
+                    hidden,
+                )
+                % {"n": hidden},
                 style="dim",
             )
         )
-    return Group(*lines)
+    return Group(*parts)
 
 
 def next_steps_group(s: Screening, state: str | None = None) -> Group:
@@ -304,7 +334,7 @@ def render_brief(console: Console, s: Screening, doc: ScreeningDocument) -> None
             parts.append(Text(f"           {dimension_label(d.dimension)}: {found}", style="dim"))
     parts.append(Text(conclusion(s)))
     parts += [Text(line, style="yellow") for line in exploration_lines(s)]
-    questions = questions_group(s, per_requirement=2)
+    questions = questions_group(s, limit=1)
     if questions is not None:
         parts.append(questions)
     if s.experimental:

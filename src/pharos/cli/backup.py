@@ -33,6 +33,7 @@ def _installation() -> Installation:
         data_dir=settings.data_dir,
         learn_store=settings.learn_store,
         secret=settings.secret,
+        attachments=settings.attachments,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import audit, editing, queries, tasks
+from pharos.coordinate import attachments, audit, editing, queries, tasks
 from pharos.coordinate.cases import (
     case_ref,
     duplicate_disclosed,
@@ -264,6 +264,7 @@ def _request(
         "legal_basis": r.legal_basis,
         "replies": [
             {
+                "id": x.id,
                 "author": users.get(x.author_id),
                 "agency": agencies.get(x.agency_id, ""),
                 "text": x.text,
@@ -303,6 +304,7 @@ def _may(p: Principal, case: Case, ref: RecordRef, view: IdentityView) -> dict[s
         "send_request": full
         and any(allowed(p, f"request:{k}", "create", ref) for k in instrument_codes()),
         "audit": allowed(p, "case", "audit", ref),
+        "export": allowed(p, "case", "export", ref),
         # giving the case to a colleague: its agency's caseworkers (tasks.assign_case)
         "assign": full
         and allowed(p, "case", "assign", ref)
@@ -428,6 +430,10 @@ def case_detail(
         "history": editing.history(
             session, case, view, until=cut, roles={x.id: x.role for x in case.persons}
         ),
+        # Files the reader may open (a passport scan is identity data: permissions.sees_attachment)
+        "attachments": [
+            attachments.describe(a, agencies) for a in attachments.visible(session, p, case)
+        ],
     }
     may = out["may"]
     # the tasks of the reader's agency on this case (another agency's tasks are its own)
@@ -445,6 +451,7 @@ def case_detail(
         d["editable"] = may["contribute"] and editing.may_edit(
             session, p, case, "support_plan", plan
         )
+    out["may"]["attach"] = attachments.may_attach(session, p, case)
     if agency_ids:
         out["agency_names"] = {i: n for i, n in agencies.items() if i in named}
     if out["may"]["audit"]:

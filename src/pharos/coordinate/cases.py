@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -222,6 +222,61 @@ def view_of(session: Session, p: Principal, case: Case) -> IdentityView:
     consent = latest_consent(session, case.id)
     cross_border = bool(consent and consent.disclosure_cross_border)
     return identity_view(p, _moves(session, case), cross_border)
+
+
+def views_of(session: Session, p: Principal, cases: Sequence[Case]) -> dict[int, IdentityView]:
+    """:func:`view_of` for many cases at once, in three queries whatever their number (a page
+    of the case list asked three per case: 150 queries for 50 cases)."""
+    ids = [c.id for c in cases]
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(ConsentRecord.id))
+        .where(ConsentRecord.case_id.in_(ids))
+        .group_by(ConsentRecord.case_id)
+    )
+    cross = {
+        case_id: bool(given)
+        for case_id, given in session.execute(
+            select(ConsentRecord.case_id, ConsentRecord.disclosure_cross_border).where(
+                ConsentRecord.id.in_(newest)
+            )
+        )
+    }
+    moves: dict[int, list[tuple[int, str]]] = {}
+    for case_id, agency, state in session.execute(
+        select(Referral.case_id, Referral.from_agency_id, Agency.state)
+        .join(Agency, Agency.id == Referral.from_agency_id)
+        .where(
+            Referral.case_id.in_(ids),
+            Referral.kind == "transfer",
+            Referral.status == ReferralStatus.ACCEPTED.value,
+        )
+    ):
+        moves.setdefault(case_id, []).append((agency, state))
+    disclosed: dict[int, set[int]] = {}
+    for case_id, agency, overridden in session.execute(
+        select(Referral.case_id, Referral.to_agency_id, Referral.overridden_consents).where(
+            Referral.case_id.in_(ids),
+            Referral.mechanism == "trm",
+            Referral.status.in_([ReferralStatus.IN_PROGRESS.value, ReferralStatus.ACCEPTED.value]),
+        )
+    ):
+        if CROSS_BORDER in (overridden or []):
+            disclosed.setdefault(case_id, set()).add(agency)
+    out = {}
+    for case in cases:
+        held_states = {state for _agency, state in moves.get(case.id, [])} - {case.state}
+        ref = RecordRef(
+            state=case.state,
+            held_agency_ids=frozenset(
+                agency for agency, state in moves.get(case.id, []) if state in held_states
+            ),
+            held_states=frozenset(held_states),
+            disclosed_agency_ids=frozenset(disclosed.get(case.id, set())),
+        )
+        out[case.id] = identity_view(p, ref, cross.get(case.id, False))
+    return out
 
 
 def pseudonym(case: Case, person: Person, key: bytes) -> str:
@@ -717,11 +772,27 @@ def _escape_like(text: str) -> str:
 
 
 def find_cases(session: Session, p: Principal, f: CaseFilter) -> CasePage:
-    """One page of the cases ``p`` may read that match ``f``, with the total. A name is
-    searched only in the cases of ``p``'s own state (where the reader sees victims' names:
+    """One page of the cases ``p`` may read that match ``f``, with the total."""
+    q = matching_cases(p, f)
+    total = session.execute(q.with_only_columns(func.count(Case.id))).scalar_one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, f.page), pages)
+    rows = session.execute(ordered(q, f).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).scalars()
+    return CasePage(list(rows), total, page, pages)
+
+
+def ordered(q: Select[Case], f: CaseFilter) -> Select[Case]:
+    """``q`` in the order ``f`` asks for (newest first by default; ties by newest)."""
+    column, descending = SORTS.get(f.sort, SORTS["newest"])
+    return q.order_by(column.desc() if descending else column.asc(), Case.id.desc())
+
+
+def matching_cases(p: Principal, f: CaseFilter, action: str = "read") -> Select[Case]:
+    """The cases ``p`` may ``action`` that match ``f`` (unordered). A name is searched only in
+    the cases of ``p``'s own state (where the reader sees victims' names:
     ``permissions.identity_view``) and never by those who see no identity
     (``permissions.searches_names``); the reference in every readable case."""
-    q = visible_cases(p).order_by(None)
+    q = visible_cases(p, action).order_by(None)
     if f.q:
         like = f"%{_escape_like(f.q.strip().lower())}%"
         conds: list[Any] = [func.lower(Case.reference).like(like, escape="\\")]
@@ -754,16 +825,7 @@ def find_cases(session: Session, p: Principal, f: CaseFilter) -> CasePage:
         q = q.where(Case.owner_agency_id == f.agency_id)
     if f.mine:
         q = q.where(held_by(p))
-    total = session.execute(q.with_only_columns(func.count(Case.id))).scalar_one()
-    column, descending = SORTS.get(f.sort, SORTS["newest"])
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, f.page), pages)
-    rows = session.execute(
-        q.order_by(column.desc() if descending else column.asc(), Case.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).scalars()
-    return CasePage(list(rows), total, page, pages)
+    return q
 
 
 def case_filter(params: Mapping[str, Any]) -> CaseFilter:

@@ -310,6 +310,36 @@ grant(CASEWORKERS, "request", "respond", [Scope.SHARED])
 grant(CASEWORKERS, "request", "update", WORKING)
 grant([K.NATIONAL_COORDINATOR], "request", "read", [Scope.STATE])
 
+# Exports (issue 18, item 8): a case file to PDF (a court or shelter hand-over) and case lists
+# to CSV, for those who read the case and do case work on it; what an export holds is what the
+# reader sees (identity by ``identity_view``). Journalists export nothing.
+declare("case", {"export"})
+grant(CASEWORKERS, "case", "export", [*INVOLVED, Scope.HELD])
+grant([K.NATIONAL_COORDINATOR], "case", "export", [Scope.STATE, Scope.HELD_STATE])
+grant([K.LAWYER], "case", "export", [Scope.OWN])
+
+# Attachments (issue 18, item 4): files on a case, a referral or a reply to a request. They are
+# added by those who contribute to the case (or answer the request) and read by the case's
+# readers, and then only where :func:`sees_attachment` allows: a scanned passport or a signed
+# statement is the victim's identity.
+declare("attachment", {"read", "create"})
+grant(CASEWORKERS, "attachment", "read", [*INVOLVED, Scope.HELD])
+grant([K.NATIONAL_COORDINATOR], "attachment", "read", [Scope.STATE, Scope.HELD_STATE])
+grant([K.LAWYER], "attachment", "read", [Scope.OWN])
+grant(CASEWORKERS, "attachment", "create", INVOLVED)
+grant([K.LAWYER], "attachment", "create", [Scope.OWN])
+
+
+def sees_attachment(p: Principal, view: IdentityView, uploaded_by_agency: int) -> bool:
+    """Whether ``p``, who reads a case in ``view``, may open a file attached to it: a document
+    about the victim (a passport scan, a signed statement, a photo) is identity data, so only
+    those who see the victim's identity open it, and the agency that uploaded it (it holds the
+    file already); never journalists."""
+    if p.kind == PractitionerKind.JOURNALIST:
+        return False
+    return sees_identity(view) or p.agency_id == uploaded_by_agency
+
+
 # --- The other areas' resources and grants (every resource is declared here, once) ---------
 
 # Reading the whole audit trail (every user's reads and changes, every case): administrators

@@ -19,7 +19,7 @@ from pharos.coordinate.permissions import (
 )
 from pharos.coordinate.validation import Fields
 from pharos.domain.practitioners import state_powers
-from pharos.i18n import _
+from pharos.i18n import ngettext
 from pharos.store.models import Case, ReflectionPeriod
 
 
@@ -81,9 +81,12 @@ def basis_text(period: ReflectionPeriod) -> str:
     """Where the length of a granted period comes from, in the current language."""
     if period.basis:
         return period.basis
-    return _(
+    return ngettext(
+        "Pharos default of %(days)s day (Council of Europe Convention, Art. 13); "
+        "the state's own rule was not found in the sources.",
         "Pharos default of %(days)s days (Council of Europe Convention, Art. 13); "
-        "the state's own rule was not found in the sources."
+        "the state's own rule was not found in the sources.",
+        period.days,
     ) % {"days": period.days}
 
 

@@ -237,6 +237,7 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "import": lazy_gettext("imported"),
     "export": lazy_gettext("exported"),
     "download": lazy_gettext("downloaded"),
+    "upload": lazy_gettext("uploaded"),
     "screen": lazy_gettext("screened"),
     "estimate_from_cases": lazy_gettext("estimated the hidden figure from cases"),
     "load_demo": lazy_gettext("loaded the demo"),
@@ -265,6 +266,9 @@ RESOURCE_LABELS: dict[str, LazyProxy] = {
     "lesson": lazy_gettext("lesson"),
     "learn_dataset": lazy_gettext("dataset"),
     "learn_export": lazy_gettext("k-anonymous export"),
+    "case_file": lazy_gettext("case file (PDF)"),
+    "case_list": lazy_gettext("case list (CSV)"),
+    "attachment": lazy_gettext("attached file"),
     "simulation": lazy_gettext("simulation run"),
 }
 

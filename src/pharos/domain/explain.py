@@ -328,15 +328,56 @@ def question_text(q: Question) -> str:
         return _(
             "Was the child recruited, transported, transferred, harboured or received by someone?"
         )
-    assert q.indicator is not None and q.weight is not None and q.dimension is not None
-    text = _("Is this present: %(indicator)s (%(weight)s, %(dimension)s)?") % {
+    return question_label(q)
+
+
+#: How to ask the interview questions (after WHO 2003, docs/domain.md "Interview questions").
+ASKING_ADVICE = N_(
+    "Ask in your own words, one question at a time, somewhere private and with an interpreter "
+    "the person trusts; they may choose not to answer, and their safety comes first."
+)
+
+
+def question_label(q: Question) -> str:
+    """What a question is about: the indicator and its weight, and whether it is decisive (for
+    the age and the act, the question itself)."""
+    if q.kind is not QuestionKind.INDICATOR:
+        return question_text(q)
+    assert q.indicator is not None and q.weight is not None
+    text = _("%(indicator)s (%(weight)s)") % {
         "indicator": indicator_label(q.indicator),
         "weight": _(WEIGHT_LABELS[q.weight]),
-        "dimension": dimension_label(q.dimension),
     }
     if q.decisive:
         text += " " + _("On its own it would make the dimension positive.")
     return text
+
+
+def interview_questions(indicator_id: str) -> list[str]:
+    """What an interviewer can ask the person to learn whether the indicator is present, in
+    the current language (the ILO/EC indicators carry them; other lists have none)."""
+    ind = lookup(indicator_id)
+    if not isinstance(ind, DelphiIndicator):
+        return []
+    return [_(text) for text in ind.questions]
+
+
+def question_texts(q: Question) -> list[str]:
+    """The questions to ask for ``q``: the indicator's interview questions, or for the age and
+    the act the one question about them."""
+    if q.kind is QuestionKind.INDICATOR and q.indicator is not None:
+        return interview_questions(q.indicator)
+    return [question_text(q)]
+
+
+def question_groups(screening: Screening) -> list[tuple[Dimension | None, list[Question]]]:
+    """The questions still to ask, by dimension (None: the age and the act, first), the groups
+    in the order of their most useful question and, inside each, decisive ones first, then by
+    weight (the order of ``ask_next``)."""
+    groups: dict[Dimension | None, list[Question]] = {}
+    for q in screening.ask_next:
+        groups.setdefault(q.dimension if q.kind is QuestionKind.INDICATOR else None, []).append(q)
+    return sorted(groups.items(), key=lambda g: g[0] is not None)
 
 
 def conclusion(screening: Screening) -> str:
@@ -395,15 +436,23 @@ def exploration_lines(screening: Screening) -> list[str]:
 
 
 def _translated(data: dict[str, Any]) -> dict[str, Any]:
-    """``Screening.to_dict`` with its words in the current language: the indicators' names, the
-    caveats' texts and, for each question still to ask, its text (``ask_next[].text``). Codes
-    and ids stay as they are: they are the API."""
+    """``Screening.to_dict`` with its words in the current language: the indicators' names and
+    the caveats' texts (the questions: :func:`_questions_json`). Codes and ids stay as they
+    are: they are the API."""
     for dim in data["dimensions"]:
         for found in dim["indicators"]:
             found["name"] = indicator_label(found["id"])
     for caveat in data["caveats"]:
         caveat["text"] = _(caveat["text"])
     return data
+
+
+def _questions_json(screening: Screening) -> list[dict[str, Any]]:
+    """``ask_next`` with, for each question, what it is about and what to ask, in words."""
+    return [
+        {**q.to_dict(), "label": question_label(q), "questions": question_texts(q)}
+        for q in screening.ask_next
+    ]
 
 
 def explained(
@@ -414,6 +463,7 @@ def explained(
     that apply; with ``state`` (ISO3), the ``next_steps`` there: who takes each route, in words."""
     out = {
         **_translated(screening.to_dict(include_person=include_person)),
+        "ask_next": _questions_json(screening),
         "explanation": explain(screening),
         "outcome": outcome(screening).value,
         "routes": [r.value for r in routes(screening)],

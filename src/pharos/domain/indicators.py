@@ -105,6 +105,9 @@ class DelphiIndicator:
     child: Weight | None
     ilo11: tuple[int, ...]
     note: str | None = None
+    #: what an interviewer can ask to learn whether it is present (English msgids, translated
+    #: in the catalogs' area ``interview_questions``); written by the Pharos team
+    questions: tuple[str, ...] = ()
 
     def weight(self, child: bool) -> Weight | None:
         """The weight in the adult or the child list (None: not in that list)."""
@@ -277,17 +280,37 @@ def _weight(raw: str) -> Weight | None:
 def delphi_indicators() -> dict[str, DelphiIndicator]:
     """The ILO/EC labour-exploitation indicators (adult and child weights), by id, in order."""
     out: dict[str, DelphiIndicator] = {}
-    for dim, items in _data()["delphi_labour"]["indicators"].items():
+    labour = _data()["delphi_labour"]
+    questions = _questions(labour)
+    for dim, items in labour["indicators"].items():
         for raw in items:
-            out[raw["id"]] = DelphiIndicator(
-                id=str(raw["id"]),
+            iid = str(raw["id"])
+            if (dim, iid) not in questions:
+                raise ValueError(f"{DATA_FILE}: delphi_labour.questions: {dim}.{iid} has none")
+            out[iid] = DelphiIndicator(
+                id=iid,
                 dimension=Dimension(dim),
                 name=str(raw["name"]),
                 adult=_weight(raw["adult"]),
                 child=_weight(raw["child"]),
                 ilo11=tuple(int(n) for n in raw["ilo11"]),
                 note=raw.get("note"),
+                questions=questions.pop((dim, iid)),
             )
+    if questions:
+        unknown = ", ".join(f"{d}.{i}" for d, i in questions)
+        raise ValueError(f"{DATA_FILE}: delphi_labour.questions: no such indicator: {unknown}")
+    return out
+
+
+def _questions(labour: Mapping[str, Any]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The interview questions of ``delphi_labour.questions``, by (dimension, indicator id)."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for dim, by_id in labour["questions"].items():
+        for iid, texts in by_id.items():
+            if not texts or not all(isinstance(t, str) and t.strip() for t in texts):
+                raise ValueError(f"{DATA_FILE}: delphi_labour.questions: {dim}.{iid}: empty")
+            out[(str(dim), str(iid))] = tuple(str(t) for t in texts)
     return out
 
 

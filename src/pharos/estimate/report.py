@@ -32,8 +32,8 @@ from pharos.estimate.selection import (
     select_by_threshold,
 )
 from pharos.estimate.table import OverlapTable, OverlapTableError
-from pharos.estimate.threshold import PTHRESH
-from pharos.i18n import _
+from pharos.estimate.threshold import GENERATING_PTHRESH, PTHRESH, select_threshold
+from pharos.i18n import _, format_list
 
 
 @dataclass
@@ -174,6 +174,13 @@ class HiddenFigure:
                         "failed_replications": boot.failed if boot else None,
                         "seed": boot.seed if boot else None,
                         "same_model_share": round(boot.same_model_share, 3) if boot else None,
+                        "generating_pthresh": boot.generating_pthresh if boot else None,
+                        "generating_model": [
+                            [self.table.lists[i], self.table.lists[j]]
+                            for i, j in sorted(boot.generating_model)
+                        ]
+                        if boot
+                        else None,
                         "total_lower": rounded(low),
                         "total_upper": rounded(high),
                         "unseen_lower": rounded(self.interval.lower),
@@ -254,12 +261,14 @@ def estimate(
     replications: int = DEFAULT_REPLICATIONS,
     seed: int = DEFAULT_SEED,
     progress: Callable[[int], None] | None = None,
+    generating_pthresh: float = GENERATING_PTHRESH,
 ) -> HiddenFigure:
     """Choose a log-linear model for ``table`` and estimate the hidden figure with its interval.
 
     The default (``threshold``) is the stepwise p-value method of Chan, Silverman & Vincent (2021)
     with a parametric bootstrap interval that repeats the selection (``replications`` draws from
-    a generator seeded with ``seed``; ``progress`` is called once per replication). ``aic`` and
+    a generator seeded with ``seed``, populations drawn from the model chosen at the looser
+    ``generating_pthresh``; ``progress`` is called once per replication). ``aic`` and
     ``bic`` choose by an information criterion, with a profile-likelihood interval conditional
     on the chosen model (``progress`` is called once per model fitted).
     """
@@ -270,11 +279,12 @@ def estimate(
     usable, dropped = drop_empty_lists(table)
     boot: BootstrapInterval | None = None
     if criterion is Criterion.THRESHOLD:
-        selection, _fitter, chosen = select_by_threshold(usable, pthresh)
+        selection, fitter, chosen = select_by_threshold(usable, pthresh)
+        generator = select_threshold(fitter, max(generating_pthresh, pthresh)) or chosen
         boot = bootstrap_interval(
             usable.n_lists,
-            chosen.fit.mu,
-            chosen.fit.unseen,
+            generator.fit.mu,
+            generator.fit.unseen,
             selection.best.total,
             chosen.model,
             observed=usable.observed,
@@ -283,6 +293,8 @@ def estimate(
             seed=seed,
             pthresh=pthresh,
             progress=progress,
+            generating_model=generator.model,
+            generating_pthresh=max(generating_pthresh, pthresh),
         )
         interval = Interval(
             lower=boot.lower - usable.observed,
@@ -337,6 +349,27 @@ def estimate(
             )
             % {"share": round(100 * boot.same_model_share), "n": boot.replications}
         )
+        added = sorted(boot.generating_model - selection.best.model)
+        if added:
+            result.notes.append(
+                _(
+                    "The replications are drawn from the model that a looser threshold "
+                    "(p < %(p)s) chooses, which adds %(pairs)s: they include dependences that "
+                    "the estimate's model may have missed."
+                )
+                % {
+                    "p": boot.generating_pthresh,
+                    "pairs": format_list(f"{usable.lists[i]}:{usable.lists[j]}" for i, j in added),
+                }
+            )
+        else:
+            result.notes.append(
+                _(
+                    "The replications are drawn from the chosen model: a looser threshold "
+                    "(p < %(p)s) adds no interaction."
+                )
+                % {"p": boot.generating_pthresh}
+            )
         if boot.failed:
             result.notes.append(
                 _("In %(failed)s of %(n)s replications no model could be fitted.")

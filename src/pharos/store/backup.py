@@ -8,6 +8,8 @@ What the archive holds (``manifest.json`` lists every file with its SHA-256 and 
   format (one consistent snapshot, taken while the server runs);
 - ``data/...``: the data folder, without the database's files, the secret key and the analytics
   store (each has its own place) and without hidden temporary files;
+- ``attachments/...``: the attachment store (files attached to cases, under their SHA-256;
+  wherever ``PHAROS_ATTACHMENTS`` puts it), without uploads under way;
 - ``learn/...``: the analytics store, complete datasets only (a dataset's manifest and its
   Parquet files; an import under way is left out);
 - ``secret_key``: the server's secret, only when asked.
@@ -73,6 +75,11 @@ class Installation:
     data_dir: Path
     learn_store: Path
     secret: Callable[[], bytes] | None = None
+    #: the attachment store; None: ``<data_dir>/attachments``
+    attachments: Path | None = None
+
+    def attachment_store(self) -> Path:
+        return Path(self.attachments or Path(self.data_dir) / "attachments")
 
 
 @dataclass
@@ -206,17 +213,29 @@ def _data_files(inst: Installation, out: Path) -> Iterator[tuple[Path, str]]:
     if make_url(inst.database_url).get_backend_name() == "sqlite":
         db = _sqlite_path(inst.database_url).resolve()
         skip |= {Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
-    learn = inst.learn_store.resolve()
+    own_places = {inst.learn_store.resolve(), inst.attachment_store().resolve()}
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and (here / d).resolve() != learn
+            d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in own_places
         )
         for name in sorted(filenames):
             path = here / name
             if name.startswith(".") or path.resolve() in skip or not path.is_file():
                 continue
             yield path, "data/" + path.relative_to(root).as_posix()
+
+
+def _attachment_files(store: Path) -> Iterator[tuple[Path, str]]:
+    """The attachment store's files (``ab/abcdef…``), without uploads under way (hidden)."""
+    if not store.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(store):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield here / name, "attachments/" + (here / name).relative_to(store).as_posix()
 
 
 def _learn_files(store: Path) -> Iterator[tuple[Path, str]]:
@@ -272,6 +291,7 @@ def backup(
         for step, found in (
             (_("Copying the data folder"), list(_data_files(inst, out))),
             (_("Copying the analytics store"), list(_learn_files(inst.learn_store))),
+            (_("Copying the attached files"), list(_attachment_files(inst.attachment_store()))),
         ):
             progress(step, 0, len(found))
             for i, (src, name) in enumerate(found, 1):
@@ -562,6 +582,9 @@ def restore(
                     _write(inst.data_dir / name.removeprefix("data/"), root / name)
                 elif name.startswith("learn/"):
                     _write(inst.learn_store / name.removeprefix("learn/"), root / name)
+                elif name.startswith("attachments/"):
+                    store = inst.attachment_store()
+                    _write(store / name.removeprefix("attachments/"), root / name)
                 progress(step, i, len(files))
             migrate(engine)  # an archive of an older Pharos is brought up to date
         finally:

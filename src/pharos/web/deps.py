@@ -195,3 +195,36 @@ def signed_in(auth: Auth = Depends(current_auth)) -> Principal:
     if auth.principal is None:
         raise LoginRequired()
     return auth.principal
+
+
+def case_filter_query(
+    q: Annotated[str, Query(max_length=200, description="a reference, or a name")] = "",
+    status: Annotated[str, Query(max_length=20, description="a case status")] = "",
+    state: Annotated[str, Query(max_length=3, description="a state of the region, ISO3")] = "",
+    exploitation: Annotated[str, Query(max_length=40, description="a form of exploitation")] = "",
+    opened_from: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+    opened_to: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+    agency: Annotated[str, Query(max_length=12, description="the owning agency's number")] = "",
+    mine: Annotated[str, Query(max_length=5, description="1: only the cases you hold")] = "",
+    sort: Annotated[
+        str, Query(max_length=10, description="newest, oldest, updated or reference")
+    ] = "",
+    page: Annotated[
+        str, Query(max_length=7, description="the page, from 1 (50 cases a page)")
+    ] = "",
+) -> dict[str, str]:
+    """The case list's filter as the page's form sends it (every field optional; the service
+    checks each and names the one that is wrong: ``cases.case_filter``)."""
+    values = {
+        "q": q,
+        "status": status,
+        "state": state,
+        "exploitation": exploitation,
+        "opened_from": opened_from,
+        "opened_to": opened_to,
+        "agency": agency,
+        "mine": mine,
+        "sort": sort,
+        "page": page,
+    }
+    return {k: x for k, x in values.items() if x}

@@ -387,6 +387,7 @@ _ERRORS: dict[int, str] = {
     409: "The record changed since the version sent (someone else edited it): nothing was "
     "written; read it again and make the change on its current version.",
     422: "A field is missing or not valid; each is named with the reason.",
+    500: "A stored file is missing or was changed outside Pharos (restore it from a backup).",
     503: "The exercise's log could not be written; nothing was stored. Try again.",
 }
 

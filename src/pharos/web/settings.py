@@ -68,10 +68,16 @@ class Settings:
     base_url: str = ""
     #: seconds between runs of the mailer that sends the queued e-mails
     mail_poll_seconds: float = 15.0
+    #: the attachment store (``PHAROS_ATTACHMENTS``); None: ``<data_dir>/attachments``. Files
+    #: are kept under their SHA-256; ``pharos backup`` archives the store with the database
+    attachments: Path | None = None
+    #: the largest file that may be attached, in bytes (``PHAROS_ATTACHMENT_MAX_MB``, default 10)
+    attachment_max_bytes: int = 10 * 1024 * 1024
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
         self.learn_store = Path(self.learn_store or self.data_dir / "learn")
+        self.attachments = Path(self.attachments or self.data_dir / "attachments")
         self.trusted_proxies = tuple(self.trusted_proxies)
         for entry in self.trusted_proxies:
             try:
@@ -110,8 +116,9 @@ class Settings:
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from ``PHAROS_DATABASE_URL``, ``PHAROS_DATA_DIR``, ``PHAROS_SECURE_COOKIES``,
         ``PHAROS_SESSION_HOURS``, ``PHAROS_LOAD_DEMO``, ``PHAROS_SECRET_KEY``,
-        ``PHAROS_LEARN_STORE``, ``PHAROS_LEARN_EXPORT_MINUTES``, ``PHAROS_TRUSTED_PROXIES``,
-        ``PHAROS_SMTP_*`` and ``PHAROS_BASE_URL``; keyword arguments win."""
+        ``PHAROS_LEARN_STORE``, ``PHAROS_LEARN_EXPORT_MINUTES``, ``PHAROS_ATTACHMENTS``,
+        ``PHAROS_ATTACHMENT_MAX_MB``, ``PHAROS_TRUSTED_PROXIES``, ``PHAROS_SMTP_*`` and
+        ``PHAROS_BASE_URL``; keyword arguments win."""
         env = os.environ
         values: dict[str, object] = {
             "data_dir": Path(env.get("PHAROS_DATA_DIR", "data")),
@@ -124,6 +131,9 @@ class Settings:
             if env.get("PHAROS_LEARN_STORE")
             else None,
             "learn_export_minutes": float(env.get("PHAROS_LEARN_EXPORT_MINUTES", "60")),
+            "attachments": Path(env["PHAROS_ATTACHMENTS"])
+            if env.get("PHAROS_ATTACHMENTS")
+            else None,
         }
         values.update(
             {
@@ -136,6 +146,11 @@ class Settings:
                 "base_url": env.get("PHAROS_BASE_URL", ""),
             }
         )
+        if env.get("PHAROS_ATTACHMENT_MAX_MB"):
+            megabytes = float(env["PHAROS_ATTACHMENT_MAX_MB"])
+            if megabytes <= 0:
+                raise ValueError("PHAROS_ATTACHMENT_MAX_MB must be a positive number")
+            values["attachment_max_bytes"] = int(megabytes * 1024 * 1024)
         proxies = env.get("PHAROS_TRUSTED_PROXIES", "")
         values["trusted_proxies"] = tuple(x.strip() for x in proxies.split(",") if x.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import tempfile
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -130,6 +131,8 @@ def make_app(url: str, **settings: Any) -> FastAPI:
     settings.setdefault("request_clock_minutes", 0)
     # a fixed secret, so that tests never write a key file into the working folder
     settings.setdefault("secret_key", "pharos-test-secret-key-not-for-production-use")
+    # nor attached files (a fresh store in the system's temporary folder)
+    settings.setdefault("attachments", Path(tempfile.mkdtemp(prefix="pharos-attachments-")))
     return create_app(Settings(database_url=url, **settings))
 
 

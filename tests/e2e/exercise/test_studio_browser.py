@@ -70,8 +70,24 @@ def test_author_a_scenario_and_start_an_exercise(browser: Any, live_server: str,
     assert page.locator(".studio-side tbody tr").count() == 2
     _shot(page, f"studio-saved-{lang}")
 
+    # an inject by the form, released when Karim is first contacted
+    page.click("#st-add-inject summary")
+    page.fill("#ai-id", "ngo-hotline")
+    page.fill("#ai-title", "A worker calls the hotline at night")
+    page.fill("#ai-sender", "NGO hotline")
+    page.check("#st-add-inject input[name=to][value=ita-ngo]")
+    page.fill("#ai-body", "A man calls from a greenhouse near Vittoria.")
+    page.check("#st-add-inject input[name=release][value=trigger]")
+    page.select_option("#ai-when", "persona_contacted")
+    page.fill("#ai-subject", "karim")
+    _shot(page, f"studio-inject-form-{lang}")
     with page.expect_navigation():
-        page.click("#st-start-2")
+        page.click("#ai-add")
+    assert page.locator(".studio-side tbody tr").count() == 3
+    assert "A worker calls the hotline at night" in page.inner_text("#st-preview")
+
+    with page.expect_navigation():
+        page.click("#st-start-3")
     assert page.url.endswith("/control")
     assert page.locator("h1").count() >= 1
     _shot(page, f"studio-started-{lang}")

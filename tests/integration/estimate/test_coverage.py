@@ -42,13 +42,15 @@ def test_the_true_total_is_inside_the_interval_in_most_replications(
     assert coverage >= 0.80, f"{name}: coverage {coverage:.0%}"
 
 
-# The default (threshold method, bootstrap interval) on populations shaped like two real tables:
-# the full figures for every table come from scripts/mse_coverage.py (docs/hidden-figure.md).
-# A short seeded run: 40 simulations of 99 replications each (seed 7: NewOrl_5 40/40, Western
-# 38/40 when written). With 40 simulations the Monte Carlo standard error is about 3.5 points, so
-# the test asks for at least 85% (three standard errors below the nominal 95%).
+# The default (threshold method, bootstrap interval drawn from the looser threshold's model) on
+# populations shaped like real tables: the full figures for every table come from
+# scripts/mse_coverage.py (docs/hidden-figure.md). A short seeded run: 40 simulations of 99
+# replications each (seed 7: UKdat_5 40/40, NewOrl_5 40/40, Western 40/40 when written; the
+# UK table is the one where the interval drawn from the chosen model fell short, 86.5% over 200
+# simulations). With 40 simulations the Monte Carlo standard error is about 3.5 points, so the
+# test asks for at least 85% (three standard errors below the nominal 95%).
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["NewOrl_5", "Western"])
+@pytest.mark.parametrize("name", ["UKdat_5", "NewOrl_5", "Western"])
 def test_the_default_interval_covers_populations_shaped_like_real_tables(name: str) -> None:
     import importlib.util
     import sys

@@ -124,12 +124,15 @@ def test_the_default_reproduces_the_published_threshold_estimates(
         assert chosen == pairs
     low, high = result.total_interval
     assert table.observed <= low < result.total < high < float("inf")
+    assert low <= total <= high  # the published figure inside Pharos' interval
 
 
 def test_the_default_lands_in_the_home_office_range_on_six_uk_lists() -> None:
     table = _table("UKdat")
     result = estimate(table, replications=99)
     assert 10_000 <= result.total <= 13_000
+    low, high = result.total_interval
+    assert low <= 10_000 and high >= 13_000  # the published range inside Pharos' interval
 
 
 @needs_shared

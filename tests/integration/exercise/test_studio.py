@@ -140,6 +140,79 @@ def test_export_import_and_start(app, key):
     assert director.get(f"/exercises/{ex}/control").status_code == 200
 
 
+def test_the_inject_form_adds_a_version_or_shows_the_problems(app, key):
+    director = signed_in_client(app, "it.coordinator")
+    studio = Studio(app.state.engine)
+    base = studio.version(key).number
+    fields = {
+        "base": str(base),
+        "id": "ngo-hotline",
+        "title": "A worker calls the hotline at night",
+        "channel": "call_note",
+        "sender": "NGO hotline",
+        "to": ["ita-ngo", "ita-police"],
+        "body": "A man calls from a greenhouse.",
+        "release": "at_day",
+        "at_day": "2,5",
+    }
+    bad = director.post(f"/exercises/studio/{key}/injects", data=fields | {"to": "no-team"})
+    assert bad.status_code == 422 and "no-team" in bad.text and "injects[14].to[0]" in bad.text
+    assert studio.version(key).number == base
+    ok = director.post(f"/exercises/studio/{key}/injects", data=fields)
+    assert ok.status_code == 303, ok.text
+    v = studio.version(key)
+    assert v.number == base + 1 and "ngo-hotline" in v.note
+    inj = studio.loaded(v).scenario.injects[-1]
+    assert (inj.id, inj.at_day, inj.to) == ("ngo-hotline", 2.5, ["ita-ngo", "ita-police"])
+    page = director.get(f"/exercises/studio/{key}")
+    assert "A worker calls the hotline at night" in page.text  # on the timeline's preview
+
+
+def test_the_persona_form_adds_a_victim_with_truth_and_ladder(app, key):
+    director = signed_in_client(app, "it.coordinator")
+    studio = Studio(app.state.engine)
+    base = studio.version(key).number
+    fields = {
+        "base": str(base),
+        "id": "amal",
+        "name": "Amal S.",
+        "age": "17",
+        "gender": "girl",
+        "nationality": "tun",
+        "languages": "ar, fr",
+        "place": "ragusa-greenhouse",
+        "storyline": "greenhouses",
+        "trust": "20",
+        "script": "Came with her cousin.",
+        "cues": "Looks at the door\r\nAsks for her phone",
+        "is_victim": "1",
+        "exploitation": "forced_labour",
+        "indicators": "dr_wages",
+        "rung1_trust": "30",
+        "rung1_text": "I cook for the men.",
+        "rung1_indicators": "dr_nature_of_jobb",
+        "rung2_trust": "60",
+        "rung2_text": "They keep my passport.",
+        "rung2_indicators": "cd_confiscation_documents",
+        "rung2_interpreter": "1",
+    }
+    bad = director.post(f"/exercises/studio/{key}/personas", data=fields)
+    assert bad.status_code == 422 and "dr_nature_of_jobb" in bad.text
+    assert "did you mean dr_nature_of_job" in bad.text.replace("&#39;", "'")
+    assert studio.version(key).number == base
+    ok = director.post(
+        f"/exercises/studio/{key}/personas", data=fields | {"rung1_indicators": "dr_nature_of_job"}
+    )
+    assert ok.status_code == 303, ok.text
+    sc = studio.loaded(studio.version(key)).scenario
+    amal = sc.character("amal")
+    assert (amal.age, amal.nationality, amal.languages) == (17, "TUN", ["ar", "fr"])
+    assert amal.cues == ["Looks at the door", "Asks for her phone"]
+    assert [d.min_trust for d in amal.ladder] == [30, 60] and amal.ladder[1].requires_interpreter
+    assert amal.truth is not None and amal.truth.indicators == ["dr_wages"]
+    assert "Amal S." in director.get(f"/exercises/studio/{key}").text  # in the preview
+
+
 # -- who may: every route of the studio, for each kind of user --------------------------------
 USERS = ["it.coordinator", "admin", "it.police", "it.labour", "it.ngo", "eg.coordinator", "iom"]
 DIRECTORS = {"it.coordinator", "admin", "eg.coordinator"}
@@ -152,6 +225,8 @@ def _table(key: str) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/exercises/studio/{key}"): (f"/exercises/studio/{key}", None),
         ("POST", "/exercises/studio/{key}/check"): (f"/exercises/studio/{key}/check", {}),
         ("POST", "/exercises/studio/{key}/versions"): (f"/exercises/studio/{key}/versions", {}),
+        ("POST", "/exercises/studio/{key}/injects"): (f"/exercises/studio/{key}/injects", {}),
+        ("POST", "/exercises/studio/{key}/personas"): (f"/exercises/studio/{key}/personas", {}),
         ("GET", "/exercises/studio/{key}/{number}/export"): (
             f"/exercises/studio/{key}/1/export",
             None,

@@ -46,7 +46,12 @@ class World:
     event_id: int
     note_id: int
     plan_id: int
+    attachment_id: int
+    reply_id: int
     task_id: int
+
+
+WALK_PDF = b"%PDF-1.4\nwalk\n%%EOF\n"
 
 
 def _id(location: str) -> int:
@@ -139,9 +144,28 @@ def world(app: FastAPI, engine: Engine) -> World:
         },
     )
     assert r.status_code == 303, r.text[:300]
+    request_id = _id(r.headers["location"])
+    # a scan on the case, and a reply (on another case: this one's request stays unanswered)
+    scan = labour.post(
+        f"/api/v1/cases/{case_id}/attachments", files={"file": ("scan.pdf", WALK_PDF)}
+    )
+    assert scan.status_code == 201, scan.text
+    other = police.post("/api/v1/cases", json={"title": "Answered"}).json()["id"]
+    asked = police.post(
+        f"/api/v1/cases/{other}/requests",
+        json={
+            "type": "police_information_exchange",
+            "receiver_state": "EGY",
+            "subject": "s",
+            "body": "b",
+        },
+    ).json()["id"]
+    egypt = signed_in_client(app, "eg.police")
+    assert egypt.post(f"/api/v1/requests/{asked}/replies", json={"text": "t"}).status_code == 201
+    reply_id = egypt.get(f"/api/v1/requests/{asked}").json()["replies"][0]["id"]
     return World(
         case_id,
-        _id(r.headers["location"]),
+        request_id,
         referrals["ngo"],
         referrals["law_enforcement"],
         screening_id,
@@ -150,6 +174,8 @@ def world(app: FastAPI, engine: Engine) -> World:
         event_id,
         note_id,
         plan_id,
+        scan.json()["id"],
+        reply_id,
         task_id,
     )
 
@@ -218,6 +244,15 @@ def js(path: str, body: dict[str, Any] | None = None) -> Fill:
     return lambda w: (path.format(**w.__dict__), None, body if body is not None else {})
 
 
+def upload(path: str) -> Fill:
+    """A file upload (multipart): an empty file (422 once allowed; a valid one for those who
+    must be refused, so that only their permission can refuse it)."""
+    return lambda w: (path.format(**w.__dict__), {UPLOAD: "1"}, None)
+
+
+UPLOAD = "__upload__"
+
+
 def get(path: str) -> Fill:
     return lambda w: (path.format(**w.__dict__), None, None)
 
@@ -245,6 +280,63 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
     # Cases
     ("GET", "/cases"): (get("/cases"), practitioner),
     ("GET", "/api/v1/cases"): (get("/api/v1/cases"), practitioner),
+    # Exports (issue 18, item 8): a case list to CSV for every practitioner but journalists
+    # (the rows are the cases they read); a case file to PDF for its readers but journalists
+    ("GET", "/cases.csv"): (
+        get("/cases.csv"),
+        lambda u: practitioner(u) and kind(u) != "journalist",
+    ),
+    ("GET", "/api/v1/cases.csv"): (
+        get("/api/v1/cases.csv?status=active"),
+        lambda u: practitioner(u) and kind(u) != "journalist",
+    ),
+    ("GET", "/cases/{case_id}/file.pdf"): (
+        get("/cases/{case_id}/file.pdf"),
+        lambda u: u in CASE_READERS - {"it.journalist"},
+    ),
+    ("GET", "/api/v1/cases/{case_id}/file.pdf"): (
+        get("/api/v1/cases/{case_id}/file.pdf"),
+        lambda u: u in CASE_READERS - {"it.journalist"},
+    ),
+    # Attachments (issue 18, item 4): added by those who contribute to the case, by the two
+    # ends of a referral, by the agency that answered a request; opened by those who see the
+    # victim's identity (a scan is identity data), listed (what each may open) to the readers
+    ("POST", "/cases/{case_id}/attachments"): (
+        upload("/cases/{case_id}/attachments"),
+        lambda u: u in CONTRIBUTORS,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/attachments"): (
+        upload("/api/v1/cases/{case_id}/attachments"),
+        lambda u: u in CONTRIBUTORS,
+    ),
+    ("POST", "/referrals/{referral_id}/attachments"): (
+        upload("/referrals/{referral_to_ngo}/attachments"),
+        lambda u: u in {"it.labour", "it.ngo"},
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/attachments"): (
+        upload("/api/v1/referrals/{referral_to_ngo}/attachments"),
+        lambda u: u in {"it.labour", "it.ngo"},
+    ),
+    ("POST", "/replies/{reply_id}/attachments"): (
+        upload("/replies/{reply_id}/attachments"),
+        lambda u: u == "eg.police",
+    ),
+    ("POST", "/api/v1/replies/{reply_id}/attachments"): (
+        upload("/api/v1/replies/{reply_id}/attachments"),
+        lambda u: u == "eg.police",
+    ),
+    ("GET", "/attachments/{attachment_id}"): (
+        get("/attachments/{attachment_id}"),
+        lambda u: u in SEES_IDENTITY,
+    ),
+    ("GET", "/api/v1/attachments/{attachment_id}"): (
+        get("/api/v1/attachments/{attachment_id}"),
+        lambda u: u in SEES_IDENTITY,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/attachments"): (
+        get("/api/v1/cases/{case_id}/attachments"),
+        lambda u: u in CASE_READERS,
+    ),
     ("GET", "/cases/new"): (get("/cases/new"), caseworker),
     ("POST", "/cases"): (form("/cases", {"title": ""}), caseworker),
     ("POST", "/api/v1/cases"): (js("/api/v1/cases", {"title": ""}), caseworker),
@@ -549,6 +641,7 @@ SERVER_MODULES = {
         "accounts",
         "api",
         "cases",
+        "casework_files",
         "dashboard",
         "directory",
         "referrals",
@@ -597,6 +690,9 @@ def test_route_for_every_kind(
             r = client.patch(path, json=body)
         elif body is not None:
             r = client.post(path, json=body)
+        elif data is not None and UPLOAD in data:
+            content = b"" if rule(user) else WALK_PDF
+            r = client.post(path, files={"file": ("walk.pdf", content)})
         else:
             r = client.post(path, data=data)
         expected = OK if rule(user) else DENIED
@@ -624,8 +720,8 @@ def test_identities(clients: dict[str, PharosClient], world: World) -> None:
 
 def test_lawyer_sees_only_clients(clients: dict[str, PharosClient], world: World) -> None:
     mine = clients["it.lawyer"].get("/api/v1/cases").json()
-    assert [c["id"] for c in mine] == [world.case_id]
-    assert clients["eg.lawyer"].get("/api/v1/cases").json() == []
+    assert [c["id"] for c in mine["cases"]] == [world.case_id] and mine["total"] == 1
+    assert clients["eg.lawyer"].get("/api/v1/cases").json()["cases"] == []
 
 
 def test_sender_may_withdraw_others_may_not(clients: dict[str, PharosClient], world: World) -> None:

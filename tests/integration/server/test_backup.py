@@ -5,6 +5,7 @@ are refused with nothing written."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -49,6 +50,10 @@ def _counts(url: str) -> tuple[int, int]:
     return cases, entries
 
 
+CONTRACT = b"%PDF-1.4\nsigned work contract\n%%EOF\n"
+CONTRACT_SHA = hashlib.sha256(CONTRACT).hexdigest()
+
+
 def _installation(url: str, data: Path) -> str:
     """The demo, an exercise with a few events, a file in the data folder and a learn dataset;
     the exercise's id."""
@@ -78,6 +83,16 @@ def _installation(url: str, data: Path) -> str:
     (learn / "victims").mkdir()
     (learn / "datasets" / "d1.json").write_text(json.dumps({"id": "d1", "rows": {"victims": 1}}))
     (learn / "victims" / "d1.parquet").write_bytes(b"PAR1 not really parquet PAR1")
+    # a file attached to a case (kept under its SHA-256 in <data>/attachments) and an upload
+    # under way (left out)
+    attached = signed_in_client(make_app(url, attachments=data / "attachments"), "it.labour")
+    r = attached.post(
+        f"/api/v1/cases/{r.json()['id']}/attachments",
+        files={"file": ("contract.pdf", CONTRACT)},
+    )
+    assert r.status_code == 201, r.text
+    (data / "attachments" / ".incoming").mkdir(exist_ok=True)
+    (data / "attachments" / ".incoming" / "tmp123").write_bytes(b"half")
     (learn / ".import-x").mkdir()  # an import under way: left out
     (learn / ".import-x" / "victims.parquet").write_bytes(b"half")
     return s.exercise_id
@@ -107,6 +122,7 @@ def test_a_round_trip_keeps_cases_the_audit_chain_and_exercises(
         "data/experiments/run.json",
         "learn/datasets/d1.json",
         "learn/victims/d1.parquet",
+        f"attachments/{CONTRACT_SHA[:2]}/{CONTRACT_SHA}",
         "manifest.json",
         "manifest.sha256",
     } == names  # no secret key unless asked, no half-written import, no database file twice
@@ -129,6 +145,7 @@ def test_a_round_trip_keeps_cases_the_audit_chain_and_exercises(
     assert ExerciseSession.open(SqlEventStore(new_url), exercise).state_hash() == hashed
     assert (target / "experiments" / "run.json").read_text() == '{"seed": 7}'
     assert (target / "learn" / "victims" / "d1.parquet").read_bytes().startswith(b"PAR1")
+    assert (target / "attachments" / CONTRACT_SHA[:2] / CONTRACT_SHA).read_bytes() == CONTRACT
     assert not (target / "secret_key").exists()
     verify = _pharos(["audit", "verify"], target, new_url)
     assert verify.exit_code == 0 and "intact" in verify.output, verify.output

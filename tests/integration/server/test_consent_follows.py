@@ -93,7 +93,7 @@ def test_with_the_consent_the_case_moves_and_its_senders_keep_what_they_held(
         assert r.status_code == 200, r.text
         assert r.json()["persons"][0]["first_name"] == "Samira"
         assert not r.json()["may"]["update"]
-    assert case_id in [c["id"] for c in labour.get("/api/v1/cases").json()]
+    assert case_id in [c["id"] for c in labour.get("/api/v1/cases").json()["cases"]]
 
 
 def test_an_override_is_reasoned_seen_by_the_owner_and_opens_only_what_it_must(

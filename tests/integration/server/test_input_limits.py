@@ -122,6 +122,6 @@ def test_cases_opened_at_the_same_moment_get_distinct_references(app: FastAPI) -
         refs = [r.json()["reference"] for r in answers]
         assert len(set(refs)) == 8, refs
         assert all(re.fullmatch(r"GRC-\d{4}-\d{4}", ref) for ref in refs), refs
-    listed = TestClient(app).get("/api/v1/cases", headers=headers).json()
+    listed = TestClient(app).get("/api/v1/cases", headers=headers).json()["cases"]
     numbers = sorted(int(c["reference"].rsplit("-", 1)[1]) for c in listed)
     assert numbers == list(range(1, len(numbers) + 1))  # no gaps, no repeats

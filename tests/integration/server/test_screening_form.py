@@ -4,11 +4,16 @@ the ticks so the result read later (in any language) is the same."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from fastapi import FastAPI
 
+from pharos.domain.explain import dimension_label, question_groups, question_texts
 from pharos.domain.indicators import Dimension
+from pharos.domain.screening import Person, screen
+from pharos.domain.screening_file import Observation
+from pharos.i18n import use_locale
 from pharos.web.testing import PharosClient, signed_in_client
 
 SEEN = {
@@ -105,3 +110,29 @@ def test_next_steps_read_in_arabic(app: FastAPI) -> None:
     page = inspector.get(f"/screenings/{sid}", headers={"Accept-Language": "ar"}).text
     assert 'dir="rtl"' in page
     assert "الخطوات التالية" in page and "آلية الإحالة الوطنية" in page
+
+
+def test_the_result_page_shows_every_interview_question_by_dimension(app: FastAPI) -> None:
+    """Issue 20, item 3: every question still to ask, with the questions an interviewer can ask
+    about it, grouped by dimension (not four per element), in English and in Arabic."""
+    inspector = signed_in_client(app, "it.labour")
+    sid, page = _screen(inspector, SEEN)
+    expected = screen(
+        [Observation("ec_excessive_hours"), Observation("ec_low_no_salary")], Person(age=34)
+    )
+    assert len(expected.ask_next) > 12
+    section = html.unescape(page.split('id="ask-next"')[1].split("</section>")[0])
+    position = 0
+    for dimension, questions in question_groups(expected):
+        assert dimension is not None
+        heading = f"<h3>{dimension_label(dimension)}</h3>"
+        assert heading in section
+        assert section.index(heading) > position  # in the order of question_groups
+        position = section.index(heading)
+        for q in questions:
+            for text in question_texts(q):
+                assert f"<li>{text}</li>" in section
+    page_ar = inspector.get(f"/screenings/{sid}", headers={"Accept-Language": "ar"}).text
+    with use_locale("ar"):
+        first = question_texts(expected.ask_next[0])[0]
+    assert first in html.unescape(page_ar)

@@ -170,15 +170,20 @@ def english_msgids(lang: str) -> frozenset[str]:
     """The English msgids that ``lang`` translates differently (the same word in both is not a
     sign of an untranslated text)."""
     found: set[str] = set()
+    translated: list[str] = []
     for po in sorted((LOCALE / lang).glob("*.po")):
         with po.open("rb") as fp:
             for msg in read_po(fp, locale=lang):
                 ids = msg.id if isinstance(msg.id, tuple) else (msg.id,)
                 strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+                translated += [t for t in strings if t]
                 for msgid in ids:
                     if msgid and msgid not in strings and len(msgid) >= 8:
                         found.add(msgid.split("%(")[0].strip())
-    return frozenset(m for m in found if len(m) >= 8)
+    # a one-word msgid that is also a word of the language ("positive" is French too) is no
+    # sign of English
+    words = set(re.findall(r"\w+", " ".join(translated), re.UNICODE))
+    return frozenset(m for m in found if len(m) >= 8 and (" " in m or m not in words))
 
 
 @cache

@@ -74,5 +74,7 @@ def test_explanation_begins_with_the_presumption_in_the_chosen_language() -> Non
         assert explain(s)[0] == "Informations insuffisantes."
     with use_locale("ar"):
         assert explain(s)[0] == "معلومات غير كافية."
-    q = s.ask_next[0]
-    assert question_text(q).startswith("Is this present: ")
+    q = s.ask_next[0]  # what the question is about: the indicator and its weight, not a question
+    assert question_text(q) == "Excessive working days or hours (strong) " + (
+        "On its own it would make the dimension positive."
+    )

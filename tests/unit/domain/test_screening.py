@@ -164,7 +164,14 @@ def test_explained_is_json_safe_and_explains_in_the_current_language() -> None:
     assert set(d) >= {"profile", "dimensions", "requirements", "ask_next", "caveats"}
     assert d["explanation"][0] == "Insufficient information."
     added = {"explanation", "outcome", "routes"}  # the explainer's words and next steps
-    assert {k: v for k, v in d.items() if k not in added} == s.to_dict()
+    assert {k: v for k, v in d.items() if k not in added | {"ask_next"}} == {
+        k: v for k, v in s.to_dict().items() if k != "ask_next"
+    }
+    # each question still to ask keeps its data and adds its words: what it is about and
+    # the interview questions to ask
+    for item, data in zip(d["ask_next"], s.to_dict()["ask_next"], strict=True):
+        assert {k: v for k, v in item.items() if k not in {"label", "questions"}} == data
+        assert item["label"] and item["questions"]
     assert "explanation" not in s.to_dict()  # the data; its words are the caller's choice
 
 

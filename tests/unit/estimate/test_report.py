@@ -78,3 +78,30 @@ def test_an_overlap_on_the_search_path_is_hidden_under_k() -> None:
     assert data["steps"][0]["observed_overlap"] == overlap
     hidden = estimate(table, k=overlap + 1, replications=49).to_dict()
     assert hidden["steps"][0]["observed_overlap"] is None
+
+
+def test_the_bootstrap_draws_from_the_model_a_looser_threshold_chooses() -> None:
+    """The replications come from the model the same search picks at p < 0.3, a superset of the
+    chosen one (docs/hidden-figure.md, "Interval"); the estimate stays the 0.02 model's."""
+    from pharos.estimate.examples import EXAMPLES
+    from pharos.estimate.threshold import Fitter, counts_vector, select_threshold
+
+    table = EXAMPLES["UKdat_5"].table()
+    result = estimate(table, replications=49)
+    boot = result.bootstrap
+    assert boot is not None and boot.generating_pthresh == 0.3
+    loose = select_threshold(Fitter(table.n_lists, counts_vector(table)), 0.3)
+    assert loose is not None and boot.generating_model == loose.model
+    assert result.best.model < boot.generating_model  # strictly richer on this table
+    assert round(result.total) == 11_313  # the published point estimate, unchanged
+    added = sorted(boot.generating_model - result.best.model)
+    names = [f"{table.lists[i]}:{table.lists[j]}" for i, j in added]
+    note = next(n for n in result.notes if "looser threshold (p < 0.3)" in n)
+    assert all(name in note for name in names)
+    data = result.to_dict()["estimate"]["interval"]
+    assert data["generating_pthresh"] == 0.3 and len(data["generating_model"]) == len(
+        boot.generating_model
+    )
+    # generating_pthresh=0.02 gives the old interval, drawn from the chosen model itself
+    own = estimate(table, replications=49, generating_pthresh=0.02).bootstrap
+    assert own is not None and own.generating_model == result.best.model

@@ -8,8 +8,6 @@ reportlab does not shape Arabic script: for an Arabic report use the HTML, or
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -18,26 +16,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from pharos.coordinate.case_file_pdf import html_to_pdf, pdf_fonts
 from pharos.exercise.report.after_action import Finding, Report
 from pharos.exercise.report.html import atomic_write, render_html
 from pharos.exercise.words import wording
 from pharos.i18n import _, is_rtl
 
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-_DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-
 
 def _fonts() -> tuple[str, str]:
-    if _DEJAVU.is_file() and _DEJAVU_BOLD.is_file():
-        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("DejaVuSans", str(_DEJAVU)))
-            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(_DEJAVU_BOLD)))
-        return "DejaVuSans", "DejaVuSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
+    return pdf_fonts()
 
 
 def _table(
@@ -276,29 +265,7 @@ def pdf_bytes(r: Report) -> bytes:
 
 def pdf_via_chromium(r: Report, chromium: str = "/usr/bin/chromium") -> bytes:
     """The HTML report printed to PDF by Chromium (shapes Arabic and lays out right to left)."""
-    with tempfile.TemporaryDirectory() as d:
-        html = Path(d) / "report.html"
-        pdf = Path(d) / "report.pdf"
-        html.write_text(render_html(r), encoding="utf-8")
-        subprocess.run(
-            [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--print-to-pdf={pdf}",
-                "--no-pdf-header-footer",
-                html.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return pdf.read_bytes()
+    return html_to_pdf(render_html(r), Path(chromium))
 
 
 def write_pdf(report: Report, path: Path) -> None:

@@ -1,6 +1,7 @@
 """Every table of the server area; other areas add their own modules and import them here."""
 
 from pharos.store.models.accounts import Agency, ApiToken, LoginAttempt, User, UserSession
+from pharos.store.models.attachments import Attachment
 from pharos.store.models.audit import AuditEntry, AuditHead
 from pharos.store.models.cases import (
     Case,
@@ -31,6 +32,7 @@ from pharos.store.models.simulation import SimulationRun
 __all__ = [
     "Agency",
     "ApiToken",
+    "Attachment",
     "AuditEntry",
     "AuditHead",
     "Case",

@@ -8,6 +8,7 @@ ROUTE_MODULES: list[str] = [
     "api",
     "api_docs",
     "cases",
+    "casework_files",
     "dashboard",
     "estimate",
     "exercise_studio",  # before "exercise": /exercises/studio is no exercise id

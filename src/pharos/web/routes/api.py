@@ -28,7 +28,7 @@ from pharos.domain.practitioners import PractitionerKind
 from pharos.learn import lessons
 from pharos.store.uow import UnitOfWork
 from pharos.web import schemas as s
-from pharos.web.deps import RecordId, signed_in, uow
+from pharos.web.deps import RecordId, case_filter_query, signed_in, uow
 
 # Every route needs a signed-in caller (401), checks permissions and, on unsafe methods, CSRF
 # for session cookies (403), and validates what it is sent (422); a route that reads a record by
@@ -49,13 +49,19 @@ def _detail(request: Request, work: UnitOfWork, p: Principal, case_id: int) -> d
 
 @router.get("/cases", tags=["cases"])
 def list_cases(
-    p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
-) -> list[dict[str, Any]]:
-    """The cases you may read (reference, state, status; titles only in the full view)."""
+    params: dict[str, str] = Depends(case_filter_query),
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> dict[str, Any]:
+    """The cases you may read that match the filter (the case list's: search, status, state,
+    exploitation, opening dates, owning agency, the cases you hold, sort), one page of 50 with
+    the total; titles only where you see the victim's identity."""
     require(p, "case", "read")
+    found = cases.find_cases(work.session, p, cases.case_filter(params))
     out = []
-    for c in work.session.execute(cases.visible_cases(p).limit(500)).scalars():
-        full = sees_identity(cases.view_of(work.session, p, c))
+    views = cases.views_of(work.session, p, found.cases)
+    for c in found.cases:
+        full = sees_identity(views[c.id])
         out.append(
             {
                 "id": c.id,
@@ -66,7 +72,13 @@ def list_cases(
                 "updated_at": c.updated_at.isoformat(),
             }
         )
-    return out
+    return {
+        "cases": out,
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "page_size": cases.PAGE_SIZE,
+    }
 
 
 @router.post("/cases", tags=["cases"], status_code=201, responses=BODY)
@@ -515,7 +527,12 @@ def read_request(
     r = requests.get_request(work.session, p, request_id)
     out = _request(r)
     out["replies"] = [
-        {"text": x.text, "agency_id": x.agency_id, "created_at": x.created_at.isoformat()}
+        {
+            "id": x.id,
+            "text": x.text,
+            "agency_id": x.agency_id,
+            "created_at": x.created_at.isoformat(),
+        }
         for x in requests.replies(work.session, r.id)
     ]
     return out

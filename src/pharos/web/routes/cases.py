@@ -76,7 +76,7 @@ def case_list(
         errors = exc.errors
         wanted = svc.CaseFilter()
     found = svc.find_cases(work.session, p, wanted)
-    views = {c.id: svc.view_of(work.session, p, c) for c in found.cases}
+    views = svc.views_of(work.session, p, found.cases)
     agencies = queries.agencies_by_state(work.session)
     kept = {k: v for k, v in params.items() if k != "page" and v}
     return render(
@@ -95,6 +95,7 @@ def case_list(
             "sorts": svc.SORTS,
             "L": template_labels(),
             "may_create": allowed(p, "case", "create"),
+            "may_export": allowed(p, "case", "export"),
         },
         status=422 if errors else 200,
     )

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
 from pharos.domain import userfile
 from pharos.domain.explain import indicator_label
+from pharos.domain.vocabulary import ExploitationType
 from pharos.domain.vocabulary_labels import label
 from pharos.exercise.runtime.service import Hub
 from pharos.exercise.runtime.studio import (
@@ -31,8 +32,9 @@ from pharos.exercise.runtime.studio import (
     template_source,
     templates,
 )
+from pharos.exercise.scenario.edit import add_item
 from pharos.exercise.scenario.loader import LoadedScenario, Problem, check_source
-from pharos.exercise.scenario.schema import ExerciseScenario, Inject
+from pharos.exercise.scenario.schema import Channel, ExerciseScenario, Inject, TriggerOn
 from pharos.exercise.scenario.source import ScenarioSource
 from pharos.exercise.words import wording
 from pharos.i18n import _, lazy_gettext
@@ -203,6 +205,20 @@ def _editor(
         "writes": allowed(p, "exercise_scenario", "write"),
         "directs": allowed(p, "exercise", "direct"),
         "preview": preview(loaded) if loaded is not None else None,
+        # the "Add an inject" form's choices (from the version's scenario, when it loads)
+        "teams": [(t.id, t.name) for t in loaded.localized().teams] if loaded else [],
+        "channels": [(c.value, wording.channel(c)) for c in Channel],
+        "triggers": [(t.value, wording.trigger(t, "…")) for t in TriggerOn],
+        "places": [(x.id, x.name) for x in loaded.localized().places] if loaded else [],
+        "storylines": [(x.id, x.title) for x in loaded.localized().storylines] if loaded else [],
+        "genders": [
+            ("woman", _("woman")),
+            ("man", _("man")),
+            ("girl", _("girl")),
+            ("boy", _("boy")),
+            ("other", _("other")),
+        ],
+        "exploitations": [(e.value, label(e)) for e in ExploitationType],
     }
     return render(request, "exercise/studio_edit.html", context, status=status)
 
@@ -342,6 +358,151 @@ async def studio_save(
     return RedirectResponse(
         f"/exercises/studio/{key}?file={file}&saved={saved.number}", status_code=303
     )
+
+
+def _inject_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The inject of the "Add an inject" form, as the scenario format writes it (the validator
+    checks it with the rest of the scenario)."""
+    to = data.get("to") or []
+    inject: dict[str, Any] = {
+        "id": str(data.get("id") or "").strip(),
+        "title": str(data.get("title") or "").strip(),
+        "channel": str(data.get("channel") or ""),
+        "sender": str(data.get("sender") or "").strip(),
+        "to": [str(t) for t in (to if isinstance(to, list) else [to])],
+        "body": str(data.get("body") or "").replace("\r\n", "\n").strip(),
+    }
+    release = data.get("release")
+    if release == "deck":
+        inject["deck"] = True
+    elif release == "trigger":
+        trigger: dict[str, Any] = {
+            "when": str(data.get("when") or ""),
+            "subject": str(data.get("subject") or "").strip(),
+        }
+        delay = _number(data.get("delay_days"))
+        if delay:
+            trigger["delay_days"] = delay
+        inject["trigger"] = trigger
+    else:
+        inject["at_day"] = _number(data.get("at_day"))
+    return inject
+
+
+def _number(value: Any) -> float | int | str:
+    """A form's number as a number (a whole one without ``.0``); what is not one stays text
+    for the validator to name."""
+    text = str(value or "0").strip().replace(",", ".")
+    try:
+        n = float(text)
+    except ValueError:
+        return text
+    return int(n) if n.is_integer() else n
+
+
+def _words(value: Any, sep: str = ",") -> list[str]:
+    """A form's list written as text (``ar, fr`` or one per line)."""
+    return [w.strip() for w in str(value or "").split(sep) if w.strip()]
+
+
+def _persona_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The victim persona of the "Add a persona" form, as the scenario format writes it: who
+    they are, where, the role player's script and cues, the hidden truth and up to three rungs
+    of the disclosure ladder (the validator checks it with the rest of the scenario)."""
+    pid = str(data.get("id") or "").strip()
+    truth: dict[str, Any] = {"is_victim": data.get("is_victim") == "1"}
+    if data.get("exploitation"):
+        truth["exploitation"] = str(data["exploitation"])
+    if _words(data.get("indicators")):
+        truth["indicators"] = _words(data.get("indicators"))
+    ladder = []
+    for n in (1, 2, 3):
+        said = str(data.get(f"rung{n}_text") or "").strip()
+        if not said:
+            continue
+        rung: dict[str, Any] = {
+            "id": f"{pid}-{n}",
+            "min_trust": _number(data.get(f"rung{n}_trust")),
+            "text": said,
+        }
+        if _words(data.get(f"rung{n}_indicators")):
+            rung["indicators"] = _words(data.get(f"rung{n}_indicators"))
+        if data.get(f"rung{n}_interpreter") == "1":
+            rung["requires_interpreter"] = True
+        if data.get(f"rung{n}_safe") == "1":
+            rung["requires_safe_place"] = True
+        ladder.append(rung)
+    persona: dict[str, Any] = {
+        "id": pid,
+        "kind": "victim",
+        "name": str(data.get("name") or "").strip(),
+        "age": _number(data.get("age")),
+        "gender": str(data.get("gender") or ""),
+        "nationality": str(data.get("nationality") or "").strip().upper(),
+        "languages": _words(data.get("languages")),
+        "place": str(data.get("place") or ""),
+        "storyline": str(data.get("storyline") or ""),
+        "trust": _number(data.get("trust")),
+        "script": str(data.get("script") or "").replace("\r\n", "\n").strip(),
+    }
+    cues = _words(str(data.get("cues") or "").replace("\r\n", "\n"), "\n")
+    if cues:
+        persona["cues"] = cues
+    persona["truth"] = truth
+    persona["ladder"] = ladder
+    return persona
+
+
+async def _add(
+    request: Request,
+    p: Principal,
+    key: str,
+    data: dict[str, Any],
+    section: str,
+    item: dict[str, Any],
+) -> Response:
+    """A new version with ``item`` added to the list ``section``, or the editor with the
+    scenario as it would be and every problem (nothing saved)."""
+    v = _version(request, key)
+    base = str(data.get("base") or "")
+    if not base.isdigit():
+        raise HTTPException(422, _("Send the file, its text and the version it was opened from."))
+    src = await run_in_threadpool(_studio(request).source, v)
+    try:
+        text = add_item(src.text, section, item)
+    except userfile.UserFileError as exc:
+        return _editor(request, p, v, None, None, [], exc.message, "", 422)
+    note = (_("Inject %(id)s added") if section == "injects" else _("Persona %(id)s added")) % {
+        "id": item.get("id") or "?"
+    }
+    try:
+        saved = await run_in_threadpool(
+            partial(_studio(request).save, key, int(base), p.username, note, src.name, text)
+        )
+    except StudioRefused as exc:
+        return _editor(request, p, v, src.name, text, exc.problems, exc.message, note, 422)
+    return RedirectResponse(f"/exercises/studio/{key}?saved={saved.number}", status_code=303)
+
+
+@router.post("/exercises/studio/{key}/personas", include_in_schema=False)
+async def studio_add_persona(
+    key: str, request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    """A new version with one more victim persona, from the structured form."""
+    data = await body(request)
+    _may(p, "write")
+    return await _add(request, p, key, data, "characters", _persona_fields(data))
+
+
+@router.post("/exercises/studio/{key}/injects", include_in_schema=False)
+async def studio_add_inject(
+    key: str, request: Request, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> Response:
+    """A new version with one more inject, from the structured form; with any problem the
+    editor shows the scenario with the inject written in and every problem, nothing saved."""
+    data = await body(request)
+    _may(p, "write")
+    return await _add(request, p, key, data, "injects", _inject_fields(data))
 
 
 @router.get("/exercises/studio/{key}/{number}/export", include_in_schema=False)

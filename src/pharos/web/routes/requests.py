@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from pharos.coordinate import attachments, queries
 from pharos.coordinate import cases as case_svc
-from pharos.coordinate import queries
 from pharos.coordinate import requests as svc
 from pharos.coordinate.cases import view_of
 from pharos.coordinate.permissions import IdentityView, Principal, allowed, require
@@ -162,6 +162,8 @@ def _detail(
             "case": case,
             "names": names,
             "replies": svc.replies(work.session, r.id),
+            "files": attachments.by_reply(work.session, p, case),
+            "me_agency": p.agency_id,
             "may_reply": allowed(p, "request", "respond", ref) and r.status != "withdrawn",
             "may_withdraw": allowed(p, "request", "update", ref) and r.status == "sent",
             "may_read_case": allowed(p, "case", "read", case_svc.case_ref(work.session, case)),

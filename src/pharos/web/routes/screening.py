@@ -13,6 +13,7 @@ from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.coordinate.validation import ValidationFailed
 from pharos.coordinate.vocabulary import ACT_LABELS
 from pharos.domain.explain import (
+    ASKING_ADVICE,
     PRESUMPTION_LABELS,
     ROUTE_LABELS,
     dimension_label,
@@ -21,7 +22,9 @@ from pharos.domain.explain import (
     forced_labour_text,
     indicator_label,
     outcome_text,
-    question_text,
+    question_groups,
+    question_label,
+    question_texts,
     step_details,
     step_who,
 )
@@ -152,7 +155,14 @@ def show(
             "steps": steps,
             "may_open_case": may_open_case,
             "may_refer": may_refer,
-            "questions": [question_text(q) for q in result.ask_next],
+            "asking_advice": _(ASKING_ADVICE),
+            "question_groups": [
+                (
+                    dimension_label(dimension) if dimension is not None else None,
+                    [(question_label(q), q.decisive, question_texts(q)) for q in questions],
+                )
+                for dimension, questions in question_groups(result)
+            ],
             "observed": [
                 (o["id"], indicator_label(o["id"]), o.get("note")) for o in record.observations
             ],

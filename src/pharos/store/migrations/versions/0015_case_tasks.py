@@ -1,7 +1,7 @@
 """cases: tasks for a colleague of the same agency, with a due date (issue 18, item 5)
 
-Revision ID: 0014_case_tasks
-Revises: 0013_scenario_version
+Revision ID: 0015_case_tasks
+Revises: 0014_attachments
 Create Date: 2026-12-05 21:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_case_tasks"
-down_revision: str | Sequence[str] | None = "0013_scenario_version"
+revision: str = "0015_case_tasks"
+down_revision: str | Sequence[str] | None = "0014_attachments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,8 +5,8 @@ the status with the progress, who started it and when, and when the process that
 said it was alive (a run whose process died is marked interrupted). The outputs are files in
 ``<data dir>/simulations/<id>/``.
 
-Revision ID: 0015_simulation_runs
-Revises: 0014_case_tasks
+Revision ID: 0016_simulation_runs
+Revises: 0015_case_tasks
 Create Date: 2026-12-05 21:00:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_simulation_runs"
-down_revision: str | Sequence[str] | None = "0014_case_tasks"
+revision: str = "0016_simulation_runs"
+down_revision: str | Sequence[str] | None = "0015_case_tasks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

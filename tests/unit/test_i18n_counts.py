@@ -1,0 +1,227 @@
+"""Every count shown to a user goes through ngettext (issue 20, item 5).
+
+A message that puts a number before the noun it counts ("%(days)s days", "%(n)s indicators
+observed") needs the plural forms of each language: Arabic has six ("يوم واحد", "يومان",
+"3 أيام", "11 يومًا", "100 يوم"), and one msgstr for every number is wrong for most of them (the
+review found "7 يومًا"). Found statically: every message of the code and the templates that is
+*not* a plural entry, in which a placeholder that holds a number (an integer conversion ``%d``,
+or a name that means a count: ``n``, ``count``, ``days``, ``rows`` …) is followed, possibly after
+"more" and one adjective, by an English plural noun ("days", "rows", "document(s)").
+
+``KNOWN`` lists the messages found when the check was written and not yet converted (areas of
+other work in progress); the test fails on any other message found, and on a known one that no
+longer needs to be listed, so the list only shrinks.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from pharos.i18n import ngettext, use_locale
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "pharos"
+METHOD_MAP = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.do"}}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
+
+#: placeholder names that hold a count (with %s); any %d placeholder holds one too
+COUNT_NAMES = frozenset(
+    {
+        "n",
+        "count",
+        "total",
+        "num",
+        "number",
+        "days",
+        "rows",
+        "runs",
+        "tests",
+        "classes",
+        "smallest",
+        "sessions",
+        "tokens",
+        "seconds",
+        "size",
+        "max",
+        "min",
+        "expected",
+        "k",
+        "d",
+        "t",
+        "v",
+        "l",
+        "i",
+        "m",
+    }
+)
+#: a placeholder, optionally "more" and one adjective, then an English plural noun
+COUNTED = re.compile(r"%\((\w+)\)([sd])(?: more)?(?: [a-z-]+)? ([a-z]+(?:\(s\)|s))(?=\W|$)")
+NOT_NOUNS = frozenset({"is", "was", "has", "does", "its", "this", "as", "us", "yes", "plus"})
+
+#: Found when the check was written (2026-12-05), in areas not converted yet.
+KNOWN = frozenset(
+    {
+        "only %(n)d Morris trajectories: each mu* rests on %(n)d elementary effects; use at "
+        "least %(min)d (Campolongo et al. 2007)",
+        "the box holds only %(n)d scenarios: its density %(density).2f could be anything from "
+        "%(low).2f to %(high).2f (95 %% interval); run at least %(min)d scenarios in the box "
+        "before relying on it",
+        "outcome %(name)s is missing in %(count)d runs; choose an outcome every run reports",
+        "An intervention is flagged when it raises the share protected of one group and lowers "
+        "another's, each change significant by a two-sided t-test over the scenarios at level "
+        "%(level)s (5%% divided by the %(m)d tests: Bonferroni). With no effect in any group, "
+        "the chance of any flag is at most 5%%; on data with no effect it was %(rate)s.",
+        "95%% interval %(low)s–%(high)s, %(n)d scenarios",
+        "%(runs)d runs in %(seconds).1f s",
+        "Restored %(file)s (written %(created)s): %(n)s files, in %(s).1f s.",
+        "Wrote %(file)s: %(n)s files, %(size)s, database revision %(rev)s, in %(s).1f s.",
+        "… and %(n)s more models (all are listed with --json).",
+        "%(n)s lists",
+        "%(id)s · %(status)s · %(when)s · %(n)s events",
+        "%(n)d replications pooled",
+        "Stored %(n)d victim personas of exercise %(ex)s as dataset %(id)s",
+        "... and %(n)d more groups",
+        "... and %(n)d more refusals",
+        "Dropped %(n)d of %(total)d rows (%(share)s):",
+        "%(field)s, %(reason)s: %(n)d rows (%(share)s)",
+        "Wrote %(rows)d rows to %(file)s. Verified by re-reading the file with DuckDB: "
+        "%(classes)d classes over %(qi)s, and each of %(n)d sensitive fields with them; the "
+        "smallest has %(smallest)d rows (k = %(k)d).",
+        "Wrote %(rows)d rows to %(file)s",
+        "A cell is marked ▼ when the group fares worse than all other cases (Fisher's exact "
+        "test for shares, Welch's t-test for days), after Holm's correction across the "
+        "%(tests)s comparisons of the monitor (every group, outcome and dimension): at most a "
+        "%(alpha)s %% chance of any false alarm.",
+        "Stored %(n)d simulated victims from %(folder)s as dataset %(id)s",
+        "WARNING: %(n)s demo accounts (%(names)s) exist in this database with the published "
+        "password %(pw)s: anyone can sign in with them. Use this database for trials only, "
+        "never for real cases.",
+        "The audit trail was tampered with: %(n)s problems in %(count)s entries.",
+        "The audit trail is intact: %(count)s entries checked.",
+        "The audit trail was tampered with: %(n)s problems in %(count)s entries. Run 'pharos "
+        "audit verify'; no anchor written.",
+        "The password needs at least %(n)s characters.",
+        "Revoked %(n)s tokens.",
+        "%(runs)s replications; shares in %%; ✗ outside ±%(tol)s%%; ! sources disagree",
+        "Baseline: %(name)s, %(runs)s replications",
+        "At most %(n)s characters.",
+        "the file has %(size)s bytes, more than the %(limit)s a file of this kind may have",
+        "nested more than %(n)s levels deep",
+        "parametric bootstrap repeating the model selection (%(n)s replications)",
+        "With %(n)s lists there are too many models to try them all: a stepwise search (adding "
+        "or removing one interaction at a time) was used.",
+        "The bootstrap chose the same model as the data in %(share)s%% of %(n)s replications; "
+        "the interval includes that uncertainty.",
+        "In %(failed)s of %(n)s replications no model could be fitted.",
+        "expected %(expected)s fields, found %(found)s",
+        "%(p)s was identified %(d)s days after first contact (target %(t)s)",
+        "%(p)s was not identified within the target of %(t)s days",
+        "Request %(r)s was answered in %(v)s days (target %(t)s)",
+        "no such text in the scenario: %(k)s has %(n)s item(s)",
+        "Speed set to %(n)s exercise days per hour",
+        "%(s)s: request executed under %(i)s; %(n)s document(s) attached.",
+        "%(n)d cells with fewer than k people are not shown.",
+        "the written file has %(n)d combinations rarer than k = %(k)d; nothing was kept",
+        "%(n)d fields where the header has %(expected)d",
+        "%(source)s (%(first)d–%(last)d, %(rows)s rows)",
+        "Each category's yearly share is compared with what its own history predicts "
+        "(quasi-Poisson model with a trend, a level for each source and a step; dispersion "
+        "estimated from the data and at least 1; Student's t). Holm's correction across the "
+        "%(tests)d tests (categories × candidate years) keeps the chance of any false alarm at "
+        "most %(alpha)s %%.",
+        "Valid for 1 to %(max)s days.",
+        "Too many failed sign-ins for this account or from this address. Try again in %(n)s "
+        "seconds.",
+        "The page handles at most %(n)s lists; use the command line.",
+        "%(l)s lessons and %(i)s corrective actions published to the lessons library",
+        "%(n)s possible duplicates flagged across agencies.",
+        "%(n)s agencies",
+        "… and %(n)s more models (all are listed in the JSON API).",
+        "%(d)s days later",
+        "fewer than %(k)s cases: not shown",
+        "%(days)s days",
+        "Share of cases identified, referred and protected, and the days each step took, with "
+        "95 %% intervals. Groups and cells with fewer than %(k)s cases are never shown.",
+        "Verified by re-reading the written file: %(classes)d classes over the "
+        "quasi-identifiers; the smallest class of any protected combination has %(smallest)d "
+        "rows.",
+        "Download the file (%(rows)d rows)",
+        "%(n)d rows (%(share)s)",
+    }
+)
+
+
+def uncounted(message: str) -> list[str]:
+    """The counts in ``message`` written for one number only ("%(n)s rows")."""
+    found = []
+    for m in COUNTED.finditer(message):
+        name, conversion, noun = m.groups()
+        if noun in NOT_NOUNS or (conversion != "d" and name not in COUNT_NAMES):
+            continue
+        found.append(m.group(0))
+    return found
+
+
+def offenders() -> dict[str, str]:
+    """Non-plural messages of the code and templates with a count: msgid -> where."""
+    out: dict[str, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(SRC), METHOD_MAP, OPTIONS, keywords=KEYWORDS
+    ):
+        if isinstance(message, tuple) or not message:
+            continue  # a plural entry (ngettext) or nothing
+        if uncounted(message):
+            out.setdefault(message, f"{filename}:{lineno}")
+    return out
+
+
+def test_the_check_finds_a_count_and_leaves_other_numbers() -> None:
+    assert uncounted("%(n)s indicators observed") == ["%(n)s indicators"]
+    assert uncounted("answer due in %(days)s days")
+    assert uncounted("%(n)s document(s) attached")
+    assert uncounted("… and %(n)s more models")
+    assert uncounted("Stored %(n)d simulated victims")
+    assert not uncounted("age %(n)s")  # a number, not a count of things
+    assert not uncounted("%(file)s holds no exercise log")  # not a number
+    assert not uncounted("%(n)s was disrupted")  # a verb after it
+    assert not uncounted("Questions that would still help decide: %(n)s.")
+
+
+def test_every_count_goes_through_ngettext() -> None:
+    found = offenders()
+    new = {m: where for m, where in found.items() if m not in KNOWN}
+    assert not new, "counts not through ngettext (use ngettext and give each language its " + (
+        "plural forms):\n" + "\n".join(f"{w}: {m!r}" for m, w in new.items())
+    )
+    fixed = sorted(KNOWN - set(found))
+    assert not fixed, "no longer found (remove from KNOWN):\n" + "\n".join(map(repr, fixed))
+
+
+def test_days_agree_with_their_number_in_arabic() -> None:
+    """The review's "7 يومًا": 3–10 take the plural, 11–99 the singular accusative."""
+    with use_locale("ar"):
+        due = {
+            n: ngettext("answer due in %(days)s day", "answer due in %(days)s days", n)
+            % {"days": n}
+            for n in (1, 2, 7, 30, 100)
+        }
+    assert due == {
+        1: "الرد مطلوب خلال يوم واحد",
+        2: "الرد مطلوب خلال يومين",
+        7: "الرد مطلوب خلال 7 أيام",
+        30: "الرد مطلوب خلال 30 يومًا",
+        100: "الرد مطلوب خلال 100 يوم",
+    }
+    with use_locale("fr"):
+        assert ngettext("%(days)s day", "%(days)s days", 1) % {"days": 1} == "1 jour"
