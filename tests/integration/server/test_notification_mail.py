@@ -120,7 +120,7 @@ def test_the_email_carries_a_reference_and_a_link_and_no_identity(
     app = mailing_app(engine, port)
     labour = signed_in_client(app, "it.labour")
     ngo = signed_in_client(app, "it.ngo")
-    assert ngo.post("/api/v1/notifications/email", json={"email": "ngo@example.org"}).json() == {
+    assert ngo.post("/api/v1/me/email", json={"email": "ngo@example.org"}).json() == {
         "email": "ngo@example.org"
     }
     assert ngo.post("/language", data={"lang": "fr"}).status_code in (200, 303)
@@ -172,7 +172,7 @@ def test_an_smtp_server_that_does_not_answer_neither_blocks_nor_fails_the_reques
     app = mailing_app(engine, free_port())  # nothing listens there
     labour = signed_in_client(app, "it.labour")
     ngo = signed_in_client(app, "it.ngo")
-    ngo.post("/api/v1/notifications/email", json={"email": "ngo@example.org"})
+    ngo.post("/api/v1/me/email", json={"email": "ngo@example.org"})
     case_id, _case = open_identified_case(labour)
     refer_to_ngo(labour, case_id)  # answered 201: the referral is made
     listed = ngo.get("/api/v1/notifications").json()["items"]
@@ -194,7 +194,7 @@ def test_an_smtp_server_that_does_not_answer_neither_blocks_nor_fails_the_reques
 
 def test_no_email_unless_an_smtp_server_is_configured(app: FastAPI, engine: Engine) -> None:
     ngo = signed_in_client(app, "it.ngo")
-    assert ngo.post("/api/v1/notifications/email", json={"email": "ngo@example.org"}).status_code
+    assert ngo.post("/api/v1/me/email", json={"email": "ngo@example.org"}).status_code
     assert "This server sends no e-mail." in ngo.get("/notifications?lang=en").text
     labour = signed_in_client(app, "it.labour")
     case_id, _case = open_identified_case(labour)
@@ -208,12 +208,12 @@ def test_no_email_unless_an_smtp_server_is_configured(app: FastAPI, engine: Engi
 
 def test_an_address_is_checked(engine: Engine) -> None:
     ngo = signed_in_client(mailing_app(engine, free_port()), "it.ngo")
-    r = ngo.post("/api/v1/notifications/email", json={"email": "not an address"})
+    r = ngo.post("/api/v1/me/email", json={"email": "not an address"})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "email"]
     r = ngo.post("/notifications/email?lang=en", data={"email": "a@b"})
     assert r.status_code == 422 and 'aria-invalid="true"' in r.text
     assert "Enter an e-mail address such as name@example.org" in r.text
-    assert ngo.post("/api/v1/notifications/email", json={"email": ""}).json() == {"email": ""}
+    assert ngo.post("/api/v1/me/email", json={"email": ""}).json() == {"email": ""}
 
 
 def test_settings_refuse_smtp_without_a_link_address() -> None:

@@ -207,13 +207,13 @@ def test_unread_count_in_the_header_and_marking_read(app: FastAPI, engine: Engin
     assert other.post(f"/api/v1/notifications/{first['id']}/read").status_code == 404
     assert other.post(f"/notifications/{first['id']}/read").status_code == 404
     assert other.get(f"/api/v1/notifications/{first['id']}").status_code == 404
-    assert other.post("/api/v1/notifications/read-all").status_code == 200
+    assert other.post("/api/v1/notifications/all/read").status_code == 200
     assert mediator.get("/api/v1/notifications").json()["unread"] == 2
     # opening it marks it read and leads to what it is about
     r = mediator.get(f"/notifications/{first['id']}")
     assert r.status_code == 303 and r.headers["location"] == first["link"]
     assert mediator.get("/api/v1/notifications").json()["unread"] == 1
-    assert mediator.post("/api/v1/notifications/read-all").json() == {"marked": 1}
+    assert mediator.post("/api/v1/notifications/all/read").json() == {"marked": 1}
     page = mediator.get("/notifications").text
     assert "Nothing unread" not in page and "Mark all as read" not in page
     assert 'aria-label="Notifications: none unread"' in page

@@ -74,14 +74,14 @@ TABLE: dict[tuple[str, str], tuple[str, Callable[[str], bool]]] = {
         "/api/v1/notifications/{id}/read",
         ONLY_OWNER,
     ),
-    ("POST", "/api/v1/notifications/read-all"): ("/api/v1/notifications/read-all", EVERY),
+    ("POST", "/api/v1/notifications/all/read"): ("/api/v1/notifications/all/read", EVERY),
     # one's own address (an invalid one here: 422 for everyone signed in, nothing stored)
     ("POST", "/notifications/email"): ("/notifications/email", EVERY),
-    ("POST", "/api/v1/notifications/email"): ("/api/v1/notifications/email", EVERY),
+    ("POST", "/api/v1/me/email"): ("/api/v1/me/email", EVERY),
 }
 #: what the walk sends to the routes that take a body
 BODIES: dict[str, dict[str, str]] = {"/notifications/email": {"email": "not an address"}}
-JSON: dict[str, dict[str, str]] = {"/api/v1/notifications/email": {"email": "not an address"}}
+JSON: dict[str, dict[str, str]] = {"/api/v1/me/email": {"email": "not an address"}}
 
 
 def test_every_route_is_in_the_table(app: FastAPI) -> None:
@@ -140,7 +140,7 @@ def test_nobody_else_marks_the_owners_notification_read(
     for user in USERS:
         if user == OWNER:
             continue
-        assert clients[user].post("/api/v1/notifications/read-all").status_code == 200
+        assert clients[user].post("/api/v1/notifications/all/read").status_code == 200
         r = clients[user].post(f"/api/v1/notifications/{fresh.notification_id}/read")
         assert r.status_code == 404, user
         listed = clients[user].get("/api/v1/notifications").json()["items"]

@@ -140,6 +140,16 @@ def list_notifications(
     }
 
 
+@api.post("/notifications/all/read")
+def mark_all_read(
+    p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+) -> dict[str, int]:
+    """Mark all your notifications read; ``marked`` says how many were unread."""
+    marked = svc.mark_all_read(work.session, p)
+    work.commit()
+    return {"marked": marked}
+
+
 @api.get("/notifications/{notification_id}", responses=s.errors(404))
 def get_notification(
     notification_id: RecordId, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
@@ -160,16 +170,6 @@ def mark_read(
     return _json(view.shown(work.session, p, [n])[0])
 
 
-@api.post("/notifications/read-all")
-def mark_all_read(
-    p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
-) -> dict[str, int]:
-    """Mark all your notifications read; ``marked`` says how many were unread."""
-    marked = svc.mark_all_read(work.session, p)
-    work.commit()
-    return {"marked": marked}
-
-
 class EmailIn(BaseModel):
     """Where your notifications are e-mailed (empty: nowhere)."""
 
@@ -177,7 +177,7 @@ class EmailIn(BaseModel):
     email: str = Field(max_length=200)
 
 
-@api.post("/notifications/email", responses=s.errors(400))
+@api.post("/me/email", responses=s.errors(400))
 def set_email(
     data: EmailIn, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
 ) -> dict[str, str]:
