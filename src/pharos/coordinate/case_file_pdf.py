@@ -288,7 +288,7 @@ def _widths(s: Section, total: float = 18 * cm) -> list[float]:
         longest_word = max((len(w) for w in h.split()), default=1)
         cells = [len(r[i]) for r in s.rows if i < len(r)]
         typical = sum(cells) / len(cells) if cells else 0
-        weights.append(max(longest_word + 2, min(typical, 60.0)))
+        weights.append(max(longest_word + 2, min(typical, 40.0)))
     return [total * w / sum(weights) for w in weights]
 
 

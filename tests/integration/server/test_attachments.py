@@ -352,3 +352,43 @@ def test_sniffing_against_the_signatures(tmp_path: Path) -> None:
         assert files.sniff(bad) is None, bad
     with pytest.raises(ValidationFailed):
         files.AttachmentStore(tmp_path, 10).put(iter([b"x" * 11]))
+
+
+def test_a_case_moved_abroad_keeps_its_files_as_held(app: FastAPI) -> None:
+    """The Italian police transfer a case to an Egyptian NGO (an override of the missing
+    cross-border consent); the NGO adds a file. The Italian police, who read the case as held
+    until it moved, open the file they added before, not the NGO's; the NGO opens both; the
+    police's case file PDF lists only theirs."""
+    import pypdfium2 as pdfium
+
+    police, eg_ngo = signed_in_client(app, "it.police"), signed_in_client(app, "eg.ngo")
+    case = police.post("/api/v1/cases", json={"title": "Moved", "first_name": "Nadia"}).json()
+    consent = {"informed": True, "consent_for_services": True, "disclosure_other_orgs": True}
+    police.post(f"/api/v1/cases/{case['id']}/consent", json=consent)
+    before = police.post(
+        f"/api/v1/cases/{case['id']}/attachments", files={"file": ("before.pdf", PDF)}
+    ).json()
+    ngo = police.get("/api/v1/directory", params={"state": "EGY", "kind": "ngo"}).json()[0]["id"]
+    transfer = {"kind": "transfer", "to_agency_id": ngo, "stage": 4, "override_reason": "Safety"}
+    assert police.post(f"/api/v1/cases/{case['id']}/referrals", json=transfer).status_code == 201
+    rid = eg_ngo.get("/api/v1/referrals").json()["incoming"][0]["id"]
+    assert eg_ngo.post(f"/referrals/{rid}/respond", data={"action": "accept"}).status_code == 303
+    after = eg_ngo.post(
+        f"/api/v1/cases/{case['id']}/attachments",
+        files={"file": ("shelter-intake.pdf", PDF + b"% after\n")},
+    )
+    assert after.status_code == 201, after.text
+    listed = {a["filename"] for a in police.get(f"/api/v1/cases/{case['id']}/attachments").json()}
+    assert listed == {"before.pdf"}
+    assert police.get(before["url"]).status_code == 200
+    assert police.get(after.json()["url"]).status_code == 404
+    listed = {a["filename"] for a in eg_ngo.get(f"/api/v1/cases/{case['id']}/attachments").json()}
+    assert listed == {"before.pdf", "shelter-intake.pdf"}
+    pdf = police.get(f"/cases/{case['id']}/file.pdf")
+    assert pdf.status_code == 200
+    doc = pdfium.PdfDocument(pdf.content)
+    # the text without its line breaks (a table cell may wrap a name)
+    text = "".join(
+        "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).split()
+    )
+    assert "before.pdf" in text and "shelter-intake" not in text and "Nadia" in text
