@@ -388,7 +388,5 @@ def test_a_case_moved_abroad_keeps_its_files_as_held(app: FastAPI) -> None:
     assert pdf.status_code == 200
     doc = pdfium.PdfDocument(pdf.content)
     # the text without its line breaks (a table cell may wrap a name)
-    text = "".join(
-        "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).split()
-    )
+    text = "".join("".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).split())
     assert "before.pdf" in text and "shelter-intake" not in text and "Nadia" in text
