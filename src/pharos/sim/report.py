@@ -29,6 +29,16 @@ def titled_html(fig: go.Figure, **to_html: object) -> str:
     title = fig.layout.title.text
     if title:
         fig.update_layout(title_text="", margin_t=10)
+    # a legend at the right takes half a phone's width from the chart: above it, wrapping
+    if fig.layout.legend.orientation is None:
+        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    # nor do axis titles wrap: long ones are set on two lines
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        text = axis.title.text
+        if text and len(text) > 36 and "<br>" not in text:
+            cut = text.rfind(" ", 0, len(text) // 2 + 6)
+            if cut > 0:
+                axis.title.text = text[:cut] + "<br>" + text[cut + 1 :]
     plot = fig.to_html(full_html=False, include_plotlyjs=False, **to_html)
     if not title:
         return str(plot)
