@@ -47,6 +47,7 @@ COMPLETE_AREAS = (
     "casework_files",
     "counts",
     "analysis_runs",
+    "interview_questions",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 
