@@ -48,6 +48,7 @@ COMPLETE_AREAS = (
     "counts",
     "analysis_runs",
     "interview_questions",
+    "counts",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 
