@@ -193,6 +193,12 @@ def format_list(items: Iterable[Any], style: str = "standard") -> str:
     return babel_lists.format_list(seq, style=style, locale=locale)  # type: ignore[arg-type]
 
 
+def join_items(items: Iterable[Any]) -> str:
+    """``items`` that contain commas themselves, one after the other with the language's
+    semicolon: "a, b; c" in English, « a ; b » in French, «a؛ b» in Arabic, "a· b" in Greek."""
+    return pgettext("separator of items that contain commas", "; ").join(str(i) for i in items)
+
+
 def N_(message: str) -> str:
     """``message`` as it is, marked for the catalogs: a msgid kept as data and translated by
     ``gettext`` where it is used (in a language known only then, or while recording)."""

@@ -42,7 +42,7 @@ from pharos.domain.screening import DimensionState, Presumption, Requirement, Sc
 from pharos.domain.screening_file import ScreeningDocument
 from pharos.domain.screening_types import QuestionKind
 from pharos.domain.vocabulary_labels import label
-from pharos.i18n import format_list, ngettext
+from pharos.i18n import format_list, join_items, ngettext
 from pharos.i18n import gettext as _
 
 PRESUMPTION_STYLE: dict[Presumption, str] = {
@@ -95,10 +95,10 @@ def context_lines(doc: ScreeningDocument) -> list[str]:
         )
     context += [label(t) for t in doc.sexual_exploitation]
     if context:
-        lines.append(_("Exploitation: %(items)s") % {"items": "; ".join(context)})
+        lines.append(_("Exploitation: %(items)s") % {"items": join_items(context)})
     if doc.recruitment or doc.platforms:
         items = [label(r) for r in doc.recruitment] + [label(p) for p in doc.platforms]
-        lines.append(_("Recruitment: %(items)s") % {"items": "; ".join(items)})
+        lines.append(_("Recruitment: %(items)s") % {"items": join_items(items)})
     return lines
 
 

@@ -37,7 +37,7 @@ from pharos.domain.screening_types import (
     RequirementResult,
     Screening,
 )
-from pharos.i18n import format_list, gettext, lazy_pgettext, ngettext
+from pharos.i18n import format_list, gettext, join_items, lazy_pgettext, ngettext
 
 _ = gettext
 
@@ -400,14 +400,14 @@ def conclusion(screening: Screening) -> str:
         ]
         return _(
             "Not established: %(elements)s cannot be met with what was ruled out or explored."
-        ) % {"elements": "; ".join(missing)}
+        ) % {"elements": join_items(missing)}
     open_ = [
         _(REQUIREMENT_LABELS[r.requirement])
         for r in screening.requirements
         if r.state is DimensionState.OPEN
     ]
     return _("Still open: %(elements)s. Ask the questions below before concluding.") % {
-        "elements": "; ".join(open_)
+        "elements": join_items(open_)
     }
 
 

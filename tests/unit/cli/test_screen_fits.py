@@ -222,3 +222,21 @@ def test_the_json_check_sees_english() -> None:
     code, out = run(["screen", "--json", str(RAGUSA), "--lang", "en"])
     assert code == 0
     assert any(english_pattern("fr").search(v) for _k, v in text_fields(json.loads(out)))
+
+
+@pytest.mark.parametrize(("lang", "separator"), [("en", "; "), ("fr", " ; "), ("ar", "؛ ")])
+def test_items_with_commas_are_separated_by_the_languages_semicolon(
+    lang: str, separator: str
+) -> None:
+    path = ROOT / "examples" / "screening" / "09_insufficient_information_disembarkation.yaml"
+    code, out = run(["screen", "--json", str(path), "--lang", lang])
+    assert code == 0
+    parsed = read_screening_file(path)
+    s = screen(parsed.observations, parsed.person)
+    with use_locale(lang):
+        labels = [gettext(REQUIREMENT_LABELS[r.requirement]) for r in s.requirements]
+    joined = separator.join(labels)
+    still_open = [line for line in json.loads(out)["explanation"] if joined in line]
+    assert len(still_open) == 1  # "Still open: A; B; C. Ask the questions below …"
+    if lang == "ar":
+        assert "; " not in still_open[0]  # the review's Latin separators in Arabic
