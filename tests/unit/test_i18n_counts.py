@@ -158,6 +158,13 @@ KNOWN = frozenset(
         "rows.",
         "Download the file (%(rows)d rows)",
         "%(n)d rows (%(share)s)",
+        # landed on main while this check was under way
+        "refused: in %(fields)s some classes of the quasi-identifiers have fewer than l = "
+        "%(l)d distinct values; nothing was written (generalise more with a larger k, protect "
+        "fewer fields, or force the export)",
+        "at most %(n)s interventions in one run (got %(got)s)",
+        "%(n)s runs are already waiting or running: start this one when one has finished.",
+        "%(done)s of %(total)s replications",
     }
 )
 
