@@ -219,15 +219,15 @@ def play(
 @exercise_app.command("status")
 def status(
     exercise: str,
-    at_day: float = typer.Option(None, "--at-day", help="Replay up to this exercise day."),
+    at_day: float = typer.Option(None, "--at-day", min=1, help="Replay up to this exercise day."),
     db: str = _db_option(),
 ) -> None:
     """An exercise's state now or at a past moment, with the hash of the folded state."""
     from pharos.exercise.rules.state import state_hash
-    from pharos.exercise.words.names import clock_label
+    from pharos.exercise.words.names import clock_label, day_minute
 
     s = _open(exercise, db)
-    st = s.replay(until_minute=None if at_day is None else round(at_day * 1440))
+    st = s.replay(until_minute=None if at_day is None else day_minute(at_day))
     console.print(
         _("%(id)s · %(status)s · %(when)s · %(n)s events")
         % {
@@ -271,16 +271,20 @@ def report(
     html: Path = typer.Option(None, help="Write the after-action report as HTML here."),
     pdf: Path = typer.Option(None, help="Write it as PDF here."),
     at_day: float = typer.Option(
-        None, "--at-day", help="Report on the exercise as it was at this day."
+        None,
+        "--at-day",
+        min=1,
+        help="Report on the exercise as it was at this day.",
     ),
     db: str = _db_option(),
 ) -> None:
     """The after-action report and improvement plan (HTML and/or PDF)."""
     from pharos.exercise.report import after_action
     from pharos.exercise.report.html import write_html
+    from pharos.exercise.words.names import day_minute
 
     s = _open(exercise, db)
-    st = s.replay(until_minute=None if at_day is None else round(at_day * 1440))
+    st = s.replay(until_minute=None if at_day is None else day_minute(at_day))
     r = after_action.build(s.shown(), st, date.today())
     if html is None and pdf is None:
         _fail(_("say where to write the report: --html and/or --pdf"))

@@ -230,6 +230,24 @@ def active_user_exists(session: Session, username: object) -> bool:
     return found is not None
 
 
+def active_people(session: Session) -> list[dict[str, Any]]:
+    """Every active account as an exercise's roster reads it: username, state, agency kind,
+    whether an administrator, and the agency's name."""
+    users = session.execute(
+        select(User).where(User.active.is_(True)).order_by(User.state, User.username)
+    ).scalars()
+    return [
+        {
+            "username": u.username,
+            "state": u.state,
+            "kind": u.kind,
+            "admin": u.is_admin,
+            "agency": u.agency.name,
+        }
+        for u in users
+    ]
+
+
 def all_users(session: Session) -> list[User]:
     """Every account, by state and username (the administrators' accounts page)."""
     return list(session.execute(select(User).order_by(User.state, User.username)).scalars())

@@ -38,6 +38,7 @@ from pharos.coordinate.vocabulary import (
     ReferralStatus,
     SupportPlanType,
 )
+from pharos.domain import consent as consent_rules
 from pharos.domain.geography import countries, region_state_codes
 from pharos.domain.vocabulary import (
     ExploitationType,
@@ -116,7 +117,7 @@ def case_ref(session: Session, case: Case) -> RecordRef:
 
 
 #: the consent a disclosure across borders needs (``ConsentRecord.disclosure_cross_border``)
-CROSS_BORDER = "disclosure_cross_border"
+CROSS_BORDER = consent_rules.CROSS_BORDER
 
 
 def transfers_out(session: Session, case_id: int) -> list[tuple[int, str, datetime]]:

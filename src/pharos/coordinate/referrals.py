@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit, notifications
-from pharos.coordinate.cases import CROSS_BORDER, NotFound, case_ref, latest_consent, view_of
+from pharos.coordinate.cases import NotFound, case_ref, latest_consent, view_of
 from pharos.coordinate.permissions import (
     Principal,
     RecordRef,
@@ -29,31 +29,15 @@ from pharos.coordinate.permissions import (
 )
 from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import ReferralReason, ReferralStatus
-from pharos.i18n import _, pgettext
+from pharos.domain import consent
+from pharos.i18n import _
 from pharos.store.base import utcnow
 from pharos.store.models import Agency, Case, CaseAccess, CaseAssignment, Referral
 
 
 def _consents(missing: list[str]) -> str:
-    """The missing consents (``missing_consent``) in words: "services and disclosure to other
-    organisations"."""
-    words = {
-        "consent_for_services": pgettext("consent", "services"),
-        "disclosure_other_orgs": pgettext("consent", "disclosure to other organisations"),
-        CROSS_BORDER: pgettext("consent", "disclosure across borders"),
-    }
-    said = [words.get(m, m) for m in missing]
-    if len(said) == 1:
-        return said[0]
-    if len(said) == 1:
-        return said[0]
-    if len(said) == 2:
-        return _("%(first)s and %(second)s") % {"first": said[0], "second": said[1]}
-    return _("%(first)s, %(second)s and %(third)s") % {
-        "first": said[0],
-        "second": said[1],
-        "third": said[2],
-    }
+    """The missing consents (``missing_consent``) in words."""
+    return consent.in_words(missing)
 
 
 def referral_ref(r: Referral) -> RecordRef:
@@ -78,13 +62,7 @@ def missing_consent(session: Session, case: Case, kind: str, to_state: str) -> l
     (Primero's consent gates); either needs the consent to disclosure across borders when the
     agency is in another state: the data follows the victim's consent."""
     c = latest_consent(session, case.id)
-    needed = (
-        ["disclosure_other_orgs"]
-        if kind == "transfer"
-        else ["consent_for_services", "disclosure_other_orgs"]
-    )
-    if crosses_border(case.state, to_state):
-        needed.append(CROSS_BORDER)
+    needed = consent.needed(kind, crosses_border(case.state, to_state))
     if c is None or not c.informed:
         return needed
     return [n for n in needed if not getattr(c, n)]

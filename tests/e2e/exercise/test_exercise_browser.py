@@ -180,6 +180,7 @@ def test_play_the_mediterranean_regional_exercise(browser: Any, live_server: str
     # The controller sees every team live, ends the exercise and opens the report.
     control.goto(ex_url + "/control")
     control.screenshot(path=str(shots / "controller.png"), full_page=True)
+    control.check("#end-confirm")  # ending asks for a confirmation, away from Pause
     with control.expect_navigation():
         control.click("#cmd-end")
     control.goto(ex_url + "/report")

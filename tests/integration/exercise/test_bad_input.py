@@ -123,7 +123,7 @@ def test_bad_observations_and_wellbeing_checks_are_refused(app, exercise):
 
 def test_replay_to_a_day_that_is_not_a_number_is_refused(app, exercise):
     director = signed_in_client(app, "it.coordinator")
-    for day in ("inf", "nan", "-1"):
+    for day in ("inf", "nan", "-1", "0.5"):  # days are numbered from 1
         assert director.get(f"/exercises/{exercise}/control?at_day={day}").status_code == 422
         assert director.get(f"/exercises/{exercise}/report?at_day={day}").status_code == 422
 

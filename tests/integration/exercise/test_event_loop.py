@@ -67,7 +67,7 @@ def test_creating_acting_and_publishing_keep_the_database_off_the_loop(app, on_l
         assert on_loop == [], path
     _restart(app, ex)
     on_loop.clear()
-    director.post(f"/exercises/{ex}/control", data={"command": "end"})
+    director.post(f"/exercises/{ex}/control", data={"command": "end", "confirm": "yes"})
     director.post(f"/exercises/{ex}/observe", data={"team": "ita-labour", "rating": "4"})
     assert on_loop == [], "control and observe"
     on_loop.clear()

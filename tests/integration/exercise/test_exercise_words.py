@@ -92,6 +92,7 @@ def exercise(app):
             "setting": "office",
         },
         {"type": "screen", "persona": "karim", "indicators": "ec_excessive_hours"},
+        {"type": "open_case", "persona": "karim", "consent": "other_orgs"},
         {"type": "refer", "persona": "karim", "to": "ngo_assistance", "consent": "services"},
         {"type": "open_investigation", "network": "delta-agri"},
         {

@@ -28,6 +28,11 @@ def play(s: ExerciseSession) -> None:
         indicators=["dr_wages", "cd_debt_bondage", "ec_excessive_hours"],
         conclusion="possible_victim",
     )
+    if s.state.consent_checked:  # a referral is made from a case file, with consent
+        s.act(
+            "ita-labour", "lucia", type="open_case", persona="karim",
+            consent=["services", "other_orgs"],
+        )  # fmt: skip
     s.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
     s.advance_days(0.3)
     s.act("ita-police", "marco", type="identify", persona="karim")

@@ -96,7 +96,8 @@ def test_a_journalist_may_only_publish_media_statements(journalist: ExerciseSess
     # an agency doing case work is told which agencies may
     police = sc.team("ita-police")
     refused = check(sc, st, police, {"type": "give_legal_advice", "persona": "karim"})
-    assert refused == "only these agencies may do this: lawyer, ngo"
+    # by their names, never their codes (issue 17: "law_enforcement" was shown to players)
+    assert refused == "only these agencies may do this: Lawyer or Non-governmental organisation"
 
 
 def test_an_unknown_action_is_named_in_the_refusal(session: ExerciseSession) -> None:

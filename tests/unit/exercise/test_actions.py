@@ -17,7 +17,8 @@ def _karim_reached(s: ExerciseSession) -> None:
 def test_a_labour_inspector_in_italy_must_refer_for_identification(session):
     _karim_reached(session)
     n = len(session.store.events(session.exercise_id))
-    with pytest.raises(CommandRefused, match="law_enforcement"):
+    refused = r"only these may formally identify a victim: Law enforcement$"  # a name, no code
+    with pytest.raises(CommandRefused, match=refused):
         session.act("ita-labour", "lucia", type="identify", persona="karim")
     # a refused command stores nothing
     assert len(session.store.events(session.exercise_id)) == n
@@ -208,6 +209,9 @@ def test_identification_needs_reasonable_grounds_as_a_recovery_period_does(sessi
     Art. 13, /work/shared/reference/domain.md §7.3), reasonable grounds come first: both need a
     screening concluding "possible victim", as the engine's competent bodies already did."""
     _karim_reached(session)
+    session.act(
+        "ita-labour", "lucia", type="open_case", persona="karim", consent=["services", "other_orgs"]
+    )
     session.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
     with pytest.raises(CommandRefused, match="reasonable grounds: screen first"):
         session.act("ita-police", "marco", type="identify", persona="karim")

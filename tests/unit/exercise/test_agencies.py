@@ -90,6 +90,13 @@ def test_the_same_commands_and_seed_give_the_same_log_with_the_decisions():
             indicators=["dr_wages", "cd_debt_bondage", "ec_excessive_hours"],
             conclusion="possible_victim",
         )
+        s.act(
+            "ita-labour",
+            "lucia",
+            type="open_case",
+            persona="karim",
+            consent=["services", "other_orgs"],
+        )
         s.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
         s.advance_days(3)
         logs.append(_log(s))
@@ -107,6 +114,9 @@ def test_an_unplayed_competent_body_identifies_by_its_sop_then_offers_a_shelter_
         persona="karim",
         indicators=["dr_wages", "cd_debt_bondage", "ec_excessive_hours"],
         conclusion="possible_victim",
+    )
+    s.act(
+        "ita-labour", "lucia", type="open_case", persona="karim", consent=["services", "other_orgs"]
     )
     s.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
     assert not _decisions(s)  # not yet due: the competent body takes half a day or more
@@ -133,6 +143,9 @@ def test_a_played_competent_body_gets_the_referral_in_its_inbox_and_nothing_is_d
         persona="karim",
         indicators=["dr_wages", "cd_debt_bondage"],
         conclusion="possible_victim",
+    )
+    session.act(
+        "ita-labour", "lucia", type="open_case", persona="karim", consent=["services", "other_orgs"]
     )
     session.act("ita-labour", "lucia", type="refer", persona="karim", to="competent_authority")
     session.advance_days(3)
@@ -172,6 +185,9 @@ def test_a_request_to_a_played_agency_goes_to_its_inbox(session):
 
 def _refer_salma(s: ExerciseSession) -> None:
     s.act("esp-labour", "ana", type="inspect_site", place="almeria-greenhouse")
+    s.act(
+        "esp-labour", "ana", type="open_case", persona="salma", consent=["services", "other_orgs"]
+    )
     s.act("esp-labour", "ana", type="refer", persona="salma", to="shelter")
 
 
@@ -217,6 +233,13 @@ def test_a_place_freed_by_someone_who_leaves_goes_to_the_first_on_the_waiting_li
     s = _session(world={"shelter_places": {"ESP": 1}})
     _refer_salma(s)
     s.advance_days(1.6)  # Yassine is brought to the Spanish police's reach on day 1.5
+    s.act(
+        "esp-police",
+        "jordi",
+        type="open_case",
+        persona="yassine",
+        consent=["services", "other_orgs"],
+    )
     s.act("esp-police", "jordi", type="refer", persona="yassine", to="shelter")
     assert s.state.personas["yassine"].shelter_waiting is not None
     s.submit(EventKind.PERSONA_OVERRIDDEN, "director", {"persona": "salma", "trust": 0})

@@ -227,6 +227,13 @@ def test_a_referral_lapses_when_the_person_moves_to_another_state(pending) -> No
 
 def _yassine_referred(s: ExerciseSession) -> str:
     s.advance_days(1.6)  # Yassine is brought to the Spanish police's reach on day 1.5
+    s.act(
+        "esp-police",
+        "jordi",
+        type="open_case",
+        persona="yassine",
+        consent=["services", "other_orgs"],
+    )
     s.act("esp-police", "jordi", type="refer", persona="yassine", to="child_protection")
     (r,) = s.state.referrals
     assert r.to_team == "esp-welfare" and r.status == "pending"
@@ -279,6 +286,9 @@ def test_a_referral_to_ones_own_team_or_without_a_played_operator_takes_effect_a
     pending,
 ) -> None:
     # the NGO refers the person it now knows to its own assistance: no answer needed
+    pending.act(
+        "ita-ngo", "nina", type="open_case", persona="karim", consent=["services", "other_orgs"]
+    )
     pending.act("ita-ngo", "nina", type="refer", persona="karim", to="ngo_assistance")
     assert len(pending.state.referrals) == 1
     karim = pending.state.personas["karim"]
@@ -287,6 +297,9 @@ def test_a_referral_to_ones_own_team_or_without_a_played_operator_takes_effect_a
     s = _session()
     s.advance_days(0.2)
     s.act("esp-labour", "ana", type="inspect_site", place="almeria-greenhouse")
+    s.act(
+        "esp-labour", "ana", type="open_case", persona="salma", consent=["services", "other_orgs"]
+    )
     s.act("esp-labour", "ana", type="refer", persona="salma", to="shelter")
     s.advance_days(1)
     salma = s.state.personas["salma"]

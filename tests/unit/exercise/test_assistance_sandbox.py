@@ -21,6 +21,9 @@ def _referred(s: ExerciseSession) -> str:
     s.act(
         "ita-labour", "lucia", type="open_case", persona="karim", consent=["services", "other_orgs"]
     )
+    s.act(
+        "ita-labour", "lucia", type="open_case", persona="karim", consent=["services", "other_orgs"]
+    )
     s.act("ita-labour", "lucia", type="refer", persona="karim", to="shelter")
     (ref,) = s.state.referrals
     return ref.id

@@ -18,7 +18,13 @@ def test_a_team_is_told_only_of_itself_control_of_every_team(session) -> None:
         session.listeners.append(broker.publish)
         session.advance_days(0.2)
         session.act("ita-labour", "lucia", type="inspect_site", place="ragusa-greenhouse")
-        session.act("ita-labour", "lucia", type="open_case", persona="karim")
+        session.act(
+            "ita-labour",
+            "lucia",
+            type="open_case",
+            persona="karim",
+            consent=["services", "other_orgs"],
+        )
         # a shelter referral reaches the Italian NGO: two teams change at once
         session.act("ita-labour", "lucia", type="refer", persona="karim", to="shelter")
         await asyncio.sleep(0)

@@ -64,6 +64,8 @@ def test_data_is_said_in_the_reader_s_language(session: ExerciseSession) -> None
 
 
 def test_a_refusal_keeps_what_to_say_not_the_english_words(session: ExerciseSession) -> None:
+    # as an exercise created before the rules refused what the case tools refuse
+    session.state.consent_checked = False
     session.advance_days(0.2)
     session.act("esp-labour", "ana", type="inspect_site", place="almeria-greenhouse")
     session.act("esp-labour", "ana", type="refer", persona="salma", to="shelter")

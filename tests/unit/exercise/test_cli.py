@@ -84,3 +84,22 @@ def test_a_refused_step_exits_2(tmp_path: Path):
     # nothing was written: the dry run failed before the database was touched
     listing = runner.invoke(app, ["exercise", "list", "--db", f"sqlite:///{tmp_path / 'q.db'}"])
     assert "Mediterranean" not in listing.output
+
+
+def test_at_day_counts_days_from_1_as_the_pages_do(tmp_path: Path):
+    """Issue 17: days were 1-based on the pages ("day 1 02:24") and 0-based in ``--at-day``.
+    Now ``--at-day 1`` is the start of day 1 and ``--at-day 1.2`` is day 1 at 04:48, the
+    moment the clock label names; day 0 does not exist."""
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    script = tmp_path / "drill.yaml"
+    script.write_text(DRILL, encoding="utf-8")
+    res = runner.invoke(app, ["exercise", "play", str(script), "--db", db])
+    ex_id = res.output.split()[1]
+    # the inspection is at day 1 04:48 (0.2 days in): not yet at 04:47, done at 04:48
+    before = runner.invoke(app, ["exercise", "status", ex_id, "--db", db, "--at-day", "1"])
+    assert before.exit_code == 0, before.output
+    assert "day 1 00:00" in before.output
+    at = runner.invoke(app, ["exercise", "status", ex_id, "--db", db, "--at-day", "1.2"])
+    assert "day 1 04:48" in at.output, at.output
+    zero = runner.invoke(app, ["exercise", "status", ex_id, "--db", db, "--at-day", "0.5"])
+    assert zero.exit_code == 2

@@ -95,6 +95,13 @@ def test_flight_is_cancelled_by_protection(session: ExerciseSession):
         indicators=["ec_excessive_hours"],
         conclusion="possible_victim",
     )
+    session.act(
+        "ita-labour",
+        "inspector",
+        type="open_case",
+        persona="karim",
+        consent=["services", "other_orgs"],
+    )
     session.act("ita-labour", "inspector", type="refer", persona="karim", to="competent_authority")
     session.act("ita-police", "officer", type="grant_recovery_period", persona="karim")
     assert karim.flight_due is None

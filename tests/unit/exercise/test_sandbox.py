@@ -11,7 +11,7 @@ from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.identification import set_trafficking_status
 from pharos.coordinate.permissions import PermissionDenied
 from pharos.exercise.rules.events import EventKind
-from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.session import CommandRefused, ExerciseSession
 from pharos.exercise.sandbox.database import exercise_time
 from pharos.exercise.sandbox.sandbox import Sandbox
 from pharos.store.base import clock_at, utcnow
@@ -158,13 +158,18 @@ def test_the_same_log_gives_the_same_sandbox(session: ExerciseSession) -> None:
     for ev in session.store.events(session.exercise_id):
         stepwise.projector.project(ev)
     assert built(session).dump_hash() == first.dump_hash() == stepwise.dump_hash()
-    session.act("esp-labour", "ana", type="refer", persona="salma", to="ngo_assistance")
+    session.act(
+        "esp-labour", "ana", type="refer", persona="salma", to="ngo_assistance",
+    )  # fmt: skip
     assert first.catch_up(session.store) == 1
     assert first.dump_hash() != stepwise.dump_hash()
     assert first.dump_hash() == built(session).dump_hash()
 
 
 def test_a_refusal_is_recorded_and_the_projection_goes_on(session: ExerciseSession) -> None:
+    # played as in an exercise created before the rules refused a referral the case tools
+    # refuse (its log replays as it was played): the case tools refuse it themselves
+    session.state.consent_checked = False
     session.advance_days(0.2)
     session.act("esp-labour", "ana", type="inspect_site", place="almeria-greenhouse")
     # no case yet: nothing to refer
@@ -276,3 +281,34 @@ def test_clock_at_fixes_now_in_its_block_only() -> None:
     assert utcnow() > when + timedelta(days=365)
     with pytest.raises(ValueError, match="timezone"), clock_at(datetime(2024, 10, 7)):
         pass
+
+
+def test_every_referral_the_exercise_counts_is_one_the_case_tools_made(
+    session: ExerciseSession,
+) -> None:
+    """Issue 17: the workspace said "referred" and the report counted referrals the case tools
+    refused (no case file, no consent). The rules now refuse them as the case tools would
+    (``pharos.domain.consent.needed``, one home for both), with what is missing in words; the
+    referrals counted are the case tools' referrals, one for one."""
+    session.advance_days(0.2)
+    session.act("esp-labour", "ana", type="inspect_site", place="almeria-greenhouse")
+    with pytest.raises(CommandRefused, match="open a case about this person first"):
+        session.act("esp-labour", "ana", type="refer", persona="salma", to="shelter")
+    session.act("esp-labour", "ana", type="open_case", persona="salma", consent=["services"])
+    with pytest.raises(CommandRefused, match="not consented to: disclosure to other organisations"):
+        session.act("esp-labour", "ana", type="refer", persona="salma", to="shelter")
+    ps = session.state.personas["salma"]
+    assert ps.referrals == [] and ps.referred_at is None
+    # the consent ticked with the referral is added to the one in force: accepted
+    session.act(
+        "esp-labour", "ana", type="refer", persona="salma", to="shelter", consent=["other_orgs"]
+    )
+    # the police act on the inspectors' case (shared by the referral): its consent holds
+    session.act("esp-labour", "ana", type="refer", persona="salma", to="competent_authority")
+    assert ps.consents == {"esp-labour": ["services", "other_orgs"]}
+    sb = built(session)
+    with sb.reading(KEY) as db:
+        made = db.execute(select(Referral)).scalars().all()
+        refused = db.execute(select(AuditEntry).where(AuditEntry.action == "exercise_refused"))
+        assert [e.detail for e in refused.scalars()] == []
+    assert len(made) == len(ps.referrals) == 2

@@ -39,6 +39,9 @@ class EventKind(StrEnum):
     DECISION = "decision"
     # role players
     WELLBEING_CHECKED = "wellbeing_checked"
+    #: the role player speaks for the persona: a message to a team that met the person, and/or
+    #: a change of trust with its reason
+    PERSONA_SPOKE = "persona_spoke"
     # observers
     OBSERVATION = "observation"
 

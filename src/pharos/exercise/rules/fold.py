@@ -35,6 +35,7 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
         st.decisions_logged = p.get("decisions") == "logged"
         st.referrals_decided = p.get("referrals") == "answered"
         st.phases_logged = p.get("phases") == "logged"
+        st.consent_checked = p.get("consent") == "checked"
         st.created_by = p.get("director") or None
         st.directors = [st.created_by] if st.created_by else []
     elif k == EventKind.DECISION:
@@ -82,6 +83,19 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
         st.overrides.append({"minute": m, "by": ev.actor, **p})
         st.log(m, "persona_overridden", None, **p)
         personas.update_flight(ch, ps, m, st.seed)
+    elif k == EventKind.PERSONA_SPOKE:
+        ps, team = st.personas[p["persona"]], p["team"]
+        ch = sc.character(ps.id)
+        text = str(p.get("text") or "").strip()
+        if text:
+            st.teams[team].inbox.append(Message(f"say-{ev.seq}", m, "message", ch.name, text, ""))
+        change = int(p.get("trust") or 0)
+        if change:
+            personas.set_trust(ps, m, ps.trust + change, "role_player")
+            ps.trust_history[-1]["note"] = str(p.get("reason", ""))
+            personas.update_flight(ch, ps, m, st.seed)
+        st.log(m, "persona_spoke", team, persona=ps.id, text=text, trust=change,
+               reason=str(p.get("reason", "")), by=ev.actor)  # fmt: skip
     elif k == EventKind.NOTE_ADDED:
         st.notes.append({"minute": m, "by": ev.actor, **p})
     elif k == EventKind.ENDED:

@@ -77,6 +77,10 @@ class PersonaState:
     #: When the person was first given shelter, NGO assistance or child protection on a
     #: referral (exercises created since referrals are answered; see ``referrals_decided``).
     assisted_at: int | None = None
+    #: The consents the person gave, by the team whose case file records them (the acting
+    #: team's own case, else the first case opened about the person): exercises created since
+    #: a referral needs the consent the case tools ask for (``ExerciseState.consent_checked``).
+    consents: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def protected(self) -> bool:
@@ -205,6 +209,10 @@ class ExerciseState:
     #: Each phase begins, logged, at its own minute (exercises created since it does: their
     #: ``created`` event says ``"phases": "logged"``); see ``pharos.exercise.rules.clock``.
     phases_logged: bool = False
+    #: A referral needs the consent the case tools ask for, given with the case's actions
+    #: (exercises created since it does: their ``created`` event says ``"consent":
+    #: "checked"``); older logs counted referrals the case tools refused.
+    consent_checked: bool = False
     personas: dict[str, PersonaState] = field(default_factory=dict)
     teams: dict[str, TeamState] = field(default_factory=dict)
     networks: dict[str, NetworkState] = field(default_factory=dict)
@@ -244,8 +252,9 @@ LATER_STATE_FIELDS: dict[str, Any] = {
     "referrals": [],
     "directors": [],
     "created_by": None,
+    "consent_checked": False,
 }
-LATER_PERSONA_FIELDS: dict[str, Any] = {"assisted_at": None}
+LATER_PERSONA_FIELDS: dict[str, Any] = {"assisted_at": None, "consents": {}}
 
 
 def _without_later_defaults(data: dict[str, Any]) -> dict[str, Any]:

@@ -132,6 +132,7 @@ class ExerciseSession:
                 "decisions": "logged",
                 "referrals": "answered",
                 "phases": "logged",
+                "consent": "checked",
             }
             | ({"director": director} if director else {}),
         )
@@ -349,6 +350,8 @@ class ExerciseSession:
             and not (_whole(p["trust"]) and 0 <= _number(p["trust"]) <= 100)
         ):
             return _("trust is between 0 and 100")
+        if kind == EventKind.PERSONA_SPOKE:
+            return _spoke(st, p)
         if kind == EventKind.OBSERVATION:
             if p.get("team") not in st.teams:
                 return _("unknown team %(id)s") % {"id": p.get("team")}
@@ -466,3 +469,27 @@ class ExerciseRegistry:
 
     def all(self) -> list[ExerciseSession]:
         return [self.get(r.id) for r in self.store.exercises()]
+
+
+#: how far a role player may move the persona's trust in one step, either way
+ROLE_PLAYER_TRUST_STEP = 30
+
+
+def _spoke(st: ExerciseState, p: dict[str, Any]) -> str | None:
+    """Why the role player cannot speak for the persona so (``EventKind.PERSONA_SPOKE``)."""
+    ps = st.personas.get(str(p.get("persona")))
+    if ps is None:
+        return _("unknown persona %(id)s") % {"id": p.get("persona")}
+    if p.get("team") not in ps.contacted:
+        return _("the character speaks only to a team that has met them")
+    text = str(p.get("text") or "").strip()
+    change = p.get("trust", 0)
+    if not (_whole(change) and abs(_number(change)) <= ROLE_PLAYER_TRUST_STEP):
+        return _("a change of trust is a whole number from -%(n)s to %(n)s") % {
+            "n": ROLE_PLAYER_TRUST_STEP
+        }
+    if not text and not change:
+        return _("say something to the team or change the trust")
+    if change and not str(p.get("reason") or "").strip():
+        return _("give the reason for the change of trust")
+    return None

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from pharos.domain import explain
 from pharos.domain.cooperation import instruments_between
 from pharos.domain.explain import PRESUMPTION_LABELS, dimension_label, indicator_label
 from pharos.domain.geography import region_state_codes
 from pharos.domain.indicators import dimensions, indicators_in
-from pharos.domain.screening_types import Presumption
+from pharos.domain.screening_types import DimensionState, Presumption
 from pharos.exercise.rules import assistance, personas
 from pharos.exercise.rules.actions import catalogue
-from pharos.exercise.rules.actions.persons import CONCLUSIONS
+from pharos.exercise.rules.actions.persons import CONCLUSIONS, screening_of
 from pharos.exercise.rules.state import ExerciseState, Message, state_hash
-from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.runtime.service import role_of
+from pharos.exercise.runtime.session import ROLE_PLAYER_TRUST_STEP, ExerciseSession
 from pharos.exercise.scenario.schema import ExerciseScenario, Inject, Team, day_to_minutes
 from pharos.exercise.story import describe, inbox
 from pharos.exercise.words import wording
 from pharos.exercise.words.names import Names, clock_label
-from pharos.i18n import _, gettext
+from pharos.i18n import _, format_list, gettext
 
 
 def _presumption(code: str) -> str:
@@ -116,7 +118,44 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         "to_decide": _to_decide(s, team_id),
         "shelter": assistance.shelter_places(sc, st, team.state),
         "child_grounds": [(g, wording.referral_ground(g)) for g in assistance.CHILD_GROUNDS],
+        "history": history(s, team_id),
     }
+
+
+#: how many of its own actions a team's page lists, newest first
+HISTORY = 30
+
+
+def history(s: ExerciseSession, team_id: str) -> list[dict[str, str]]:
+    """What the team did itself, newest first, in the words of the controller's timeline."""
+    sc, st = s.shown(), s.state
+    names = describe.names(sc, st)
+    own = [e for e in st.timeline if e.get("team") == team_id and e["what"] in catalogue.BY_NAME]
+    return [
+        {"when": clock_label(e["minute"]), "text": describe.describe(e, names)}
+        for e in reversed(own[-HISTORY:])
+    ]
+
+
+def last_own_action(s: ExerciseSession, team_id: str, action: str) -> int | None:
+    """Where on the timeline the team's latest ``action`` is (just accepted), if it is."""
+    for i in range(len(s.state.timeline) - 1, -1, -1):
+        e = s.state.timeline[i]
+        if e.get("team") == team_id and e["what"] == action:
+            return i
+    return None
+
+
+def own_action(s: ExerciseSession, team_id: str, index: int) -> str | None:
+    """The confirmation of the team's own action at ``index`` of the timeline: "Done: ..."."""
+    st = s.state
+    if not 0 <= index < len(st.timeline) or st.timeline[index].get("team") != team_id:
+        return None
+    e = st.timeline[index]
+    if e["what"] not in catalogue.BY_NAME:
+        return None
+    text = describe.describe(e, describe.names(s.shown(), st))
+    return _("Done: %(what)s") % {"what": text}
 
 
 def _reach(sc: ExerciseScenario, st: ExerciseState, team: Team) -> list[dict[str, Any]]:
@@ -146,6 +185,7 @@ def _reach(sc: ExerciseScenario, st: ExerciseState, team: Team) -> list[dict[str
                     for x in p.screenings
                     if x.team == team_id
                 ],
+                "missing": _missing(sc, p.id, [x for x in p.screenings if x.team == team_id]),
                 "case": team_id in p.cases,
                 "identified": p.identified_at is not None,
                 "referred": p.referred_at is not None,
@@ -154,6 +194,25 @@ def _reach(sc: ExerciseScenario, st: ExerciseState, team: Team) -> list[dict[str
             }
         )
     return reach
+
+
+def _missing(sc: ExerciseScenario, persona: str, screenings: list[Any]) -> list[str]:
+    """What the team's latest screening of the person still lacks, in the screening rule's own
+    words (``pharos.domain.explain.dimension_reason``, as on the screening result page): each
+    dimension not yet positive and what it needs; nothing once trafficking is presumed."""
+    if not screenings:
+        return []
+    scr = screening_of(sc, persona, screenings[-1].indicators)
+    if scr.presumption.is_trafficking:
+        return []
+    needs = [
+        explain.requirement_reason(r)
+        for r in scr.requirements
+        if r.state is not DimensionState.POSITIVE
+    ]
+    return needs + [
+        explain.dimension_reason(d) for d in scr.dimensions if d.state is DimensionState.OPEN
+    ]
 
 
 def _instruments(team: Team) -> list[dict[str, str]]:
@@ -383,4 +442,48 @@ def role_player(s: ExerciseSession, persona_id: str) -> dict[str, Any]:
         or (minutes_since or 0) >= day_to_minutes(1)
         or any(h["to"] < h["from"] for h in p.trust_history[-3:]),
         "last_check": last_check,
+        # the teams the character has met: those the role player may speak to
+        "met": [(t, sc.team(t).name) for t in p.contacted],
+        "trust_step": ROLE_PLAYER_TRUST_STEP,
     }
+
+
+def roster(s: ExerciseSession, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Everyone with a part in the exercise, by the same rule that lets them in
+    (``service.role_of``): the control team, the players (assigned, or of a played team's state
+    and agency kind), the role players and the observers, each with their team or persona.
+    ``people``: the active accounts (username, state, kind, admin, agency)."""
+    sc, st = s.shown(), s.state
+    names = describe.names(sc, st)
+    assigned = {a["username"]: a for a in st.assignments}
+    rows = []
+    for u in people:
+        r = role_of(s, u["username"], u["state"], u["kind"], u["admin"])
+        if not r.any:
+            continue
+        if r.controller:
+            role = (
+                _("Director (created the exercise)")
+                if u["username"] == st.created_by
+                else wording.role("director")
+            )
+            of = ""
+        elif r.personas:
+            role = wording.role("role_player")
+            of = format_list(names.person(p) for p in r.personas)
+        elif r.team is not None:
+            role = _("Follows as national coordinator") if r.spectator else wording.role("player")
+            of = names.team(r.team)
+        else:
+            role, of = wording.role("observer"), ""
+        rows.append(
+            {
+                "username": u["username"],
+                "agency": u["agency"],
+                "role": role,
+                "of": of,
+                "assigned": u["username"] in assigned
+                or (u["username"] in st.directors and u["username"] != st.created_by),
+            }
+        )
+    return rows

@@ -16,6 +16,7 @@ from pharos.coordinate import audit, cases, referrals, requests
 from pharos.coordinate.permissions import PermissionDenied, Principal, allowed
 from pharos.coordinate.validation import ValidationFailed
 from pharos.coordinate.vocabulary import PersonRole, ReferralStatus
+from pharos.exercise.rules.actions.spec import CONSENT_FIELDS
 from pharos.exercise.rules.events import Event
 from pharos.exercise.rules.world import initial_state
 from pharos.exercise.sandbox import case_words as cw
@@ -32,12 +33,6 @@ T = TypeVar("T")
 REFUSALS = (ValidationFailed, PermissionDenied, cases.NotFound)
 ACTUAL = {"trafficking_status": "actual_victim"}
 GENDER = {"woman": "feminine", "girl": "feminine", "man": "masculine", "boy": "masculine"}
-#: consent choices a team may record with a case action
-CONSENT_FIELDS = {
-    "services": "consent_for_services",
-    "other_orgs": "disclosure_other_orgs",
-    "cross_border": "disclosure_cross_border",
-}
 
 
 class ProjectionError(RuntimeError):

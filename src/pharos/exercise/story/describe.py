@@ -142,6 +142,19 @@ def _wellbeing(e: Entry, n: Names) -> str:
     return _("The role player of %(p)s needs a break") % p
 
 
+def _spoke(e: Entry, n: Names) -> str:
+    args = {"p": n.person(e.get("persona")), "t": n.team(e.get("team"))}
+    said = []
+    if e.get("text"):
+        said.append(_("%(p)s to %(t)s: “%(d)s”") % {**args, "d": e["text"]})
+    if e.get("trust"):
+        said.append(
+            _("%(p)s's trust moved by %(n)s (the role player: %(r)s)")
+            % {**args, "n": f"{int(e['trust']):+d}", "r": given(e, "reason")}
+        )
+    return " · ".join(said) or MISSING
+
+
 def _observation(e: Entry, n: Names) -> str:
     return _("An observer rated %(t)s %(r)s/5 on %(o)s") % {
         "t": n.team(e.get("team")),
@@ -202,6 +215,7 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "decision": _decision,
     "wellbeing_checked": _wellbeing,
+    "persona_spoke": _spoke,
     "observation": _observation,
     # the world
     "inject": _inject,

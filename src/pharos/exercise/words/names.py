@@ -88,6 +88,17 @@ def team_and_person(e: Entry, n: Names) -> dict[str, str]:
     return {"p": n.person(e.get("persona")), "t": n.team(e.get("team"))}
 
 
+#: Days as users see and give them are numbered from 1 (``clock_label``, the pages' "Replay at
+#: day", ``pharos exercise status|report --at-day``): day 1 begins at minute 0, and day 2.5 is
+#: day 2 at 12:00. Scenario files give elapsed days instead (``at_day: 0.3``: 0.3 days in).
+FIRST_DAY = 1
+
+
+def day_minute(day: float) -> int:
+    """The exercise minute at ``day`` as users number days (``FIRST_DAY``): 1 → 0, 2.5 → 2160."""
+    return round((day - FIRST_DAY) * 1440)
+
+
 def clock_label(minute: int) -> str:
     """Exercise time as "day 2 14:30" (day 1 is the first day)."""
     d, rest = divmod(minute, 1440)

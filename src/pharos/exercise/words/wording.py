@@ -234,6 +234,7 @@ _TRUST_REASON: dict[str, LazyProxy] = {
     "suspected_exploiter_present": lazy_gettext("suspected exploiter present"),
     "protection_granted": lazy_gettext("protection granted"),
     "controller_override": lazy_gettext("changed by exercise control"),
+    "role_player": lazy_gettext("the role player's judgement"),
     "network_tipped_off": lazy_gettext("network tipped off by a media statement"),
 }
 

@@ -24,6 +24,7 @@ from pharos.coordinate.permissions import (
     Principal,
     allowed,
 )
+from pharos.coordinate.queries import normal_username
 from pharos.exercise.report import after_action
 from pharos.exercise.report import html as report_html
 from pharos.exercise.rules.events import EventKind
@@ -33,6 +34,7 @@ from pharos.exercise.runtime.session import CommandRefused, ExerciseSession, Sto
 from pharos.exercise.runtime.store import UnknownScenarioTextError
 from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
 from pharos.exercise.words import wording
+from pharos.exercise.words.names import FIRST_DAY, day_minute
 from pharos.i18n import _, lazy_gettext
 from pharos.learn import exercise_lessons as lessons
 from pharos.store.uow import UnitOfWork
@@ -201,7 +203,10 @@ def _player_page(
     status: int = 200,
     spectator: bool = False,
 ) -> Response:
-    ctx = views.player(s, team) | {"ex": s, "flash": flash, "spectator": spectator}
+    ctx = views.player(s, team) | {"ex": s, "refusal": flash, "spectator": spectator}
+    done = request.query_params.get("done", "")
+    if flash is None and done.isdigit():  # the confirmation of the team's own action
+        ctx["flash"] = views.own_action(s, team, int(done))
     return render(request, "exercise/play.html", ctx, status=status)
 
 
@@ -238,7 +243,9 @@ async def play_action(
     )
     if error:
         return _player_page(request, s, r.team, error, 422)
-    return RedirectResponse(f"/exercises/{exercise_id}/play", status_code=303)
+    done = views.last_own_action(s, r.team, str(data.get("type", "")))
+    after = f"?done={done}" if done is not None else ""
+    return RedirectResponse(f"/exercises/{exercise_id}/play{after}", status_code=303)
 
 
 @router.get("/exercises/{exercise_id}/evidence/{evidence_id}", include_in_schema=False)
@@ -269,9 +276,12 @@ def _control_page(
     flash: str | None = None,
     status: int = 200,
     at_day: float | None = None,
+    work: UnitOfWork | None = None,
 ) -> Response:
-    st = s.replay(until_minute=round(at_day * 1440)) if at_day is not None else None
-    ctx = views.controller(s, st) | {"ex": s, "flash": flash, "at_day": at_day}
+    st = s.replay(until_minute=day_minute(at_day)) if at_day is not None else None
+    ctx = views.controller(s, st) | {"ex": s, "refusal": flash, "at_day": at_day}
+    if work is not None:  # who takes part: every active account the exercise lets in
+        ctx["roster"] = views.roster(s, accounts.active_people(work.session))
     return render(request, "exercise/control.html", ctx, status=status)
 
 
@@ -279,14 +289,14 @@ def _control_page(
 def control_page(
     exercise_id: str,
     request: Request,
-    at_day: float | None = Query(None, ge=0, allow_inf_nan=False),
+    at_day: float | None = Query(None, ge=FIRST_DAY, allow_inf_nan=False),
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     s = _session(request, exercise_id)
     if not _role(p, s).controller:
         raise PermissionDenied()
-    return _control_page(request, s, at_day=at_day)
+    return _control_page(request, s, at_day=at_day, work=work)
 
 
 @router.post("/exercises/{exercise_id}/control", include_in_schema=False)
@@ -301,6 +311,8 @@ async def control_command(
     if not _role(p, s).controller:
         raise PermissionDenied()
     command = data.pop("command", "")
+    if command == "assign" and isinstance(data.get("username"), str):
+        data["username"] = normal_username(data["username"])  # as accounts store it
     if "to" in data and not isinstance(data["to"], list):
         data["to"] = [data["to"]]
     if command == "advance":
@@ -317,15 +329,16 @@ async def control_command(
             if hours is not None
             else _("say how far to advance")
         )
-    elif (
-        command == "assign"
-        and data.get("role") == "director"
-        and not (
-            await run_in_threadpool(accounts.active_user_exists, work.session, data.get("username"))
-        )
+    elif command == "assign" and not (
+        data.get("role") == "none"
+        or await run_in_threadpool(accounts.active_user_exists, work.session, data.get("username"))
     ):
+        # every role is given to a real, active account (taking one away needs no account)
         error = _("no active account is called %(name)s") % {"name": data.get("username")}
+    elif command == "end" and data.get("confirm") != "yes":
+        error = _("tick the confirmation to end the exercise: it ends for every team")
     elif command in CONTROL_COMMANDS:
+        data.pop("confirm", None)
         if command == "override" and "trust" in data:
             with contextlib.suppress(TypeError, ValueError):  # else refused by the session
                 data["trust"] = int(data["trust"])
@@ -335,7 +348,7 @@ async def control_command(
     else:
         error = _("unknown command")
     if error:
-        return _control_page(request, s, error, 422)
+        return _control_page(request, s, error, 422, work=work)
     return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
 
 

@@ -5,6 +5,7 @@ replay to any exercise day) and the live updates (server-sent events).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime import views
 from pharos.exercise.runtime.session import ExerciseSession
 from pharos.exercise.words import wording
+from pharos.exercise.words.names import FIRST_DAY, day_minute
 from pharos.store.uow import UnitOfWork
 from pharos.web.deps import signed_in, uow
 from pharos.web.forms import body
@@ -69,13 +71,31 @@ async def role_wellbeing(
     s = await _loaded(request, exercise_id)
     if persona not in _role(p, s).personas:
         raise PermissionDenied()
-    payload = {"persona": persona, "ok": data.get("ok") == "yes", "note": str(data.get("note", ""))}
-    error = await run_in_threadpool(_submit, s, EventKind.WELLBEING_CHECKED, p.username, payload)
+    if data.get("command") == "speak":  # the role player speaks for the character
+        trust: Any = data.get("trust", 0)
+        with contextlib.suppress(TypeError, ValueError):  # else refused by the session
+            trust = int(trust)
+        said = {
+            "persona": persona,
+            "team": data.get("team"),
+            "text": str(data.get("text", "")),
+            "trust": trust,
+            "reason": str(data.get("reason", "")),
+        }
+        kind, payload = EventKind.PERSONA_SPOKE, said
+    else:
+        kind = EventKind.WELLBEING_CHECKED
+        payload = {
+            "persona": persona,
+            "ok": data.get("ok") == "yes",
+            "note": str(data.get("note", "")),
+        }
+    error = await run_in_threadpool(_submit, s, kind, p.username, payload)
     if error:
         return render(
             request,
             "exercise/role.html",
-            views.role_player(s, persona) | {"ex": s, "flash": error},
+            views.role_player(s, persona) | {"ex": s, "refusal": error},
             status=422,
         )
     return RedirectResponse(f"/exercises/{exercise_id}/role/{persona}", status_code=303)
@@ -136,7 +156,7 @@ async def observe_rate(
     error = await run_in_threadpool(_submit, s, EventKind.OBSERVATION, p.username, data)
     if error:
         return render(
-            request, "exercise/observe.html", _observe_ctx(s, p) | {"flash": error}, status=422
+            request, "exercise/observe.html", _observe_ctx(s, p) | {"refusal": error}, status=422
         )
     return RedirectResponse(f"/exercises/{exercise_id}/observe", status_code=303)
 
@@ -146,7 +166,7 @@ async def observe_rate(
 def report_page(
     exercise_id: str,
     request: Request,
-    at_day: float | None = Query(None, ge=0, allow_inf_nan=False),
+    at_day: float | None = Query(None, ge=FIRST_DAY, allow_inf_nan=False),
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> Response:
@@ -154,7 +174,7 @@ def report_page(
     r = _role(p, s)
     if not (r.controller or r.observer):
         raise PermissionDenied()
-    st = s.replay(until_minute=round(at_day * 1440)) if at_day is not None else s.state
+    st = s.replay(until_minute=day_minute(at_day)) if at_day is not None else s.state
     report = after_action.build(s.shown(), st, date.today())
     return HTMLResponse(render_html(report, css_href="/exercises/report.css"))
 

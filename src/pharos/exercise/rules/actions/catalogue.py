@@ -16,11 +16,13 @@ from pharos.exercise.rules.actions import cooperation, investigation, persons
 from pharos.exercise.rules.actions.spec import (
     CASE_WORK,
     CONSENTS,
+    RECORDS_CONSENT,
     Acting,
     Action,
     Attempt,
     Form,
     Target,
+    case_holder,
     kinds_text,
 )
 from pharos.exercise.rules.state import ExerciseState
@@ -151,6 +153,11 @@ def apply(sc: ExerciseScenario, st: ExerciseState, team: Team, p: dict[str, Any]
     acting = Acting(sc, st, team, p, seq, ps, c, {k: v for k, v in p.items() if k != "type"})
     if action.target is not Target.PERSON or ps is not None:
         action.apply(acting)
+    if ps is not None and st.consent_checked and action.name in RECORDS_CONSENT:
+        holder = case_holder(ps, team.id)
+        if holder is not None:  # recorded in a case file (none yet: given to nobody's file)
+            had = ps.consents.setdefault(holder, [])
+            had.extend(x for x in CONSENTS if x in p.get("consent", []) and x not in had)
     if ps is not None and c is not None:
         pers.update_flight(c, ps, m, st.seed)
     st.log(m, action.name, team.id, **acting.detail)

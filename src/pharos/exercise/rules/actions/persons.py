@@ -10,12 +10,15 @@ competent bodies require when they decide a referral for identification.
 
 from __future__ import annotations
 
+from pharos.domain import consent
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import state_powers
 from pharos.domain.screening import Observation, Person, screen
+from pharos.domain.screening_types import Screening as DomainScreening
 from pharos.exercise.rules import agencies, assistance
 from pharos.exercise.rules import personas as pers
 from pharos.exercise.rules.actions.spec import (
+    CONSENT_FIELDS,
     PERSON_FORM,
     Acting,
     Action,
@@ -24,6 +27,7 @@ from pharos.exercise.rules.actions.spec import (
     Choice,
     Form,
     Target,
+    case_holder,
     kinds_text,
 )
 from pharos.exercise.rules.personas import Interview
@@ -52,11 +56,17 @@ REFERRALS = (
 SHELTER_OPS = agencies.SHELTER_OPERATORS
 
 
-def presume(sc: ExerciseScenario, persona: str, indicators: list[str]) -> str:
-    """The domain's screening presumption for what a team observed about a persona."""
+def screening_of(sc: ExerciseScenario, persona: str, indicators: list[str]) -> DomainScreening:
+    """The domain's screening (``pharos.domain.screening.screen``) of what a team observed about
+    a persona: its presumption and its reasons (``pharos.domain.explain``)."""
     c = sc.character(persona)
     person = Person(age=c.age, unaccompanied="unaccompanied_children" in c.groups)
-    return screen([Observation(i) for i in sorted(set(indicators))], person).presumption.value
+    return screen([Observation(i) for i in sorted(set(indicators))], person)
+
+
+def presume(sc: ExerciseScenario, persona: str, indicators: list[str]) -> str:
+    """The domain's screening presumption for what a team observed about a persona."""
+    return screening_of(sc, persona, indicators).presumption.value
 
 
 # -- interview -----------------------------------------------------------------------------------
@@ -290,12 +300,35 @@ GIVE_LEGAL_ADVICE = Action(
 
 
 # -- refer ---------------------------------------------------------------------------------------
+def _consent_for_referral(a: Attempt) -> str | None:
+    """The case tools refer from a case file, with the consent it records (what the player
+    ticks now is added to it): refused here as it would be there, so that the exercise never
+    counts a referral the case tools refused (issue 17)."""
+    ps = a.st.personas[a.p["persona"]]
+    holder = case_holder(ps, a.team.id)
+    if holder is None:
+        return _("open a case about this person first: a referral is made from the case file")
+    given = set(ps.consents.get(holder, [])) | set(a.p.get("consent", []))
+    have = {CONSENT_FIELDS[x] for x in given if x in CONSENT_FIELDS}
+    missing = [n for n in consent.needed("referral", crosses_border=False) if n not in have]
+    if missing:
+        return _(
+            "the person has not consented to: %(what)s. Tick the consent the person gives to "
+            "refer them"
+        ) % {"what": consent.in_words(missing)}
+    return None
+
+
 def _check_refer(a: Attempt) -> str | None:
     to, pid = a.p.get("to"), a.p["persona"]
     if to not in REFERRALS:
         return _("choose where to refer: %(list)s") % {"list": ", ".join(REFERRALS)}
     if to == "child_protection" and a.sc.character(pid).age >= 18:
         return _("child protection is for children")
+    if a.st.consent_checked:
+        refused = _consent_for_referral(a)
+        if refused is not None:
+            return refused
     if a.st.referrals_decided:
         return assistance.check_refer(a.st, pid, to)
     return None

@@ -32,17 +32,36 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pharos.domain import consent
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.practitioners import StatePowers, state_powers
 from pharos.exercise.rules.state import ExerciseState, PersonaState, TeamState
 from pharos.exercise.scenario.schema import Character, ExerciseScenario, Team
+from pharos.exercise.words import wording
 from pharos.exercise.words.names import Sentence
+from pharos.i18n import format_list
 
 #: The agencies doing case work: every kind but journalists (who report, and may only publish
 #: media statements).
 CASE_WORK: frozenset[K] = frozenset(K) - {K.JOURNALIST}
-#: What a person may consent to, recorded with an action on a person (carried into the case files).
-CONSENTS = ("services", "other_orgs", "cross_border")
+#: What a person may consent to, recorded with an action on a person (carried into the case
+#: files): each choice and the consent record's field it is (``pharos.domain.consent``).
+CONSENT_FIELDS = {
+    "services": consent.SERVICES,
+    "other_orgs": consent.OTHER_ORGS,
+    "cross_border": consent.CROSS_BORDER,
+}
+CONSENTS = tuple(CONSENT_FIELDS)
+#: The actions whose consent the case tools record (``pharos.exercise.sandbox.projector``).
+RECORDS_CONSENT = frozenset({"open_case", "refer"})
+
+
+def case_holder(ps: PersonaState, team: str) -> str | None:
+    """The team whose case file an action of ``team`` on the person goes to: its own case,
+    else the first case opened about the person (as the case tools find it), else none."""
+    if team in ps.cases:
+        return team
+    return next(iter(ps.cases), None)
 
 
 class Target(StrEnum):
@@ -171,5 +190,6 @@ class Action:
 
 
 def kinds_text(kinds: Iterable[K]) -> str:
-    """Agency kinds as a refusal lists them."""
-    return ", ".join(sorted(k.value for k in kinds))
+    """Agency kinds as a refusal lists them, by their names in the reader's language ("labour
+    inspectorate or police"), never their codes."""
+    return format_list(sorted(wording.agency_kind(k) for k in kinds), "or")
