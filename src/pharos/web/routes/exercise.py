@@ -348,7 +348,7 @@ async def control_command(
     else:
         error = _("unknown command")
     if error:
-        return _control_page(request, s, error, 422, work=work)
+        return _control_page(request, s, error, 422)  # no roster: no database on the loop
     return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
 
 
