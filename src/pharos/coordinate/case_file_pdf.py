@@ -10,6 +10,7 @@ Chromium when it is installed (:func:`html_to_pdf`), as the after-action report 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import subprocess
 import tempfile
@@ -34,6 +35,7 @@ from pharos.domain.geography import region_states
 from pharos.domain.vocabulary_labels import label
 from pharos.i18n import _, current_locale, format_list, is_rtl
 
+logger = logging.getLogger(__name__)
 CHROMIUM = Path("/usr/bin/chromium")
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 _DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -58,7 +60,8 @@ def html_to_pdf(html: str, chromium: Path = CHROMIUM) -> bytes:
     with tempfile.TemporaryDirectory() as d:
         page = Path(d) / "page.html"
         pdf = Path(d) / "page.pdf"
-        page.write_text(html, encoding="utf-8")
+        # a lone surrogate (JSON allows "\ud800") has no UTF-8: replaced, never a failure
+        page.write_bytes(html.encode("utf-8", errors="replace"))
         subprocess.run(
             [
                 str(chromium),
@@ -378,5 +381,8 @@ def render(case: Mapping[str, Any], exported_by: str, at: datetime) -> bytes:
     parts = sections(case, exported_by, at)
     title = _("Case file %(reference)s") % {"reference": case["reference"]}
     if _needs_chromium(parts) and CHROMIUM.exists():
-        return html_to_pdf(html(parts, title))
+        try:
+            return html_to_pdf(html(parts, title))
+        except (OSError, subprocess.SubprocessError):
+            logger.exception("Chromium could not print the case file; drawn by reportlab")
     return _reportlab(parts, title)

@@ -182,3 +182,12 @@ def test_api_case_list_pages(app: FastAPI, clients: dict[str, PharosClient]) -> 
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "page"]
     # the CSV holds every page
     assert len(rows(ngo.get("/cases.csv").text)) == 54
+
+
+def test_a_file_with_any_text_is_drawn() -> None:
+    """Schemathesis stored texts with a lone surrogate (JSON allows "\\ud800") and Arabic
+    script: the case file answered 500 (the HTML for Chromium could not be written as UTF-8)."""
+    from pharos.coordinate.case_file_pdf import Section, html, html_to_pdf
+
+    parts = [Section("S", lines=["نص \ud800 \x00 \x0b"], header=["h"], rows=[["\ud800 عربي"]])]
+    assert html_to_pdf(html(parts, "T")).startswith(b"%PDF-")
