@@ -9,8 +9,10 @@ import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pharos.coordinate.notification_mail import MailSettings
+if TYPE_CHECKING:  # the mail module reads the database: not loaded by commands that need none
+    from pharos.coordinate.notification_mail import MailSettings
 
 
 def _bool(value: str | None, default: bool | None) -> bool | None:
@@ -100,6 +102,8 @@ class Settings:
 
     def mail(self) -> MailSettings | None:
         """Where notifications are e-mailed through; None when no SMTP server is set."""
+        from pharos.coordinate.notification_mail import MailSettings
+
         if not self.smtp_host:
             return None
         return MailSettings(

@@ -78,7 +78,7 @@ def run_page(
     )
 
 
-@router.get("/analysis/simulations/{run_id}/status")
+@router.get("/analysis/simulations/{run_id}/status", include_in_schema=False)
 def run_status(
     request: Request,
     run_id: RecordId,

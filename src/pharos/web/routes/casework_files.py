@@ -257,7 +257,7 @@ def _api_attach(
     f"{API}/cases/{{case_id}}/attachments",
     tags=["attachments"],
     status_code=201,
-    responses=s.errors(401, 403, 404, 422),
+    responses=s.errors(400, 401, 403, 404, 422),
 )
 def api_case_attachment(
     request: Request,
@@ -275,7 +275,7 @@ def api_case_attachment(
     f"{API}/referrals/{{referral_id}}/attachments",
     tags=["attachments"],
     status_code=201,
-    responses=s.errors(401, 403, 404, 422),
+    responses=s.errors(400, 401, 403, 404, 422),
 )
 def api_referral_attachment(
     request: Request,
@@ -293,7 +293,7 @@ def api_referral_attachment(
     f"{API}/replies/{{reply_id}}/attachments",
     tags=["attachments"],
     status_code=201,
-    responses=s.errors(401, 403, 404, 422),
+    responses=s.errors(400, 401, 403, 404, 422),
 )
 def api_reply_attachment(
     request: Request,
