@@ -47,8 +47,10 @@ COMPLETE_AREAS = (
     "casework_files",
     "counts",
     "analysis_runs",
-    "interview_questions",
-    "counts",
+    "serve",
+    "registration",
+    "backup",
+    "exercise_roster",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

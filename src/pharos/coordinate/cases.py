@@ -357,6 +357,17 @@ def _person_fields(f: Fields, role: PersonRole | None = None) -> dict[str, Any]:
     birthdate = f.date("birthdate")
     if birthdate and birthdate > date.today():
         f.fail("birthdate", _("A birth date cannot be in the future."))
+    status = f.choice("trafficking_status", TraffickingStatus, required=False)
+    if status not in (None, TraffickingStatus.POSSIBLE_VICTIM):
+        # Registering a person as an identified victim would walk around formal identification
+        # (identification.set_trafficking_status: only the practitioners the state's law names).
+        f.fail(
+            "trafficking_status",
+            _(
+                "Only formal identification changes this: register the person as a possible "
+                "victim; the practitioners the law names identify them on the case page."
+            ),
+        )
     return {
         "role": role.value,
         "first_name": f.text("first_name", max_length=100),
@@ -367,10 +378,7 @@ def _person_fields(f: Fields, role: PersonRole | None = None) -> dict[str, Any]:
         "primary_language": f.text("primary_language", max_length=10),
         "identity_number": f.text("identity_number", max_length=60),
         "phone": f.text("phone", max_length=50),
-        "trafficking_status": (
-            f.choice("trafficking_status", TraffickingStatus, required=False)
-            or TraffickingStatus.POSSIBLE_VICTIM
-        ).value,
+        "trafficking_status": TraffickingStatus.POSSIBLE_VICTIM.value,
         "perpetrator_roles": [r.value for r in f.many("perpetrator_roles", PerpetratorRole)],
     }
 

@@ -303,3 +303,24 @@ def test_my_cases_include_those_held_through_a_referral(app: FastAPI) -> None:
     dashboard = shelter.get("/").text
     mine = dashboard[dashboard.index('id="my-cases"') :]
     assert f"/cases/{case_id}" in mine[: mine.index("</section>")]
+
+
+def test_a_person_is_registered_as_a_possible_victim_only(app: FastAPI) -> None:
+    """Opening a case or adding a person took ``trafficking_status: actual_victim`` from the
+    form or the API, so a labour inspector in Italy (whom Italy's law does not name for formal
+    identification) could record an identified victim without identification."""
+    labour = signed_in_client(app, "it.labour")
+    for status in ("actual_victim", "not_a_victim"):
+        r = labour.post("/api/v1/cases", json={"title": "T", "trafficking_status": status})
+        assert r.status_code == 422 and "trafficking_status" in r.text, r.text
+    opened = labour.post("/api/v1/cases", json={"title": "T", "first_name": "Amal"})
+    assert opened.status_code == 201, opened.text
+    case_id = opened.json()["id"]
+    added = labour.post(
+        f"/api/v1/cases/{case_id}/persons",
+        json={"role": "victim", "first_name": "Sara", "trafficking_status": "actual_victim"},
+    )
+    assert added.status_code == 422 and "formal identification" in added.text, added.text
+    persons = labour.get(f"/api/v1/cases/{case_id}").json()["persons"]
+    assert {p["trafficking_status"] for p in persons} == {"possible_victim"}
+    assert all(p.get("first_name") != "Sara" for p in persons)
