@@ -48,7 +48,7 @@ def test_enter_in_the_reason_rejects(browser: Any, live_server: str) -> None:
         {"to_agency_id": ngo, "stage": 2, "reason": "other", "details": "Needs shelter tonight"},
     )
     inspector.goto(f"{base}/cases/{case['id']}")
-    inspector.click("#referrals details summary")
+    inspector.click("#refer-form summary")
     options = inspector.locator("#referrals #f-stage optgroup")
     assert options.count() == 2  # national pillars, transnational stages
     inspector.locator("#referrals").screenshot(path="/tmp/cases1-case-referrals.png")

@@ -66,7 +66,7 @@ def test_story(browser: Any, live_server: str, lang: str) -> None:
     inspector.wait_for_load_state("networkidle")
     for kind, stage in (("ngo", "nrm:2"), ("law_enforcement", "nrm:4")):
         inspector.goto(case_url)
-        inspector.click("#referrals details summary")
+        inspector.click("#refer-form summary")
         inspector.select_option("#f-to_agency_id", _agency(inspector, base, "ITA", kind))
         inspector.select_option("#referrals #f-stage", stage)
         inspector.click("#referrals form button.primary")
