@@ -248,7 +248,8 @@ def test_the_case_list_finds_filters_sorts_and_counts(app: FastAPI) -> None:
     # The reference of one case finds it alone; sorting by oldest puts the first first.
     ref = owner.get(f"/api/v1/cases/{ids[7]}").json()["reference"]
     found = owner.get("/cases", params={"q": ref}).text
-    assert re.search(r'id="case-total"[^>]*>Cases found: 1<', found) and f"/cases/{ids[7]}" in found
+    assert re.search(r'id="case-total"[^>]*>Cases found: 1(?!\d)', found)
+    assert f"/cases/{ids[7]}" in found
     oldest = owner.get("/cases", params={"sort": "oldest", "q": "MLT"}).text
     assert oldest.index(f'"/cases/{ids[0]}"') < oldest.index(f'"/cases/{ids[1]}"')
     # Status and exploitation filters.
