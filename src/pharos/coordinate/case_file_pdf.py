@@ -28,6 +28,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 
 from pharos.coordinate import vocabulary as v
 from pharos.domain import vocabulary as dv
@@ -295,7 +296,10 @@ def _widths(s: Section, total: float = 18 * cm) -> list[float]:
     return [total * w / sum(weights) for w in weights]
 
 
-def _reportlab(parts: Sequence[Section], title: str) -> bytes:
+def _reportlab(parts: Sequence[Section], title: str, tables: bool = True) -> bytes:
+    """The file drawn by reportlab; with ``tables`` False each row is a paragraph of "heading:
+    value" lines (a table row taller than a page cannot be drawn: reportlab does not split
+    one row, and raises ``LayoutError``)."""
     font, bold = pdf_fonts()
     ss = getSampleStyleSheet()
     h1 = ParagraphStyle("h1", parent=ss["Heading1"], fontName=bold, fontSize=15)
@@ -315,6 +319,11 @@ def _reportlab(parts: Sequence[Section], title: str) -> bytes:
             continue
         if not s.rows:
             out.append(para("—", body))
+            continue
+        if not tables:
+            for r in s.rows:
+                text = "\n".join(f"{h}: {c}" for h, c in zip(s.header, r, strict=False))
+                out.append(para(text, body))
             continue
         data = [[para(h, head) for h in s.header]] + [[para(c, cell) for c in r] for r in s.rows]
         t = Table(data, colWidths=_widths(s), repeatRows=1)
@@ -385,4 +394,7 @@ def render(case: Mapping[str, Any], exported_by: str, at: datetime) -> bytes:
             return html_to_pdf(html(parts, title))
         except (OSError, subprocess.SubprocessError):
             logger.exception("Chromium could not print the case file; drawn by reportlab")
-    return _reportlab(parts, title)
+    try:
+        return _reportlab(parts, title)
+    except LayoutError:  # a cell taller than a page (a very long note): rows as paragraphs
+        return _reportlab(parts, title, tables=False)
