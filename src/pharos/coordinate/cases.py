@@ -527,10 +527,10 @@ def add_person(session: Session, p: Principal, case: Case, data: dict[str, Any])
     return person
 
 
-def add_event(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> TraffickingEvent:
-    """Add a recruitment, transit or exploitation event (HTCDS ``hte_``) to the timeline."""
-    require_on_case(session, p, case, "contribute")
-    f = Fields(data)
+def event_fields(f: Fields) -> dict[str, Any]:
+    """A timeline event's fields read from ``f`` with their rules (type, ISO country, no future
+    date, a place or a country); the caller runs ``f.check()`` before using them. One home for
+    adding an event and editing one (``pharos.coordinate.editing``)."""
     kind = f.choice("type", EventType)
     country = f.text("country", max_length=3).upper()
     if country and country not in _COUNTRY_CODES:
@@ -542,16 +542,22 @@ def add_event(session: Session, p: Principal, case: Case, data: dict[str, Any]) 
     description = f.text("description", max_length=5000)
     if not place and not country:
         f.fail("place", _("Give a place or a country."))
+    return {
+        "type": kind.value if kind is not None else "",
+        "place": place,
+        "country": country,
+        "date": when,
+        "description": description,
+    }
+
+
+def add_event(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> TraffickingEvent:
+    """Add a recruitment, transit or exploitation event (HTCDS ``hte_``) to the timeline."""
+    require_on_case(session, p, case, "contribute")
+    f = Fields(data)
+    values = event_fields(f)
     f.check()
-    assert kind is not None
-    event = TraffickingEvent(
-        case_id=case.id,
-        type=kind.value,
-        place=place,
-        country=country,
-        date=when,
-        description=description,
-    )
+    event = TraffickingEvent(case_id=case.id, **values)
     session.add(event)
     session.flush()
     touch(case)

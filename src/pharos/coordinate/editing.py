@@ -34,10 +34,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from pharos.coordinate import audit
 from pharos.coordinate.cases import (
-    _COUNTRY_CODES,
     NotFound,
     _flag_duplicates,
     _person_fields,
+    event_fields,
     match_key,
     require_on_case,
     touch,
@@ -368,26 +368,8 @@ def edit_event(
     require_on_case(session, p, case, "contribute")
     f = Fields(_merged("event", event, data))
     version = _version(f)
-    kind = f.choice("type", EventType)
-    country = f.text("country", max_length=3).upper()
-    if country and country not in _COUNTRY_CODES:
-        f.fail("country", _("Unknown country code; use ISO 3166 alpha-3, e.g. EGY."))
-    when = f.date("date")
-    if when and when > date.today():
-        f.fail("date", _("This date is in the future."))
-    place = f.text("place", max_length=200)
-    description = f.text("description", max_length=5000)
-    if not place and not country:
-        f.fail("place", _("Give a place or a country."))
+    values = event_fields(f)
     f.check()
-    assert kind is not None
-    values = {
-        "type": kind.value,
-        "place": place,
-        "country": country,
-        "date": when,
-        "description": description,
-    }
     _apply(session, p, case, "event", event, version, values)
     return event
 
