@@ -16,7 +16,9 @@ signed form, on a case, on one of its referrals or on a reply to one of its requ
   (``permissions.sees_attachment``); those who read a case as held until it moved see the files
   added until then. Others get 404, as for a record they may not know exists. The bytes are
   checked against their SHA-256 on every download.
-- **Every upload and download is in the audit trail**, with the case.
+- **Every upload and download is in the audit trail**, with the case, and so is every refused
+  upload (``refuse_upload``): who, which case (and referral or reply), why
+  (``vocabulary.UPLOAD_REFUSALS``), the bytes received; never the file's content or name.
 """
 
 from __future__ import annotations
@@ -72,6 +74,16 @@ _UNSAFE = re.compile(r"[\\/\"'`<>|:*?%;]")
 _MARKUP = re.compile(rb"<\s*(!doctype|html|svg|script|\?xml|iframe|object|body)", re.IGNORECASE)
 
 
+class Refused(ValidationFailed):
+    """A file Pharos does not keep: the message on the field ``file``, and the reason's code
+    (a key of ``vocabulary.UPLOAD_REFUSALS``) and the bytes received, for the audit trail."""
+
+    def __init__(self, reason: str, message: str, size: int) -> None:
+        super().__init__({"file": message})
+        self.reason = reason
+        self.size = size
+
+
 class StoreDamaged(Exception):
     """A stored file is missing or no longer matches its SHA-256 (changed outside Pharos)."""
 
@@ -95,6 +107,13 @@ def _plain_text(data: bytes) -> bool:
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text):
         return False
     return _MARKUP.search(data) is None and not text.lstrip("\ufeff \t\r\n").startswith("<")
+
+
+def _markup(data: bytes) -> bool:
+    """Whether a refused file held markup a browser would run or draw (HTML, SVG, XML, a
+    script), or started like a tag: the reason the audit trail gives."""
+    head = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return _MARKUP.search(data) is not None or head.startswith(b"<")
 
 
 def sniff(data: bytes) -> str | None:
@@ -150,29 +169,28 @@ class AttachmentStore:
                 for chunk in chunks:
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise ValidationFailed(
-                            {
-                                "file": _(
-                                    "The file is larger than %(mb)s MB, the most Pharos keeps."
-                                )
-                                % {"mb": f"{self.max_bytes / 1024 / 1024:g}"}
-                            }
+                        raise Refused(
+                            "too_large",
+                            _("The file is larger than %(mb)s MB, the most Pharos keeps.")
+                            % {"mb": f"{self.max_bytes / 1024 / 1024:g}"},
+                            size,
                         )
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
             if size == 0:
-                raise ValidationFailed({"file": _("The file is empty.")})
-            media_type = sniff(Path(tmp).read_bytes())
+                raise Refused("empty", _("The file is empty."), 0)
+            data = Path(tmp).read_bytes()
+            media_type = sniff(data)
             if media_type is None:
-                raise ValidationFailed(
-                    {
-                        "file": _(
-                            "This file is not a PDF, JPEG or PNG image or plain text (its "
-                            "content was read, not its name): Pharos keeps only these types."
-                        )
-                    }
+                raise Refused(
+                    "markup" if _markup(data) else "type",
+                    _(
+                        "This file is not a PDF, JPEG or PNG image or plain text (its "
+                        "content was read, not its name): Pharos keeps only these types."
+                    ),
+                    size,
                 )
             sha = digest.hexdigest()
             final = self.path(sha)
@@ -326,7 +344,27 @@ def attach(
     not, or when the file is not one Pharos keeps. A file this upload added is removed again if
     the commit fails."""
     check_upload(session, p, case, referral, reply)
-    stored = store.put(chunks_of(stream))
+    on = "referral" if referral else "reply" if reply else "case"
+    try:
+        stored = store.put(chunks_of(stream))
+    except Refused as refused:
+        # the refusal is committed (nothing else was written), then refused as before
+        audit.record(
+            session,
+            p,
+            "refuse_upload",
+            "attachment",
+            case_id=case.id,
+            detail={
+                "reason": refused.reason,
+                "size": refused.size,
+                "on": on,
+                "referral_id": referral.id if referral else None,
+                "reply_id": reply.id if reply else None,
+            },
+        )
+        commit()
+        raise
     try:
         row = Attachment(
             case_id=case.id,
@@ -353,7 +391,7 @@ def attach(
                 "sha256": stored.sha256,
                 "size": stored.size,
                 "type": stored.media_type,
-                "on": "referral" if referral else "reply" if reply else "case",
+                "on": on,
             },
         )
         commit()

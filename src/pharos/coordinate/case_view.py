@@ -35,7 +35,7 @@ from pharos.coordinate.referrals import case_referrals
 from pharos.coordinate.reflection import basis_text, period_warning, reflection_rule
 from pharos.coordinate.requests import case_requests, replies
 from pharos.coordinate.screening import carried_facts
-from pharos.coordinate.vocabulary import AUDIT_LABELS, RESOURCE_LABELS
+from pharos.coordinate.vocabulary import audit_label
 from pharos.domain.cooperation import instrument_codes
 from pharos.store.models import (
     Case,
@@ -323,8 +323,7 @@ def _audit(session: Session, case: Case) -> list[dict[str, Any]]:
             "actor": e.actor,
             "action": e.action,
             "resource": e.resource,
-            "label": f"{AUDIT_LABELS.get(e.action, e.action)} · "
-            f"{RESOURCE_LABELS.get(e.resource, e.resource)}",
+            "label": audit_label(e.action, e.resource, e.detail),
         }
         for e in audit.case_trail(session, case.id, limit=50)
     ]

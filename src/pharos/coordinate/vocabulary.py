@@ -5,6 +5,7 @@ the OSCE/ODIHR NRM Handbook (2022); TRM stages from ICMPD's TRM-EU Guidelines (2
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
@@ -238,6 +239,7 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "export": lazy_gettext("exported"),
     "download": lazy_gettext("downloaded"),
     "upload": lazy_gettext("uploaded"),
+    "refuse_upload": lazy_gettext("refused a file"),
     "screen": lazy_gettext("screened"),
     "estimate_from_cases": lazy_gettext("estimated the hidden figure from cases"),
     "load_demo": lazy_gettext("loaded the demo"),
@@ -271,6 +273,26 @@ RESOURCE_LABELS: dict[str, LazyProxy] = {
     "attachment": lazy_gettext("attached file"),
     "simulation": lazy_gettext("simulation run"),
 }
+
+
+#: why an upload was refused (``attachments.Refused``; the code the audit trail keeps)
+UPLOAD_REFUSALS: dict[str, LazyProxy] = {
+    "empty": lazy_gettext("the file was empty"),
+    "too_large": lazy_gettext("the file was larger than the limit"),
+    "markup": lazy_gettext("the file was markup or script (HTML, SVG, XML)"),
+    "type": lazy_gettext("the file was of a type Pharos does not keep"),
+}
+
+
+def audit_label(action: str, resource: str, detail: str | None = None) -> str:
+    """What an audit entry says on the audit pages: the action and the resource, translated,
+    and for a refused upload why it was refused (``detail`` is the entry's JSON)."""
+    label = f"{AUDIT_LABELS.get(action, action)} · {RESOURCE_LABELS.get(resource, resource)}"
+    if action == "refuse_upload" and detail:
+        reason = json.loads(detail).get("reason")
+        if reason in UPLOAD_REFUSALS:
+            label += f" ({UPLOAD_REFUSALS[reason]})"
+    return label
 
 
 def options(labels: Mapping[Any, Any]) -> list[tuple[str, str]]:

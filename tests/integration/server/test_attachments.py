@@ -110,32 +110,50 @@ def _stored(store_dir: Path) -> set[str]:
 
 
 HOSTILE = [
-    ("wrong type: HTML named .pdf", "contract.pdf", HTML, "not a PDF, JPEG or PNG"),
-    ("SVG with a script", "photo.svg", SVG, "not a PDF, JPEG or PNG"),
-    ("SVG named .png", "photo.png", SVG, "not a PDF, JPEG or PNG"),
-    ("an executable", "scan.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 60, "not a PDF"),
-    ("a zip named .jpg", "scan.jpg", b"PK\x03\x04" + b"\x00" * 40, "not a PDF"),
-    ("text with NUL bytes", "note.txt", b"hello\x00world", "not a PDF"),
-    ("empty", "empty.pdf", b"", "The file is empty."),
-    ("oversized", "big.pdf", b"%PDF-1.4\n" + b"0" * MAX, "larger than 0.0625 MB"),
+    ("wrong type: HTML named .pdf", "contract.pdf", HTML, "not a PDF, JPEG or PNG", "markup"),
+    ("SVG with a script", "photo.svg", SVG, "not a PDF, JPEG or PNG", "markup"),
+    ("SVG named .png", "photo.png", SVG, "not a PDF, JPEG or PNG", "markup"),
+    (
+        "an executable",
+        "scan.pdf",
+        b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 60,
+        "not a PDF",
+        "type",
+    ),
+    ("a zip named .jpg", "scan.jpg", b"PK\x03\x04" + b"\x00" * 40, "not a PDF", "type"),
+    ("text with NUL bytes", "note.txt", b"hello\x00world", "not a PDF", "type"),
+    ("empty", "empty.pdf", b"", "The file is empty.", "empty"),
+    ("oversized", "big.pdf", b"%PDF-1.4\n" + b"0" * MAX, "larger than 0.0625 MB", "too_large"),
 ]
 
 
+def _refusals(engine: Engine, after: int) -> list[AuditEntry]:
+    with Session(engine) as s:
+        q = select(AuditEntry).where(AuditEntry.id > after, AuditEntry.action == "refuse_upload")
+        return list(s.execute(q.order_by(AuditEntry.id)).scalars())
+
+
+def _last_entry(engine: Engine) -> int:
+    with Session(engine) as s:
+        return int(s.execute(select(func.coalesce(func.max(AuditEntry.id), 0))).scalar_one())
+
+
 @pytest.mark.parametrize(
-    ("what", "name", "content", "message"), HOSTILE, ids=[h[0] for h in HOSTILE]
+    ("what", "name", "content", "message", "reason"), HOSTILE, ids=[h[0] for h in HOSTILE]
 )
 def test_hostile_files_are_refused(
     what: str,
     name: str,
     content: bytes,
     message: str,
+    reason: str,
     clients: dict[str, PharosClient],
     world: dict[str, int],
     engine: Engine,
     store_dir: Path,
 ) -> None:
     labour = clients["it.labour"]
-    rows, kept = _count(engine), _stored(store_dir)
+    rows, kept, last = _count(engine), _stored(store_dir), _last_entry(engine)
     api = labour.post(f"/api/v1/cases/{world['case']}/attachments", files={"file": (name, content)})
     assert api.status_code == 422, (what, api.text)
     detail = api.json()["detail"]
@@ -145,6 +163,52 @@ def test_hostile_files_are_refused(
     assert 'id="f-case-file"' in page.text and 'aria-invalid="true"' in page.text
     # nothing half-written: no row, no file, no temporary file left
     assert _count(engine) == rows and _stored(store_dir) == kept
+    # each refusal is in the audit trail: who, which case, why; never the content or the name
+    refused = _refusals(engine, last)
+    assert [(e.actor, e.case_id, e.resource) for e in refused] == [
+        ("it.labour", world["case"], "attachment")
+    ] * 2, what
+    for e in refused:
+        d = json.loads(e.detail)
+        assert d["reason"] == reason and d["on"] == "case", (what, d)
+        assert d["size"] == len(content) or (reason == "too_large" and d["size"] > MAX)
+        # nothing else: no name, no byte of the content
+        assert set(d) == {"reason", "size", "on", "referral_id", "reply_id"}, d
+    with Session(engine) as s:
+        from pharos.coordinate import audit
+
+        assert not audit.check(s).problems  # the chain holds with the refusals in it
+
+
+def test_refused_uploads_on_referrals_and_replies_are_audited(
+    app: FastAPI, clients: dict[str, PharosClient], world: dict[str, int], engine: Engine
+) -> None:
+    """A refused file on a referral (the NGO that received it) and on a reply to a request
+    (Egypt's police) is audited with the case and the record it was meant for; the case's
+    history and the audit page say why it was refused."""
+    last = _last_entry(engine)
+    rid = world["referral_ngo"]
+    r = clients["it.ngo"].post(
+        f"/api/v1/referrals/{rid}/attachments", files={"file": ("x.pdf", SVG)}
+    )
+    assert r.status_code == 422
+    reply = world["reply"]
+    r = clients["eg.police"].post(
+        f"/api/v1/replies/{reply}/attachments", files={"file": ("y.txt", b"")}
+    )
+    assert r.status_code == 422
+    got = [(e.actor, e.case_id, json.loads(e.detail)) for e in _refusals(engine, last)]
+    assert [(a, c, d["reason"], d["on"], d["referral_id"], d["reply_id"]) for a, c, d in got] == [
+        ("it.ngo", world["case"], "markup", "referral", rid, None),
+        ("eg.police", world["case"], "empty", "reply", None, reply),
+    ]
+    expected = "refused a file · attached file (the file was markup or script (HTML, SVG, XML))"
+    admin = signed_in_client(app, "admin")
+    trail = admin.get("/audit", params={"case": world["case"]})
+    assert trail.status_code == 200, trail.text
+    assert expected in trail.text and "(the file was empty)" in trail.text
+    history = clients["it.coordinator"].get(f"/cases/{world['case']}")
+    assert expected in history.text
 
 
 def test_names_are_made_safe_and_files_served_inert(

@@ -16,7 +16,7 @@ from pharos.coordinate import audit, queries
 from pharos.coordinate import dashboard as svc
 from pharos.coordinate import requests as request_svc
 from pharos.coordinate.permissions import Principal, require
-from pharos.coordinate.vocabulary import AUDIT_LABELS, RESOURCE_LABELS
+from pharos.coordinate.vocabulary import audit_label
 from pharos.i18n import _, lazy_gettext
 from pharos.learn import lessons
 from pharos.store.base import ID_MAX
@@ -123,8 +123,7 @@ def audit_page(
             "rows": [
                 {
                     "e": e,
-                    "label": f"{AUDIT_LABELS.get(e.action, e.action)} · "
-                    f"{RESOURCE_LABELS.get(e.resource, e.resource)}",
+                    "label": audit_label(e.action, e.resource, e.detail),
                 }
                 for e in rows
             ],
