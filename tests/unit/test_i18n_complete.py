@@ -51,6 +51,7 @@ COMPLETE_AREAS = (
     "registration",
     "backup",
     "exercise_roster",
+    "offline",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

@@ -3,15 +3,17 @@ with the indicators observed or ruled out, by whom and when."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import audit
 from pharos.coordinate.cases import NotFound
 from pharos.coordinate.permissions import Principal, RecordRef, allowed, require
-from pharos.coordinate.validation import Fields
+from pharos.coordinate.validation import Fields, ValidationFailed
 from pharos.coordinate.vocabulary import ACT_LABELS
 from pharos.domain.explain import indicator_label
 from pharos.domain.indicators import Dimension, delphi_indicators
@@ -97,47 +99,111 @@ def parse(data: dict[str, Any]) -> tuple[Observations, Person, dict[str, Any], s
     return obs, person, facts, label, note
 
 
+#: an idempotency key: what a device may choose (a UUID fits), 8 to 64 characters
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+class KeyReused(ValidationFailed):
+    """A screening sent with an idempotency key this user already used for a different
+    screening: refused (HTTP 409), nothing written."""
+
+    status = 409
+
+
 def record_screening(session: Session, p: Principal, data: dict[str, Any]) -> ScreeningRecord:
     """Screen and store the result with what was observed, by whom (the user) and when."""
+    return store_screening(session, p, data)[0]
+
+
+def store_screening(
+    session: Session, p: Principal, data: dict[str, Any], client_key: str | None = None
+) -> tuple[ScreeningRecord, bool]:
+    """Screen and store as :func:`record_screening`; also whether the screening was stored
+    before (a replay).
+
+    ``client_key`` (a screening done offline and synced: the ``Idempotency-Key`` its device
+    chose): when this user already stored a screening with the key, that screening is returned
+    and nothing is written or audited again, provided it is the same screening; the same key
+    with a different screening is refused (:class:`KeyReused`, HTTP 409). Two syncs of one
+    screening at the same moment: the unique key lets one in, and the other, refused by the
+    database, rolls back its transaction (nothing else was written in it) and returns the one
+    stored."""
     require(p, "screening", "create")
+    if client_key is not None and not CLIENT_KEY.fullmatch(client_key):
+        raise ValidationFailed(
+            {"client_key": _("An idempotency key is 8 to 64 letters, digits, '-' or '_'.")}
+        )
     obs, person, facts, label, note = parse(data)
     try:
         result = screen(obs, person)
     except ConflictingObservationError as exc:
-        from pharos.coordinate.validation import ValidationFailed
-
         raise ValidationFailed(
             {f"ind_{exc.indicator}": _("Recorded both as observed and as ruled out.")}
         ) from exc
-    record = ScreeningRecord(
-        person_label=label,
-        state=p.state,
-        agency_id=p.agency_id,
-        screened_by_id=p.user_id,
-        observations=[{"id": o.indicator, "note": o.note} for o in obs.present],
-        person_facts={
+    values: dict[str, Any] = {
+        "person_label": label,
+        "observations": [{"id": o.indicator, "note": o.note} for o in obs.present],
+        "person_facts": {
             **facts,
             "ruled_out": sorted(obs.ruled_out),
             "assessed": sorted(d.value for d in obs.assessed),
             "acts": sorted(a.value for a in obs.acts),
         },
+        "note": note,
+    }
+    if client_key is not None:
+        stored = _by_key(session, p, client_key)
+        if stored is not None:
+            return _replayed(stored, values), True
+    record = ScreeningRecord(
+        state=p.state,
+        agency_id=p.agency_id,
+        screened_by_id=p.user_id,
         result=result.to_dict(),
-        note=note,
+        client_key=client_key,
+        **values,
     )
     session.add(record)
-    session.flush()
-    audit.record(
-        session,
-        p,
-        "screen",
-        "screening",
-        record.id,
-        detail={
-            "presumption": result.presumption.value,
-            "indicators": [o.indicator for o in obs.present],
-        },
-    )
-    return record
+    try:
+        session.flush()
+    except IntegrityError:
+        if client_key is None:
+            raise
+        session.rollback()
+        stored = _by_key(session, p, client_key)
+        if stored is None:
+            raise
+        return _replayed(stored, values), True
+    detail: dict[str, Any] = {
+        "presumption": result.presumption.value,
+        "indicators": [o.indicator for o in obs.present],
+    }
+    if client_key is not None:
+        detail["client_key"] = client_key
+    audit.record(session, p, "screen", "screening", record.id, detail=detail)
+    return record, False
+
+
+def _by_key(session: Session, p: Principal, client_key: str) -> ScreeningRecord | None:
+    return session.execute(
+        select(ScreeningRecord).where(
+            ScreeningRecord.screened_by_id == p.user_id,
+            ScreeningRecord.client_key == client_key,
+        )
+    ).scalar_one_or_none()
+
+
+def _replayed(stored: ScreeningRecord, values: dict[str, Any]) -> ScreeningRecord:
+    if any(getattr(stored, k) != v for k, v in values.items()):
+        raise KeyReused(
+            {
+                "client_key": _(
+                    "This idempotency key was already used for a different screening (#%(id)s)."
+                )
+                % {"id": stored.id}
+            }
+        )
+    return stored
 
 
 def rescreen(record: ScreeningRecord) -> Screening:

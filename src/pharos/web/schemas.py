@@ -33,7 +33,7 @@ from pharos.coordinate.vocabulary import (
 from pharos.domain.cooperation import instrument_codes
 from pharos.domain.disclosure import DEFAULT_K
 from pharos.domain.geography import countries, region_state_codes
-from pharos.domain.indicators import delphi_indicators
+from pharos.domain.indicators import Dimension, delphi_indicators
 from pharos.domain.screening_types import Act
 from pharos.domain.vocabulary import (
     ExploitationType,
@@ -341,6 +341,11 @@ class ScreeningIn(Body):
     unaccompanied: StrictBool = False
     exploitation: ExploitationType | None = None
     acts: list[Act] = []
+    explored: list[Dimension] = Field(
+        [],
+        description="dimensions explored completely (with or without findings): what is not "
+        "observed in them is absent",
+    )
     note: Text5000 = ""
 
     def as_form(self) -> dict[str, object]:
@@ -361,6 +366,8 @@ class ScreeningIn(Body):
                 out[f"note_{i}"] = self.notes[i]
         for i in self.ruled_out:
             out[f"ind_{i}"] = "ruled_out" if f"ind_{i}" not in out else "conflict"
+        for d in self.explored:
+            out[f"explored_{d.value}"] = True
         return out
 
 

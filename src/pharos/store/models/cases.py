@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pharos.store.base import Base, UTCDateTime, utcnow
@@ -118,6 +118,10 @@ class ScreeningRecord(Base):
     """A screening with the indicators observed, by whom and the domain's result."""
 
     __tablename__ = "screening_record"
+    #: a screening sent again with the same key by the same user is the same screening
+    __table_args__ = (
+        UniqueConstraint("screened_by_id", "client_key", name="uq_screening_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(
@@ -133,6 +137,9 @@ class ScreeningRecord(Base):
     person_facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    #: the idempotency key a device chose for a screening done offline (``Idempotency-Key``):
+    #: a retried sync finds the screening already stored instead of storing it twice
+    client_key: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
 
 
 class ConsentRecord(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 
 from pharos.coordinate import (
@@ -565,14 +565,42 @@ def withdraw_request(
     return _request(r)
 
 
-@router.post("/screenings", tags=["screening"], status_code=201, responses=BODY)
+#: an idempotency key a device chooses for a screening it kept offline (docs/security.md)
+IDEMPOTENCY_KEY = Header(
+    alias="Idempotency-Key",
+    description="a key the client chooses for this screening (8 to 64 letters, digits, - or _; "
+    "a UUID fits): sent again with the same screening, the stored one is answered (200) and "
+    "nothing is stored twice; with a different screening, 409",
+)
+SCREEN = {
+    **BODY,
+    200: {"description": "A screening sent before with this Idempotency-Key: the stored one."},
+    409: {
+        "model": s.ErrorOut,
+        "description": "The Idempotency-Key was used before for a different screening: "
+        "nothing was stored.",
+    },
+}
+
+
+@router.post("/screenings", tags=["screening"], status_code=201, responses=SCREEN)
 def screen(
-    data: s.ScreeningIn, p: Principal = Depends(signed_in), work: UnitOfWork = Depends(uow)
+    data: s.ScreeningIn,
+    response: Response,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+    idempotency_key: Annotated[str | None, IDEMPOTENCY_KEY] = None,
 ) -> dict[str, Any]:
-    """Screen a person against the ILO/EC indicators; the result is stored."""
-    record = screening.record_screening(work.session, p, data.as_form())
+    """Screen a person against the ILO/EC indicators; the result is stored. A device that kept
+    the screening offline sends it with an ``Idempotency-Key``: a retried sync answers the
+    screening already stored (200, ``replayed``) instead of storing it twice."""
+    record, replayed = screening.store_screening(
+        work.session, p, data.as_form(), client_key=idempotency_key
+    )
     work.commit()
-    return {"id": record.id, "result": explained(screening.rescreen(record))}
+    if replayed:
+        response.status_code = 200
+    return {"id": record.id, "replayed": replayed, "result": explained(screening.rescreen(record))}
 
 
 @router.get("/screenings/{screening_id}", tags=["screening"], responses=NOT_FOUND)
