@@ -25,6 +25,10 @@ from pharos.domain.datafiles import load_data_file
 
 DATA_FILE = "indicators.yaml"
 
+#: The section of the UNODC indicators that concerns sexual exploitation (``unodc.sections``):
+#: one of its items observed makes the screening one for sexual exploitation.
+UNODC_SEXUAL_SECTION = "sexual_exploitation"
+
 
 class Weight(StrEnum):
     """How strongly the Delphi panel judged an indicator to point to trafficking."""

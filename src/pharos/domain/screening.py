@@ -26,6 +26,7 @@ from dataclasses import replace
 
 from pharos.domain.indicators import (
     RECRUITMENT_DIMENSIONS,
+    UNODC_SEXUAL_SECTION,
     DelphiIndicator,
     Dimension,
     IndicatorSetId,
@@ -150,7 +151,7 @@ def _form(person: Person, obs: Observations) -> tuple[ExploitationForm, bool]:
         return ExploitationForm.LABOUR, False
     for o in obs.present:
         ind = lookup(o.indicator)
-        if isinstance(ind, UnodcIndicator) and ind.section == "sexual_exploitation":
+        if isinstance(ind, UnodcIndicator) and ind.section == UNODC_SEXUAL_SECTION:
             return ExploitationForm.SEXUAL, True
     return ExploitationForm.LABOUR, False
 

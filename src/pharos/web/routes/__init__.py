@@ -24,5 +24,6 @@ ROUTE_MODULES: list[str] = [
     "notifications",
     "referrals",
     "requests",
+    "screening_offline",  # before "screening": /screenings/offline/ is no screening id
     "screening",
 ]
