@@ -52,6 +52,7 @@ COMPLETE_AREAS = (
     "backup",
     "exercise_roster",
     "offline",
+    "exercise_report",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

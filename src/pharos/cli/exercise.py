@@ -285,7 +285,8 @@ def report(
 
     s = _open(exercise, db)
     st = s.replay(until_minute=None if at_day is None else day_minute(at_day))
-    r = after_action.build(s.shown(), st, date.today())
+    held = after_action.held_dates(s.store.events(s.exercise_id))
+    r = after_action.build(s.shown(), st, date.today(), held=held)
     if html is None and pdf is None:
         _fail(_("say where to write the report: --html and/or --pdf"))
     if html:

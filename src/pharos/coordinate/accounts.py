@@ -231,14 +231,15 @@ def active_user_exists(session: Session, username: object) -> bool:
 
 
 def active_people(session: Session) -> list[dict[str, Any]]:
-    """Every active account as an exercise's roster reads it: username, state, agency kind,
-    whether an administrator, and the agency's name."""
+    """Every active account as an exercise's roster reads it: username, display name, state,
+    agency kind, whether an administrator, and the agency's name."""
     users = session.execute(
         select(User).where(User.active.is_(True)).order_by(User.state, User.username)
     ).scalars()
     return [
         {
             "username": u.username,
+            "name": u.display_name,
             "state": u.state,
             "kind": u.kind,
             "admin": u.is_admin,

@@ -203,3 +203,31 @@ def test_pages_of_an_exercise_outlive_its_scenario_file(app, tmp_path):
     listing = director.get("/exercises")
     assert listing.status_code == 200 and "cannot be read" not in listing.text.split(ex)[1][:400]
     assert director.get(pages[0]).status_code == 200
+
+
+def test_the_report_to_hand_out_names_the_people_and_the_dates(app, exercise):
+    """Issue 17, item 5: a cover with the dates the exercise was held and the participants by
+    their names (the accounts' display names, not usernames), in the HTML and in the PDF."""
+    from datetime import date
+
+    import pypdfium2 as pdfium
+
+    from pharos.store.models import User
+
+    director = signed_in_client(app, "it.coordinator")
+    page = director.get(f"/exercises/{exercise}/report")
+    assert page.status_code == 200
+    with app.state.sessions() as s:
+        from sqlalchemy import select
+
+        name = s.execute(
+            select(User.display_name).where(User.username == "it.coordinator")
+        ).scalar_one()
+    assert name != "it.coordinator" and name in page.text
+    assert "Executive summary" in page.text and date.today().isoformat() in page.text
+    pdf = director.get(f"/exercises/{exercise}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    doc = pdfium.PdfDocument(pdf.content)
+    text = " ".join(" ".join(p.get_textpage().get_text_range() for p in doc).split())
+    doc.close()
+    assert name in text and "Executive summary" in text and "Participants" in text

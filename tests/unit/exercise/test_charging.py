@@ -186,7 +186,8 @@ def test_scores_and_the_report_show_charged_dropped_and_pending_by_whom_and_when
     html = render_html(report)
     assert "Charging decisions" in html
     assert "Catania prosecutor&#39;s office (DDA)" in html  # the played team that owes it
-    assert "engine policy: StandardOperatingProcedure" in html
+    # the prosecutor nobody plays, by its name and procedure (not the class name)
+    assert "Public prosecutor, Malta (simulated): standard operating procedure" in html
     assert any("dropped" in f.text for f in report.improvements)
 
 

@@ -1,26 +1,34 @@
 """The after-action report and improvement plan (AAR/IP), as data (drawn as HTML by
 ``pharos.exercise.report.html``, as PDF by ``pharos.exercise.report.pdf``).
 
-Structure after HSEEP's AAR/IP: overview, timeline, scores against the procedure's targets,
-observers' ratings per objective and team, strengths, areas for improvement, and an improvement
-plan of corrective actions, each with an owner agency and a due date (30/60/90 days after the
-exercise). Strengths and areas come from the measures (``scoring``) and from the observers and
+Structure after HSEEP's AAR/IP template: a cover (the exercise, when it was held, in-world
+dates, the report's date), the participants, an executive summary, scores against the
+procedure's targets, victims, networks, charging decisions, teams, observers' ratings per
+objective and team, strengths, areas for improvement, an improvement plan of corrective
+actions, each with an owner agency and a due date (30/60/90 days after the exercise), and the
+timeline. Strengths and areas come from the measures (``scoring``) and from the observers and
 the hot-wash; controllers add corrective actions of their own during the hot-wash.
+
+The HTML and the PDF draw the same sections, in the order of :data:`SECTIONS` (a test compares
+the headings of both files), and every figure once: the executive summary counts from the same
+scores as the tables.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.scoring import Scores, score
 from pharos.exercise.rules.state import ExerciseState
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.exercise.story import describe
 from pharos.exercise.words import wording
 from pharos.exercise.words.names import Names, clock_label
-from pharos.i18n import _
+from pharos.i18n import _, lazy_gettext
 
 
 @dataclass
@@ -58,21 +66,115 @@ class Report:
     charges: list[dict[str, str]] = field(default_factory=list)
     #: how to show the scenario's ids (persons, teams, ...) in the report
     names: Names = field(default_factory=Names)
+    cover: Cover | None = None
+    #: the teams: name, state, agency kind, played or simulated
+    teams: list[dict[str, Any]] = field(default_factory=list)
+    #: the people who took part: name, agency, role, team or persona
+    people: list[dict[str, str]] = field(default_factory=list)
+    #: the executive summary: (label, value) lines counted from ``scores``
+    summary: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """When the exercise was held (calendar dates of its start and end, from the log), the
+    in-world dates it covered (the scenario's ``clock.start_date`` plus the days played) and the
+    date of the report."""
+
+    held_from: date | None
+    held_to: date | None
+    world_from: date | None
+    world_to: date | None
+    report_date: date
+
+
+#: The report's sections in order (heading; the HTML and the PDF draw each under this heading).
+SECTIONS = (
+    ("participants", lazy_gettext("Participants")),
+    ("summary", lazy_gettext("Executive summary")),
+    ("scores", lazy_gettext("Scores against the procedure's targets")),
+    ("victims", lazy_gettext("Victims")),
+    ("networks", lazy_gettext("Networks and prosecution readiness")),
+    ("charges", lazy_gettext("Charging decisions")),
+    ("teams", lazy_gettext("Teams")),
+    ("ratings", lazy_gettext("Observers' ratings")),
+    ("strengths", lazy_gettext("Strengths")),
+    ("improvements", lazy_gettext("Areas for improvement")),
+    ("plan", lazy_gettext("Improvement plan")),
+    ("timeline", lazy_gettext("Timeline")),
+)
+
+
+def heading(key: str) -> str:
+    """The heading of section ``key`` in the current language."""
+    return str(dict(SECTIONS)[key])
+
+
+def result_label(result: object) -> str:
+    """A measure's result against its target: met, missed, or declined (a request refused)."""
+    return str(
+        {"met": _("met"), "missed": _("missed"), "declined": _("declined")}.get(
+            str(result), str(result)
+        )
+    )
+
+
+def held_dates(events: Iterable[Event]) -> tuple[date | None, date | None]:
+    """The calendar dates the exercise started and ended (or was last played), from the log's
+    ``recorded_at``; ``None`` where the log has no such time (an exercise in memory)."""
+    start = end = None
+    for ev in events:
+        if ev.recorded_at is None:
+            continue
+        if ev.kind == EventKind.STARTED and start is None:
+            start = ev.recorded_at.date()
+        if start is not None:
+            end = ev.recorded_at.date()
+    return start, end
+
+
+def people_of(st: ExerciseState, names: Names) -> list[dict[str, str]]:
+    """Who took part as the log names them (usernames; the server names accounts instead):
+    the control team, the role players with their persona, the observers and the players
+    assigned to a team."""
+    rows = [
+        {"name": d, "agency": "", "role": str(wording.role("director")), "of": ""}
+        for d in st.directors
+    ]
+    for a in st.assignments:
+        of = names.person(a.get("persona")) if a["role"] == "role_player" else ""
+        of = names.team(a.get("team")) if a["role"] == "player" else of
+        role = wording.role(a["role"])
+        rows.append({"name": a["username"], "agency": "", "role": role, "of": of})
+    return rows
+
+
+#: The policies of agencies nobody plays, by class name (``pharos.sim.policies``), in words.
+POLICY_WORDS = {"StandardOperatingProcedure": lazy_gettext("standard operating procedure")}
+
+
+def decided_by(by: str, state: str, team_names: dict[str, str]) -> str:
+    """Who took a charging decision, in words: the played team's name, or the state's
+    prosecutor nobody plays and the policy it followed (never a class name)."""
+    if by == "engine" or by.startswith("engine:"):
+        who = _("%(agency)s, %(state)s (simulated)") % {
+            "agency": wording.agency_kind("public_prosecutor"),
+            "state": wording.country(state),
+        }
+        policy = POLICY_WORDS.get(by.removeprefix("engine:"))
+        return f"{who}: {policy}" if policy is not None else who
+    return team_names.get(by, by)
 
 
 def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
     rows = []
     for n in s.networks:
         for c in n.charges:
-            if c.by.startswith("engine:"):
-                who = _("engine policy: %(p)s") % {"p": c.by.removeprefix("engine:")}
-            elif c.by == "engine":
-                who = _("engine policy")
-            else:
-                who = team_names.get(c.by, c.by)
-            day = c.due_day if c.status == "pending" else c.decided_day
-            when = clock_label(round(day * 1440)) if day is not None else "—"
-            if c.status == "pending" and day is not None:
+            who = decided_by(c.by, c.state, team_names)
+            # the logged minute, as the timeline shows it (not the rounded days)
+            minute = c.due_minute if c.status == "pending" else c.decided_minute
+            when = clock_label(minute) if minute is not None else "—"
+            if c.status == "pending" and minute is not None:
                 when = _("due %(when)s") % {"when": when}
             rows.append(
                 {
@@ -88,8 +190,16 @@ def _charges(s: Scores, team_names: dict[str, str]) -> list[dict[str, str]]:
     return rows
 
 
-def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = None) -> Report:
-    """The report of an exercise state; due dates count from ``report_date`` (default today)."""
+def build(
+    sc: ExerciseScenario,
+    st: ExerciseState,
+    report_date: date | None = None,
+    held: tuple[date | None, date | None] = (None, None),
+    people: list[dict[str, str]] | None = None,
+) -> Report:
+    """The report of an exercise state; due dates count from ``report_date`` (default today).
+    ``held``: the calendar dates it was played (``held_dates`` of its log); ``people``: who
+    took part, by name (default: as the log names them, ``people_of``)."""
     report_date = report_date or date.today()
     s = score(sc, st)
     names = describe.names(sc, st)
@@ -110,7 +220,8 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
     found.of_replies(s)
     found.of_ratings(ratings)
     found.of_hotwash(st)
-    return Report(
+    plan = _plan(st, found.areas, team_names, report_date)
+    report = Report(
         sc.title,
         st.exercise_id,
         st.status,
@@ -120,13 +231,116 @@ def build(sc: ExerciseScenario, st: ExerciseState, report_date: date | None = No
         ratings,
         found.strengths,
         found.areas,
-        _plan(st, found.areas, team_names, report_date),
+        plan,
         st.hotwash,
         st.wellbeing,
         {o.id.value: o.title for o in sc.objectives},
         _charges(s, team_names),
         names,
+        _cover(sc, st, held, report_date),
+        [
+            {
+                "name": t.name,
+                "state": wording.country(t.state),
+                "agency": wording.agency_kind(t.agency_kind.value),
+                "played": t.played,
+            }
+            for t in sc.teams
+        ],
+        people if people is not None else people_of(st, names),
     )
+    report.summary = summary(report)
+    return report
+
+
+def _cover(
+    sc: ExerciseScenario,
+    st: ExerciseState,
+    held: tuple[date | None, date | None],
+    report_date: date,
+) -> Cover:
+    try:
+        day0 = date.fromisoformat(sc.clock.start_date)
+    except ValueError:
+        day0 = None
+    first = st.started_at if st.started_at is not None else 0
+    last = st.ended_at if st.ended_at is not None else st.minute
+    return Cover(
+        held[0],
+        held[1],
+        day0 + timedelta(days=first // 1440) if day0 else None,
+        day0 + timedelta(days=last // 1440) if day0 else None,
+        report_date,
+    )
+
+
+def summary(r: Report) -> list[tuple[str, str]]:
+    """The executive summary, each line a label and its figures, counted from the report's own
+    scores and lists (so that it says what the tables say)."""
+    s = r.scores
+    played = [t for t in s.teams if t.played]
+    victims = [p for p in s.personas if p.is_victim and p.reachable_at is not None]
+    identified = [p for p in victims if p.identification_days is not None]
+    in_time = [t for t in s.target_results if t["measure"] == "identification_days" and t["met"]]
+    replies = [t for t in s.target_results if t["measure"] == "cross_border_reply_days"]
+    sent = sum(t.requests_sent for t in s.teams)
+    lines = [
+        (
+            _("Teams"),
+            _("played: %(p)s; simulated: %(s)s; states playing: %(n)s")
+            % {
+                "p": len(played),
+                "s": len(s.teams) - len(played),
+                "n": len({t.state for t in played}),
+            },
+        ),
+        (_("Exercise days"), f"{r.ended_day}"),
+        (
+            _("Victims within reach"),
+            _(
+                "%(n)s; contacted: %(c)s; identified: %(i)s (within the target: %(t)s); "
+                "referred: %(r)s; lost: %(l)s"
+            )
+            % {
+                "n": len(victims),
+                "c": sum(1 for p in victims if p.first_contact_days is not None),
+                "i": len(identified),
+                "t": len(in_time),
+                "r": sum(1 for p in victims if p.referral_days is not None),
+                "l": sum(1 for p in victims if not p.retained),
+            },
+        ),
+        (
+            _("Cross-border requests"),
+            _("sent: %(s)s; answered: %(a)s (within the target: %(m)s); declined: %(d)s")
+            % {
+                "s": sent,
+                "a": sum(1 for t in replies if t["result"] != "declined"),
+                "m": sum(1 for t in replies if t["result"] == "met"),
+                "d": sum(1 for t in replies if t["result"] == "declined"),
+            },
+        ),
+        (
+            _("Networks"),
+            _("%(n)s; disrupted: %(d)s; charged in: %(c)s")
+            % {
+                "n": len(s.networks),
+                "d": sum(1 for n in s.networks if n.disrupted),
+                "c": format_names(c["state"] for c in r.charges if c["status"] == "charged"),
+            },
+        ),
+        (
+            _("Findings"),
+            _("strengths: %(s)s; areas for improvement: %(a)s; corrective actions: %(c)s")
+            % {"s": len(r.strengths), "a": len(r.improvements), "c": len(r.plan)},
+        ),
+    ]
+    return lines
+
+
+def format_names(names: Iterable[str]) -> str:
+    shown = list(dict.fromkeys(names))
+    return ", ".join(shown) if shown else "—"
 
 
 def _ratings(st: ExerciseState, team_names: dict[str, str]) -> list[dict[str, Any]]:
@@ -271,7 +485,15 @@ class _Findings:
 
     def of_replies(self, s: Scores) -> None:
         for r in s.target_results:
-            if r["measure"] == "cross_border_reply_days" and not r["met"]:
+            if r["measure"] == "cross_border_reply_days" and r["result"] == "declined":
+                self.areas.append(
+                    Finding(
+                        "networks_across_borders",
+                        _("Request %(r)s was declined (reply time in days: %(v)s)")
+                        % {"r": r["subject"], "v": r["value"]},
+                    )
+                )
+            elif r["measure"] == "cross_border_reply_days" and not r["met"]:
                 self.areas.append(
                     Finding(
                         "networks_across_borders",

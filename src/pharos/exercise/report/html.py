@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pharos.exercise.report.after_action import Report
+from pharos.exercise.report.sections import cover_lines, sections
 from pharos.exercise.words import wording
 from pharos.i18n import current_locale, gettext, is_rtl, ngettext
 
@@ -33,7 +34,15 @@ def render_html(report: Report, css_href: str | None = None) -> str:
     return (
         _env()
         .get_template("after_action.html")
-        .render(r=report, W=wording, lang=lang, rtl=is_rtl(lang), css_href=css_href)
+        .render(
+            r=report,
+            W=wording,
+            lang=lang,
+            rtl=is_rtl(lang),
+            css_href=css_href,
+            cover=cover_lines(report),
+            sections=sections(report),
+        )
     )
 
 

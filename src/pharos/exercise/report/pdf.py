@@ -8,6 +8,7 @@ reportlab does not shape Arabic script: for an Arabic report use the HTML, or
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -19,10 +20,12 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from pharos.coordinate.case_file_pdf import html_to_pdf, pdf_fonts
-from pharos.exercise.report.after_action import Finding, Report
+from pharos.exercise.report.after_action import Report
 from pharos.exercise.report.html import atomic_write, render_html
-from pharos.exercise.words import wording
+from pharos.exercise.report.sections import Section, cover_lines, sections
 from pharos.i18n import _, is_rtl
+
+log = logging.getLogger("pharos.exercise.report")
 
 
 def _fonts() -> tuple[str, str]:
@@ -88,166 +91,47 @@ def _look() -> _Look:
     )
 
 
-def _scores(r: Report, look: _Look) -> list[Flowable]:
-    return look.section(
-        _("Scores against the procedure's targets"),
-        look.table(
-            [_("Measure"), _("Subject"), _("Measured (days)"), _("Target (days)"), _("Result")],
-            [
-                [
-                    wording.measure(t["measure"]),
-                    r.names.person(t["subject"]),
-                    t["value"],
-                    t["target"],
-                    _("met") if t["met"] else _("missed"),
-                ]
-                for t in r.scores.target_results
-            ],
-        ),
+def _section(sec: Section, look: _Look) -> list[Flowable]:
+    """One section of ``sections``, drawn as the HTML draws it: a table, a list or lines."""
+    if sec.lines:
+        return look.section(sec.title, _lines(sec.lines, look))
+    if sec.header:
+        widths = None
+        if sec.widths:
+            unit = 18 * cm / sum(sec.widths)
+            widths = [w * unit for w in sec.widths]
+        rows: list[list[object]] = [[c.text for c in row] for row in sec.rows]
+        if not rows:
+            rows = [[sec.empty, *([""] * (len(sec.header) - 1))]]
+        return look.section(sec.title, look.table(sec.header, rows, widths))
+    items = [
+        Paragraph("• " + escape(text) + f" [{escape(objective)}]", look.body)
+        for text, objective in sec.items
+    ]
+    return look.section(sec.title, *(items or [Paragraph(escape(sec.empty), look.body)]))
+
+
+def _lines(lines: list[tuple[str, str]], look: _Look) -> Table:
+    cell = ParagraphStyle("line", fontName=look.font, fontSize=8.5, leading=11)
+    head = ParagraphStyle("label", fontName=look.bold, fontSize=8.5, leading=11)
+    t = Table(
+        [[Paragraph(escape(a), head), Paragraph(escape(b), cell)] for a, b in lines],
+        colWidths=[4.5 * cm, 13.5 * cm],
     )
-
-
-def _victims(r: Report, look: _Look) -> list[Flowable]:
-    return look.section(
-        _("Victims"),
-        look.table(
-            [
-                _("Person"),
-                _("First contact (days)"),
-                _("Identification (days)"),
-                _("Referral (days)"),
-                _("Protection (days)"),
-                _("Retained"),
-                _("Protection"),
-            ],
-            [
-                [
-                    p.name,
-                    p.first_contact_days,
-                    p.identification_days,
-                    p.referral_days,
-                    p.protection_days,
-                    _("yes") if p.retained else _("lost"),
-                    ", ".join(wording.protection(m) for m in p.protection),
-                ]
-                for p in r.scores.personas
-            ],
-        ),
-    )
-
-
-def _networks(r: Report, look: _Look) -> list[Flowable]:
-    return look.section(
-        _("Networks and prosecution readiness"),
-        look.table(
-            [
-                _("Network"),
-                _("Act"),
-                _("Means"),
-                _("Purpose"),
-                _("Financial investigation"),
-                _("Requests sent / answered"),
-                _("Disrupted"),
-                _("Prosecution readiness"),
-            ],
-            [
-                [
-                    n.name,
-                    wording.element_status(n.elements["act"]),
-                    wording.element_status(n.elements["means"]),
-                    wording.element_status(n.elements["purpose"]),
-                    _("yes") if n.financial_investigation else _("no"),
-                    f"{n.requests_sent} / {n.requests_answered}",
-                    _("yes") if n.disrupted else _("no"),
-                    f"{n.prosecution_readiness}/100",
-                ]
-                for n in r.scores.networks
-            ],
-        ),
-    )
-
-
-def _charges(r: Report, look: _Look) -> list[Flowable]:
-    return look.section(
-        _("Charging decisions"),
-        look.table(
-            [_("Network"), _("State"), _("Decision"), _("Decided by"), _("When"), _("Reason")],
-            [
-                [c["network"], c["state"], c["label"], c["by"], c["when"], c["reason"]]
-                for c in r.charges
-            ],
-        ),
-    )
-
-
-def _ratings(r: Report, look: _Look) -> list[Flowable]:
-    return look.section(
-        _("Observers' ratings"),
-        look.table(
-            [_("Objective"), _("Team"), _("Ratings"), _("Mean (1-5)"), _("Notes")],
-            [
-                [
-                    r.objectives.get(x["objective"], x["objective"]),
-                    x["team"],
-                    x["n"],
-                    x["mean"],
-                    " / ".join(x["notes"]),
-                ]
-                for x in r.ratings
-            ],
-        ),
-    )
-
-
-def _findings(title: str, findings: list[Finding], look: _Look) -> list[Flowable]:
-    items = [Paragraph("• " + escape(f.text), look.body) for f in findings]
-    return look.section(title, *(items or [Paragraph("—", look.body)]))
-
-
-def _plan(r: Report, look: _Look) -> list[Flowable]:
-    return look.section(
-        _("Improvement plan"),
-        look.table(
-            [_("Corrective action"), _("Owner agency"), _("Due"), _("Objective")],
-            [
-                [a.action, a.owner, a.due.isoformat(), r.objectives.get(a.objective, a.objective)]
-                for a in r.plan
-            ],
-            [8.5 * cm, 4 * cm, 2.2 * cm, 3.3 * cm],
-        ),
-    )
-
-
-def _timeline(r: Report, look: _Look) -> list[Flowable]:
-    return look.section(
-        _("Timeline"),
-        look.table(
-            [_("Exercise time"), _("Team"), _("What happened")],
-            [[e["when"], e["team"], e["text"]] for e in r.timeline],
-            [2.6 * cm, 4.5 * cm, 10.9 * cm],
-        ),
-    )
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return t
 
 
 def pdf_bytes(r: Report) -> bytes:
     """The report as PDF bytes: its title, then one section after another."""
     look = _look()
     out: list[Flowable] = [
-        Paragraph(escape(_("After-action report and improvement plan")), look.h1),
-        Paragraph(
-            escape(f"{r.title} · {r.exercise_id} · {wording.choice(r.status)} · {r.ended_day}"),
-            look.body,
-        ),
-        *_scores(r, look),
-        *_victims(r, look),
-        *_networks(r, look),
-        *_charges(r, look),
-        *_ratings(r, look),
-        *_findings(_("Strengths"), r.strengths, look),
-        *_findings(_("Areas for improvement"), r.improvements, look),
-        *_plan(r, look),
-        *_timeline(r, look),
+        Paragraph(escape(_("After-action report and improvement plan")), look.body),
+        Paragraph(escape(r.title), look.h1),
+        _lines(cover_lines(r), look),
     ]
+    for sec in sections(r):
+        out += _section(sec, look)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
@@ -268,9 +152,17 @@ def pdf_via_chromium(r: Report, chromium: str = "/usr/bin/chromium") -> bytes:
     return html_to_pdf(render_html(r), Path(chromium))
 
 
-def write_pdf(report: Report, path: Path) -> None:
-    """PDF by reportlab; for right-to-left languages by Chromium's print when installed."""
+def pdf_for_reader(report: Report) -> bytes:
+    """PDF by reportlab; for right-to-left languages by Chromium's print when installed
+    (reportlab does not shape Arabic), else reportlab's (logged)."""
     if is_rtl() and Path("/usr/bin/chromium").exists():
-        atomic_write(path, pdf_via_chromium(report))
-    else:
-        atomic_write(path, pdf_bytes(report))
+        try:
+            return pdf_via_chromium(report)
+        except Exception:  # Chromium failed: the reportlab drawing rather than no report
+            log.exception("Chromium could not print the after-action report")
+    return pdf_bytes(report)
+
+
+def write_pdf(report: Report, path: Path) -> None:
+    """The report as PDF in ``path`` (``pdf_for_reader``), written whole or not at all."""
+    atomic_write(path, pdf_for_reader(report))

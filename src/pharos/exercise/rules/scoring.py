@@ -59,6 +59,10 @@ class ChargeScore:
     due_day: float | None
     decided_day: float | None
     reason: str
+    #: the exercise minutes of ``due_day`` and ``decided_day``, as logged: a time is shown from
+    #: these (one rounding, the log's), never from the rounded days
+    due_minute: int | None = None
+    decided_minute: int | None = None
 
 
 @dataclass
@@ -93,10 +97,15 @@ class TeamScore:
     requests_sent: int
     requests_answered_to_them: int
     requests_received: int
+    #: requests received that the team executed (a declined request is not an answer that
+    #: met the request: ``requests_they_declined``)
     requests_they_answered: int
     median_reply_days: float | None
     equal_protection: bool
     protection_gap: list[str] = field(default_factory=list)
+    requests_they_declined: int = 0
+    #: the victims within the team's reach (contacted or not) whose protection was compared
+    victims_in_reach: int = 0
 
 
 @dataclass
@@ -252,6 +261,8 @@ def _network_score(
                 _days(0, ch.due),
                 _days(0, ch.decided_at),
                 ch.reason,
+                ch.due,
+                ch.decided_at,
             )
             for state, ch in sorted(ns.charges.items())
         ],
@@ -268,9 +279,16 @@ def _team_score(sc: ExerciseScenario, st: ExerciseState, team_id: str) -> TeamSc
     ]
     sent = [r for r in st.requests if r.from_team == t.id]
     received = [r for r in st.requests if r.to_team == t.id]
-    done = [r for r in received if r.answered_at is not None]
-    lat = [(r.answered_at - r.sent_at) / DAY for r in done if r.answered_at is not None]
-    victims = [p for p in contacted if (sc.character(p.id).truth or _NoTruth).is_victim]
+    executed = [r for r in received if r.answered_at is not None and not r.declined]
+    lat = [(r.answered_at - r.sent_at) / DAY for r in executed if r.answered_at is not None]
+    # every victim within the team's reach, contacted or not: a victim the team could reach
+    # and never contacted got none of the protection the best-treated one got
+    victims = [
+        p
+        for p in st.personas.values()
+        if (t.id in p.known_to or t.id in p.contacted)
+        and (sc.character(p.id).truth or _NoTruth).is_victim
+    ]
     measures = {p.id: set(_protection(sc, st, p.id, t.id)) for p in victims}
     gap = []
     if measures:
@@ -293,10 +311,12 @@ def _team_score(sc: ExerciseScenario, st: ExerciseState, team_id: str) -> TeamSc
         len(sent),
         sum(1 for r in sent if r.answered_at is not None and not r.declined),
         len(received),
-        len(done),
+        len(executed),
         round(median(lat), 2) if lat else None,
         not gap,
         gap,
+        sum(1 for r in received if r.answered_at is not None and r.declined),
+        len(victims),
     )
 
 
@@ -315,17 +335,21 @@ def _target_results(
     st: ExerciseState, personas: list[PersonaScore], targets: dict[str, float]
 ) -> list[dict[str, object]]:
     """Each measure taken against its target: per persona (identification and referral for
-    victims only), per answered request."""
+    victims only), per request answered. ``result`` is "met", "missed" or, for a request the
+    receiving state declined, "declined": a refusal is never an answer that met its target
+    (the networks' table counts it as unanswered too); ``met`` is true for "met" only."""
     results: list[dict[str, object]] = []
 
-    def met(measure: str, subject: str, value: float) -> None:
+    def met(measure: str, subject: str, value: float, declined: bool = False) -> None:
+        result = "declined" if declined else "met" if value <= targets[measure] else "missed"
         results.append(
             {
                 "measure": measure,
                 "subject": subject,
                 "value": value,
                 "target": targets[measure],
-                "met": value <= targets[measure],
+                "met": result == "met",
+                "result": result,
             }
         )
 
@@ -339,7 +363,8 @@ def _target_results(
                 met(key, ps.persona, value)
     for r in st.requests:
         if r.answered_at is not None:
-            met("cross_border_reply_days", r.id, round((r.answered_at - r.sent_at) / DAY, 2))
+            days = round((r.answered_at - r.sent_at) / DAY, 2)
+            met("cross_border_reply_days", r.id, days, declined=r.declined)
     return results
 
 

@@ -479,6 +479,7 @@ def roster(s: ExerciseSession, people: list[dict[str, Any]]) -> list[dict[str, A
         rows.append(
             {
                 "username": u["username"],
+                "name": u.get("name") or u["username"],
                 "agency": u["agency"],
                 "role": role,
                 "of": of,

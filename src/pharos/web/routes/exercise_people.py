@@ -19,11 +19,13 @@ from fastapi.responses import (
 )
 from starlette.concurrency import run_in_threadpool
 
+from pharos.coordinate import accounts
 from pharos.coordinate.permissions import PermissionDenied, Principal
 from pharos.exercise.report import after_action
 from pharos.exercise.report.html import render_html
-from pharos.exercise.report.pdf import pdf_bytes
+from pharos.exercise.report.pdf import pdf_for_reader
 from pharos.exercise.rules.events import EventKind
+from pharos.exercise.rules.state import ExerciseState
 from pharos.exercise.runtime import views
 from pharos.exercise.runtime.session import ExerciseSession
 from pharos.exercise.words import wording
@@ -175,8 +177,18 @@ def report_page(
     if not (r.controller or r.observer):
         raise PermissionDenied()
     st = s.replay(until_minute=day_minute(at_day)) if at_day is not None else s.state
-    report = after_action.build(s.shown(), st, date.today())
+    report = _report(s, st, work)
     return HTMLResponse(render_html(report, css_href="/exercises/report.css"))
+
+
+def _report(s: ExerciseSession, st: ExerciseState, work: UnitOfWork) -> after_action.Report:
+    """The report to hand out: the calendar dates from the log, the people by their names."""
+    people = [
+        {"name": row["name"], "agency": row["agency"], "role": row["role"], "of": row["of"]}
+        for row in views.roster(s, accounts.active_people(work.session))
+    ]
+    held = after_action.held_dates(s.store.events(s.exercise_id))
+    return after_action.build(s.shown(), st, date.today(), held=held, people=people)
 
 
 @router.get("/exercises/{exercise_id}/report.pdf", include_in_schema=False)
@@ -190,7 +202,7 @@ def report_pdf(
     r = _role(p, s)
     if not (r.controller or r.observer):
         raise PermissionDenied()
-    data = pdf_bytes(after_action.build(s.shown(), s.state, date.today()))
+    data = pdf_for_reader(_report(s, s.state, work))
     return Response(
         data,
         media_type="application/pdf",
