@@ -53,6 +53,7 @@ COMPLETE_AREAS = (
     "exercise_roster",
     "offline",
     "exercise_report",
+    "exercise_rehearsal",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

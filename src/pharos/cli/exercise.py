@@ -22,6 +22,7 @@ from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, _, ngettext, pgettext
 if TYPE_CHECKING:
     from pharos.exercise.runtime.session import ExerciseSession
     from pharos.exercise.runtime.store import SqlEventStore
+    from pharos.exercise.scenario.loader import LoadedScenario
 
 exercise_app = typer.Typer(help="Simulation-based training exercises.", no_args_is_help=True)
 app.add_typer(exercise_app, name="exercise")
@@ -57,16 +58,7 @@ def validate(
     scenario: str = typer.Argument(..., help="Bundled name or path of an exercise scenario."),
 ) -> None:
     """Check an exercise scenario; print what it holds, or every problem with file and line."""
-    from pharos.exercise.scenario.loader import ScenarioError, load_scenario
-
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        for p in exc.problems:
-            err.print(str(p), markup=False, highlight=False, soft_wrap=True)
-        n = len(exc.problems)
-        err.print(ngettext("%(n)s problem", "%(n)s problems", n) % {"n": n})
-        raise typer.Exit(2) from exc
+    loaded = _loaded(scenario)
     sc = loaded.scenario
     console.print(_("%(title)s: valid") % {"title": sc.title})
     t = Table()
@@ -82,6 +74,91 @@ def validate(
     )
     console.print(t)
     _coverage(loaded.scenario, loaded.translations)
+
+
+def _loaded(scenario: str) -> LoadedScenario:
+    """The scenario, checked; else every problem with its file and line, and exit code 2."""
+    from pharos.exercise.scenario.loader import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(scenario)
+    except ScenarioError as exc:
+        for p in exc.problems:
+            err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+        n = len(exc.problems)
+        err.print(ngettext("%(n)s problem", "%(n)s problems", n) % {"n": n})
+        raise typer.Exit(2) from exc
+
+
+@exercise_app.command("rehearse")
+def rehearse(
+    scenario: str = typer.Argument(..., help="Bundled name or path of an exercise scenario."),
+    seed: int = typer.Option(None, help="Seed (default: the scenario's)."),
+    step: int = typer.Option(
+        60, "--step-minutes", min=1, help="Exercise minutes between two looks of each team."
+    ),
+    idle: int = typer.Option(
+        24,
+        "--idle-hours",
+        min=1,
+        help="Report stretches of this many exercise hours without an action.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Rehearse a scenario: every team plays by the standard procedures, at speed, in memory."""
+    import json
+
+    from pharos.exercise.runtime.rehearsal import rehearse as run
+    from pharos.exercise.runtime.rehearsal import shown
+
+    loaded = _loaded(scenario)
+    r = run(loaded, seed, step, idle)
+    if as_json:
+        typer.echo(json.dumps(r.as_json(), ensure_ascii=False, indent=2))
+        return
+    v = shown(r, loaded)
+    console.print(f"[bold]{v['title']}[/bold]", highlight=False)
+    for line in v["summary"]:
+        console.print(line, highlight=False)
+    rows = (
+        (
+            "injects",
+            _("Injects"),
+            (_("Inject"), _("Release"), _("Fired")),
+            ("name", "release", "fired"),
+        ),
+        (
+            "personas",
+            _("People"),
+            (
+                _("Person"),
+                _("Reached"),
+                _("Told"),
+                pgettext("persona", "Identified"),
+                _("Protected"),
+                _("Fled"),
+            ),
+            ("name", "reached", "told", "identified", "protected", "fled"),
+        ),
+        ("networks", _("Networks"), (_("Network"), _("Outcome")), ("name", "falls")),
+        (
+            "teams",
+            _("Played teams"),
+            (_("Team"), _("Actions"), _("First action"), v["idle_heading"]),
+            ("name", "actions", "first", "idle"),
+        ),
+    )
+    for key, title, heads, cols in rows:
+        t = Table(*heads, title=title, title_justify="left")
+        for row in v[key]:
+            style = "yellow" if row["late"] else None
+            t.add_row(*(str(row[c]) for c in cols), style=style)
+        console.print(t)
+    if v["refused"]:
+        n = len(v["refused"])
+        console.print(ngettext("%(n)s action refused", "%(n)s actions refused", n) % {"n": n})
+        for line in v["refused"]:
+            console.print(line, highlight=False, markup=False)
 
 
 def _coverage(sc: Any, translations: dict[str, dict[str, str]]) -> None:

@@ -92,3 +92,26 @@ def test_author_a_scenario_and_start_an_exercise(browser: Any, live_server: str,
     assert page.locator("h1").count() >= 1
     _shot(page, f"studio-started-{lang}")
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_rehearse_a_template_before_the_day(browser: Any, live_server: str, lang: str) -> None:
+    """Issue 17, item 2: the director presses "Rehearse" on the studio's page and reads the
+    pacing: every inject with when it fired, every person reached, the networks, the teams."""
+    page = browser.new_context(viewport=LAPTOP).new_page()
+    page.set_default_timeout(30_000)
+    sign_in(page, live_server, "it.coordinator")
+    page.goto(f"{live_server}/exercises/studio?lang={lang}")
+    page.select_option("#st-rehearse-name", "mediterranean-regional")
+    with page.expect_navigation():
+        page.click("#st-rehearse")
+    assert "/exercises/studio/templates/rehearsal" in page.url
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.locator("#rh-injects tbody tr").count() == 14
+    assert page.locator("#rh-people tbody tr").count() == 7
+    assert page.locator("#rh-networks tbody tr.rh-late").count() == 0
+    greek = page.locator('#rh-teams tr[data-id="grc-police"]')
+    assert greek.get_attribute("class") == "rh-late"  # nothing reaches the Greek police
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= LAPTOP["width"]
+    _shot(page, f"rehearsal-{lang}")

@@ -235,6 +235,15 @@ def _table(key: str) -> dict[tuple[str, str], tuple[str, dict | None]]:
             f"/exercises/studio/{key}/99/start",
             {},
         ),
+        # rehearsals (no such version or template: 404 once the permission is checked)
+        ("GET", "/exercises/studio/{key}/{number}/rehearsal"): (
+            f"/exercises/studio/{key}/99/rehearsal",
+            None,
+        ),
+        ("GET", "/exercises/studio/templates/rehearsal"): (
+            "/exercises/studio/templates/rehearsal?template=no-such-99",
+            None,
+        ),
     }
 
 
@@ -258,3 +267,42 @@ def test_every_studio_route_says_who_may(app, key):
             if (user in DIRECTORS) != ok or (user not in DIRECTORS and r.status_code != 403):
                 wrong.append(f"{user} {method} {url}: {r.status_code}")
     assert not wrong, wrong
+
+
+def test_a_version_and_a_template_are_rehearsed_for_directors_only(app, key):
+    """Issue 17, item 2: the studio's "Rehearse" plays the version through by the standard
+    procedures and shows its pacing; the same figures as ``rehearse`` on the same text; nothing
+    is stored (no exercise appears). Only those who may read scenarios see it."""
+    from pharos.exercise.runtime.rehearsal import rehearse, shown
+
+    director = signed_in_client(app, "it.coordinator")
+    studio = Studio(app.state.engine)
+    v = studio.version(key, 1)
+    before = director.get("/exercises").text.count("/control")
+    editor = director.get(f"/exercises/studio/{key}?version=1")
+    assert f"/exercises/studio/{key}/1/rehearsal" in editor.text
+    page = director.get(f"/exercises/studio/{key}/1/rehearsal")
+    assert page.status_code == 200
+    expected = shown(rehearse(studio.loaded(v)), studio.loaded(v))
+    for row in expected["injects"] + expected["personas"] + expected["teams"]:
+        assert f'data-id="{row["id"]}"' in page.text
+    for row in expected["networks"]:
+        assert row["falls"] in page.text
+    assert "Hellenic police anti-trafficking unit" in page.text
+    assert director.get("/exercises").text.count("/control") == before
+    ar = director.get(f"/exercises/studio/{key}/1/rehearsal?lang=ar")
+    assert 'dir="rtl"' in ar.text and "تجربة" in ar.text
+    listing = director.get("/exercises/studio")
+    assert 'action="/exercises/studio/templates/rehearsal"' in listing.text
+    t = director.get("/exercises/studio/templates/rehearsal?template=mediterranean-regional")
+    assert t.status_code == 200 and 'data-id="karim"' in t.text
+    assert director.get("/exercises/studio/templates/rehearsal?template=nope").status_code == 404
+    assert director.get(f"/exercises/studio/{key}/99/rehearsal").status_code == 404
+    police = signed_in_client(app, "it.police")
+    assert police.get(f"/exercises/studio/{key}/1/rehearsal").status_code == 403
+    assert (
+        police.get(
+            "/exercises/studio/templates/rehearsal?template=mediterranean-regional"
+        ).status_code
+        == 403
+    )

@@ -108,7 +108,7 @@ def _competent(state: str) -> K:
     return kinds[0] if kinds else K.LAW_ENFORCEMENT
 
 
-def _exploitation(sc: ExerciseScenario, persona: str) -> Any:
+def exploitation(sc: ExerciseScenario, persona: str) -> Any:
     c = sc.character(persona)
     if c.truth is not None and c.truth.exploitation is not None:
         return c.truth.exploitation
@@ -144,7 +144,7 @@ def _identification(
         state=p.state,
         agency=body,
         channel="referral",
-        exploitation=_exploitation(sc, p.id),
+        exploitation=exploitation(sc, p.id),
         child=c.age < 18,
         may_identify=state_powers(p.state).may_identify(body),
         competent_bodies=state_powers(p.state).formal_identification.kinds,
@@ -207,6 +207,30 @@ def _shelter(
     }
 
 
+def answer_context(
+    sc: ExerciseScenario, st: ExerciseState, req: CrossBorderRequest
+) -> AnswerContext | None:
+    """What the receiving agency knows when it answers ``req`` (``decide_answer``), with the
+    channel's seeded draws: whether the request can be executed, and the days its reply takes;
+    None when the instrument does not operate between the states under the regional model."""
+    rt = reply_time(sc, st, req)
+    terms = reply_terms(sc, req)
+    if rt is None or terms is None:
+        return None
+    executable = rng(st.seed, "reply-outcome", req.id).random() < rt[1]
+    return AnswerContext(
+        time=_days(st.minute),
+        sender=req.from_state,
+        receiver=req.to_state,
+        agency=answering_agency(req.instrument),
+        instrument=req.instrument,
+        network=req.network,
+        terms=terms,
+        executable=executable,
+        latency=rt[0],
+    )
+
+
 def _reply(
     sc: ExerciseScenario, st: ExerciseState, req: CrossBorderRequest, pol: Policies
 ) -> dict[str, Any]:
@@ -224,30 +248,17 @@ def _reply(
         "agency": kind.value,
         "instrument": req.instrument,
     }
-    rt = reply_time(sc, st, req)
-    terms = reply_terms(sc, req)
-    if rt is None or terms is None:
+    ctx = answer_context(sc, st, req)
+    if ctx is None:
         reason = "the instrument does not operate between the states"
         return out | {"policy": "channel_terms", "action": "unavailable", "reason": reason}
-    executable = rng(st.seed, "reply-outcome", req.id).random() < rt[1]
     policy = pol.of(req.to_state, kind)
-    ctx = AnswerContext(
-        time=_days(st.minute),
-        sender=req.from_state,
-        receiver=req.to_state,
-        agency=kind,
-        instrument=req.instrument,
-        network=req.network,
-        terms=terms,
-        executable=executable,
-        latency=rt[0],
-    )
     dec = policy.decide_answer(ctx)
-    executed = dec.action is Action.EXECUTE and executable
+    executed = dec.action is Action.EXECUTE and ctx.executable
     return out | {
         "policy": type(policy).__name__,
         "decision": dec.action.value,
-        "executable": executable,
+        "executable": ctx.executable,
         # what the fold applies (``answer_request``): executed or declined
         "action": "executed" if executed else "declined",
         "reason": dec.reason,

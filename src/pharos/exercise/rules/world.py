@@ -136,23 +136,36 @@ def reply_time(
 
 def reply_terms(scenario: ExerciseScenario, req: CrossBorderRequest) -> InstrumentTerms | None:
     """The channel's terms for a simulated receiver, in exercise days (as :func:`reply_time`
-    draws from them): the scenario's ``reply_times`` override (its median day and answer rate),
-    else the simulation scenario's terms scaled by ``time_scale``; None: no such channel."""
-    inst = req.instrument
+    draws from them): :func:`channel_terms` of the request's states and instrument."""
+    return channel_terms(scenario, req.from_state, req.to_state, req.instrument)
+
+
+def channel_terms(
+    scenario: ExerciseScenario, sender: str, receiver: str, inst: str
+) -> InstrumentTerms | None:
+    """The terms of instrument ``inst`` from ``sender`` to ``receiver``, in exercise days: the
+    scenario's ``reply_times`` override (its median day and answer rate), else the simulation
+    scenario's terms scaled by ``time_scale``; None: no such channel."""
     override = scenario.world.reply_times.get(inst)
     if override is not None:
         mid = (override.min_days + override.max_days) / 2
         return InstrumentTerms(inst, mid, override.answer_rate)
-    terms = sim_world(scenario).terms(req.from_state, req.to_state, inst)
+    terms = sim_world(scenario).terms(sender, receiver, inst)
     if terms is None:
         return None
     return InstrumentTerms(inst, terms.median_days * scenario.world.time_scale, terms.success)
 
 
-def schedule_reply(st: ExerciseState, scenario: ExerciseScenario, req: CrossBorderRequest) -> None:
+def reply_delay(st: ExerciseState, scenario: ExerciseScenario, req: CrossBorderRequest) -> int:
+    """Exercise minutes from sending ``req`` to its answer by a receiver that follows the
+    channel's terms (:func:`reply_time`); an unavailable channel says so quickly."""
     rt = reply_time(scenario, st, req)
-    delay = rt[0] if rt is not None else 0.1  # an unavailable channel says so quickly
-    req.answer_due = req.sent_at + max(1, day_to_minutes(delay))
+    delay = rt[0] if rt is not None else 0.1
+    return max(1, day_to_minutes(delay))
+
+
+def schedule_reply(st: ExerciseState, scenario: ExerciseScenario, req: CrossBorderRequest) -> None:
+    req.answer_due = req.sent_at + reply_delay(st, scenario, req)
 
 
 def storylines_of(scenario: ExerciseScenario, req: CrossBorderRequest) -> set[str]:

@@ -24,6 +24,7 @@ from pharos.domain import userfile
 from pharos.domain.explain import indicator_label
 from pharos.domain.vocabulary import ExploitationType
 from pharos.domain.vocabulary_labels import label
+from pharos.exercise.runtime.rehearsal import rehearse, shown
 from pharos.exercise.runtime.service import Hub
 from pharos.exercise.runtime.studio import (
     Studio,
@@ -157,6 +158,56 @@ def _imported(filename: str, raw: bytes) -> ScenarioSource:
     if not name.endswith((".yaml", ".yml")) or not name[:1].isalnum():
         name = "scenario.yaml"
     return ScenarioSource(name, {name: text})
+
+
+# -- a rehearsal ------------------------------------------------------------------------------
+@router.get("/exercises/studio/templates/rehearsal", include_in_schema=False)
+async def studio_template_rehearsal(
+    request: Request,
+    template: str = "",
+    seed: int | None = None,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    """A rehearsal of a bundled scenario (``pharos exercise rehearse NAME``)."""
+    _may(p, "read")
+    if template not in {t.name for t in await run_in_threadpool(templates)}:
+        raise HTTPException(404)
+    source = await run_in_threadpool(template_source, template)
+    loaded, _problems = await run_in_threadpool(check_source, source)
+    if loaded is None:
+        raise HTTPException(404)
+    return await _rehearsal(request, loaded, seed, "/exercises/studio")
+
+
+@router.get("/exercises/studio/{key}/{number}/rehearsal", include_in_schema=False)
+async def studio_rehearsal(
+    key: str,
+    number: int,
+    request: Request,
+    seed: int | None = None,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    """A rehearsal of a saved version: every team played by the standard procedures, at speed,
+    in memory (``pharos.exercise.runtime.rehearsal``); nothing is stored."""
+    _may(p, "read")
+    v = _version(request, key, number)
+    try:
+        loaded = await run_in_threadpool(_studio(request).loaded, v)
+    except StudioRefused as exc:
+        raise HTTPException(422, exc.message) from None
+    return await _rehearsal(request, loaded, seed, f"/exercises/studio/{key}?version={number}")
+
+
+async def _rehearsal(
+    request: Request, loaded: LoadedScenario, seed: int | None, back: str
+) -> Response:
+    if seed is not None and seed < 0:
+        raise HTTPException(422, _("The seed is a whole number from 0."))
+    r = await run_in_threadpool(rehearse, loaded, seed)
+    context = {"r": r, "v": shown(r, loaded), "back": back}
+    return render(request, "exercise/rehearsal.html", context)
 
 
 # -- the editor -------------------------------------------------------------------------------
