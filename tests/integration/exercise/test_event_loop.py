@@ -73,3 +73,19 @@ def test_creating_acting_and_publishing_keep_the_database_off_the_loop(app, on_l
     on_loop.clear()
     assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 303
     assert on_loop == [], "publishing the lessons"
+
+
+def test_a_rehearsal_keeps_the_database_off_the_loop(app, on_loop):
+    """The studio's rehearsal (issue 17, item 2) reads the version and plays it in a worker."""
+    director = signed_in_client(app, "it.coordinator")
+    key = director.post("/exercises/studio", data={"template": "mediterranean-regional"})
+    key = key.headers["location"].rsplit("/", 1)[1]
+    on_loop.clear()
+    assert director.get(f"/exercises/studio/{key}/1/rehearsal").status_code == 200
+    assert (
+        director.get(
+            "/exercises/studio/templates/rehearsal?template=mediterranean-regional"
+        ).status_code
+        == 200
+    )
+    assert on_loop == []

@@ -192,7 +192,7 @@ async def studio_rehearsal(
     """A rehearsal of a saved version: every team played by the standard procedures, at speed,
     in memory (``pharos.exercise.runtime.rehearsal``); nothing is stored."""
     _may(p, "read")
-    v = _version(request, key, number)
+    v = await run_in_threadpool(_version, request, key, number)  # no query on the event loop
     try:
         loaded = await run_in_threadpool(_studio(request).loaded, v)
     except StudioRefused as exc:
