@@ -61,6 +61,15 @@ def serve(
         max=64,
         help="Worker processes (PostgreSQL only: on SQLite one process serves a database).",
     ),
+    keep_alive: int = typer.Option(
+        5,
+        "--keep-alive",
+        min=1,
+        max=3600,
+        help="Seconds an idle connection is kept open. Behind a proxy that keeps connections "
+        "to Pharos open (nginx 'keepalive' in an upstream block), set it longer than the "
+        "proxy's idle time (nginx: keepalive_timeout, 60 s by default).",
+    ),
 ) -> None:
     """Create or migrate the database, load the demo on first start, and serve Pharos."""
     import uvicorn
@@ -143,6 +152,7 @@ def serve(
         log_level="warning",
         proxy_headers=False,
         forwarded_allow_ips="",
+        timeout_keep_alive=keep_alive,
     )
 
 

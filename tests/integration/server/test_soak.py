@@ -23,7 +23,7 @@ def test_a_short_soak_loses_nothing(tmp_path: Path) -> None:
     url = database_url("postgres", tmp_path)
     src = str(Path(__file__).resolve().parents[3] / "src")
     short = ["--seconds", "30", "--kills", "1", "--players", "10"]
-    short += ["--rate", "2", "--case-rate", "1"]
+    short += ["--rate", "2", "--case-rate", "1", "--import-every", "5", "--simulation-every", "12"]
     run = subprocess.run(
         [sys.executable, str(SOAK), "--database-url", url, *short],
         env=os.environ | {"PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")},
@@ -37,3 +37,5 @@ def test_a_short_soak_loses_nothing(tmp_path: Path) -> None:
     assert "A killed (SIGKILL)" in run.stdout and "A started again" in run.stdout
     acknowledged = next(line for line in run.stdout.splitlines() if line.startswith("acknowledged"))
     assert " 0 actions" not in acknowledged and " 0 cases" not in acknowledged, acknowledged
+    other = next(line for line in run.stdout.splitlines() if line.startswith("imports"))
+    assert "imports acknowledged 0" not in other and "simulations acknowledged 0" not in other

@@ -39,6 +39,8 @@ class ServerProcess:
     port: int = field(default_factory=free_port)
     #: more options of ``pharos serve`` (``--workers 2``)
     args: tuple[str, ...] = ()
+    #: ``pharos serve --keep-alive``: seconds the server keeps an idle connection open
+    keep_alive: int = 5
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -61,7 +63,17 @@ class ServerProcess:
         )
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "pharos", "serve", "--port", str(self.port), *self.args],
+                [
+                    sys.executable,
+                    "-m",
+                    "pharos",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--keep-alive",
+                    str(self.keep_alive),
+                    *self.args,
+                ],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -79,6 +91,13 @@ class ServerProcess:
                 pass
             time.sleep(0.2)
         raise RuntimeError("pharos serve did not answer in time")
+
+    def limits(self) -> httpx.Limits:
+        """For a client that keeps connections to this server: idle ones are dropped in half the
+        server's keep-alive time. With the same time on both sides (httpx's default and
+        uvicorn's are both 5 s) a request sent just as the server closes the idle connection
+        meets a reset (tests/integration/server/test_keep_alive.py)."""
+        return httpx.Limits(keepalive_expiry=self.keep_alive / 2)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""
