@@ -19,7 +19,10 @@ axe_base = pytest.importorskip("axe_playwright_python.base")
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 USERS = ("it.labour", "it.coordinator", "admin")
-EXTRA = {"it.labour": ["/account", "/screenings/new"], "admin": ["/admin/accounts", "/audit"]}
+EXTRA = {
+    "it.labour": ["/account", "/screenings/new", "/screenings/offline/"],
+    "admin": ["/admin/accounts", "/audit"],
+}
 
 
 def violations(page: Any) -> list[dict[str, Any]]:

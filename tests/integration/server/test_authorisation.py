@@ -583,6 +583,20 @@ TABLE: dict[tuple[str, str], tuple[Fill, Rule]] = {
         get("/api/v1/screenings/{screening_id}"),
         lambda u: u == "it.labour",
     ),
+    # Screening without a connection: the page and the session's token for those who screen;
+    # the rule's data (the published indicators), the service worker and the manifest for all
+    ("GET", "/screenings/offline/"): (get("/screenings/offline/"), caseworker),
+    ("GET", "/screenings/offline/session.json"): (
+        get("/screenings/offline/session.json"),
+        caseworker,
+    ),
+    ("GET", "/screenings/offline"): (get("/screenings/offline"), EVERY),
+    ("GET", "/screenings/offline/rules.json"): (get("/screenings/offline/rules.json"), EVERY),
+    ("GET", "/screenings/offline/sw.js"): (get("/screenings/offline/sw.js"), EVERY),
+    ("GET", "/screenings/offline/manifest.webmanifest"): (
+        get("/screenings/offline/manifest.webmanifest"),
+        EVERY,
+    ),
 }
 # Withdrawing needs the request's sender; to keep the request open the test asks for a
 # withdrawal of an answered... instead: everybody else must be refused; the sender is checked
@@ -647,6 +661,7 @@ SERVER_MODULES = {
         "referrals",
         "requests",
         "screening",
+        "screening_offline",
     )
 }
 

@@ -54,14 +54,9 @@ def _weight(weight: Weight | None) -> str:
     return str(WEIGHT_LABELS[weight]) if weight is not None else ""
 
 
-def _form(
-    request: Request,
-    p: Principal,
-    work: UnitOfWork,
-    errors: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
-    status: int = 200,
-) -> Response:
+def form_context() -> dict[str, Any]:
+    """What the screening form's fields need (``screening/_fields.html``): the indicators by
+    dimension with their weights, the acts and the labels."""
     groups = []
     inds = delphi_indicators()
     for d in dimensions():
@@ -80,16 +75,29 @@ def _form(
                 ],
             )
         )
+    return {
+        "groups": groups,
+        "acts": [(a.value, str(label)) for a, label in ACT_LABELS.items()],
+        "L": template_labels(),
+    }
+
+
+def _form(
+    request: Request,
+    p: Principal,
+    work: UnitOfWork,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
     return render(
         request,
         "screening/new.html",
         {
-            "groups": groups,
+            **form_context(),
             "errors": errors or {},
             "values": values or {},
-            "acts": [(a.value, str(label)) for a, label in ACT_LABELS.items()],
             "recent": svc.my_screenings(work.session, p)[:10],
-            "L": template_labels(),
         },
         status=status,
     )
