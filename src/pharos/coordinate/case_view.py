@@ -33,7 +33,7 @@ from pharos.coordinate.permissions import (
 from pharos.coordinate.pseudonyms import secret_key
 from pharos.coordinate.referrals import case_referrals
 from pharos.coordinate.reflection import basis_text, period_warning, reflection_rule
-from pharos.coordinate.requests import case_requests, replies
+from pharos.coordinate.requests import case_requests, replies_of
 from pharos.coordinate.screening import carried_facts
 from pharos.coordinate.vocabulary import audit_label
 from pharos.domain.cooperation import instrument_codes
@@ -81,7 +81,7 @@ def _records(session: Session, case: Case) -> _Records:
     return _Records(
         referrals=case_referrals(session, case.id),
         requests=requests,
-        replies={r.id: replies(session, r.id) for r in requests},
+        replies=replies_of(session, [r.id for r in requests]),
         notes=of_case(CaseNote, CaseNote.id),
         plans=of_case(SupportPlan, SupportPlan.id),
         consents=of_case(ConsentRecord, ConsentRecord.id.desc()),
@@ -444,11 +444,11 @@ def case_detail(
         ]
     for n, note in zip(out["notes"], [n for n in rec.notes if kept(n.created_at)], strict=True):
         n["editable"] = may["contribute"] and editing.may_edit(session, p, case, "note", note)
-    for d, plan in zip(
-        out["support_plans"], [s for s in rec.plans if kept(s.created_at)], strict=True
-    ):
+    shown_plans = [s for s in rec.plans if kept(s.created_at)]
+    refs = editing.plan_refs(session, case, shown_plans) if may["contribute"] else {}
+    for d, plan in zip(out["support_plans"], shown_plans, strict=True):
         d["editable"] = may["contribute"] and editing.may_edit(
-            session, p, case, "support_plan", plan
+            session, p, case, "support_plan", plan, refs
         )
     out["may"]["attach"] = attachments.may_attach(session, p, case)
     if agency_ids:

@@ -22,7 +22,7 @@ a note, its author only (``case_note:update``, scope own); a support plan, its a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -219,22 +219,45 @@ def note_ref(case: Case, note: CaseNote) -> RecordRef:
     return RecordRef(state=case.state, owner_user_ids=frozenset({note.author_id}))
 
 
+def plan_refs(session: Session, case: Case, plans: Sequence[SupportPlan]) -> dict[int, RecordRef]:
+    """Support plans as the rules see them, by id: their author's and their author's agency's
+    (one query whatever their number: the case page asked one per plan)."""
+    authors = {plan.created_by_id for plan in plans}
+    agencies = (
+        dict(session.execute(select(User.id, User.agency_id).where(User.id.in_(authors))).all())
+        if authors
+        else {}
+    )
+    return {
+        plan.id: RecordRef(
+            state=case.state,
+            agency_id=agencies.get(plan.created_by_id),
+            owner_user_ids=frozenset({plan.created_by_id}),
+        )
+        for plan in plans
+    }
+
+
 def plan_ref(session: Session, case: Case, plan: SupportPlan) -> RecordRef:
     """A support plan as the rules see it: its author's and its author's agency's."""
-    agency = session.execute(
-        select(User.agency_id).where(User.id == plan.created_by_id)
-    ).scalar_one_or_none()
-    return RecordRef(
-        state=case.state, agency_id=agency, owner_user_ids=frozenset({plan.created_by_id})
-    )
+    return plan_refs(session, case, [plan])[plan.id]
 
 
-def may_edit(session: Session, p: Principal, case: Case, kind: str, record: Record) -> bool:
-    """Whether ``p`` may edit ``record`` (the case's own rule, checked by the caller, aside)."""
+def may_edit(
+    session: Session,
+    p: Principal,
+    case: Case,
+    kind: str,
+    record: Record,
+    plans: Mapping[int, RecordRef] | None = None,
+) -> bool:
+    """Whether ``p`` may edit ``record`` (the case's own rule, checked by the caller, aside);
+    ``plans``: the support plans' refs if already read (:func:`plan_refs`)."""
     if isinstance(record, CaseNote):
         return allowed(p, "case_note", "update", note_ref(case, record))
     if isinstance(record, SupportPlan):
-        return allowed(p, "support_plan", "update", plan_ref(session, case, record))
+        ref = plans[record.id] if plans is not None else plan_ref(session, case, record)
+        return allowed(p, "support_plan", "update", ref)
     return True
 
 

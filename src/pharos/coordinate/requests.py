@@ -15,6 +15,7 @@ Art. 12(3)); ``data/instruments.yaml`` gives the source of each. An operator cha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -212,13 +213,20 @@ def withdraw(session: Session, p: Principal, r: CrossBorderRequest) -> None:
 
 
 def replies(session: Session, request_id: int) -> list[RequestReply]:
-    return list(
-        session.execute(
+    return replies_of(session, [request_id])[request_id]
+
+
+def replies_of(session: Session, request_ids: Sequence[int]) -> dict[int, list[RequestReply]]:
+    """The replies to each of the requests, oldest first (one query whatever their number)."""
+    out: dict[int, list[RequestReply]] = {i: [] for i in request_ids}
+    if request_ids:
+        for reply in session.execute(
             select(RequestReply)
-            .where(RequestReply.request_id == request_id)
+            .where(RequestReply.request_id.in_(request_ids))
             .order_by(RequestReply.id)
-        ).scalars()
-    )
+        ).scalars():
+            out[reply.request_id].append(reply)
+    return out
 
 
 def tick(session: Session, now: datetime | None = None) -> dict[str, int]:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -57,6 +58,10 @@ def json_text(text: str) -> Markup:
     return Markup(str(text).translate(_SCRIPT_UNSAFE))
 
 
+def _fmt_number(value: int) -> str:
+    return str(format_decimal(value, locale=current_locale()))
+
+
 def environment() -> Environment:
     """The one Jinja2 environment; templates of every area live under ``pharos/web/templates``."""
     global _env
@@ -75,6 +80,8 @@ def environment() -> Environment:
         env.filters["aslist"] = _aslist
         env.filters["listing"] = i18n.format_list  # CLDR list patterns, never join(", ")
         env.filters["json_text"] = json_text
+        # a whole number in the page's language ("1,000", "1 000", "1.000")
+        env.filters["number"] = _fmt_number
         # an instrument's channel or legal basis (stored in English) in the page's language
         env.filters["instrument_words"] = cooperation.words
         env.globals["LOCALES"] = [(code, LOCALE_NAMES[code]) for code in SUPPORTED_LOCALES]

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pharos.store.base import Base, UTCDateTime, utcnow
@@ -27,6 +38,15 @@ class Case(Base):
     """HTCDS ``cas_``: one case, owned by an agency and a caseworker (``cas_CaseOwner``)."""
 
     __tablename__ = "case_file"
+    __table_args__ = (
+        # the search by reference (``cases.matching_cases``) on PostgreSQL: a trigram index
+        # (migration 0018), written as PostgreSQL prints it back so that comparisons agree
+        Index(
+            "ix_case_file_reference_trgm",
+            text("lower((reference)::text) gin_trgm_ops"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -44,8 +64,8 @@ class Case(Base):
     #: TRM stage 1..5 the case is in
     trm_stage: Mapped[int] = mapped_column(Integer, default=1)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     persons: Mapped[list[Person]] = relationship(
         back_populates="case", order_by="Person.id", cascade="all, delete-orphan"
@@ -59,6 +79,14 @@ class Person(Base):
     """HTCDS ``prs_`` with the victim (``vic_``) or perpetrator (``per_``) context."""
 
     __tablename__ = "person"
+    __table_args__ = (
+        # the search by name (``cases.NAME``) on PostgreSQL: a trigram index (migration 0018)
+        Index(
+            "ix_person_name_trgm",
+            text("lower((((first_name)::text || ' '::text) || (second_name)::text)) gin_trgm_ops"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pharos.store.base import Base, UTCDateTime, utcnow
@@ -15,6 +15,10 @@ class Referral(Base):
     in_progress -> accepted | rejected | done | revoked."""
 
     __tablename__ = "referral"
+    __table_args__ = (
+        # the transfers a reader's agency or state made (``cases.visible_cases``, Scope.HELD)
+        Index("ix_referral_kind_status_from", "kind", "status", "from_agency_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
