@@ -30,7 +30,9 @@ result is the optimum of the stated measure over the lattice.
 
 Evaluating a plan never touches the rows: they are first counted by distinct combination of
 the quasi-identifiers (with, per combination, the number of ``1`` of each sensitive field), and
-a plan is evaluated on those counts with NumPy.
+a plan is evaluated on those counts (two loops compiled with numba, ``class_counts``). A test
+recomputes the whole export in plain Python and requires the same file
+(``tests/unit/learn/test_anonymity_reference.py``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ import numpy as np
 import polars as pl
 
 from pharos.domain.disclosure import DEFAULT_K, check_k
+from pharos.learn.class_counts import (
+    accumulate,
+    accumulate_into,
+    assess,
+    first_codes,
+    keys,
+    number_dense,
+)
 from pharos.learn.hierarchies import SUPPRESSED, Hierarchy, hierarchy
 from pharos.learn.options import DEFAULT_MAX_LOSS
 
@@ -151,6 +161,7 @@ class _Counts:
     maps: list[list[np.ndarray]]  # maps[c][l]: level-0 code -> code at level l
     cards: list[list[int]]
     row_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # row -> D
+    values: list[list[str]] = field(default_factory=list)  # values[c][i - 1]: the text of code i
 
 
 def _encode(
@@ -191,26 +202,35 @@ def _encode(
         else np.zeros((rows, 0), dtype=np.int64)
     )
     radix = [len(v) + 1 for v in values]
-    if float(np.prod(np.array(radix, dtype=float))) < 2.0**62:
-        key = np.zeros(rows, dtype=np.int64)
-        for c in range(q):
-            key = key * radix[c] + row_codes[:, c]
-        _, first, row_class = np.unique(key, return_index=True, return_inverse=True)
-        codes = row_codes[first]
+    space = float(np.prod(np.array(radix, dtype=float)))
+    if space < 2.0**62:
+        row_codes = np.ascontiguousarray(row_codes, dtype=np.int64)
+        key = keys(row_codes, np.array(radix, dtype=np.int64))
+        if space <= max(4 * rows, 1024):
+            row_class, classes = number_dense(key, int(space))
+        else:
+            _, row_class = np.unique(key, return_inverse=True)
+            row_class = row_class.reshape(-1)
+            classes = int(row_class.max()) + 1 if rows else 0
+        codes = first_codes(row_codes, row_class, classes)
     else:  # more combinations than an int64 numbers: compare the code rows themselves
         codes, row_class = np.unique(row_codes, axis=0, return_inverse=True)
-    row_class = row_class.reshape(-1)
-    classes = len(codes)
-    n = np.bincount(row_class, minlength=classes).astype(np.int64)
-    flags = np.zeros((classes, len(sensitive)), dtype=np.int64, order="F")
-    if sensitive:
-        present = frame.select(
-            [(pl.col(s) == FLAG).fill_null(False).cast(pl.Int8) for s in sensitive]
-        ).to_numpy()
-        for j in range(len(sensitive)):
-            flags[:, j] = np.bincount(row_class, weights=present[:, j], minlength=classes)
-    counts = _Counts(codes.reshape(classes, q), n, flags, maps, cards)
-    counts.row_class = row_class
+        row_class = row_class.reshape(-1)
+        classes = len(codes)
+    # int32 halves the memory the search reads; a class's count of a flag is at most its rows
+    n = np.zeros(classes, dtype=np.int64)
+    flags = np.zeros((classes, len(sensitive)), dtype=np.int32 if rows < 2**31 else np.int64)
+    present = (
+        frame.select([(pl.col(s) == FLAG).fill_null(False).cast(pl.Int8) for s in sensitive])
+        .to_numpy()
+        .reshape(rows, len(sensitive))
+        if sensitive
+        else np.zeros((rows, 0), dtype=np.int8)
+    )
+    accumulate_into(
+        row_class, np.ones(rows, dtype=np.int64), np.ascontiguousarray(present), n, flags
+    )
+    counts = _Counts(codes.reshape(classes, q), n, flags, maps, cards, row_class, values)
     return counts, values
 
 
@@ -233,8 +253,6 @@ class _Table:
     inverse: np.ndarray  # the class of each row of the table it was grouped from
 
 
-#: Two sensitive counts share one float64 in a bincount below this many rows (2**26).
-_PACK = 1 << 26
 #: Rows of class tables kept for rolling up the next layer of the lattice (memory bound).
 _CACHE_ROWS = 3_000_000
 
@@ -242,36 +260,19 @@ _CACHE_ROWS = 3_000_000
 def _group(codes: np.ndarray, cards: list[int], n: np.ndarray, flags: np.ndarray) -> _Table:
     """Merge the rows of equal codes (``cards``: each column's number of codes)."""
     rows, q = codes.shape
-    s = flags.shape[1]
-    key = np.zeros(rows, dtype=np.int64)
     space = 1
     for c in range(q):
-        key = key * cards[c] + codes[:, c]
         space *= cards[c]
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    key = keys(codes, np.array(cards, dtype=np.int64))
     if space <= max(4 * rows, 1024):
-        used = np.bincount(key, minlength=space) > 0
-        position = np.cumsum(used) - 1
-        inverse = position[key]
-        classes = int(used.sum())
+        inverse, classes = number_dense(key, space)
     else:
         _, inverse = np.unique(key, return_inverse=True)
         inverse = inverse.reshape(-1)
         classes = int(inverse.max()) + 1 if rows else 0
-    size = np.bincount(inverse, weights=n, minlength=classes).astype(np.int64)
-    # column by column (faster than one bincount of rows x s cells), two fields to a float64
-    # column when every sum stays below 2**26: the sums are exact, and half the passes
-    present = np.empty((classes, s), dtype=np.int64, order="F")
-    pairs = s // 2 if int(n.sum()) < _PACK else 0
-    for i in range(pairs):
-        packed = flags[:, 2 * i] + flags[:, 2 * i + 1] * float(_PACK)
-        both = np.bincount(inverse, weights=packed, minlength=classes)
-        high = np.floor(both / _PACK)
-        present[:, 2 * i + 1] = high
-        present[:, 2 * i] = both - high * _PACK
-    for j in range(2 * pairs, s):
-        present[:, j] = np.bincount(inverse, weights=flags[:, j], minlength=classes)
-    out = np.zeros((classes, q), dtype=np.int64)
-    out[inverse] = codes
+    size, present = accumulate(inverse, classes, n, flags)
+    out = first_codes(codes, inverse, classes)
     return _Table(out, size, present, inverse)
 
 
@@ -284,20 +285,10 @@ def _violating(size: np.ndarray, present: np.ndarray, k: int) -> np.ndarray:
 def _evaluate(
     table: _Table, levels: tuple[int, ...], heights: tuple[int, ...], k: int, max_rows: float
 ) -> _Evaluation:
-    size, present = table.n, table.flags
-    total = int(size.sum())
-    q, s = table.codes.shape[1], present.shape[1]
-    small = size < k
-    suppressed = int(size[small].sum())
+    total = int(table.n.sum())
+    q, s = table.codes.shape[1], table.flags.shape[1]
+    suppressed, removed, sens = assess(table.n, table.flags, k)
     feasible = suppressed <= max_rows
-    kept_size, kept_present = size[~small], present[~small]
-    removed = 0
-    if suppressed >= k:
-        kept_size = np.append(kept_size, suppressed)
-        kept_present = np.vstack([kept_present, present[small].sum(axis=0)])
-    else:
-        removed = suppressed
-    sens = (_violating(kept_size, kept_present, k) * kept_size[:, None]).sum(axis=0)
     general = sum(level / h for level, h in zip(levels, heights, strict=True))
     lost = (total - suppressed) * general + suppressed * q + float(sens.sum()) + removed * s
     cells = total * (q + s)
@@ -450,27 +441,29 @@ def apply(frame: pl.DataFrame, chosen: Plan) -> tuple[pl.DataFrame, Plan]:
     if removed:
         size[classes] = 0
     work = frame
-    for c, level in zip(quasi, node, strict=True):
-        h = hierarchy(c)
-        if level >= h.height:
-            work = work.with_columns(pl.lit(SUPPRESSED, pl.String).alias(c))
-        elif level > 0:
-            col = pl.col(c).cast(pl.String)
-            vals = work.get_column(c).cast(pl.String).drop_nulls().unique().to_list()
-            gen = [h.generalise(v, level) for v in vals]
-            work = work.with_columns(col.replace_strict(vals, gen, default=None).alias(c))
     if frame.height:
-        row_small = pl.Series(row_class == classes)
-        updates = [
-            pl.when(row_small).then(pl.lit(SUPPRESSED)).otherwise(pl.col(c)).alias(c) for c in quasi
-        ]
-        for j, s in enumerate(sens):
+        row_small = row_class == classes
+        updates: list[pl.Series | pl.Expr] = []
+        # a quasi-identifier's text, from each row's code: the value at the plan's level, or
+        # '*' in the rows of classes under k (a table lookup, not a pass over the strings)
+        for i, (name, level) in enumerate(zip(quasi, node, strict=True)):
+            h = hierarchy(name)
+            if level >= h.height:
+                updates.append(pl.lit(SUPPRESSED, pl.String).alias(name))
+                continue
+            text = [None, *(h.generalise(v, level) for v in counts.values[i]), SUPPRESSED]
+            code = counts.codes[counts.row_class, i]
+            code[row_small] = len(text) - 1
+            updates.append(pl.Series(name, text, dtype=pl.String).gather(code))
+        for j, name in enumerate(sens):
             hit = pl.Series(bad[row_class, j])
-            updates.append(pl.when(hit).then(pl.lit(SUPPRESSED)).otherwise(pl.col(s)).alias(s))
+            updates.append(
+                pl.when(hit).then(pl.lit(SUPPRESSED)).otherwise(pl.col(name)).alias(name)
+            )
         if updates:
             work = work.with_columns(updates)
         if removed:
-            work = work.filter(~row_small)
+            work = work.filter(~pl.Series(row_small))
     chosen.rows_out = work.height
     chosen.rows_suppressed = suppressed - removed
     cells: dict[str, int] = {}
@@ -523,6 +516,11 @@ class Verification:
     l_target: int = 2
 
 
+#: How the check numbers a combination of quasi-identifiers before it is confirmed to tell
+#: every combination in the file apart (a test replaces it with one that does not).
+_CLASS_KEY = "hash({})"
+
+
 def _quote(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
 
@@ -538,17 +536,19 @@ def verify_file(
     combination (the quasi-identifiers; the quasi-identifiers with each sensitive field).
 
     Independent of the code that wrote the file: DuckDB's own CSV reader, every cell as text,
-    an empty cell (unknown) a value of its own, SQL ``GROUP BY`` over each combination (each
-    distinct combination of quasi-identifiers numbered once and joined back to its rows, nulls
-    matched with ``IS NOT DISTINCT FROM``). Also each sensitive field's distinct l-diversity
-    over the classes of the quasi-identifiers (:class:`Diversity`), classes counted below
-    ``l_target``.
+    an empty cell (unknown) a value of its own, SQL ``GROUP BY`` over each combination. The
+    combination of quasi-identifiers is grouped by its DuckDB ``hash`` once the distinct
+    combinations are confirmed to have as many distinct hashes (else each distinct combination
+    is numbered and joined back to its rows, nulls matched with ``IS NOT DISTINCT FROM``). Also
+    each sensitive field's distinct l-diversity over the classes of the quasi-identifiers
+    (:class:`Diversity`), classes counted below ``l_target``.
     """
     import duckdb
 
     check_k(k)
     con = duckdb.connect()
     try:
+        con.execute("SET preserve_insertion_order = false")  # only counts are read back
         source = (
             "read_csv(?, all_varchar = true, header = true, delim = ',', quote = '\"', "
             "null_padding = false)"
@@ -560,35 +560,44 @@ def verify_file(
         if absent:
             raise KeyError(f"columns not in {path}: {absent}")
         # each row numbered by its combination of quasi-identifiers (equal values, unknown
-        # included, share a number); then one GROUP BY per protected combination
+        # included, share a number); then one GROUP BY per sensitive field
         extra = list(dict.fromkeys(s for s in sensitive if s not in quasi_identifiers))
         listed = ", ".join(_quote(c) for c in protected) or "1 AS __one"
-        con.execute(f"CREATE TABLE g AS SELECT {listed} FROM {source}", [str(path)])
+        qis = ", ".join(_quote(c) for c in quasi_identifiers)
+        # the number is DuckDB's hash of the combination, used only when it tells every
+        # combination in the file apart (checked); else each combination is numbered and joined
+        key = _CLASS_KEY.format(qis) if quasi_identifiers else "1"
+        con.execute(f"CREATE TABLE g AS SELECT {key} AS __q, {listed} FROM {source}", [str(path)])
         if quasi_identifiers:
-            qis = ", ".join(_quote(c) for c in quasi_identifiers)
-            con.execute(
-                f"CREATE TABLE ids AS SELECT {qis}, row_number() OVER () AS __q "
-                f"FROM (SELECT DISTINCT {qis} FROM g)"
-            )
-            on = " AND ".join(
-                f"g.{_quote(c)} IS NOT DISTINCT FROM ids.{_quote(c)}" for c in quasi_identifiers
-            )
-            kept = ", ".join(["ids.__q", *(f"g.{_quote(s)}" for s in extra)])
-            con.execute(f"CREATE TABLE f AS SELECT {kept} FROM g JOIN ids ON {on}")
-        else:
-            kept = ", ".join(["1 AS __q", *(_quote(s) for s in extra)])
-            con.execute(f"CREATE TABLE f AS SELECT {kept} FROM g")
-        rows = int(con.execute("SELECT count(*) FROM f").fetchone()[0])  # type: ignore[index]
+            combinations, numbers = con.execute(
+                f"SELECT count(*), count(DISTINCT __q) FROM (SELECT DISTINCT __q, {qis} FROM g)"
+            ).fetchone() or (0, 0)
+            if combinations != numbers:
+                con.execute(
+                    f"CREATE TABLE ids AS SELECT {qis}, row_number() OVER () AS __id "
+                    f"FROM (SELECT DISTINCT {qis} FROM g)"
+                )
+                on = " AND ".join(
+                    f"g.{_quote(c)} IS NOT DISTINCT FROM ids.{_quote(c)}" for c in quasi_identifiers
+                )
+                kept = ", ".join(["ids.__id AS __q", *(f"g.{_quote(s)}" for s in extra)])
+                con.execute(f"CREATE OR REPLACE TABLE g AS SELECT {kept} FROM g JOIN ids ON {on}")
+        rows = int(con.execute("SELECT count(*) FROM g").fetchone()[0])  # type: ignore[index]
         combos = [tuple(quasi_identifiers)] + [(*quasi_identifiers, s) for s in extra]
         failures: list[tuple[tuple[str, ...], int]] = []
         smallest = rows
         classes = 0
+        diversity = []
         for i, combo in enumerate(combos):
-            by = "__q" if i == 0 else f"__q, {_quote(combo[-1])}"
+            # the rows counted by class and value of the field (a small table), from which both
+            # the classes under k and the distinct values in each class are read
+            value = "NULL" if i == 0 else _quote(combo[-1])
+            con.execute(
+                f"CREATE OR REPLACE TABLE c AS SELECT __q, {value} AS v, count(*) AS n "
+                "FROM g GROUP BY ALL"
+            )
             count, least, under = con.execute(
-                "SELECT count(*), coalesce(min(n), 0), count(*) FILTER (WHERE n < ?) "
-                f"FROM (SELECT count(*) AS n FROM f GROUP BY {by})",
-                [k],
+                "SELECT count(*), coalesce(min(n), 0), count(*) FILTER (WHERE n < ?) FROM c", [k]
             ).fetchone() or (0, 0, 0)
             if i == 0:
                 classes = int(count)
@@ -596,19 +605,18 @@ def verify_file(
                 smallest = min(smallest, int(least))
             if under:
                 failures.append((combo, int(under)))
-        diversity = []
-        for field_name in extra:
-            column = _quote(field_name)
+            if i == 0:
+                continue
             least, below, below_rows = con.execute(
                 "SELECT coalesce(min(l) FILTER (WHERE l > 0), 0), "
                 "count(*) FILTER (WHERE l > 0 AND l < ?), "
                 "coalesce(sum(n) FILTER (WHERE l > 0 AND l < ?), 0) FROM ("
-                f"SELECT count(DISTINCT coalesce({column}, '')) FILTER "
-                f"(WHERE {column} IS DISTINCT FROM '{SUPPRESSED}') AS l, count(*) AS n "
-                "FROM f GROUP BY __q)",
+                "SELECT count(DISTINCT coalesce(v, '')) FILTER "
+                f"(WHERE v IS DISTINCT FROM '{SUPPRESSED}') AS l, sum(n) AS n "
+                "FROM c GROUP BY __q)",
                 [l_target, l_target],
             ).fetchone() or (0, 0, 0)
-            diversity.append(Diversity(field_name, int(least), int(below), int(below_rows)))
+            diversity.append(Diversity(combo[-1], int(least), int(below), int(below_rows)))
     finally:
         con.close()
     return Verification(

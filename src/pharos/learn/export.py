@@ -174,10 +174,14 @@ def _write_atomic(path: Path, header: list[str], rows: Iterable[Iterable[object]
     return Path(tmp)
 
 
+#: A cell that a spreadsheet may read as a formula starts with one of these (after spaces).
+_RISKY = r"^ *[=+\-@\t\r]"
+
+
 def _formula_safe(column: str) -> pl.Expr:
     """``neutralise_formula`` as a Polars expression (a test checks they agree)."""
     col = pl.col(column).cast(pl.String)
-    risky = col.str.contains(r"^ *[=+\-@\t\r]") & ~col.str.contains(r"^ *[+-](\d+\.?\d*|\.\d+)$")
+    risky = col.str.contains(_RISKY) & ~col.str.contains(r"^ *[+-](\d+\.?\d*|\.\d+)$")
     return pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(column)
 
 
@@ -186,9 +190,17 @@ def _write_frame_atomic(path: Path, frame: pl.DataFrame) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
-    frame.select([_formula_safe(c) for c in frame.columns]).write_csv(
-        tmp, line_terminator="\n", null_value=""
+    # only the columns with a cell that may be risky are rewritten (one pattern looked for in
+    # each column; the rewrite is the same for the others, which it leaves as they are)
+    text = frame.select(pl.all().cast(pl.String))
+    risky = (
+        text.select(pl.all().str.contains(_RISKY).any()).row(0)
+        if frame.height
+        else (False,) * frame.width
     )
+    text.with_columns(
+        [_formula_safe(c) for c, hit in zip(frame.columns, risky, strict=True) if hit]
+    ).write_csv(tmp, line_terminator="\n", null_value="")
     return Path(tmp)
 
 
