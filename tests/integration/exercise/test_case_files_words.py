@@ -130,18 +130,18 @@ def test_the_french_case_files_show_no_english_projector_text(app, exercise, who
     listing, case = pages(app, exercise, who, "fr")
     for text in (listing, case):
         assert not [t for t in ENGLISH if t in text]
-    assert "Inspection du travail italienne (Raguse) — équipe de l'exercice" in listing
-    assert "Police italienne (Catane) — équipe de l'exercice" in case
+    assert "Inspection du travail italienne (Raguse) — équipe de l’exercice" in listing
+    assert "Police italienne (Catane) — équipe de l’exercice" in case
     assert "Police égyptienne — simulée par le moteur" in case
-    assert "Réponse de Unité du ministère tunisien de l'Intérieur — équipe de l'exercice" in case
+    assert "Réponse de Unité du ministère tunisien de l’Intérieur — équipe de l’exercice" in case
     # Egypt's reply (executed or not, as the engine drew it), stored as "EGY: ...", in French
     assert "Police égyptienne — simulée par le moteur à la demande n° 2 : Égypte : " in case
-    assert "Enquête ouverte sur le réseau Le réseau de main-d'œuvre agricole du Delta." in case
+    assert "Enquête ouverte sur le réseau Le réseau de main-d’œuvre agricole du Delta." in case
     assert "Victime potentielle de la traite · Égypte" in case and "· EGY" not in case
     if who == "it.labour":
         assert "Je travaille dans la serre tous les jours" in case
         assert (
-            "Non enregistré par les outils de dossier (action d'exercice orientation) : "
+            "Non enregistré par les outils de dossier (action d’exercice orientation) : "
             "La victime n’a pas consenti à : les services et la communication à d’autres "
             "organisations." in case
         )

@@ -57,7 +57,7 @@ def test_the_ngo_decides_on_the_referral_in_its_workspace(app, exercise) -> None
     assert refused.status_code == 422 and "give the reason for declining" in refused.text
     # in French, the form and the refusal speak French
     fr = ngo.get(f"{play}?lang=fr").text
-    assert "Orientation à décider : Karim A." in fr and "Accepter l'orientation" in fr
+    assert "Orientation à décider : Karim A." in fr and "Accepter l’orientation" in fr
     ok = ngo.post(
         play, data={**answer, "decision": "accept", "note": "Bed 4"}, follow_redirects=False
     )

@@ -52,7 +52,7 @@ def test_screen_json_is_machine_readable() -> None:
 def test_screen_in_french() -> None:
     result = runner.invoke(app, ["--lang", "fr", "screen", str(RAGUSA)], env={"COLUMNS": "160"})
     assert result.exit_code == 0
-    assert "Présomption de traite à des fins d'exploitation par le travail" in result.stdout
+    assert "Présomption de traite à des fins d’exploitation par le travail" in result.stdout
 
 
 def test_insufficient_information_lists_what_to_ask() -> None:

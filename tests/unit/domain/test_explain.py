@@ -62,7 +62,7 @@ def test_reasons_say_what_is_still_needed() -> None:
     reason = dimension_reason(s.dimension(Dimension.EXPLOITATIVE_CONDITIONS))
     assert "1 medium found" in reason and "1 strong + 0" not in reason
     with use_locale("fr"):
-        assert "n'est pas encore positif" in dimension_reason(
+        assert "n’est pas encore positif" in dimension_reason(
             s.dimension(Dimension.EXPLOITATIVE_CONDITIONS)
         )
 

@@ -158,7 +158,7 @@ def test_declining_needs_a_reason_and_tells_the_referring_team(pending) -> None:
         text = shown(told, [])
         assert text.title == "Orientation refusée"
         assert text.body == (
-            "Karim A. (karim): foyer d'accueil\nNo bed for men this week; try the Caritas dormitory"
+            "Karim A. (karim): foyer d’accueil\nNo bed for men this week; try the Caritas dormitory"
         )
     entry = pending.state.timeline[-1]
     assert entry["what"] == "answer_referral" and entry["persona"] == "karim"

@@ -107,7 +107,7 @@ def test_a_refusal_keeps_what_to_say_not_the_english_words(session: ExerciseSess
         )
         assert say.render(reasons[3]).endswith(session.shown().networks[0].name)
         assert say.text(note).startswith(
-            "Non enregistré par les outils de dossier (action d'exercice orientation) : "
+            "Non enregistré par les outils de dossier (action d’exercice orientation) : "
             "La victime n’a pas consenti à : les services"
         )
 
@@ -142,7 +142,7 @@ def test_agencies_accounts_and_replies_in_french(session: ExerciseSession) -> No
         say = _reader(session, sb)
         shown = session.shown()
         assert say.agency(police.agency_id) == (
-            f"{shown.team('esp-police').name} — équipe de l'exercice"
+            f"{shown.team('esp-police').name} — équipe de l’exercice"
         )
         assert say.agency(egypt.agency_id) == (
             f"{shown.team('egy-police').name} — simulée par le moteur"

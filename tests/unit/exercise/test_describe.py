@@ -242,8 +242,8 @@ def test_codes_have_words_in_french() -> None:
     with use_locale("fr"):
         assert wording.group("irregular_migrants") != "irregular_migrants"
         assert wording.persona_status("present") == "présent(e)"
-        assert wording.channel("call_note") == "note d'appel"
-        assert wording.trigger("persona_fled", "Karim A.") == "quand Karim A. s'enfuit"
+        assert wording.channel("call_note") == "note d’appel"
+        assert wording.trigger("persona_fled", "Karim A.") == "quand Karim A. s’enfuit"
         assert wording.trust_reason("interpreter_in_language") == "interprète dans sa langue"
         # an unknown code comes back as it is
         assert wording.group("no_such_group") == "no_such_group"

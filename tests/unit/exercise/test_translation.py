@@ -220,7 +220,7 @@ def test_inbox_and_sentences_quote_the_scenario_in_the_reader_language(
         shown = inbox.shown(call, st.requests, loc)
         assert shown.title == "Appel anonyme signalant des ouvriers qui dorment dans des conteneurs"
         assert shown.sender == "Unité des carabiniers pour la protection du travail (NIL)"
-        assert shown.body.startswith("Un correspondant signale une vingtaine d'hommes")
+        assert shown.body.startswith("Un correspondant signale une vingtaine d’hommes")
         # a message the engine wrote: the referring team and the person by their shown names
         ref = Message(
             "ref-9",
@@ -240,7 +240,7 @@ def test_inbox_and_sentences_quote_the_scenario_in_the_reader_language(
             "Charging decision due: The Delta agricultural labour network",
             "Members of The Delta agricultural labour network were arrested in ITA. Decide.",
         )
-        assert "réseau de main-d'œuvre agricole du Delta" in inbox.shown(due, [], loc).title
+        assert "réseau de main-d’œuvre agricole du Delta" in inbox.shown(due, [], loc).title
         entry = next(e for e in st.timeline if e["what"] == "inject")
         sentence = describe.describe(entry, describe.names(fr, st))
         assert fr.injects[0].title in sentence and en.injects[0].title not in sentence
