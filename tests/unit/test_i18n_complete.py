@@ -54,6 +54,7 @@ COMPLETE_AREAS = (
     "offline",
     "exercise_report",
     "exercise_rehearsal",
+    "exercise_archive",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

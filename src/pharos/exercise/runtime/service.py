@@ -190,6 +190,12 @@ class Hub:
         self._pending.put(s.exercise_id)
         return s
 
+    def forget(self, exercise_id: str) -> None:
+        """Drop a deleted exercise's session and sandbox from this process."""
+        self.registry.forget(exercise_id)
+        with self._sandbox_lock:
+            self._sandboxes.pop(exercise_id, None)
+
     # -- sandboxes ----------------------------------------------------------------------------
     def _committed(self, ev: Event, st: ExerciseState) -> Callable[[], None]:
         """Once the event is committed, the sandbox catches up with the log (in the

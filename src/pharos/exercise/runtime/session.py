@@ -470,6 +470,11 @@ class ExerciseRegistry:
     def all(self) -> list[ExerciseSession]:
         return [self.get(r.id) for r in self.store.exercises()]
 
+    def forget(self, exercise_id: str) -> None:
+        """Drop the exercise's session (it was deleted)."""
+        with self._lock:
+            self._sessions.pop(exercise_id, None)
+
 
 #: how far a role player may move the persona's trust in one step, either way
 ROLE_PLAYER_TRUST_STEP = 30

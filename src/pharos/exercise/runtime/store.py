@@ -55,6 +55,8 @@ class ExerciseRecord:
     #: the scenario's text the exercise runs on (``scenario_text``); None: none was kept
     #: (migration 0010 could not read the file), ``scenario`` is read as a path
     scenario_sha256: str | None = None
+    #: when its control team archived it (read only, listed apart); None: not archived
+    archived_at: datetime | None = None
 
 
 class UnknownScenarioTextError(KeyError):
@@ -99,6 +101,10 @@ class EventStore(Protocol):
     shared: bool
 
     def exclusive(self, exercise_id: str) -> Any: ...
+
+    def archive(self, exercise_id: str, at: datetime | None, conn: Any = None) -> None: ...
+
+    def delete(self, exercise_id: str, conn: Any = None) -> None: ...
 
 
 class UnknownExerciseError(KeyError):
@@ -185,6 +191,21 @@ class MemoryEventStore(_Numbering):
 
     def exercises(self) -> list[ExerciseRecord]:
         return list(self._runs.values())
+
+    def archive(self, exercise_id: str, at: datetime | None, conn: Any = None) -> None:
+        """Mark the exercise archived at ``at`` (None: restored)."""
+        with self._lock:
+            if exercise_id not in self._runs:
+                raise UnknownExerciseError(exercise_id)
+            self._runs[exercise_id] = replace(self._runs[exercise_id], archived_at=at)
+
+    def delete(self, exercise_id: str, conn: Any = None) -> None:
+        """Forget the exercise and its log (its scenario's text stays, shared)."""
+        with self._lock:
+            if exercise_id not in self._runs:
+                raise UnknownExerciseError(exercise_id)
+            del self._runs[exercise_id], self._events[exercise_id]
+            self._next.pop(exercise_id, None)
 
     def append(
         self, exercise_id: str, at: int, kind: EventKind, actor: str, payload: dict[str, Any]
@@ -275,9 +296,36 @@ class SqlEventStore(_Numbering):
         with self.engine.connect() as conn:
             rows = conn.execute(select(exercise_run).order_by(exercise_run.c.created_at)).all()
         return [
-            ExerciseRecord(r.id, r.scenario, r.title, r.seed, r.created_at, r.scenario_sha256)
+            ExerciseRecord(
+                r.id, r.scenario, r.title, r.seed, r.created_at, r.scenario_sha256, r.archived_at
+            )
             for r in rows
         ]
+
+    def archive(
+        self, exercise_id: str, at: datetime | None, conn: Connection | None = None
+    ) -> None:
+        """Mark the exercise archived at ``at`` (None: restored), in ``conn``'s transaction
+        (the caller's, with its audit entry) or a transaction of its own."""
+        with _transaction(self.engine, conn) as c:
+            done = c.execute(
+                exercise_run.update().where(exercise_run.c.id == exercise_id).values(archived_at=at)
+            )
+            if done.rowcount != 1:
+                raise UnknownExerciseError(exercise_id)
+
+    def delete(self, exercise_id: str, conn: Connection | None = None) -> None:
+        """Delete the exercise and its whole log, in ``conn``'s transaction (the caller's,
+        with its audit entry) or one of its own: all or nothing. Its scenario's text stays
+        (studio versions and other exercises share it)."""
+        with _transaction(self.engine, conn) as c:
+            c.execute(exercise_event.delete().where(exercise_event.c.exercise_id == exercise_id))
+            done = c.execute(exercise_run.delete().where(exercise_run.c.id == exercise_id))
+            if done.rowcount != 1:
+                raise UnknownExerciseError(exercise_id)
+        with self._lock:
+            self._last.pop(exercise_id, None)
+            self._next.pop(exercise_id, None)
 
     def scenario_text(self, sha256: str) -> ScenarioSource:
         """The scenario's text named ``sha256``, checked against it (``ValueError`` if the row
@@ -382,6 +430,16 @@ class SqlEventStore(_Numbering):
             )
             for r in rows
         ]
+
+
+@contextmanager
+def _transaction(engine: Engine, conn: Connection | None) -> Iterator[Connection]:
+    """``conn`` as it is (its owner commits), else a transaction of its own on ``engine``."""
+    if conn is not None:
+        yield conn
+        return
+    with engine.begin() as own:
+        yield own
 
 
 def store_text(conn: Connection, source: ScenarioSource) -> str:

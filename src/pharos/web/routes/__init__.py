@@ -13,6 +13,7 @@ ROUTE_MODULES: list[str] = [
     "estimate",
     "exercise_studio",  # before "exercise": /exercises/studio is no exercise id
     "exercise",
+    "exercise_archive",
     "exercise_api",
     "exercise_people",
     "exercise_cases",

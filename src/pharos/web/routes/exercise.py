@@ -131,7 +131,11 @@ def exercise_list(
         raise PermissionDenied()
     hub = _hub(request)
     items = []
+    archived = []
     for rec in hub.store.exercises():
+        if rec.archived_at is not None:
+            archived.append(rec)
+            continue
         try:
             s = hub.session(rec.id)
         except (ValueError, UnknownScenarioTextError) as exc:  # ScenarioError is one
@@ -141,14 +145,33 @@ def exercise_list(
             items.append({"id": rec.id, "title": rec.title, "unreadable": True})
             continue
         items.append(
-            {"id": rec.id, "title": s.shown().title, "clock": views.clock(s), "role": _role(p, s)}
+            {
+                "id": rec.id,
+                "title": s.shown().title,
+                "clock": views.clock(s),
+                "role": _role(p, s),
+                "closed": s.state.status in ("ready", "ended"),
+            }
         )
     context = {
         "items": items,
+        # archived exercises: listed apart (by their stored title), only to their control teams
+        "archived": [
+            {"id": r.id, "title": r.title, "archived_at": r.archived_at}
+            for r in archived
+            if _controls(p, hub, r.id)
+        ],
         "directs": allowed(p, "exercise", "direct"),
         "new_title": _default_scenario().localized().title,
     }
     return render(request, "exercise/list.html", context)
+
+
+def _controls(p: Principal, hub: Hub, exercise_id: str) -> bool:
+    try:
+        return _role(p, hub.session(exercise_id)).controller
+    except (KeyError, ValueError, UnknownScenarioTextError):
+        return p.is_admin
 
 
 @cache
