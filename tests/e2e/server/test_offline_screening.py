@@ -127,6 +127,9 @@ def test_screen_offline_then_sync_once(
             page.select_option(f"#f-ind_{ind}", "ruled_out")
         page.check("input[name='explored_coercive_recruitment']")
         page.fill("#f-note", NOTE)
+        if SHOTS:
+            page.locator("#dim-coercion_at_destination").scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / f"offline-form-{lang}.png"))
         page.click("#keep")
         page.wait_for_selector("#provisional", state="visible")
         assert TEXTS[lang]["kept"] in page.locator("#status-region").inner_text()
