@@ -2,7 +2,11 @@
 
 Each import adds one *dataset*: one Parquet file per table it feeds (``victims``,
 ``case_outcomes``, ``htcds_cases``, ``glotip``) plus a JSON manifest. Files are written to a
-temporary name and renamed, the manifest last, so a dataset is either complete or absent.
+temporary name and renamed, the manifest last, so a dataset is either complete or absent. An
+import holds an exclusive lock on ``.write.lock`` in the folder from the check that the file was
+not imported yet to the manifest's rename, so that two processes (several ``pharos serve``
+workers sharing the data folder, or the server and ``pharos import``) given the same file store
+it once and refuse it once.
 
 Every dataset has an *origin*: ``real`` (case data imported from a file), ``simulation`` (the
 outputs of ``pharos simulate``) or ``exercise`` (an exercise's event log). Simulated and exercise
@@ -12,11 +16,14 @@ data are never mixed silently with real data: unless datasets are named, every r
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,6 +110,29 @@ class Store:
         """
         if origin not in ORIGINS:
             raise ValueError(f"unknown origin {origin!r}")
+        with self._writing():
+            return self._add(kind, file, digest, tables, origin, details)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Only one import at a time in this folder, among all processes (flock)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".write.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _add(
+        self,
+        kind: str,
+        file: str,
+        digest: str,
+        tables: dict[str, pl.DataFrame],
+        origin: str,
+        details: dict[str, Any] | None,
+    ) -> str:
         existing = self.find_digest(digest)
         if existing:
             raise ImportRefused(

@@ -211,3 +211,32 @@ def test_the_api_answers_json_and_requires_sign_in(app: Any) -> None:
 
     anonymous = TestClient(app)
     assert anonymous.post("/api/v1/estimate", json={"example": "UKdat"}).status_code in (401, 403)
+
+
+def test_an_estimate_from_cases_reads_them_off_the_event_loop(app: Any) -> None:
+    """Found by the soak's investigation (docs/server.md): the page and the API are async, and
+    the cases of a state were read (and the audit entry written) on the event loop, which
+    stops every other request of the process, the exercise streams included, for as long as
+    the read takes (tests/integration/exercise/test_event_loop.py for the exercise)."""
+    import asyncio
+
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # a worker thread
+        seen.append(statement.split("\n")[0][:80])
+
+    client = signed_in_client(app, "it.coordinator")
+    event.listen(app.state.engine, "before_cursor_execute", record)
+    try:
+        api = client.post("/api/v1/estimate", json={"source": "cases", "state": "ITA", "k": 2})
+        page = client.post("/estimate", data={"source": "cases", "state": "ITA", "k": "2"})
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", record)
+    assert api.status_code == 200 and page.status_code == 200, (api.text, page.text[:500])
+    assert seen == []

@@ -185,6 +185,33 @@ def test_same_file_twice_is_refused(fixtures: Path, store: Store, tmp_path: Path
     assert len(store.datasets()) == 1
 
 
+def test_the_same_file_given_at_once_is_stored_once(fixtures: Path, tmp_path: Path) -> None:
+    """Several importers (server workers sharing the data folder, found by the soak's double
+    submissions) given the same file at the same moment: one stores it, the others refuse it.
+    Without the store's lock each checked that the file was new before any had written it."""
+    import threading
+
+    path = fixtures / "ctdc_global_quirks.csv"
+    start = threading.Barrier(6)
+    answers: list[str] = []
+
+    def importer() -> None:
+        store = Store(tmp_path / "shared")  # each its own Store, as each process has
+        start.wait()
+        try:
+            answers.append("stored" if import_file(store, path).written else "not written")
+        except ImportRefused as exc:
+            answers.append("refused" if "already imported" in str(exc) else str(exc))
+
+    threads = [threading.Thread(target=importer) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == ["refused"] * 5 + ["stored"]
+    assert len(Store(tmp_path / "shared").datasets()) == 1
+
+
 def test_a_file_that_is_not_utf8_names_its_line(
     tmp_path: Path, fixtures: Path, store: Store
 ) -> None:

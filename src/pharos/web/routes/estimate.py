@@ -260,7 +260,11 @@ async def estimate_submit(
     result: HiddenFigure | None = None
     source_label = ""
     if not errors:
-        table, source_label = _table_from_source(p, work, data, text, errors)
+        # the cases of a state are read (and the reading audited) in a worker thread: a
+        # statement on the event loop would stop every other request of the process
+        table, source_label = await run_in_threadpool(
+            _table_from_source, p, work, data, text, errors
+        )
         if table is not None:
             # the search fits up to a thousand models: keep it off the event loop
             result = await run_in_threadpool(_run, table, data, errors)
@@ -299,7 +303,7 @@ async def estimate_api(
         "source": "upload" if data.csv is not None else "example",
         **{k: "" if v is None else str(v) if k == "year" else v for k, v in given.items()},
     }
-    table, _label = _table_from_source(p, work, source, data.csv, errors_)
+    table, _label = await run_in_threadpool(_table_from_source, p, work, source, data.csv, errors_)
     result = await run_in_threadpool(_run, table, source, errors_) if table is not None else None
     if errors_ or result is None:
         raise ValidationFailed(errors_ or {"table": _("No estimate could be made.")})
