@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,9 +56,16 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+#: Alembic keeps the running migration in module globals (``alembic.context``): two threads of
+#: one process migrating at once (the exercise's sandbox template, made on a worker thread, and
+#: a server's database) ran each other's steps on the wrong database ("no such table")
+_MIGRATING = threading.Lock()
+
+
 def migrate(engine: Engine) -> bool:
     """Create or upgrade the database to the newest migrations; True when it was empty."""
-    with locks.held(engine, "migrate"):  # two servers starting at once migrate one by one
+    # two servers starting at once migrate one by one; two threads of one process too
+    with _MIGRATING, locks.held(engine, "migrate"):
         was_empty = not inspect(engine).has_table("alembic_version")
         command.upgrade(alembic_config(engine), "heads")
     return was_empty
