@@ -112,6 +112,26 @@ def io_offices() -> list[DemoOffice]:
     ]
 
 
+def second_caseworkers() -> tuple[PractitionerKind, ...]:
+    """The kinds whose demo agency in each state has a second account (``<iso2>.<short>2``), so
+    that a task or a case can be given to a colleague; a kind that is no caseworking kind of
+    the demo is an error that names the file."""
+    where = data_source("demo.yaml", DATA)
+    out = []
+    for raw in load_data_file("demo.yaml", DATA).get("second_caseworkers") or []:
+        try:
+            kind = PractitionerKind(str(raw))
+        except ValueError:
+            kind = None
+        if kind is None or kind not in SHORT:
+            raise DemoDataError(
+                f"{where}: second_caseworkers: {raw!r} is not one of "
+                f"{', '.join(k.value for k in SHORT)}"
+            )
+        out.append(kind)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
@@ -138,6 +158,9 @@ def load_demo(session: Session) -> list[DemoLogin]:
     def add(agency: Agency, username: str, display: str, *, admin: bool = False) -> None:
         session.add(agency)
         session.flush()
+        account(agency, username, display, admin=admin)
+
+    def account(agency: Agency, username: str, display: str, *, admin: bool = False) -> None:
         session.add(
             User(
                 username=username,
@@ -151,6 +174,7 @@ def load_demo(session: Session) -> list[DemoLogin]:
         )
         logins.append(DemoLogin(username, agency.state, agency.kind, agency.name))
 
+    seconds = second_caseworkers()
     for code, office in state_offices().items():
         iso2 = country(code).iso2.lower()
         for kind, short in SHORT.items():
@@ -166,7 +190,10 @@ def load_demo(session: Session) -> list[DemoLogin]:
                 is_contact_point=bool(receives),
                 receives=",".join(receives),
             )
-            add(agency, f"{iso2}.{short}", f"{country(code).name}: {PRACTITIONER_LABELS[kind]}")
+            display = f"{country(code).name}: {PRACTITIONER_LABELS[kind]}"
+            add(agency, f"{iso2}.{short}", display)
+            if kind in seconds:
+                account(agency, f"{iso2}.{short}2", f"{display} (2)")
     for o in io_offices():
         agency = Agency(
             name=f"{o.organisation} — {o.city} (demo)",

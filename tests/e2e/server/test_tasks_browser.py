@@ -13,10 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from pharos.store.models import User
 from pharos.web.testing import LAPTOP, fresh_database, make_app, served, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,26 +23,11 @@ SHOTS = os.environ.get("PHAROS_SCREENSHOTS", "")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A live server whose inspectorate has a second inspector (the demo has one account per
-    agency)."""
+    """A live server with the demo, whose inspectorate has a second inspector, it.labour2."""
     os.environ.setdefault("PHAROS_FAST_HASHING", "1")
     folder: Path = tmp_path_factory.mktemp("tasks")
     url = f"sqlite:///{folder / 'pharos.db'}"
-    engine = fresh_database(url)
-    with Session(engine) as s:
-        mate = s.execute(select(User).where(User.username == "it.labour")).scalar_one()
-        s.add(
-            User(
-                username="it.labour2",
-                display_name="Italy: Labour inspector (2)",
-                password_hash=mate.password_hash,
-                agency_id=mate.agency_id,
-                kind=mate.kind,
-                state=mate.state,
-            )
-        )
-        s.commit()
-    engine.dispose()
+    fresh_database(url).dispose()
     with served(make_app(url)) as base:
         yield base
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate.demo import SHORT
-from pharos.store.models import Agency, User
+from pharos.store.models import Agency
 from pharos.web.testing import PharosClient, app_routes, signed_in_client
 
 pytestmark = pytest.mark.slow
@@ -60,19 +60,7 @@ def _id(location: str) -> int:
 
 @pytest.fixture(scope="module")
 def world(app: FastAPI, engine: Engine) -> World:
-    with Session(engine) as s:  # a colleague of the inspector, to give a task to
-        mate = s.execute(select(User).where(User.username == "it.labour")).scalar_one()
-        s.add(
-            User(
-                username="it.labour2",
-                display_name="Italy: Labour inspector (2)",
-                password_hash=mate.password_hash,
-                agency_id=mate.agency_id,
-                kind=mate.kind,
-                state=mate.state,
-            )
-        )
-        s.commit()
+    # it.labour2, the demo's second inspector, is the colleague to give a task to
     labour = signed_in_client(app, "it.labour")
     s = labour.post("/screenings", data={"person_label": "W", "ind_dr_nature_of_job": "present"})
     screening_id = _id(s.headers["location"])

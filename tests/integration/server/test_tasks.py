@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 def add_colleague(
     engine: Engine, of: str, username: str, display_name: str, *, active: bool = True
 ) -> None:
-    """An account in the agency of ``of`` (the demo has one account per agency)."""
+    """An account in the agency of ``of`` (besides the demo's second caseworkers)."""
     with Session(engine) as s:
         mate = s.execute(select(User).where(User.username == of)).scalar_one()
         s.add(
@@ -45,10 +45,8 @@ def add_colleague(
 
 @pytest.fixture(scope="module")
 def users(app: FastAPI, engine: Engine) -> dict[str, PharosClient]:
-    add_colleague(engine, "it.labour", "it.labour2", "Italy: Labour inspector (2)")
-    add_colleague(engine, "it.ngo", "it.ngo2", "Italy: NGO (2)")
-    add_colleague(engine, "it.police", "it.police2", "Italy: Police (2)")
-    # a colleague whose account was closed: never given anything
+    # it.labour2, it.ngo2 and it.police2 are the demo's second caseworkers; a colleague whose
+    # account was closed is never given anything
     add_colleague(engine, "it.labour", "it.labour.gone", "Left", active=False)
     names = ("it.labour", "it.labour2", "it.ngo", "it.ngo2", "it.police", "eg.police")
     return {u: signed_in_client(app, u) for u in names}
