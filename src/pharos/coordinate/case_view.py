@@ -377,6 +377,7 @@ def case_detail(
         "state": case.state,
         "status": case.status,
         "trm_stage": case.trm_stage,
+        "status_version": case.status_version,
         "title": case.title if sees else "",
         "summary": case.summary if sees else "",
         "closure_reason": case.closure_reason if sees else "",

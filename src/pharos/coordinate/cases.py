@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
     union,
     union_all,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -41,7 +42,7 @@ from pharos.coordinate.permissions import (
     scopes,
     searches_names,
 )
-from pharos.coordinate.validation import Fields, ValidationFailed
+from pharos.coordinate.validation import Fields, StaleEdit, ValidationFailed
 from pharos.coordinate.vocabulary import (
     CaseStatus,
     EventType,
@@ -63,6 +64,7 @@ from pharos.i18n import _
 from pharos.store.base import utcnow
 from pharos.store.models import (
     Agency,
+    AuditEntry,
     Case,
     CaseAccess,
     CaseAssignment,
@@ -707,16 +709,68 @@ def add_note(session: Session, p: Principal, case: Case, data: dict[str, Any]) -
     return note
 
 
+def _stale_status(session: Session, case: Case) -> StaleEdit:
+    """The refusal of a status form loaded before the status last changed: who changed it and
+    when (the newest ``set_status`` entry of the case's audit trail)."""
+    last = session.execute(
+        select(AuditEntry)
+        .where(AuditEntry.case_id == case.id, AuditEntry.action == "set_status")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if last is None:
+        return StaleEdit(
+            {
+                "version": _(
+                    "Someone changed this record at the same moment; your changes were not "
+                    "saved. Reload the page and make your change again."
+                )
+            }
+        )
+    return StaleEdit(
+        {
+            "version": _(
+                "%(user)s changed the status or stage on %(when)s, after you opened this page; "
+                "your change was not saved. The current status is shown: make your change again."
+            )
+            % {"user": last.actor, "when": last.at.strftime("%Y-%m-%d %H:%M UTC")}
+        }
+    )
+
+
 def set_status(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> None:
+    """Change the case's status, stage and closure reason, if they have not changed since the
+    form was loaded (``version``: the ``status_version`` it showed; else :class:`StaleEdit`,
+    HTTP 409, and nothing is written)."""
     require_on_case(session, p, case, "update")
     f = Fields(data)
     status = f.choice("status", CaseStatus)
     reason = f.text("closure_reason", max_length=2000)
     stage = f.integer("trm_stage", minimum=1, maximum=5, required=False)
+    version = f.record_id("version")
     if status in (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED) and not reason:
         f.fail("closure_reason", _("Say why the case is closed."))
     f.check()
-    assert status is not None
+    assert status is not None and version is not None
+    if version != case.status_version:
+        raise _stale_status(session, case)
+    # UPDATE … WHERE status_version = the version read: no row if another change got there
+    # first (two forms racing past the check above), so one of them only is written
+    won = session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.status_version == version)
+        .values(status_version=version + 1)
+        .execution_options(synchronize_session="evaluate")
+    )
+    if getattr(won, "rowcount", 0) != 1:
+        raise StaleEdit(
+            {
+                "version": _(
+                    "Someone changed this record at the same moment; your changes were not "
+                    "saved. Reload the page and make your change again."
+                )
+            }
+        )
     before = case.status
     case.status = status.value
     case.closure_reason = (
@@ -732,7 +786,12 @@ def set_status(session: Session, p: Principal, case: Case, data: dict[str, Any])
         "case",
         case.id,
         case_id=case.id,
-        detail={"from": before, "to": status.value, "trm_stage": case.trm_stage},
+        detail={
+            "from": before,
+            "to": status.value,
+            "trm_stage": case.trm_stage,
+            "version": case.status_version,
+        },
     )
 
 

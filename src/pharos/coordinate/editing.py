@@ -50,7 +50,7 @@ from pharos.coordinate.permissions import (
     require,
     sees_identity,
 )
-from pharos.coordinate.validation import Fields, ValidationFailed
+from pharos.coordinate.validation import Fields, StaleEdit
 from pharos.coordinate.vocabulary import (
     EVENT_LABELS,
     SUPPORT_PLAN_LABELS,
@@ -75,13 +75,6 @@ from pharos.store.models import (
 #: a record of a case that can be edited
 Record = Person | TraffickingEvent | CaseNote | SupportPlan
 _R = TypeVar("_R", Person, TraffickingEvent, CaseNote, SupportPlan)
-
-
-class StaleEdit(ValidationFailed):
-    """The record changed after the form was loaded: the edit is refused (HTTP 409), nothing is
-    written, and the message says who changed it and when."""
-
-    status = 409
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,13 @@ class ValidationFailed(Exception):
         return "; ".join(f"{k}: {v}" for k, v in self.errors.items())
 
 
+class StaleEdit(ValidationFailed):
+    """The record changed after the form was loaded: the edit is refused (HTTP 409), nothing is
+    written, and the message says who changed it and when."""
+
+    status = 409
+
+
 class Fields:
     """Reads fields from a form or JSON body and collects every error before failing."""
 

@@ -288,6 +288,10 @@ class DuplicateResolutionIn(Body):
 
 
 class StatusIn(Body):
+    """A change of the case's status, stage or closure reason, with ``version``: the case's
+    ``status_version`` as read (409 if the status changed since)."""
+
+    version: Version
     status: CaseStatus
     closure_reason: Text2000 = Field("", description="needed to close the case")
     trm_stage: StrictInt | None = Field(None, ge=1, le=5)

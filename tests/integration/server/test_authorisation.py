@@ -606,7 +606,7 @@ VALID_BODY: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/cases/{case_id}/events"): {"type": "transit", "country": "EGY"},
     ("POST", "/api/v1/cases/{case_id}/support-plans"): {"type": "legal", "objectives": "walk"},
     ("POST", "/api/v1/cases/{case_id}/notes"): {"text": "walk"},
-    ("POST", "/api/v1/cases/{case_id}/status"): {"status": "active"},
+    ("POST", "/api/v1/cases/{case_id}/status"): {"status": "active", "version": 1},
     ("POST", "/api/v1/cases/{case_id}/reflection-period"): {},
     ("POST", "/api/v1/cases/{case_id}/requests"): {
         "type": "police_information_exchange",

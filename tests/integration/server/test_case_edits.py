@@ -40,6 +40,7 @@ def users(app: FastAPI) -> dict[str, PharosClient]:
         "eg.police",
         "eg.ngo",
         "it.coordinator",
+        "it.labour2",
     )
     return {u: signed_in_client(app, u) for u in names}
 
@@ -374,3 +375,107 @@ def test_an_invalid_edit_names_the_field_and_changes_nothing(
     r = inspector.patch(f"/api/v1/cases/{cid}/persons/{pid}", json={"version": 1})
     assert r.status_code == 200 and r.json()["history"] == []
     assert r.json()["persons"][0]["version"] == 1
+
+
+def _status_version(page: str) -> str:
+    form = page[page.index('action="/cases/') : page.index("</form>", page.index('id="h-status"'))]
+    found = re.search(r'name="version" value="(\d+)"', form[form.index("/status") :])
+    assert found, "the status form carries the version it was loaded with"
+    return found.group(1)
+
+
+def test_a_stale_status_form_is_refused_and_nothing_is_lost(
+    users: dict[str, PharosClient], engine: Engine
+) -> None:
+    """Two inspectors of the same inspectorate load the case page; the second puts the case in
+    follow-up; the first's form, loaded before, would close it: refused (409) with who changed
+    the status and when, in the reader's language, the page showing the current status and
+    what the first sent as not saved; the follow-up stands, the audit trail has one change."""
+    inspector, colleague = users["it.labour"], users["it.labour2"]
+    case = new_case(inspector, "Stale status")
+    url = f"/cases/{case['id']}/status"
+    mine = _status_version(inspector.get(f"/cases/{case['id']}").text)
+    theirs = _status_version(colleague.get(f"/cases/{case['id']}").text)
+    assert mine == theirs == "1"
+    first = colleague.post(url, data={"version": theirs, "status": "follow_up", "trm_stage": "2"})
+    assert first.status_code == 303, first.text
+    late = inspector.post(
+        url,
+        data={"version": mine, "status": "closed", "trm_stage": "2", "closure_reason": "Went home"},
+    )
+    assert late.status_code == 409, late.text
+    assert "it.labour2 changed the status or stage on" in late.text
+    assert "your change was not saved" in late.text
+    status_form = late.text[late.text.index('id="h-status"') :]
+    assert re.search(r'<option value="follow_up"[^>]*selected', status_form), "current status"
+    assert _status_version(late.text) == "2"
+    unsaved = status_form[status_form.index('class="unsaved"') :]
+    unsaved = unsaved[: unsaved.index("</div>")]
+    assert "Closed" in unsaved and "Went home" in unsaved
+    # the same refusal in Arabic, for an Arabic reader
+    arabic = inspector.post(
+        url,
+        data={"version": mine, "status": "closed", "closure_reason": "Went home"},
+        headers={"Accept-Language": "ar"},
+    )
+    assert arabic.status_code == 409 and "غيّر it.labour2 الحالة أو المرحلة" in arabic.text
+    # the API: the version is needed, a stale one is refused with the field named
+    r = inspector.post(f"/api/v1{url}", json={"status": "closed", "closure_reason": "x"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "version"]
+    r = inspector.post(
+        f"/api/v1{url}", json={"version": 1, "status": "closed", "closure_reason": "x"}
+    )
+    assert r.status_code == 409 and r.json()["detail"][0]["loc"] == ["body", "version"]
+    now = inspector.get(f"/api/v1/cases/{case['id']}").json()
+    assert (now["status"], now["trm_stage"], now["closure_reason"]) == ("follow_up", 2, "")
+    assert now["status_version"] == 2
+    with Session(engine) as s:
+        changes = s.execute(
+            select(AuditEntry).where(
+                AuditEntry.case_id == case["id"], AuditEntry.action == "set_status"
+            )
+        ).scalars()
+        assert [(e.actor, json.loads(e.detail)["to"]) for e in changes] == [
+            ("it.labour2", "follow_up")
+        ]
+    # with the version now shown, the inspector's change goes through
+    r = inspector.post(
+        f"/api/v1{url}", json={"version": 2, "status": "closed", "closure_reason": "Went home"}
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["status_version"]) == ("closed", 3)
+
+
+def test_two_status_changes_racing_past_the_check_cannot_both_be_written(
+    engine: Engine,
+) -> None:
+    """Both sessions read status version 1 and pass the check; the UPDATE … WHERE
+    status_version = 1 lets the first through and refuses the second, which writes nothing."""
+    from pharos.coordinate.cases import open_case, set_status
+    from pharos.coordinate.validation import StaleEdit
+
+    with Session(engine) as s:
+        user = s.execute(select(User).where(User.username == "it.labour")).scalar_one()
+        case_id = open_case(s, principal(user), {"title": "Status race"}).id
+        s.commit()
+    one, two = Session(engine), Session(engine)
+    try:
+        p1 = principal(one.execute(select(User).where(User.username == "it.labour")).scalar_one())
+        p2 = principal(two.execute(select(User).where(User.username == "it.labour")).scalar_one())
+        c1, c2 = one.get(Case, case_id), two.get(Case, case_id)
+        assert c1 is not None and c2 is not None
+        assert c1.status_version == c2.status_version == 1
+        set_status(one, p1, c1, {"version": 1, "status": "follow_up"})
+        one.commit()
+        with pytest.raises(StaleEdit):
+            # the second session still holds version 1 in memory: its check passes, the
+            # database refuses
+            set_status(two, p2, c2, {"version": 1, "status": "closed", "closure_reason": "x"})
+        two.rollback()
+    finally:
+        one.close()
+        two.close()
+    with Session(engine) as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        assert (case.status, case.closure_reason, case.status_version) == ("follow_up", "", 2)

@@ -253,7 +253,11 @@ def test_the_case_list_finds_filters_sorts_and_counts(app: FastAPI) -> None:
     oldest = owner.get("/cases", params={"sort": "oldest", "q": "MLT"}).text
     assert oldest.index(f'"/cases/{ids[0]}"') < oldest.index(f'"/cases/{ids[1]}"')
     # Status and exploitation filters.
-    owner.post(f"/cases/{ids[3]}/status", data={"status": "closed", "closure_reason": "done"})
+    closed = owner.post(
+        f"/cases/{ids[3]}/status",
+        data={"status": "closed", "closure_reason": "done", "version": 1},
+    )
+    assert closed.status_code == 303, closed.text
     closed = owner.get("/cases", params={"status": "closed"}).text
     assert f'"/cases/{ids[3]}"' in closed and f'"/cases/{ids[4]}"' not in closed
     none = owner.get("/cases", params={"exploitation": "organ_removal"}).text

@@ -63,6 +63,10 @@ class Case(Base):
     methods_of_control: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: TRM stage 1..5 the case is in
     trm_stage: Mapped[int] = mapped_column(Integer, default=1)
+    #: optimistic concurrency of the status form (status, stage, closure reason): raised by one
+    #: at every change of them; a change sent with an older version is refused
+    #: (``cases.set_status``). Not a version of the whole case, which many hands add to at once.
+    status_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -174,7 +174,11 @@ def add_note(
     return _case_change(request, work, p, case_id, cases.add_note, data)
 
 
-@router.post("/cases/{case_id}/status", tags=["cases"], responses=BODY_NOT_FOUND)
+#: an edit also answers 409 when the record changed since the version sent
+EDIT = s.errors(400, 404, 409)
+
+
+@router.post("/cases/{case_id}/status", tags=["cases"], responses=EDIT)
 def set_status(
     request: Request,
     case_id: RecordId,
@@ -182,11 +186,9 @@ def set_status(
     p: Principal = Depends(signed_in),
     work: UnitOfWork = Depends(uow),
 ) -> dict[str, Any]:
+    """Change the status, stage or closure reason, sent with the ``status_version`` the case
+    was read with; 409 (nothing written) if the status changed since."""
     return _case_change(request, work, p, case_id, cases.set_status, data)
-
-
-#: an edit also answers 409 when the record changed since the version sent
-EDIT = s.errors(400, 404, 409)
 
 
 def _edit(

@@ -15,9 +15,10 @@ from pharos.coordinate import duplicates, editing, queries, reflection, tasks
 from pharos.coordinate import screening as screening_svc
 from pharos.coordinate.case_view import case_detail
 from pharos.coordinate.permissions import Principal, allowed, require
-from pharos.coordinate.validation import ValidationFailed
+from pharos.coordinate.validation import StaleEdit, ValidationFailed
+from pharos.coordinate.vocabulary import CASE_STATUS_LABELS, TRM_STAGES
 from pharos.domain.geography import region_state_codes
-from pharos.i18n import lazy_gettext
+from pharos.i18n import _, lazy_gettext
 from pharos.store.models import Case, ScreeningRecord
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -169,6 +170,31 @@ FORMS: dict[str, tuple[Action, str]] = {
 }
 
 
+def _unsaved_status(case: Case, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a stale status form sent that differs from the case now (shown as not saved)."""
+    sent = {
+        "status": (_("Status"), str(data.get("status") or ""), case.status, CASE_STATUS_LABELS),
+        "trm_stage": (
+            _("Transnational stage"),
+            str(data.get("trm_stage") or ""),
+            str(case.trm_stage),
+            TRM_STAGES,
+        ),
+        "closure_reason": (
+            _("Reason for closure"),
+            str(data.get("closure_reason") or "").strip(),
+            case.closure_reason,
+            {},
+        ),
+    }
+    out = []
+    for label, value, now, labels in sent.values():
+        if value and value != now:
+            named = {str(k): str(v) for k, v in labels.items()}
+            out.append((str(label), named.get(value, value)))
+    return out
+
+
 async def case_form(
     request: Request,
     case_id: RecordId,
@@ -188,8 +214,16 @@ async def case_form(
         work.rollback()
         case = svc.get_case(work.session, p, case_id, audit_read=False)
         status = int(getattr(exc, "status", 422))  # 409: changed since the page was loaded
+        unsaved = {form: _unsaved_status(case, data)} if isinstance(exc, StaleEdit) else {}
         return case_page(
-            request, work, p, case, errors={form: exc.errors}, status=status, values={form: data}
+            request,
+            work,
+            p,
+            case,
+            errors={form: exc.errors},
+            status=status,
+            values={form: data},
+            unsaved=unsaved,
         )
     work.commit()
     return RedirectResponse(f"/cases/{case_id}#{anchor}", status_code=303)
