@@ -9,7 +9,7 @@ agency's caseworkers may do it (``case:assign``) and only to an active account o
 **A task** (``CaseTask``) is its agency's: made by a caseworker working on the case (``task:
 create``) for an active colleague of the same agency, seen and changed only by that agency's
 staff (``task:read``, ``task:update``; scopes own and agency on the task's agency). A task is
-edited with its version, as the case's other records (``editing.StaleEdit`` for a stale form).
+edited with its version, as the case's other records (``validation.StaleEdit`` for a stale form).
 
 **Events for notifications.** Every assignment is one audit entry, the one home of the fact:
 ``assign_task`` (:data:`TASK_ASSIGNED`; resource ``task``, ``resource_id`` the task's id,
@@ -35,7 +35,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from pharos.coordinate import audit, notifications
 from pharos.coordinate.cases import NotFound, case_ref, require_on_case, touch
-from pharos.coordinate.editing import StaleEdit
 from pharos.coordinate.permissions import (
     PermissionDenied,
     Principal,
@@ -43,7 +42,7 @@ from pharos.coordinate.permissions import (
     allowed,
     require,
 )
-from pharos.coordinate.validation import Fields, ValidationFailed
+from pharos.coordinate.validation import Fields, StaleEdit, ValidationFailed
 from pharos.i18n import _
 from pharos.store.base import ID_MAX, utcnow
 from pharos.store.models import AuditEntry, Case, CaseTask, User

@@ -3,6 +3,7 @@ plans, notes, status, reflection period) and the edits of its records."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -172,7 +173,7 @@ FORMS: dict[str, tuple[Action, str]] = {
 
 def _unsaved_status(case: Case, data: dict[str, Any]) -> list[tuple[str, str]]:
     """What a stale status form sent that differs from the case now (shown as not saved)."""
-    sent = {
+    sent: dict[str, tuple[str, str, str, Mapping[Any, Any]]] = {
         "status": (_("Status"), str(data.get("status") or ""), case.status, CASE_STATUS_LABELS),
         "trm_stage": (
             _("Transnational stage"),
@@ -281,7 +282,7 @@ async def edit_form(
         case = svc.get_case(work.session, p, case_id, audit_read=False)
         status = int(getattr(exc, "status", 422))
         unsaved: dict[str, list[tuple[str, str]]] = {}
-        if isinstance(exc, editing.StaleEdit):
+        if isinstance(exc, StaleEdit):
             current = editing.current_values(
                 kind, editing.record_of(work.session, case, kind, record_id)
             )
@@ -354,7 +355,7 @@ def _register_task_form(suffix: str, action: Any) -> None:
             work.rollback()
             case = svc.get_case(work.session, p, case_id, audit_read=False)
             key = f"task-{task_id}"
-            stale = isinstance(exc, editing.StaleEdit)
+            stale = isinstance(exc, StaleEdit)
             return case_page(
                 request,
                 work,
