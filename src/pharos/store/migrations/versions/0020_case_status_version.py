@@ -4,8 +4,8 @@
 closure reason carries the version its form was loaded with and is refused if they changed
 since (``pharos.coordinate.cases.set_status``), as the edits of a case's records are.
 
-Revision ID: 0019_case_status_version
-Revises: 0018_case_list_indexes
+Revision ID: 0020_case_status_version
+Revises: 0019_exercise_archived
 Create Date: 2026-12-06 00:30:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0019_case_status_version"
-down_revision: str | Sequence[str] | None = "0018_case_list_indexes"
+revision: str = "0020_case_status_version"
+down_revision: str | Sequence[str] | None = "0019_exercise_archived"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
