@@ -23,11 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from pharos.analysis.runner import ExperimentResult
+from pharos.sim.summary import paired_effects, unequal_protection
 
 ALPHA = 0.05
 
@@ -48,38 +47,10 @@ def effects(result: ExperimentResult, outcome: str, better: str = "higher") -> p
     """One row per policy other than the baseline: ``effect`` (mean paired difference, in the
     outcome's units), ``low``/``high`` (95 % interval), ``relative`` (effect over the baseline's
     mean), ``p_value`` (two-sided t-test of no effect), ``n`` (scenarios); sorted from the most
-    helpful (by ``better``: higher or lower is better)."""
-    diffs = paired_differences(result, outcome)
-    base = result.runs.loc[result.runs["policy_index"] == 0, outcome].to_numpy(dtype=float)
-    base_mean = float(np.nanmean(base)) if len(base) else float("nan")
-    rows = []
-    for name in diffs.columns:
-        d = diffs[name].to_numpy(dtype=float)
-        d = d[np.isfinite(d)]
-        n = len(d)
-        mean = float(d.mean()) if n else float("nan")
-        if n > 1 and float(d.std(ddof=1)) > 0:
-            se = float(d.std(ddof=1)) / np.sqrt(n)
-            half = float(stats.t.ppf(0.975, n - 1)) * se
-            p = float(2 * stats.t.sf(abs(mean) / se, n - 1))
-        else:
-            half = 0.0 if n > 1 else float("nan")
-            p = 1.0 if mean == 0 or n <= 1 else 0.0
-        rows.append(
-            {
-                "policy": name,
-                "effect": mean,
-                "low": mean - half,
-                "high": mean + half,
-                "relative": mean / base_mean if base_mean else float("nan"),
-                "p_value": p,
-                "n": n,
-            }
-        )
-    frame = pd.DataFrame(rows).set_index("policy")
-    if frame.empty:
-        return frame
-    return frame.sort_values("effect", ascending=(better == "lower"))
+    helpful (by ``better``: higher or lower is better). The statistic is the simulate report's
+    (:func:`pharos.sim.summary.paired_effects`), over scenarios instead of replications."""
+    base = result.runs.loc[result.runs["policy_index"] == 0, outcome]
+    return paired_effects(paired_differences(result, outcome), base, better)
 
 
 @dataclass(frozen=True)
@@ -101,17 +72,7 @@ def equal_protection(
     policies = [p.name for p in result.design.policies][1:]
     table = pd.DataFrame({g: f["effect"] for g, f in per.items()}).reindex(policies)
     p_values = pd.DataFrame({g: f["p_value"] for g, f in per.items()}).reindex(policies)
-    m = max(1, table.size)
-    level = alpha / m
-    flagged: dict[str, tuple[list[str], list[str]]] = {}
-    effect = table.to_numpy(dtype=float)
-    significant = p_values.to_numpy(dtype=float) < level
-    names = [str(g) for g in table.columns]
-    for i, policy in enumerate(policies):
-        helped = [g for j, g in enumerate(names) if significant[i, j] and effect[i, j] > 0]
-        harmed = [g for j, g in enumerate(names) if significant[i, j] and effect[i, j] < 0]
-        if helped and harmed:
-            flagged[policy] = (helped, harmed)
+    level, flagged = unequal_protection(table, p_values, alpha)
     return EqualProtection(table, p_values, level, flagged)
 
 

@@ -41,7 +41,9 @@ from pharos.analysis.sensitivity import (
 )
 from pharos.domain.geography import country_name
 from pharos.i18n import N_, _, current_locale, format_list, gettext, is_rtl, ngettext
-from pharos.sim.report import titled_html
+from pharos.sim.report import GROUP_LABELS, effects_table, equal_protection_html, figure_html
+from pharos.sim.report import forest_figure as sim_forest_figure
+from pharos.sim.summary import EQUAL_FALSE_ALARM
 
 
 @dataclass
@@ -194,18 +196,6 @@ def _effects(result: ExperimentResult, out: Analysis) -> None:
         out.series = pd.DataFrame(rows)
 
 
-#: the equal-protection check's flags on 2,000 experiments with no effect in any group (3
-#: policies x 4 groups, 50 scenarios; tests/unit/analysis/test_effects.py repeats 400 of them)
-EQUAL_FALSE_ALARM = "0 / 2,000"
-
-GROUP_LABELS = {
-    "women": N_("women"),
-    "men": N_("men"),
-    "girls": N_("girls"),
-    "boys": N_("boys"),
-}
-
-
 def series_figure(series: pd.DataFrame) -> Markup:
     """Victims entering protection each year, per policy: the mean over the scenarios and a band
     from their 10th to their 90th percentile (the spread of the futures sampled)."""
@@ -246,56 +236,13 @@ def _money(value: float) -> str:
 
 
 def forest_figure(title: str, frames: dict[str, pd.DataFrame], axis: str) -> Markup:
-    """A forest plot: each policy's effect against the baseline policy with its 95 % interval,
-    one colour per series (an outcome, a group or a state), a line at no effect."""
-    fig = go.Figure()
-    order = list(next(iter(frames.values())).index)[::-1]
-    k = len(frames)
-    step = 0.8 / k if k > 1 else 0.0  # the series of one policy side by side on its row
-    for j, (label, frame) in enumerate(frames.items()):
-        f = frame.reindex(order)
-        fig.add_scatter(
-            x=f["effect"],
-            y=[i + (j - (k - 1) / 2) * step for i in range(len(order))],
-            mode="markers",
-            name=label,
-            marker={"size": 9},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": f["high"] - f["effect"],
-                "arrayminus": f["effect"] - f["low"],
-            },
-            text=order,
-            customdata=np.column_stack([f["relative"] * 100, f["low"], f["high"]]),
-            hovertemplate="%{text}: %{x:.4g} [%{customdata[1]:.4g}, %{customdata[2]:.4g}]"
-            " (%{customdata[0]:+.1f} %)<extra>" + label + "</extra>",
-        )
-    fig.add_vline(x=0, line={"color": "#56616d", "width": 1})
-    fig.update_yaxes(
-        tickvals=list(range(len(order))),
-        ticktext=[name.replace(", ", ",<br>") for name in order],
-        automargin=True,
-    )
-    fig.update_layout(
-        title=title,
-        height=140 + (34 + 10 * min(k, 7)) * len(order),
-        xaxis_title=axis,
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return _figure_html(fig)
+    """The forest plot of :func:`pharos.sim.report.forest_figure` (the simulate report's)."""
+    return Markup(sim_forest_figure(title, frames, axis))
 
 
 def _figure_html(fig: go.Figure) -> Markup:
-    """The figure's HTML, its title as a paragraph above it: plotly draws a title on one line,
-    which a phone (390 px) cut ("Effect of each intervention on focus_days_to_ident…"); the
-    page's text wraps (:func:`pharos.sim.report.titled_html`)."""
-    fig.update_layout(
-        template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"family": "system-ui, sans-serif", "size": 13},
-    )
-    return Markup(titled_html(fig))
+    """The figure's HTML as every report draws it (:func:`pharos.sim.report.figure_html`)."""
+    return Markup(figure_html(fig))
 
 
 def sensitivity_figure(outcome: str, indices: pd.DataFrame) -> Markup:
@@ -483,7 +430,8 @@ def render_report(result: ExperimentResult, analysis: Analysis) -> str:
         "series_figure": series_figure(analysis.series)
         if analysis.series is not None and not analysis.series.empty
         else None,
-        "listing": lambda groups: format_list(gettext(GROUP_LABELS.get(g) or g) for g in groups),
+        "effects_table": lambda frame, first: Markup(effects_table(frame, first)),
+        "equal_protection_html": lambda flagged: Markup(equal_protection_html(flagged)),
         "equal_false_alarm": EQUAL_FALSE_ALARM,
         "box_figure": box_figure(analysis.box)
         if analysis.box and analysis.box.restrictions

@@ -10,15 +10,26 @@ on common random numbers.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from pharos.i18n import _
+from pharos.domain.geography import country_name
+from pharos.i18n import N_, _, current_locale, format_list, gettext, is_rtl
+from pharos.sim.summary import EQUAL_FALSE_ALARM, unequal_protection, variant_effects
 
 PLOTLY_FILE = "plotly.min.js"
+#: the vulnerable groups whose share protected the reports compare (equal protection)
+GROUP_LABELS = {
+    "women": N_("women"),
+    "men": N_("men"),
+    "girls": N_("girls"),
+    "boys": N_("boys"),
+}
 _COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a50021")
 
 
@@ -43,6 +54,130 @@ def titled_html(fig: go.Figure, **to_html: object) -> str:
     if not title:
         return str(plot)
     return f'<p class="figure-title">{html.escape(str(title))}</p>{plot}'
+
+
+def figure_html(fig: go.Figure, div_id: str | None = None) -> str:
+    """A chart as every report draws it (the simulate and the experiment reports): a white
+    template, small margins, the page's font, its title above it as text that wraps
+    (:func:`titled_html`). ``div_id``: the chart's element id (plotly draws a random one
+    otherwise, and the simulate report must be the same bytes for the same seed)."""
+    fig.update_layout(
+        template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": "system-ui, sans-serif", "size": 13},
+    )
+    return titled_html(fig, div_id=div_id) if div_id else titled_html(fig)
+
+
+def forest_figure(
+    title: str, frames: dict[str, pd.DataFrame], axis: str, div_id: str | None = None
+) -> str:
+    """A forest plot: each intervention's effect against the baseline with its 95 % interval,
+    one colour per series (an outcome, a group or a state), a line at no effect. ``frames``
+    are :func:`pharos.sim.summary.paired_effects` tables; the first one's order (most helpful
+    first) is the plot's, top down."""
+    fig = go.Figure()
+    order = list(next(iter(frames.values())).index)[::-1]
+    k = len(frames)
+    step = 0.8 / k if k > 1 else 0.0  # the series of one intervention side by side on its row
+    for j, (label, frame) in enumerate(frames.items()):
+        f = frame.reindex(order)
+        fig.add_scatter(
+            x=f["effect"],
+            y=[i + (j - (k - 1) / 2) * step for i in range(len(order))],
+            mode="markers",
+            name=label,
+            marker={"size": 9},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": f["high"] - f["effect"],
+                "arrayminus": f["effect"] - f["low"],
+            },
+            text=order,
+            customdata=np.column_stack([f["relative"] * 100, f["low"], f["high"]]),
+            hovertemplate="%{text}: %{x:.4g} [%{customdata[1]:.4g}, %{customdata[2]:.4g}]"
+            " (%{customdata[0]:+.1f} %)<extra>" + label + "</extra>",
+        )
+    fig.add_vline(x=0, line={"color": "#56616d", "width": 1})
+    names = [_wrap(name) for name in order]
+    lines = max((n.count("<br>") + 1 for n in names), default=1)
+    fig.update_yaxes(tickvals=list(range(len(order))), ticktext=names, automargin=True)
+    fig.update_layout(
+        title=title,
+        height=140 + max(34 + 10 * min(k, 7), 16 * lines + 12) * len(order),
+        xaxis_title=axis,
+        # above the chart: below it, a legend ran into the axis title on a phone
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
+    return figure_html(fig, div_id)
+
+
+def _wrap(name: str, width: int = 22) -> str:
+    """A long intervention name on lines of at most about ``width`` characters, broken after a
+    "-", "+", "," or "_" (the names are slugs: "labour-inspector-indicator-training+...");
+    on one line they took most of a phone's width from the chart."""
+    pieces = re.findall(r"[^-+,_ ]*(?:[-+,_ ]+|$)", name)
+    lines = [""]
+    for piece in (p for p in pieces if p):
+        if lines[-1] and len(lines[-1]) + len(piece.rstrip()) > width:
+            lines.append("")
+        lines[-1] += piece
+    return "<br>".join(line.strip() for line in lines)
+
+
+def effects_table(frame: pd.DataFrame, first: str) -> str:
+    """The table under a forest plot: each intervention's effect, its 95 % interval, the
+    relative change and whether the interval excludes no effect (``first``: the first
+    column's heading)."""
+    num = ' class="num"'
+    head = "".join(
+        f"<th{'' if i in (0, 4) else num}>{html.escape(h)}</th>"
+        for i, h in enumerate(
+            (
+                first,
+                _("Effect"),
+                _("95% interval"),
+                _("Relative change"),
+                _("Interval excludes no effect"),
+            )
+        )
+    )
+    rows = []
+    for name, r in frame.iterrows():
+        sure = r["low"] > 0 or r["high"] < 0
+        rows.append(
+            f"<tr><td>{html.escape(str(name))}</td>"
+            f'<td class="num">{r["effect"]:+.4g}</td>'
+            f'<td class="num">{r["low"]:.4g} – {r["high"]:.4g}</td>'
+            f'<td class="num">{100 * r["relative"]:+.1f} %</td>'
+            f"<td>{html.escape(_('yes') if sure else _('no'))}</td></tr>"
+        )
+    return (
+        f'<table class="effects-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def equal_protection_html(flagged: dict[str, tuple[list[str], list[str]]]) -> str:
+    """The equal-protection check's verdict: each flagged intervention with the groups it helps
+    and harms, or that none is flagged."""
+    if not flagged:
+        return f"<p>{html.escape(_('No intervention helps one group and harms another.'))}</p>"
+
+    def listing(groups: list[str]) -> str:
+        return format_list(gettext(GROUP_LABELS.get(g) or g) for g in groups)
+
+    items = "".join(
+        f"<li><b>{html.escape(policy)}</b>: "
+        + html.escape(
+            _("helps %(helped)s and harms %(harmed)s")
+            % {"helped": listing(helped), "harmed": listing(harmed)}
+        )
+        + "</li>"
+        for policy, (helped, harmed) in flagged.items()
+    )
+    return f'<ul class="flags">{items}</ul>'
 
 
 def _days_figure(hists: dict[str, pd.DataFrame]) -> go.Figure:
@@ -226,39 +361,102 @@ def _group_figure(summary: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _table(diffs: dict[str, pd.DataFrame]) -> str:
-    keep = (
-        "share_identified",
-        "days_to_identification",
-        "share_protected",
-        "share_lost",
-        "prosecuted",
-        "convicted",
-        "networks_disrupted",
-    )
-    head = "".join(
-        f"<th>{html.escape(h)}</th>"
-        for h in (
-            _("Intervention"),
-            _("Indicator"),
-            _("Baseline"),
-            _("With the intervention"),
-            _("Difference"),
-            _("95% interval"),
-        )
-    )
-    rows = []
-    for variant, d in diffs.items():
-        sel = d[(d["dimension"] == "total") & d["indicator"].isin(keep)]
-        for _i, r in sel.iterrows():
-            rows.append(
-                "<tr>"
-                f"<td>{html.escape(variant)}</td><td>{html.escape(str(r['indicator']))}</td>"
-                f"<td>{r['baseline']:.3f}</td><td>{r['overlay']:.3f}</td>"
-                f"<td>{r['difference']:+.3f}</td>"
-                f"<td>[{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]</td></tr>"
+#: the outcomes the simulate report ranks the interventions by: indicator -> (what it
+#: measures, which direction is better)
+HEADLINE: dict[str, tuple[str, str]] = {
+    "share_protected": (N_("share of victims protected"), "higher"),
+    "share_identified": (N_("share of victims formally identified"), "higher"),
+    "days_to_identification": (N_("days from exploitation to formal identification"), "lower"),
+    "prosecuted": (N_("persons prosecuted a year"), "higher"),
+    "convicted": (N_("persons convicted a year"), "higher"),
+    "days_to_charge": (N_("days from opening a case to charging"), "lower"),
+}
+
+
+def _effects_section(indicators: dict[str, pd.DataFrame]) -> str:
+    """Which intervention helps most, by how much, how sure: a forest plot and a table per
+    headline outcome, the share protected per vulnerable group with the equal-protection check,
+    and per state of exploitation (the experiment report's renderers)."""
+    base, *rest = indicators.values()
+    others = dict(zip(list(indicators)[1:], rest, strict=True))
+    axis = _("difference from the baseline (95% interval)")
+    parts = [
+        f"<h2>{html.escape(_('Which intervention helps most, by how much, how sure'))}</h2>",
+        '<p class="note">'
+        + html.escape(
+            _(
+                "Each intervention is compared with the baseline replication by replication, on "
+                "the same random numbers. The effect is the mean difference over the "
+                "replications, with its 95% interval (Student's t over the replications: it "
+                "covers the simulation's noise, not what is uncertain about the model's inputs, "
+                "which pharos experiment explores); the relative change is the effect over the "
+                "baseline's mean. Sorted from the most helpful."
             )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+        + "</p>",
+    ]
+    for indicator, (label, better) in HEADLINE.items():
+        frame = variant_effects(base, others, ("total", "all", indicator), better)
+        if frame.empty or frame["effect"].isna().all():
+            continue
+        title = _("Effect of each intervention: %(outcome)s") % {"outcome": gettext(label)}
+        parts.append(f'<div class="forest" id="forest-{indicator}">')
+        parts.append(forest_figure(title, {gettext(label): frame}, axis, f"chart-{indicator}"))
+        parts.append(effects_table(frame, _("Intervention")))
+        parts.append("</div>")
+    groups = {
+        g: variant_effects(base, others, ("group", g, "share_protected"))
+        for g in GROUP_LABELS
+        if ((base["dimension"] == "group") & (base["level"] == g)).any()
+    }
+    groups = {g: f for g, f in groups.items() if not f["effect"].isna().all()}
+    if groups:
+        parts.append(f"<h3>{html.escape(_('Per vulnerable group'))}</h3>")
+        parts.append('<div class="forest" id="forest-groups">')
+        parts.append(
+            forest_figure(
+                _("Effect on the share protected, per vulnerable group"),
+                {gettext(GROUP_LABELS[g]): f for g, f in groups.items()},
+                axis,
+                "chart-groups",
+            )
+        )
+        parts.append("</div>")
+        table = pd.DataFrame({g: f["effect"] for g, f in groups.items()}).reindex(list(others))
+        p_values = pd.DataFrame({g: f["p_value"] for g, f in groups.items()}).reindex(list(others))
+        level, flagged = unequal_protection(table, p_values)
+        parts.append(f"<h3>{html.escape(_('Equal protection'))}</h3>")
+        parts.append(
+            '<p class="note">'
+            + html.escape(
+                _(
+                    "An intervention is flagged when it raises the share protected of one group "
+                    "and lowers another's, each change significant by a two-sided t-test over "
+                    "the replications at level %(level)s (5%% divided by the number of tests, "
+                    "%(m)d: Bonferroni). With no effect in any group, the chance of any flag is at "
+                    "most 5%%; on data with no effect it was %(rate)s."
+                )
+                % {"level": f"{level:.2g}", "m": table.size, "rate": EQUAL_FALSE_ALARM}
+            )
+            + "</p>"
+        )
+        parts.append(f'<div id="equal-protection">{equal_protection_html(flagged)}</div>')
+    states = sorted(set(base.loc[base["dimension"] == "state", "level"]))
+    by_state = {c: variant_effects(base, others, ("state", c, "share_protected")) for c in states}
+    by_state = {c: f for c, f in by_state.items() if not f["effect"].isna().all()}
+    if by_state:
+        parts.append(f"<h3>{html.escape(_('Per state of exploitation'))}</h3>")
+        parts.append('<div class="forest" id="forest-states">')
+        parts.append(
+            forest_figure(
+                _("Effect on the share protected, per state of exploitation"),
+                {country_name(c): f for c, f in by_state.items()},
+                axis,
+                "chart-states",
+            )
+        )
+        parts.append("</div>")
+    return "\n".join(parts)
 
 
 def write_report(
@@ -267,10 +465,12 @@ def write_report(
     outcomes: pd.DataFrame,
     hists: dict[str, pd.DataFrame],
     summaries: dict[str, pd.DataFrame],
-    diffs: dict[str, pd.DataFrame],
+    indicators: dict[str, pd.DataFrame],
     requests: pd.DataFrame | None = None,
 ) -> Path:
-    """Write ``report.html`` and ``plotly.min.js`` into ``folder``; returns the report path."""
+    """Write ``report.html`` and ``plotly.min.js`` into ``folder``; returns the report path.
+    ``indicators``: each variant's indicators per replication, the baseline first (the effects
+    of the interventions are their paired differences)."""
     (folder / PLOTLY_FILE).write_text(get_plotlyjs(), encoding="utf-8")
     baseline = next(iter(summaries.values()))
     figures = [_days_figure(hists), _sankey_figure(outcomes)]
@@ -281,14 +481,13 @@ def write_report(
     figures.append(_group_figure(baseline))
     parts = [titled_html(f, div_id=f"figure-{i}") for i, f in enumerate(figures)]
     body = "\n".join(f'<section class="figure">{p}</section>' for p in parts)
-    table = _table(diffs) if diffs else ""
-    heading = _("Interventions against the baseline (common random numbers)")
+    effects = _effects_section(indicators) if len(indicators) > 1 else ""
     intro = _(
         "Simulated outcomes of the regional model; every figure is a mean over the "
         "replications, with 95% intervals where shown."
     )
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{current_locale()}" dir="{"rtl" if is_rtl() else "ltr"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <script src="{PLOTLY_FILE}"></script>
@@ -296,8 +495,14 @@ def write_report(
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }}
 h1 {{ font-size: 1.6rem; }} section.figure {{ margin: 1.5rem 0; }}
 table {{ border-collapse: collapse; font-size: 0.9rem; }}
-th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: right; }}
-th:first-child, td:first-child, td:nth-child(2) {{ text-align: left; }}
+th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: start; }}
+td.num, th.num {{ text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.note {{ color: #56616d; font-size: .9rem; }} .flags li {{ color: #8e1b10; }}
+table.effects-table {{ margin: .4rem 0 1.4rem; }}
+/* the charts and the figures are drawn left to right in every language (in a right-to-left
+   page plotly's labels were mirrored off the chart, and "-0.5 %" read "% 0.5-") */
+.plotly-graph-div, #js-plotly-tester {{ direction: ltr; }}
+td.num {{ direction: ltr; unicode-bidi: isolate; }}
 .figure-title {{ font-weight: 600; margin: 1rem 0 .2rem; overflow-wrap: anywhere; }}
 @media (max-width: 600px) {{ body {{ margin: 1rem .6rem; }}
   table {{ display: block; overflow-x: auto; max-width: 100%; }} }}
@@ -305,9 +510,8 @@ th:first-child, td:first-child, td:nth-child(2) {{ text-align: left; }}
 <body>
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(intro)}</p>
+<section class="effects">{effects}</section>
 {body}
-<h2>{html.escape(heading)}</h2>
-{table}
 </body></html>
 """
     path = folder / "report.html"

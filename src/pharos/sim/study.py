@@ -139,7 +139,7 @@ def write(study: Study, out: Path) -> Path:
                 base.tables["outcomes"],
                 {v.name: v.tables["identification_days"] for v in study.variants},
                 {v.name: v.summary for v in study.variants if v.summary is not None},
-                study.diffs,
+                {v.name: v.indicators for v in study.variants if v.indicators is not None},
                 base.tables["requests"],
             )
         out.mkdir(exist_ok=True)

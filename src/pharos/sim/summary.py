@@ -171,3 +171,92 @@ def differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
         rows,
         columns=[*KEY, "baseline", "overlay", "difference", "ci_low", "ci_high", "replications"],
     )
+
+
+def paired_effects(diffs: pd.DataFrame, base: Any, better: str = "higher") -> pd.DataFrame:
+    """Which intervention helps most, by how much, how sure: ``diffs`` holds one column per
+    intervention and one row per draw (a replication of a simulation, a scenario of an
+    experiment), each the intervention's outcome minus the baseline's on the same random
+    numbers; ``base`` the baseline's outcomes. One row per intervention: ``effect`` (the mean
+    paired difference, in the outcome's units), ``low``/``high`` (its 95 % Student-t interval),
+    ``relative`` (effect over the baseline's mean), ``p_value`` (two-sided t-test of no effect),
+    ``n``; sorted from the most helpful (``better``: is a higher or a lower outcome better).
+    The simulate report and the experiment report (pharos.analysis.effects) both rank by it."""
+    b = np.asarray(base, dtype=float)
+    b = b[np.isfinite(b)]
+    base_mean = float(b.mean()) if len(b) else math.nan
+    rows = []
+    for name in diffs.columns:
+        d = diffs[name].to_numpy(dtype=float)
+        d = d[np.isfinite(d)]
+        n = len(d)
+        mean, low, high, _n = _ci(pd.Series(d))
+        if n > 1 and float(d.std(ddof=1)) > 0:
+            se = float(d.std(ddof=1)) / math.sqrt(n)
+            p = float(2 * stats.t.sf(abs(mean) / se, n - 1))
+        else:  # every draw the same difference: exactly that effect, no interval
+            low = high = mean if n > 1 else math.nan
+            p = 1.0 if mean == 0 or n <= 1 else 0.0
+        rows.append(
+            {
+                "policy": str(name),
+                "effect": mean,
+                "low": low,
+                "high": high,
+                "relative": mean / base_mean if base_mean else math.nan,
+                "p_value": p,
+                "n": n,
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["policy", "effect", "low", "high", "relative", "p_value", "n"]
+    ).set_index("policy")
+    if frame.empty:
+        return frame
+    return frame.sort_values("effect", ascending=(better == "lower"), kind="stable")
+
+
+#: the equal-protection check's flags on 2,000 experiments with no effect in any group (3
+#: interventions x 4 groups, 50 draws; tests/unit/analysis/test_effects.py repeats 400 of them)
+EQUAL_FALSE_ALARM = "0 / 2,000"
+
+
+def unequal_protection(
+    table: pd.DataFrame, p_values: pd.DataFrame, alpha: float = 0.05
+) -> tuple[float, dict[str, tuple[list[str], list[str]]]]:
+    """The equal-protection check: ``table`` and ``p_values`` are intervention x group (effect
+    on the group's share protected, and its two-sided p of no effect). An intervention is
+    flagged when it significantly raises one group's outcome and significantly lowers
+    another's, each test at ``alpha / m`` with ``m`` the number of tests (Bonferroni). Returns
+    the per-test level and intervention -> (groups helped, groups harmed)."""
+    level = alpha / max(1, table.size)
+    effect = table.to_numpy(dtype=float)
+    significant = p_values.reindex_like(table).to_numpy(dtype=float) < level
+    names = [str(g) for g in table.columns]
+    flagged: dict[str, tuple[list[str], list[str]]] = {}
+    for i, policy in enumerate(table.index):
+        helped = [g for j, g in enumerate(names) if significant[i, j] and effect[i, j] > 0]
+        harmed = [g for j, g in enumerate(names) if significant[i, j] and effect[i, j] < 0]
+        if helped and harmed:
+            flagged[str(policy)] = (helped, harmed)
+    return level, flagged
+
+
+def variant_effects(
+    base: pd.DataFrame,
+    others: dict[str, pd.DataFrame],
+    key: tuple[str, str, str],
+    better: str = "higher",
+) -> pd.DataFrame:
+    """:func:`paired_effects` of one indicator (``key``: dimension, level, indicator) of a
+    study: ``base`` and ``others`` (name -> frame) are :func:`indicators` of the baseline and
+    of each intervention, run on the same seeds, paired by replication."""
+
+    def pick(ind: pd.DataFrame) -> pd.Series:
+        sel = ind[(ind["dimension"] == key[0]) & (ind["level"] == key[1])]
+        series: pd.Series = sel[sel["indicator"] == key[2]].set_index("replication")["value"]
+        return series.astype(float)
+
+    b = pick(base)
+    diffs = pd.DataFrame({name: pick(o) - b for name, o in others.items()})
+    return paired_effects(diffs, b, better)

@@ -1,7 +1,9 @@
 """A simulation run from /analysis in Chromium (issue 15, item 7): an analyst picks an
 intervention and a combination, starts a small run, sees its progress bar move to the end,
 opens the report; the list, the run page and the report looked at 1280 and 390 px wide (nothing
-wider than the screen; the charts' titles are text that wraps, not cut).
+wider than the screen; the charts' titles are text that wraps, not cut). The report answers
+which intervention helps most: forest plots of the effects with intervals, per group and per
+state, and the equal-protection verdict; a run started in Arabic gives its report right to left.
 
 Screenshots go to $PHAROS_SCREENSHOTS when set (to look at the pages), else to pytest's tmp dir.
 """
@@ -79,6 +81,7 @@ def test_start_a_run_follow_it_and_read_the_report(
     page.wait_for_selector(".main-svg", timeout=60_000)
     assert page.locator(".js-plotly-plot").count() >= 4
     assert page.locator("text=" + f"{OVERLAY}+{OTHER}").count() >= 1
+    _has_the_effects(page)
     page.screenshot(path=str(shots / "simulation-report-1280.png"))
     # on a phone: the list, the run page and the report fit; chart titles wrap inside the screen
     page.set_viewport_size(PHONE)
@@ -94,4 +97,56 @@ def test_start_a_run_follow_it_and_read_the_report(
         box = titles.nth(i).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 391, box
     page.screenshot(path=str(shots / "simulation-report-390.png"), full_page=True)
+    assert errors == []
+
+
+def _has_the_effects(page: Any) -> None:
+    """The report's answer: a forest plot per headline outcome (drawn: its markers and error
+    bars), with its table; per group and per state; the equal-protection verdict."""
+    for div in ("forest-share_protected", "forest-convicted", "forest-groups", "forest-states"):
+        chart = page.locator(f"#{div} .js-plotly-plot")
+        assert chart.count() == 1, div
+        assert chart.locator(".scatterlayer .point").count() >= 2, div
+        assert chart.locator(".errorbar").count() >= 2, div
+    assert page.locator("#forest-share_protected table.effects-table tbody tr").count() == 2
+    assert page.locator("#equal-protection").inner_text().strip()
+
+
+def test_a_run_started_in_arabic_reports_right_to_left(
+    page: Any, runs_server: str, tmp_path: Path
+) -> None:
+    shots = Path(os.environ.get("PHAROS_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, runs_server, "it.coordinator")
+    page.goto(runs_server + "/analysis?lang=ar")
+    page.check(f"input[name=intervention][value={OVERLAY}]")
+    page.fill("#f-combinations", f"{OVERLAY}+{OTHER}")
+    page.fill("#f-runs", "2")
+    page.fill("#f-seed", "5")
+    page.click("form.simulation-form button[type=submit]")
+    page.wait_for_url("**/analysis/simulations/*", timeout=60_000)
+    page.wait_for_selector("#run-report a", state="visible", timeout=300_000)
+    run_url = page.url
+    page.goto(run_url + "/report.html")
+    page.wait_for_selector(".main-svg", timeout=60_000)
+    html = page.locator("html")
+    assert html.get_attribute("lang") == "ar"
+    assert html.get_attribute("dir") == "rtl"
+    _has_the_effects(page)
+    # the effects' texts are Arabic: the section's heading and the table's headings
+    assert "أي تدخل يساعد أكثر" in page.locator("section.effects h2").inner_text()
+    assert "التغير النسبي" in page.locator("#forest-share_protected th").all_inner_texts()[3]
+    page.locator("#forest-share_protected").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "simulation-report-ar-1280.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.goto(run_url + "/report.html")
+    page.wait_for_selector(".main-svg", timeout=60_000)
+    assert _fits(page)
+    titles = page.locator("p.figure-title")
+    for i in range(titles.count()):
+        box = titles.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 391, box
+    page.screenshot(path=str(shots / "simulation-report-ar-390.png"), full_page=True)
     assert errors == []
