@@ -46,8 +46,14 @@ def test_validate_reports_every_problem_with_its_line(tmp_path: Path):
     res = runner.invoke(app, ["exercise", "validate", str(bad)])
     assert res.exit_code == 2
     lines = res.output.strip().splitlines()
-    assert lines[0].startswith(f"{bad}:76: teams[4].state:")
-    assert lines[1].startswith(f"{bad}:172: characters[0].ladder[2].indicators[0]: unknown")
+
+    def line_of(written: str) -> int:  # the line of the file where the change was written
+        return text[: text.index(written)].count("\n") + 1
+
+    assert lines[0].startswith(f"{bad}:{line_of('state: XXX')}: teams[4].state:")
+    assert lines[1].startswith(
+        f"{bad}:{line_of('dr_nature_of_jobb')}: characters[0].ladder[2].indicators[0]: unknown"
+    )
     assert "did you mean dr_nature_of_job" in lines[1]
     assert lines[-1] == "2 problems"
 

@@ -63,7 +63,9 @@ def test_keys_name_list_items_by_id_and_plain_texts_by_number() -> None:
     assert keys["teams.ita-labour.name"] == "Italian labour inspectorate (Ragusa)"
     assert keys["characters.karim.ladder.karim-passport.text"].startswith("Salvo has my passport")
     assert keys["characters.salma.cues.2"].startswith("Answers")
-    assert keys["objectives.networks_across_borders.critical_tasks.1"].startswith("Send")
+    tasks = "objectives.networks_across_borders.capabilities.cross-border-cooperation"
+    assert keys[f"{tasks}.title"] == "Cross-border cooperation"
+    assert keys[f"{tasks}.critical_tasks.right-instrument.task"].startswith("Send")
     assert "characters.karim.role" not in keys  # a victim has no role: nothing to translate
     assert not any(k.endswith((".id", ".state", ".file", ".age")) for k in keys)
 
@@ -159,8 +161,8 @@ def test_validate_reports_per_language_and_refuses_a_broken_translation(folder: 
     runner = CliRunner()
     res = runner.invoke(app, ["exercise", "validate", "mediterranean-regional"])
     assert res.exit_code == 0, res.output
-    assert "fr (Français) │ 189        │ 0" in res.output
-    assert "ar (العربية)  │ 189        │ 0" in res.output
+    assert "fr (Français) │ 197        │ 0" in res.output
+    assert "ar (العربية)  │ 197        │ 0" in res.output
     (folder / "s.fr.yaml").write_text(
         HEAD + "texts:\n  title: Exercice\n  teams.x.name: X\n", encoding="utf-8"
     )
@@ -170,7 +172,7 @@ def test_validate_reports_per_language_and_refuses_a_broken_translation(folder: 
     assert f"{folder / 's.fr.yaml'}:6: teams.x.name: unknown key: teams has no 'x'" in flat
     (folder / "s.fr.yaml").write_text(HEAD + "texts:\n  title: Exercice\n", encoding="utf-8")
     partial = runner.invoke(app, ["exercise", "validate", str(folder / "s.yaml")])
-    assert partial.exit_code == 0 and "fr (Français) │ 1          │ 188" in partial.output
+    assert partial.exit_code == 0 and "fr (Français) │ 1          │ 196" in partial.output
     assert "missing in fr: description, objectives." in " ".join(partial.output.split())
     translation_file = runner.invoke(app, ["exercise", "validate", str(folder / "s.fr.yaml")])
     assert translation_file.exit_code == 2

@@ -73,6 +73,8 @@ class Report:
     people: list[dict[str, str]] = field(default_factory=list)
     #: the executive summary: (label, value) lines counted from ``scores``
     summary: list[tuple[str, str]] = field(default_factory=list)
+    #: the observers' ratings of critical tasks (P/S/M/U), in the order of the scenario's tasks
+    task_ratings: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ SECTIONS = (
     ("charges", lazy_gettext("Charging decisions")),
     ("teams", lazy_gettext("Teams")),
     ("ratings", lazy_gettext("Observers' ratings")),
+    ("tasks", lazy_gettext("Critical tasks rated (P/S/M/U)")),
     ("strengths", lazy_gettext("Strengths")),
     ("improvements", lazy_gettext("Areas for improvement")),
     ("plan", lazy_gettext("Improvement plan")),
@@ -219,6 +222,8 @@ def build(
     found.of_teams(s, names)
     found.of_replies(s)
     found.of_ratings(ratings)
+    rated = _task_ratings(sc, st, team_names)
+    found.of_task_ratings(rated)
     found.of_hotwash(st)
     plan = _plan(st, found.areas, team_names, report_date)
     report = Report(
@@ -249,8 +254,33 @@ def build(
         ],
         people if people is not None else people_of(st, names),
     )
+    report.task_ratings = rated
     report.summary = summary(report)
     return report
+
+
+def _task_ratings(
+    sc: ExerciseScenario, st: ExerciseState, team_names: dict[str, str]
+) -> list[dict[str, str]]:
+    """Each rating of a critical task, in the order of the scenario's tasks, then of time."""
+    order = {(t.objective, t.id): n for n, t in enumerate(sc.critical_tasks())}
+    rows = []
+    for r in sorted(st.task_ratings, key=lambda r: (order.get((r.objective, r.task), 0), r.minute)):
+        t = sc.critical_task(r.objective, r.task)
+        rows.append(
+            {
+                "objective": r.objective,
+                "capability": t.capability_title if t else "",
+                "task": t.task if t else r.task,
+                "team": team_names.get(r.team, r.team),
+                "rating": r.rating,
+                "label": f"{r.rating} · {wording.task_rating(r.rating)}",
+                "when": clock_label(r.minute),
+                "note": r.note,
+                "evidence": r.evidence,
+            }
+        )
+    return rows
 
 
 def _cover(
@@ -328,6 +358,13 @@ def summary(r: Report) -> list[tuple[str, str]]:
                 "d": sum(1 for n in s.networks if n.disrupted),
                 "c": format_names(c["state"] for c in r.charges if c["status"] == "charged"),
             },
+        ),
+        (
+            _("Critical tasks rated"),
+            "; ".join(
+                f"{code}: {sum(1 for t in r.task_ratings if t['rating'] == code)}"
+                for code in ("P", "S", "M", "U")
+            ),
         ),
         (
             _("Findings"),
@@ -508,6 +545,18 @@ class _Findings:
             if row["mean"] >= 4:
                 self.strengths.append(Finding(row["objective"], said))
             elif row["mean"] <= 2:
+                self.areas.append(Finding(row["objective"], said))
+
+    def of_task_ratings(self, rated: list[dict[str, str]]) -> None:
+        for row in rated:
+            said = _("%(team)s, %(task)s: %(rating)s") % {
+                "team": row["team"],
+                "task": row["task"],
+                "rating": wording.task_rating(row["rating"]),
+            }
+            if row["rating"] == "P":
+                self.strengths.append(Finding(row["objective"], said))
+            elif row["rating"] in ("M", "U"):
                 self.areas.append(Finding(row["objective"], said))
 
     def of_hotwash(self, st: ExerciseState) -> None:

@@ -268,6 +268,38 @@ def _ratings(r: Report) -> Section:
     )
 
 
+def _tasks(r: Report) -> Section:
+    marks = {"P": "met", "M": "missed", "U": "missed"}
+    rows = [
+        [
+            Cell(r.objectives.get(x["objective"], x["objective"])),
+            Cell(x["capability"]),
+            Cell(x["task"]),
+            Cell(x["team"]),
+            Cell(x["label"], marks.get(x["rating"], "")),
+            Cell(
+                " / ".join(
+                    v
+                    for v in (
+                        x["when"],
+                        x["note"],
+                        _("Evidence: %(e)s") % {"e": x["evidence"]} if x["evidence"] else "",
+                    )
+                    if v
+                )
+            ),
+        ]
+        for x in r.task_ratings
+    ]
+    return Section(
+        "tasks",
+        heading("tasks"),
+        [_("Objective"), _("Capability"), _("Critical task"), _("Team"), _("Rating"), _("Notes")],
+        rows,
+        empty=_("No critical task rated."),
+    )
+
+
 def _findings(key: str, findings: list[Finding], r: Report) -> Section:
     return Section(
         key,
@@ -318,6 +350,7 @@ def sections(r: Report) -> list[Section]:
         _charges(r),
         _teams(r),
         _ratings(r),
+        _tasks(r),
         _findings("strengths", r.strengths, r),
         _findings("improvements", r.improvements, r),
         _plan(r),

@@ -13,7 +13,7 @@ from pharos.exercise.rules import agencies, personas
 from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.clock import advance, check_triggers
 from pharos.exercise.rules.events import Event, EventKind
-from pharos.exercise.rules.state import ExerciseState, Message, Observation
+from pharos.exercise.rules.state import ExerciseState, Message, Observation, TaskRating
 from pharos.exercise.rules.world import deliver, initial_state
 from pharos.exercise.scenario.schema import ExerciseScenario
 
@@ -119,6 +119,19 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
         catalogue.apply(sc, st, team, body, ev.seq)
     elif k == EventKind.WELLBEING_CHECKED:
         st.wellbeing.append({"minute": m, "by": ev.actor, **p})
+    elif k == EventKind.OBSERVATION and "task" in p:  # a critical task rated P/S/M/U
+        st.task_ratings.append(
+            TaskRating(
+                ev.actor,
+                m,
+                p["team"],
+                p["objective"],
+                p["task"],
+                p["rating"],
+                str(p.get("note", "")),
+                str(p.get("evidence", "")),
+            )
+        )
     elif k == EventKind.OBSERVATION:
         st.observations.append(
             Observation(ev.actor, m, p["team"], p["objective"], int(p["rating"]), p.get("note", ""))

@@ -190,6 +190,26 @@ class Observation:
     note: str
 
 
+#: HSEEP 2020's ratings of a critical task: Performed without challenges, Performed with some
+#: challenges, Performed with major challenges, Unable to be performed.
+TASK_RATINGS = ("P", "S", "M", "U")
+
+
+@dataclass
+class TaskRating:
+    """An observer's rating of one critical task of one team (``TASK_RATINGS``), with what
+    they saw (note) and what shows it (evidence), stamped with the exercise minute."""
+
+    observer: str
+    minute: int
+    team: str
+    objective: str
+    task: str
+    rating: str
+    note: str = ""
+    evidence: str = ""
+
+
 @dataclass
 class ExerciseState:
     exercise_id: str
@@ -231,6 +251,8 @@ class ExerciseState:
     hotwash: list[dict[str, Any]] = field(default_factory=list)
     corrective_actions: list[dict[str, Any]] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
+    #: the observers' P/S/M/U ratings of critical tasks (exercise evaluation guides)
+    task_ratings: list[TaskRating] = field(default_factory=list)
     wellbeing: list[dict[str, Any]] = field(default_factory=list)
     media: list[dict[str, Any]] = field(default_factory=list)
     arrested: dict[str, int] = field(default_factory=dict)
@@ -253,6 +275,7 @@ LATER_STATE_FIELDS: dict[str, Any] = {
     "directors": [],
     "created_by": None,
     "consent_checked": False,
+    "task_ratings": [],
 }
 LATER_PERSONA_FIELDS: dict[str, Any] = {"assisted_at": None, "consents": {}}
 

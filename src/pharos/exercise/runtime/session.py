@@ -34,7 +34,7 @@ from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.clock import advance
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.fold import apply, fold
-from pharos.exercise.rules.state import ExerciseState, state_hash
+from pharos.exercise.rules.state import TASK_RATINGS, ExerciseState, state_hash
 from pharos.exercise.runtime.store import EventStore, ExerciseRecord
 from pharos.exercise.scenario.loader import LoadedScenario, load_scenario, load_source, resolve
 from pharos.exercise.scenario.schema import ExerciseScenario
@@ -352,6 +352,8 @@ class ExerciseSession:
             return _("trust is between 0 and 100")
         if kind == EventKind.PERSONA_SPOKE:
             return _spoke(st, p)
+        if kind == EventKind.OBSERVATION and "task" in p:
+            return _task_rating(sc, st, p)
         if kind == EventKind.OBSERVATION:
             if p.get("team") not in st.teams:
                 return _("unknown team %(id)s") % {"id": p.get("team")}
@@ -474,6 +476,30 @@ class ExerciseRegistry:
         """Drop the exercise's session (it was deleted)."""
         with self._lock:
             self._sessions.pop(exercise_id, None)
+
+
+#: the longest note or evidence an observer writes with a rating
+OBSERVER_TEXT_MAX = 4000
+
+
+def _task_rating(sc: ExerciseScenario, st: ExerciseState, p: dict[str, Any]) -> str | None:
+    """Why an observer's rating of a critical task is refused (``EventKind.OBSERVATION`` with
+    a ``task``): a played team, a critical task of the objective, P, S, M or U."""
+    if p.get("team") not in {t.id for t in sc.teams if t.played}:
+        return _("unknown team %(id)s") % {"id": p.get("team")}
+    if sc.critical_task(str(p.get("objective")), str(p.get("task"))) is None:
+        return _("choose a critical task of the exercise's objectives")
+    if p.get("rating") not in TASK_RATINGS:
+        return _("rate the task P, S, M or U")
+    for key in ("note", "evidence"):
+        value = p.get(key, "")
+        if not isinstance(value, str) or len(value) > OBSERVER_TEXT_MAX:
+            return _("a note or evidence is longer than allowed (maximum length: %(n)s)") % {
+                "n": OBSERVER_TEXT_MAX
+            }
+    if not str(p.get("note", "")).strip() and p.get("rating") != "P":
+        return _("say what you saw: a rating other than P needs a note")
+    return None
 
 
 #: how far a role player may move the persona's trust in one step, either way

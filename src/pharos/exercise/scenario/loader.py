@@ -314,6 +314,21 @@ def _cross_references(data: dict[str, Any], src: ScenarioSource) -> list[tuple[L
         ("phase", ("clock", "phases")),
     ):
         out += _dupes(kind, data, *path)
+    for i, o in _items(data, "objectives"):
+        # a rating names the objective and the task: ids unique within their objective
+        out += [
+            (("objectives", i, *loc), msg) for loc, msg in _dupes("capability", o, "capabilities")
+        ]
+        seen: set[str] = set()
+        for j, cap in _items(o, "capabilities"):
+            for k, task in _items(cap, "critical_tasks"):
+                ident = task.get("id")
+                if isinstance(ident, str) and ident in seen:
+                    loc: Loc = ("objectives", i, "capabilities", j, "critical_tasks", k, "id")
+                    out.append((loc, _("duplicate %(kind)s id %(id)r")
+                                % {"kind": "critical task", "id": ident}))  # fmt: skip
+                if isinstance(ident, str):
+                    seen.add(ident)
 
     def need(ok: bool, loc: Loc, what: str, value: Any) -> None:
         if not ok and isinstance(value, str):

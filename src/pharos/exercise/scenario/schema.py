@@ -11,6 +11,7 @@ file as days (``at_day: 1.5``) for readability.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -53,11 +54,66 @@ class ObjectiveId(StrEnum):
     NETWORKS_ACROSS_BORDERS = "networks_across_borders"
 
 
+class CriticalTask(_Model):
+    """A task an observer rates, Performed without challenges (P), with some (S), with major
+    challenges (M) or Unable to be performed (U) (HSEEP 2020's ratings). Its id is unique
+    within its objective: a rating names the objective and the task."""
+
+    id: str
+    task: str
+
+
+class Capability(_Model):
+    """A capability an objective exercises, with the critical tasks that show it (HSEEP's
+    exercise evaluation guide: objective, capability, critical tasks)."""
+
+    id: str
+    title: str
+    critical_tasks: list[CriticalTask] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class RatedTask:
+    """A critical task as an observer's form lists it, with its objective and capability."""
+
+    objective: str
+    capability: str
+    capability_title: str
+    id: str
+    task: str
+
+
 class Objective(_Model):
     id: ObjectiveId
     title: str
-    #: What an observer looks for (the exercise evaluation guide's critical tasks).
-    critical_tasks: list[str] = Field(min_length=1)
+    #: The capabilities the objective exercises, each with its critical tasks.
+    capabilities: list[Capability] = Field(default_factory=list)
+    #: The format before capabilities: critical tasks as plain texts (what an observer looks
+    #: for); read as one capability named after the objective, tasks numbered from 1. Still
+    #: read, since an exercise keeps the scenario text it was created with.
+    critical_tasks: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _tasks_given_once(self) -> Objective:
+        if bool(self.capabilities) == bool(self.critical_tasks):
+            raise ValueError(
+                "give the objective's capabilities, each with its critical tasks "
+                "(or, as before capabilities, a list of critical_tasks), not both"
+            )
+        return self
+
+    def tasks(self) -> list[RatedTask]:
+        """The objective's critical tasks, each with its capability."""
+        if not self.capabilities:  # the format before capabilities
+            return [
+                RatedTask(self.id.value, self.id.value, self.title, str(n), text)
+                for n, text in enumerate(self.critical_tasks, start=1)
+            ]
+        return [
+            RatedTask(self.id.value, c.id, c.title, t.id, t.task)
+            for c in self.capabilities
+            for t in c.critical_tasks
+        ]
 
 
 class Phase(_Model):
@@ -401,3 +457,13 @@ class ExerciseScenario(_Model):
 
     def personas(self) -> list[Character]:
         return [c for c in self.characters if c.kind == CharacterKind.VICTIM]
+
+    def critical_tasks(self) -> list[RatedTask]:
+        """Every critical task of every objective, in the file's order."""
+        return [t for o in self.objectives for t in o.tasks()]
+
+    def critical_task(self, objective: str, task: str) -> RatedTask | None:
+        """The critical ``task`` of ``objective`` (ids unique within their objective)."""
+        return next(
+            (t for t in self.critical_tasks() if t.objective == objective and t.id == task), None
+        )

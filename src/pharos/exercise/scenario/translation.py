@@ -44,6 +44,8 @@ TEXT_FIELDS: frozenset[tuple[str, ...]] = frozenset(
         ("description",),
         ("objectives", "*", "title"),
         ("objectives", "*", "critical_tasks", "#"),
+        ("objectives", "*", "capabilities", "*", "title"),
+        ("objectives", "*", "capabilities", "*", "critical_tasks", "*", "task"),
         ("clock", "phases", "*", "title"),
         ("teams", "*", "name"),
         ("storylines", "*", "title"),

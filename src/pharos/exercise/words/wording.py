@@ -356,3 +356,38 @@ def objective(code: object) -> str:
         _OBJECTIVE,
         code,
     )
+
+
+#: HSEEP 2020's ratings of a critical task (Homeland Security Exercise and Evaluation Program,
+#: January 2020, exercise evaluation guides), the names as HSEEP gives them and their meanings
+#: shortened from its definitions.
+_TASK_RATING: dict[str, LazyProxy] = {
+    "P": lazy_gettext("Performed without challenges"),
+    "S": lazy_gettext("Performed with some challenges"),
+    "M": lazy_gettext("Performed with major challenges"),
+    "U": lazy_gettext("Unable to be performed"),
+}
+_TASK_RATING_MEANING: dict[str, LazyProxy] = {
+    "P": lazy_gettext(
+        "The task was completed in a way that achieved the objective, did not hinder other "
+        "activities, added no risk to health or safety and followed the applicable plans, "
+        "procedures, regulations and laws."
+    ),
+    "S": lazy_gettext("As P, but opportunities to make it more effective or efficient were seen."),
+    "M": lazy_gettext(
+        "The objective was achieved, but completing the task hindered other activities, added "
+        "risk to health or safety, or did not follow the applicable plans, procedures, "
+        "regulations or laws."
+    ),
+    "U": lazy_gettext("The task was not performed in a way that achieved the objective."),
+}
+
+
+def task_rating(code: object) -> str:
+    """A critical task's rating (P, S, M, U) by its HSEEP name."""
+    return _get(_TASK_RATING, code)
+
+
+def task_rating_meaning(code: object) -> str:
+    """What a critical task's rating means (after HSEEP 2020's definitions)."""
+    return _get(_TASK_RATING_MEANING, code)

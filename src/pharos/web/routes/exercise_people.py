@@ -25,11 +25,12 @@ from pharos.exercise.report import after_action
 from pharos.exercise.report.html import render_html
 from pharos.exercise.report.pdf import pdf_for_reader
 from pharos.exercise.rules.events import EventKind
-from pharos.exercise.rules.state import ExerciseState
+from pharos.exercise.rules.state import TASK_RATINGS, ExerciseState
 from pharos.exercise.runtime import views
 from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.exercise.words import wording
-from pharos.exercise.words.names import FIRST_DAY, day_minute
+from pharos.exercise.words.names import FIRST_DAY, clock_label, day_minute
 from pharos.store.uow import UnitOfWork
 from pharos.web.deps import signed_in, uow
 from pharos.web.forms import body
@@ -118,11 +119,29 @@ def observe_page(
 
 def _observe_ctx(s: ExerciseSession, p: Principal) -> dict[str, Any]:
     sc = s.shown()
+    teams = {t.id: t.name for t in sc.teams}
     return {
         "ex": s,
         "clock": views.clock(s),
         "objectives": sc.objectives,
         "teams": [t for t in sc.teams if t.played],
+        "ratings": [
+            (code, wording.task_rating(code), wording.task_rating_meaning(code))
+            for code in TASK_RATINGS
+        ],
+        "rated": [
+            {
+                "team": teams.get(r.team, r.team),
+                "task": _task_text(sc, r.objective, r.task),
+                "rating": r.rating,
+                "label": wording.task_rating(r.rating),
+                "note": r.note,
+                "evidence": r.evidence,
+                "when": clock_label(r.minute),
+            }
+            for r in reversed(s.state.task_ratings)
+            if r.observer == p.username
+        ],
         "mine": [
             {
                 "team": next((t.name for t in sc.teams if t.id == o.team), o.team),
@@ -140,6 +159,11 @@ def _observe_ctx(s: ExerciseSession, p: Principal) -> dict[str, Any]:
     }
 
 
+def _task_text(sc: ExerciseScenario, objective: str, task: str) -> str:
+    t = sc.critical_task(objective, task)
+    return f"{t.capability_title}: {t.task}" if t is not None else task
+
+
 @router.post("/exercises/{exercise_id}/observe", include_in_schema=False)
 async def observe_rate(
     exercise_id: str,
@@ -151,10 +175,22 @@ async def observe_rate(
     s = await _loaded(request, exercise_id)
     if not _role(p, s).observer:
         raise PermissionDenied()
-    try:
-        data["rating"] = int(data.get("rating", 0))
-    except ValueError:
-        data["rating"] = 0
+    if "task" in data:  # a critical task rated P/S/M/U: "objective|task" from the form
+        objective, _sep, task = str(data.pop("task")).partition("|")
+        evidence = data.get("evidence", "")  # _clean reads "evidence" as a list of documents
+        data = {
+            "team": data.get("team"),
+            "objective": objective,
+            "task": task,
+            "rating": data.get("rating"),
+            "note": str(data.get("note", "")),
+            "evidence": "\n".join(evidence) if isinstance(evidence, list) else str(evidence),
+        }
+    else:  # the 1-5 rating per objective of exercises rated before critical tasks
+        try:
+            data["rating"] = int(data.get("rating", 0))
+        except ValueError:
+            data["rating"] = 0
     error = await run_in_threadpool(_submit, s, EventKind.OBSERVATION, p.username, data)
     if error:
         return render(
