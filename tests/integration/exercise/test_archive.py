@@ -90,6 +90,13 @@ def test_archive_restore_and_delete_with_the_server_checking_who_when_and_confir
     assert director.get(f"/exercises/{ex}").status_code == 404
     assert ex not in director.get("/exercises").text
 
+    # never started: deleted, not archived (it could still be started)
+    fresh = str(director.post("/exercises", data={}).headers["location"]).split("/")[2]
+    assert director.post(f"/exercises/{fresh}/archive", data=yes).status_code == 422
+    assert f'action="/exercises/{fresh}/archive"' not in director.get("/exercises").text
+    assert director.post(f"/exercises/{fresh}/delete", data=yes).status_code == 303
+    assert _count(app, ExerciseRun, id=fresh) == 0
+
 
 def test_a_delete_whose_audit_entry_fails_deletes_nothing(app, monkeypatch):
     director = signed_in_client(app, "it.coordinator")

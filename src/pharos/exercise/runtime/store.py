@@ -55,7 +55,7 @@ class ExerciseRecord:
     #: the scenario's text the exercise runs on (``scenario_text``); None: none was kept
     #: (migration 0010 could not read the file), ``scenario`` is read as a path
     scenario_sha256: str | None = None
-    #: when its control team archived it (read only, listed apart); None: not archived
+    #: when its control team archived it (kept, listed apart); None: not archived
     archived_at: datetime | None = None
 
 

@@ -62,7 +62,7 @@ class ExerciseRun(Base):
     title: Mapped[str] = mapped_column(Text)
     seed: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: when its control team archived it (kept, listed apart, read only); NULL: not archived
+    #: when its control team archived it (kept with its log, listed apart); NULL: not archived
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 

@@ -151,6 +151,7 @@ def exercise_list(
                 "clock": views.clock(s),
                 "role": _role(p, s),
                 "closed": s.state.status in ("ready", "ended"),
+                "ended": s.state.status == "ended",
             }
         )
     context = {

@@ -1,9 +1,10 @@
 """Archiving and deleting exercises (issue 17, item 3).
 
 The exercise's control team (``service.role_of``: its creator, its co-directors; administrators
-for an exercise with no creator recorded) may archive an exercise that has ended or never
-started (it is kept with its whole log, read only, and listed apart under "Archived"), restore it,
-or delete it with its whole log. Archiving and deleting need a confirmation the server checks
+for an exercise with no creator recorded) may archive an exercise that has ended (it is
+kept with its whole log and listed apart under "Archived"; an ended exercise takes only the
+hot-wash, notes and observations, as before), restore it, or delete an exercise that has ended
+or never started, with its whole log. Archiving and deleting need a confirmation the server checks
 (422 without it); a running or paused exercise is neither archived nor deleted (end it first).
 Each is an entry of the audit trail, written in the same transaction as the change: all or
 nothing. Lessons already published from the exercise stay in the lessons library.
@@ -28,18 +29,23 @@ from pharos.web.forms import body
 from pharos.web.routes.exercise import _hub, _loaded, _role
 
 router = APIRouter()
-#: the states of an exercise that may be archived or deleted
+#: the states of an exercise that may be deleted; only an ended one is archived
 CLOSED = ("ready", "ended")
 
 
 async def _closing(
-    request: Request, p: Principal, exercise_id: str, data: dict[str, Any], confirm: bool
+    request: Request,
+    p: Principal,
+    exercise_id: str,
+    data: dict[str, Any],
+    confirm: bool,
+    states: tuple[str, ...] = CLOSED,
 ) -> ExerciseSession:
     """The exercise, once the server checked who asks, its state and the confirmation."""
     s = await _loaded(request, exercise_id)
     if not _role(p, s).controller:
         raise PermissionDenied()
-    if s.state.status not in CLOSED:
+    if s.state.status not in states:
         raise HTTPException(
             422, _("End the exercise first: a running or paused exercise stays where it is.")
         )
@@ -66,7 +72,7 @@ async def exercise_archive(
     work: UnitOfWork = Depends(uow),
 ) -> Response:
     data = await body(request)
-    s = await _closing(request, p, exercise_id, data, confirm=True)
+    s = await _closing(request, p, exercise_id, data, confirm=True, states=("ended",))
     await run_in_threadpool(_archive, request, work, p, s, datetime.now(UTC))
     return RedirectResponse("/exercises", status_code=303)
 

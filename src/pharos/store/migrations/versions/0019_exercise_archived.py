@@ -1,7 +1,7 @@
 """exercises: archived by their control team (issue 17, item 3)
 
 ``exercise_run.archived_at``: when the exercise's control team archived it; an archived exercise
-is kept, with its log, listed apart and read only. NULL: not archived.
+is kept, with its log, and listed apart. NULL: not archived.
 
 Revision ID: 0019_exercise_archived
 Revises: 0018_case_list_indexes
