@@ -147,18 +147,21 @@ def get_request(session: Session, p: Principal, request_id: int) -> CrossBorderR
     """The request if ``p`` may read it: as sender, receiver or escalation point, or as a
     reader of its case with the full view (the case page shows its requests)."""
     r = session.get(CrossBorderRequest, request_id)
-    if r is None:
+    if r is None or not may_read(session, p, r):
         raise NotFound()
+    return r
+
+
+def may_read(session: Session, p: Principal, r: CrossBorderRequest) -> bool:
+    """Whether ``p`` may read the request (:func:`get_request`'s rule)."""
     if allowed(p, "request", "read", request_ref(r)):
-        return r
+        return True
     case = session.get(Case, r.case_id)
-    if (
+    return (
         case is not None
         and allowed(p, "case", "read", case_ref(session, case))
         and view_of(session, p, case) is IdentityView.FULL
-    ):
-        return r
-    raise NotFound()
+    )
 
 
 def reply(
@@ -189,17 +192,20 @@ def reply(
     audit.record(
         session, p, "reply", "request", r.id, case_id=r.case_id, detail={"reply": answer.id}
     )
-    ref = request_ref(r)
+    # the agency that asked, and the one holding the case (the labour inspector whose case the
+    # police asked about finds the answer without opening the case); each if it may read it
+    case = session.get(Case, r.case_id)
+    told = {r.sender_agency_id} | ({case.owner_agency_id} if case is not None else set())
     notifications.notify_agencies(
         session,
-        [r.sender_agency_id],
+        sorted(told),
         "request_answered",
         subject="request",
         subject_id=r.id,
         case_id=r.case_id,
         params={"agency": p.agency_id},
         actor=p,
-        may_read=lambda reader: allowed(reader, "request", "read", ref),
+        may_read=lambda reader: may_read(session, reader, r),
     )
     return answer
 

@@ -117,7 +117,8 @@ def test_who_is_told_what(app: FastAPI, engine: Engine) -> None:
     assert r.headers["location"] == f"/notifications#notification-{social_consent['id']}"
     assert "(no longer yours to open)" in social.get("/notifications").text
 
-    # A cross-border request's answer tells the sending agency (the police), not the owner.
+    # A cross-border request's answer tells the sending agency (the police) and the agency
+    # holding the case (the inspectorate: issue 18's story, "the inspector is notified").
     to_police = refer(labour, case_id, agency_of(engine, "it.police")[0])
     assert police.post(f"/referrals/{to_police}/respond", data={"action": "accept"}).status_code
     r = police.post(
@@ -137,7 +138,10 @@ def test_who_is_told_what(app: FastAPI, engine: Engine) -> None:
     answered = [n for n in told(police) if n["key"] == "request_answered"]
     assert answered and answered[0]["link"] == f"/requests/{request_id}"
     assert answered[0]["text"].startswith(f"{agency_of(engine, 'eg.police')[1]} answered request")
-    assert keys(labour, ref) == before and keys(eg_police, ref) == []
+    owner_told = [n for n in told(labour) if n["key"] == "request_answered"]
+    assert keys(labour, ref) == ["request_answered", *before] and keys(eg_police, ref) == []
+    assert owner_told[0]["link"] == f"/requests/{request_id}"
+    assert labour.get(f"/requests/{request_id}").status_code == 200  # the link opens
 
     # A change of consent tells every agency holding the case (the NGO and police it was
     # referred to, Egypt's police through its request), never the one who recorded it.
