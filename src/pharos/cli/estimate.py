@@ -27,7 +27,7 @@ from pharos.estimate.options import (
     Criterion,
 )
 from pharos.estimate.table import OverlapTableError, read_overlap_csv
-from pharos.i18n import _, current_locale
+from pharos.i18n import _, current_locale, ngettext
 
 if TYPE_CHECKING:
     from pharos.estimate.report import HiddenFigure
@@ -58,7 +58,7 @@ def _print(console: Console, result: HiddenFigure, path: Path) -> None:
 
     table = result.table
     title = _("Hidden figure estimate")
-    n_lists = _("%(n)s lists") % {"n": table.n_lists}
+    n_lists = ngettext("%(n)s list", "%(n)s lists", table.n_lists) % {"n": table.n_lists}
     console.print(f"[bold]{title}[/] — {path.name} ({n_lists}: {', '.join(table.lists)})")
     seen = table.observed if result.disclosed else None
     console.print(

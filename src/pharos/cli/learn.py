@@ -16,7 +16,7 @@ from rich.table import Table
 
 from pharos.cli.app import app
 from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError
-from pharos.i18n import _, pgettext
+from pharos.i18n import _, ngettext, pgettext
 from pharos.learn.options import (
     DEFAULT_FOCUS,
     DEFAULT_MAX_BYTES,
@@ -103,7 +103,12 @@ def _import_generated(
                     "  "
                     + origin_label({"origin": "simulation", "details": item.details})
                     + "; "
-                    + _("%(n)d replications pooled") % {"n": item.replications}
+                    + ngettext(
+                        "%(n)d replication pooled",
+                        "%(n)d replications pooled",
+                        item.replications,
+                    )
+                    % {"n": item.replications}
                 )
         if exercise is not None:
             ex = import_exercise(target, open_events(db), exercise)
@@ -266,13 +271,23 @@ def _print_refusals(report: ImportReport) -> None:
         table.add_row(g.field, repr(g.value), g.reason, str(g.count), str(g.first_line))
     err.print(table)
     if len(groups) > 20:
-        err.print("  " + _("... and %(n)d more groups") % {"n": len(groups) - 20})
+        err.print(
+            "  "
+            + ngettext("... and %(n)d more group", "... and %(n)d more groups", len(groups) - 20)
+            % {"n": len(groups) - 20}
+        )
     err.print(_("First refused lines:"))
     for refusal in sorted(report.refusals, key=lambda r: (r.line, r.field))[:FIRST_LINES]:
         err.print("  " + refusal.describe())
     if len(report.refusals) > FIRST_LINES:
         err.print(
-            "  " + _("... and %(n)d more refusals") % {"n": len(report.refusals) - FIRST_LINES}
+            "  "
+            + ngettext(
+                "... and %(n)d more refusal",
+                "... and %(n)d more refusals",
+                len(report.refusals) - FIRST_LINES,
+            )
+            % {"n": len(report.refusals) - FIRST_LINES}
         )
 
 
@@ -289,7 +304,11 @@ def _print_dropped(report: ImportReport) -> None:
     for field_name, reason, n, share in report.by_reason():
         err.print(
             "  "
-            + _("%(field)s, %(reason)s: %(n)d rows (%(share)s)")
+            + ngettext(
+                "%(field)s, %(reason)s: %(n)d row (%(share)s)",
+                "%(field)s, %(reason)s: %(n)d rows (%(share)s)",
+                n,
+            )
             % {"field": field_name, "reason": reason, "n": n, "share": f"{share:.1%}"}
         )
     if report.bias:

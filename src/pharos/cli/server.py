@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pharos.cli.app import app
-from pharos.i18n import _
+from pharos.i18n import _, ngettext
 from pharos.web.settings import Settings
 
 if TYPE_CHECKING:
@@ -287,7 +287,12 @@ def _ask_password() -> str:
     password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     if len(password) < MIN_PASSWORD_LENGTH:
         typer.echo(
-            _("The password needs at least %(n)s characters.") % {"n": MIN_PASSWORD_LENGTH},
+            ngettext(
+                "The password needs at least %(n)s character.",
+                "The password needs at least %(n)s characters.",
+                MIN_PASSWORD_LENGTH,
+            )
+            % {"n": MIN_PASSWORD_LENGTH},
             err=True,
         )
         raise typer.Exit(2)
@@ -309,7 +314,6 @@ def user_create(
     from pharos.coordinate.accounts import hash_password
     from pharos.coordinate.permissions import account_kind
     from pharos.coordinate.queries import USERNAME_MAX, normal_username, user_named
-    from pharos.i18n import ngettext
     from pharos.store.db import migrate, session_factory
     from pharos.store.models import Agency, User
     from pharos.store.uow import UnitOfWork
@@ -479,4 +483,4 @@ def token_revoke(username: str) -> None:
         user = _find_user(work, username)
         n = revoke_tokens(work.session, user)
         work.commit()
-    typer.echo(_("Revoked %(n)s tokens.") % {"n": n})
+    typer.echo(ngettext("Revoked %(n)s token.", "Revoked %(n)s tokens.", n) % {"n": n})

@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from pharos.i18n import _
+from pharos.i18n import _, ngettext
 from pharos.store.base import ID_MAX
 
 E = TypeVar("E", bound=StrEnum)
@@ -55,7 +55,9 @@ class Fields:
             self.errors[name] = _("Expected text.")
             return ""
         if len(value) > max_length:
-            self.errors[name] = _("At most %(n)s characters.") % {"n": max_length}
+            self.errors[name] = ngettext(
+                "At most %(n)s character.", "At most %(n)s characters.", max_length
+            ) % {"n": max_length}
             return value[:max_length]
         return value
 

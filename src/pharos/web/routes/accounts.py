@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from pharos.coordinate import accounts, audit
 from pharos.coordinate.accounts import LoginRefused
 from pharos.coordinate.permissions import Principal, require
-from pharos.i18n import _, lazy_gettext, normalise_locale
+from pharos.i18n import _, lazy_gettext, ngettext, normalise_locale
 from pharos.store.base import utcnow
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
@@ -223,9 +223,11 @@ async def change_password(
             errors["current_password"] = _("This is not your current password.")
         return _account_page(request, work, p, {"password_errors": errors}, status=status)
     if len(new) < accounts.MIN_PASSWORD_LENGTH:
-        errors["new_password"] = _("The password needs at least %(n)s characters.") % {
-            "n": accounts.MIN_PASSWORD_LENGTH
-        }
+        errors["new_password"] = ngettext(
+            "The password needs at least %(n)s character.",
+            "The password needs at least %(n)s characters.",
+            accounts.MIN_PASSWORD_LENGTH,
+        ) % {"n": accounts.MIN_PASSWORD_LENGTH}
     elif new != str(data.get("confirm_password", "")):
         errors["confirm_password"] = _("The two new passwords differ.")
     if errors:
