@@ -1,18 +1,28 @@
 """Publishing an exercise's lessons to the lessons library (``pharos.learn.lessons``).
 
-Each strength and area for improvement of the after-action report becomes a lesson (source:
-after-action report, with the exercise as reference); each corrective action of the improvement
-plan becomes an item of the publishing agency's improvement plan, linked to its lesson.
+An exercise is fiction: its people, teams and networks are the scenario's. What goes into the
+library is what it teaches, worded for practitioners outside it. Each strength and area for
+improvement of the after-action report becomes a lesson by its ``lesson`` (the same lesson found
+several times is one lesson), never by what happened to a fictional person; an observer's or
+the hot-wash's own words are published as written. A corrective action goes into the
+publisher's real improvement plan only when a real agency owns it: its team is of the
+publisher's state and an agency of that state and kind is in the directory (its name is the
+item's owner); any other action (another state's team, no owning team, an agency kind the
+directory does not have there) stays in the report.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate.permissions import Principal
 from pharos.exercise.report.after_action import Report
-from pharos.exercise.scenario.schema import ExerciseScenario
+from pharos.exercise.scenario.schema import ExerciseScenario, Team
 from pharos.learn.lessons import Pillar, SourceKind, add_item, add_lesson
+from pharos.store.models import Agency
 
 #: Which of the four Ps each OSCE objective feeds.
 PILLAR_OF = {
@@ -23,39 +33,70 @@ PILLAR_OF = {
 }
 
 
-def publish(session: Session, p: Principal, sc: ExerciseScenario, r: Report) -> tuple[int, int]:
-    """Add the report's lessons and corrective actions; the caller commits. Returns counts."""
+@dataclass(frozen=True)
+class Published:
+    lessons: int
+    items: int
+    #: corrective actions left in the report: no real agency of the publisher's state owns them
+    kept_in_report: int
+
+
+def publish(session: Session, p: Principal, sc: ExerciseScenario, r: Report) -> Published:
+    """Add the report's lessons and the corrective actions real agencies own; the caller
+    commits."""
     teams = {t.id: t for t in sc.teams}
-    lesson_of: dict[str, int] = {}
     kinds = sorted({t.agency_kind.value for t in sc.teams if t.played})
     types = sorted({s.exploitation.value for s in sc.storylines})
+    source = f"{sc.title} — exercise {r.exercise_id}"[:300]
+    lesson_of: dict[str, int] = {}
     for f in [*r.strengths, *r.improvements]:
-        state = teams[f.owner].state if f.owner in teams else ""
+        said = f.lesson or f.text
+        if said in lesson_of:
+            continue
+        state = teams[f.owner].state if f.owner in teams and f.lesson is None else ""
         lesson = add_lesson(
             session,
             p,
             {
-                "title": f.text[:200],
-                "text": f"{r.objectives.get(f.objective, f.objective)}: {f.text}",
+                "title": said[:200],
+                "text": f"{r.objectives.get(f.objective, f.objective)}: {said}",
                 "state": state,
                 "pillar": PILLAR_OF.get(f.objective, Pillar.PARTNERSHIP).value,
                 "source_kind": SourceKind.AFTER_ACTION_REPORT.value,
-                "source_ref": f"{sc.title} — exercise {r.exercise_id}"[:300],
+                "source_ref": source,
                 "practitioner_kinds": kinds,
                 "exploitation_types": types,
             },
         )
-        lesson_of[f.text] = lesson.id
-    items = 0
+        lesson_of[said] = lesson.id
+    items = kept = 0
     for a in r.plan:
-        text = a.action.split(": ", 1)[-1]
+        agency = _real_agency(session, p, teams.get(a.team or ""))
+        if agency is None:
+            kept += 1
+            continue
         data: dict[str, object] = {
             "title": a.action[:200],
-            "owner": a.owner[:120],
+            "owner": agency.name[:120],
             "due_date": a.due.isoformat(),
         }
-        if text in lesson_of:
-            data["lesson_id"] = lesson_of[text]
+        if a.action in lesson_of:
+            data["lesson_id"] = lesson_of[a.action]
         add_item(session, p, data)
         items += 1
-    return len(lesson_of), items
+    return Published(len(lesson_of), items, kept)
+
+
+def _real_agency(session: Session, p: Principal, team: Team | None) -> Agency | None:
+    """The directory's agency of the publisher's state and the team's kind (None: no team, the
+    team is another state's, or no such agency is in the directory)."""
+    if team is None or team.state != p.state:
+        return None
+    state, kind = team.state, team.agency_kind.value
+    return (
+        session.execute(
+            select(Agency).where(Agency.state == state, Agency.kind == kind).order_by(Agency.id)
+        )
+        .scalars()
+        .first()
+    )

@@ -34,8 +34,13 @@ from pharos.i18n import _, lazy_gettext
 @dataclass
 class Finding:
     objective: str
+    #: what happened in the exercise (names the scenario's people, teams and networks)
     text: str
     owner: str | None = None
+    #: the lesson it teaches, worded for practitioners outside the exercise (no fictional
+    #: person, team or network); None where the finding is a person's own words (observers,
+    #: hot-wash), which are published as written
+    lesson: str | None = None
 
 
 @dataclass
@@ -45,6 +50,8 @@ class CorrectiveAction:
     due: date
     objective: str
     source: str
+    #: the owning team's id (None: no team owns it); publishing maps it to a real agency
+    team: str | None = None
 
 
 @dataclass
@@ -418,6 +425,11 @@ class _Findings:
                                 "showed labour exploitation without trafficking"
                             )
                             % {"p": p.name},
+                            lesson=_(
+                                "Screen against every indicator before presuming trafficking: "
+                                "labour exploitation without the means of trafficking is not "
+                                "trafficking"
+                            ),
                         )
                     )
                 continue
@@ -434,6 +446,10 @@ class _Findings:
                             "d": p.identification_days,
                             "t": target["identification_days"],
                         },
+                        lesson=_(
+                            "Screening at first contact and a referral to the competent body "
+                            "let a victim be identified within the target time"
+                        ),
                     )
                 )
             elif p.first_contact_days is not None:
@@ -443,6 +459,10 @@ class _Findings:
                         _("%(p)s was not identified within the target of %(t)s days")
                         % {"p": p.name, "t": target["identification_days"]},
                         _owner_of(sc, st, p.persona),
+                        _(
+                            "Screen every person contacted and refer presumed victims to the "
+                            "competent body at once, so that identification meets its target"
+                        ),
                     )
                 )
             if not p.retained:
@@ -452,6 +472,10 @@ class _Findings:
                         _("%(p)s was lost: trust fell to %(t)s without protection")
                         % {"p": p.name, "t": p.trust},
                         _owner_of(sc, st, p.persona),
+                        _(
+                            "Protect presumed victims early (a recovery and reflection period, "
+                            "a safe place, an interpreter): a person without protection may leave"
+                        ),
                     )
                 )
             elif p.first_contact_days is None:
@@ -459,6 +483,10 @@ class _Findings:
                     Finding(
                         "identification_and_referral",
                         _("%(p)s was never contacted") % {"p": p.name},
+                        lesson=_(
+                            "Contact every person within reach early: a victim who is never "
+                            "contacted gets no protection"
+                        ),
                     )
                 )
 
@@ -469,6 +497,10 @@ class _Findings:
                     Finding(
                         "networks_across_borders",
                         _("%(n)s was disrupted through cross-border cooperation") % {"n": n.name},
+                        lesson=_(
+                            "Arrests in every state a network works in, with requests executed "
+                            "between them, disrupt a network across borders"
+                        ),
                     )
                 )
             else:
@@ -477,6 +509,10 @@ class _Findings:
                         "networks_across_borders",
                         _("%(n)s was not disrupted; prosecution readiness %(r)s/100")
                         % {"n": n.name, "r": n.prosecution_readiness},
+                        lesson=_(
+                            "Investigate a network in every state it works in and ask the other "
+                            "states early: one state's arrests do not disrupt it"
+                        ),
                     )
                 )
             for c in n.charges:
@@ -486,6 +522,7 @@ class _Findings:
                             "networks_across_borders",
                             _("%(n)s: suspects charged in %(s)s")
                             % {"n": n.name, "s": wording.country(c.state)},
+                            lesson=_("Documented act, means and purpose let the prosecutor charge"),
                         )
                     )
                 elif c.status == "dropped":
@@ -498,6 +535,10 @@ class _Findings:
                                 "s": wording.country(c.state),
                                 "r": wording.engine_reason(c.reason),
                             },
+                            lesson=_(
+                                "Document the act, the means and the purpose with evidence "
+                                "beyond the victim's statement before arrests, or charges fail"
+                            ),
                         )
                     )
             if not n.financial_investigation:
@@ -505,6 +546,7 @@ class _Findings:
                     Finding(
                         "victim_centred_protection",
                         _("No financial investigation into %(n)s") % {"n": n.name},
+                        lesson=_("Open a financial investigation alongside every trafficking case"),
                     )
                 )
 
@@ -517,6 +559,7 @@ class _Findings:
                         _("%(t)s did not give every victim the same protection: %(g)s")
                         % {"t": t.name, "g": "; ".join(_gap(g, names) for g in t.protection_gap)},
                         t.team,
+                        _("Give every victim within reach the same protection measures"),
                     )
                 )
 
@@ -528,6 +571,10 @@ class _Findings:
                         "networks_across_borders",
                         _("Request %(r)s was declined (reply time in days: %(v)s)")
                         % {"r": r["subject"], "v": r["value"]},
+                        lesson=_(
+                            "Choose the instrument the other state can execute, and say why a "
+                            "request is declined"
+                        ),
                     )
                 )
             elif r["measure"] == "cross_border_reply_days" and not r["met"]:
@@ -536,6 +583,7 @@ class _Findings:
                         "networks_across_borders",
                         _("Request %(r)s was answered in %(v)s days (target %(t)s)")
                         % {"r": r["subject"], "v": r["value"], "t": r["target"]},
+                        lesson=_("Answer cross-border requests within the agreed time"),
                     )
                 )
 
@@ -554,10 +602,11 @@ class _Findings:
                 "task": row["task"],
                 "rating": wording.task_rating(row["rating"]),
             }
+            # the critical task is the practice the scenario asks for: the lesson
             if row["rating"] == "P":
-                self.strengths.append(Finding(row["objective"], said))
+                self.strengths.append(Finding(row["objective"], said, lesson=row["task"]))
             elif row["rating"] in ("M", "U"):
-                self.areas.append(Finding(row["objective"], said))
+                self.areas.append(Finding(row["objective"], said, lesson=row["task"]))
 
     def of_hotwash(self, st: ExerciseState) -> None:
         for h in st.hotwash:
@@ -582,18 +631,26 @@ DUE_DAYS = {
 def _plan(
     st: ExerciseState, areas: list[Finding], team_names: dict[str, str], report_date: date
 ) -> list[CorrectiveAction]:
-    """The improvement plan: a corrective action for every area (measured), then those the
-    controllers added at the hot-wash."""
-    plan = [
-        CorrectiveAction(
-            _("Address: %(f)s") % {"f": f.text},
-            team_names.get(f.owner or "", "") or _("national anti-trafficking coordinator"),
-            report_date + timedelta(days=DUE_DAYS.get(f.objective, 60)),
-            f.objective,
-            _("measured"),
+    """The improvement plan: a corrective action for every area (measured) — the lesson it
+    teaches, once per owner however many times it was found —, then those the controllers
+    added at the hot-wash."""
+    plan: list[CorrectiveAction] = []
+    seen: set[tuple[str, str | None]] = set()
+    for f in areas:
+        action = f.lesson or _("Address: %(f)s") % {"f": f.text}
+        if (action, f.owner) in seen:
+            continue
+        seen.add((action, f.owner))
+        plan.append(
+            CorrectiveAction(
+                action,
+                team_names.get(f.owner or "", "") or _("national anti-trafficking coordinator"),
+                report_date + timedelta(days=DUE_DAYS.get(f.objective, 60)),
+                f.objective,
+                _("measured"),
+                f.owner if f.owner in team_names else None,
+            )
         )
-        for f in areas
-    ]
     for ca in st.corrective_actions:
         plan.append(
             CorrectiveAction(
@@ -602,6 +659,7 @@ def _plan(
                 report_date + timedelta(days=int(ca.get("due_days", 60))),
                 ca.get("objective", "multi_agency_collaboration"),
                 _("hot-wash"),
+                ca["owner"] if ca["owner"] in team_names else None,
             )
         )
     return plan

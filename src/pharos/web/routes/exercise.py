@@ -396,18 +396,22 @@ async def publish_lessons(
         )
     report = after_action.build(s.scenario, s.state, date.today())
 
-    def publish() -> tuple[int, int]:
+    def publish() -> lessons.Published:
         # SQLite has one writer at a time: the library rows are committed first, then the
         # exercise log records the publication (which stops a second one)
         counts = lessons.publish(work.session, p, s.scenario, report)
         work.commit()
         return counts
 
-    n_lessons, n_items = await run_in_threadpool(publish)  # the database, off the event loop
+    done = await run_in_threadpool(publish)  # the database, off the event loop
     note = _("%(l)s lessons and %(i)s corrective actions published to the lessons library") % {
-        "l": n_lessons,
-        "i": n_items,
+        "l": done.lessons,
+        "i": done.items,
     }
+    if done.kept_in_report:
+        note += " " + _(
+            "Corrective actions kept in the report (no real agency of your state owns them): %(k)s"
+        ) % {"k": done.kept_in_report}
     error = await run_in_threadpool(
         _submit, s, EventKind.NOTE_ADDED, p.username, {"text": note, "published_lessons": True}
     )
