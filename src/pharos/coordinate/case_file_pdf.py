@@ -285,14 +285,15 @@ def _needs_chromium(parts: Sequence[Section]) -> bool:
 
 
 def _widths(s: Section, total: float = 18 * cm) -> list[float]:
-    """Column widths after what the columns hold: a header word is never broken, long texts
-    get the room."""
+    """Column widths after what the columns hold: a word of the header or a short word of a
+    cell (a status: 'مقبولة', 'Accepted') is never broken, long texts get the room."""
     weights = []
     for i, h in enumerate(s.header):
-        longest_word = max((len(w) for w in h.split()), default=1)
+        words = h.split() + [w for r in s.rows if i < len(r) for w in r[i].split()]
+        longest_word = min(max((len(w) for w in words), default=1), 15)
         cells = [len(r[i]) for r in s.rows if i < len(r)]
         typical = sum(cells) / len(cells) if cells else 0
-        weights.append(max(longest_word + 2, min(typical, 40.0)))
+        weights.append(max(longest_word + 3, min(typical, 40.0)))
     return [total * w / sum(weights) for w in weights]
 
 
@@ -369,11 +370,18 @@ def html(parts: Sequence[Section], title: str) -> str:
         rows = "".join(
             "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in s.rows
         )
-        body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        # the columns as reportlab draws them (a short status is not broken inside a word
+        # while a long text takes the room): Chromium's own layout gave 'Status' one letter
+        widths = _widths(s)
+        cols = "".join(f'<col style="width:{100 * w / sum(widths):.1f}%">' for w in widths)
+        body.append(
+            f"<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
     style = (
         "@page{size:A4;margin:1.5cm}body{font-family:'DejaVu Sans',sans-serif;font-size:9pt}"
         "h1{font-size:15pt}h2{font-size:11.5pt;margin-top:12pt}"
-        "table{border-collapse:collapse;width:100%}"
+        "table{border-collapse:collapse;width:100%;table-layout:fixed}"
         "th,td{border:0.4pt solid #c9d2de;padding:2pt 4pt;vertical-align:top;"
         "white-space:pre-wrap;text-align:start;overflow-wrap:anywhere}"
         "th{background:#eef3f8}"
