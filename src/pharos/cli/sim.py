@@ -132,6 +132,7 @@ def simulate(
 def _figure_label(metric: str) -> str:
     labels = {
         "identified": _("identified/yr"),
+        "protected": _("protected/yr"),
         "prosecuted": _("prosecuted/yr"),
         "convicted": _("convicted/yr"),
         "arrivals": _("arrivals/yr"),

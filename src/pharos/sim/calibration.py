@@ -107,7 +107,7 @@ def model_values(target: Target, tables: dict[str, pd.DataFrame], scenario: Scen
             return per_rep[name].astype(float)
         return pd.Series(0.0, index=per_rep.index)
 
-    if target.metric in ("identified", "prosecuted", "convicted"):
+    if target.metric in ("identified", "protected", "prosecuted", "convicted"):
         return col(target.metric) / nyears
     ident = col("identified")
     if target.metric == "share_female":

@@ -219,8 +219,8 @@ _FORMS = ("sexual_exploitation", "forced_labour", "other")
 
 def annual_table(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
     """Per state, route, exploitation type and simulated year: identified victims (by form and
-    sex) and justice events (investigations, financial investigations, persons prosecuted and
-    convicted, networks disrupted)."""
+    sex), victims entering protection (``protected``) and justice events (investigations,
+    financial investigations, persons prosecuted and convicted, networks disrupted)."""
     routes, types, _, _ = _template_labels(engine)
     acc: dict[tuple[str, int, str, int], float] = {
         k: float(n) for k, n in engine.justice_stats.items()
@@ -252,6 +252,15 @@ def annual_table(engine: Engine, v: dict[str, np.ndarray]) -> pd.DataFrame:
             template = (idx // years) % nt
             for metric, arr in counts.items():
                 acc[(code, idx % years, metric, template)] = float(arr[idx])
+        # victims entering protection (a shelter place) in the year, by state of exploitation:
+        # Italy's new intakes into its assistance programme are the published figure for it
+        prot = ~np.isnan(v["protected_at"])
+        pyr = (v["protected_at"][prot] // 365).astype(np.int64)
+        pbase = (v["state"][prot] * nt + v["template"][prot]) * years + pyr
+        protected = np.bincount(pbase, minlength=k)
+        for idx in np.flatnonzero(protected).tolist():
+            code = engine.world.state_codes[idx // (nt * years)]
+            acc[(code, idx % years, "protected", (idx // years) % nt)] = float(protected[idx])
     rows = [
         (s, routes[t], types[t], y, m, acc[(s, y, m, t)])
         for (s, y, m, t) in sorted(acc, key=lambda k: (k[0], routes[k[3]], types[k[3]], k[1], k[2]))

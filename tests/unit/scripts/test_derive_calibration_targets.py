@@ -118,3 +118,15 @@ def test_roles_split_inputs_fit_and_held_out() -> None:
             assert all(2017 <= int(p.split(":")[0]) <= 2019 for p in r["yearly"].split(";"))
         if r["role"] == "held_out" and r["yearly"]:
             assert all(2020 <= int(p.split(":")[0]) <= 2021 for p in r["yearly"].split(";"))
+
+
+def test_italy_victims_entering_protection_is_a_held_out_target() -> None:
+    """Italy's new intakes into the DPO assistance programme in 2020: 716 (of 2,040 persons in
+    care), DPO SIRIT data as Save the Children's "Piccoli schiavi invisibili" 2021 reports them
+    (agensir.it, 27 July 2021: "2.040, tra cui 716 nuovi casi emersi e presi in carico"). No
+    count for 2017-2019 was found, so it is held out only, never a figure to fit."""
+    rows = [r for r in _shipped() if r["metric"] == "protected"]
+    assert [(r["state"], r["role"], float(r["value"]), r["yearly"]) for r in rows] == [
+        ("ITA", "held_out", 716.0, "2020:716")
+    ]
+    assert "SIRIT" in rows[0]["source"] and "secondary" in rows[0]["source"]

@@ -141,3 +141,29 @@ def test_calibrate_table_reads_in_80_columns(short_file: Path) -> None:
 def test_calibrate_refuses_an_unknown_format(short_file: Path) -> None:
     res = CliRunner().invoke(app, ["calibrate", str(short_file), "--format", "xml"])
     assert res.exit_code == 2
+
+
+def test_victims_entering_protection_per_year_are_counted_from_each_victim() -> None:
+    """The annual table's ``protected`` (the model's figure for Italy's new intakes into
+    protection) counted again from the per-victim record: victims whose protection began in
+    the year, by state of exploitation."""
+    from pharos.sim import Engine
+    from pharos.sim.metrics import annual_table, victim_arrays
+
+    s = load_scenario("mediterranean-baseline").model_copy(
+        update={"horizon_days": 730, "warmup_days": 365}
+    )
+    engine = Engine(s, 3, 0).run()
+    v = victim_arrays(engine)
+    annual = annual_table(engine, v)
+    got = annual[annual["metric"] == "protected"].groupby(["state", "year"])["value"].sum()
+    victims = pd.DataFrame(
+        {
+            "state": [engine.world.state_codes[i] for i in v["state"]],
+            "at": v["protected_at"],
+        }
+    ).dropna()
+    victims["year"] = (victims["at"] // 365).astype(int)
+    expected = victims.groupby(["state", "year"]).size().astype(float)
+    assert got.sum() > 100
+    pd.testing.assert_series_equal(got, expected, check_names=False)
