@@ -41,7 +41,7 @@ from typing import Any
 import httpx
 
 from pharos.coordinate.demo import DEMO_PASSWORD
-from pharos.exercise.runtime.serverproc import ServerProcess
+from pharos.exercise.runtime.serverproc import ServerProcess, client_limits
 from pharos.exercise.scenario.loader import load_scenario
 from pharos.web.testing import fresh_database
 
@@ -106,7 +106,9 @@ async def _stream(
 async def _browsers(
     base: str, url: str, players: list[tuple[str, dict[str, str]]], conn: Any
 ) -> list[tuple[str, dict[int, list[float]]]]:
-    limits = httpx.Limits(max_connections=len(players) + 10)
+    limits = httpx.Limits(
+        max_connections=len(players) + 10, keepalive_expiry=client_limits().keepalive_expiry
+    )
     stop = asyncio.Event()
     async with httpx.AsyncClient(base_url=base, timeout=None, limits=limits) as client:
         clients = []
@@ -160,7 +162,7 @@ async def _act(
     seconds: float,
     timeout: float,
 ) -> tuple[list[float], list[tuple[str, int, float]], list[float], int, dict[str, int]]:
-    async with httpx.AsyncClient(base_url=base, timeout=timeout) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=client_limits()) as client:
         ref: list[float] = []
         n = int(rate * min(seconds, 10))
         for i in range(n):  # reference: an authenticated GET of the state at the same rate
@@ -217,7 +219,7 @@ def run_once(args: argparse.Namespace, workers: int, url: str, folder: Path) -> 
     try:
         tokens = {t: sign_in(server.base, USERS[t]) for t in teams}
         director = sign_in(server.base, "it.coordinator")
-        with httpx.Client(base_url=server.base, timeout=60) as c:
+        with httpx.Client(base_url=server.base, timeout=60, limits=server.limits()) as c:
             ex = c.post("/api/v1/exercises", headers=director).json()["id"]
             c.post(f"/api/v1/exercises/{ex}/control", headers=director, json={"command": "start"})
         cast = [teams[i % len(teams)] for i in range(args.players)]

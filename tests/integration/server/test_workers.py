@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from pharos.cli import app as cli_app
 from pharos.coordinate.demo import DEMO_PASSWORD
-from pharos.exercise.runtime.serverproc import ServerProcess
+from pharos.exercise.runtime.serverproc import ServerProcess, client_limits
 from pharos.exercise.runtime.store import SqlEventStore, verify
 from pharos.web.testing import database_url, fresh_database
 
@@ -34,7 +34,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _sign_in(base: str, username: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=20, follow_redirects=False)
+    client = httpx.Client(base_url=base, timeout=20, follow_redirects=False, limits=client_limits())
     token = _CSRF.search(client.get("/login").text)
     assert token
     r = client.post(
@@ -50,7 +50,7 @@ def _sign_in(base: str, username: str) -> httpx.Client:
 
 def _on(client: httpx.Client, base: str) -> httpx.Client:
     """The same signed-in browser talking to another server (the session is in the database)."""
-    other = httpx.Client(base_url=base, timeout=20, follow_redirects=False)
+    other = httpx.Client(base_url=base, timeout=20, follow_redirects=False, limits=client_limits())
     other.cookies = client.cookies
     other.headers["X-CSRF-Token"] = client.headers["X-CSRF-Token"]
     return other

@@ -23,6 +23,17 @@ from pharos.store.db import make_engine, session_factory
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
 
+#: ``pharos serve --keep-alive``'s default: seconds the server keeps an idle connection open
+KEEP_ALIVE = 5
+
+
+def client_limits(keep_alive: int = KEEP_ALIVE) -> httpx.Limits:
+    """For a client that keeps connections to a server closing idle ones after ``keep_alive``
+    seconds: idle ones are dropped in half that time. With the same time on both sides (httpx's
+    default and uvicorn's are both 5 s) a request sent just as the server closes the idle
+    connection meets a reset (tests/integration/server/test_keep_alive.py)."""
+    return httpx.Limits(keepalive_expiry=keep_alive / 2)
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -40,7 +51,7 @@ class ServerProcess:
     #: more options of ``pharos serve`` (``--workers 2``)
     args: tuple[str, ...] = ()
     #: ``pharos serve --keep-alive``: seconds the server keeps an idle connection open
-    keep_alive: int = 5
+    keep_alive: int = KEEP_ALIVE
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -93,11 +104,8 @@ class ServerProcess:
         raise RuntimeError("pharos serve did not answer in time")
 
     def limits(self) -> httpx.Limits:
-        """For a client that keeps connections to this server: idle ones are dropped in half the
-        server's keep-alive time. With the same time on both sides (httpx's default and
-        uvicorn's are both 5 s) a request sent just as the server closes the idle connection
-        meets a reset (tests/integration/server/test_keep_alive.py)."""
-        return httpx.Limits(keepalive_expiry=self.keep_alive / 2)
+        """:func:`client_limits` for this server."""
+        return client_limits(self.keep_alive)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""
