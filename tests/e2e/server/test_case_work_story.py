@@ -161,6 +161,9 @@ def test_the_case_work_story(browser: Any, live_server: str, lang: str, tmp_path
     told.locator("a").click()
     card = ngo.locator(f"#referral-{referrals[directory['ngo']]}")
     assert arrangements in card.locator(".referral-details").inner_text()
+    # what a user typed takes its own direction (an English line in an Arabic page keeps its
+    # full stop at its end)
+    assert card.locator(".referral-details").get_attribute("dir") == "auto"
     story.shot(ngo, "4-ngo-reads-the-arrangements", f"#referral-{referrals[directory['ngo']]}")
     card.locator("form.accept button").click()
     ngo.wait_for_url(re.compile(rf"/cases/{case_id}$"))
@@ -206,6 +209,8 @@ def test_the_case_work_story(browser: Any, live_server: str, lang: str, tmp_path
     egypt.click(f"a[href='{request_path}']")
     seen = egypt.content()
     assert "Amina" not in seen and "Haddad" not in seen and "P-" in seen
+    body = egypt.locator("p", has_text="Please identify the holder")
+    assert body.get_attribute("dir") == "auto"
     story.shot(egypt, "6-egypt-sees-a-pseudonym")
     egypt.fill("#f-text", answer)
     egypt.click("#replies form[action$='/replies'] button.primary")
@@ -228,6 +233,7 @@ def test_the_case_work_story(browser: Any, live_server: str, lang: str, tmp_path
     item.locator("a").click()
     inspector.wait_for_url(re.compile(r"/requests/\d+"))
     assert answer in inspector.locator("#replies").inner_text()
+    assert inspector.locator("#replies p", has_text=answer).get_attribute("dir") == "auto"
     with inspector.expect_download() as got:
         inspector.locator("#replies ul.files a").first.click()
     assert Path(got.value.path()).read_bytes() == RECORD
