@@ -70,3 +70,23 @@ def test_an_observer_rates_critical_tasks_and_only_observers_may(app) -> None:
     assert "Evidence: day 1 06:00 screening" in report
     # a player never sees the report
     assert player.get(f"/exercises/{ex}/report").status_code == 403
+
+
+def test_a_player_sends_the_feedback_form(app) -> None:
+    director = signed_in_client(app, "it.coordinator")
+    ex = start_exercise(director)
+    player = signed_in_client(app, "it.labour")
+    assert 'id="feedback"' in player.get(f"/exercises/{ex}/play").text
+    said = {"went_well": "Shared the ad with the police", "to_improve": "Ask for an interpreter"}
+    token, player.csrf_token = player.csrf_token, ""
+    assert player.post(f"/exercises/{ex}/feedback", data=said).status_code == 403  # no CSRF
+    player.csrf_token = token
+    assert player.post(f"/exercises/{ex}/feedback", data={}).status_code == 422
+    assert player.post(f"/exercises/{ex}/feedback", data=said).status_code == 303
+    s = Hub.for_engine(app.state.engine).session(ex)
+    (fb,) = s.state.feedback
+    assert (fb["by"], fb["team"]) == ("it.labour", "ita-labour")
+    # someone with no part in the exercise may not
+    outsider = signed_in_client(app, "it.journalist")
+    assert outsider.post(f"/exercises/{ex}/feedback", data=said).status_code == 403
+    assert "Ask for an interpreter" in unescape(director.get(f"/exercises/{ex}/report").text)

@@ -163,3 +163,21 @@ def test_a_rating_that_does_not_fit_the_guide_is_refused(
 def test_a_p_needs_no_note(session: ExerciseSession) -> None:
     _rate(session, rating="P", note="", evidence="")
     assert session.state.task_ratings[0].rating == "P"
+
+
+def test_participants_give_feedback_that_reaches_the_report(session: ExerciseSession) -> None:
+    """HSEEP's participant feedback form: what went well, what to improve."""
+    with pytest.raises(CommandRefused, match="say what went well or what to improve"):
+        session.submit(EventKind.FEEDBACK, "lucia", {"team": "ita-labour", "went_well": " "})
+    session.submit(EventKind.ENDED, "director", {})
+    # after the end too: feedback comes after play
+    session.submit(
+        EventKind.FEEDBACK,
+        "lucia",
+        {"team": "ita-labour", "went_well": "The interpreter came fast", "to_improve": ""},
+    )
+    (fb,) = session.state.feedback
+    assert (fb["by"], fb["team"]) == ("lucia", "ita-labour")
+    r = after_action.build(session.scenario, session.state, date(2024, 10, 11))
+    page = html.render_html(r)
+    assert "Participant feedback" in page and "The interpreter came fast" in page

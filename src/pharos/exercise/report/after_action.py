@@ -82,6 +82,8 @@ class Report:
     summary: list[tuple[str, str]] = field(default_factory=list)
     #: the observers' ratings of critical tasks (P/S/M/U), in the order of the scenario's tasks
     task_ratings: list[dict[str, str]] = field(default_factory=list)
+    #: the participants' feedback forms (team, what went well, what to improve)
+    feedback: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ SECTIONS = (
     ("teams", lazy_gettext("Teams")),
     ("ratings", lazy_gettext("Observers' ratings")),
     ("tasks", lazy_gettext("Critical tasks rated (P/S/M/U)")),
+    ("feedback", lazy_gettext("Participant feedback")),
     ("strengths", lazy_gettext("Strengths")),
     ("improvements", lazy_gettext("Areas for improvement")),
     ("plan", lazy_gettext("Improvement plan")),
@@ -262,6 +265,7 @@ def build(
         people if people is not None else people_of(st, names),
     )
     report.task_ratings = rated
+    report.feedback = list(st.feedback)
     report.summary = summary(report)
     return report
 

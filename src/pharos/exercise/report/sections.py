@@ -300,6 +300,23 @@ def _tasks(r: Report) -> Section:
     )
 
 
+def _feedback(r: Report) -> Section:
+    rows = [
+        [
+            Cell(r.names.team(f.get("team")) if f.get("team") else DASH),
+            Cell(str(f.get("went_well", "")) or DASH),
+            Cell(str(f.get("to_improve", "")) or DASH),
+        ]
+        for f in r.feedback
+    ]
+    return Section(
+        "feedback",
+        heading("feedback"),
+        [_("Team"), _("What went well"), _("What to improve")],
+        rows,
+    )
+
+
 def _findings(key: str, findings: list[Finding], r: Report) -> Section:
     return Section(
         key,
@@ -351,6 +368,7 @@ def sections(r: Report) -> list[Section]:
         _teams(r),
         _ratings(r),
         _tasks(r),
+        _feedback(r),
         _findings("strengths", r.strengths, r),
         _findings("improvements", r.improvements, r),
         _plan(r),

@@ -44,6 +44,8 @@ class EventKind(StrEnum):
     PERSONA_SPOKE = "persona_spoke"
     # observers
     OBSERVATION = "observation"
+    # every participant: the participant feedback form (HSEEP), after play
+    FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,8 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
         team = sc.team(p["team"])
         body = {key: v for key, v in p.items() if key != "team"}
         catalogue.apply(sc, st, team, body, ev.seq)
+    elif k == EventKind.FEEDBACK:
+        st.feedback.append({"minute": m, "by": ev.actor, **p})
     elif k == EventKind.WELLBEING_CHECKED:
         st.wellbeing.append({"minute": m, "by": ev.actor, **p})
     elif k == EventKind.OBSERVATION and "task" in p:  # a critical task rated P/S/M/U

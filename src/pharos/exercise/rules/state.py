@@ -254,6 +254,8 @@ class ExerciseState:
     #: the observers' P/S/M/U ratings of critical tasks (exercise evaluation guides)
     task_ratings: list[TaskRating] = field(default_factory=list)
     wellbeing: list[dict[str, Any]] = field(default_factory=list)
+    #: the participants' feedback forms: by, minute, team, went_well, to_improve
+    feedback: list[dict[str, Any]] = field(default_factory=list)
     media: list[dict[str, Any]] = field(default_factory=list)
     arrested: dict[str, int] = field(default_factory=dict)
     positions: dict[str, str] = field(default_factory=dict)  # character -> place, once moved
@@ -276,6 +278,7 @@ LATER_STATE_FIELDS: dict[str, Any] = {
     "created_by": None,
     "consent_checked": False,
     "task_ratings": [],
+    "feedback": [],
 }
 LATER_PERSONA_FIELDS: dict[str, Any] = {"assisted_at": None, "consents": {}}
 

@@ -320,6 +320,7 @@ class ExerciseSession:
             EventKind.OBSERVATION,
             EventKind.NOTE_ADDED,
             EventKind.ROLE_ASSIGNED,
+            EventKind.FEEDBACK,
         ):
             return _("the exercise has ended")
         if kind == EventKind.STARTED and st.status != "ready":
@@ -352,6 +353,8 @@ class ExerciseSession:
             return _("trust is between 0 and 100")
         if kind == EventKind.PERSONA_SPOKE:
             return _spoke(st, p)
+        if kind == EventKind.FEEDBACK:
+            return _feedback(st, p)
         if kind == EventKind.OBSERVATION and "task" in p:
             return _task_rating(sc, st, p)
         if kind == EventKind.OBSERVATION:
@@ -499,6 +502,21 @@ def _task_rating(sc: ExerciseScenario, st: ExerciseState, p: dict[str, Any]) -> 
             }
     if not str(p.get("note", "")).strip() and p.get("rating") != "P":
         return _("say what you saw: a rating other than P needs a note")
+    return None
+
+
+def _feedback(st: ExerciseState, p: dict[str, Any]) -> str | None:
+    """Why a participant's feedback form is refused: something said, texts of a bounded
+    length, a known team (if any)."""
+    texts = [p.get("went_well", ""), p.get("to_improve", "")]
+    if not all(isinstance(t, str) and len(t) <= OBSERVER_TEXT_MAX for t in texts):
+        return _("a note or evidence is longer than allowed (maximum length: %(n)s)") % {
+            "n": OBSERVER_TEXT_MAX
+        }
+    if not any(str(t).strip() for t in texts):
+        return _("say what went well or what to improve")
+    if p.get("team") is not None and p.get("team") not in st.teams:
+        return _("unknown team %(id)s") % {"id": p.get("team")}
     return None
 
 

@@ -215,6 +215,7 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "decision": _decision,
     "wellbeing_checked": _wellbeing,
+    "feedback": lambda e, n: _("%(u)s gave feedback on the exercise") % {"u": given(e, "by")},
     "persona_spoke": _spoke,
     "observation": _observation,
     # the world

@@ -199,6 +199,32 @@ async def observe_rate(
     return RedirectResponse(f"/exercises/{exercise_id}/observe", status_code=303)
 
 
+@router.post("/exercises/{exercise_id}/feedback", include_in_schema=False)
+async def participant_feedback(
+    exercise_id: str,
+    request: Request,
+    p: Principal = Depends(signed_in),
+    work: UnitOfWork = Depends(uow),
+) -> Response:
+    """A participant's feedback form (HSEEP): what went well, what to improve; anyone who takes
+    part in the exercise, with their team if they play one."""
+    data = _clean(await body(request))
+    s = await _loaded(request, exercise_id)
+    r = _role(p, s)
+    if not r.any or r.spectator:
+        raise PermissionDenied()
+    said = {
+        "team": r.team,
+        "went_well": str(data.get("went_well", "")),
+        "to_improve": str(data.get("to_improve", "")),
+    }
+    error = await run_in_threadpool(_submit, s, EventKind.FEEDBACK, p.username, said)
+    back = f"/exercises/{exercise_id}"
+    if error:
+        return Response(error, status_code=422, media_type="text/plain; charset=utf-8")
+    return RedirectResponse(f"{back}?feedback=1", status_code=303)
+
+
 # -- report, replay, live updates ---------------------------------------------------------------
 @router.get("/exercises/{exercise_id}/report", include_in_schema=False)
 def report_page(
