@@ -205,14 +205,14 @@ def _encode(
     space = float(np.prod(np.array(radix, dtype=float)))
     if space < 2.0**62:
         row_codes = np.ascontiguousarray(row_codes, dtype=np.int64)
-        key = keys(row_codes, np.array(radix, dtype=np.int64))
+        key = keys(row_codes, np.array(radix, dtype=np.int64), -1, _NO_STEP)
         if space <= max(4 * rows, 1024):
             row_class, classes = number_dense(key, int(space))
         else:
             _, row_class = np.unique(key, return_inverse=True)
             row_class = row_class.reshape(-1)
             classes = int(row_class.max()) + 1 if rows else 0
-        codes = first_codes(row_codes, row_class, classes)
+        codes = first_codes(row_codes, row_class, classes, -1, _NO_STEP)
     else:  # more combinations than an int64 numbers: compare the code rows themselves
         codes, row_class = np.unique(row_codes, axis=0, return_inverse=True)
         row_class = row_class.reshape(-1)
@@ -257,14 +257,26 @@ class _Table:
 _CACHE_ROWS = 3_000_000
 
 
-def _group(codes: np.ndarray, cards: list[int], n: np.ndarray, flags: np.ndarray) -> _Table:
-    """Merge the rows of equal codes (``cards``: each column's number of codes)."""
+#: ``step`` of a grouping that maps no column
+_NO_STEP = np.zeros(1, dtype=np.int64)
+
+
+def _group(
+    codes: np.ndarray,
+    cards: list[int],
+    n: np.ndarray,
+    flags: np.ndarray,
+    column: int = -1,
+    step: np.ndarray = _NO_STEP,
+) -> _Table:
+    """Merge the rows of equal codes (``cards``: each column's number of codes); with
+    ``column``, that column's codes are first mapped through ``step`` (rolled up one level)."""
     rows, q = codes.shape
     space = 1
     for c in range(q):
         space *= cards[c]
     codes = np.ascontiguousarray(codes, dtype=np.int64)
-    key = keys(codes, np.array(cards, dtype=np.int64))
+    key = keys(codes, np.array(cards, dtype=np.int64), column, step)
     if space <= max(4 * rows, 1024):
         inverse, classes = number_dense(key, space)
     else:
@@ -272,7 +284,7 @@ def _group(codes: np.ndarray, cards: list[int], n: np.ndarray, flags: np.ndarray
         inverse = inverse.reshape(-1)
         classes = int(inverse.max()) + 1 if rows else 0
     size, present = accumulate(inverse, classes, n, flags)
-    out = first_codes(codes, inverse, classes)
+    out = first_codes(codes, inverse, classes, column, step)
     return _Table(out, size, present, inverse)
 
 
@@ -320,14 +332,17 @@ def plan(
     hs = [hierarchy(c) for c in quasi]
     heights = tuple(h.height for h in hs)
     counts, _ = _encode(frame, quasi, sens, hs)
-    # steps[c][l]: a code at level l of column c -> its code at level l + 1
-    steps: list[list[np.ndarray]] = []
+    # steps[c][l]: a code at level l of column c -> its code at level l + 1, when the level
+    # l + 1 of every value follows from its level l (None when not: the year's two-year range
+    # 2014-2015 spans two five-year ranges, so a plan's classes cannot be rolled up from there)
+    steps: list[list[np.ndarray | None]] = []
     for c in range(len(quasi)):
-        per: list[np.ndarray] = []
+        per: list[np.ndarray | None] = []
         for level in range(heights[c]):
             step = np.zeros(counts.cards[c][level], dtype=np.int64)
             step[counts.maps[c][level]] = counts.maps[c][level + 1]
-            per.append(step)
+            nested = np.array_equal(step[counts.maps[c][level]], counts.maps[c][level + 1])
+            per.append(step if nested else None)
         steps.append(per)
     total = frame.height
     q, s = len(quasi), len(sens)
@@ -356,15 +371,17 @@ def plan(
             sources = [
                 (previous[p].n.size, c, p)
                 for c in range(q)
-                if node[c] > 0 and (p := (*node[:c], node[c] - 1, *node[c + 1 :])) in previous
+                if node[c] > 0
+                and steps[c][node[c] - 1] is not None
+                and (p := (*node[:c], node[c] - 1, *node[c + 1 :])) in previous
             ]
             cards = [counts.cards[c][node[c]] for c in range(q)]
             if sources:
                 _, c, p = min(sources)
                 parent = previous[p]
-                codes = parent.codes.copy()
-                codes[:, c] = steps[c][node[c] - 1][codes[:, c]]
-                table = _group(codes, cards, parent.n, parent.flags)
+                up = steps[c][node[c] - 1]
+                assert up is not None
+                table = _group(parent.codes, cards, parent.n, parent.flags, c, up)
             else:
                 codes = np.stack(
                     [counts.maps[c][node[c]][base.codes[:, c]] for c in range(q)], axis=1

@@ -92,14 +92,20 @@ def assess(
 
 
 @numba.njit(cache=True, nogil=True)
-def keys(codes: NDArray[np.int64], cards: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Each row's codes as one number (mixed radix, ``cards`` the radices)."""
+def keys(
+    codes: NDArray[np.int64], cards: NDArray[np.int64], column: int, step: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Each row's codes as one number (mixed radix, ``cards`` the radices), the code of
+    ``column`` (if not -1) first mapped through ``step`` (one level up its hierarchy)."""
     rows, q = codes.shape
     key = np.empty(rows, dtype=np.int64)
     for r in range(rows):
         v = 0
         for c in range(q):
-            v = v * cards[c] + codes[r, c]
+            x = codes[r, c]
+            if c == column:
+                x = step[x]
+            v = v * cards[c] + x
         key[r] = v
     return key
 
@@ -123,12 +129,20 @@ def number_dense(key: NDArray[np.int64], space: int) -> tuple[NDArray[np.int64],
 
 @numba.njit(cache=True, nogil=True)
 def first_codes(
-    codes: NDArray[np.int64], inverse: NDArray[np.int64], classes: int
+    codes: NDArray[np.int64],
+    inverse: NDArray[np.int64],
+    classes: int,
+    column: int,
+    step: NDArray[np.int64],
 ) -> NDArray[np.int64]:
-    """Each class's codes (those of any of its rows: they are equal)."""
+    """Each class's codes (those of any of its rows: they are equal), ``column`` mapped through
+    ``step`` as in :func:`keys`."""
     rows, q = codes.shape
     out = np.zeros((classes, q), dtype=np.int64)
     for r in range(rows):
         for c in range(q):
-            out[inverse[r], c] = codes[r, c]
+            x = codes[r, c]
+            if c == column:
+                x = step[x]
+            out[inverse[r], c] = x
     return out

@@ -202,3 +202,25 @@ def test_the_check_numbers_the_combinations_when_their_hashes_collide(
     assert exact.failures == ((("gender", "ageBroad", "meansThreats"), 1),)
     monkeypatch.setattr(anonymity, "_CLASS_KEY", 'hash("gender")')
     assert anonymity.verify_file(*args) == exact
+
+
+def test_a_plan_is_not_rolled_up_across_a_hierarchy_that_does_not_nest(tmp_path: Path) -> None:
+    """The year's two-year range 2014-2015 spans two five-year ranges (2010-2014, 2015-2019):
+    rolled up from the two-year ranges, 2014 and 2015 would share a five-year class. The search
+    did that (found by hypothesis): with eight rows of unknown year and one each of 2014, 2015
+    and 2016, at k = 2 it valued five-year ranges at a loss of 0.10 (classes 8 and 3) where the
+    file has classes 8, 1 and 2, and chose that plan. The plan must be the reference's."""
+    row = {"source": "ctdc_synthetic", "gender": "feminine", "age_band": "0--8",
+           "citizenship": "ITA", "exploitation_country": "ITA",
+           "traffick_months": "0--12"}  # fmt: skip
+    victims = _victims([{**row, "year": y} for y in [None] * 8 + [2014, 2015, 2016]])
+    quasi = ("yearOfRegistration", "ageBroad", "citizenship")
+    sensitive = ("isForcedLabour", "meansThreats")
+    path = tmp_path / "out.csv"
+    report = export_ctdc(victims, path, k=2, quasi_identifiers=quasi, sensitive=sensitive,
+                         max_loss=1.0, force=True)  # fmt: skip
+    node, loss, expected = reference(to_ctdc_frame(victims).to_dicts(), quasi, sensitive, 2, 1.0)
+    assert report.plan is not None
+    assert tuple(report.plan.levels[c] for c in quasi) == node == (1, 0, 0)
+    assert report.plan.loss == pytest.approx(loss, abs=1e-12)
+    assert _read(path) == expected
