@@ -245,5 +245,5 @@ def test_an_ngo_sends_a_return_and_reception_request_on_the_instruments_terms(
         assert row.legal_basis == "ICMPD TRM guidelines (2010)"
     page = ngo.get(f"/requests/{req['id']}?lang=fr")
     assert page.status_code == 200
-    assert "points de contact de l&#39;orientation transnationale" in page.text
+    assert "points de contact de l’orientation transnationale" in page.text
     assert "Retour et accueil" in page.text
