@@ -21,21 +21,9 @@ import numpy as np
 import numpy.typing as npt
 
 from pharos.i18n import _
+from pharos.sim.defaults import Assumption
 
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Assumption:
-    """A fact a model's results rest on that the sources do not establish, so the model uses
-    a default (``pharos.domain.practitioners``, ``known: false``); reports state it next to the
-    figures that depend on it."""
-
-    state: str  # ISO3 code
-    power: str  # "formal_identification" or "recovery_and_reflection"
-    assumed: str  # what the model uses, in the current language
-    confidence: str  # verified | secondary | unverified | gap
-    source: str
 
 
 class ExperimentModel(ABC):

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
-from pharos.analysis.model import Assumption, ExperimentModel, FloatArray
+from pharos.analysis.model import ExperimentModel, FloatArray
 from pharos.domain.geography import region_state_codes
 from pharos.scenario.load import (
     Overlay,
@@ -46,6 +46,7 @@ from pharos.scenario.load import (
 from pharos.scenario.params import ParameterPathError, scenario_data, set_in
 from pharos.scenario.schema import Scenario
 from pharos.sim.batch import Workspace, compile_world, draw_inputs, run_inputs
+from pharos.sim.defaults import Assumption
 from pharos.sim.engine import Engine
 from pharos.sim.world import METHODS, ONLINE_METHODS
 
@@ -193,36 +194,10 @@ class PharosModel(ExperimentModel):
 
     def assumptions(self) -> tuple[Assumption, ...]:
         """Where the base scenario leaves a fact to the domain's powers and the sources do not
-        establish it: who formally identifies victims, the recovery and reflection period."""
-        from pharos.domain.practitioners import PRACTITIONER_LABELS, state_powers
-        from pharos.i18n import format_list, gettext
+        establish it (:func:`pharos.sim.defaults.scenario_assumptions`, the simulate report's)."""
+        from pharos.sim.defaults import scenario_assumptions
 
-        out = []
-        for code in self._state_codes():
-            st, powers = self.base.states[code], state_powers(code)
-            ident = powers.formal_identification
-            if not st.identification.bodies and not ident.known:
-                out.append(
-                    Assumption(
-                        code,
-                        "formal_identification",
-                        format_list(gettext(PRACTITIONER_LABELS[k]) for k in ident.kinds),
-                        ident.confidence.value,
-                        ident.source,
-                    )
-                )
-            rr = powers.recovery_and_reflection
-            if st.protection.reflection_days is None and not rr.known:
-                out.append(
-                    Assumption(
-                        code,
-                        "recovery_and_reflection",
-                        str(rr.days),
-                        rr.confidence.value,
-                        rr.source,
-                    )
-                )
-        return tuple(out)
+        return scenario_assumptions(self.base)
 
     def outcome_states(self, outcome: str) -> tuple[str, ...] | None:
         if outcome.startswith("focus_") and self.focus_state >= 0:

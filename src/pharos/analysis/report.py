@@ -29,7 +29,7 @@ from pharos.analysis.effects import (
     effects,
     equal_protection,
 )
-from pharos.analysis.model import Assumption, build_model
+from pharos.analysis.model import build_model
 from pharos.analysis.options import Design
 from pharos.analysis.robustness import regret_table
 from pharos.analysis.runner import ExperimentResult, model_ref
@@ -40,7 +40,8 @@ from pharos.analysis.sensitivity import (
     sobol_indices,
 )
 from pharos.domain.geography import country_name
-from pharos.i18n import N_, _, current_locale, format_list, gettext, is_rtl, ngettext
+from pharos.i18n import _, current_locale, format_list, gettext, is_rtl, ngettext
+from pharos.sim.defaults import assumption_text
 from pharos.sim.report import GROUP_LABELS, effects_table, equal_protection_html, figure_html
 from pharos.sim.report import forest_figure as sim_forest_figure
 from pharos.sim.summary import EQUAL_FALSE_ALARM
@@ -66,38 +67,6 @@ class Analysis:
     costs: pd.DataFrame | None = None  # cost per extra victim protected / conviction
     #: victims entering protection each year: policy x year -> mean, p10, p90 over scenarios
     series: pd.DataFrame | None = None
-
-
-_CONFIDENCE = {  # of a fact the sources do not establish (known: false)
-    "verified": N_("the sources find no formal procedure"),
-    "secondary": N_("secondary sources only"),
-    "unverified": N_("unverified"),
-    "gap": N_("no source found"),
-}
-
-
-def assumption_text(a: Assumption) -> str:
-    """One default a result rests on, as the report and the page state it."""
-    values = {
-        "state": country_name(a.state),
-        "confidence": gettext(_CONFIDENCE.get(a.confidence, a.confidence)),
-        "assumed": a.assumed,
-    }
-    if a.power == "formal_identification":
-        return (
-            _(
-                "%(state)s: who formally identifies victims is not established (%(confidence)s);"
-                " the model assumes %(assumed)s"
-            )
-            % values
-        )
-    return (
-        _(
-            "%(state)s: the recovery and reflection period is not established "
-            "(%(confidence)s); the model assumes %(assumed)s days"
-        )
-        % values
-    )
 
 
 def outcome_defaults(result: ExperimentResult) -> dict[str, list[str]]:

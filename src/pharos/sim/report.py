@@ -467,10 +467,13 @@ def write_report(
     summaries: dict[str, pd.DataFrame],
     indicators: dict[str, pd.DataFrame],
     requests: pd.DataFrame | None = None,
+    defaults: list[str] | None = None,
 ) -> Path:
     """Write ``report.html`` and ``plotly.min.js`` into ``folder``; returns the report path.
     ``indicators``: each variant's indicators per replication, the baseline first (the effects
-    of the interventions are their paired differences)."""
+    of the interventions are their paired differences). ``defaults``: the facts the figures
+    rest on that the sources do not establish (:mod:`pharos.sim.defaults`), stated at the top:
+    every figure of the report is regional and rests on all of them."""
     (folder / PLOTLY_FILE).write_text(get_plotlyjs(), encoding="utf-8")
     baseline = next(iter(summaries.values()))
     figures = [_days_figure(hists), _sankey_figure(outcomes)]
@@ -482,6 +485,15 @@ def write_report(
     parts = [titled_html(f, div_id=f"figure-{i}") for i, f in enumerate(figures)]
     body = "\n".join(f'<section class="figure">{p}</section>' for p in parts)
     effects = _effects_section(indicators) if len(indicators) > 1 else ""
+    rests_on = (
+        '<div class="default-note" role="note"><b>'
+        + html.escape(_("Rests on a default:"))
+        + "</b><ul>"
+        + "".join(f"<li>{html.escape(d)}</li>" for d in defaults)
+        + "</ul></div>"
+        if defaults
+        else ""
+    )
     intro = _(
         "Simulated outcomes of the regional model; every figure is a mean over the "
         "replications, with 95% intervals where shown."
@@ -503,6 +515,9 @@ table.effects-table {{ margin: .4rem 0 1.4rem; }}
    page plotly's labels were mirrored off the chart, and "-0.5 %" read "% 0.5-") */
 .plotly-graph-div, #js-plotly-tester {{ direction: ltr; }}
 td.num {{ direction: ltr; unicode-bidi: isolate; }}
+.default-note {{ background: #fdf1f0; border-inline-start: 4px solid #c0392b;
+  padding: .3rem .8rem; margin: .4rem 0 1rem; font-size: .9rem; }}
+.default-note ul {{ margin: .2rem 0; padding-inline-start: 1.2rem; }}
 .figure-title {{ font-weight: 600; margin: 1rem 0 .2rem; overflow-wrap: anywhere; }}
 @media (max-width: 600px) {{ body {{ margin: 1rem .6rem; }}
   table {{ display: block; overflow-x: auto; max-width: 100%; }} }}
@@ -510,6 +525,7 @@ td.num {{ direction: ltr; unicode-bidi: isolate; }}
 <body>
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(intro)}</p>
+{rests_on}
 <section class="effects">{effects}</section>
 {body}
 </body></html>

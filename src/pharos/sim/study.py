@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from pharos.scenario.load import load_overlay, load_scenario
 from pharos.scenario.schema import Scenario
+from pharos.sim.defaults import assumption_text, scenario_assumptions
 from pharos.sim.report import write_report
 from pharos.sim.runner import run_many
 from pharos.sim.summary import differences, indicators, summarise
@@ -141,6 +142,7 @@ def write(study: Study, out: Path) -> Path:
                 {v.name: v.summary for v in study.variants if v.summary is not None},
                 {v.name: v.indicators for v in study.variants if v.indicators is not None},
                 base.tables["requests"],
+                [assumption_text(a) for a in scenario_assumptions(base.scenario)],
             )
         out.mkdir(exist_ok=True)
         for path in sorted(tmp.rglob("*")):
