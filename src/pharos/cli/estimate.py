@@ -125,7 +125,14 @@ def _print(console: Console, result: HiddenFigure, path: Path) -> None:
     console.print(alt)
     more = len(result.selection.fits) - SHOWN_ALTERNATIVES
     if more > 0:
-        console.print(_("… and %(n)s more models (all are listed with --json).") % {"n": more})
+        console.print(
+            ngettext(
+                "… and %(n)s more model (all are listed with --json).",
+                "… and %(n)s more models (all are listed with --json).",
+                more,
+            )
+            % {"n": more}
+        )
     if result.selection.excluded:
         counts = exclusion_summary(result.selection.excluded)
         console.print(

@@ -306,7 +306,11 @@ def status(
     s = _open(exercise, db)
     st = s.replay(until_minute=None if at_day is None else day_minute(at_day))
     console.print(
-        _("%(id)s · %(status)s · %(when)s · %(n)s events")
+        ngettext(
+            "%(id)s · %(status)s · %(when)s · %(n)s event",
+            "%(id)s · %(status)s · %(when)s · %(n)s events",
+            st.last_seq,
+        )
         % {
             "id": st.exercise_id,
             "status": st.status,

@@ -502,7 +502,10 @@ def export_command(
         elif format == "htcds":
             report = export_htcds(target.frame("htcds_cases"), output)
             console.print(
-                _("Wrote %(rows)d rows to %(file)s") % {"rows": report.rows, "file": output}
+                ngettext(
+                    "Wrote %(rows)d row to %(file)s", "Wrote %(rows)d rows to %(file)s", report.rows
+                )
+                % {"rows": report.rows, "file": output}
             )
         else:
             err.print(_("Unknown export format %(format)s") % {"format": format})

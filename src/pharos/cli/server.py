@@ -206,7 +206,12 @@ def audit_verify(
         )
         raise typer.Exit(1)
     console.print(
-        _("The audit trail is intact: %(count)s entries checked.") % {"count": result.count}
+        ngettext(
+            "The audit trail is intact: %(count)s entry checked.",
+            "The audit trail is intact: %(count)s entries checked.",
+            result.count,
+        )
+        % {"count": result.count}
     )
     if anchored is not None:
         console.print(

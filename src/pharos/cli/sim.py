@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pharos.cli.app import app
-from pharos.i18n import _
+from pharos.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from pharos.scenario.load import ScenarioError
@@ -88,7 +88,11 @@ def simulate(
     base = st.variants[0]
     assert base.summary is not None
     table = Table(
-        title=_("Baseline: %(name)s, %(runs)s replications")
+        title=ngettext(
+            "Baseline: %(name)s, %(runs)s replication",
+            "Baseline: %(name)s, %(runs)s replications",
+            st.runs,
+        )
         % {"name": base.scenario.name, "runs": st.runs}
     )
     for col in (_("Indicator"), _("Mean"), _("95% interval")):

@@ -32,6 +32,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import BaseResolver
 
 from pharos.i18n import gettext as _
+from pharos.i18n import ngettext
 
 #: Deepest nesting accepted (mappings and lists inside each other). The deepest shipped file
 #: (an exercise scenario) nests 6 levels.
@@ -68,7 +69,9 @@ def check_size(size: int, limit: int) -> None:
 
 def nesting_message() -> str:
     """What is said of a document nested deeper than :data:`MAX_DEPTH`."""
-    return _("nested more than %(n)s levels deep") % {"n": MAX_DEPTH}
+    return ngettext(
+        "nested more than %(n)s level deep", "nested more than %(n)s levels deep", MAX_DEPTH
+    ) % {"n": MAX_DEPTH}
 
 
 def read_text(path: Path, limit: int) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from pharos.i18n import _, is_rtl
+from pharos.i18n import _, is_rtl, ngettext
 from pharos.learn.analytics import Table
 from pharos.learn.equity import GroupResult
 from pharos.learn.ingest.report import neutralise_formula
@@ -55,7 +55,11 @@ def _layout(fig: go.Figure, title: str, *, x: str = "", y: str = "", height: int
 def _note(table: Table) -> str:
     if not table.suppressed:
         return ""
-    return _("%(n)d cells with fewer than k people are not shown.") % {"n": table.suppressed}
+    return ngettext(
+        "%(n)d cell with fewer than k people is not shown.",
+        "%(n)d cells with fewer than k people are not shown.",
+        table.suppressed,
+    ) % {"n": table.suppressed}
 
 
 def years_chart(table: Table) -> Chart:

@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pharos.coordinate import audit
 from pharos.coordinate.permissions import Principal, RecordRef, require
 from pharos.coordinate.validation import ValidationFailed
-from pharos.i18n import _, format_list, lazy_pgettext, use_locale
+from pharos.i18n import _, format_list, lazy_pgettext, ngettext, use_locale
 from pharos.store.base import utcnow
 from pharos.store.models import SimulationRun, User
 from pharos.store.uow import UnitOfWork
@@ -197,7 +197,11 @@ def parse_request(form: Mapping[str, Any], offered: Choices) -> Request:
         if combined not in picked:
             picked.append(combined)
     if len(picked) > MAX_INTERVENTIONS:
-        errors["combinations"] = _("at most %(n)s interventions in one run (got %(got)s)") % {
+        errors["combinations"] = ngettext(
+            "at most %(n)s intervention in one run (got %(got)s)",
+            "at most %(n)s interventions in one run (got %(got)s)",
+            MAX_INTERVENTIONS,
+        ) % {
             "n": MAX_INTERVENTIONS,
             "got": len(picked),
         }

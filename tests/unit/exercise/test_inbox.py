@@ -25,9 +25,11 @@ def test_an_engine_reply_and_its_charging_decision_in_french() -> None:
         r = shown(reply, s.state.requests)
         assert r.title == f"Réponse à {reply.id.removeprefix('reply-')}"
         assert r.sender == "point de contact (Italie)"
+        n = len(reply.evidence)
+        assert n > 1  # the plural; the singular is "1 document joint."
         assert r.body == (
             "Italie : demande exécutée au titre de : Échange d’informations policières ; "
-            f"{len(reply.evidence)} document(s) joint(s)."
+            f"{n} documents joints."
         )
         c = shown(charged, s.state.requests)
         assert c.title == (

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pharos.exercise.rules.state import CrossBorderRequest, Message
 from pharos.exercise.scenario.schema import ExerciseScenario, Inject
 from pharos.exercise.words import wording as w
-from pharos.i18n import _
+from pharos.i18n import _, ngettext
 
 _SENDER = re.compile(r"^([A-Z]{3}) (police|prosecutor|shelter|contact point)$")
 _STATE_TEXT = re.compile(r"^([A-Z]{3}): (.*)$", re.S)
@@ -86,7 +86,11 @@ def _reply_body(m: Message, req: CrossBorderRequest) -> str:
     if req.to_team is not None:
         return m.body  # a person's answer
     if req.answer == "executed":
-        return _("%(s)s: request executed under %(i)s; %(n)s document(s) attached.") % {
+        return ngettext(
+            "%(s)s: request executed under %(i)s; %(n)s document attached.",
+            "%(s)s: request executed under %(i)s; %(n)s documents attached.",
+            len(m.evidence),
+        ) % {
             **args,
             "n": len(m.evidence),
         }

@@ -53,9 +53,12 @@ def _throttle(request: Request) -> accounts.Throttle:
 
 
 def _throttled(refused: LoginRefused) -> str:
-    return _(
+    return ngettext(
         "Too many failed sign-ins for this account or from this address. Try again "
-        "in %(n)s seconds."
+        "in %(n)s second.",
+        "Too many failed sign-ins for this account or from this address. Try again "
+        "in %(n)s seconds.",
+        refused.retry_after,
     ) % {"n": refused.retry_after}
 
 
@@ -185,7 +188,9 @@ async def new_token(
     name = str(data.get("name", "")).strip() or "script"
     days_text = str(data.get("days", accounts.TOKEN_DAYS)).strip()
     if not days_text.isdigit() or not 1 <= int(days_text) <= accounts.TOKEN_MAX_DAYS:
-        error = _("Valid for 1 to %(max)s days.") % {"max": accounts.TOKEN_MAX_DAYS}
+        error = ngettext(
+            "Valid for 1 to %(max)s day.", "Valid for 1 to %(max)s days.", accounts.TOKEN_MAX_DAYS
+        ) % {"max": accounts.TOKEN_MAX_DAYS}
         return _account_page(request, work, p, {"token_errors": {"days": error}}, status=422)
     user = work.session.get(User, p.user_id)
     assert user is not None

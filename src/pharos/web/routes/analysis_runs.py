@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.coordinate.validation import ValidationFailed
-from pharos.i18n import _, current_locale
+from pharos.i18n import _, current_locale, ngettext
 from pharos.sim.report import PLOTLY_FILE
 from pharos.store.uow import UnitOfWork
 from pharos.web import simulations
@@ -49,8 +49,10 @@ async def start(
     except ValidationFailed as exc:
         return list_page(request, p, work, form=data, errors=exc.errors, status=422)
     except simulations.QueueFull:
-        message = _(
-            "%(n)s runs are already waiting or running: start this one when one has finished."
+        message = ngettext(
+            "%(n)s run is already waiting or running: start this one when it has finished.",
+            "%(n)s runs are already waiting or running: start this one when one has finished.",
+            simulations.QUEUE_LIMIT,
         ) % {"n": simulations.QUEUE_LIMIT}
         return list_page(request, p, work, form=data, errors={"form": message}, status=429)
     work.commit()

@@ -33,7 +33,7 @@ from pharos.estimate.records import RecordFilter, overlap_table_from_records
 from pharos.estimate.report import HiddenFigure, estimate
 from pharos.estimate.selection import NoModelError
 from pharos.estimate.table import OverlapTable, OverlapTableError, parse_overlap_csv
-from pharos.i18n import _, current_locale, lazy_gettext
+from pharos.i18n import _, current_locale, lazy_gettext, ngettext
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
@@ -221,9 +221,11 @@ def _run(table: OverlapTable, data: dict[str, Any], errors: dict[str, str]) -> H
         except DisclosureRuleError:
             errors["k"] = _("k must be a whole number of at least 2")
     if table.n_lists > MAX_LISTS:
-        errors["table"] = _("The page handles at most %(n)s lists; use the command line.") % {
-            "n": MAX_LISTS
-        }
+        errors["table"] = ngettext(
+            "The page handles at most %(n)s list; use the command line.",
+            "The page handles at most %(n)s lists; use the command line.",
+            MAX_LISTS,
+        ) % {"n": MAX_LISTS}
     if errors:
         return None
     try:
