@@ -68,8 +68,20 @@ REFERRAL_KINDS: dict[str, tuple[tuple[K, ...], int]] = {
     "child_protection": (assistance.RECEIVERS["child_protection"], 1),
     "ngo_assistance": (assistance.RECEIVERS["ngo_assistance"], 2),
     "health": ((K.SOCIAL_WELFARE,), 2),
-    "legal_aid": ((K.LAWYER,), 4),
 }
+#: referrals whose receivers are a route of the state's powers (``routes`` in
+#: domain/data/powers.yaml, the one home of who provides legal aid in a state, which the
+#: screening's next steps read too), with their NRM pillar
+ROUTE_REFERRALS: dict[str, int] = {"legal_aid": 4}
+
+
+def referral_kinds(state: str, to: str) -> tuple[tuple[K, ...], int]:
+    """The agency kinds (first present wins) and NRM pillar of a referral to ``to``."""
+    if to == "competent_authority":
+        return state_powers(state).formal_identification.kinds or (K.LAW_ENFORCEMENT,), 1
+    if to in ROUTE_REFERRALS:
+        return state_powers(state).routes[to].kinds, ROUTE_REFERRALS[to]
+    return REFERRAL_KINDS[to]
 
 
 class Projector(ProjectorBase):
@@ -206,11 +218,7 @@ class Projector(ProjectorBase):
         state = self.state.personas[pl["persona"]].state
         to = pl["to"]
         # as the exercise routes it: a played team of the kinds first, else the first agency
-        if to == "competent_authority":
-            kinds = state_powers(state).formal_identification.kinds or (K.LAW_ENFORCEMENT,)
-            stage = 1
-        else:
-            kinds, stage = REFERRAL_KINDS[to]
+        kinds, stage = referral_kinds(state, to)
         played = played_team(self.sc, state, kinds)
         target = (
             self.sb.member_of_team(played.id)
