@@ -96,7 +96,11 @@ def _import_generated(
         if simulation is not None:
             for item in import_simulation(target, simulation, seed, first_year):
                 console.print(
-                    _("Stored %(n)d simulated victims from %(folder)s as dataset %(id)s")
+                    ngettext(
+                        "Stored %(n)d simulated victim from %(folder)s as dataset %(id)s",
+                        "Stored %(n)d simulated victims from %(folder)s as dataset %(id)s",
+                        item.victims,
+                    )
                     % {"n": item.victims, "folder": item.folder, "id": item.dataset}
                 )
                 console.print(

@@ -33,7 +33,7 @@ from pharos.estimate.selection import (
 )
 from pharos.estimate.table import OverlapTable, OverlapTableError
 from pharos.estimate.threshold import GENERATING_PTHRESH, PTHRESH, select_threshold
-from pharos.i18n import _, format_list
+from pharos.i18n import _, format_list, ngettext
 
 
 @dataclass
@@ -104,9 +104,11 @@ class HiddenFigure:
     def interval_name(self) -> str:
         """How the interval was made, in the user's language."""
         if self.interval.method is IntervalMethod.BOOTSTRAP and self.bootstrap is not None:
-            return _("parametric bootstrap repeating the model selection (%(n)s replications)") % {
-                "n": self.bootstrap.replications
-            }
+            return ngettext(
+                "parametric bootstrap repeating the model selection (%(n)s replication)",
+                "parametric bootstrap repeating the model selection (%(n)s replications)",
+                self.bootstrap.replications,
+            ) % {"n": self.bootstrap.replications}
         return _("profile likelihood, conditional on the chosen model")
 
     @staticmethod

@@ -94,7 +94,9 @@ def run_status(
     if run.status == "running" and run.total and run.done >= run.total:
         text = _("Writing the tables and the report")
     elif run.status in ("running", "cancelling"):
-        text = _("%(done)s of %(total)s replications") % {"done": run.done, "total": run.total}
+        text = ngettext(
+            "%(done)s of %(total)s replication", "%(done)s of %(total)s replications", run.total
+        ) % {"done": run.done, "total": run.total}
     else:
         text = run.status_label
     return JSONResponse(
