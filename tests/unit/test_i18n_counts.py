@@ -77,16 +77,13 @@ KNOWN = frozenset(
         "the box holds only %(n)d scenarios: its density %(density).2f could be anything from "
         "%(low).2f to %(high).2f (95 %% interval); run at least %(min)d scenarios in the box "
         "before relying on it",
-        "outcome %(name)s is missing in %(count)d runs; choose an outcome every run reports",
         "An intervention is flagged when it raises the share protected of one group and lowers "
         "another's, each change significant by a two-sided t-test over the scenarios at level "
         "%(level)s (5%% divided by the %(m)d tests: Bonferroni). With no effect in any group, "
         "the chance of any flag is at most 5%%; on data with no effect it was %(rate)s.",
         "95%% interval %(low)s–%(high)s, %(n)d scenarios",
-        "%(runs)d runs in %(seconds).1f s",
         "Restored %(file)s (written %(created)s): %(n)s files, in %(s).1f s.",
         "Wrote %(file)s: %(n)s files, %(size)s, database revision %(rev)s, in %(s).1f s.",
-        "Stored %(n)d victim personas of exercise %(ex)s as dataset %(id)s",
         "Dropped %(n)d of %(total)d rows (%(share)s):",
         "Wrote %(rows)d rows to %(file)s. Verified by re-reading the file with DuckDB: "
         "%(classes)d classes over %(qi)s, and each of %(n)d sensitive fields with them; the "
@@ -95,9 +92,6 @@ KNOWN = frozenset(
         "test for shares, Welch's t-test for days), after Holm's correction across the "
         "%(tests)s comparisons of the monitor (every group, outcome and dimension): at most a "
         "%(alpha)s %% chance of any false alarm.",
-        "WARNING: %(n)s demo accounts (%(names)s) exist in this database with the published "
-        "password %(pw)s: anyone can sign in with them. Use this database for trials only, "
-        "never for real cases.",
         "The audit trail was tampered with: %(n)s problems in %(count)s entries.",
         "The audit trail was tampered with: %(n)s problems in %(count)s entries. Run 'pharos "
         "audit verify'; no anchor written.",

@@ -29,7 +29,7 @@ import pandas as pd
 from pharos.analysis.designs import DUMMY
 from pharos.analysis.options import Design
 from pharos.analysis.runner import ExperimentResult
-from pharos.i18n import _
+from pharos.i18n import _, ngettext
 
 
 def noise_floor(indices: pd.DataFrame) -> float:
@@ -63,9 +63,15 @@ def _outcome_in_design_order(
     rows = result.runs[result.runs["policy"] == chosen].sort_values("scenario")
     y = rows[outcome].to_numpy(dtype=float)
     if not np.all(np.isfinite(y)):
+        missing = int((~np.isfinite(y)).sum())
         raise SensitivityError(
-            _("outcome %(name)s is missing in %(count)d runs; choose an outcome every run reports")
-            % {"name": outcome, "count": int((~np.isfinite(y)).sum())}
+            ngettext(
+                "outcome %(name)s is missing in %(count)d run; choose an outcome every run reports",
+                "outcome %(name)s is missing in %(count)d runs; choose an outcome every run "
+                "reports",
+                missing,
+            )
+            % {"name": outcome, "count": missing}
         )
     return y
 

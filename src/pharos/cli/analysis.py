@@ -25,7 +25,7 @@ from rich.table import Table
 
 from pharos.analysis.options import Design
 from pharos.cli.app import app
-from pharos.i18n import _, format_list
+from pharos.i18n import _, format_list, ngettext
 
 
 def bundled_experiment(name: str) -> Path | None:
@@ -127,7 +127,10 @@ def experiment(
                     chosen.shutdown()
     elapsed = time.perf_counter() - started
     console.print(
-        _("%(runs)d runs in %(seconds).1f s") % {"runs": len(result.runs), "seconds": elapsed},
+        ngettext(
+            "%(runs)d run in %(seconds).1f s", "%(runs)d runs in %(seconds).1f s", len(result.runs)
+        )
+        % {"runs": len(result.runs), "seconds": elapsed},
         highlight=False,
     )
     analysis = analyse(result)

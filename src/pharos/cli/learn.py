@@ -117,7 +117,11 @@ def _import_generated(
         if exercise is not None:
             ex = import_exercise(target, open_events(db), exercise)
             console.print(
-                _("Stored %(n)d victim personas of exercise %(ex)s as dataset %(id)s")
+                ngettext(
+                    "Stored %(n)d victim persona of exercise %(ex)s as dataset %(id)s",
+                    "Stored %(n)d victim personas of exercise %(ex)s as dataset %(id)s",
+                    ex.tables["case_outcomes"].height,
+                )
                 % {"n": ex.tables["case_outcomes"].height, "ex": exercise, "id": ex.dataset}
             )
             console.print("  " + origin_label({"origin": "exercise", "details": ex.details}))

@@ -130,10 +130,14 @@ def serve(
         console.print(table)
     if exposed:
         console.print(
-            _(
+            ngettext(
+                "WARNING: %(n)s demo account (%(names)s) exists in this database with the "
+                "published password %(pw)s: anyone can sign in with it. Use this database for "
+                "trials only, never for real cases.",
                 "WARNING: %(n)s demo accounts (%(names)s) exist in this database with the "
                 "published password %(pw)s: anyone can sign in with them. Use this database for "
-                "trials only, never for real cases."
+                "trials only, never for real cases.",
+                len(exposed),
             )
             % {"n": len(exposed), "names": _names(exposed), "pw": DEMO_PASSWORD},
             style="bold red",
