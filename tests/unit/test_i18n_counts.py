@@ -101,7 +101,6 @@ KNOWN = frozenset(
         "or removing one interaction at a time) was used.",
         "The bootstrap chose the same model as the data in %(share)s%% of %(n)s replications; "
         "the interval includes that uncertainty.",
-        "In %(failed)s of %(n)s replications no model could be fitted.",
         "expected %(expected)s fields, found %(found)s",
         # not a whole count: days with a decimal (0.3 days); ngettext takes an integer and CLDR
         # gives decimals their own category, so these need a decimal-aware form, not ngettext
@@ -109,7 +108,6 @@ KNOWN = frozenset(
         "%(p)s was not identified within the target of %(t)s days",
         # not a whole count: the days an answer took, with a decimal
         "Request %(r)s was answered in %(v)s days (target %(t)s)",
-        "no such text in the scenario: %(k)s has %(n)s item(s)",
         # not a whole count: days_per_hour is a float (schema: gt=0, le=240), e.g. 0.5
         "Speed set to %(n)s exercise days per hour",
         "the written file has %(n)d combinations rarer than k = %(k)d; nothing was kept",

@@ -374,7 +374,11 @@ def estimate(
             )
         if boot.failed:
             result.notes.append(
-                _("In %(failed)s of %(n)s replications no model could be fitted.")
+                ngettext(
+                    "In %(failed)s of %(n)s replication no model could be fitted.",
+                    "In %(failed)s of %(n)s replications no model could be fitted.",
+                    boot.replications,
+                )
                 % {"failed": boot.failed, "n": boot.replications}
             )
     if interval.upper == float("inf"):

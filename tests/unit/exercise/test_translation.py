@@ -103,7 +103,7 @@ def test_a_translation_file_with_errors_says_what_and_where(folder: Path) -> Non
             "s.fr.yaml",
             9,
             "characters.karim.cues.9",
-            "no such text in the scenario: characters.karim.cues has 3 item(s)",
+            "no such text in the scenario: characters.karim.cues has 3 items",
         ),
         (
             "s.fr.yaml",

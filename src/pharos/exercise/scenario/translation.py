@@ -33,7 +33,7 @@ import yaml
 
 from pharos.domain import userfile
 from pharos.exercise.scenario.schema import ExerciseScenario
-from pharos.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, _
+from pharos.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, _, ngettext
 
 FORMAT = "pharos-exercise-translation/1"
 
@@ -265,7 +265,11 @@ def check(
             if parent is None:
                 continue
             if parent.shape in _TEXT_LISTS:
-                return _("no such text in the scenario: %(k)s has %(n)s item(s)") % {
+                return ngettext(
+                    "no such text in the scenario: %(k)s has %(n)s item",
+                    "no such text in the scenario: %(k)s has %(n)s items",
+                    len(parent.value),
+                ) % {
                     "k": ".".join(parts[:n]),
                     "n": len(parent.value),
                 }
