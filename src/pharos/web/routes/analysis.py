@@ -18,11 +18,13 @@ import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
-from pharos.analysis.report import EQUAL_FALSE_ALARM, GROUP_LABELS, Analysis, analyse
+from pharos.analysis.report import Analysis, analyse
 from pharos.analysis.runner import MANIFEST, load_experiment_result
 from pharos.analysis.spec import ExperimentSpec, parse_experiment
 from pharos.coordinate.permissions import Principal, allowed, require
 from pharos.i18n import format_list, gettext, lazy_gettext
+from pharos.sim.report import GROUP_LABELS
+from pharos.sim.summary import EQUAL_FALSE_ALARM
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav, simulations
 from pharos.web.deps import signed_in, uow
