@@ -169,13 +169,20 @@ def test_play_the_mediterranean_regional_exercise(browser: Any, live_server: str
     observer = _user(browser, live_server, "it.prosecutor", PHONE)
     observer.goto(ex_url + "/observe")
     observer.select_option("#ob-team", "ita-labour")
-    observer.check("input[name=objective][value=victim_centred_protection]")
-    observer.check("input[name=rating][value='5']")
+    # a critical task of the victim-centred protection objective, rated P (HSEEP) with evidence
+    task = observer.eval_on_selector(
+        "#ob-task",
+        "s => [...s.options].find(o => o.value.startsWith('victim_centred_protection|')).value",
+    )
+    observer.select_option("#ob-task", task)
+    observer.check("input[name=rating][value='P']")
     observer.fill("#ob-note", "Arabic interpreter, office setting, same interviewer")
+    observer.fill("#ob-evidence", "The interview at the inspectorate's office")
     observer.screenshot(path=str(shots / "observer-phone.png"), full_page=True)
     with observer.expect_navigation():
         observer.click("#observe-form button[type=submit]")
-    assert "5/5" in observer.inner_text("[data-live=mine]")
+    mine = observer.inner_text("[data-live=mine]")
+    assert ": P (" in mine and "Arabic interpreter" in mine, mine
 
     # The controller sees every team live, ends the exercise and opens the report.
     control.goto(ex_url + "/control")
