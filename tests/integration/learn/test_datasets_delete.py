@@ -52,7 +52,7 @@ def test_cli_prints_the_summary_and_the_drop(tmp_path: Path) -> None:
     partial = runner.invoke(cli, ["import", "--store", store, "--accept-partial", str(path)])
     assert partial.exit_code == 0, partial.output
     assert "Dropped 1 of 5 rows (20.0%)" in partial.output
-    assert "gender, unknown gender code: 1 rows (20.0%)" in partial.output
+    assert "gender, unknown gender code: 1 row (20.0%)" in partial.output
 
 
 @pytest.fixture(
