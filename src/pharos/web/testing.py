@@ -211,6 +211,16 @@ LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+def tab_to(page: Any, selector: str, limit: int = 200) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (keyboard-only tests);
+    fail if it has not after ``limit`` presses."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never took the focus in {limit} presses of Tab")
+
+
 def sign_in(page: Any, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the login form of the live server at ``base``."""
     page.goto(base + "/login")

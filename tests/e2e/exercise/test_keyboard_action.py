@@ -14,18 +14,9 @@ from typing import Any
 import pytest
 
 from pharos.coordinate.demo import DEMO_PASSWORD
-from pharos.web.testing import LAPTOP, PHONE, sign_in
+from pharos.web.testing import LAPTOP, PHONE, sign_in, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _tab_to(page: Any, selector: str, limit: int = 300) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never took the focus in {limit} presses of Tab")
 
 
 def _started_exercise(browser: Any, live_server: str) -> str:
@@ -51,9 +42,9 @@ def test_a_player_inspects_a_site_by_keyboard_alone(browser: Any, live_server: s
     page.set_default_timeout(20_000)
     try:
         page.goto(live_server + "/login")
-        _tab_to(page, "#f-username")
+        tab_to(page, "#f-username", limit=300)
         page.keyboard.type("it.labour")
-        _tab_to(page, "#f-password")
+        tab_to(page, "#f-password", limit=300)
         page.keyboard.type(DEMO_PASSWORD)
         with page.expect_navigation():
             page.keyboard.press("Enter")
@@ -64,14 +55,14 @@ def test_a_player_inspects_a_site_by_keyboard_alone(browser: Any, live_server: s
 
         page.goto(ex_url + "/play")
         history_before = page.locator("#history li").count()
-        _tab_to(page, "#st-place")
+        tab_to(page, "#st-place", limit=300)
         wanted = "ragusa-greenhouse"
         for _ in range(20):
             if page.eval_on_selector("#st-place", "e => e.value") == wanted:
                 break
             page.keyboard.press("ArrowDown")
         assert page.eval_on_selector("#st-place", "e => e.value") == wanted
-        _tab_to(page, "#site-form button[value='inspect_site']")
+        tab_to(page, "#site-form button[value='inspect_site']", limit=300)
         # The focused control is visibly marked (issue 20, item 7: a focus ring).
         outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
         assert outline not in ("", "none"), outline

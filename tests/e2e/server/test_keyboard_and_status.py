@@ -9,20 +9,11 @@ from typing import Any
 
 import pytest
 
-from pharos.web.testing import PHONE, sign_in
+from pharos.web.testing import PHONE, sign_in, tab_to
 
 pytestmark = pytest.mark.browser
 
 ZOOMED_LAPTOP = {"width": 731, "height": 514}  # 1280×900 at 175% zoom
-
-
-def _tab_to(page: Any, selector: str, limit: int = 12) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never took the focus in {limit} presses of Tab")
 
 
 @pytest.mark.parametrize("size", [PHONE, ZOOMED_LAPTOP], ids=["phone", "zoomed-175"])
@@ -31,7 +22,7 @@ def test_menu_opens_and_closes_by_keyboard(page: Any, live_server: str, size: An
     sign_in(page, live_server, "it.ngo")
     nav = page.locator("#main-nav")
     assert not nav.is_visible()
-    _tab_to(page, "#menu-button")
+    tab_to(page, "#menu-button", limit=12)
     button = page.locator("#menu-button")
     assert button.get_attribute("aria-expanded") == "false"
     assert button.get_attribute("aria-controls") == "main-nav"

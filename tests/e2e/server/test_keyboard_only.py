@@ -10,46 +10,37 @@ from typing import Any
 import pytest
 
 from pharos.coordinate.demo import DEMO_PASSWORD
-from pharos.web.testing import PHONE
+from pharos.web.testing import PHONE, tab_to
 
 pytestmark = pytest.mark.browser
-
-
-def _tab_to(page: Any, selector: str, limit: int = 200) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never took the focus in {limit} presses of Tab")
 
 
 def test_sign_in_and_screen_by_keyboard_alone(page: Any, live_server: str) -> None:
     page.set_viewport_size(PHONE)
     page.goto(live_server + "/login")
-    _tab_to(page, "#f-username")
+    tab_to(page, "#f-username")
     page.keyboard.type("it.labour")
-    _tab_to(page, "#f-password")
+    tab_to(page, "#f-password")
     page.keyboard.type(DEMO_PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     assert page.locator("a[href='/account']").inner_text() == "it.labour"
 
-    _tab_to(page, "#menu-button")
+    tab_to(page, "#menu-button")
     page.keyboard.press("Enter")
-    _tab_to(page, "#main-nav a[href='/screenings/new']")
+    tab_to(page, "#main-nav a[href='/screenings/new']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/screenings/new")
 
-    _tab_to(page, "#f-person_label")
+    tab_to(page, "#f-person_label")
     page.keyboard.type("Worker K, keyboard")
-    _tab_to(page, "#f-ind_dr_nature_of_job")
+    tab_to(page, "#f-ind_dr_nature_of_job")
     page.keyboard.press("ArrowDown")  # from "Not asked" to "Observed"
     chosen = page.eval_on_selector("#f-ind_dr_nature_of_job", "e => e.value")
     assert chosen == "present"
-    _tab_to(page, "form[action='/screenings'] button[type=submit]")
+    tab_to(page, "form[action='/screenings'] button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert re.search(r"/screenings/\d+$", page.url)
