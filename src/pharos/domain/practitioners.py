@@ -209,3 +209,15 @@ def state_powers(state: str) -> StatePowers:
             for name, kinds in d.get("routes", {}).items()
         },
     )
+
+
+def route_kinds(state: str, route: str) -> tuple[PractitionerKind, ...]:
+    """The kinds of practitioner who take ``route`` (``routes`` of the powers data) in
+    ``state``, first present first; in a state the powers data does not record (a persona in
+    transit), the defaults of the same data."""
+    try:
+        return state_powers(state).routes[route].kinds
+    except KeyError:
+        if route not in (default := load_data_file("powers.yaml")["defaults"]["routes"]):
+            raise
+        return _kinds(default[route], [])

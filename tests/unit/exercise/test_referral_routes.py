@@ -1,4 +1,5 @@
-"""Who provides legal aid in a state has one home (issue 20): the routes of the state's powers.
+"""Who provides legal aid and child protection in a state has one home (issue 20): the routes of
+the state's powers.
 
 ``src/pharos/domain/data/powers.yaml`` (``defaults.routes.legal_aid``: lawyers and NGOs, a Pharos
 default; a state may name its own) says who takes the legal-aid route a screening points to
@@ -16,6 +17,7 @@ from pharos.domain.indicators import Dimension
 from pharos.domain.next_steps import Route, next_steps
 from pharos.domain.practitioners import PractitionerKind as K
 from pharos.domain.screening import Observations, Person, screen
+from pharos.exercise.rules import assistance
 from pharos.exercise.sandbox.projector import REFERRAL_KINDS, referral_kinds
 
 #: the states of the powers data, and one it does not name (the defaults apply)
@@ -36,9 +38,19 @@ def test_legal_aid_has_no_second_home_in_the_projector() -> None:
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_child_protection_receivers_agree_with_the_powers(state: str) -> None:
-    """Still two homes (the exercise's RECEIVERS, state-independent, and the powers' route): they
-    must name the same kinds in the same order until the exercise reads the powers too."""
+def test_child_protection_goes_where_the_screening_points(state: str) -> None:
+    """The exercise's child-protection receivers (rules and sandbox) are the powers' route."""
     child = screen(Observations(present=(), assessed=frozenset(Dimension)), Person(age=15))
     step = next(s for s in next_steps(child, state) if s.route is Route.CHILD_PROTECTION)
-    assert REFERRAL_KINDS["child_protection"][0] == step.power.kinds
+    assert assistance.receivers(state, "child_protection") == step.power.kinds
+    assert referral_kinds(state, "child_protection") == (step.power.kinds, 1)
+
+
+def test_child_protection_has_no_second_home() -> None:
+    """Neither the rules nor the projector type the kinds: both read the powers' route."""
+    assert "child_protection" not in REFERRAL_KINDS
+    assert "child_protection" not in assistance.RECEIVERS
+    defaults = load_data_file("powers.yaml")["defaults"]["routes"]["child_protection"]
+    assert assistance.receivers("ESP", "child_protection") == tuple(K(k) for k in defaults)
+    # a persona in a state the powers data does not record (in transit): the defaults
+    assert assistance.receivers("LBY", "child_protection") == tuple(K(k) for k in defaults)

@@ -17,11 +17,13 @@ the care of another child-protection service) and with a written reason: the pre
 minority and the child's best interests (Directive 2011/36/EU, art. 13-16) leave a child
 protection service no other reason to turn a child away.
 
-Which team receives a referral (:data:`RECEIVERS`): the first played team of the state among
-social welfare then NGO for shelter and child protection, NGO then social welfare for NGO
-assistance. A referral to one's own team takes effect at once. Where no such team is played,
-nothing changes: the engine's policy decides on a shelter place, and NGO assistance or child
-protection are given at once. Exercises created before this module (their ``created`` event
+Which team receives a referral (:func:`receivers`): the first played team of the state among
+the shelter operators for shelter, NGO then social welfare for NGO assistance, and for child
+protection the kinds the state's powers name for the child-protection route (``routes`` in
+``domain/data/powers.yaml``, by default social welfare then NGO; the one home the screening's
+next steps read too). A referral to one's own team takes effect at once. Where no such team is
+played, nothing changes: the engine's policy decides on a shelter place, and NGO assistance or
+child protection are given at once. Exercises created before this module (their ``created`` event
 lacks ``"referrals": "answered"``; ``ExerciseState.referrals_decided`` is false) fold as
 before: protection at once and a "Referral for assistance" message to every played NGO and
 social-welfare team of the state.
@@ -32,6 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from pharos.domain.practitioners import PractitionerKind as K
+from pharos.domain.practitioners import route_kinds
 from pharos.exercise.rules import agencies
 from pharos.exercise.rules import personas as pers
 from pharos.exercise.rules.played import played_team
@@ -41,20 +44,28 @@ from pharos.exercise.scenario.schema import Character, ExerciseScenario, Team
 from pharos.i18n import _
 
 SERVICES = ("shelter", "ngo_assistance", "child_protection")
-#: who receives a referral to each service: the first played team of these kinds in the state
+#: who receives a referral to each service the powers data has no route for: the first played
+#: team of these kinds in the state
 RECEIVERS: dict[str, tuple[K, ...]] = {
     "shelter": agencies.SHELTER_OPERATORS,
-    "child_protection": (K.SOCIAL_WELFARE, K.NGO),
     "ngo_assistance": (K.NGO, K.SOCIAL_WELFARE),
 }
+#: services whose receivers are a route of the state's powers (domain/data/powers.yaml)
+ROUTE_SERVICES = frozenset({"child_protection"})
 DECISIONS = ("accept", "decline")
 #: the only grounds on which an unaccompanied child's referral to child protection is declined
 CHILD_GROUNDS = ("assessed_as_adult", "in_care_of_another_service")
 
 
+def receivers(state: str, to: str) -> tuple[K, ...]:
+    """The agency kinds that receive a referral to the service ``to`` in ``state``, first
+    present first."""
+    return route_kinds(state, to) if to in ROUTE_SERVICES else RECEIVERS[to]
+
+
 def receiver(sc: ExerciseScenario, state: str, to: str) -> Team | None:
     """The played team that decides on a referral to ``to`` in ``state``, if any."""
-    return played_team(sc, state, RECEIVERS[to]) if to in RECEIVERS else None
+    return played_team(sc, state, receivers(state, to)) if to in SERVICES else None
 
 
 def unaccompanied_child(c: Character) -> bool:
@@ -114,8 +125,9 @@ def inform_operators(
 ) -> None:
     """A referral given at once: every other played NGO and social-welfare team of the state
     is told ("Referral for assistance") and gets the person within reach."""
+    kinds = receivers(ps.state, to)
     for t in sc.teams:
-        if t.played and t.state == ps.state and t.agency_kind in RECEIVERS[to] and t.id != team.id:
+        if t.played and t.state == ps.state and t.agency_kind in kinds and t.id != team.id:
             bring(st, ps.id, t.id, st.minute)
             st.teams[t.id].inbox.append(
                 Message(

@@ -37,7 +37,7 @@ from pharos.coordinate.identification import set_trafficking_status
 from pharos.coordinate.permissions import allowed
 from pharos.coordinate.vocabulary import ReferralStatus
 from pharos.domain.practitioners import PractitionerKind as K
-from pharos.domain.practitioners import state_powers
+from pharos.domain.practitioners import route_kinds, state_powers
 from pharos.exercise.rules import agencies, assistance
 from pharos.exercise.rules.actions.catalogue import BY_NAME
 from pharos.exercise.rules.actions.spec import CaseStep, NetworkNote
@@ -65,14 +65,14 @@ Step = Callable[[Session, Event, Member, dict[str, Any]], None]
 #: where an exercise referral goes: agency kinds (first present wins) and the NRM pillar
 REFERRAL_KINDS: dict[str, tuple[tuple[K, ...], int]] = {
     "shelter": (assistance.RECEIVERS["shelter"], 1),
-    "child_protection": (assistance.RECEIVERS["child_protection"], 1),
     "ngo_assistance": (assistance.RECEIVERS["ngo_assistance"], 2),
     "health": ((K.SOCIAL_WELFARE,), 2),
 }
 #: referrals whose receivers are a route of the state's powers (``routes`` in
-#: domain/data/powers.yaml, the one home of who provides legal aid in a state, which the
-#: screening's next steps read too), with their NRM pillar
-ROUTE_REFERRALS: dict[str, int] = {"legal_aid": 4}
+#: domain/data/powers.yaml, the one home of who provides legal aid and child protection in a
+#: state, which the screening's next steps and the exercise's rules read too), with their NRM
+#: pillar
+ROUTE_REFERRALS: dict[str, int] = {"legal_aid": 4, "child_protection": 1}
 
 
 def referral_kinds(state: str, to: str) -> tuple[tuple[K, ...], int]:
@@ -80,7 +80,7 @@ def referral_kinds(state: str, to: str) -> tuple[tuple[K, ...], int]:
     if to == "competent_authority":
         return state_powers(state).formal_identification.kinds or (K.LAW_ENFORCEMENT,), 1
     if to in ROUTE_REFERRALS:
-        return state_powers(state).routes[to].kinds, ROUTE_REFERRALS[to]
+        return route_kinds(state, to), ROUTE_REFERRALS[to]
     return REFERRAL_KINDS[to]
 
 
