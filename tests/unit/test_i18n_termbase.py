@@ -123,6 +123,28 @@ def test_the_check_catches_a_wrong_term() -> None:
     assert not pinned_violations("ar", tb["terms"], right)
 
 
+def test_a_case_file_and_a_court_case_keep_their_arabic_words() -> None:
+    """The exercise called the agencies' case files «قضايا» (a case in court) where the case
+    pages say «الحالات»; a prosecution's case stays «قضية»."""
+    tb = termbase()
+    wrong = (
+        Entry("ar/x.po", None, "Case files", ("ملفات القضايا",)),
+        Entry("ar/x.po", None, "%(t)s opened a case for %(p)s", ("فتح %(t)s ملفًا لـ %(p)s",)),
+        Entry("ar/x.po", None, "Drop the case", ("إغلاق الحالة",)),
+    )
+    found = pinned_violations("ar", tb["terms"], wrong) + avoided_violations(
+        tb["avoid"]["ar"], wrong
+    )
+    for msgid in ("Case files", "%(t)s opened a case for %(p)s", "Drop the case"):
+        assert any(repr(msgid) in v for v in found), (msgid, found)
+    right = (
+        Entry("ar/x.po", None, "Case files", ("ملفات الحالات",)),
+        Entry("ar/x.po", None, "Drop the case", ("حفظ القضية",)),
+    )
+    assert not pinned_violations("ar", tb["terms"], right)
+    assert not avoided_violations(tb["avoid"]["ar"], right)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_pinned_terms_are_used(lang: str) -> None:
     bad = pinned_violations(lang, termbase()["terms"], entries(lang))
