@@ -41,8 +41,8 @@ from typing import Any
 import httpx
 
 from pharos.coordinate.demo import DEMO_PASSWORD
-from pharos.exercise.runtime.serverproc import ServerProcess, client_limits
 from pharos.exercise.scenario.loader import load_scenario
+from pharos.web.serverproc import ServerProcess, client_limits
 from pharos.web.testing import fresh_database
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -57,11 +57,11 @@ import httpx
 from sqlalchemy import select, text
 
 from pharos.estimate.examples import EXAMPLES
-from pharos.exercise.runtime.serverproc import ServerProcess
 from pharos.exercise.runtime.store import SqlEventStore, verify
 from pharos.learn.store import Store
 from pharos.store.db import make_engine
 from pharos.store.models import Case, CaseNote, SimulationRun
+from pharos.web.serverproc import ServerProcess
 from pharos.web.testing import fresh_database
 
 TEAM_USERS = {

@@ -117,6 +117,7 @@ def restore_cmd(
 ) -> None:
     """Check an archive written by 'pharos backup' and restore it; nothing is written unless
     the whole archive is intact. Stop the server first."""
+    from pharos.learn.store import Store
     from pharos.store.backup import BackupError, restore
 
     inst = _installation()
@@ -124,7 +125,13 @@ def restore_cmd(
     start = time.perf_counter()
     try:
         with _progress(console) as progress:
-            summary = restore(inst, archive, force=force, progress=_Bars(progress))
+            summary = restore(
+                inst,
+                archive,
+                force=force,
+                progress=_Bars(progress),
+                learn_lock=Store(inst.learn_store).writing,
+            )
     except (BackupError, OSError) as exc:
         Console(stderr=True).print(str(exc), markup=False, style="red")
         raise typer.Exit(1) from exc

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pharos.cli.app import app
 from pharos.i18n import _, ngettext
-from pharos.web.settings import Settings
+from pharos.web.settings import KEEP_ALIVE_S, Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -62,7 +62,7 @@ def serve(
         help="Worker processes (PostgreSQL only: on SQLite one process serves a database).",
     ),
     keep_alive: int = typer.Option(
-        5,
+        KEEP_ALIVE_S,
         "--keep-alive",
         min=1,
         max=3600,

@@ -110,12 +110,13 @@ class Store:
         """
         if origin not in ORIGINS:
             raise ValueError(f"unknown origin {origin!r}")
-        with self._writing():
+        with self.writing():
             return self._add(kind, file, digest, tables, origin, details)
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Only one import at a time in this folder, among all processes (flock)."""
+    def writing(self) -> Iterator[None]:
+        """Only one writer at a time in this folder, among all processes (flock): an import,
+        a removal, or ``pharos restore`` writing the archive's datasets."""
         self.root.mkdir(parents=True, exist_ok=True)
         with (self.root / ".write.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -181,9 +182,10 @@ class Store:
         manifest = self.root / "datasets" / f"{dataset_id}.json"
         if not manifest.exists():
             return False
-        manifest.unlink()
-        for table in TABLES:
-            (self.root / table / f"{dataset_id}.parquet").unlink(missing_ok=True)
+        with self.writing():
+            manifest.unlink(missing_ok=True)
+            for table in TABLES:
+                (self.root / table / f"{dataset_id}.parquet").unlink(missing_ok=True)
         return True
 
     def selected(self, datasets: list[str] | None = None) -> set[str]:

@@ -516,11 +516,20 @@ def restore(
     *,
     force: bool = False,
     progress: Progress = _silent,
+    learn_lock: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
 ) -> Summary:
-    """Restore ``archive`` into the installation, after checking all of it."""
+    """Restore ``archive`` into the installation, after checking all of it.
+
+    ``learn_lock`` is the analytics store's writer lock (``pharos.learn.store.Store.writing``;
+    the store layer does not import learn): it is held from the database's restore to the
+    last file, so that an import by a running worker or ``pharos import`` waits instead of
+    interleaving its files with the archive's."""
     archive = Path(archive)
     dialect = make_url(inst.database_url).get_backend_name()
-    with tempfile.TemporaryDirectory(prefix="pharos-restore-") as tmp:
+    with (
+        contextlib.ExitStack() as stack,
+        tempfile.TemporaryDirectory(prefix="pharos-restore-") as tmp,
+    ):
         root = Path(tmp)
         manifest = _unpack(archive, root, progress)
         theirs = manifest["database"]["dialect"]
@@ -563,6 +572,7 @@ def restore(
                     )
                     % {"url": engine.url.render_as_string(hide_password=True)}
                 )
+            stack.enter_context(learn_lock())  # after the last refusal: a refusal writes nothing
             step = _("Restoring the database")
             progress(step, 0, 1)
             db_file = root / manifest["database"]["file"]

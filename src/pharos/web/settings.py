@@ -15,6 +15,12 @@ if TYPE_CHECKING:  # the mail module reads the database: not loaded by commands 
     from pharos.coordinate.notification_mail import MailSettings
 
 
+#: ``pharos serve --keep-alive``'s default: seconds the server keeps an idle connection open
+#: (uvicorn's own default; clients of a Pharos server drop theirs in half that time,
+#: ``pharos.web.serverproc.client_limits``)
+KEEP_ALIVE_S = 5
+
+
 def _bool(value: str | None, default: bool | None) -> bool | None:
     if value is None or value == "":
         return default

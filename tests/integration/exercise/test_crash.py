@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from pharos.exercise.rules.state import state_hash
-from pharos.exercise.runtime.serverproc import ServerProcess
 from pharos.exercise.runtime.session import ExerciseSession
 from pharos.exercise.runtime.store import SqlEventStore, verify
+from pharos.web.serverproc import ServerProcess
 
 pytestmark = pytest.mark.slow
 

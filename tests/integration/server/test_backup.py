@@ -308,3 +308,42 @@ def test_a_backup_taken_while_an_exercise_runs_is_consistent(backend: str, tmp_p
     assert [e.seq for e in events] == list(range(1, len(events) + 1))  # a prefix, no gap
     assert _pharos(["exercise", "verify", exercise], target, new_url).exit_code == 0
     assert _pharos(["audit", "verify"], target, new_url).exit_code == 0
+
+
+def test_restore_holds_the_analytics_store_lock_while_it_writes_datasets(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import by a running worker (or ``pharos import``) takes the analytics store's writer
+    lock (``Store.writing``); ``pharos restore`` writing the archive's datasets must hold the
+    same lock, or the two interleave their files. Each dataset file is written while another
+    open file description of the lock cannot take it (flock is per open file description)."""
+    import fcntl
+
+    from pharos.store import backup as backup_module
+
+    target = tmp_path / "target"
+    lock_path = target / "learn" / ".write.lock"
+    written: list[tuple[str, bool]] = []
+    real_write = backup_module._write
+
+    def checked_write(dst: Path, src: Path, mode: int | None = None) -> None:
+        if "learn" in dst.parts:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            with lock_path.open("a") as probe:
+                try:
+                    fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    held = True
+                else:
+                    fcntl.flock(probe, fcntl.LOCK_UN)
+                    held = False
+            written.append((dst.name, held))
+        real_write(dst, src, mode)
+
+    monkeypatch.setattr(backup_module, "_write", checked_write)
+    done = _pharos(["restore", str(archive)], target, f"sqlite:///{target}/x.db")
+    assert done.exit_code == 0, done.output
+    assert sorted(written) == [("d1.json", True), ("d1.parquet", True)]
+    # released at the end: an import can go on
+    with lock_path.open("a") as probe:
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -27,7 +27,7 @@ import httpx
 import pytest
 import uvicorn
 
-from pharos.exercise.runtime.serverproc import ServerProcess
+from pharos.web.serverproc import ServerProcess
 
 KEEP_ALIVE = 1  # seconds, the server's (uvicorn's least)
 

@@ -26,8 +26,8 @@ from typer.testing import CliRunner
 
 from pharos.cli import app as cli_app
 from pharos.coordinate.demo import DEMO_PASSWORD
-from pharos.exercise.runtime.serverproc import ServerProcess, client_limits
 from pharos.exercise.runtime.store import SqlEventStore, verify
+from pharos.web.serverproc import ServerProcess, client_limits
 from pharos.web.testing import database_url, fresh_database
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -22,9 +22,7 @@ from pharos.coordinate.accounts import create_token
 from pharos.store.db import make_engine, session_factory
 from pharos.store.models import User
 from pharos.store.uow import UnitOfWork
-
-#: ``pharos serve --keep-alive``'s default: seconds the server keeps an idle connection open
-KEEP_ALIVE = 5
+from pharos.web.settings import KEEP_ALIVE_S as KEEP_ALIVE
 
 
 def client_limits(keep_alive: int = KEEP_ALIVE) -> httpx.Limits:
