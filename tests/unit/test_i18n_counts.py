@@ -118,7 +118,6 @@ KNOWN = frozenset(
         "estimated from the data and at least 1; Student's t). Holm's correction across the "
         "%(tests)d tests (categories × candidate years) keeps the chance of any false alarm at "
         "most %(alpha)s %%.",
-        "%(l)s lessons and %(i)s corrective actions published to the lessons library",
         "Share of cases identified, referred and protected, and the days each step took, with "
         "95 %% intervals. Groups and cells with fewer than %(k)s cases are never shown.",
         "Verified by re-reading the written file: %(classes)d classes over the "

@@ -161,7 +161,11 @@ def test_lessons_are_published_once_after_the_end(app):
     # nobody played: no finding is a team's, so no action goes into the real plan (issue 17:
     # they went in owned by "national anti-trafficking coordinator"); the report keeps them
     assert items == items_before
-    assert "Corrective actions kept in the report" in director.get(f"/exercises/{ex}/control").text
+    control = director.get(f"/exercises/{ex}/control").text
+    assert "Corrective actions kept in the report" in control
+    # each count in its own plural (it was "1 lessons and 0 corrective actions published")
+    learned = "1 lesson learned" if len(lessons) == 1 else f"{len(lessons)} lessons learned"
+    assert f"Published to the lessons library: {learned} and 0 corrective actions." in control
     assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422  # only once
 
 

@@ -35,7 +35,7 @@ from pharos.exercise.runtime.store import UnknownScenarioTextError
 from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
 from pharos.exercise.words import wording
 from pharos.exercise.words.names import FIRST_DAY, day_minute
-from pharos.i18n import _, lazy_gettext
+from pharos.i18n import _, lazy_gettext, ngettext
 from pharos.learn import exercise_lessons as lessons
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -404,9 +404,11 @@ async def publish_lessons(
         return counts
 
     done = await run_in_threadpool(publish)  # the database, off the event loop
-    note = _("%(l)s lessons and %(i)s corrective actions published to the lessons library") % {
-        "l": done.lessons,
-        "i": done.items,
+    note = _("Published to the lessons library: %(lessons)s and %(actions)s.") % {
+        "lessons": ngettext("%(num)d lesson learned", "%(num)d lessons learned", done.lessons)
+        % {"num": done.lessons},
+        "actions": ngettext("%(num)d corrective action", "%(num)d corrective actions", done.items)
+        % {"num": done.items},
     }
     if done.kept_in_report:
         note += " " + _(
