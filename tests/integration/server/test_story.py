@@ -114,6 +114,10 @@ def test_the_story(app: FastAPI) -> None:
     assert r.status_code == 303, r.text[:400]
     request_id = _location_id(r, "/requests/")
 
+    # the heading over the requests sent is a plural of its own, not the column's "Sent"
+    french = officer.get("/requests", headers={"Accept-Language": "fr"}).text
+    assert "<h2>Envoyées</h2>" in french and f"/requests/{request_id}" in french
+
     egypt = signed_in_client(app, "eg.police")
     listing = egypt.get("/requests")
     assert f"/requests/{request_id}" in listing.text
