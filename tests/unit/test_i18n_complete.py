@@ -55,6 +55,7 @@ COMPLETE_AREAS = (
     "exercise_report",
     "exercise_rehearsal",
     "exercise_archive",
+    "exercise_setup",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

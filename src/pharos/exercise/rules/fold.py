@@ -13,7 +13,13 @@ from pharos.exercise.rules import agencies, personas
 from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.clock import advance, check_triggers
 from pharos.exercise.rules.events import Event, EventKind
-from pharos.exercise.rules.state import ExerciseState, Message, Observation, TaskRating
+from pharos.exercise.rules.state import (
+    SETUP_FIELDS,
+    ExerciseState,
+    Message,
+    Observation,
+    TaskRating,
+)
 from pharos.exercise.rules.world import deliver, initial_state
 from pharos.exercise.scenario.schema import ExerciseScenario
 
@@ -38,6 +44,7 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
         st.consent_checked = p.get("consent") == "checked"
         st.created_by = p.get("director") or None
         st.directors = [st.created_by] if st.created_by else []
+        st.setup = {k: str(p[k]) for k in SETUP_FIELDS if p.get(k)}
     elif k == EventKind.DECISION:
         try:
             agencies.apply_decision(sc, st, p)

@@ -247,6 +247,9 @@ class ExerciseState:
     directors: list[str] = field(default_factory=list)
     #: who created the exercise (None: made before control teams, or outside the web platform)
     created_by: str | None = None
+    #: what the setup wizard recorded: the exercise's ``name`` and the real dates it is held
+    #: (``held_from``, ``held_to``, ISO dates); empty for an exercise made without it
+    setup: dict[str, str] = field(default_factory=dict)
     notes: list[dict[str, Any]] = field(default_factory=list)
     hotwash: list[dict[str, Any]] = field(default_factory=list)
     corrective_actions: list[dict[str, Any]] = field(default_factory=list)
@@ -268,6 +271,9 @@ class ExerciseState:
         self.timeline.append({"minute": minute, "what": what, "team": team, **detail})
 
 
+#: What the ``created`` event of an exercise set up in the wizard records (``ExerciseState.setup``).
+SETUP_FIELDS = ("name", "held_from", "held_to")
+
 #: Fields added after states were first hashed, with their defaults: left out of the canonical
 #: JSON while at their default, so that a log written before them folds to the same hash.
 LATER_STATE_FIELDS: dict[str, Any] = {
@@ -276,6 +282,7 @@ LATER_STATE_FIELDS: dict[str, Any] = {
     "referrals": [],
     "directors": [],
     "created_by": None,
+    "setup": {},
     "consent_checked": False,
     "task_ratings": [],
     "feedback": [],

@@ -182,9 +182,11 @@ class Hub:
         seed: int | None = None,
         director: str | None = None,
         origin: str | None = None,
+        setup: dict[str, str] | None = None,
     ) -> ExerciseSession:
-        """A new exercise; ``director`` (the creating user) heads its control team."""
-        s = self.registry.create(scenario, seed, director, origin)
+        """A new exercise; ``director`` (the creating user) heads its control team; ``setup``:
+        what the setup wizard recorded (name, dates held)."""
+        s = self.registry.create(scenario, seed, director, origin, setup)
         s.listeners.append(self.broker.publish)
         s.listeners.append(self._committed)
         self._pending.put(s.exercise_id)

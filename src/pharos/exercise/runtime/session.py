@@ -34,7 +34,7 @@ from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.clock import advance
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.fold import apply, fold
-from pharos.exercise.rules.state import TASK_RATINGS, ExerciseState, state_hash
+from pharos.exercise.rules.state import SETUP_FIELDS, TASK_RATINGS, ExerciseState, state_hash
 from pharos.exercise.runtime.store import EventStore, ExerciseRecord
 from pharos.exercise.scenario.loader import LoadedScenario, load_scenario, load_source, resolve
 from pharos.exercise.scenario.schema import ExerciseScenario
@@ -108,11 +108,14 @@ class ExerciseSession:
         clock: Callable[[], float] = time.monotonic,
         director: str | None = None,
         origin: str | None = None,
+        setup: dict[str, str] | None = None,
     ) -> ExerciseSession:
         """A new exercise on ``scenario`` (a bundled name, a path, or a scenario already loaded
         from its text); ``director`` (a username) heads its control team. The exercise keeps
         the scenario's text (``store.create_exercise``), never reads the file again.
-        ``origin`` says where the scenario came from (default: the name or path given)."""
+        ``origin`` says where the scenario came from (default: the name or path given);
+        ``setup`` what the setup wizard recorded (``SETUP_FIELDS``: its name names it)."""
+        setup = {k: v for k, v in (setup or {}).items() if k in SETUP_FIELDS and v}
         loaded = load_scenario(scenario) if isinstance(scenario, str) else scenario
         if origin is None and isinstance(scenario, str):
             given = Path(scenario)  # a path is kept absolute, a bundled name as it is
@@ -120,7 +123,8 @@ class ExerciseSession:
         sc = loaded.scenario
         seed = sc.world.seed if seed is None else seed
         exercise_id = exercise_id or uuid.uuid4().hex[:12]
-        store.create_exercise(exercise_id, origin or "", sc.title, seed, loaded.source)
+        title = setup.get("name") or sc.title
+        store.create_exercise(exercise_id, origin or "", title, seed, loaded.source)
         store.append(
             exercise_id,
             0,
@@ -134,7 +138,8 @@ class ExerciseSession:
                 "phases": "logged",
                 "consent": "checked",
             }
-            | ({"director": director} if director else {}),
+            | ({"director": director} if director else {})
+            | setup,
         )
         return cls(loaded, store, exercise_id, seed, clock)
 
@@ -456,9 +461,16 @@ class ExerciseRegistry:
         seed: int | None = None,
         director: str | None = None,
         origin: str | None = None,
+        setup: dict[str, str] | None = None,
     ) -> ExerciseSession:
         s = ExerciseSession.create(
-            self.store, scenario, seed, clock=self.clock, director=director, origin=origin
+            self.store,
+            scenario,
+            seed,
+            clock=self.clock,
+            director=director,
+            origin=origin,
+            setup=setup,
         )
         with self._lock:
             self._sessions[s.exercise_id] = s

@@ -7,7 +7,10 @@ role player sees the persona's script and what it may disclose now; the controll
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from babel.dates import format_interval
 
 from pharos.domain import explain
 from pharos.domain.cooperation import instruments_between
@@ -25,7 +28,7 @@ from pharos.exercise.scenario.schema import ExerciseScenario, Inject, Team, day_
 from pharos.exercise.story import describe, inbox
 from pharos.exercise.words import wording
 from pharos.exercise.words.names import Names, clock_label
-from pharos.i18n import _, format_list, gettext
+from pharos.i18n import _, current_locale, format_list, gettext
 
 
 def _presumption(code: str) -> str:
@@ -39,6 +42,17 @@ def _presumption(code: str) -> str:
 def labels() -> dict[str, str]:
     """Translated labels of the exercise's fixed choices (approaches, settings, referrals, ...)."""
     return wording.choices()
+
+
+def held(s: ExerciseSession) -> str:
+    """The real dates the exercise is held, as the setup wizard recorded them, in the reader's
+    language (CLDR's interval: "7–9 Dec 2026"); empty when none were recorded."""
+    setup = s.state.setup
+    if not setup.get("held_from"):
+        return ""
+    start = date.fromisoformat(setup["held_from"])
+    end = date.fromisoformat(setup.get("held_to") or setup["held_from"])
+    return format_interval(start, end, "yMMMd", locale=current_locale())
 
 
 def clock(s: ExerciseSession, st: ExerciseState | None = None) -> dict[str, Any]:

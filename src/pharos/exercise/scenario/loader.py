@@ -402,10 +402,50 @@ def _cross_references(data: dict[str, Any], src: ScenarioSource) -> list[tuple[L
             }.get(when, persona_ids)
             subject = tr.get("subject")
             need(subject in valid, ("injects", i, "trigger", "subject"), when.value, subject)
+    for j, t in _texts(data.get("played_teams")):
+        need(t in team_ids, ("played_teams", j), _("team"), t)
+    out += _mode(data)
     if (
         len(team_states) >= 2
         and all(s in countries() for s in team_states)
         and not any(instruments_between(a, b) for a in team_states for b in team_states if a != b)
     ):
         out.append((("teams",), _("no cooperation instrument links the teams' states")))
+    return out
+
+
+def _mode(data: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """A national exercise (``mode: national``) names its ``state``, and every team is one of
+    that state's agencies; no objective, network or inject looks across borders, since no team
+    of another state exists to answer (what foreign partners say comes as injects). A regional
+    exercise names no ``state``."""
+    out: list[tuple[Loc, str]] = []
+    state = data.get("state")
+    if data.get("mode") != "national":
+        if state is not None:
+            out.append((("state",), _("only a national exercise (mode: national) names a state")))
+        return out
+    if not isinstance(state, str):
+        out.append((("mode",), _("a national exercise names its state (state: ITA, ...)")))
+        return out
+    state = state.upper()
+    words = {"state": state}
+    for i, t in _items(data, "teams"):
+        if isinstance(t.get("state"), str) and t["state"].upper() != state:
+            msg = _("every team of a national exercise is an agency of %(state)s") % words
+            out.append((("teams", i, "state"), msg))
+    for i, o in _items(data, "objectives"):
+        if o.get("id") == "networks_across_borders":
+            msg = _("a national exercise has no cross-border objective: no team of another state")
+            out.append((("objectives", i, "id"), msg))
+    for i, n in _items(data, "networks"):
+        for j, st in _texts(n.get("disrupt_requires")):
+            if st.upper() != state:
+                msg = _("a national exercise's networks are disrupted in %(state)s") % words
+                out.append((("networks", i, "disrupt_requires", j), msg))
+    for i, inj in _items(data, "injects"):
+        tr = inj.get("trigger")
+        if isinstance(tr, dict) and tr.get("when") == TriggerOn.REQUEST_ANSWERED.value:
+            msg = _("a national exercise sends no cross-border request to wait for")
+            out.append((("injects", i, "trigger", "when"), msg))
     return out

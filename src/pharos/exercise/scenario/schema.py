@@ -429,11 +429,26 @@ class World(_Model):
         return {_state_code(k): n for k, n in v.items()}
 
 
+class ExerciseMode(StrEnum):
+    """Whose agencies the teams are: several states' (``regional``, the default) or one
+    state's (``national``: every team is an agency of ``state``; the OSCE runs national
+    exercises as well as regional ones)."""
+
+    REGIONAL = "regional"
+    NATIONAL = "national"
+
+
 class ExerciseScenario(_Model):
     format: Literal["pharos-exercise/1"]
     id: str
     title: str
     description: str
+    mode: ExerciseMode = ExerciseMode.REGIONAL
+    #: the state of a national exercise (every team is one of its agencies); none in a regional
+    state: str | None = None
+    #: the teams people play, chosen when the exercise was set up (the setup wizard writes it
+    #: into the text the exercise keeps): overrides each team's ``played``
+    played_teams: list[str] | None = None
     world: World
     objectives: list[Objective] = Field(min_length=1)
     clock: Clock
@@ -445,6 +460,30 @@ class ExerciseScenario(_Model):
     places: list[Place] = Field(min_length=1)
     networks: list[Network] = Field(default_factory=list)
     injects: list[Inject] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _choose_played(cls, data: object) -> object:
+        """``played_teams`` given: a team is played exactly when it is listed."""
+        if not isinstance(data, dict):
+            return data
+        chosen, teams = data.get("played_teams"), data.get("teams")
+        if not isinstance(chosen, list) or not isinstance(teams, list):
+            return data
+        return data | {
+            "teams": [
+                t | {"played": t.get("id") in chosen} if isinstance(t, dict) else t for t in teams
+            ]
+        }
+
+    @field_validator("state")
+    @classmethod
+    def _check_state(cls, v: str | None) -> str | None:
+        return None if v is None else _state_code(v)
+
+    @property
+    def national(self) -> bool:
+        return self.mode == ExerciseMode.NATIONAL
 
     def team(self, team_id: str) -> Team:
         return next(t for t in self.teams if t.id == team_id)

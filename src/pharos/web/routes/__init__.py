@@ -12,6 +12,7 @@ ROUTE_MODULES: list[str] = [
     "dashboard",
     "estimate",
     "exercise_studio",  # before "exercise": /exercises/studio is no exercise id
+    "exercise_setup",  # before "exercise": /exercises/new is no exercise id
     "exercise",
     "exercise_archive",
     "exercise_api",

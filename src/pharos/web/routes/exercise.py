@@ -113,6 +113,19 @@ def _submit(
     return None
 
 
+def assign_refusal(work: UnitOfWork, data: dict[str, Any]) -> str | None:
+    """Why a role cannot be assigned (``data``: an ``assign`` command's fields, its user name
+    made the account's, as accounts store it), or None: every role goes to a real, active
+    account (taking one away needs no account). The pages and the JSON API both ask."""
+    if isinstance(data.get("username"), str):
+        data["username"] = normal_username(data["username"])
+    if data.get("role") == "none" or accounts.active_user_exists(
+        work.session, data.get("username")
+    ):
+        return None
+    return _("no active account is called %(name)s") % {"name": data.get("username")}
+
+
 def _hours(value: Any) -> float | None:
     """How many hours to advance: a positive finite number, else ``None``."""
     try:
@@ -147,7 +160,9 @@ def exercise_list(
         items.append(
             {
                 "id": rec.id,
-                "title": s.shown().title,
+                # the name given in the setup wizard, else the scenario's title
+                "title": s.state.setup.get("name") or s.shown().title,
+                "held": views.held(s),
                 "clock": views.clock(s),
                 "role": _role(p, s),
                 "closed": s.state.status in ("ready", "ended"),
@@ -335,8 +350,6 @@ async def control_command(
     if not _role(p, s).controller:
         raise PermissionDenied()
     command = data.pop("command", "")
-    if command == "assign" and isinstance(data.get("username"), str):
-        data["username"] = normal_username(data["username"])  # as accounts store it
     if "to" in data and not isinstance(data["to"], list):
         data["to"] = [data["to"]]
     if command == "advance":
@@ -353,12 +366,8 @@ async def control_command(
             if hours is not None
             else _("say how far to advance")
         )
-    elif command == "assign" and not (
-        data.get("role") == "none"
-        or await run_in_threadpool(accounts.active_user_exists, work.session, data.get("username"))
-    ):
-        # every role is given to a real, active account (taking one away needs no account)
-        error = _("no active account is called %(name)s") % {"name": data.get("username")}
+    elif command == "assign" and (refusal := await run_in_threadpool(assign_refusal, work, data)):
+        error = refusal
     elif command == "end" and data.get("confirm") != "yes":
         error = _("tick the confirmation to end the exercise: it ends for every team")
     elif command in CONTROL_COMMANDS:

@@ -26,6 +26,7 @@ from pharos.web.routes.exercise import (
     _loaded,
     _role,
     _session,
+    assign_refusal,
 )
 from pharos.web.schemas import errors
 
@@ -151,6 +152,10 @@ async def api_control(
     kind = CONTROL_COMMANDS.get(str(data.pop("command", "")))
     if kind is None:
         return JSONResponse({"detail": _("unknown command")}, status_code=422)
+    if kind == EventKind.ROLE_ASSIGNED:  # as the control page: only to real, active accounts
+        refusal = await run_in_threadpool(assign_refusal, work, data)
+        if refusal:
+            return JSONResponse({"detail": refusal}, status_code=422)
     return await _command(s, kind, p.username, data)
 
 
