@@ -47,7 +47,7 @@ def test_a_played_prosecutor_reads_its_charging_item_in_arabic() -> None:
     item = next(m for m in s.state.teams["ita-prosecutor"].inbox if m.id.startswith("charges-"))
     with use_locale("ar"):
         t = shown(item, s.state.requests)
-    assert t.title == "قرار الاتهام مستحق: The Delta agricultural labour network"
+    assert t.title == "حان موعد قرار الاتهام: The Delta agricultural labour network"
     assert "إيطاليا" in t.body and "Members of" not in t.body
 
 
