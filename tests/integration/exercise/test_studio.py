@@ -111,6 +111,49 @@ def test_save_refuses_problems_and_keeps_versions(app, key):
     assert outside.status_code == 422
 
 
+def test_a_template_is_cut_down_once_its_translations_are_removed(app):
+    """A director who cuts a template down (here: the witness Rosa G. removed) is told by the
+    template's translations that they name her; a translation saved with no text is removed
+    from the next version (the check as you type agrees), and the cut-down scenario saves.
+    Before, an empty translation was "expected a mapping" and no file could be removed, so a
+    template could not be made smaller in the browser."""
+    director = signed_in_client(app, "it.coordinator")
+    studio = Studio(app.state.engine)
+    made = director.post("/exercises/studio", data={"template": "mediterranean-regional"})
+    key = made.headers["location"].rsplit("/", 1)[1]
+    main = "mediterranean-regional.yaml"
+    text = studio.source(studio.version(key)).text
+    rosa = next(line for line in text.splitlines(keepends=True) if "{id: rosa," in line)
+    cut = text.replace(rosa, "", 1)
+    named = director.post(
+        f"/exercises/studio/{key}/versions", data={"base": "1", "file": main, "text": cut}
+    )
+    assert named.status_code == 422 and "characters.rosa.name" in named.text
+    for n, lang in enumerate(("ar", "el", "es", "fr", "it"), start=1):
+        file = f"mediterranean-regional.{lang}.yaml"
+        checked = director.post(
+            f"/exercises/studio/{key}/check", json={"version": str(n), "file": file, "text": ""}
+        ).json()
+        assert checked["problems"] == [], checked["problems"]
+        r = director.post(
+            f"/exercises/studio/{key}/versions", data={"base": str(n), "file": file, "text": " \n"}
+        )
+        assert r.status_code == 303, r.text
+        assert file not in studio.source(studio.version(key)).files
+    assert studio.source(studio.version(key)).translations() == {}
+    assert "evidence/gh-job-ad.md" in studio.source(studio.version(key)).files  # the rest kept
+    saved = director.post(
+        f"/exercises/studio/{key}/versions", data={"base": "6", "file": main, "text": cut}
+    )
+    assert saved.status_code == 303, saved.text
+    assert "{id: rosa," not in studio.source(studio.version(key)).text
+    # the scenario file itself is never removed so: an empty one is a problem, nothing saved
+    empty = director.post(
+        f"/exercises/studio/{key}/versions", data={"base": "7", "file": main, "text": ""}
+    )
+    assert empty.status_code == 422 and studio.version(key).number == 7
+
+
 def test_export_import_and_start(app, key):
     director = signed_in_client(app, "it.coordinator")
     studio = Studio(app.state.engine)

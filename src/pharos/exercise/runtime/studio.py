@@ -169,9 +169,10 @@ class Studio:
 
     def save(self, key: str, base: int, author: str, note: str, file: str, text: str) -> Version:
         """A new version of scenario ``key``: version ``base`` with ``file`` (the scenario file,
-        a document or a translation) now ``text``. Refused (``StudioRefused``) if another
-        version was saved since ``base``, the file's name is not one the studio writes, or the
-        validator finds a problem."""
+        a document or a translation) now ``text``; a document or translation given no text is
+        removed (a template's translations, when its scenario is cut down). Refused
+        (``StudioRefused``) if another version was saved since ``base``, the file's name is not
+        one the studio writes, or the validator finds a problem."""
         latest = self.version(key)
         if latest.number != base:
             raise StudioRefused(
@@ -189,7 +190,7 @@ class Studio:
             )
         if ".." in file.split("/"):
             raise StudioRefused(_("A file of the scenario stays in its folder."))
-        changed = ScenarioSource(src.name, {**src.files, file: text})
+        changed = src.with_file(file, text)  # a document or translation with no text: removed
         if changed.sha256 == src.sha256:
             raise StudioRefused(_("Nothing changed since version %(n)s.") % {"n": base})
         return self._save(key, base + 1, changed, author, note)

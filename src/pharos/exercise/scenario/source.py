@@ -87,6 +87,15 @@ class ScenarioSource:
         """The same translations and documents with another scenario text (the studio)."""
         return ScenarioSource(self.name, {**self.files, self.name: text}, self.folder)
 
+    def with_file(self, file: str, text: str) -> ScenarioSource:
+        """The text with ``file`` (the scenario, a translation or a document) now ``text``; a
+        translation or document given no text (only blanks) is left out: the studio removes a
+        file so. The scenario file itself is kept whatever its text (the validator names it)."""
+        files = {**self.files, file: text}
+        if file != self.name and not text.strip():
+            del files[file]
+        return ScenarioSource(self.name, files, self.folder)
+
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "files": dict(self.files)}
 

@@ -361,7 +361,7 @@ async def studio_check(
             }
         )
     src = await run_in_threadpool(_studio(request).source, v)
-    changed = ScenarioSource(src.name, {**src.files, (file or src.name): text})
+    changed = src.with_file(file or src.name, text)
     loaded, problems = await run_in_threadpool(check_source, changed)
     html = None
     if loaded is not None:
