@@ -65,6 +65,27 @@ def test_the_check_reports_every_problem_with_its_line(app, key):
     assert ok["problems"] == [] and "Karim A." in ok["preview"]
 
 
+def test_the_preview_counts_days_as_the_exercise_clock_does(app, key):
+    """One convention for days (issue 17, item 6): the preview said "Day 0.1" and "Day 0 to
+    day 10.0" where the rehearsal, the consoles and the report say "day 1 02:24"."""
+    director = signed_in_client(app, "it.coordinator")
+    page = director.get(f"/exercises/studio/{key}").text
+    # the anonymous call's at_day 0.1 is 0.1 x 24 h = 2 h 24 min into the first day
+    assert "day 1 02:24" in page and "day 0.1" not in page.lower()
+    # end_day 10: ten whole days, the last ending when the eleventh begins
+    assert "From day 1 00:00 to day 11 00:00." in page
+    assert "Days after the start (0.5: day 1 12:00)" in page  # the inject form's field
+    text = bundled_path("mediterranean-regional").read_text(encoding="utf-8")
+    checked = director.post(
+        f"/exercises/studio/{key}/check",
+        json={
+            "file": "mediterranean-regional.yaml",
+            "text": text.replace("at_day: 0.1\n", "at_day: 0.25\n", 1),
+        },
+    ).json()
+    assert "day 1 06:00" in checked["preview"] and "day 1 02:24" not in checked["preview"]
+
+
 def test_save_refuses_problems_and_keeps_versions(app, key):
     director = signed_in_client(app, "it.coordinator")
     studio = Studio(app.state.engine)

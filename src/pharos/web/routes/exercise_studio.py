@@ -35,9 +35,16 @@ from pharos.exercise.runtime.studio import (
 )
 from pharos.exercise.scenario.edit import add_item
 from pharos.exercise.scenario.loader import LoadedScenario, Problem, check_source
-from pharos.exercise.scenario.schema import Channel, ExerciseScenario, Inject, TriggerOn
+from pharos.exercise.scenario.schema import (
+    Channel,
+    ExerciseScenario,
+    Inject,
+    TriggerOn,
+    day_to_minutes,
+)
 from pharos.exercise.scenario.source import ScenarioSource
 from pharos.exercise.words import wording
+from pharos.exercise.words.names import clock_label
 from pharos.i18n import _, lazy_gettext
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
@@ -298,6 +305,8 @@ def preview(loaded: LoadedScenario) -> dict[str, Any]:
             when = wording.trigger(i.trigger.when, named)
         return {
             "inject": i,
+            # when it reaches the teams, as the exercise's clock says it (day 1 is the first)
+            "at": clock_label(day_to_minutes(i.at_day)) if i.at_day is not None else "",
             "channel": wording.channel(i.channel),
             "when": when,
             "left": min(100.0, 100.0 * (i.at_day or 0) / end),
@@ -334,6 +343,8 @@ def preview(loaded: LoadedScenario) -> dict[str, Any]:
             {"phase": ph, "left": min(100.0, 100.0 * ph.starts_day / end)} for ph in sc.clock.phases
         ],
         "end_day": end,
+        "start": clock_label(0),
+        "end": clock_label(day_to_minutes(end)),
     }
 
 
