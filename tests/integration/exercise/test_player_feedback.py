@@ -103,6 +103,10 @@ def test_a_screening_says_what_it_still_lacks(app) -> None:
     lacks = page[page.index('id="missing-karim"') :]
     lacks = lacks[: lacks.index("</details>")]
     assert "What the screening still lacks" in lacks
+    # the conclusion drawn from the indicators is said once, not "Insufficient information
+    # (insufficient information)"
+    screened = re.findall(r'<p class="muted">Screening: (.*?)</p>', page)
+    assert screened == ["Insufficient information"], screened
     assert "Exploitative conditions is not positive yet: 1 strong found" in lacks
     assert "Coercion at destination is not positive yet: no indicator found" in lacks
     fr = unescape(labour.get(play + "?lang=fr").text)
@@ -116,4 +120,10 @@ def test_a_screening_says_what_it_still_lacks(app) -> None:
         "ec_bad_living",
     ]
     labour.post(play, data={"type": "screen", "persona": "karim", "indicators": indicators})
-    assert 'id="missing-karim"' not in labour.get(play).text  # presumed: nothing lacks
+    page = unescape(labour.get(play + "?lang=en").text)
+    assert 'id="missing-karim"' not in page  # presumed: nothing lacks
+    # a presumption and the conclusion it gives, in other words: both said, after the first
+    presumed = "Presumed trafficking for labour exploitation (possible victim)"
+    assert re.findall(r'<p class="muted">Screening: (.*?)</p>', page) == [
+        f"Insufficient information and {presumed}"
+    ]

@@ -21,7 +21,7 @@ from pharos.domain.screening_types import DimensionState, Presumption
 from pharos.exercise.rules import assistance, personas
 from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.actions.persons import CONCLUSIONS, screening_of
-from pharos.exercise.rules.state import ExerciseState, Message, state_hash
+from pharos.exercise.rules.state import ExerciseState, Message, Screening, state_hash
 from pharos.exercise.runtime.service import role_of
 from pharos.exercise.runtime.session import ROLE_PLAYER_TRUST_STEP, ExerciseSession
 from pharos.exercise.scenario.schema import ExerciseScenario, Inject, Team, day_to_minutes
@@ -37,6 +37,19 @@ def _presumption(code: str) -> str:
         return gettext(PRESUMPTION_LABELS[Presumption(code)])
     except ValueError:
         return code
+
+
+def _screened(x: Screening) -> str:
+    """A team's screening as its workspace says it: the presumption and the conclusion drawn,
+    once when they say the same ("Insufficient information", not "Insufficient information
+    (insufficient information)")."""
+    conclusion = wording.choice(x.conclusion)
+    if not x.presumption:
+        return conclusion
+    presumption = _presumption(x.presumption)
+    if presumption.casefold() == conclusion.casefold():
+        return presumption
+    return f"{presumption} ({conclusion})"
 
 
 def labels() -> dict[str, str]:
@@ -192,13 +205,7 @@ def _reach(sc: ExerciseScenario, st: ExerciseState, team: Team) -> list[dict[str
                 "in_state": p.state == team.state,
                 "status": p.status,
                 "said": [ladder[d].text for d in p.disclosed_to.get(team_id, [])],
-                "screened": [
-                    f"{_presumption(x.presumption)} ({wording.choice(x.conclusion)})"
-                    if x.presumption
-                    else wording.choice(x.conclusion)
-                    for x in p.screenings
-                    if x.team == team_id
-                ],
+                "screened": [_screened(x) for x in p.screenings if x.team == team_id],
                 "missing": _missing(sc, p.id, [x for x in p.screenings if x.team == team_id]),
                 "case": team_id in p.cases,
                 "identified": p.identified_at is not None,
