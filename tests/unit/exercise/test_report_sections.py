@@ -220,3 +220,22 @@ def test_equal_protection_covers_every_victim_within_reach(ended: ExerciseSessio
     assert police.victims_in_reach == 2
     assert police.equal_protection is False
     assert any(g.startswith("blessing: ") for g in police.protection_gap)
+
+
+def test_a_finding_under_an_objective_the_scenario_leaves_out_is_named(
+    ended: ExerciseSession,
+) -> None:
+    """A small scenario with one objective: the measured findings of the others (the network
+    not disrupted, no financial investigation) showed their codes ("networks_across_borders")
+    in the findings and the improvement plan; they are named as the OSCE's aims are."""
+    sc = ended.scenario
+    small = sc.model_copy(update={"objectives": [sc.objectives[1]]})  # identification only
+    r = after_action.build(small, ended.state, date(2024, 10, 11))
+    assert {f.objective for f in r.improvements} >= {"networks_across_borders"}
+    page = html.render_html(r)
+    text = " ".join(pdf_headings_and_text(pdf.pdf_bytes(r))[1].split())
+    for code in ("networks_across_borders", "victim_centred_protection"):
+        assert code not in page and code not in text
+    assert "networks across borders" in page and "networks across borders" in text
+    # the scenario's own title where it has the objective
+    assert sc.objectives[1].title in page

@@ -24,7 +24,7 @@ from typing import Any
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.scoring import Scores, score
 from pharos.exercise.rules.state import ExerciseState
-from pharos.exercise.scenario.schema import ExerciseScenario
+from pharos.exercise.scenario.schema import ExerciseScenario, ObjectiveId
 from pharos.exercise.story import describe
 from pharos.exercise.words import wording
 from pharos.exercise.words.names import Names, clock_label
@@ -249,7 +249,10 @@ def build(
         plan,
         st.hotwash,
         st.wellbeing,
-        {o.id.value: o.title for o in sc.objectives},
+        # a finding may fall under an aim the scenario leaves out (a network not disrupted in
+        # a scenario without "networks across borders"): named as the OSCE's aims are
+        {o.value: wording.objective(o.value) for o in ObjectiveId}
+        | {o.id.value: o.title for o in sc.objectives},
         _charges(s, team_names),
         names,
         _cover(sc, st, held, report_date),
