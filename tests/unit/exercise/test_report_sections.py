@@ -18,6 +18,7 @@ from pharos.exercise.report import after_action, html, pdf
 from pharos.exercise.rules.events import Event, EventKind
 from pharos.exercise.rules.scoring import score
 from pharos.exercise.runtime.session import ExerciseSession
+from pharos.exercise.words import wording
 from pharos.exercise.words.names import clock_label
 from pharos.i18n import use_locale
 
@@ -239,3 +240,25 @@ def test_a_finding_under_an_objective_the_scenario_leaves_out_is_named(
     assert "networks across borders" in page and "networks across borders" in text
     # the scenario's own title where it has the objective
     assert sc.objectives[1].title in page
+
+
+def test_the_pdf_breaks_no_word_of_a_wide_table(ended: ExerciseSession) -> None:
+    """The networks table has ten columns: the PDF broke "Prosecuti|on", "agricultur|al",
+    "document|ed" and "Request|s" inside the word; each column is now as wide as its longest
+    word (reportlab measures the text in the font it draws it with). Here the words cannot
+    all fit on A4 ("The Catania–Valletta–Athens ring" is one word): only the two widest
+    columns are narrowed, the network's name and "investigation"."""
+    r = after_action.build(ended.scenario, ended.state, date(2024, 10, 11))
+    text = " ".join(pdf_headings_and_text(pdf.pdf_bytes(r))[1].split())
+    for words in (
+        "Prosecution readiness",
+        "Requests sent / answered",
+        "Median reply (days)",
+        "Disrupted",
+        "The Delta agricultural labour network",
+        "Persons contacted",
+        "Identification (days)",
+    ):
+        assert words in text, words
+    for n in r.scores.networks:
+        assert wording.element_status(n.elements["act"]) in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -17,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from pharos.coordinate.case_file_pdf import html_to_pdf, pdf_fonts
@@ -32,6 +34,37 @@ def _fonts() -> tuple[str, str]:
     return pdf_fonts()
 
 
+#: the width of the tables on an A4 page between its margins
+WIDTH = 18 * cm
+#: where reportlab breaks a line in a table's cell: at spaces (a longer word is cut anywhere)
+_WORDS = re.compile(r"\s+")
+#: the tables' cell padding (each side) and font size
+_PADDING, _SIZE = 3.0, 7.5
+
+
+def _word_widths(header: list[str], rows: list[list[object]], font: str, bold: str) -> list[float]:
+    """Column widths in which no word is broken: each column as wide as its longest word
+    (header in bold), the room left shared equally. When the words cannot all fit, the
+    columns with the longest words are narrowed to one common width, so that only those
+    break. Before, reportlab shared the width
+    out equally and a ten-column table broke "Prosecuti|on" and "agricultur|al"."""
+    need = []
+    for j, h in enumerate(header):
+        longest = max((stringWidth(w, bold, _SIZE) for w in _WORDS.split(h)), default=0.0)
+        for row in rows:
+            text = "" if row[j] is None else str(row[j])
+            longest = max([longest, *(stringWidth(w, font, _SIZE) for w in _WORDS.split(text))])
+        need.append(longest + 2 * _PADDING + 1)
+    if sum(need) <= WIDTH:
+        rest = (WIDTH - sum(need)) / len(need)
+        return [w + rest for w in need]
+    low, high = 0.0, max(need)  # the common width of the narrowed columns
+    for _step in range(40):
+        cap = (low + high) / 2
+        low, high = (cap, high) if sum(min(w, cap) for w in need) < WIDTH else (low, cap)
+    return [min(w, low) for w in need]
+
+
 def _table(
     header: list[str],
     rows: list[list[object]],
@@ -39,8 +72,10 @@ def _table(
     bold: str,
     widths: list[float] | None = None,
 ) -> Table:
-    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9)
-    head = ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=_SIZE, leading=9)
+    head = ParagraphStyle("head", fontName=bold, fontSize=_SIZE, leading=9)
+    if widths is None:
+        widths = _word_widths(header, rows, font, bold)
     data = [[Paragraph(escape(h), head) for h in header]]
     data += [[Paragraph(escape("" if v is None else str(v)), cell) for v in row] for row in rows]
     if len(data) == 1:
@@ -52,6 +87,8 @@ def _table(
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9d2de")),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f8")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING),
             ]
         )
     )
@@ -98,7 +135,7 @@ def _section(sec: Section, look: _Look) -> list[Flowable]:
     if sec.header:
         widths = None
         if sec.widths:
-            unit = 18 * cm / sum(sec.widths)
+            unit = WIDTH / sum(sec.widths)
             widths = [w * unit for w in sec.widths]
         rows: list[list[object]] = [[c.text for c in row] for row in sec.rows]
         if not rows:
