@@ -149,6 +149,6 @@ def test_agencies_accounts_and_replies_in_french(session: ExerciseSession) -> No
         )
         assert say.account("esp-police") == say.agency(police.agency_id)
         assert say.text(reply).startswith(
-            "Égypte : demande exécutée au titre de : Échange d’informations policières"
+            "Égypte : demande exécutée via Échange d’informations policières"
         )
     assert shown.team("esp-police").name != session.scenario.team("esp-police").name

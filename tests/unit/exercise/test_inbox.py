@@ -28,7 +28,7 @@ def test_an_engine_reply_and_its_charging_decision_in_french() -> None:
         n = len(reply.evidence)
         assert n > 1  # the plural; the singular is "1 document joint."
         assert r.body == (
-            "Italie : demande exécutée au titre de : Échange d’informations policières ; "
+            "Italie : demande exécutée via Échange d’informations policières ; "
             f"{n} documents joints."
         )
         c = shown(charged, s.state.requests)
