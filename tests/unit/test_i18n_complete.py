@@ -56,6 +56,7 @@ COMPLETE_AREAS = (
     "exercise_rehearsal",
     "exercise_archive",
     "exercise_setup",
+    "exercise_review",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

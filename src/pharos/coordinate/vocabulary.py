@@ -239,6 +239,7 @@ AUDIT_LABELS: dict[str, LazyProxy] = {
     "cancel": lazy_gettext("cancelled"),
     "import": lazy_gettext("imported"),
     "export": lazy_gettext("exported"),
+    "publish": lazy_gettext("published"),
     "download": lazy_gettext("downloaded"),
     "upload": lazy_gettext("uploaded"),
     "refuse_upload": lazy_gettext("refused a file"),

@@ -5,10 +5,13 @@ library is what it teaches, worded for practitioners outside it. Each strength a
 improvement of the after-action report becomes a lesson by its ``lesson`` (the same lesson found
 several times is one lesson), never by what happened to a fictional person; an observer's or
 the hot-wash's own words are published as written. A corrective action goes into the
-publisher's real improvement plan only when a real agency owns it: its team is of the
+publisher's real improvement plan only when a real agency owns it: its owner is of the
 publisher's state and an agency of that state and kind is in the directory (its name is the
-item's owner); any other action (another state's team, no owning team, an agency kind the
+item's owner); any other action (another state's agency, no owner, an agency kind the
 directory does not have there) stays in the report.
+
+Nothing is published before the lead evaluator has approved the report's findings and actions
+(``pharos.exercise.rules.review``): ``publish`` refuses a report whose review is not approved.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from pharos.coordinate.permissions import Principal
 from pharos.exercise.report.after_action import Report
-from pharos.exercise.scenario.schema import ExerciseScenario, Team
+from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.learn.lessons import Pillar, SourceKind, add_item, add_lesson
 from pharos.store.models import Agency
 
@@ -31,6 +34,10 @@ PILLAR_OF = {
     "victim_centred_protection": Pillar.PROTECTION,
     "networks_across_borders": Pillar.PARTNERSHIP,
 }
+
+
+class NotApproved(ValueError):
+    """The report's findings and actions have not been approved by the lead evaluator."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class Published:
 def publish(session: Session, p: Principal, sc: ExerciseScenario, r: Report) -> Published:
     """Add the report's lessons and the corrective actions real agencies own; the caller
     commits."""
+    if r.review != "approved":
+        raise NotApproved(r.exercise_id)
     teams = {t.id: t for t in sc.teams}
     kinds = sorted({t.agency_kind.value for t in sc.teams if t.played})
     types = sorted({s.exploitation.value for s in sc.storylines})
@@ -71,7 +80,7 @@ def publish(session: Session, p: Principal, sc: ExerciseScenario, r: Report) -> 
         lesson_of[said] = lesson.id
     items = kept = 0
     for a in r.plan:
-        agency = _real_agency(session, p, teams.get(a.team or ""))
+        agency = _real_agency(session, p, a.state, a.agency_kind)
         if agency is None:
             kept += 1
             continue
@@ -87,12 +96,13 @@ def publish(session: Session, p: Principal, sc: ExerciseScenario, r: Report) -> 
     return Published(len(lesson_of), items, kept)
 
 
-def _real_agency(session: Session, p: Principal, team: Team | None) -> Agency | None:
-    """The directory's agency of the publisher's state and the team's kind (None: no team, the
-    team is another state's, or no such agency is in the directory)."""
-    if team is None or team.state != p.state:
+def _real_agency(
+    session: Session, p: Principal, state: str | None, kind: str | None
+) -> Agency | None:
+    """The directory's agency of the publisher's state and the owner's kind (None: no owner,
+    the owner is another state's, or no such agency is in the directory)."""
+    if state is None or kind is None or state != p.state:
         return None
-    state, kind = team.state, team.agency_kind.value
     return (
         session.execute(
             select(Agency).where(Agency.state == state, Agency.kind == kind).order_by(Agency.id)

@@ -105,6 +105,28 @@ def start_exercise(director: TestClient, advance_hours: float | None = None) -> 
     return ex
 
 
+def approve_review(
+    client: TestClient, exercise_id: str, owner: str = "TUN|law_enforcement"
+) -> None:
+    """As the lead evaluator (or the control team while nobody is): begin the review of an
+    ended exercise's findings and actions, give each action the report derived without an
+    owner the agency ``owner`` ("STATE|agency_kind"), and approve — what publishing needs."""
+    from pharos.exercise.runtime.service import Hub
+
+    review = f"/exercises/{exercise_id}/review"
+    assert client.post(review, data={"op": "start"}).status_code in (200, 303)
+    state = Hub.for_engine(client.app.state.engine).session(exercise_id).state  # type: ignore[attr-defined]
+    assert state.review is not None
+    for a in [a for a in state.review.actions if not a["state"]]:
+        place = f"{a['objective']}|{a['capability']}" if a["capability"] else a["objective"]
+        data = {"op": "edit_action", "id": a["id"], "action": a["action"], "owner": owner}
+        data |= {"due": a["due"], "capability": place, "finding": a["finding"]}
+        res = client.post(review, data=data)
+        assert res.status_code in (200, 303), res.text[:300]
+    res = client.post(review, data={"op": "approve"})
+    assert res.status_code in (200, 303), res.text[:300]
+
+
 def play(client: TestClient, exercise_id: str, *actions: dict[str, Any]) -> None:
     """Post each of ``actions`` to the exercise's player form as ``client``'s team; each must
     be accepted (303)."""

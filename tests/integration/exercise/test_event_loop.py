@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event
 
 from pharos.exercise.runtime.service import Hub
-from pharos.web.testing import app_on, signed_in_client
+from pharos.web.testing import app_on, approve_review, signed_in_client
 
 
 @pytest.fixture
@@ -70,6 +70,8 @@ def test_creating_acting_and_publishing_keep_the_database_off_the_loop(app, on_l
     director.post(f"/exercises/{ex}/control", data={"command": "end", "confirm": "yes"})
     director.post(f"/exercises/{ex}/observe", data={"team": "ita-labour", "rating": "4"})
     assert on_loop == [], "control and observe"
+    approve_review(director, ex)
+    assert on_loop == [], "the review"
     on_loop.clear()
     assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 303
     assert on_loop == [], "publishing the lessons"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pharos.exercise.runtime.service import Hub
-from pharos.web.testing import app_on, signed_in_client
+from pharos.web.testing import app_on, approve_review, signed_in_client
 
 
 @pytest.fixture(
@@ -144,6 +144,9 @@ def test_lessons_are_published_once_after_the_end(app):
     director.post(f"/api/v1/exercises/{ex}/control", json={"command": "start"})
     assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422  # not ended
     director.post(f"/api/v1/exercises/{ex}/control", json={"command": "end"})
+    # nothing is published before the lead evaluator (here the control team) approves
+    assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422
+    approve_review(director, ex)
     with app.state.sessions() as s:
         before = s.execute(select(func.count()).select_from(Lesson)).scalar_one()
         items_before = s.execute(select(func.count()).select_from(ImprovementItem)).scalar_one()
@@ -158,8 +161,9 @@ def test_lessons_are_published_once_after_the_end(app):
             lessons
         )
     assert lessons and all(x.source_kind == "after_action_report" for x in lessons)
-    # nobody played: no finding is a team's, so no action goes into the real plan (issue 17:
-    # they went in owned by "national anti-trafficking coordinator"); the report keeps them
+    # nobody played: no finding is a team's, so no action went into the real plan (issue 17:
+    # they went in owned by "national anti-trafficking coordinator"); the lead evaluator gave
+    # them to Tunisia's police, not of the publisher's state: the report keeps them
     assert items == items_before
     control = director.get(f"/exercises/{ex}/control").text
     assert "Corrective actions kept in the report" in control

@@ -148,7 +148,8 @@ def test_nothing_is_accepted_before_the_start_or_after_the_end():
     with pytest.raises(CommandRefused, match="ended"):
         s.act("ita-police", "m", type="open_investigation", network="delta-agri")
     # observers and the hot-wash still work after the end
-    s.submit(EventKind.HOTWASH_NOTE, "d", {"kind": "strength", "text": "Good liaison"})
+    said = {"objective": "multi_agency_collaboration", "said_by": "ita-police"}
+    s.submit(EventKind.HOTWASH_NOTE, "d", {"kind": "strength", "text": "Good liaison"} | said)
 
 
 def test_screening_uses_the_domain_rule_and_refuses_unknown_indicators(session):

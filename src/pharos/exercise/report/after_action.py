@@ -41,6 +41,10 @@ class Finding:
     #: person, team or network); None where the finding is a person's own words (observers,
     #: hot-wash), which are published as written
     lesson: str | None = None
+    #: the capability of the objective it concerns ("": the objective as a whole)
+    capability: str = ""
+    #: where it comes from: measured, hotwash, observers or evaluator (added at the review)
+    origin: str = "measured"
 
 
 @dataclass
@@ -52,6 +56,14 @@ class CorrectiveAction:
     source: str
     #: the owning team's id (None: no team owns it); publishing maps it to a real agency
     team: str | None = None
+    #: the owning agency's state and kind (None: no owner given); a reviewed action has these
+    #: instead of a team
+    state: str | None = None
+    agency_kind: str | None = None
+    #: the area for improvement it addresses
+    addresses: Finding | None = None
+    capability: str = ""
+    origin: str = "measured"
 
 
 @dataclass
@@ -84,6 +96,12 @@ class Report:
     task_ratings: list[dict[str, str]] = field(default_factory=list)
     #: the participants' feedback forms (team, what went well, what to improve)
     feedback: list[dict[str, Any]] = field(default_factory=list)
+    #: the lead evaluator's review: "" (not begun), "review" (under review) or "approved"
+    review: str = ""
+    #: who approved the review (a username), once approved
+    approved_by: str | None = None
+    #: each objective's capabilities (id → title)
+    capabilities: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,7 @@ SECTIONS = (
     ("ratings", lazy_gettext("Observers' ratings")),
     ("tasks", lazy_gettext("Critical tasks rated (P/S/M/U)")),
     ("feedback", lazy_gettext("Participant feedback")),
+    ("hotwash", lazy_gettext("Hot wash")),
     ("strengths", lazy_gettext("Strengths")),
     ("improvements", lazy_gettext("Areas for improvement")),
     ("plan", lazy_gettext("Improvement plan")),
@@ -235,7 +254,9 @@ def build(
     rated = _task_ratings(sc, st, team_names)
     found.of_task_ratings(rated)
     found.of_hotwash(st)
-    plan = _plan(st, found.areas, team_names, report_date)
+    plan = _plan(sc, st, found.areas, team_names, report_date)
+    if st.review is not None:  # the lead evaluator's review replaces what was derived
+        found.strengths, found.areas, plan = _reviewed(sc, st)
     report = Report(
         sc.title,
         st.exercise_id,
@@ -269,6 +290,12 @@ def build(
     )
     report.task_ratings = rated
     report.feedback = list(st.feedback)
+    report.capabilities = {
+        o.id.value: {t.capability: t.capability_title for t in o.tasks()} for o in sc.objectives
+    }
+    if st.review is not None:
+        report.review = "approved" if st.review.approved_by else "review"
+        report.approved_by = st.review.approved_by
     report.summary = summary(report)
     return report
 
@@ -285,6 +312,7 @@ def _task_ratings(
             {
                 "objective": r.objective,
                 "capability": t.capability_title if t else "",
+                "capability_id": t.capability if t else "",
                 "task": t.task if t else r.task,
                 "team": team_names.get(r.team, r.team),
                 "rating": r.rating,
@@ -385,8 +413,18 @@ def summary(r: Report) -> list[tuple[str, str]]:
             _("strengths: %(s)s; areas for improvement: %(a)s; corrective actions: %(c)s")
             % {"s": len(r.strengths), "a": len(r.improvements), "c": len(r.plan)},
         ),
+        (_("Lead evaluator's review"), review_label(r)),
     ]
     return lines
+
+
+def review_label(r: Report) -> str:
+    """Where the lead evaluator's review stands, in words."""
+    if r.review == "approved":
+        return _("approved by %(u)s") % {"u": r.approved_by}
+    if r.review == "review":
+        return _("under review, not yet approved")
+    return _("not begun: the findings and actions are as measured")
 
 
 def format_names(names: Iterable[str]) -> str:
@@ -610,10 +648,17 @@ class _Findings:
                 "rating": wording.task_rating(row["rating"]),
             }
             # the critical task is the practice the scenario asks for: the lesson
+            found = Finding(
+                row["objective"],
+                said,
+                lesson=row["task"],
+                capability=row["capability_id"],
+                origin="observers",
+            )
             if row["rating"] == "P":
-                self.strengths.append(Finding(row["objective"], said, lesson=row["task"]))
+                self.strengths.append(found)
             elif row["rating"] in ("M", "U"):
-                self.areas.append(Finding(row["objective"], said, lesson=row["task"]))
+                self.areas.append(found)
 
     def of_hotwash(self, st: ExerciseState) -> None:
         for h in st.hotwash:
@@ -622,6 +667,8 @@ class _Findings:
                     h.get("objective", "multi_agency_collaboration"),
                     h.get("text", ""),
                     h.get("team"),
+                    capability=str(h.get("capability") or ""),
+                    origin="hotwash",
                 )
             )
 
@@ -636,11 +683,16 @@ DUE_DAYS = {
 
 
 def _plan(
-    st: ExerciseState, areas: list[Finding], team_names: dict[str, str], report_date: date
+    sc: ExerciseScenario,
+    st: ExerciseState,
+    areas: list[Finding],
+    team_names: dict[str, str],
+    report_date: date,
 ) -> list[CorrectiveAction]:
     """The improvement plan: a corrective action for every area (measured) — the lesson it
     teaches, once per owner however many times it was found —, then those the controllers
     added at the hot-wash."""
+    teams = {t.id: t for t in sc.teams}
     plan: list[CorrectiveAction] = []
     seen: set[tuple[str, str | None]] = set()
     for f in areas:
@@ -656,6 +708,9 @@ def _plan(
                 f.objective,
                 _("measured"),
                 f.owner if f.owner in team_names else None,
+                *_owner(teams.get(f.owner or "")),
+                addresses=f,
+                capability=f.capability,
             )
         )
     for ca in st.corrective_actions:
@@ -667,9 +722,110 @@ def _plan(
                 ca.get("objective", "multi_agency_collaboration"),
                 _("hot-wash"),
                 ca["owner"] if ca["owner"] in team_names else None,
+                *_owner(teams.get(ca["owner"])),
+                origin="hotwash",
             )
         )
     return plan
+
+
+def _owner(team: Any) -> tuple[str | None, str | None]:
+    """A team's state and agency kind (None, None: no team)."""
+    return (team.state, team.agency_kind.value) if team is not None else (None, None)
+
+
+#: where a finding or action comes from, in words (the report's "Source" column)
+ORIGINS = {
+    "measured": lazy_gettext("measured"),
+    "hotwash": lazy_gettext("hot-wash"),
+    "observers": lazy_gettext("observers"),
+    "evaluator": lazy_gettext("lead evaluator"),
+}
+
+
+def owner_label(state: str | None, kind: str | None) -> str:
+    """An action's owner in words: "Labour inspector, Italy" (— when none is given)."""
+    if not state or not kind:
+        return "—"
+    return f"{wording.agency_kind(kind)}, {wording.country(state)}"
+
+
+def _reviewed(
+    sc: ExerciseScenario, st: ExerciseState
+) -> tuple[list[Finding], list[Finding], list[CorrectiveAction]]:
+    """The strengths, areas and improvement actions as the lead evaluator's review has them."""
+    assert st.review is not None
+    by_id: dict[str, Finding] = {}
+    strengths: list[Finding] = []
+    areas: list[Finding] = []
+    for f in st.review.findings:
+        found = Finding(
+            f["objective"],
+            f["text"],
+            lesson=f.get("lesson") or None,
+            capability=f.get("capability") or "",
+            origin=f.get("source") or "evaluator",
+        )
+        by_id[f["id"]] = found
+        (strengths if f["kind"] == "strength" else areas).append(found)
+    plan = []
+    for a in st.review.actions:
+        try:
+            due = date.fromisoformat(str(a.get("due")))
+        except ValueError:
+            due = date.max  # not yet given: approval needs it
+        plan.append(
+            CorrectiveAction(
+                a["action"],
+                owner_label(a.get("state"), a.get("agency_kind")),
+                due,
+                a["objective"],
+                str(ORIGINS.get(a.get("source") or "evaluator", a.get("source"))),
+                None,
+                a.get("state") or None,
+                a.get("agency_kind") or None,
+                by_id.get(a.get("finding") or ""),
+                a.get("capability") or "",
+                a.get("source") or "evaluator",
+            )
+        )
+    return strengths, areas, plan
+
+
+def review_draft(r: Report) -> dict[str, list[dict[str, str]]]:
+    """What a review begins with (the ``review_started`` event's payload): the report's
+    findings and actions as it derived them, in the current language, numbered f1…, a1…"""
+    ids: dict[int, str] = {}
+    findings: list[dict[str, str]] = []
+    for kind, found in (("strength", r.strengths), ("improvement", r.improvements)):
+        for f in found:
+            ids[id(f)] = f"f{len(findings) + 1}"
+            findings.append(
+                {
+                    "id": ids[id(f)],
+                    "kind": kind,
+                    "objective": f.objective,
+                    "capability": f.capability,
+                    "text": f.text,
+                    "lesson": f.lesson or "",
+                    "source": f.origin,
+                }
+            )
+    actions = [
+        {
+            "id": f"a{n}",
+            "action": a.action,
+            "state": a.state or "",
+            "agency_kind": a.agency_kind or "",
+            "due": a.due.isoformat(),
+            "objective": a.objective,
+            "capability": a.capability,
+            "finding": ids.get(id(a.addresses), "") if a.addresses is not None else "",
+            "source": a.origin,
+        }
+        for n, a in enumerate(r.plan, start=1)
+    ]
+    return {"findings": findings, "actions": actions}
 
 
 def _gap(gap: str, names: Names) -> str:

@@ -317,6 +317,45 @@ def _feedback(r: Report) -> Section:
     )
 
 
+def _hotwash(r: Report) -> Section:
+    """The hot wash: per objective and capability, what was said and who said it."""
+    rows = []
+    for h in r.hotwash:
+        objective = str(h.get("objective", ""))
+        capability = capabilities(r, objective).get(str(h.get("capability") or ""), DASH)
+        said_by = str(h.get("said_by") or "")
+        rows.append(
+            [
+                Cell(r.objectives.get(objective, objective)),
+                Cell(capability),
+                Cell(_("Strength") if h.get("kind") == "strength" else _("Area for improvement")),
+                Cell(str(h.get("text", ""))),
+                Cell(speaker(r, said_by) if said_by else DASH),
+            ]
+        )
+    return Section(
+        "hotwash",
+        heading("hotwash"),
+        [_("Objective"), _("Capability"), _("Finding"), _("What was said"), _("Said by")],
+        rows,
+        widths=[3.5, 3.5, 2.5, 6.5, 3],
+    )
+
+
+def capabilities(r: Report, objective: str) -> dict[str, str]:
+    """The capabilities of an objective (id → title), from the critical tasks of the report."""
+    return r.capabilities.get(objective, {})
+
+
+def speaker(r: Report, said_by: str) -> str:
+    """Who said something at the hot wash: a team's name, the control team or the evaluators."""
+    if said_by == "control":
+        return _("Control team")
+    if said_by == "evaluators":
+        return _("Evaluators")
+    return r.names.team(said_by)
+
+
 def _findings(key: str, findings: list[Finding], r: Report) -> Section:
     return Section(
         key,
@@ -369,6 +408,7 @@ def sections(r: Report) -> list[Section]:
         _ratings(r),
         _tasks(r),
         _feedback(r),
+        _hotwash(r),
         _findings("strengths", r.strengths, r),
         _findings("improvements", r.improvements, r),
         _plan(r),

@@ -46,6 +46,12 @@ class EventKind(StrEnum):
     OBSERVATION = "observation"
     # every participant: the participant feedback form (HSEEP), after play
     FEEDBACK = "feedback"
+    # the lead evaluator's review of the report (after the end): the findings and actions the
+    # report derived, then each edit with what it was before and after, then the approval
+    REVIEW_STARTED = "review_started"
+    FINDING_REVIEWED = "finding_reviewed"
+    ACTION_REVIEWED = "action_reviewed"
+    REVIEW_APPROVED = "review_approved"
 
 
 @dataclass(frozen=True)

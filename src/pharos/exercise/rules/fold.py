@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pharos.exercise.rules import agencies, personas
+from pharos.exercise.rules import agencies, personas, review
 from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.clock import advance, check_triggers
 from pharos.exercise.rules.events import Event, EventKind
@@ -124,6 +124,8 @@ def apply(sc: ExerciseScenario, st: ExerciseState, ev: Event) -> None:
         team = sc.team(p["team"])
         body = {key: v for key, v in p.items() if key != "team"}
         catalogue.apply(sc, st, team, body, ev.seq)
+    elif k in review.REVIEW_KINDS:
+        review.apply(st, k, p, ev.actor)
     elif k == EventKind.FEEDBACK:
         st.feedback.append({"minute": m, "by": ev.actor, **p})
     elif k == EventKind.WELLBEING_CHECKED:

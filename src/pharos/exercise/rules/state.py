@@ -211,6 +211,23 @@ class TaskRating:
 
 
 @dataclass
+class ReviewState:
+    """The lead evaluator's review of the report's findings and improvement actions
+    (``pharos.exercise.rules.review``): what the report derived when the review began, as
+    edited since; approved until the next edit."""
+
+    #: id, kind (strength | improvement), objective, capability, text, lesson, source
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    #: id, action, state, agency_kind, due (ISO date), objective, capability, finding, source
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    started_by: str = ""
+    approved_by: str | None = None
+    #: the next number of an added finding and action (ids are never reused)
+    next_finding: int = 1
+    next_action: int = 1
+
+
+@dataclass
 class ExerciseState:
     exercise_id: str
     seed: int
@@ -259,6 +276,8 @@ class ExerciseState:
     wellbeing: list[dict[str, Any]] = field(default_factory=list)
     #: the participants' feedback forms: by, minute, team, went_well, to_improve
     feedback: list[dict[str, Any]] = field(default_factory=list)
+    #: the lead evaluator's review of the findings and actions (None: not begun)
+    review: ReviewState | None = None
     media: list[dict[str, Any]] = field(default_factory=list)
     arrested: dict[str, int] = field(default_factory=dict)
     positions: dict[str, str] = field(default_factory=dict)  # character -> place, once moved
@@ -286,6 +305,7 @@ LATER_STATE_FIELDS: dict[str, Any] = {
     "consent_checked": False,
     "task_ratings": [],
     "feedback": [],
+    "review": None,
 }
 LATER_PERSONA_FIELDS: dict[str, Any] = {"assisted_at": None, "consents": {}}
 

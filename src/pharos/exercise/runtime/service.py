@@ -15,7 +15,9 @@
   state and agency kind (teams are a state × an agency kind), a controller (the exercise's
   creator or a co-director they named; ``exercise:direct`` only allows creating exercises), an
   observer or role player assigned by a controller, or a spectator of their state's team (a
-  national coordinator who does not direct the exercise).
+  national coordinator who does not direct the exercise); a lead evaluator, assigned by a
+  controller, sees what observers see and reviews the report's findings and actions before they
+  are published (while nobody is lead evaluator, the control team does).
 """
 
 from __future__ import annotations
@@ -322,6 +324,11 @@ class Role:
     #: follows ``team``'s view without acting for it (a national coordinator who does not direct
     #: the exercise sees what a player of their state would)
     spectator: bool = False
+    #: assigned the lead evaluator's role
+    lead_evaluator: bool = False
+    #: reviews the findings and improvement actions before publication: the lead evaluator,
+    #: or the control team while nobody is lead evaluator (``pharos.exercise.rules.review``)
+    reviews: bool = False
 
     @property
     def any(self) -> bool:
@@ -354,14 +361,18 @@ def role_of(s: ExerciseSession, username: str, state: str, kind: str, admin: boo
     if team is None and not directs and not assigned and kind == COORDINATOR:
         team = next((t.id for t in s.scenario.teams if t.played and t.state == state), None)
         spectator = team is not None
+    lead = any(a["role"] == "lead_evaluator" for a in assigned)
+    anyone_leads = any(a["role"] == "lead_evaluator" for a in st.assignments)
     return Role(
         controller=directs,
         team=team,
-        observer=directs or any(a["role"] == "observer" for a in assigned),
+        observer=directs or lead or any(a["role"] == "observer" for a in assigned),
         personas=tuple(
             a["persona"] for a in assigned if a["role"] == "role_player" and a.get("persona")
         )
         if not directs
         else tuple(c.id for c in s.scenario.personas()),
         spectator=spectator,
+        lead_evaluator=lead,
+        reviews=lead or (directs and not anyone_leads),
     )

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pharos.exercise.rules import agencies
+from pharos.exercise.rules import agencies, review
 from pharos.exercise.rules.actions import catalogue
 from pharos.exercise.rules.clock import advance
 from pharos.exercise.rules.events import Event, EventKind
@@ -46,7 +46,7 @@ Listener = Callable[[Event, ExerciseState], Callable[[], None] | None]
 
 
 #: the roles a director may give a user in an exercise ("none" takes a role away)
-ROLES = ("player", "observer", "role_player", "director", "none")
+ROLES = ("player", "observer", "lead_evaluator", "role_player", "director", "none")
 
 
 def scenario_of(store: EventStore, record: ExerciseRecord) -> LoadedScenario:
@@ -326,8 +326,13 @@ class ExerciseSession:
             EventKind.NOTE_ADDED,
             EventKind.ROLE_ASSIGNED,
             EventKind.FEEDBACK,
+            *review.REVIEW_KINDS,
         ):
             return _("the exercise has ended")
+        if kind in review.REVIEW_KINDS:
+            return review.check(sc, st, kind, p)
+        if kind == EventKind.HOTWASH_NOTE:
+            return review.check_hotwash(sc, p)
         if kind == EventKind.STARTED and st.status != "ready":
             return _("the exercise has already started")
         if kind == EventKind.PAUSED and st.status != "running":
@@ -372,7 +377,8 @@ class ExerciseSession:
         if kind == EventKind.ROLE_ASSIGNED:
             if not p.get("username") or p.get("role") not in ROLES:
                 return _(
-                    "choose a user and a role: player, observer, role player, co-director or none"
+                    "choose a user and a role: player, observer, lead evaluator, role player, "
+                    "co-director or none"
                 )
             if p["username"] == st.created_by and p["role"] != "director":
                 return _("the exercise's creator stays on its control team")

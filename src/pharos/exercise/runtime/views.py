@@ -489,6 +489,8 @@ def roster(s: ExerciseSession, people: list[dict[str, Any]]) -> list[dict[str, A
                 else wording.role("director")
             )
             of = ""
+        elif r.lead_evaluator:
+            role, of = wording.role("lead_evaluator"), ""
         elif r.personas:
             role = wording.role("role_player")
             of = format_list(names.person(p) for p in r.personas)

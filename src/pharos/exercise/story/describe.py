@@ -182,6 +182,25 @@ def _inject(e: Entry, n: Names) -> str:
 
 
 #: A sentence for every kind of timeline entry, every EventKind and every player action type.
+def _reviewed(e: Entry, what: str) -> str:
+    """A lead evaluator's change to a finding or an improvement action."""
+    item = e.get("after") or e.get("before") or {}
+    text = str(item.get("text") or item.get("action") or "") if isinstance(item, dict) else ""
+    said = {"u": given(e, "by"), "t": text or MISSING}
+    op = e.get("op")
+    if what == "finding":
+        if op == "add":
+            return _("%(u)s added a finding: %(t)s") % said
+        if op == "remove":
+            return _("%(u)s removed a finding: %(t)s") % said
+        return _("%(u)s changed a finding: %(t)s") % said
+    if op == "add":
+        return _("%(u)s added an improvement action: %(t)s") % said
+    if op == "remove":
+        return _("%(u)s removed an improvement action: %(t)s") % said
+    return _("%(u)s changed an improvement action: %(t)s") % said
+
+
 SENTENCES: dict[str, Sentence] = {
     # exercise control (EventKind values)
     "created": lambda e, n: _("Exercise created by %(by)s") % _by(e, n),
@@ -218,6 +237,14 @@ SENTENCES: dict[str, Sentence] = {
     "feedback": lambda e, n: _("%(u)s gave feedback on the exercise") % {"u": given(e, "by")},
     "persona_spoke": _spoke,
     "observation": _observation,
+    "review_started": lambda e, n: (
+        _("%(u)s began the review of the findings and improvement actions") % {"u": given(e, "by")}
+    ),
+    "finding_reviewed": lambda e, n: _reviewed(e, "finding"),
+    "action_reviewed": lambda e, n: _reviewed(e, "action"),
+    "review_approved": lambda e, n: (
+        _("%(u)s approved the findings and improvement actions") % {"u": given(e, "by")}
+    ),
     # the world
     "inject": _inject,
     "phase": lambda e, n: (

@@ -317,6 +317,7 @@ def engine_reason(text: object) -> str:
 
 _ROLE: dict[str, LazyProxy] = {
     "observer": lazy_gettext("Observer"),
+    "lead_evaluator": lazy_gettext("Lead evaluator"),
     "role_player": lazy_gettext("Role player"),
     "player": lazy_gettext("Player"),
     "director": lazy_gettext("Co-director"),

@@ -17,6 +17,7 @@ ROUTE_MODULES: list[str] = [
     "exercise_archive",
     "exercise_api",
     "exercise_people",
+    "exercise_review",
     "exercise_cases",
     "directory",
     "learn",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-from datetime import date
 from functools import cache, partial
 from typing import Any
 
@@ -25,7 +24,6 @@ from pharos.coordinate.permissions import (
     allowed,
 )
 from pharos.coordinate.queries import normal_username
-from pharos.exercise.report import after_action
 from pharos.exercise.report import html as report_html
 from pharos.exercise.rules.events import EventKind
 from pharos.exercise.runtime import views
@@ -35,8 +33,7 @@ from pharos.exercise.runtime.store import UnknownScenarioTextError
 from pharos.exercise.scenario.loader import LoadedScenario, load_scenario
 from pharos.exercise.words import wording
 from pharos.exercise.words.names import FIRST_DAY, day_minute
-from pharos.i18n import _, lazy_gettext, ngettext
-from pharos.learn import exercise_lessons as lessons
+from pharos.i18n import _, lazy_gettext
 from pharos.store.uow import UnitOfWork
 from pharos.web import nav
 from pharos.web.deps import signed_in, uow
@@ -228,6 +225,8 @@ def exercise_home(
         return RedirectResponse(f"/exercises/{exercise_id}/play", status_code=303)
     if r.personas:
         return RedirectResponse(f"/exercises/{exercise_id}/role/{r.personas[0]}", status_code=303)
+    if r.lead_evaluator:
+        return RedirectResponse(f"/exercises/{exercise_id}/review", status_code=303)
     if r.observer:
         return RedirectResponse(f"/exercises/{exercise_id}/observe", status_code=303)
     raise PermissionDenied()
@@ -382,50 +381,4 @@ async def control_command(
         error = _("unknown command")
     if error:
         return _control_page(request, s, error, 422)  # no roster: no database on the loop
-    return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
-
-
-@router.post("/exercises/{exercise_id}/publish", include_in_schema=False)
-async def publish_lessons(
-    exercise_id: str,
-    request: Request,
-    p: Principal = Depends(signed_in),
-    work: UnitOfWork = Depends(uow),
-) -> Response:
-    """Publish the report's lessons and corrective actions to the lessons library (once)."""
-    await body(request)
-    s = await _loaded(request, exercise_id)
-    if not _role(p, s).controller:
-        raise PermissionDenied()
-    if s.state.status != "ended":
-        return _control_page(request, s, _("end the exercise before publishing its lessons"), 422)
-    if any(n.get("published_lessons") for n in s.state.notes):
-        return _control_page(
-            request, s, _("the lessons of this exercise are already published"), 422
-        )
-    report = after_action.build(s.scenario, s.state, date.today())
-
-    def publish() -> lessons.Published:
-        # SQLite has one writer at a time: the library rows are committed first, then the
-        # exercise log records the publication (which stops a second one)
-        counts = lessons.publish(work.session, p, s.scenario, report)
-        work.commit()
-        return counts
-
-    done = await run_in_threadpool(publish)  # the database, off the event loop
-    note = _("Published to the lessons library: %(lessons)s and %(actions)s.") % {
-        "lessons": ngettext("%(num)d lesson learned", "%(num)d lessons learned", done.lessons)
-        % {"num": done.lessons},
-        "actions": ngettext("%(num)d corrective action", "%(num)d corrective actions", done.items)
-        % {"num": done.items},
-    }
-    if done.kept_in_report:
-        note += " " + _(
-            "Corrective actions kept in the report (no real agency of your state owns them): %(k)s"
-        ) % {"k": done.kept_in_report}
-    error = await run_in_threadpool(
-        _submit, s, EventKind.NOTE_ADDED, p.username, {"text": note, "published_lessons": True}
-    )
-    if error:
-        return _control_page(request, s, error, 422)
     return RedirectResponse(f"/exercises/{exercise_id}/control", status_code=303)
