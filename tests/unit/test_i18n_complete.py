@@ -57,6 +57,7 @@ COMPLETE_AREAS = (
     "exercise_archive",
     "exercise_setup",
     "exercise_review",
+    "agency_names",
 )
 EXTRA_LANGUAGES = ("it", "el", "es")
 

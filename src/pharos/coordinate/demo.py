@@ -1,9 +1,10 @@
 """The Mediterranean demo: the states of the region, an agency of every practitioner kind in each,
 the offices of IOM, UNODC and ICMPD, and one demo account per agency.
 
-The agencies are demo stand-ins named by kind and city, not real offices; their cities and
-languages are data (``coordinate/data/demo.yaml``). Contact points: in each state an agency
-receives the instruments that name its kind among their ``contact_points``
+The agencies are demo stand-ins named by kind and city, not real offices (the names built in
+:mod:`pharos.coordinate.agency_names`, stored in English, shown in the reader's language);
+their cities and languages are data (``coordinate/data/demo.yaml``). Contact points: in each
+state an agency receives the instruments that name its kind among their ``contact_points``
 (``domain/data/instruments.yaml``): the police receive police information exchange and joint
 investigation team proposals, the prosecutors mutual legal assistance, European Investigation
 Orders and joint investigation team proposals, and the national coordinator the transnational
@@ -18,12 +19,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pharos.coordinate import agency_names as names
 from pharos.coordinate.accounts import hash_password
 from pharos.coordinate.permissions import ADMIN
 from pharos.domain.cooperation import instruments
 from pharos.domain.datafiles import data_source, load_data_file
 from pharos.domain.geography import country, region_state_codes
-from pharos.domain.practitioners import PRACTITIONER_LABELS, PractitionerKind
+from pharos.domain.practitioners import PractitionerKind
+from pharos.i18n import use_locale
 from pharos.store.models import Agency, User
 
 DEMO_PASSWORD = "pharos-demo-2026"
@@ -151,7 +154,14 @@ def is_loaded(session: Session) -> bool:
 
 
 def load_demo(session: Session) -> list[DemoLogin]:
-    """Create the demo agencies and accounts (in the caller's transaction); returns the logins."""
+    """Create the demo agencies and accounts (in the caller's transaction); returns the logins.
+    Names are stored in English; pages show them in the reader's language
+    (:mod:`pharos.coordinate.agency_names`)."""
+    with use_locale("en"):
+        return _load_demo(session)
+
+
+def _load_demo(session: Session) -> list[DemoLogin]:
     password_hash = hash_password(DEMO_PASSWORD)
     logins: list[DemoLogin] = []
 
@@ -180,7 +190,7 @@ def load_demo(session: Session) -> list[DemoLogin]:
         for kind, short in SHORT.items():
             receives = receives_of(kind)
             agency = Agency(
-                name=f"{PRACTITIONER_LABELS[kind]} — {office.city} (demo)",
+                name=names.demo_agency_name(kind.value, office.city),
                 state=code,
                 kind=kind.value,
                 org_type=ORG_TYPE[kind],
@@ -190,13 +200,13 @@ def load_demo(session: Session) -> list[DemoLogin]:
                 is_contact_point=bool(receives),
                 receives=",".join(receives),
             )
-            display = f"{country(code).name}: {PRACTITIONER_LABELS[kind]}"
-            add(agency, f"{iso2}.{short}", display)
+            add(agency, f"{iso2}.{short}", names.demo_account_name(code, kind.value))
             if kind in seconds:
-                account(agency, f"{iso2}.{short}2", f"{display} (2)")
+                second = names.demo_account_name(code, kind.value, second=True)
+                account(agency, f"{iso2}.{short}2", second)
     for o in io_offices():
         agency = Agency(
-            name=f"{o.organisation} — {o.city} (demo)",
+            name=names.demo_agency_name(K.INTERNATIONAL_ORGANISATION.value, o.city, o.organisation),
             state=o.state,
             kind=K.INTERNATIONAL_ORGANISATION.value,
             org_type=ORG_TYPE[K.INTERNATIONAL_ORGANISATION],
@@ -205,13 +215,13 @@ def load_demo(session: Session) -> list[DemoLogin]:
             email=f"{o.organisation.lower()}@demo.invalid",
             languages=o.languages,
         )
-        add(agency, o.organisation.lower(), f"{o.organisation} ({o.city})")
+        add(agency, o.organisation.lower(), names.demo_io_account_name(o.organisation, o.city))
     # The administrator manages accounts and verifies the audit trail; it is no practitioner
     # and works in no case: its own office (not in the directory, never sent a case).
     admin_state = str(load_data_file("demo.yaml", DATA)["admin_state"])
     office = state_offices()[admin_state]
     admin_agency = Agency(
-        name=f"Pharos administration — {office.city} (demo)",
+        name=names.demo_agency_name(ADMIN, office.city),
         state=admin_state,
         kind=ADMIN,
         org_type="",
@@ -219,6 +229,6 @@ def load_demo(session: Session) -> list[DemoLogin]:
         email=f"admin@{country(admin_state).iso2.lower()}.demo.invalid",
         languages=office.languages,
     )
-    add(admin_agency, "admin", "Pharos administrator", admin=True)
+    add(admin_agency, "admin", names.demo_admin_account_name(), admin=True)
     session.flush()
     return logins

@@ -12,21 +12,26 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pharos.coordinate.agency_names import agency_name
 from pharos.coordinate.permissions import ALL_KINDS
 from pharos.store.models import Agency, AuditEntry, Case, User
 
+_NAMED = (Agency.id, Agency.name, Agency.kind, Agency.city, Agency.organisation)
+
 
 def agency_names(session: Session, ids: Collection[int]) -> dict[int, str]:
-    """The names of the agencies ``ids`` (an id that names no agency is left out)."""
+    """The names of the agencies ``ids`` in the reader's language (the demo's names built in it,
+    pharos.coordinate.agency_names; an id that names no agency is left out)."""
     if not ids:
         return {}
-    rows = session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all()
-    return {i: n for i, n in rows}
+    rows = session.execute(select(*_NAMED).where(Agency.id.in_(ids))).all()
+    return {i: agency_name(n, k, c, o) for i, n, k, c, o in rows}
 
 
 def all_agency_names(session: Session) -> dict[int, str]:
-    """The name of every agency (an exercise's sandbox holds a few dozen)."""
-    return {i: n for i, n in session.execute(select(Agency.id, Agency.name)).all()}
+    """The name of every agency, as :func:`agency_names` (an exercise's sandbox holds a few
+    dozen)."""
+    return {i: agency_name(n, k, c, o) for i, n, k, c, o in session.execute(select(*_NAMED))}
 
 
 def case_references(session: Session, ids: Collection[int]) -> dict[int, str]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pharos.coordinate import audit, notifications
+from pharos.coordinate import agency_names, audit, notifications
 from pharos.coordinate.cases import NotFound, case_ref, latest_consent, view_of
 from pharos.coordinate.permissions import (
     Principal,
@@ -97,10 +97,10 @@ def refer(session: Session, p: Principal, case: Case, data: dict[str, Any]) -> R
         f.fail(
             "stage",
             _("%(agency)s is in the same state: choose one of the national (NRM) pillars.")
-            % {"agency": to.name}
+            % {"agency": agency_names.of(to)}
             if mechanism == "nrm"
             else _("%(agency)s is in another state: choose one of the transnational (TRM) stages.")
-            % {"agency": to.name},
+            % {"agency": agency_names.of(to)},
         )
     elif mechanism == "nrm" and stage == 5:
         f.fail("stage", _("A national referral uses the four NRM pillars (1 to 4)."))

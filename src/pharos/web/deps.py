@@ -34,8 +34,14 @@ OptionalRecordId = Annotated[int | None, Query(ge=1, le=ID_MAX)]
 
 @dataclass(frozen=True)
 class AgencyName:
+    """The signed-in user's agency: its stored name and what the demo builds it from (shown in
+    the page's language by ``agency_name``, pharos.coordinate.agency_names)."""
+
     id: int
     name: str
+    kind: str = ""
+    city: str | None = None
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,13 @@ class Me:
             user.kind,
             user.locale,
             user.is_admin,
-            AgencyName(user.agency.id, user.agency.name),
+            AgencyName(
+                user.agency.id,
+                user.agency.name,
+                user.agency.kind,
+                user.agency.city,
+                user.agency.organisation,
+            ),
         )
 
 

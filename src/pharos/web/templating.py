@@ -15,7 +15,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from pharos import i18n
-from pharos.coordinate import notifications
+from pharos.coordinate import agency_names, notifications
 from pharos.coordinate.permissions import Principal
 from pharos.domain import cooperation
 from pharos.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, current_locale, is_rtl
@@ -84,6 +84,10 @@ def environment() -> Environment:
         env.filters["number"] = _fmt_number
         # an instrument's channel or legal basis (stored in English) in the page's language
         env.filters["instrument_words"] = cooperation.words
+        # an agency's and an account's name in the page's language (the demo's are stored in
+        # English); put them in <bdi> in running text, a Latin name inside Arabic keeps its order
+        env.globals["agency_name"] = agency_names.of
+        env.globals["account_name"] = agency_names.account_name
         env.globals["LOCALES"] = [(code, LOCALE_NAMES[code]) for code in SUPPORTED_LOCALES]
         _env = env
     return _env
