@@ -24,6 +24,7 @@ from typing import Any
 
 from babel import Locale
 from babel import lists as babel_lists
+from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, NullTranslations, Translations
@@ -191,6 +192,16 @@ def format_list(items: Iterable[Any], style: str = "standard") -> str:
         # "A، وB، وB"): the standard pattern.
         style = "standard"
     return babel_lists.format_list(seq, style=style, locale=locale)  # type: ignore[arg-type]
+
+
+def format_number(value: float, decimals: int = 0, *, fixed: bool = True) -> str:
+    """``value`` in the current language's digits and separators (CLDR, through Babel):
+    "1,234.5", « 1 234,5 », "1.234,5"; ``decimals`` places, all shown when ``fixed`` (like
+    ``%.2f``), else only those needed ("0.3", "2"). Never a raw ``%.1f`` in user-facing text."""
+    pattern = "#,##0"
+    if decimals:
+        pattern += "." + ("0" if fixed else "#") * decimals
+    return str(babel_numbers.format_decimal(value, format=pattern, locale=current_locale()))
 
 
 def join_items(items: Iterable[Any]) -> str:

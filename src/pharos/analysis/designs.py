@@ -33,7 +33,7 @@ from scipy.stats import qmc
 
 from pharos.analysis.options import Design
 from pharos.analysis.spec import ExperimentSpec, Lever, Uncertainty
-from pharos.i18n import _
+from pharos.i18n import _, ngettext
 
 #: The name of the noise-floor factor added to every Sobol and Morris design.
 DUMMY = "dummy"
@@ -65,10 +65,18 @@ def design_warnings(spec: ExperimentSpec) -> list[str]:
     if spec.design is Design.MORRIS and spec.n < MIN_MORRIS_TRAJECTORIES:
         out.append(
             _(
-                "only %(n)d Morris trajectories: each mu* rests on %(n)d elementary effects; "
-                "use at least %(min)d (Campolongo et al. 2007)"
+                "only %(trajectories)s: each mu* rests on %(effects)s; use at least %(min)d "
+                "(Campolongo et al. 2007)"
             )
-            % {"n": spec.n, "min": MIN_MORRIS_TRAJECTORIES}
+            % {
+                "trajectories": ngettext(
+                    "%(n)s Morris trajectory", "%(n)s Morris trajectories", spec.n
+                )
+                % {"n": spec.n},
+                "effects": ngettext("%(n)s elementary effect", "%(n)s elementary effects", spec.n)
+                % {"n": spec.n},
+                "min": MIN_MORRIS_TRAJECTORIES,
+            }
         )
     if spec.design is Design.SOBOL and spec.n & (spec.n - 1):
         out.append(

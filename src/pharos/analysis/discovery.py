@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pharos.analysis.runner import ExperimentResult
-from pharos.i18n import _
+from pharos.i18n import _, format_number, ngettext
 
 
 @dataclass(frozen=True)
@@ -67,16 +67,18 @@ class PrimBox:
             low, high = self.density_interval()
             out.append(
                 _(
-                    "the box holds only %(n)d scenarios: its density %(density).2f could be "
-                    "anything from %(low).2f to %(high).2f (95 %% interval); run at least "
-                    "%(min)d scenarios in the box before relying on it"
+                    "the box holds only %(scenarios)s: its density %(density)s could be anything "
+                    "from %(low)s to %(high)s (95 %% interval); run at least %(minimum)s in the "
+                    "box before relying on it"
                 )
                 % {
-                    "n": self.n_in_box,
-                    "density": self.density,
-                    "low": low,
-                    "high": high,
-                    "min": MIN_BOX_RUNS,
+                    "scenarios": ngettext("%(n)s scenario", "%(n)s scenarios", self.n_in_box)
+                    % {"n": self.n_in_box},
+                    "density": format_number(self.density, 2),
+                    "low": format_number(low, 2),
+                    "high": format_number(high, 2),
+                    "minimum": ngettext("%(n)s scenario", "%(n)s scenarios", MIN_BOX_RUNS)
+                    % {"n": MIN_BOX_RUNS},
                 }
             )
         return out

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from pharos.cli.app import app
-from pharos.i18n import _
+from pharos.i18n import _, format_number, ngettext
 from pharos.web.settings import Settings
 
 if TYPE_CHECKING:
@@ -62,8 +62,14 @@ def _progress(console: Console) -> Progress:
     )
 
 
+def _files(n: int) -> str:
+    return ngettext("%(n)s file", "%(n)s files", n) % {"n": n}
+
+
 def _size(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.1f} kB"
+    if n >= 100_000:
+        return f"{format_number(n / 1_000_000, 1)} MB"
+    return f"{format_number(n / 1000, 1)} kB"
 
 
 @app.command("backup")
@@ -89,13 +95,13 @@ def backup_cmd(
         Console(stderr=True).print(str(exc), markup=False, style="red")
         raise typer.Exit(1) from exc
     console.print(
-        _("Wrote %(file)s: %(n)s files, %(size)s, database revision %(rev)s, in %(s).1f s.")
+        _("Wrote %(file)s: %(files)s, %(size)s, database revision %(rev)s, in %(s)s s.")
         % {
             "file": summary.path,
-            "n": summary.files,
+            "files": _files(summary.files),
             "size": _size(summary.size),
             "rev": summary.revision,
-            "s": time.perf_counter() - start,
+            "s": format_number(time.perf_counter() - start, 1),
         },
         markup=False,
     )
@@ -136,12 +142,12 @@ def restore_cmd(
         Console(stderr=True).print(str(exc), markup=False, style="red")
         raise typer.Exit(1) from exc
     console.print(
-        _("Restored %(file)s (written %(created)s): %(n)s files, in %(s).1f s.")
+        _("Restored %(file)s (written %(created)s): %(files)s, in %(s)s s.")
         % {
             "file": summary.path,
             "created": summary.manifest.get("created"),
-            "n": summary.files,
-            "s": time.perf_counter() - start,
+            "files": _files(summary.files),
+            "s": format_number(time.perf_counter() - start, 1),
         },
         markup=False,
     )

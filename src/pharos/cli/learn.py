@@ -16,7 +16,7 @@ from rich.table import Table
 
 from pharos.cli.app import app
 from pharos.domain.disclosure import DEFAULT_K, DisclosureRuleError
-from pharos.i18n import _, ngettext, pgettext
+from pharos.i18n import _, format_list, ngettext, pgettext
 from pharos.learn.options import (
     DEFAULT_FOCUS,
     DEFAULT_MAX_BYTES,
@@ -299,13 +299,21 @@ def _print_refusals(report: ImportReport) -> None:
         )
 
 
+def _rows(n: int) -> str:
+    return ngettext("%(n)s row", "%(n)s rows", n) % {"n": n}
+
+
+def _comparisons(n: int) -> str:
+    return ngettext("%(n)s comparison", "%(n)s comparisons", n) % {"n": n}
+
+
 def _print_dropped(report: ImportReport) -> None:
     """What share a partial import drops, by reason, and the fields it would bias."""
     err.print(
-        _("Dropped %(n)d of %(total)d rows (%(share)s):")
+        _("Dropped %(n)s of %(rows)s (%(share)s):")
         % {
             "n": report.rows_refused,
-            "total": report.rows_read,
+            "rows": _rows(report.rows_read),
             "share": f"{report.share_refused:.1%}",
         }
     )
@@ -482,17 +490,23 @@ def export_command(
             check = report.verification
             console.print(
                 _(
-                    "Wrote %(rows)d rows to %(file)s. Verified by re-reading the file with DuckDB: "
-                    "%(classes)d classes over %(qi)s, and each of %(n)d sensitive fields with "
-                    "them; the smallest has %(smallest)d rows (k = %(k)d)."
+                    "Wrote %(rows)s to %(file)s. Verified by re-reading the file with DuckDB: "
+                    "%(classes)s over %(qi)s, and each of %(fields)s with them; the smallest has "
+                    "%(smallest)s (k = %(k)d)."
                 )
                 % {
-                    "rows": report.rows,
+                    "rows": _rows(report.rows),
                     "file": output,
-                    "classes": check.classes,
-                    "qi": ", ".join(qi),
-                    "n": len(report.plan.sensitive),
-                    "smallest": check.smallest,
+                    "classes": ngettext("%(n)s class", "%(n)s classes", check.classes)
+                    % {"n": check.classes},
+                    "qi": format_list(qi),
+                    "fields": ngettext(
+                        "%(n)s sensitive field",
+                        "%(n)s sensitive fields",
+                        len(report.plan.sensitive),
+                    )
+                    % {"n": len(report.plan.sensitive)},
+                    "smallest": _rows(check.smallest),
                     "k": k,
                 }
             )
@@ -672,10 +686,13 @@ def equity_command(
         _(
             "A cell is marked ▼ when the group fares worse than all other cases (Fisher's exact "
             "test for shares, Welch's t-test for days), after Holm's correction across the "
-            "%(tests)s comparisons of the monitor (every group, outcome and dimension): at most "
-            "a %(alpha)s %% chance of any false alarm."
+            "%(comparisons)s of the monitor (every group, outcome and dimension): at most a "
+            "%(alpha)s %% chance of any false alarm."
         )
-        % {"tests": equity_mod.comparisons(every), "alpha": f"{100 * EQUITY_ALPHA:g}"},
+        % {
+            "comparisons": _comparisons(equity_mod.comparisons(every)),
+            "alpha": f"{100 * EQUITY_ALPHA:g}",
+        },
         style="dim",
     )
 

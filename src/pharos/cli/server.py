@@ -34,6 +34,14 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
 
+def tampered(problems: int, entries: int) -> dict[str, str]:
+    """The counts of "The audit trail was tampered with: …", each with its plural."""
+    return {
+        "problems": ngettext("%(n)s problem", "%(n)s problems", problems) % {"n": problems},
+        "entries": ngettext("%(n)s entry", "%(n)s entries", entries) % {"n": entries},
+    }
+
+
 def _engine() -> tuple[Settings, Engine]:
     from pharos.store.db import make_engine
 
@@ -205,8 +213,8 @@ def audit_verify(
     )
     if result.problems or against:
         console.print(
-            _("The audit trail was tampered with: %(n)s problems in %(count)s entries.")
-            % {"n": len(result.problems) + len(against), "count": result.count}
+            _("The audit trail was tampered with: %(problems)s in %(entries)s.")
+            % tampered(len(result.problems) + len(against), result.count)
         )
         raise typer.Exit(1)
     console.print(
@@ -250,10 +258,10 @@ def audit_anchor(
     if result.problems:
         err.print(
             _(
-                "The audit trail was tampered with: %(n)s problems in %(count)s entries. "
-                "Run 'pharos audit verify'; no anchor written."
+                "The audit trail was tampered with: %(problems)s in %(entries)s. Run 'pharos "
+                "audit verify'; no anchor written."
             )
-            % {"n": len(result.problems), "count": result.count}
+            % tampered(len(result.problems), result.count)
         )
         raise typer.Exit(1)
     data = audit.anchor(result, secret)

@@ -195,8 +195,11 @@ def _calibration_tables(cmp: object, n: int) -> list[Table]:
                 style=None if ok else "red",
             )
         t.caption = _(
-            "%(runs)s replications; shares in %%; ✗ outside ±%(tol)s%%; ! sources disagree"
-        ) % {"runs": n, "tol": int(TOLERANCE * 100)}
+            "%(replications)s; shares in %%; ✗ outside ±%(tol)s%%; ! sources disagree"
+        ) % {
+            "replications": ngettext("%(n)s replication", "%(n)s replications", n) % {"n": n},
+            "tol": int(TOLERANCE * 100),
+        }
         t.caption_justify = "left"
         tables.append(t)
     return tables

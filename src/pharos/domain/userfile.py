@@ -31,8 +31,8 @@ from yaml.events import AliasEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import BaseResolver
 
+from pharos.i18n import format_number, ngettext
 from pharos.i18n import gettext as _
-from pharos.i18n import ngettext
 
 #: Deepest nesting accepted (mappings and lists inside each other). The deepest shipped file
 #: (an exercise scenario) nests 6 levels.
@@ -57,12 +57,16 @@ class UserFileError(ValueError):
         self.syntax = syntax
 
 
+def _bytes(n: int) -> str:
+    return ngettext("%(n)s byte", "%(n)s bytes", n) % {"n": format_number(n)}
+
+
 def check_size(size: int, limit: int) -> None:
     """Refuse ``size`` bytes over ``limit``, before reading or parsing anything."""
     if size > limit:
         raise UserFileError(
-            _("the file has %(size)s bytes, more than the %(limit)s a file of this kind may have")
-            % {"size": f"{size:,}", "limit": f"{limit:,}"},
+            _("the file has %(size)s, more than %(limit)s, the most a file of this kind may have")
+            % {"size": _bytes(size), "limit": _bytes(limit)},
             None,
         )
 

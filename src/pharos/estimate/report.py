@@ -322,10 +322,13 @@ def estimate(
     if selection.search.value == "stepwise" and criterion is not Criterion.THRESHOLD:
         result.notes.append(
             _(
-                "With %(n)s lists there are too many models to try them all: a stepwise search "
+                "With %(lists)s there are too many models to try them all: a stepwise search "
                 "(adding or removing one interaction at a time) was used."
             )
-            % {"n": usable.n_lists}
+            % {
+                "lists": ngettext("%(n)s list", "%(n)s lists", usable.n_lists)
+                % {"n": usable.n_lists}
+            }
         )
     if result.unstable:
         result.warnings.append(
@@ -346,10 +349,16 @@ def estimate(
     if boot is not None:
         result.notes.append(
             _(
-                "The bootstrap chose the same model as the data in %(share)s%% of %(n)s "
-                "replications; the interval includes that uncertainty."
+                "The bootstrap chose the same model as the data in %(share)s%% of "
+                "%(replications)s; the interval includes that uncertainty."
             )
-            % {"share": round(100 * boot.same_model_share), "n": boot.replications}
+            % {
+                "share": round(100 * boot.same_model_share),
+                "replications": ngettext(
+                    "%(n)s replication", "%(n)s replications", boot.replications
+                )
+                % {"n": boot.replications},
+            }
         )
         added = sorted(boot.generating_model - selection.best.model)
         if added:

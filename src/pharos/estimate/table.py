@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pharos.domain.disclosure import DEFAULT_K, protect
-from pharos.i18n import _
+from pharos.i18n import _, ngettext
 
 #: Names accepted for the count column (the SparseMSE tables use ``count``, ``n`` or ``frequency``).
 COUNT_COLUMNS: tuple[str, ...] = ("count", "n", "frequency", "freq")
@@ -210,8 +210,12 @@ def parse_overlap_csv(text: str) -> OverlapTable:
             continue
         if len(row) != len(header):
             raise OverlapTableError(
-                _("expected %(expected)s fields, found %(found)s")
-                % {"expected": len(header), "found": len(row)},
+                _("expected %(expected)s, found %(found)s")
+                % {
+                    "expected": ngettext("%(n)s field", "%(n)s fields", len(header))
+                    % {"n": len(header)},
+                    "found": len(row),
+                },
                 line=line_no,
             )
         pattern = tuple(

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from pharos.domain.disclosure import DEFAULT_K, check_k
-from pharos.i18n import _
+from pharos.i18n import _, format_list, ngettext
 from pharos.learn import codes
 from pharos.learn.anonymity import (
     AnonymityError,
@@ -274,19 +274,23 @@ def export_ctdc(
         target = 2 if l_diversity is None else l_diversity
         check = verify_file(tmp, chosen.quasi_identifiers, chosen.sensitive, k, target)
         if check.failures or check.rows != safe.height:
+            rare = sum(n for _c, n in check.failures)
             raise ExportError(
-                _("the written file has %(n)d combinations rarer than k = %(k)d; nothing was kept")
-                % {"n": sum(n for _c, n in check.failures), "k": k}
+                _("combinations rarer than k = %(k)d in the written file: %(n)s; nothing was kept")
+                % {
+                    "n": ngettext("%(n)s combination", "%(n)s combinations", rare) % {"n": rare},
+                    "k": k,
+                }
             )
         below = [d.field for d in check.diversity if d.classes_below]
         if l_diversity is not None and below and not force:
             raise ExportRefused(
                 _(
-                    "refused: in %(fields)s some classes of the quasi-identifiers have fewer than "
-                    "l = %(l)d distinct values; nothing was written (generalise more with a larger "
-                    "k, protect fewer fields, or force the export)"
+                    "refused: in %(fields)s some classes of the quasi-identifiers have fewer "
+                    "distinct values than l = %(l)d; nothing was written (generalise more with a "
+                    "larger k, protect fewer fields, or force the export)"
                 )
-                % {"fields": ", ".join(below), "l": l_diversity},
+                % {"fields": format_list(below), "l": l_diversity},
                 chosen,
             )
         os.replace(tmp, path)

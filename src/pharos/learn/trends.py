@@ -33,7 +33,7 @@ import numpy as np
 from babel.numbers import format_decimal
 from scipy import stats
 
-from pharos.i18n import _, current_locale, format_list
+from pharos.i18n import _, current_locale, format_list, ngettext
 from pharos.learn import codes
 from pharos.learn.analytics import Filters, has_cube
 from pharos.learn.labels import country_label, label
@@ -218,9 +218,10 @@ class SourceMix:
     def sentence(self, names: dict[str, str] | None = None) -> str:
         """What changed in the mix, naming each source (``names``: dataset id -> file)."""
         items = [
-            _("%(source)s (%(first)d–%(last)d, %(rows)s rows)")
+            _("%(source)s (%(first)d–%(last)d, %(rows)s)")
             % {"source": source_name(s.key, names), "first": s.first, "last": s.last,
-               "rows": format_decimal(s.rows, locale=current_locale())}
+               "rows": ngettext("%(n)s row", "%(n)s rows", s.rows)
+               % {"n": format_decimal(s.rows, locale=current_locale())}}
             for s in self.sources
         ]  # fmt: skip
         return _(
@@ -251,10 +252,13 @@ class TrendReport:
         return _(
             "Each category's yearly share is compared with what its own history predicts "
             "(quasi-Poisson model with a trend, a level for each source and a step; dispersion "
-            "estimated from the data and at least 1; Student's t). Holm's correction across the "
-            "%(tests)d tests (categories × candidate years) keeps the chance of any false alarm "
-            "at most %(alpha)s %%."
-        ) % {"tests": self.tests, "alpha": f"{100 * self.alpha:g}"}
+            "estimated from the data and at least 1; Student's t). Holm's correction across "
+            "%(tests)s (categories × candidate years) keeps the chance of any false alarm at most "
+            "%(alpha)s %%."
+        ) % {
+            "tests": ngettext("%(n)s test", "%(n)s tests", self.tests) % {"n": self.tests},
+            "alpha": f"{100 * self.alpha:g}",
+        }
 
 
 # --- the model -------------------------------------------------------------------------------

@@ -276,7 +276,7 @@ def test_l_diversity_is_reported_and_a_stated_l_refuses(app: FastAPI) -> None:
     # every flag of the register is two-valued at most: l = 3 cannot be met, so it refuses
     refused = _start(coordinator, app, k="11", l="3")
     text = coordinator.get(f"/learn/export/jobs/{refused}").text
-    assert "fewer than l = 3 distinct values" in text
+    assert "fewer distinct values than l = 3" in text
     assert coordinator.get(f"/learn/export/{refused}.csv").status_code == 404
     forced = _start(coordinator, app, k="11", l="3", force="true")
     assert "less diverse than l = 3" in coordinator.get(f"/learn/export/jobs/{forced}").text

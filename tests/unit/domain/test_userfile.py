@@ -92,7 +92,7 @@ def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
 def test_size_is_checked_before_parsing() -> None:
     # not YAML at all: were it parsed, the error would be a syntax error
     text = "a: [\n" + "x" * 3_500_000
-    with pytest.raises(userfile.UserFileError, match="3,500,005 bytes, more than the 1,000") as e:
+    with pytest.raises(userfile.UserFileError, match="3,500,005 bytes, more than 1,000") as e:
         userfile.load(text, 1000)
     assert not e.value.syntax
 
@@ -144,7 +144,7 @@ def test_deeply_nested_screening_files_are_refused_clearly() -> None:
     for name in ("case.yaml", "case.json"):
         with pytest.raises(ScreeningFileError, match="nested more than"):
             parse_screening("[" * 60_000, name)  # within the size limit
-        with pytest.raises(ScreeningFileError, match="more than the 65,536"):
+        with pytest.raises(ScreeningFileError, match="more than 65,536"):
             parse_screening("[" * 100_000, name)
     deep = {"person": {"age": 3}}
     for _ in range(40):
@@ -158,8 +158,8 @@ def test_a_large_screening_file_is_refused_by_its_size(tmp_path: Path) -> None:
     path.write_text("notes: |\n" + "  x\n" * 900_000, encoding="utf-8")  # 3.6 MB
     result = CliRunner().invoke(app, ["--lang", "en", "screen", str(path)])
     assert result.exit_code == 2
-    assert "3,600,009 bytes, more than the 65,536" in result.stderr
-    with pytest.raises(ScreeningFileError, match="more than the 65,536"):
+    assert "3,600,009 bytes, more than 65,536" in result.stderr
+    with pytest.raises(ScreeningFileError, match="more than 65,536"):
         parse_screening(path.read_text(encoding="utf-8"), "big.yaml")
 
 
@@ -170,7 +170,7 @@ def test_a_scenario_with_a_key_twice_or_too_large_is_refused(tmp_path: Path) -> 
     with pytest.raises(ScenarioError, match=r"s\.yaml:3: the key 'name' is given twice"):
         load_scenario(str(path))
     path.write_text("name: a\n" + "#" * userfile.MAX_SCENARIO_BYTES + "\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match="more than the 262,144"):
+    with pytest.raises(ScenarioError, match="more than 262,144"):
         load_scenario(str(path))
     path.write_text("a: " + "[" * 100_000, encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"s\.yaml:1: nested more than 32"):

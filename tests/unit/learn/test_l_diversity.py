@@ -90,6 +90,6 @@ def test_the_command_line_reports_refuses_and_forces(tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert "isSexualExploit: smallest l 1; classes below l = 2: 1; their rows: 20" in shown.output
     refused = runner.invoke(cli, [*base, "--l", "2"])
-    assert refused.exit_code == 2 and "fewer than l = 2" in refused.output
+    assert refused.exit_code == 2 and "fewer distinct values than l = 2" in refused.output
     forced = runner.invoke(cli, [*base, "--l", "2", "--force"])
     assert forced.exit_code == 0 and "less diverse than l = 2 (forced)" in forced.output

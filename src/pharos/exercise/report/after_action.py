@@ -28,7 +28,15 @@ from pharos.exercise.scenario.schema import ExerciseScenario, ObjectiveId
 from pharos.exercise.story import describe
 from pharos.exercise.words import wording
 from pharos.exercise.words.names import Names, clock_label
-from pharos.i18n import _, lazy_gettext
+from pharos.i18n import _, format_number, lazy_gettext
+
+
+def _days(value: object) -> str:
+    """Days with a decimal (0.3), in the reader's digits and separators ("0,3" in French): a
+    decimal takes no ngettext form, so these messages say "days" for any number."""
+    if isinstance(value, int | float):
+        return format_number(value, 1, fixed=False)
+    return str(value)
 
 
 @dataclass
@@ -488,8 +496,8 @@ class _Findings:
                         _("%(p)s was identified %(d)s days after first contact (target %(t)s)")
                         % {
                             "p": p.name,
-                            "d": p.identification_days,
-                            "t": target["identification_days"],
+                            "d": _days(p.identification_days),
+                            "t": _days(target["identification_days"]),
                         },
                         lesson=_(
                             "Screening at first contact and a referral to the competent body "
@@ -502,7 +510,7 @@ class _Findings:
                     Finding(
                         "identification_and_referral",
                         _("%(p)s was not identified within the target of %(t)s days")
-                        % {"p": p.name, "t": target["identification_days"]},
+                        % {"p": p.name, "t": _days(target["identification_days"])},
                         _owner_of(sc, st, p.persona),
                         _(
                             "Screen every person contacted and refer presumed victims to the "
@@ -627,7 +635,7 @@ class _Findings:
                     Finding(
                         "networks_across_borders",
                         _("Request %(r)s was answered in %(v)s days (target %(t)s)")
-                        % {"r": r["subject"], "v": r["value"], "t": r["target"]},
+                        % {"r": r["subject"], "v": _days(r["value"]), "t": _days(r["target"])},
                         lesson=_("Answer cross-border requests within the agreed time"),
                     )
                 )

@@ -34,7 +34,7 @@ from pharos.exercise.words.names import (
     given,
     team_and_person,
 )
-from pharos.i18n import _
+from pharos.i18n import _, format_number
 
 
 def names(sc: ExerciseScenario, st: ExerciseState | None = None) -> Names:
@@ -181,7 +181,6 @@ def _inject(e: Entry, n: Names) -> str:
     return _("Inject released: “%(t)s” to %(to)s") % {"t": title, "to": n.teams_list(e.get("to"))}
 
 
-#: A sentence for every kind of timeline entry, every EventKind and every player action type.
 def _reviewed(e: Entry, what: str) -> str:
     """A lead evaluator's change to a finding or an improvement action."""
     item = e.get("after") or e.get("before") or {}
@@ -201,6 +200,14 @@ def _reviewed(e: Entry, what: str) -> str:
     return _("%(u)s changed an improvement action: %(t)s") % said
 
 
+def _decimal(value: object) -> str:
+    """A figure with decimals (days_per_hour: 0.5) in the reader's digits and separators."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, 2, fixed=False)
+    return MISSING if value is None or value == "" else str(value)
+
+
+#: A sentence for every kind of timeline entry, every EventKind and every player action type.
 SENTENCES: dict[str, Sentence] = {
     # exercise control (EventKind values)
     "created": lambda e, n: _("Exercise created by %(by)s") % _by(e, n),
@@ -209,7 +216,7 @@ SENTENCES: dict[str, Sentence] = {
     "resumed": lambda e, n: _("Exercise resumed by %(by)s") % _by(e, n),
     "ended": lambda e, n: _("Exercise ended by %(by)s") % _by(e, n),
     "speed_changed": lambda e, n: (
-        _("Speed set to %(n)s exercise days per hour") % {"n": given(e, "days_per_hour")}
+        _("Speed set to %(n)s exercise days per hour") % {"n": _decimal(e.get("days_per_hour"))}
     ),
     "clock_ticked": lambda e, n: _("Exercise control moved the clock on"),
     "inject_released": _inject,

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pharos.i18n import _, lazy_gettext
+from pharos.i18n import _, lazy_gettext, ngettext
 from pharos.learn.ingest.report import ImportRefused, Refusal
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -163,8 +163,11 @@ def read_table(path: Path, delimiter: str, header: list[str]) -> TextTable:
                 line=line,
                 field="*",
                 value=value[:60],
-                reason=_("%(n)d fields where the header has %(expected)d")
-                % {"n": n, "expected": expected},
+                reason=_("%(fields)s where the header has %(expected)d")
+                % {
+                    "fields": ngettext("%(n)s field", "%(n)s fields", n) % {"n": n},
+                    "expected": expected,
+                },
             )
         )
     if structural and structural[-1].line == last_line and not ends_with_newline:
