@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import attachments, audit, editing, queries, tasks
+from pharos.coordinate.agency_names import account_name
 from pharos.coordinate.cases import (
     case_ref,
     duplicate_disclosed,
@@ -440,7 +441,7 @@ def case_detail(
     out["tasks"] = [tasks.task_view(t) for t in tasks.case_tasks(session, p, case, today)]
     if may["assign"] or may["add_task"]:
         out["colleagues"] = [
-            {"id": u.id, "name": u.display_name, "username": u.username}
+            {"id": u.id, "name": account_name(u), "username": u.username}
             for u in tasks.colleagues(session, p.agency_id)
         ]
     for n, note in zip(out["notes"], [n for n in rec.notes if kept(n.created_at)], strict=True):

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from pharos.coordinate import audit, notifications
+from pharos.coordinate.agency_names import account_name
 from pharos.coordinate.cases import NotFound, case_ref, require_on_case, touch
 from pharos.coordinate.permissions import (
     PermissionDenied,
@@ -341,8 +342,8 @@ class TaskLine:
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
-    return {i: n for i, n in rows}
+    users = session.execute(select(User).where(User.id.in_(ids))).scalars()
+    return {u.id: account_name(u) for u in users}  # the demo's names in the reader's language
 
 
 def _lines(session: Session, rows: list[tuple[CaseTask, str]], today: date) -> list[TaskLine]:

@@ -22,6 +22,11 @@ from pharos.web.testing import LAPTOP, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+#: the colleague as the task form lists them, the account's name in the page's language
+COLLEAGUE = {
+    "en": "Italy: Labour inspector (2) (it.labour2)",
+    "ar": "إيطاليا: مفتش العمل (2) (it.labour2)",
+}
 CONTRACT = b"%PDF-1.4\n% scanned employment contract\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 RECORD = b"%PDF-1.4\n% Egyptian police record\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -174,7 +179,7 @@ def test_the_case_work_story(browser: Any, live_server: str, lang: str, tmp_path
     inspector.goto(case_url)
     inspector.locator("#tasks details:not(.edit) > summary").click()
     inspector.fill("#f-task-title", task)
-    inspector.select_option("#f-task-assignee_id", label="Italy: Labour inspector (2) (it.labour2)")
+    inspector.select_option("#f-task-assignee_id", label=COLLEAGUE[story.lang])
     inspector.fill("#f-task-due_on", (date.today() + timedelta(days=2)).isoformat())
     inspector.locator("form[action$='/tasks'] button[type=submit]").click()
     inspector.wait_for_load_state("networkidle")

@@ -46,10 +46,18 @@ def _shot(page: Any, name: str, selector: str | None = None) -> None:
         target.screenshot(path=os.path.join(SHOTS, name))
 
 
-def _give(page: Any, title: str, due: date) -> None:
+#: the second labour inspector as the colleague lists name them: the demo's account name in the
+#: page's language (pharos.coordinate.agency_names), then the username
+COLLEAGUE = {
+    "en": "Italy: Labour inspector (2) (it.labour2)",
+    "ar": "إيطاليا: مفتش العمل (2) (it.labour2)",
+}
+
+
+def _give(page: Any, title: str, due: date, lang: str) -> None:
     page.locator("#tasks details:not(.edit) > summary").click()
     page.fill("#f-task-title", title)
-    page.select_option("#f-task-assignee_id", label="Italy: Labour inspector (2) (it.labour2)")
+    page.select_option("#f-task-assignee_id", label=COLLEAGUE[lang])
     page.fill("#f-task-due_on", due.isoformat())
     page.locator("form[action$='/tasks'] button[type=submit]").click()
     page.wait_for_load_state("networkidle")
@@ -66,8 +74,8 @@ def test_give_a_task_see_it_overdue_mark_it_done(browser: Any, server: str, lang
     inspector.wait_for_load_state("networkidle")
     case_url = inspector.url.split("#")[0]
     today = date.today()
-    _give(inspector, f"Ask the consulate ({lang})", today - timedelta(days=1))
-    _give(inspector, f"Book an interpreter ({lang})", today + timedelta(days=7))
+    _give(inspector, f"Ask the consulate ({lang})", today - timedelta(days=1), lang)
+    _give(inspector, f"Book an interpreter ({lang})", today + timedelta(days=7), lang)
     tasks = inspector.locator("#tasks .task")
     assert tasks.count() == 2
     assert tasks.nth(0).locator(".pill.bad").is_visible()  # the late one, first
@@ -99,9 +107,7 @@ def test_give_a_task_see_it_overdue_mark_it_done(browser: Any, server: str, lang
     # the inspector assigns the case to the colleague
     inspector.goto(f"{case_url}?lang={lang}")
     inspector.locator("#assignment summary").click()
-    inspector.select_option(
-        "#f-assign-assignee_id", label="Italy: Labour inspector (2) (it.labour2)"
-    )
+    inspector.select_option("#f-assign-assignee_id", label=COLLEAGUE[lang])
     inspector.locator("#assignment button[type=submit]").click()
     inspector.wait_for_load_state("networkidle")
     assert "(it.labour2)" in inspector.locator("#h-facts + dl").inner_text()

@@ -72,6 +72,8 @@ def test_arabic_pages_name_the_agencies_in_arabic(app: FastAPI) -> None:
     assert f"<bdi>{_arabic('labour_inspector')}</bdi>" in case_page  # the owner
     assert "Labour inspector — Ragusa (demo)" not in case_page
     assert _arabic("ngo") in case_page and english not in case_page  # the referral's receiver
+    # a colleague to give the case or a task to, by the account's name in Arabic
+    assert "إيطاليا: مفتش العمل (2)" in case_page and "Italy: Labour inspector (2)" not in case_page
     referrals = inspector.get("/referrals", headers=AR).text
     assert _arabic("ngo") in referrals and english not in referrals
     # the receiving agency's dashboard and account page: its name and the account's
