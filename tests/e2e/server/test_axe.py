@@ -21,6 +21,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 USERS = ("it.labour", "it.coordinator", "admin")
 EXTRA = {
     "it.labour": ["/account", "/screenings/new", "/screenings/offline/"],
+    "it.coordinator": ["/exercises/new"],
     "admin": ["/admin/accounts", "/audit"],
 }
 

@@ -227,3 +227,51 @@ def test_the_json_api_assigns_roles_only_to_real_accounts(app) -> None:
     assert res.status_code == 201
     s = Hub.for_engine(app.state.engine).session(ex)
     assert s.state.assignments == [{"username": "it.prosecutor", "role": "observer"}]
+
+
+def test_a_national_exercise_offers_one_states_agencies_played_by_its_accounts(app) -> None:
+    director = signed_in_client(app, "it.coordinator")
+    national = {**BASICS, "name": "Capitanata harvest", "scenario": "bundled:italy-national"}
+    res = director.post("/exercises/new", data={**national, "step": "basics"})
+    assert res.status_code == 200 and 'id="setup-national"' in res.text
+    teams = re.findall(r'name="played" value="([^"]+)"', res.text)
+    assert teams == [
+        "itl-foggia", "cc-foggia", "ngo-apulia", "questura-foggia", "social-foggia", "pm-foggia"
+    ]  # fmt: skip
+    played = ["itl-foggia", "cc-foggia", "ngo-apulia", "social-foggia"]
+    step = {**national, "step": "teams", "teams_step": "1", "played": played}
+    res = director.post("/exercises/new", data=step)
+    suggested = res.text[res.text.index('id="setup-suggested"') :]
+    suggested = suggested[: suggested.index("</table>")]
+    rows = set(re.findall(r'id="setup-row-([^"]+)"', suggested))
+    assert {"it.labour", "it.police", "it.ngo", "it.social"} <= rows
+    assert not {r for r in rows if not r.startswith("it.")}  # only Italy's accounts
+    # a Tunisian officer may not play an Italian team; an observer, yes
+    tunisian = res.text[res.text.index('id="setup-row-tn.police"') :]
+    assert 'value="player:' not in tunisian[: tunisian.index("</tr>")]
+    roster = {**step, "step": "roster", "roster_step": "1"}
+    res = director.post("/exercises/new", data={**roster, "role.tn.police": "player:cc-foggia"})
+    assert res.status_code == 422
+    assert _problems(res.text) == [
+        "tn.police is not of Italy: the teams of a national exercise are played by its own "
+        "agencies; make them an observer or a role player"
+    ]
+    res = director.post(
+        "/exercises/new",
+        data={
+            **roster,
+            "role.it.labour": "player:itl-foggia",
+            "role.it.police": "player:cc-foggia",
+            "role.it.social": "player:social-foggia",
+            "role.tn.police": "observer",
+            "role.it.mediator": "role_player:moussa",
+        },
+        follow_redirects=False,
+    )
+    assert res.status_code == 303, _problems(res.text)
+    s = Hub.for_engine(app.state.engine).session(res.headers["location"].split("/")[2])
+    assert s.scenario.national and [t.id for t in s.scenario.teams if t.played] == played
+    assert len(s.state.assignments) == 5
+    police = signed_in_client(app, "it.police")
+    page = police.get(f"/exercises/{s.exercise_id}/play")
+    assert page.status_code == 200 and 'id="request-form"' not in page.text

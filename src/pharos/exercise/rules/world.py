@@ -263,7 +263,8 @@ def arrest(
             investigator = by
         open_charges(scenario, st, c.network, state, minute, investigator)
         net = next(n for n in scenario.networks if n.id == c.network)
-        answered = any(
+        # a national exercise has no other state to ask: its arrests alone disrupt a network
+        answered = scenario.national or any(
             r.network == net.id and r.answered_at is not None and not r.declined
             for r in st.requests
         )

@@ -221,7 +221,7 @@ def _report(
         arrests: dict[str, int] = {}
         for member, state in ns.arrested_in.items():
             arrests[state] = min(arrests.get(state, ns.arrests[member]), ns.arrests[member])
-        answered = any(
+        answered = sc.national or any(  # as world.arrest: no request in a national exercise
             r.network == n.id and r.answered_at is not None and not r.declined for r in st.requests
         )
         missing = [x for x in n.disrupt_requires if x not in arrests]

@@ -129,7 +129,7 @@ def player(s: ExerciseSession, team_id: str) -> dict[str, Any]:
         "evidence": _evidence(sc, ts.evidence),
         "sent": [_request(r) for r in st.requests if r.from_team == team_id],
         "received": [_request(r) for r in st.requests if r.to_team == team_id],
-        "instruments": _instruments(team),
+        "instruments": _instruments(sc, team),
         "approaches": personas.APPROACHES,
         "settings": personas.SETTINGS,
         "conclusions": CONCLUSIONS,
@@ -236,9 +236,12 @@ def _missing(sc: ExerciseScenario, persona: str, screenings: list[Any]) -> list[
     ]
 
 
-def _instruments(team: Team) -> list[dict[str, str]]:
+def _instruments(sc: ExerciseScenario, team: Team) -> list[dict[str, str]]:
     """The cross-border requests the team may send: each state of the region and instrument
-    that exists between the two states and that the team's agency may use."""
+    that exists between the two states and that the team's agency may use; none in a national
+    exercise (its foreign partners speak through injects: ``cooperation._check_send``)."""
+    if sc.national:
+        return []
     states = [x for x in region_state_codes() if x != team.state]
     return [
         {

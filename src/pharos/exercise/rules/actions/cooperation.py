@@ -26,6 +26,11 @@ from pharos.i18n import _, lazy_gettext
 # -- cross-border requests -----------------------------------------------------------------------
 def _check_send(a: Attempt) -> str | None:
     p, st = a.p, a.st
+    if a.sc.national:  # docs/exercise-format.md, "National exercises"
+        return _(
+            "a national exercise sends no cross-border request: what foreign partners say "
+            "comes as injects"
+        )
     to, inst = p.get("to_state"), p.get("instrument")
     if not is_instrument(inst):
         return _("unknown instrument %(id)s") % {"id": inst}
