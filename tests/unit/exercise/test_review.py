@@ -292,3 +292,43 @@ def test_owners_are_the_scenarios_agencies(session: ExerciseSession) -> None:
     owners = rules.owners(session.scenario)
     assert ("ITA", "labour_inspector") in owners and ("EGY", "public_prosecutor") in owners
     assert all(state and kind for state, kind in owners)
+
+
+def test_once_the_review_began_actions_are_added_in_it(ended: ExerciseSession) -> None:
+    """The control page's corrective action went into the derived plan; once the review has
+    begun the report's actions are the review's, so it is refused there (before: stored and
+    never shown)."""
+    ca = {
+        "action": "Brief the police",
+        "owner": "ita-police",
+        "objective": "multi_agency_collaboration",
+    }
+    ended.submit(EventKind.CORRECTIVE_ACTION, "director", ca)
+    _start(ended)
+    with pytest.raises(CommandRefused, match="add improvement actions in the review"):
+        ended.submit(EventKind.CORRECTIVE_ACTION, "director", ca)
+    assert "Brief the police" in [a["action"] for a in ended.state.review.actions]
+
+
+def test_the_plan_says_which_capability_an_action_addresses(ended: ExerciseSession) -> None:
+    _start(ended)
+    action = {
+        "action": "Train inspectors to screen at first contact",
+        "state": "ITA",
+        "agency_kind": "labour_inspector",
+        "due": "2025-01-31",
+        "objective": "identification_and_referral",
+        "capability": "screening",
+        "finding": "",
+    }
+    ended.submit(EventKind.ACTION_REVIEWED, "lead", {"op": "add", "after": action})
+    r = after_action.build(ended.scenario, ended.state, DAY)
+    (plan,) = [x for x in sections(r) if x.key == "plan"]
+    row = [c.text for c in plan.rows[-1]]
+    assert row[:4] == [
+        "Train inspectors to screen at first contact",
+        "Labour inspector, Italy",
+        "2025-01-31",
+        "Identify victims in mixed migration flows and refer them to assistance"
+        " — Screening and identification",
+    ]

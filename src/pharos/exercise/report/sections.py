@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pharos.exercise.report.after_action import Finding, Report, heading, result_label
+from pharos.exercise.report.after_action import (
+    CorrectiveAction,
+    Finding,
+    Report,
+    heading,
+    result_label,
+)
 from pharos.exercise.words import wording
 from pharos.i18n import _
 
@@ -364,13 +370,20 @@ def _findings(key: str, findings: list[Finding], r: Report) -> Section:
     )
 
 
+def _addresses(r: Report, a: CorrectiveAction) -> str:
+    """What an action addresses: its objective and, if given, the capability."""
+    objective = r.objectives.get(a.objective, a.objective)
+    capability = capabilities(r, a.objective).get(a.capability) if a.capability else None
+    return f"{objective} — {capability}" if capability else objective
+
+
 def _plan(r: Report) -> Section:
     rows = [
         [
             Cell(a.action),
             Cell(a.owner),
             Cell(a.due.isoformat()),
-            Cell(r.objectives.get(a.objective, a.objective)),
+            Cell(_addresses(r, a)),
             Cell(a.source),
         ]
         for a in r.plan

@@ -386,6 +386,9 @@ class ExerciseSession:
                 return _("unknown persona %(id)s") % {"id": p.get("persona")}
             if p["role"] == "player" and p.get("team") not in st.teams:
                 return _("unknown team %(id)s") % {"id": p.get("team")}
+        if kind == EventKind.CORRECTIVE_ACTION and st.review is not None:
+            # the report's actions are the review's from then on: one list, one place to add
+            return _("the review has begun: add improvement actions in the review")
         if kind == EventKind.CORRECTIVE_ACTION and (not p.get("action") or not p.get("owner")):
             return _("a corrective action needs an action and an owner agency")
         if kind == EventKind.ACTION:
