@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import cases
@@ -32,8 +32,6 @@ class Dashboard:
     my_cases: list[Case] = field(default_factory=list)
     #: how many cases the user holds (the page shows the newest MY_CASES_SHOWN, and says so)
     my_cases_total: int = 0
-    #: the user holds more than ``my_cases_total`` cases (counted up to cases.COUNT_LIMIT)
-    my_cases_more: bool = False
     requests_to_answer: list[CrossBorderRequest] = field(default_factory=list)
     requests_awaiting: list[CrossBorderRequest] = field(default_factory=list)
     referrals_awaiting_me: list[Referral] = field(default_factory=list)
@@ -49,13 +47,8 @@ def dashboard(session: Session, p: Principal, today: date, warn_days: int = 7) -
     # Every case the user holds: owned, assigned, or referred to the agency and accepted.
     mine = visible_cases(p).where(held_by(p))
     d.my_cases = list(session.execute(mine.limit(MY_CASES_SHOWN)).scalars())
-    # counted up to cases.COUNT_LIMIT, as the case list counts ("more than" past it)
-    counted = session.execute(
-        select(func.count()).select_from(
-            mine.order_by(None).with_only_columns(Case.id).limit(cases.COUNT_LIMIT + 1).subquery()
-        )
-    ).scalar_one()
-    d.my_cases_total, d.my_cases_more = min(counted, cases.COUNT_LIMIT), counted > cases.COUNT_LIMIT
+    # counted as the case list counts "Cases I hold" (exactly)
+    d.my_cases_total = cases.count_matching(session, p, cases.CaseFilter(mine=True))
     for r in visible_requests(session, p):
         if r.status != RequestStatus.SENT:
             continue

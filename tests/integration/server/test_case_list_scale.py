@@ -9,8 +9,8 @@ PostgreSQL:
   the cases that the per-record rule (``permissions.allowed`` on ``cases.case_ref``, what
   opening a case checks) lets the reader read and whose reference, or a person's name in the
   reader's state, holds the text; a reader outside a case's scope finds it by neither;
-- the case list and the dashboard count up to ``cases.COUNT_LIMIT`` matches and then say
-  "more than".
+- the case list and the dashboard show the exact number of matches past 1,000 (where the
+  count stopped before; the exactness for every filter: test_case_list_count.py).
 """
 
 from __future__ import annotations
@@ -179,33 +179,37 @@ def test_both_forms_of_the_search_find_what_the_reader_may_read_and_nothing_else
     assert f'"/cases/{italian}"' in page and f'"/cases/{egyptian}"' not in page
 
 
-def test_the_list_counts_to_a_limit_and_then_says_more_than(
-    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+def test_the_list_and_the_dashboard_show_the_exact_total_past_a_thousand(
+    app: FastAPI, engine: Engine
 ) -> None:
+    """Past 1,000 matching cases the list said "more than 1,000" (the count stopped there);
+    now the page, the API and the dashboard say how many, exactly, with the last page."""
     owner = signed_in_client(app, "es.labour")
-    made = [_case(owner, f"Counted {i}", "Eva", f"Ruiz{i}") for i in range(5)]
-    monkeypatch.setattr(cases, "COUNT_LIMIT", 3)
-    monkeypatch.setattr(cases, "PAGE_SIZE", 2)
-    page = owner.get("/cases", params={"q": "ESP"}).text
+    made = _case(owner, "Counted", "Eva", "Ruiz")
+    with Session(engine) as s:
+        first = s.get(Case, made)
+        assert first is not None
+        s.add_all(
+            Case(
+                reference=f"ESP-COUNT-{i:04d}",
+                state=first.state,
+                owner_agency_id=first.owner_agency_id,
+                owner_user_id=first.owner_user_id,
+                created_by_id=first.owner_user_id,
+                title=f"Counted {i}",
+            )
+            for i in range(1004)
+        )
+        s.commit()
+    page = owner.get("/cases", params={"q": "ESP-COUNT"}).text
     total = re.search(r'id="case-total"[^>]*>([^<]*)', page)
-    assert total and "Cases found: more than 3 · page 1" in total.group(1), total
-    assert 'rel="next"' in page
-    api = owner.get("/api/v1/cases", params={"q": "ESP"}).json()
-    assert api["total"] == 3 and api["total_is_lower_bound"] is True
-    # a page past the limit is counted to its end: 5 cases, page 3 of 3, exact
-    last = owner.get("/api/v1/cases", params={"q": "ESP", "page": 3}).json()
-    assert (last["total"], last["total_is_lower_bound"], last["pages"]) == (5, False, 3)
-    assert [c["id"] for c in last["cases"]] == [made[0]]
-    # under the limit: the exact number, as before
-    one = owner.get("/cases", params={"q": "ruiz4"}).text
-    assert re.search(r'id="case-total"[^>]*>Cases found: 1(?!\d)', one)
-    assert "more than" not in one
-    # the dashboard counts the cases held the same way
-    dashboard = owner.get("/").text
-    assert "Cases found: more than 3" in dashboard
-    monkeypatch.setattr(cases, "COUNT_LIMIT", 1000)
-    assert re.search(r"Cases found: (\d+)", owner.get("/").text).group(1) == "5"  # type: ignore[union-attr]
-    monkeypatch.setattr(cases, "COUNT_LIMIT", 3)
+    assert total and "Cases found: 1,004 · page 1 of 21" in total.group(1), total
+    api = owner.get("/api/v1/cases", params={"q": "ESP-COUNT", "page": 21}).json()
+    assert (api["total"], api["page"], api["pages"], len(api["cases"])) == (1004, 21, 21, 4)
+    assert "total_is_lower_bound" not in api
+    last = owner.get("/cases", params={"q": "ESP-COUNT", "page": 21}).text
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    assert re.search(r"Every case I hold</a> \(Cases found: 1,005\)", owner.get("/").text)
     # in Arabic too (the catalog's own words and digits)
-    arabic = owner.get("/cases", params={"q": "ESP"}, headers={"Accept-Language": "ar"}).text
-    assert "أكثر من 3" in arabic
+    arabic = owner.get("/cases", params={"q": "ESP-COUNT"}, headers={"Accept-Language": "ar"})
+    assert "more than" not in arabic.text and "أكثر من" not in arabic.text

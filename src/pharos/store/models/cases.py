@@ -34,6 +34,17 @@ class CaseReferenceCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+#: the columns the case list's filters and its reader's scope read (``cases.count_matching``)
+LIST_COLUMNS = (
+    "id",
+    "owner_user_id",
+    "owner_agency_id",
+    "state",
+    "reference",
+    "exploitation_types",
+)
+
+
 class Case(Base):
     """HTCDS ``cas_``: one case, owned by an agency and a caseworker (``cas_CaseOwner``)."""
 
@@ -46,6 +57,20 @@ class Case(Base):
             text("lower((reference)::text) gin_trgm_ops"),
             postgresql_using="gin",
         ).ddl_if(dialect="postgresql"),
+        # the case list's count (``cases.count_matching``, migration 0021): one index per part
+        # of a reader's scope; on PostgreSQL it also holds every other column the list's
+        # filters read (INCLUDE), so that each part is counted from its index alone (an
+        # index-only scan), not from the cases' rows
+        *(
+            Index(
+                f"ix_case_file_list_{column}",
+                column,
+                "status",
+                "created_at",
+                postgresql_include=[c for c in LIST_COLUMNS if c != column],
+            )
+            for column in ("owner_user_id", "owner_agency_id", "state")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,10 +275,15 @@ class CaseAccess(Base):
     """A case shared with another agency through a referral or a cross-border request."""
 
     __tablename__ = "case_access"
+    __table_args__ = (
+        # the cases shared with an agency, read from the index alone (``cases.count_matching``;
+        # it replaced the index of agency_id alone, migration 0021)
+        Index("ix_case_access_agency_active_case", "agency_id", "active", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     via: Mapped[str] = mapped_column(String(20))
     via_id: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

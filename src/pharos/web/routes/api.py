@@ -55,9 +55,8 @@ def list_cases(
 ) -> dict[str, Any]:
     """The cases you may read that match the filter (the case list's: search, status, state,
     exploitation, opening dates, owning agency, the cases you hold, sort), one page of 50 with
-    the total; titles only where you see the victim's identity. The total is counted up to
-    1,000 (or to the end of the page asked): ``total_is_lower_bound`` true says that more
-    cases match than ``total`` (and then there are more pages than ``pages``)."""
+    the total (exactly how many match: ``pages`` pages of ``page_size``); titles only where you
+    see the victim's identity."""
     require(p, "case", "read")
     found = cases.find_cases(work.session, p, cases.case_filter(params))
     out = []
@@ -77,7 +76,6 @@ def list_cases(
     return {
         "cases": out,
         "total": found.total,
-        "total_is_lower_bound": found.more,
         "page": found.page,
         "pages": found.pages,
         "page_size": cases.PAGE_SIZE,

@@ -89,7 +89,6 @@ def case_list(
             "total": found.total,
             "page": found.page,
             "pages": found.pages,
-            "more": found.more,
             "views": views,
             "values": params,
             "errors": errors,
