@@ -23,6 +23,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -87,6 +88,46 @@ class NotFound(Exception):
 # --- Scope ---------------------------------------------------------------------------------
 
 
+#: ``Session.info`` key of what the scope checks of a request read about its cases
+#: (:func:`_scope_facts`)
+SCOPE_FACTS = "pharos.case_scope_facts"
+
+
+def _forget_scope_facts(session: Session, *_args: Any) -> None:
+    session.info.pop(SCOPE_FACTS, None)
+
+
+def _forget_after_writing(session: Session, *_args: Any) -> None:
+    """Forget the facts once anything but an audit entry (which changes no one's scope: a
+    read of the case is one) is written, or is about to be (added, changed or deleted in the
+    session: a query would write it first)."""
+    written = [*session.new, *session.dirty, *session.deleted]
+    if not all(isinstance(o, AuditEntry) for o in written):
+        _forget_scope_facts(session)
+
+
+# what was read is forgotten once anything is written (a referral accepted, a consent recorded,
+# a case assigned) or the transaction ends, so that no check reads a fact older than the
+# request's own changes
+sa_event.listen(Session, "after_flush", _forget_after_writing)
+for _event in ("after_commit", "after_rollback", "after_soft_rollback"):
+    sa_event.listen(Session, _event, _forget_scope_facts)
+
+
+def _scope_facts(session: Session, kind: str, case_id: int, read: Callable[[], Any]) -> Any:
+    """What ``read`` returns about case ``case_id`` (``kind``: which fact), read once per
+    request: the case page asks "may this reader see this case, and how much of it" of every
+    part it shows (the case, its notes, plans, attachments, tasks), 20 times the same queries
+    before (tests/integration/server/test_case_list_scale.py counts them). Kept in the
+    session until its next write or the end of its transaction."""
+    _forget_after_writing(session)  # something added and not yet written: read again
+    facts = session.info.setdefault(SCOPE_FACTS, {})
+    key = (kind, case_id)
+    if key not in facts:
+        facts[key] = read()
+    return facts[key]
+
+
 def _moves(session: Session, case: Case) -> RecordRef:
     """A case's ``RecordRef`` as its identity view needs it: its state, the states it was
     transferred away from and their agencies, and the agencies abroad an override disclosed it
@@ -94,13 +135,20 @@ def _moves(session: Session, case: Case) -> RecordRef:
     moves = transfers_out(session, case.id)
     held_states = {state for _agency, state, _at in moves} - {case.state}
     held_agencies = {agency for agency, state, _at in moves if state in held_states}
-    disclosed = session.execute(
-        select(Referral.to_agency_id, Referral.overridden_consents).where(
-            Referral.case_id == case.id,
-            Referral.mechanism == "trm",
-            Referral.status.in_([ReferralStatus.IN_PROGRESS.value, ReferralStatus.ACCEPTED.value]),
-        )
-    ).all()
+    disclosed = _scope_facts(
+        session,
+        "disclosed",
+        case.id,
+        lambda: session.execute(
+            select(Referral.to_agency_id, Referral.overridden_consents).where(
+                Referral.case_id == case.id,
+                Referral.mechanism == "trm",
+                Referral.status.in_(
+                    [ReferralStatus.IN_PROGRESS.value, ReferralStatus.ACCEPTED.value]
+                ),
+            )
+        ).all(),
+    )
     return RecordRef(
         state=case.state,
         held_agency_ids=frozenset(held_agencies),
@@ -114,13 +162,27 @@ def _moves(session: Session, case: Case) -> RecordRef:
 def case_ref(session: Session, case: Case) -> RecordRef:
     owners = {case.owner_user_id}
     owners.update(
-        session.execute(
-            select(CaseAssignment.user_id).where(CaseAssignment.case_id == case.id)
-        ).scalars()
+        _scope_facts(
+            session,
+            "assigned",
+            case.id,
+            lambda: list(
+                session.execute(
+                    select(CaseAssignment.user_id).where(CaseAssignment.case_id == case.id)
+                ).scalars()
+            ),
+        )
     )
-    shared = session.execute(
-        select(CaseAccess.agency_id).where(CaseAccess.case_id == case.id, CaseAccess.active)
-    ).scalars()
+    shared = _scope_facts(
+        session,
+        "shared",
+        case.id,
+        lambda: list(
+            session.execute(
+                select(CaseAccess.agency_id).where(CaseAccess.case_id == case.id, CaseAccess.active)
+            ).scalars()
+        ),
+    )
     return replace(
         _moves(session, case),
         agency_id=case.owner_agency_id,
@@ -136,16 +198,21 @@ CROSS_BORDER = consent_rules.CROSS_BORDER
 def transfers_out(session: Session, case_id: int) -> list[tuple[int, str, datetime]]:
     """The accepted transfers of a case, oldest first: (the sending agency, its state, when the
     case moved)."""
-    rows = session.execute(
-        select(Referral.from_agency_id, Agency.state, Referral.responded_at)
-        .join(Agency, Agency.id == Referral.from_agency_id)
-        .where(
-            Referral.case_id == case_id,
-            Referral.kind == "transfer",
-            Referral.status == ReferralStatus.ACCEPTED.value,
-        )
-        .order_by(Referral.id)
-    ).all()
+    rows = _scope_facts(
+        session,
+        "transfers",
+        case_id,
+        lambda: session.execute(
+            select(Referral.from_agency_id, Agency.state, Referral.responded_at)
+            .join(Agency, Agency.id == Referral.from_agency_id)
+            .where(
+                Referral.case_id == case_id,
+                Referral.kind == "transfer",
+                Referral.status == ReferralStatus.ACCEPTED.value,
+            )
+            .order_by(Referral.id)
+        ).all(),
+    )
     return [(a, st, at or utcnow()) for a, st, at in rows]
 
 
@@ -233,12 +300,18 @@ def require_on_case(session: Session, p: Principal, case: Case, action: str) -> 
 
 
 def latest_consent(session: Session, case_id: int) -> ConsentRecord | None:
-    return session.execute(
-        select(ConsentRecord)
-        .where(ConsentRecord.case_id == case_id)
-        .order_by(ConsentRecord.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    found: ConsentRecord | None = _scope_facts(
+        session,
+        "consent",
+        case_id,
+        lambda: session.execute(
+            select(ConsentRecord)
+            .where(ConsentRecord.case_id == case_id)
+            .order_by(ConsentRecord.id.desc())
+            .limit(1)
+        ).scalar_one_or_none(),
+    )
+    return found
 
 
 def view_of(session: Session, p: Principal, case: Case) -> IdentityView:
