@@ -38,3 +38,25 @@ def test_arabic_counts_agree_with_their_noun() -> None:
         3: "3 مؤشرات قوية",
         11: "11 مؤشرًا قويًا",
     }
+
+
+def test_every_plural_form_is_filled() -> None:
+    """A plural entry with a form left empty falls back to the English plural for the numbers of
+    that form: French, Italian and Spanish have three CLDR forms (one, many, other), and the
+    rehearsal page's counts had only two, so it said "5 actions refused" in all three
+    (translation review 3, fr-039)."""
+    bad = []
+    for po in sorted(LOCALE.glob("*/*.po")):
+        with po.open("rb") as fp:
+            catalog = read_po(fp, locale=po.parent.name)
+        for m in catalog:
+            forms = m.string if isinstance(m.string, tuple) else ()
+            if any(forms) and not all(forms):
+                bad.append(f"{po.parent.name}/{po.name}: {m.id[0]!r}")
+    assert not bad, "plural entries with an empty form:\n" + "\n".join(bad)
+
+
+def test_the_rehearsal_counts_read_in_the_language_for_every_number() -> None:
+    with use_locale("fr"):
+        said = ngettext("%(n)s action refused", "%(n)s actions refused", 5) % {"n": 5}
+    assert said == "5 actions refusées"
