@@ -262,3 +262,20 @@ def test_the_pdf_breaks_no_word_of_a_wide_table(ended: ExerciseSession) -> None:
         assert words in text, words
     for n in r.scores.networks:
         assert wording.element_status(n.elements["act"]) in text
+
+
+def test_the_cover_names_the_exercise_as_the_setup_wizard_did(ended: ExerciseSession) -> None:
+    """The setup wizard names an exercise ("Ragusa drill, March"): the list of exercises
+    showed the name, the report only the scenario's title; the cover now gives both."""
+    ended.state.setup = {"name": "Ragusa drill, March", "held_from": "2026-03-03"}
+    r = after_action.build(ended.scenario, ended.state, date(2026, 3, 5))
+    lines = dict(html_cover(r))
+    assert lines["Exercise"] == f"Ragusa drill, March ({ended.state.exercise_id})"
+    assert lines["Scenario"] == ended.scenario.title
+    page = html.render_html(r)
+    assert "<h1>Ragusa drill, March</h1>" in page
+    text = " ".join(pdf_headings_and_text(pdf.pdf_bytes(r))[1].split())
+    assert "Ragusa drill, March" in text and ended.scenario.title in text
+    ended.state.setup = {}  # made without the wizard: the scenario's title, no second line
+    r = after_action.build(ended.scenario, ended.state, date(2026, 3, 5))
+    assert "Scenario" not in dict(html_cover(r)) and r.title == ended.scenario.title

@@ -110,6 +110,8 @@ class Report:
     approved_by: str | None = None
     #: each objective's capabilities (id → title)
     capabilities: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the scenario's title, when the exercise has a name of its own (the setup wizard's)
+    scenario_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -265,8 +267,9 @@ def build(
     plan = _plan(sc, st, found.areas, team_names, report_date)
     if st.review is not None:  # the lead evaluator's review replaces what was derived
         found.strengths, found.areas, plan = _reviewed(sc, st)
+    named = st.setup.get("name", "")  # the name the setup wizard gave the exercise
     report = Report(
-        sc.title,
+        named or sc.title,
         st.exercise_id,
         st.status,
         round(st.minute / 1440, 2),
@@ -296,6 +299,8 @@ def build(
         ],
         people if people is not None else people_of(st, names),
     )
+    if named and named != sc.title:
+        report.scenario_title = sc.title
     report.task_ratings = rated
     report.feedback = list(st.feedback)
     report.capabilities = {

@@ -66,6 +66,7 @@ def cover_lines(r: Report) -> list[tuple[str, str]]:
 
     lines = [
         (_("Exercise"), f"{r.title} ({r.exercise_id})"),
+        *([(_("Scenario"), r.scenario_title)] if r.scenario_title else []),
         (_("Status"), wording.choice(r.status)),
     ]
     if c is not None:
