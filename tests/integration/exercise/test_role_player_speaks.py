@@ -64,5 +64,9 @@ def test_the_role_player_speaks_and_moves_trust_with_a_reason(app) -> None:
     timeline = unescape(director.get(control).text)
     assert "Karim A. to Italian labour inspectorate (Ragusa): “I will only talk" in timeline
     assert "trust moved by -10 (the role player: the inspector raised his voice)" in timeline
+    # the team's last entry in the controller's table, in words (it showed "persona_spoke")
+    row = timeline[timeline.index('id="team-ita-labour"') :]
+    row = row[: row.index("</tr>")]
+    assert "a message from a person" in row and "persona_spoke" not in timeline
     page = unescape(mediator.get(role).text)
     assert "the role player's judgement (the inspector raised his voice)" in page

@@ -338,6 +338,7 @@ def kind_label(what: object) -> str:
     code = str(what)
     short = {
         "persona_disclosed": _("a disclosure"),
+        "persona_spoke": _("a message from a person"),
         "request_answered": _("a reply to its request"),
         "charges_decided": _("charging decision"),
         "arrest": _("an arrest"),
