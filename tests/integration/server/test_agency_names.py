@@ -53,6 +53,8 @@ def test_arabic_pages_name_the_agencies_in_arabic(app: FastAPI) -> None:
     page = inspector.get("/directory", params={"state": "ITA"}, headers=AR).text
     assert f"<bdi>{_arabic('ngo')}</bdi>" in page and english not in page
     assert "(demo)" not in page
+    # and the languages each works in as an Arabic list («أ وب»), not joined with a Latin comma
+    assert "الإيطالية والإنجليزية" in page and "الإيطالية, الإنجليزية" not in page
     french = inspector.get("/directory", params={"state": "ITA"}, headers=FR).text
     assert "Organisation non gouvernementale — Raguse (démo)" in french
     # a case, referred to the NGO
