@@ -48,6 +48,24 @@ def _ended_exercise(browser: Any, base: str) -> str:
     return control.split("/")[-2]
 
 
+def _wcag_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page (as tests/e2e/server/test_axe.py
+    runs it), and ids used twice."""
+    axe = pytest.importorskip("axe_playwright_python.base")
+    page.evaluate(axe.AXE_SCRIPT)
+    found = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+    )["violations"]
+    out = [f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}" for v in found]
+    twice = page.evaluate(
+        "() => { const n = {}; document.querySelectorAll('[id]').forEach(e => "
+        "{ n[e.id] = (n[e.id] || 0) + 1; }); return Object.keys(n).filter(k => n[k] > 1); }"
+    )
+    return out + [f"id used twice: {i}" for i in twice]
+
+
 def _submit(page: Any, selector: str) -> None:
     with page.expect_navigation():
         page.click(selector)
@@ -109,6 +127,7 @@ def test_the_lead_evaluator_edits_approves_and_publishes(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= LAPTOP["width"], width
     _shot(page, f"review-approved-{lang}")
+    assert not _wcag_violations(page), _wcag_violations(page)
     _submit(page, "#publish-lessons")
     history = page.locator("#review-history").inner_text()
     assert "Screen at the first contact" in history

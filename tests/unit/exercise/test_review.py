@@ -104,6 +104,13 @@ def test_the_hot_wash_is_in_the_report_html_and_pdf(ended: ExerciseSession) -> N
             "Control team",
         ],
     ]
+    # the finding it also is says its capability
+    (areas,) = [x for x in sections(r) if x.key == "improvements"]
+    assert (
+        "We screened Karim only at the second interview",
+        "Identify victims in mixed migration flows and refer them to assistance"
+        " — Screening and identification",
+    ) in areas.items
     page = html.render_html(r)
     _headings, text = pdf_headings_and_text(pdf.pdf_bytes(r))
     text = " ".join(text.split())

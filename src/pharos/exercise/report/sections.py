@@ -367,14 +367,19 @@ def _findings(key: str, findings: list[Finding], r: Report) -> Section:
     return Section(
         key,
         heading(key),
-        items=[(f.text, r.objectives.get(f.objective, f.objective)) for f in findings],
+        items=[(f.text, _where(r, f.objective, f.capability)) for f in findings],
     )
 
 
 def _addresses(r: Report, a: CorrectiveAction) -> str:
     """What an action addresses: its objective and, if given, the capability."""
-    objective = r.objectives.get(a.objective, a.objective)
-    capability = capabilities(r, a.objective).get(a.capability) if a.capability else None
+    return _where(r, a.objective, a.capability)
+
+
+def _where(r: Report, objective_id: str, capability_id: str) -> str:
+    """An objective's title and, if given, its capability's: "Identify … — Screening …"."""
+    objective = r.objectives.get(objective_id, objective_id)
+    capability = capabilities(r, objective_id).get(capability_id) if capability_id else None
     return f"{objective} — {capability}" if capability else objective
 
 
