@@ -418,7 +418,7 @@ def test_a_stale_status_form_is_refused_and_nothing_is_lost(
         data={"version": mine, "status": "closed", "closure_reason": "Went home"},
         headers={"Accept-Language": "ar"},
     )
-    assert arabic.status_code == 409 and "غيّر it.labour2 الحالة أو المرحلة" in arabic.text
+    assert arabic.status_code == 409 and "غيّر it.labour2 الوضع أو المرحلة" in arabic.text
     # the API: the version is needed, a stale one is refused with the field named
     r = inspector.post(f"/api/v1{url}", json={"status": "closed", "closure_reason": "x"})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "version"]
