@@ -74,6 +74,37 @@ def sign_in(base: str, username: str) -> dict[str, str]:
         return {"Cookie": cookie, "X-CSRF-Token": found.group(1)}
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by process ``pid`` and every process under it (the
+    workers of ``pharos serve --workers N``), from Linux's /proc; ``None`` elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    try:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+            fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) "
+            parents[int(entry)] = int(fields[1])
+            used[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    except OSError:
+        return None
+    if pid not in used:
+        return None
+    tree, todo = {pid}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                todo.append(child)
+    return sum(used[p] for p in tree)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
@@ -151,6 +182,10 @@ class Result:
     lost: int
     duplicated: int
     failures: dict[str, int]
+    #: CPU seconds the server's processes used while the actions were sent and delivered
+    cpu: float | None = None
+    #: the machine's load average (1 minute) at the end of the run
+    load: float | None = None
 
 
 async def _act(
@@ -161,7 +196,10 @@ async def _act(
     rate: float,
     seconds: float,
     timeout: float,
-) -> tuple[list[float], list[tuple[str, int, float]], list[float], int, dict[str, int]]:
+    server_pid: int,
+) -> tuple[
+    list[float], list[tuple[str, int, float]], list[float], int, dict[str, int], float | None
+]:
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=client_limits()) as client:
         ref: list[float] = []
         n = int(rate * min(seconds, 10))
@@ -173,6 +211,7 @@ async def _act(
                 ref.append(time.monotonic() - t0)
             await asyncio.sleep(max(0.0, 1 / rate - (time.monotonic() - t0)))
 
+        cpu0 = cpu_seconds(server_pid)
         sent: list[tuple[str, int, float]] = []
         acks: list[float] = []
         errors = 0
@@ -207,7 +246,10 @@ async def _act(
             i += 1
             await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
         await asyncio.gather(*pending)
-    return ref, sent, acks, errors, failures
+        await asyncio.sleep(3)  # the last updates' time to arrive
+        cpu1 = cpu_seconds(server_pid)
+    cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
+    return ref, sent, acks, errors, failures, cpu
 
 
 def run_once(args: argparse.Namespace, workers: int, url: str, folder: Path) -> Result:
@@ -240,10 +282,19 @@ def run_once(args: argparse.Namespace, workers: int, url: str, folder: Path) -> 
                 raise RuntimeError("the browsers did not connect in time")
             assert parent.recv() == "ready"
         print(f"  {args.players} players connected over {len(teams)} teams in {k} processes")
-        ref, sent, acks, errors, failures = asyncio.run(
-            _act(server.base, ex, tokens, teams, args.rate, args.seconds, args.timeout)
+        assert server.proc is not None
+        ref, sent, acks, errors, failures, cpu = asyncio.run(
+            _act(
+                server.base,
+                ex,
+                tokens,
+                teams,
+                args.rate,
+                args.seconds,
+                args.timeout,
+                server.proc.pid,
+            )
         )
-        time.sleep(3)  # the last updates' time to arrive
         seen_by: list[tuple[str, dict[int, list[float]]]] = []
         for _p, parent in procs:
             parent.send("stop")
@@ -266,7 +317,18 @@ def run_once(args: argparse.Namespace, workers: int, url: str, folder: Path) -> 
         latencies.append(max(a[0] for a in arrivals if a) - t0)
     total = int(args.rate * args.seconds)
     return Result(
-        workers, latencies, acks, ref, total, len(sent), errors, lost, duplicated, failures
+        workers,
+        latencies,
+        acks,
+        ref,
+        total,
+        len(sent),
+        errors,
+        lost,
+        duplicated,
+        failures,
+        cpu,
+        os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     )
 
 
@@ -297,6 +359,13 @@ def report(r: Result) -> None:
                 "  ratio p95 action-to-update / p95 reference: "
                 f"{pct(r.latencies, 95) / pct(r.ref, 95):.2f}"
             )
+    if r.cpu is not None and r.acknowledged:
+        print(
+            f"  server CPU while acting: {r.cpu:.1f} s, {r.cpu / r.acknowledged * 1000:.1f} ms "
+            "per action"
+        )
+    if r.load is not None:
+        print(f"  load average (1 min) at the end: {r.load:.1f}")
     clean = not (r.errors or r.lost or r.duplicated)
     ok = bool(r.latencies) and pct(r.latencies, 95) < 0.250 and clean
     print("  goal (p95 < 250 ms, nothing lost, duplicated or refused):", "met" if ok else "NOT met")
