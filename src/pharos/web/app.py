@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
@@ -15,8 +15,10 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pharos.coordinate import notification_mail, notifications, pseudonyms
 from pharos.coordinate import requests as request_clock
@@ -44,6 +46,76 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", ""
     )
+
+
+#: headers every answer carries unless its route set its own
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'",
+    ),
+)
+
+
+class LocaleAndHeaders:
+    """Each request in its reader's language; each answer with the language cookie (when
+    ``?lang=`` chose it), the pre-sign-in CSRF cookie (when the request made one), the security
+    headers and ``Cache-Control: no-store`` (but for ``/static/``).
+
+    A plain ASGI middleware that edits the answer's first message as it passes: Starlette's
+    ``BaseHTTPMiddleware`` (``@app.middleware("http")``) hands every chunk of a body from one
+    task to another through a stream, which made each live-update message of every exercise
+    browser cost two task switches more (benchmarks/exercise_load.py)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        asked = request.query_params.get("lang")
+        cookie = asked or request.cookies.get(LANG_COOKIE)
+        lang = choose_locale(cookie, None, request.headers.get("accept-language"))
+        request.state.lang_asked = asked
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                cookies = Response()
+                if asked:
+                    cookies.set_cookie(
+                        LANG_COOKIE,
+                        lang,
+                        max_age=365 * 86400,
+                        samesite="lax",
+                        httponly=True,
+                        secure=secure_cookie(request),
+                    )
+                pre = getattr(request.state, "set_pre_csrf", None)
+                if pre:
+                    cookies.set_cookie(
+                        PRE_CSRF_COOKIE,
+                        pre,
+                        samesite="strict",
+                        httponly=True,
+                        secure=secure_cookie(request),
+                    )
+                headers = MutableHeaders(scope=message)
+                for value in cookies.headers.getlist("set-cookie"):
+                    headers.append("set-cookie", value)
+                for name, value in SECURITY_HEADERS:
+                    headers.setdefault(name, value)
+                if not request.url.path.startswith("/static/"):
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        with use_locale(lang):
+            await self.app(scope, receive, send_with_headers)
 
 
 def _route_patterns(app: FastAPI) -> list[tuple[re.Pattern[str], frozenset[str]]]:
@@ -144,45 +216,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = resources.files("pharos.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
-    @app.middleware("http")
-    async def locale_and_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        asked = request.query_params.get("lang")
-        cookie = asked or request.cookies.get(LANG_COOKIE)
-        lang = choose_locale(cookie, None, request.headers.get("accept-language"))
-        request.state.lang_asked = asked
-        with use_locale(lang):
-            response = await call_next(request)
-        if asked:
-            response.set_cookie(
-                LANG_COOKIE,
-                lang,
-                max_age=365 * 86400,
-                samesite="lax",
-                httponly=True,
-                secure=secure_cookie(request),
-            )
-        pre = getattr(request.state, "set_pre_csrf", None)
-        if pre:
-            response.set_cookie(
-                PRE_CSRF_COOKIE,
-                pre,
-                samesite="strict",
-                httponly=True,
-                secure=secure_cookie(request),
-            )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'",
-        )
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(LocaleAndHeaders)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: LoginRequired) -> Response:

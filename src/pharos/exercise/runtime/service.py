@@ -93,9 +93,20 @@ class Broker:
         def send() -> None:
             with self._lock:
                 subs = list(self.subscribers.get(ev.exercise_id, []))
+            # Each audience's message is made once (a team's browsers all get the same words,
+            # the control team's theirs), and each event loop woken once for all its browsers:
+            # the cost of an event grows with the audiences, not the connections.
+            made: dict[str | None, str] = {}
+            due: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Queue[str], str]]] = {}
             for sub in subs:
                 if sub.team is None or sub.team in changed or for_all:
-                    sub.loop.call_soon_threadsafe(_offer, sub.queue, message(sub.team))
+                    msg = made.get(sub.team)
+                    if msg is None:
+                        msg = made[sub.team] = message(sub.team)
+                    due.setdefault(sub.loop, []).append((sub.queue, msg))
+            for loop, offers in due.items():
+                with contextlib.suppress(RuntimeError):  # a loop closed meanwhile
+                    loop.call_soon_threadsafe(_offer_all, offers)
 
         return send
 
@@ -122,9 +133,12 @@ class Broker:
 _FOR_ALL = {"started", "paused", "resumed", "ended", "speed_changed"}
 
 
-def _offer(queue: asyncio.Queue[str], message: str) -> None:
-    if not queue.full():
-        queue.put_nowait(message)
+def _offer_all(offers: list[tuple[asyncio.Queue[str], str]]) -> None:
+    """On the subscribers' event loop: queue each message (not to a browser whose queue is
+    full, 1,000 messages behind)."""
+    for q, message in offers:
+        if not q.full():
+            q.put_nowait(message)
 
 
 class Hub:

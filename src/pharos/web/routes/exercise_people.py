@@ -294,11 +294,16 @@ async def stream(
             yield f"retry: 2000\nevent: hello\ndata: {s.state.last_seq}\n\n"
             while True:
                 try:
-                    msg = await asyncio.wait_for(sub.queue.get(), timeout=15)
+                    async with asyncio.timeout(15):  # no task per message, as wait_for made
+                        msg = await sub.queue.get()
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                yield f"data: {msg}\n\n"
+                # what arrived meanwhile goes out in the same write (the same events, in order)
+                frames = [f"data: {msg}\n\n"]
+                while not sub.queue.empty():
+                    frames.append(f"data: {sub.queue.get_nowait()}\n\n")
+                yield "".join(frames)
         finally:
             hub.broker.unsubscribe(exercise_id, sub)
 
