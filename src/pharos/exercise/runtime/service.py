@@ -267,9 +267,12 @@ class Hub:
                 conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                 self._catch_up(list(self.registry._sessions))
                 while not self._stop.is_set():
+                    # back at the first notification (with any that came in the same read):
+                    # psycopg's generator ends only after ``stop_after`` of them or the timeout,
+                    # so with 64 the other process's browsers waited up to TICK_SECONDS
                     due = {
                         n.payload.split(":", 1)[0]
-                        for n in conn.notifies(timeout=TICK_SECONDS, stop_after=64)
+                        for n in conn.notifies(timeout=TICK_SECONDS, stop_after=1)
                     }
                     if not self._leads:  # the clock's keeper follows every exercise
                         due &= set(self.registry._sessions)
