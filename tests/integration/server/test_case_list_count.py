@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from pharos.coordinate import cases, dashboard
 from pharos.coordinate.accounts import principal
 from pharos.coordinate.permissions import Principal, allowed, searches_names
+from pharos.domain.vocabulary import ExploitationType
 from pharos.store.models import (
     Agency,
     Case,
@@ -48,7 +49,9 @@ READERS = [
     "gr.coordinator",
 ]
 STATUSES = ["active", "follow_up", "closed", "closed_referred"]
-KINDS = ["forced_labour", "sexual_exploitation", "domestic_servitude"]
+#: forms of exploitation of the vocabulary (pharos.domain.vocabulary.ExploitationType)
+KINDS = ["forced_labour", "sexual_exploitation", "servitude"]
+assert {ExploitationType(k) for k in KINDS}  # a form the filter does not know is ignored
 NAMES = ["Amina", "Joy", "Haddad", "Okafor", "Ana Maria"]
 DAY0 = datetime(2024, 1, 1, 12, tzinfo=UTC)
 
