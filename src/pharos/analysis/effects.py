@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pharos.analysis.runner import ExperimentResult
+from pharos.sim.costs import cost_effectiveness as shared_cost_effectiveness
 from pharos.sim.summary import paired_effects, unequal_protection
 
 ALPHA = 0.05
@@ -90,28 +91,19 @@ def policy_costs(result: ExperimentResult) -> dict[str, float]:
 def cost_effectiveness(result: ExperimentResult) -> pd.DataFrame:
     """Per policy other than the baseline, with costs declared: its extra cost a year over the
     baseline policy, the extra victims protected and persons convicted a year (effects with 95 %
-    intervals) and the cost of each extra one. Where an interval reaches zero or below, the
-    cost per extra one has no upper bound (``inf``); where the effect itself is not positive it
-    is not defined (NaN)."""
+    intervals) and the cost of each extra one where the effect is clear
+    (:func:`pharos.sim.costs.cost_effectiveness`, the simulate report's computation)."""
     if not result.spec.costs:
         return pd.DataFrame()
     cost = policy_costs(result)
     base = cost[result.design.policies[0].name]
-    rows: dict[str, dict[str, float]] = {}
-    for outcome, key in (("protected_per_year", "protected"), ("convicted_per_year", "convicted")):
-        if outcome not in result.runs.columns:
-            continue
-        for policy, e in effects(result, outcome, "higher").iterrows():
-            extra = cost[str(policy)] - base
-            effect, low, high = float(e["effect"]), float(e["low"]), float(e["high"])
-            row = rows.setdefault(str(policy), {"cost": extra})
-            row[key] = effect
-            row[f"{key}_low"] = low
-            row[f"{key}_high"] = high
-            row[f"per_{key}"] = extra / effect if effect > 0 else float("nan")
-            row[f"per_{key}_low"] = extra / high if high > 0 else float("nan")
-            row[f"per_{key}_high"] = extra / low if low > 0 else float("inf")
-    frame = pd.DataFrame([{"policy": k, **v} for k, v in rows.items()]).set_index("policy")
-    if "per_protected" in frame.columns:
-        frame = frame.sort_values("per_protected")
-    return frame
+    per = {
+        key: effects(result, outcome, "higher")
+        for outcome, key in (
+            ("protected_per_year", "protected"),
+            ("convicted_per_year", "convicted"),
+        )
+        if outcome in result.runs.columns
+    }
+    extra = {p.name: cost[p.name] - base for p in result.design.policies[1:]}
+    return shared_cost_effectiveness(extra, per)

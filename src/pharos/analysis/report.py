@@ -42,8 +42,15 @@ from pharos.analysis.sensitivity import (
 from pharos.domain.geography import country_name
 from pharos.i18n import _, current_locale, format_list, gettext, is_rtl, ngettext
 from pharos.sim.defaults import assumption_text
-from pharos.sim.report import GROUP_LABELS, effects_table, equal_protection_html, figure_html
+from pharos.sim.report import (
+    GROUP_LABELS,
+    costs_table,
+    effects_table,
+    equal_protection_html,
+    figure_html,
+)
 from pharos.sim.report import forest_figure as sim_forest_figure
+from pharos.sim.report import series_figure as sim_series_figure
 from pharos.sim.summary import EQUAL_FALSE_ALARM
 
 
@@ -167,41 +174,17 @@ def _effects(result: ExperimentResult, out: Analysis) -> None:
 
 def series_figure(series: pd.DataFrame) -> Markup:
     """Victims entering protection each year, per policy: the mean over the scenarios and a band
-    from their 10th to their 90th percentile (the spread of the futures sampled)."""
-    fig = go.Figure()
-    palette = ["#56616d", "#1f77b4", "#2ca02c", "#d62728"]
-    for i, (policy, f) in enumerate(series.groupby("policy", sort=False)):
-        colour = palette[i % len(palette)]
-        x = list(f["year"])
-        fig.add_scatter(
-            x=x + x[::-1],
-            y=list(f["p90"]) + list(f["p10"])[::-1],
-            fill="toself",
-            fillcolor=colour,
-            opacity=0.15,
-            line={"width": 0},
-            hoverinfo="skip",
-            showlegend=False,
+    from their 10th to their 90th percentile (the spread of the futures sampled), drawn by the
+    simulate report's renderer (:func:`pharos.sim.report.series_figure`)."""
+    frame = series.rename(columns={"policy": "variant", "p10": "low", "p90": "high"})
+    return Markup(
+        sim_series_figure(
+            _("Victims entering protection each year"),
+            frame,
+            _("victims a year"),
+            "chart-series-protected",
         )
-        fig.add_scatter(x=x, y=f["mean"], mode="lines+markers", name=str(policy),
-                        line={"color": colour})  # fmt: skip
-    fig.update_layout(
-        title=_("Victims entering protection each year"),
-        height=420,
-        xaxis_title=_("year of the simulation"),
-        yaxis_title=_("victims a year"),
-        legend={"orientation": "h", "y": -0.25},
     )
-    return _figure_html(fig)
-
-
-def _money(value: float) -> str:
-    """An amount for the cost table: whole units, "–" when not defined, "∞" when unbounded."""
-    if value != value:  # NaN
-        return "–"
-    if value == float("inf"):
-        return "∞"
-    return f"{value:,.0f}"
 
 
 def forest_figure(title: str, frames: dict[str, pd.DataFrame], axis: str) -> Markup:
@@ -395,7 +378,7 @@ def render_report(result: ExperimentResult, analysis: Analysis) -> str:
                 for d in analysis.defaults.get(str(c), [])
             )
         ),
-        "money": _money,
+        "costs_table": lambda frame: Markup(costs_table(frame, _("Policy"))),
         "series_figure": series_figure(analysis.series)
         if analysis.series is not None and not analysis.series.empty
         else None,

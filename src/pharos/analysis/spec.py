@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pharos.analysis.options import Design
 from pharos.domain import userfile
 from pharos.i18n import _
+from pharos.sim.costs import CURRENCY_MAX, amount_problem
 
 
 class Uncertainty(BaseModel):
@@ -195,7 +196,7 @@ class ExperimentSpec(BaseModel):
     #: gives the cost per extra victim protected and per extra conviction. Not in the
     #: fingerprint: costs do not change the runs.
     costs: dict[str, dict[str, float]] = Field(default_factory=dict)
-    currency: str = Field(default="EUR", max_length=8)
+    currency: str = Field(default="EUR", max_length=CURRENCY_MAX)
 
     @model_validator(mode="after")
     def _names_unique(self) -> ExperimentSpec:
@@ -223,10 +224,11 @@ class ExperimentSpec(BaseModel):
                         _("costs: %(lever)s has no option %(option)s")
                         % {"lever": lever, "option": label}
                     )
-                if not amount >= 0:
+                problem = amount_problem(amount)  # the one check of a cost (pharos.sim.costs)
+                if problem:
                     raise ValueError(
-                        _("costs: %(lever)s=%(option)s must be zero or more")
-                        % {"lever": lever, "option": label}
+                        _("costs: %(lever)s=%(option)s %(problem)s")
+                        % {"lever": lever, "option": label, "problem": problem}
                     )
         if self.design is Design.MORRIS and len(self.uncertainties) < 2:
             raise ValueError(_("the Morris design needs at least two uncertainties"))

@@ -69,15 +69,40 @@ def simulate(
     seed: int = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),
     workers: int = typer.Option(1, "--workers", min=1, help="Worker processes."),
     out: Path = typer.Option(Path("sim-output"), "--out", help="Output folder."),
+    costs: Path = typer.Option(
+        None,
+        "--costs",
+        help="A YAML file of each intervention's cost a year (name: amount); the report then "
+        "gives the cost per extra victim protected and per extra conviction.",
+    ),
+    currency: str = typer.Option("EUR", "--currency", help="The currency of --costs."),
 ) -> None:
     """Run a scenario and its overlays on common random numbers; write tables and a report."""
     from pharos.scenario.load import ScenarioError
     from pharos.sim import study as study_mod
+    from pharos.sim.costs import CostsError
 
+    text = None
     try:
-        st = study_mod.prepare(scenario, list(overlay), runs, seed, workers)
+        if costs is not None:
+            try:
+                text = costs.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CostsError(
+                    [_("%(file)s: cannot be read: %(why)s") % {"file": costs, "why": exc}]
+                ) from None
+        st = study_mod.prepare(
+            scenario, list(overlay), runs, seed, workers, text, currency, str(costs)
+        )
     except ScenarioError as err:
         raise _fail(err) from None
+    except CostsError as err:
+        console = Console(stderr=True)
+        console.print(_("The costs are not valid:"), style="bold red")
+        for detail in err.details:
+            console.print(f"  {detail}", markup=False, highlight=False)
+        console.print(_("Nothing was written."))
+        raise typer.Exit(code=2) from None
     total = st.runs * len(st.variants)
     started = time.perf_counter()
     with _progress() as bar:

@@ -20,7 +20,8 @@ from plotly.offline import get_plotlyjs
 
 from pharos.domain.geography import country_name
 from pharos.i18n import N_, _, current_locale, format_list, gettext, is_rtl
-from pharos.sim.summary import EQUAL_FALSE_ALARM, unequal_protection, variant_effects
+from pharos.sim.costs import cost_effectiveness
+from pharos.sim.summary import EQUAL_FALSE_ALARM, unequal_protection, variant_effects, yearly
 
 PLOTLY_FILE = "plotly.min.js"
 #: the vulnerable groups whose share protected the reports compare (equal protection)
@@ -178,6 +179,123 @@ def equal_protection_html(flagged: dict[str, tuple[list[str], list[str]]]) -> st
         for policy, (helped, harmed) in flagged.items()
     )
     return f'<ul class="flags">{items}</ul>'
+
+
+def series_figure(
+    title: str,
+    series: pd.DataFrame,
+    yaxis: str,
+    div_id: str | None = None,
+    warmup_years: float = 0.0,
+) -> str:
+    """A time series with uncertainty bands, as both reports draw it: ``series`` has one row per
+    variant (the baseline first) and year (1, 2, ...), with ``mean``, ``low`` and ``high`` (the
+    band; the caller says which interval it is, beside the chart). Each variant is a line and
+    its band in one colour, the baseline grey; the years of the model's warm-up
+    (``warmup_years``) are shaded."""
+    fig = go.Figure()
+    for k, (variant, f) in enumerate(series.groupby("variant", sort=False)):
+        colour = "#56616d" if k == 0 else _COLOURS[(k - 1) % len(_COLOURS)]
+        x = [int(y) for y in f["year"]]
+        # the band: a light fill, its edges dotted in the variant's colour, so that where
+        # bands overlap (their fills mix) each one's extent can still be followed
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        fig.add_scatter(
+            x=x + x[::-1],
+            y=list(f["high"]) + list(f["low"])[::-1],
+            fill="toself",
+            fillcolor=f"rgba({red},{green},{blue},0.12)",
+            line={"width": 1, "dash": "dot", "color": colour},
+            hoverinfo="skip",
+            showlegend=False,
+            legendgroup=str(variant),
+            name=str(variant),
+        )
+        fig.add_scatter(
+            x=x,
+            y=f["mean"],
+            mode="lines+markers",
+            # a long name (a combination) on several lines: on one, a phone cut it
+            name=_wrap(str(variant), 30),
+            legendgroup=str(variant),
+            line={"color": colour, "width": 2},
+            marker={"size": 6},
+            customdata=np.column_stack([f["low"], f["high"]]),
+            hovertemplate="%{y:.4g} [%{customdata[0]:.4g}, %{customdata[1]:.4g}]<extra>"
+            + html.escape(str(variant))
+            + "</extra>",
+        )
+    if warmup_years > 0:
+        fig.add_vrect(
+            x0=0.5,
+            x1=warmup_years + 0.5,
+            fillcolor="#d9d9d9",
+            opacity=0.35,
+            line_width=0,
+            annotation_text=_("warm-up"),
+            annotation_position="top left",
+        )
+    fig.update_layout(title=title, height=400, xaxis_title=_("year of the simulation"),
+                      yaxis_title=yaxis)  # fmt: skip
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(rangemode="tozero")  # counts: a bar from zero, not a magnified wiggle
+    return figure_html(fig, div_id)
+
+
+def _money(value: float) -> str:
+    """An amount in whole units."""
+    return f"{value:,.0f}"
+
+
+def _per_cell(row: pd.Series, key: str) -> str:
+    """The cost of each extra one (``key``: protected, convicted) with its range, or why there
+    is none: the effect's interval includes zero, or lies below it."""
+    clear = row.get(f"{key}_clear")
+    if clear is None or clear != clear:  # no effect computed for it
+        return "–"
+    if clear == 0:
+        return html.escape(_("no clear effect"))
+    if clear < 0:
+        return html.escape(_("fewer than the baseline"))
+    if row["cost"] < 0:
+        return html.escape(_("costs less and achieves more"))
+    return (
+        f"{_money(row[f'per_{key}'])} "
+        f"({_money(row[f'per_{key}_low'])} – {_money(row[f'per_{key}_high'])})"
+    )
+
+
+def costs_table(frame: pd.DataFrame, first: str) -> str:
+    """The cost table of both reports (:func:`pharos.sim.costs.cost_effectiveness`): each
+    intervention's extra cost a year, its extra victims protected and persons convicted a year
+    with their 95 % intervals, and the cost of each extra one with its range, or "no clear
+    effect" where the effect's interval includes zero (``first``: the first column's heading)."""
+    num = ' class="num"'
+    headings = [
+        first,
+        _("Extra cost a year"),
+        _("Extra victims protected a year"),
+        _("Cost per extra victim protected"),
+        _("Extra convictions a year"),
+        _("Cost per extra conviction"),
+    ]
+    head = "".join(f"<th{num if i else ''}>{html.escape(h)}</th>" for i, h in enumerate(headings))
+    rows = []
+    for name, r in frame.iterrows():
+        cells = [f"<td>{html.escape(str(name))}</td>", f'<td class="num">{_money(r["cost"])}</td>']
+        for key in ("protected", "convicted"):
+            if key in r and r[key] == r[key]:
+                cells.append(
+                    f'<td class="num">{r[key]:+.1f} '
+                    f"({r[f'{key}_low']:.1f} – {r[f'{key}_high']:.1f})</td>"
+                )
+            else:
+                cells.append('<td class="num">–</td>')
+            cells.append(f'<td class="num">{_per_cell(r, key)}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<table class="costs"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
 
 
 def _days_figure(hists: dict[str, pd.DataFrame]) -> go.Figure:
@@ -459,6 +577,95 @@ def _effects_section(indicators: dict[str, pd.DataFrame]) -> str:
     return "\n".join(parts)
 
 
+#: the counts a year the simulate report draws over the horizon: annual metric -> its label
+SERIES: dict[str, str] = {
+    "protected": N_("victims entering protection a year"),
+    "identified": N_("victims formally identified a year"),
+    "prosecuted": N_("persons prosecuted a year"),
+    "convicted": N_("persons convicted a year"),
+}
+
+
+def _series_section(annual: dict[str, pd.DataFrame], horizon_days: int, warmup_days: int) -> str:
+    """Each count of :data:`SERIES` over the simulated years, the baseline and each
+    intervention, with the 95 % interval of the mean over the replications as a band."""
+    years = max(horizon_days // 365, 1)  # whole years: a last partial year would look like a fall
+    reps = sorted({int(r) for a in annual.values() for r in a["replication"].unique()})
+    parts = [
+        f"<h2>{html.escape(_('Over time'))}</h2>",
+        '<p class="note">'
+        + html.escape(
+            _(
+                "Each count in each simulated year: the line is the mean over the replications, "
+                "the band its 95%% interval (Student's t over the replications: the "
+                "simulation's noise, not what is uncertain about the model's inputs). The shaded "
+                "years are the model's warm-up, which the other figures leave out."
+            )
+            % {}  # "95%%" -> "95%"
+        )
+        + "</p>",
+    ]
+    for metric, label in SERIES.items():
+        frames = [yearly(a, metric, years, reps).assign(variant=name) for name, a in annual.items()]
+        series = pd.concat(frames, ignore_index=True)
+        if not series["mean"].any():
+            continue
+        parts.append(f'<div class="series" id="series-{metric}">')
+        parts.append(
+            series_figure(
+                _("Over time: %(outcome)s") % {"outcome": gettext(label)},
+                series,
+                gettext(label),
+                f"chart-series-{metric}",
+                warmup_days / 365.0,
+            )
+        )
+        parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _costs_section(
+    indicators: dict[str, pd.DataFrame],
+    costs: dict[str, float],
+    currency: str,
+    missing: list[str],
+) -> str:
+    """Cost per intervention: its cost a year (``costs``, the interventions with a cost given;
+    ``missing`` those without), the extra victims protected and persons convicted a year, and the
+    cost of each extra one (:func:`pharos.sim.costs.cost_effectiveness`)."""
+    base, *rest = indicators.values()
+    others = {n: f for n, f in zip(list(indicators)[1:], rest, strict=True) if n in costs}
+    per = {
+        "protected": variant_effects(base, others, ("total", "all", "protected_per_year")),
+        "convicted": variant_effects(base, others, ("total", "all", "convicted")),
+    }
+    frame = cost_effectiveness({n: costs[n] for n in others}, per)
+    parts = [
+        f"<h2>{html.escape(_('Cost per intervention'))}</h2>",
+        '<p class="note">'
+        + html.escape(
+            _(
+                "Cost a year of each intervention over the baseline (%(currency)s, as given "
+                "with the run; a combination costs the sum of its parts), the extra victims "
+                "protected and persons convicted a year (95%% interval over the replications) "
+                "and what each extra one costs, with the range the interval gives. Where the "
+                "interval includes no effect there is no ratio: any figure would mislead."
+            )
+            % {"currency": currency}
+        )
+        + "</p>",
+    ]
+    if not frame.empty:
+        parts.append(f'<div id="costs">{costs_table(frame, _("Intervention"))}</div>')
+    if missing:
+        parts.append(
+            '<p class="note">'
+            + html.escape(_("No cost given for %(names)s.") % {"names": format_list(missing)})
+            + "</p>"
+        )
+    return "\n".join(parts)
+
+
 def write_report(
     folder: Path,
     title: str,
@@ -468,12 +675,18 @@ def write_report(
     indicators: dict[str, pd.DataFrame],
     requests: pd.DataFrame | None = None,
     defaults: list[str] | None = None,
+    annual: dict[str, pd.DataFrame] | None = None,
+    span: tuple[int, int] = (0, 0),
+    costs: dict[str, float] | None = None,
+    currency: str = "EUR",
 ) -> Path:
     """Write ``report.html`` and ``plotly.min.js`` into ``folder``; returns the report path.
     ``indicators``: each variant's indicators per replication, the baseline first (the effects
     of the interventions are their paired differences). ``defaults``: the facts the figures
     rest on that the sources do not establish (:mod:`pharos.sim.defaults`), stated at the top:
-    every figure of the report is regional and rests on all of them."""
+    every figure of the report is regional and rests on all of them. ``annual``: each
+    variant's annual table, drawn over time (``span``: the horizon and the warm-up in days).
+    ``costs``: each intervention's cost a year, where given (``currency``): the cost table."""
     (folder / PLOTLY_FILE).write_text(get_plotlyjs(), encoding="utf-8")
     baseline = next(iter(summaries.values()))
     figures = [_days_figure(hists), _sankey_figure(outcomes)]
@@ -485,6 +698,11 @@ def write_report(
     parts = [titled_html(f, div_id=f"figure-{i}") for i, f in enumerate(figures)]
     body = "\n".join(f'<section class="figure">{p}</section>' for p in parts)
     effects = _effects_section(indicators) if len(indicators) > 1 else ""
+    if costs is not None and len(indicators) > 1:
+        missing = [n for n in list(indicators)[1:] if n not in costs]
+        effects += "\n" + _costs_section(indicators, costs, currency, missing)
+    if annual:
+        effects += "\n" + _series_section(annual, *span)
     rests_on = (
         '<div class="default-note" role="note"><b>'
         + html.escape(_("Rests on a default:"))
@@ -511,6 +729,7 @@ th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: start; }}
 td.num, th.num {{ text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .note {{ color: #56616d; font-size: .9rem; }} .flags li {{ color: #8e1b10; }}
 table.effects-table {{ margin: .4rem 0 1.4rem; }}
+table.costs th {{ white-space: normal; }} table.costs td:first-child {{ min-width: 9rem; }}
 /* the charts and the figures are drawn left to right in every language (in a right-to-left
    page plotly's labels were mirrored off the chart, and "-0.5 %" read "% 0.5-") */
 .plotly-graph-div, #js-plotly-tester {{ direction: ltr; }}

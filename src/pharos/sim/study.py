@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from pharos.scenario.load import load_overlay, load_scenario
 from pharos.scenario.schema import Scenario
+from pharos.sim.costs import CostsError, currency_problem, intervention_cost, parse_costs
 from pharos.sim.defaults import assumption_text, scenario_assumptions
 from pharos.sim.report import write_report
 from pharos.sim.runner import run_many
@@ -45,6 +46,8 @@ class Variant:
 
     name: str
     scenario: Scenario
+    #: the overlays' names it applies (one, or the parts of a combination a+b)
+    parts: list[str] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     indicators: pd.DataFrame | None = None
     summary: pd.DataFrame | None = None
@@ -60,6 +63,9 @@ class Study:
     seed: int
     workers: int
     diffs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: each single intervention's cost a year, where given (pharos.sim.costs); None: no costs
+    costs: dict[str, float] | None = None
+    currency: str = "EUR"
 
 
 def prepare(
@@ -68,8 +74,13 @@ def prepare(
     runs: int | None = None,
     seed: int | None = None,
     workers: int = 1,
+    costs: str | None = None,
+    currency: str = "EUR",
+    costs_origin: str = "costs",
 ) -> Study:
-    """Load and validate the scenario and every overlay (raises ScenarioError)."""
+    """Load and validate the scenario and every overlay (raises ScenarioError), and the costs
+    (``costs``: the YAML text of :func:`pharos.sim.costs.parse_costs`, read from
+    ``costs_origin``; raises CostsError)."""
     base = load_scenario(scenario_ref)
     variants = [Variant(BASELINE, base)]
     for ref in overlays:
@@ -77,14 +88,23 @@ def prepare(
         # with the baseline on the same random numbers like any other (a file whose name holds
         # a "+" is still one overlay)
         parts = [ref] if Path(ref).is_file() else [p.strip() for p in ref.split("+") if p.strip()]
-        name = "+".join(load_overlay(p).name for p in parts)
-        variants.append(Variant(name, load_scenario(scenario_ref, parts)))
+        names = [load_overlay(p).name for p in parts]
+        variants.append(Variant("+".join(names), load_scenario(scenario_ref, parts), names))
+    priced: dict[str, float] | None = None
+    if costs is not None:
+        problem = currency_problem(currency)
+        if problem:
+            raise CostsError([f"--currency: {problem}"])
+        singles = list(dict.fromkeys(n for v in variants[1:] for n in v.parts))
+        priced = parse_costs(costs, costs_origin, singles)
     return Study(
         scenario_ref=scenario_ref,
         variants=variants,
         runs=runs if runs is not None else base.replications,
         seed=seed if seed is not None else base.seed,
         workers=max(1, workers),
+        costs=priced,
+        currency=currency.strip(),
     )
 
 
@@ -108,6 +128,19 @@ def _write_table(df: pd.DataFrame, folder: Path, name: str, formats: list[str]) 
         pq.write_table(table, folder / f"{name}.parquet")
     if "csv" in formats:
         df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+
+
+def _variant_costs(study: Study) -> dict[str, float] | None:
+    """Each intervention's cost a year (a combination: the sum of its parts), where every part
+    has a cost given; None when no costs were given."""
+    if study.costs is None:
+        return None
+    out = {}
+    for v in study.variants[1:]:
+        cost = intervention_cost(study.costs, v.parts)
+        if cost is not None:
+            out[v.name] = cost
+    return out
 
 
 def write(study: Study, out: Path) -> Path:
@@ -143,6 +176,10 @@ def write(study: Study, out: Path) -> Path:
                 {v.name: v.indicators for v in study.variants if v.indicators is not None},
                 base.tables["requests"],
                 [assumption_text(a) for a in scenario_assumptions(base.scenario)],
+                {v.name: v.tables["annual"] for v in study.variants},
+                (base.scenario.horizon_days, base.scenario.warmup_days),
+                _variant_costs(study),
+                study.currency,
             )
         out.mkdir(exist_ok=True)
         for path in sorted(tmp.rglob("*")):

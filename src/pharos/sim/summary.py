@@ -1,7 +1,8 @@
 """Indicators per replication, and their summaries across replications with 95 % intervals.
 
 Indicators (shares in [0, 1], times in days, counts per simulated year after the warm-up):
-``victims_per_year``, ``share_prevented``, ``share_identified``, ``share_protected``,
+``victims_per_year``, ``protected_per_year`` (victims who entered protection),
+``share_prevented``, ``share_identified``, ``share_protected``,
 ``share_lost`` (of the detected), ``share_retrafficked`` (of the detected),
 ``days_to_rescue``, ``days_to_identification``, ``days_to_protection`` (means from the start
 of exploitation), and per state ``investigations``, ``financial_investigations``,
@@ -75,6 +76,8 @@ def indicators(tables: dict[str, pd.DataFrame], scenario: Scenario) -> pd.DataFr
         )
         res = pd.DataFrame(index=wide.index)
         res["victims_per_year"] = wide["victims"] / span_years
+        # victims protected a year: what an intervention's cost is divided by (pharos.sim.costs)
+        res["protected_per_year"] = wide["protected"] / span_years
         with np.errstate(divide="ignore", invalid="ignore"):
             for name, (num, den) in RATIOS.items():
                 res[name] = np.where(
@@ -135,6 +138,23 @@ def _ci(values: pd.Series) -> tuple[float, float, float, int]:
         return (mean, math.nan, math.nan, n)
     half = float(stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / math.sqrt(n))
     return (mean, mean - half, mean + half, n)
+
+
+def yearly(annual: pd.DataFrame, metric: str, years: int, replications: list[int]) -> pd.DataFrame:
+    """A time series of one ``metric`` of the annual table (all states, routes and forms): for
+    each simulated year 1 .. ``years``, the mean over the ``replications`` of the year's count
+    and its 95 % interval (Student t over the replications, as every interval of the simulate
+    report: the simulation's noise, not the inputs' uncertainty). A replication with no such
+    event in a year counts 0."""
+    sel = annual[annual["metric"] == metric]
+    counts = sel.groupby(["replication", "year"])["value"].sum()
+    grid = pd.MultiIndex.from_product([replications, range(years)], names=["replication", "year"])
+    wide = counts.reindex(grid, fill_value=0.0).unstack("year")
+    rows = []
+    for y in range(years):
+        mean, low, high, _n = _ci(wide[y])
+        rows.append({"year": y + 1, "mean": mean, "low": low, "high": high})
+    return pd.DataFrame(rows, columns=["year", "mean", "low", "high"])
 
 
 def summarise(ind: pd.DataFrame) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import shlex
 import shutil
 import threading
 import time
@@ -63,6 +64,8 @@ MAX_RUNS = 200
 MAX_INTERVENTIONS = 8
 #: Runs waiting or running at once; more are refused until one finishes.
 QUEUE_LIMIT = 4
+#: The longest costs text a run takes (one line per intervention).
+MAX_COSTS_TEXT = 4000
 #: The largest seed (the column is a four-byte integer).
 MAX_SEED = 2**31 - 1
 #: Seconds between two heartbeats of the process holding a run.
@@ -133,6 +136,10 @@ class Request:
     interventions: list[str]
     runs: int
     seed: int
+    #: each intervention's cost a year, the YAML text ``pharos simulate --costs`` reads
+    #: (:func:`pharos.sim.costs.parse_costs`); empty: no costs
+    costs: str = ""
+    currency: str = "EUR"
 
 
 def _int_field(
@@ -209,9 +216,37 @@ def parse_request(form: Mapping[str, Any], offered: Choices) -> Request:
                       offered.default_runs)  # fmt: skip
     seed = _int_field(errors, "seed", str(form.get("seed") or ""), 0, MAX_SEED,
                       offered.default_seed)  # fmt: skip
+    costs, currency = _costs_fields(errors, form, picked)
     if errors:
         raise ValidationFailed(errors)
-    return Request(scenario, picked, runs, seed)
+    return Request(scenario, picked, runs, seed, costs, currency)
+
+
+def _costs_fields(
+    errors: dict[str, str], form: Mapping[str, Any], picked: list[str]
+) -> tuple[str, str]:
+    """The optional costs (the text of a ``--costs`` file) and their currency, checked as
+    ``pharos simulate`` checks them, against the interventions picked."""
+    from pharos.sim.costs import CostsError, currency_problem, parse_costs
+
+    text = str(form.get("costs") or "").replace("\r\n", "\n")
+    currency = str(form.get("currency") or "").strip() or "EUR"
+    if not text.strip():
+        return "", currency
+    if len(text) > MAX_COSTS_TEXT:
+        errors["costs"] = ngettext(
+            "At most %(n)s character.", "At most %(n)s characters.", MAX_COSTS_TEXT
+        ) % {"n": MAX_COSTS_TEXT}
+        return text, currency
+    problem = currency_problem(currency)
+    if problem:
+        errors["currency"] = problem
+    singles = list(dict.fromkeys(p for name in picked for p in name.split("+")))
+    try:
+        parse_costs(text, _("Costs"), singles)
+    except CostsError as err:
+        errors["costs"] = " ".join(err.details)
+    return text, currency
 
 
 # --- The rows -----------------------------------------------------------------------------
@@ -236,6 +271,8 @@ class RunView:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    costs: str = ""
+    currency: str = "EUR"
 
     @property
     def status_label(self) -> str:
@@ -255,6 +292,8 @@ class RunView:
         parts = ["pharos simulate", self.scenario]
         parts += [f"-o {name}" for name in self.interventions]
         parts += [f"--runs {self.runs}", f"--seed {self.seed}"]
+        if self.costs:  # the costs as the page shows them, saved to costs.yaml
+            parts += ["--costs costs.yaml", f"--currency {shlex.quote(self.currency)}"]
         return " ".join(parts)
 
     def ref(self) -> RecordRef:
@@ -278,6 +317,8 @@ def _view(row: SimulationRun, owner: str) -> RunView:
         row.created_at,
         row.started_at,
         row.finished_at,
+        row.costs or "",
+        row.currency or "EUR",
     )
 
 
@@ -321,6 +362,8 @@ def create_run(session: Session, p: Principal, req: Request, lang: str) -> int:
         interventions="\n".join(req.interventions),
         runs=req.runs,
         seed=req.seed,
+        costs=req.costs,
+        currency=req.currency,
         lang=lang,
         status="queued",
         done=0,
@@ -338,7 +381,8 @@ def create_run(session: Session, p: Principal, req: Request, lang: str) -> int:
         "simulation",
         row.id,
         detail={"scenario": req.scenario, "interventions": req.interventions,
-                "runs": req.runs, "seed": req.seed},
+                "runs": req.runs, "seed": req.seed, "costs": req.costs,
+                "currency": req.currency},
     )  # fmt: skip
     return row.id
 
@@ -398,14 +442,19 @@ def execute(
     out: str,
     lang: str,
     conn: Connection,
+    costs: str = "",
+    currency: str = "EUR",
 ) -> None:
     """In the child process: what ``pharos simulate`` does, reporting through ``conn``."""
     from pharos.scenario.load import ScenarioError
     from pharos.sim import study as study_mod
+    from pharos.sim.costs import CostsError
 
     try:
         with use_locale(lang):
-            st = study_mod.prepare(scenario, list(interventions), runs, seed, 1)
+            st = study_mod.prepare(
+                scenario, list(interventions), runs, seed, 1, costs or None, currency
+            )
             conn.send(("total", st.runs * len(st.variants)))
             study_mod.run(st, progress=lambda n: conn.send(("progress", n)))
             conn.send(("writing", 0))
@@ -413,6 +462,8 @@ def execute(
         conn.send(("done", 0))
     except ScenarioError as err:
         conn.send(("failed", "\n".join(str(d) for d in err.details)))
+    except CostsError as err:
+        conn.send(("failed", "\n".join(err.details)))
     except Exception as exc:  # reported on the run's page; the traceback goes to the log
         logger.exception("simulation run failed")
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
@@ -535,14 +586,14 @@ class Worker:
             row.status, row.started_at = "running", utcnow()
             args = (row.scenario, [i for i in row.interventions.splitlines() if i],
                     row.runs, row.seed)  # fmt: skip
-            lang = row.lang
+            lang, priced = row.lang, (row.costs or "", row.currency or "EUR")
             work.commit()
         out = folder_of(self.data_dir, run_id)
         _remove_outputs(self.data_dir, run_id)
         ctx = get_context("spawn")
         receive, send = ctx.Pipe(duplex=False)
         proc = ctx.Process(
-            target=execute, args=(*args, str(out), lang, send), daemon=True,
+            target=execute, args=(*args, str(out), lang, send, *priced), daemon=True,
             name=f"pharos-simulation-{run_id}",
         )  # fmt: skip
         proc.start()

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 OVERLAY = "labour-inspector-indicator-training"
 OTHER = "shelter-beds-malta-greece"
+COSTS = f"{OVERLAY}: 250000\n{OTHER}: 90000"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -52,6 +53,7 @@ def test_start_a_run_follow_it_and_read_the_report(
     page.goto(runs_server + "/analysis")
     page.check(f"input[name=intervention][value={OVERLAY}]")
     page.fill("#f-combinations", f"{OVERLAY}+{OTHER}")
+    page.fill("#f-costs", COSTS)
     page.fill("#f-runs", "3")
     page.fill("#f-seed", "11")
     page.screenshot(path=str(shots / "simulation-form-1280.png"), full_page=True)
@@ -82,7 +84,8 @@ def test_start_a_run_follow_it_and_read_the_report(
     assert page.locator(".js-plotly-plot").count() >= 4
     assert page.locator("text=" + f"{OVERLAY}+{OTHER}").count() >= 1
     _has_the_effects(page)
-    page.screenshot(path=str(shots / "simulation-report-1280.png"))
+    _has_costs_and_series(page)
+    page.screenshot(path=str(shots / "simulation-report-1280.png"), full_page=True)
     # on a phone: the list, the run page and the report fit; chart titles wrap inside the screen
     page.set_viewport_size(PHONE)
     for name, url in (("list", runs_server + "/analysis"), ("run", run_url)):
@@ -112,6 +115,19 @@ def _has_the_effects(page: Any) -> None:
     assert page.locator("#equal-protection").inner_text().strip()
 
 
+def _has_costs_and_series(page: Any) -> None:
+    """The cost table (a row per intervention, the combination costing the sum of its parts)
+    and the time series, each a line per variant with its band drawn."""
+    rows = page.locator("#costs table.costs tbody tr")
+    assert rows.count() == 2
+    assert "340,000" in page.locator("#costs").inner_text()
+    for metric in ("protected", "identified", "convicted"):
+        chart = page.locator(f"#series-{metric} .js-plotly-plot")
+        assert chart.count() == 1, metric
+        assert chart.locator(".scatterlayer .trace").count() == 6, metric  # 3 lines, 3 bands
+        assert chart.locator(".scatterlayer .js-fill").count() >= 3, metric
+
+
 def test_a_run_started_in_arabic_reports_right_to_left(
     page: Any, runs_server: str, tmp_path: Path
 ) -> None:
@@ -123,6 +139,7 @@ def test_a_run_started_in_arabic_reports_right_to_left(
     page.goto(runs_server + "/analysis?lang=ar")
     page.check(f"input[name=intervention][value={OVERLAY}]")
     page.fill("#f-combinations", f"{OVERLAY}+{OTHER}")
+    page.fill("#f-costs", COSTS)
     page.fill("#f-runs", "2")
     page.fill("#f-seed", "5")
     page.click("form.simulation-form button[type=submit]")
@@ -135,8 +152,10 @@ def test_a_run_started_in_arabic_reports_right_to_left(
     assert html.get_attribute("lang") == "ar"
     assert html.get_attribute("dir") == "rtl"
     _has_the_effects(page)
+    _has_costs_and_series(page)
     # the effects' texts are Arabic: the section's heading and the table's headings
-    assert "أي تدخل يساعد أكثر" in page.locator("section.effects h2").inner_text()
+    assert "أي تدخل يساعد أكثر" in page.locator("section.effects h2").first.inner_text()
+    assert "التكلفة لكل ضحية إضافية محمية" in page.locator("#costs th").all_inner_texts()[3]
     assert "التغير النسبي" in page.locator("#forest-share_protected th").all_inner_texts()[3]
     page.locator("#forest-share_protected").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "simulation-report-ar-1280.png"), full_page=True)

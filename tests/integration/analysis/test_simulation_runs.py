@@ -87,7 +87,11 @@ def test_a_run_from_the_page_is_the_cli_run_byte_for_byte(app: FastAPI, tmp_path
     page = client.get("/analysis").text
     assert 'action="/analysis/simulations"' in page and OVERLAY in page
     assert 'name="csrf_token" value=""' not in page  # the form carries the session's token
-    run_id = _start(client, intervention=OVERLAY, combinations=f"{OVERLAY} + {OTHER}")
+    costs = f"{OVERLAY}: 250000\r\n{OTHER}: 90000\r\n"  # as a browser sends a textarea
+    run_id = _start(
+        client, intervention=OVERLAY, combinations=f"{OVERLAY} + {OTHER}", costs=costs,
+        currency="EUR",
+    )  # fmt: skip
     seen = []
     final = _wait(
         client, run_id, lambda s: seen.append(s) or s["status"] not in simulations.UNFINISHED
@@ -98,10 +102,12 @@ def test_a_run_from_the_page_is_the_cli_run_byte_for_byte(app: FastAPI, tmp_path
     # progress was shown on the way (the JSON the page polls)
     assert any(s["status"] in ("queued", "running") for s in seen)
     out = tmp_path / "cli"
+    (tmp_path / "costs.yaml").write_text(costs.replace("\r\n", "\n"), encoding="utf-8")
     result = CliRunner().invoke(
         cli,
         ["simulate", "mediterranean-baseline", "-o", OVERLAY, "-o", f"{OVERLAY}+{OTHER}",
-         "--runs", "2", "--seed", "7", "--out", str(out)],
+         "--runs", "2", "--seed", "7", "--out", str(out),
+         "--costs", str(tmp_path / "costs.yaml"), "--currency", "EUR"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     web = _files(simulations.folder_of(_data(app), run_id))
@@ -115,7 +121,8 @@ def test_a_run_from_the_page_is_the_cli_run_byte_for_byte(app: FastAPI, tmp_path
     assert f'href="/analysis/simulations/{run_id}"' in listing and "it.coordinator" in listing
     run_page = client.get(f"/analysis/simulations/{run_id}").text
     assert f"pharos simulate mediterranean-baseline -o {OVERLAY} -o {OVERLAY}+{OTHER}" in run_page
-    assert "--runs 2 --seed 7" in run_page
+    assert "--runs 2 --seed 7 --costs costs.yaml --currency EUR" in run_page
+    assert f"{OTHER}: 90000" in run_page  # the costs, to save as costs.yaml
     report = client.get(f"/analysis/simulations/{run_id}/report.html")
     assert report.status_code == 200
     assert report.headers["content-security-policy"] == REPORT_CSP
@@ -123,6 +130,9 @@ def test_a_run_from_the_page_is_the_cli_run_byte_for_byte(app: FastAPI, tmp_path
         '<script src="plotly.min.js">' not in report.text
     )  # put inline: the sandbox has no cookie
     assert "plotly-graph-div" in report.text and f"{OVERLAY}+{OTHER}" in report.text
+    # the costs reached the report: the combination costs the sum of its parts
+    assert "Cost per extra victim protected" in report.text and "340,000" in report.text
+    assert 'id="series-protected"' in report.text
     # another analyst reads it, may neither cancel nor delete it
     iom = signed_in_client(app, "iom")
     assert iom.get(f"/analysis/simulations/{run_id}/report.html").status_code == 200
@@ -145,6 +155,26 @@ def test_a_run_from_the_page_is_the_cli_run_byte_for_byte(app: FastAPI, tmp_path
         ({"seed": "-1"}, "seed", "between 0 and"),
         ({"scenario": "/etc/passwd"}, "scenario", "not a bundled scenario"),
         ({"scenario": "../bundled/mediterranean-baseline"}, "scenario", "not a bundled scenario"),
+        (
+            {"intervention": OVERLAY, "costs": f"{OVERLAY}: 10\n{OTHER}: 5"},
+            "costs",
+            f"Costs:2: field costs.{OTHER}: not an intervention of this run",
+        ),
+        (
+            {"intervention": OVERLAY, "costs": f"{OVERLAY}: -10"},
+            "costs",
+            f"Costs:1: field costs.{OVERLAY}: must be zero or more",
+        ),
+        (
+            {"intervention": OVERLAY, "costs": f"{OVERLAY}: ten"},
+            "costs",
+            f"Costs:1: field costs.{OVERLAY}: must be a number",
+        ),
+        (
+            {"intervention": OVERLAY, "costs": f"{OVERLAY}: 10", "currency": "euros of 2024"},
+            "currency",
+            "a short name such as EUR",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_its_field(

@@ -76,6 +76,36 @@ def test_an_invalid_overlay_exits_2_names_the_line_and_writes_nothing(tmp_path: 
     assert list(tmp_path.iterdir()) == [bad]
 
 
+@pytest.mark.parametrize(
+    ("text", "currency", "words"),
+    [
+        (
+            "fast-track-identification: 10\nmla-fast-trak: 5\n",
+            "EUR",
+            ":2: field costs.mla-fast-trak",
+        ),
+        ("fast-track-identification: -5\n", "EUR", ":1: field costs.fast-track-identification"),
+        ("fast-track-identification: 5\n", "", "--currency: the currency must be a short name"),
+    ],
+)
+def test_bad_costs_exit_2_name_the_line_and_field_and_write_nothing(
+    tmp_path: Path, text: str, currency: str, words: str
+) -> None:
+    costs = tmp_path / "costs.yaml"
+    costs.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["simulate", "mediterranean-baseline", "-o", "fast-track-identification", "--runs", "1",
+         "--costs", str(costs), "--currency", currency, "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.output.split())
+    assert "The costs are not valid:" in flat and "Nothing was written." in flat
+    assert (words if words.startswith("--") else f"{costs}{words}") in flat
+    assert not out.exists()
+
+
 def test_an_invalid_scenario_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nstates: {}\nnetworks: []\nhorizon_days: 0\n")

@@ -26,6 +26,10 @@ class SimulationRun(Base):
     interventions: Mapped[str] = mapped_column(Text, default="")
     runs: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int] = mapped_column(Integer)
+    #: each intervention's cost a year, the YAML text ``pharos simulate --costs`` reads
+    #: (empty: none), and its currency
+    costs: Mapped[str] = mapped_column(Text, default="", server_default="")
+    currency: Mapped[str] = mapped_column(String(8), default="EUR", server_default="EUR")
     #: the language the report is written in
     lang: Mapped[str] = mapped_column(String(8), default="en")
     #: queued, running, cancelling, done, failed, cancelled, interrupted
