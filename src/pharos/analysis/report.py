@@ -152,6 +152,11 @@ def _effects(result: ExperimentResult, out: Analysis) -> None:
     if spec.costs:
         out.costs = cost_effectiveness(result)
     years = sorted(c for c in columns if c.startswith("protected_year_"))
+    base = getattr(build_model(model_ref(spec)), "base", None)
+    if base is not None and base.horizon_days % 365:
+        # whole years only: the last, partial year (10 days of a 2,200-day horizon) drew a
+        # fall to almost nothing at the end of every series
+        years = years[: base.horizon_days // 365]
     if years:
         best = list(out.effects[main].index[:3])
         shown = [result.design.policies[0].name, *best]

@@ -195,7 +195,9 @@ def series_figure(
     (``warmup_years``) are shaded."""
     fig = go.Figure()
     for k, (variant, f) in enumerate(series.groupby("variant", sort=False)):
-        colour = "#56616d" if k == 0 else _COLOURS[(k - 1) % len(_COLOURS)]
+        # the baseline grey; the interventions from the second colour on (the first, dark
+        # blue, was hard to tell from the grey)
+        colour = "#56616d" if k == 0 else _COLOURS[1 + (k - 1) % (len(_COLOURS) - 1)]
         x = [int(y) for y in f["year"]]
         # the band: a light fill, its edges dotted in the variant's colour, so that where
         # bands overlap (their fills mix) each one's extent can still be followed

@@ -97,6 +97,7 @@ def test_sobol_prim_and_regret_on_the_fast_regional_model(tmp_path: Path) -> Non
     series = analysis.series
     assert series is not None and set(series["policy"]) == {"baseline", "training=on"}
     assert (series["p10"] <= series["mean"]).all() and (series["mean"] <= series["p90"]).all()
+    assert sorted(set(series["year"])) == [1, 2, 3, 4, 5, 6]  # 2,200 days: six whole years
     assert "Victims entering protection each year" in html
     assert html.count("Rests on a default:") >= 2  # next to the figures, not once at the top
 
