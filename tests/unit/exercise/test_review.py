@@ -339,3 +339,31 @@ def test_the_plan_says_which_capability_an_action_addresses(ended: ExerciseSessi
         "Identify victims in mixed migration flows and refer them to assistance"
         " — Screening and identification",
     ]
+
+
+def test_a_small_scenario_reviews_what_the_report_measured_under_other_aims(
+    ended: ExerciseSession,
+) -> None:
+    """A scenario with one objective: the report measures findings under the OSCE's other aims
+    too (a network not disrupted: networks across borders), and "Begin the review" was refused
+    with "unknown objective networks_across_borders", so nothing could ever be published. The
+    review holds a finding of any of the four aims; a capability only of the scenario's."""
+    sc = ended.scenario
+    small = sc.model_copy(
+        update={"objectives": [o for o in sc.objectives if o.id == "identification_and_referral"]}
+    )
+    draft = after_action.review_draft(after_action.build(small, ended.state, DAY))
+    assert {f["objective"] for f in draft["findings"]} > {"identification_and_referral"}
+    assert rules.check(small, ended.state, EventKind.REVIEW_STARTED, draft) is None
+    other = {
+        "kind": "improvement",
+        "objective": "networks_across_borders",
+        "capability": "",
+        "text": "Ask the other states early",
+        "lesson": "",
+    }
+    assert rules.check_finding(small, other) is None
+    refused = rules.check_finding(small, other | {"capability": "cross-border-cooperation"})
+    assert refused is not None and "not a capability" in refused
+    unknown = rules.check_finding(small, other | {"objective": "tourism"})
+    assert unknown is not None and "unknown objective tourism" in unknown

@@ -30,6 +30,7 @@ from pharos.exercise.runtime import views
 from pharos.exercise.runtime.session import ExerciseSession
 from pharos.exercise.scenario.schema import ExerciseScenario
 from pharos.exercise.story import describe
+from pharos.exercise.words import wording
 from pharos.i18n import _, ngettext
 from pharos.learn import exercise_lessons as lessons
 from pharos.store.uow import UnitOfWork
@@ -84,6 +85,11 @@ def _place(item: dict[str, Any]) -> str:
 def _context(s: ExerciseSession, may_edit: bool, r: Any) -> dict[str, Any]:
     sc, st = s.shown(), s.state
     objectives = {o.id.value: o.title for o in sc.objectives}
+    # an aim the scenario leaves out that the review's items fall under, named as the report
+    # names it, so that editing an item keeps its aim
+    items = (st.review.findings + st.review.actions) if st.review else []
+    for item in items:
+        objectives.setdefault(item["objective"], wording.objective(item["objective"]))
     caps = {o: rules.capabilities(sc, o) for o in objectives}
 
     def where(objective: str, capability: str) -> str:
