@@ -5,6 +5,7 @@ agencies' actions in the real improvement plan."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -155,3 +156,16 @@ def test_the_lead_evaluator_edits_approves_and_publishes(app) -> None:
     assert lead.post(review, data=edit | {"text": "later"}).status_code == 422
     report = unescape(director.get(f"/exercises/{ex}/report").text)
     assert "Labour inspector, Italy" in report and "approved by it.prosecutor" in report
+
+
+def test_an_item_is_removed_without_filling_its_required_fields(app) -> None:
+    """A derived action has no owner yet, and its owner field is required: the browser refused
+    to send "Remove" until an owner was chosen for the action being removed (seen in the
+    director's story test). The Remove buttons skip the form's validation."""
+    director = signed_in_client(app, "it.coordinator")
+    ex = start_exercise(director)
+    director.post(f"/exercises/{ex}/control", data={"command": "end", "confirm": "yes"})
+    director.post(f"/exercises/{ex}/review", data={"op": "start"})
+    page = director.get(f"/exercises/{ex}/review").text
+    removes = re.findall(r"<button[^>]*value=\"remove_(?:action|finding)\"[^>]*>", page)
+    assert removes and all("formnovalidate" in b for b in removes), removes
