@@ -35,6 +35,8 @@ def test_author_a_scenario_and_start_an_exercise(browser: Any, live_server: str,
     page.goto(f"{live_server}/exercises/studio?lang={lang}")
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     _shot(page, f"studio-list-{lang}")
+    # the regional template (since 5ccc136 the national one comes first in the list)
+    page.select_option("#st-template", "mediterranean-regional")
     with page.expect_navigation():
         page.click("#st-from-template")
     editor = page.url
