@@ -104,6 +104,9 @@ def test_the_lead_evaluator_edits_approves_and_publishes(app) -> None:
     assert director.post(f"/exercises/{ex}/publish", data={}).status_code == 422
     assert lead.post(review, data={"op": "start"}).status_code == 303
     f = next(x for x in s.state.review.findings if x["source"] == "hotwash")
+    # the report drafts no action restating the hot wash's area; the page says none addresses it
+    assert not [a for a in s.state.review.actions if HOTWASH["text"] in a["action"]]
+    assert f'id="{f["id"]}-unaddressed"' in lead.get(review).text
     edit = {
         "op": "edit_finding",
         "id": f["id"],
@@ -126,6 +129,7 @@ def test_the_lead_evaluator_edits_approves_and_publishes(app) -> None:
     for wrong in ({"owner": ""}, {"owner": "ITA|journalist"}, {"due": "soon"}):
         assert lead.post(review, data=added | wrong).status_code == 422
     assert lead.post(review, data=added).status_code == 303
+    assert f'id="{f["id"]}-unaddressed"' not in lead.get(review).text
     # actions the report derived with no owner are given one or removed before approval
     assert lead.post(review, data={"op": "approve"}).status_code == 422
     for a in [a for a in s.state.review.actions if not a["state"]]:

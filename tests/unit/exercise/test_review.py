@@ -367,3 +367,17 @@ def test_a_small_scenario_reviews_what_the_report_measured_under_other_aims(
     assert refused is not None and "not a capability" in refused
     unknown = rules.check_finding(small, other | {"objective": "tourism"})
     assert unknown is not None and "unknown objective tourism" in unknown
+
+
+def test_no_drafted_action_restates_an_area_the_hot_wash_raised(ended: ExerciseSession) -> None:
+    """Issue 17: 13 of 14 improvement actions read "Address: <finding>". The measured areas now
+    teach a lesson; an area the hot wash raised has none, and the report drafted "Address: We
+    screened Karim only at the second interview" for it — a restated finding, not an action. It
+    drafts none now: the area stays among the areas for improvement and the lead evaluator
+    writes its action in the review (the review page says which areas no action addresses)."""
+    r = after_action.build(ended.scenario, ended.state, DAY)
+    assert HOTWASH["text"] in [f.text for f in r.improvements]
+    assert not [a.action for a in r.plan if HOTWASH["text"] in a.action]
+    assert all(a.action for a in r.plan)
+    lessons = {f.lesson for f in r.improvements if f.lesson}
+    assert {a.action for a in r.plan if a.origin != "hotwash"} <= lessons

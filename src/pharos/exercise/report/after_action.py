@@ -702,15 +702,17 @@ def _plan(
     team_names: dict[str, str],
     report_date: date,
 ) -> list[CorrectiveAction]:
-    """The improvement plan: a corrective action for every area (measured) — the lesson it
-    teaches, once per owner however many times it was found —, then those the controllers
-    added at the hot-wash."""
+    """The improvement plan: a corrective action for every area with a lesson (measured, or
+    rated by observers) — the lesson it teaches, once per owner however many times it was found
+    —, then those the controllers added at the hot-wash. An area with no lesson (one the hot
+    wash raised) gets no drafted action: "Address: <the finding>" only restated it (issue 17);
+    the lead evaluator writes its action in the review."""
     teams = {t.id: t for t in sc.teams}
     plan: list[CorrectiveAction] = []
     seen: set[tuple[str, str | None]] = set()
     for f in areas:
-        action = f.lesson or _("Address: %(f)s") % {"f": f.text}
-        if (action, f.owner) in seen:
+        action = f.lesson
+        if not action or (action, f.owner) in seen:
             continue
         seen.add((action, f.owner))
         plan.append(

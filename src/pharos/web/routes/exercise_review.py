@@ -115,6 +115,15 @@ def _context(s: ExerciseSession, may_edit: bool, r: Any) -> dict[str, Any]:
         for f in (review.findings if review else [])
     ]
     texts = {f["id"]: f["text"] for f in findings}
+    # an area for improvement no action addresses (by its id, or by teaching its lesson: the
+    # report drafts one action per lesson however many areas taught it) is pointed out, so
+    # that the lead evaluator writes one (the report drafts none for an area without a lesson)
+    addressed = {a.get("finding") for a in (review.actions if review else [])}
+    taught = {a["action"] for a in (review.actions if review else [])}
+    for f in findings:
+        f["unaddressed"] = f["kind"] == "improvement" and not (
+            f["id"] in addressed or (f.get("lesson") and f["lesson"] in taught)
+        )
     actions = [
         a
         | {
