@@ -173,3 +173,20 @@ def test_an_item_is_removed_without_filling_its_required_fields(app) -> None:
     page = director.get(f"/exercises/{ex}/review").text
     removes = re.findall(r"<button[^>]*value=\"remove_(?:action|finding)\"[^>]*>", page)
     assert removes and all("formnovalidate" in b for b in removes), removes
+
+
+def test_the_clock_commands_are_not_offered_after_the_end(app) -> None:
+    """The control page kept Speed and Skip after the end, though the server refuses both then
+    ("the exercise has ended"): a form that always fails is not offered (issue 17, seen in the
+    director's story)."""
+    director = signed_in_client(app, "it.coordinator")
+    ex = start_exercise(director)
+    control = f"/exercises/{ex}/control"
+    page = director.get(control).text
+    assert 'id="cmd-advance"' in page and 'id="c-speed"' in page
+    director.post(control, data={"command": "end", "confirm": "yes"})
+    page = director.get(control).text
+    assert 'id="cmd-advance"' not in page and 'id="c-speed"' not in page
+    assert 'id="report-link"' in page and 'id="review-link"' in page
+    refused = director.post(control, data={"command": "advance", "hours": "6"})
+    assert "the exercise has ended" in unescape(refused.text)
