@@ -190,3 +190,20 @@ def test_the_clock_commands_are_not_offered_after_the_end(app) -> None:
     assert 'id="report-link"' in page and 'id="review-link"' in page
     refused = director.post(control, data={"command": "advance", "hours": "6"})
     assert "the exercise has ended" in unescape(refused.text)
+
+
+def test_the_report_names_people_in_its_timeline(app) -> None:
+    """The report's timeline named the director by user name ("Exercise started by
+    it.coordinator") where its participants table gave the account's name (issue 17: names
+    instead of codes; seen in the director's story)."""
+    from pharos.store.models import User
+
+    director, _lead, ex = _ended_with_lead(app)
+    with app.state.sessions() as db:
+        name = db.execute(
+            select(User.display_name).where(User.username == "it.coordinator")
+        ).scalar_one()
+    report = unescape(director.get(f"/exercises/{ex}/report").text)
+    assert name and name != "it.coordinator"
+    assert f"Exercise started by {name}" in report
+    assert "started by it.coordinator" not in report

@@ -53,3 +53,18 @@ def test_report_in_arabic_is_right_to_left(session):
     with use_locale("ar"):
         page = html.render_html(r)
     assert 'dir="rtl"' in page
+
+
+def test_the_timeline_names_people_as_the_participants_table_does(session):
+    """The report's timeline said "Exercise started by director" (the account's user name) while
+    its participants table named the same person (seen in the director's story, issue 17: names
+    instead of codes). Given the accounts' names, the timeline uses them; a team stays a team."""
+    play(session)
+    session.submit(EventKind.ENDED, "director", {})
+    people = [{"username": "director", "name": "Maria Rossi", "agency": "", "role": "", "of": ""}]
+    r = after_action.build(session.scenario, session.state, date(2024, 10, 11), people=people)
+    texts = [e["text"] for e in r.timeline]
+    assert "Exercise started by Maria Rossi" in texts
+    assert not [t for t in texts if t.endswith(" by director")]
+    plain = after_action.build(session.scenario, session.state, date(2024, 10, 11))
+    assert "Exercise started by director" in [e["text"] for e in plain.timeline]

@@ -16,6 +16,7 @@ scores as the tables.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -241,10 +242,12 @@ def build(
 ) -> Report:
     """The report of an exercise state; due dates count from ``report_date`` (default today).
     ``held``: the calendar dates it was played (``held_dates`` of its log); ``people``: who
-    took part, by name (default: as the log names them, ``people_of``)."""
+    took part, by name (default: as the log names them, ``people_of``); a row's ``username``
+    lets the timeline name that account as the participants table does."""
     report_date = report_date or date.today()
     s = score(sc, st)
-    names = describe.names(sc, st)
+    accounts = {r["username"]: r["name"] for r in people or [] if r.get("username")}
+    names = dataclasses.replace(describe.names(sc, st), accounts=accounts)
     team_names = {t.id: t.name for t in sc.teams}
     timeline = [
         {

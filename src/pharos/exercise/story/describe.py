@@ -53,7 +53,7 @@ def names(sc: ExerciseScenario, st: ExerciseState | None = None) -> Names:
 
 
 def _by(e: Entry, n: Names) -> dict[str, str]:
-    return {"by": given(e, "by")}
+    return {"by": n.by(e.get("by"))}
 
 
 def _overridden(e: Entry, n: Names) -> str:
@@ -181,11 +181,11 @@ def _inject(e: Entry, n: Names) -> str:
     return _("Inject released: “%(t)s” to %(to)s") % {"t": title, "to": n.teams_list(e.get("to"))}
 
 
-def _reviewed(e: Entry, what: str) -> str:
+def _reviewed(e: Entry, n: Names, what: str) -> str:
     """A lead evaluator's change to a finding or an improvement action."""
     item = e.get("after") or e.get("before") or {}
     text = str(item.get("text") or item.get("action") or "") if isinstance(item, dict) else ""
-    said = {"u": given(e, "by"), "t": text or MISSING}
+    said = {"u": n.by(e.get("by")), "t": text or MISSING}
     op = e.get("op")
     if what == "finding":
         if op == "add":
@@ -241,16 +241,17 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "decision": _decision,
     "wellbeing_checked": _wellbeing,
-    "feedback": lambda e, n: _("%(u)s gave feedback on the exercise") % {"u": given(e, "by")},
+    "feedback": lambda e, n: _("%(u)s gave feedback on the exercise") % {"u": n.by(e.get("by"))},
     "persona_spoke": _spoke,
     "observation": _observation,
     "review_started": lambda e, n: (
-        _("%(u)s began the review of the findings and improvement actions") % {"u": given(e, "by")}
+        _("%(u)s began the review of the findings and improvement actions")
+        % {"u": n.by(e.get("by"))}
     ),
-    "finding_reviewed": lambda e, n: _reviewed(e, "finding"),
-    "action_reviewed": lambda e, n: _reviewed(e, "action"),
+    "finding_reviewed": lambda e, n: _reviewed(e, n, "finding"),
+    "action_reviewed": lambda e, n: _reviewed(e, n, "action"),
     "review_approved": lambda e, n: (
-        _("%(u)s approved the findings and improvement actions") % {"u": given(e, "by")}
+        _("%(u)s approved the findings and improvement actions") % {"u": n.by(e.get("by"))}
     ),
     # the world
     "inject": _inject,

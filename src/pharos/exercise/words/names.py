@@ -37,6 +37,9 @@ class Names:
     disclosures: Mapping[str, str] = field(default_factory=dict)
     objectives: Mapping[str, str] = field(default_factory=dict)
     requests: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: the people's accounts (username -> the name the report's participants table shows);
+    #: empty where the server does not name them (a drill, the command line)
+    accounts: Mapping[str, str] = field(default_factory=dict)
 
     def team(self, key: object) -> str:
         return _name(self.teams, key)
@@ -64,7 +67,7 @@ class Names:
             return _("the engine (%(s)s)") % {"s": w.country(s.removeprefix("simulated:"))}
         if s == "engine" or s.startswith("engine:"):
             return _("the engine")
-        return self.teams.get(s, s) or MISSING
+        return self.teams.get(s) or self.accounts.get(s) or s or MISSING
 
 
 #: One sentence, in the current language, for a timeline entry.

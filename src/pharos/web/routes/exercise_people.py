@@ -246,7 +246,13 @@ def report_page(
 def _report(s: ExerciseSession, st: ExerciseState, work: UnitOfWork) -> after_action.Report:
     """The report to hand out: the calendar dates from the log, the people by their names."""
     people = [
-        {"name": row["name"], "agency": row["agency"], "role": row["role"], "of": row["of"]}
+        {
+            "username": row["username"],
+            "name": row["name"],
+            "agency": row["agency"],
+            "role": row["role"],
+            "of": row["of"],
+        }
         for row in views.roster(s, accounts.active_people(work.session))
     ]
     held = after_action.held_dates(s.store.events(s.exercise_id))
