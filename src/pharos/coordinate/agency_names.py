@@ -130,8 +130,8 @@ def _account_builds(user: _User) -> list[Callable[[], str]]:
     if kind == ADMIN_KIND:
         return [demo_admin_account_name]
     agency = user.agency
-    if kind == PractitionerKind.INTERNATIONAL_ORGANISATION.value:
-        if not (agency.organisation and agency.city):
+    if agency.organisation:  # an organisation's office (the demo's IOM, UNODC, ICMPD)
+        if not agency.city:
             return []
         org, city = agency.organisation, agency.city
         return [lambda: demo_io_account_name(org, city)]

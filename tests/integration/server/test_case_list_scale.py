@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, event, select
-from sqlalchemy.engine import Engine as EngineClass
 from sqlalchemy.orm import Session
 
 from pharos.coordinate import cases
@@ -38,18 +37,21 @@ CONSENTS = {"informed": True, "consent_for_services": True, "disclosure_other_or
 
 
 @contextmanager
-def counted() -> Iterator[list[str]]:
-    """The statements sent to any database inside the block."""
+def counted(engine: Any) -> Iterator[list[str]]:
+    """The statements sent through ``engine`` (the app's) inside the block. Not every engine's:
+    in a whole test session, background threads of other tests' apps (an exercise's clock, a
+    PostgreSQL listener) query meanwhile, and CI once counted 44 statements for a page that
+    sends 38 (both cases alike when run alone)."""
     seen: list[str] = []
 
     def listen(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
         seen.append(statement)
 
-    event.listen(EngineClass, "before_cursor_execute", listen)
+    event.listen(engine, "before_cursor_execute", listen)
     try:
         yield seen
     finally:
-        event.remove(EngineClass, "before_cursor_execute", listen)
+        event.remove(engine, "before_cursor_execute", listen)
 
 
 def _agency(client: PharosClient, state: str, kind: str) -> int:
@@ -114,7 +116,7 @@ def test_the_case_page_asks_as_many_queries_for_a_full_case_as_for_a_small_one(
     asked = {}
     for case_id in (small, full):
         police.get(f"/cases/{case_id}")  # the first read of a process loads its data files
-        with counted() as seen:
+        with counted(app.state.engine) as seen:
             page = police.get(f"/cases/{case_id}")
         assert page.status_code == 200
         asked[case_id] = len(seen)
@@ -124,7 +126,7 @@ def test_the_case_page_asks_as_many_queries_for_a_full_case_as_for_a_small_one(
     # cases._scope_facts: the case, its consent, transfers, shares and assignments were read
     # again by each part's check); a new per-record query makes the first assert fail, a
     # repeated check this one
-    assert asked[full] <= 38, asked
+    assert 20 <= asked[full] <= 38, asked  # the page's own statements are counted
 
 
 def test_a_scope_check_sees_a_change_made_earlier_in_the_same_request(
