@@ -11,6 +11,7 @@ scenario's terms for the pair say ``available: true``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -136,16 +137,29 @@ class World:
         self.state_index = {c: i for i, c in enumerate(codes)}
         self.states = [self._compile_state(c, i) for i, c in enumerate(codes)]
         self.route_names: tuple[str, ...] = tuple(scenario.routes)
-        self.networks: list[NetworkCell] = []
+        #: each template's main destination (where most of its victims go)
+        self.main_states: tuple[str, ...] = tuple(
+            max(spec.destinations, key=lambda k: spec.destinations[k]) for spec in scenario.networks
+        )
+        #: the index of each template's first cell in :attr:`networks`
         self.first_cell: list[int] = []
-        for t, spec in enumerate(scenario.networks):
-            main = max(spec.destinations, key=lambda k: spec.destinations[k])
-            self.first_cell.append(len(self.networks))
-            for k in range(spec.cells):
-                cell_id = spec.id if spec.cells == 1 else f"{spec.id}.{k}"
-                self.networks.append(NetworkCell(cell_id, spec, t, k, main))
+        cells = 0
+        for spec in scenario.networks:
+            self.first_cell.append(cells)
+            cells += spec.cells
         self._terms: dict[tuple[str, str, str], tuple[InstrumentTerms, ...]] = {}
         self._raw_terms: dict[tuple[str, str, str], ChannelTerms | None] = {}
+
+    @cached_property
+    def networks(self) -> list[NetworkCell]:
+        """Every independent group, template by template (built when first asked for: the
+        fast path needs only their templates and main states, :func:`cell_templates`)."""
+        out: list[NetworkCell] = []
+        for t, spec in enumerate(self.scenario.networks):
+            for k in range(spec.cells):
+                cell_id = spec.id if spec.cells == 1 else f"{spec.id}.{k}"
+                out.append(NetworkCell(cell_id, spec, t, k, self.main_states[t]))
+        return out
 
     def _compile_state(self, code: str, index: int) -> StateModel:
         st = self.scenario.states[code]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 
@@ -122,16 +123,16 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
         ]  # fmt: skip
         codes = [c for c in spec.destinations if c in world.state_index]
         dest_state[j, : len(codes)] = [world.state_index[c] for c in codes]
-        dest_cum[j, : len(codes)] = np.cumsum([spec.destinations[c] for c in codes])
+        dest_cum[j, : len(codes)] = list(accumulate(spec.destinations[c] for c in codes))
         methods = list(spec.recruitment)
-        method_cum[j, : len(methods)] = np.cumsum([spec.recruitment[m] for m in methods])
+        method_cum[j, : len(methods)] = list(accumulate(spec.recruitment[m] for m in methods))
         method_index[j, : len(methods)] = [METHODS.index(m) for m in methods]
         method_online[j, : len(methods)] = [m in ONLINE_METHODS for m in methods]
         for st in world.states:
             if spec.origin == st.code:
                 continue
             ret[j, st.index], ev[j, st.index] = pair_terms[(st.code, spec.origin)]
-    cells = world.networks
+    cells = [spec.cells for spec in nets]  # world.networks' cells, template by template
     contact_total, contact_kind, contact_cum, contact_n = _contact_tables(rates)
     return CompiledWorld(
         scenario=scenario,
@@ -152,8 +153,10 @@ def compile_world(scenario: Scenario) -> CompiledWorld:
         return_terms=ret,
         request_terms=ev,
         ca_staff=max((st.ca_staff for st in world.states), default=1),
-        cell_template=np.array([c.template for c in cells], dtype=np.int64),
-        cell_main_state=np.array([world.state_index[c.main_state] for c in cells], dtype=np.int64),
+        cell_template=np.repeat(np.arange(nn, dtype=np.int64), cells),
+        cell_main_state=np.repeat(
+            np.array([world.state_index[m] for m in world.main_states], dtype=np.int64), cells
+        ),
         recruits_per_year=np.array([n.recruits_per_year for n in nets]),
         horizon=world.horizon,
         warmup=float(scenario.warmup_days),
