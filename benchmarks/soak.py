@@ -50,6 +50,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,25 @@ def rss_kib(pid: int) -> int | None:
     except OSError:
         return None
     return None
+
+
+def memory_report(name: str, samples: list[tuple[float, int, int]]) -> str:
+    """The growth of a process's memory after warming up, in all and by quarter of the time
+    sampled (a leak grows in every quarter; loading what the first request of each kind needs
+    grows the first), from the process's own resident size; with its children as well (a
+    simulation's worker while one runs) in all."""
+    warm = [x for x in samples if x[0] >= samples[0][0] + WARM_UP_SECONDS] if samples else []
+    if len(warm) < 5:
+        return f"memory of {name}: too few samples after warming up ({len(warm)})"
+    t0, t1 = warm[0][0], warm[-1][0]
+    cuts = [t0 + (t1 - t0) * k / 4 for k in range(5)]
+    at = [min(warm, key=lambda x: abs(x[0] - c))[1] for c in cuts]
+    quarters = ", ".join(f"{(b - a) / 1024:+.0f}" for a, b in pairwise(at))
+    return (
+        f"memory of {name} over {t1 - t0:.0f} s after warming up: own {warm[0][1] / 1024:.0f} -> "
+        f"{warm[-1][1] / 1024:.0f} MiB ({(warm[-1][1] - warm[0][1]) / 1024:+.0f} MiB; by quarter "
+        f"{quarters} MiB), with children {warm[0][2] / 1024:.0f} -> {warm[-1][2] / 1024:.0f} MiB"
+    )
 
 
 def children(pid: int) -> list[int]:
@@ -482,7 +502,8 @@ def main() -> int:
             t.start()
         start = time.monotonic()
         kill_at = [a.seconds * (k + 1) / (a.kills + 1) for k in range(a.kills)]
-        memory: dict[str, list[tuple[float, int]]] = {"A": [], "B": []}
+        # (seconds, the process's own resident KiB, with its children's: a simulation's worker)
+        memory: dict[str, list[tuple[float, int, int]]] = {"A": [], "B": []}
         lock_waits = LockWaits(a.database_url)
         next_sample = 0.0
         print(
@@ -508,9 +529,9 @@ def main() -> int:
                 next_sample = now + 10.0
                 for name, s in (("A", killed), ("B", survivor)):
                     if s.proc is not None:
-                        pids = [s.proc.pid, *children(s.proc.pid)]
-                        total = sum(rss_kib(p) or 0 for p in pids)
-                        memory[name].append((now, total))
+                        own = rss_kib(s.proc.pid) or 0
+                        total = own + sum(rss_kib(p) or 0 for p in children(s.proc.pid))
+                        memory[name].append((now, own, total))
                 with tally.lock:
                     acted, cased = len(tally.actions), len(tally.cases)
                 print(
@@ -532,12 +553,7 @@ def main() -> int:
         for s in servers:
             s.stop()
     for name, samples in memory.items():
-        warm = [m for t, m in samples if t >= samples[0][0] + WARM_UP_SECONDS] if samples else []
-        if len(warm) >= 2:
-            print(
-                f"memory of {name}: {warm[0] / 1024:.0f} MiB after warming up, "
-                f"{warm[-1] / 1024:.0f} MiB at the end ({(warm[-1] - warm[0]) / 1024:+.0f} MiB)"
-            )
+        print(memory_report(name, samples))
     print(
         f"acknowledged: {len(tally.actions)} actions, {len(tally.cases)} cases, "
         f"{len(tally.notes)} notes, {tally.estimates} estimates; stream messages "

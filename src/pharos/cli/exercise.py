@@ -190,14 +190,35 @@ def new(
         help="The username heading the exercise's control team on the server (default: none; "
         "administrators direct it).",
     ),
+    name: str = typer.Option("", help="The exercise's name (default: the scenario's title)."),
+    held_from: str = typer.Option(
+        "", help="The first day the exercise is held, YYYY-MM-DD (shown with its name)."
+    ),
+    held_to: str = typer.Option(
+        "", help="The last day it is held, YYYY-MM-DD (default: the first day)."
+    ),
 ) -> None:
     """Create an exercise and print its id."""
     from pharos.exercise.runtime.session import ExerciseSession
+    from pharos.exercise.runtime.setup import Problems, check_basics
     from pharos.exercise.scenario.loader import ScenarioError
 
+    # the setup wizard's checks, for the options given (the wizard asks for all three)
+    given = {"name": name, "held_from": held_from, "held_to": held_to}
+    if held_to.strip() and not held_from.strip():
+        _fail(_("--held-to needs --held-from"))
+    problems = Problems()
+    basics = check_basics(given, problems)
+    wrong = [(w, m) for w, m in problems.items if given[w].strip()]
+    if wrong:
+        _fail("; ".join(f"--{where.replace('_', '-')}: {message}" for where, message in wrong))
     try:
         s = ExerciseSession.create(
-            _store(db), scenario, seed, director=director.strip().lower() or None
+            _store(db),
+            scenario,
+            seed,
+            director=director.strip().lower() or None,
+            setup=basics.setup(),  # what is empty is left out (the scenario's title names it)
         )
     except ScenarioError as exc:
         _fail(str(exc))
