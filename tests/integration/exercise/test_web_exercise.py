@@ -243,3 +243,29 @@ def test_the_report_to_hand_out_names_the_people_and_the_dates(app, exercise):
     text = " ".join(" ".join(p.get_textpage().get_text_range() for p in doc).split())
     doc.close()
     assert name in text and "Executive summary" in text and "Participants" in text
+
+
+def test_forms_about_a_person_wait_until_someone_is_in_reach(app):
+    """A team with nobody in reach sees why instead of forms with an empty list of people (each
+    would be refused); once an inspection brings someone, the forms offer that person."""
+    director = signed_in_client(app, "it.coordinator")
+    ex = director.post("/exercises", data={}, follow_redirects=False).headers["location"]
+    ex = ex.split("/")[2]
+    director.post(f"/exercises/{ex}/control", data={"command": "start"})
+    labour = signed_in_client(app, "it.labour")
+    page = labour.get(f"/exercises/{ex}/play").text
+    for form, select in (("case-form", "cs-persona"), ("screen-form", "sc-persona")):
+        assert f'id="{form}-nobody"' in page and f'id="{select}"' not in page
+    assert 'id="interview-form-nobody"' in page
+    assert "Nobody within your reach in your state" in page
+    ok = labour.post(
+        f"/exercises/{ex}/play",
+        data={"type": "inspect_site", "place": "ragusa-greenhouse"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    page = labour.get(f"/exercises/{ex}/play").text
+    assert "-nobody" not in page
+    for select in ("cs-persona", "sc-persona", "iv-persona"):
+        assert f'<select id="{select}" name="persona"' in page
+    assert '<option value="karim">' in page
