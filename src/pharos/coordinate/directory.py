@@ -3,9 +3,10 @@ they speak and the request types they receive; searchable."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pharos.coordinate import agency_names
 from pharos.coordinate.permissions import ALL_KINDS, Principal, require
 from pharos.store.models import Agency
 
@@ -20,19 +21,12 @@ def search(
     language: str = "",
     contact_points_only: bool = False,
 ) -> list[Agency]:
-    """Agencies matching every given filter (``text`` in name, city or e-mail)."""
+    """Agencies matching every given filter. ``text`` is looked for, ignoring case, in the
+    name as stored and as the reader reads it (:func:`agency_names.of`: the demo's names in the
+    current language), the city and the organisation as stored and in the current language, and
+    the e-mail address: a French reader finds « Raguse » and « Inspecteur du travail »."""
     require(p, "directory", "read")
     q = select(Agency).where(Agency.kind.in_(ALL_KINDS))  # practitioners' agencies only
-    if text:
-        like = f"%{text.strip().lower()}%"
-        q = q.where(
-            or_(
-                Agency.name.ilike(like),
-                Agency.city.ilike(like),
-                Agency.email.ilike(like),
-                Agency.organisation.ilike(like),
-            )
-        )
     if state:
         q = q.where(Agency.state == state.upper())
     if kind:
@@ -42,4 +36,22 @@ def search(
     rows = list(session.execute(q.order_by(Agency.state, Agency.kind, Agency.name)).scalars())
     if language:
         rows = [a for a in rows if language.lower() in a.language_list()]
+    needle = " ".join(text.split()).casefold()
+    if needle:
+        # in Python, not SQL: the names in the reader's language are built, not stored (a
+        # directory holds hundreds of agencies, not millions)
+        rows = [a for a in rows if any(needle in t.casefold() for t in _searched(a))]
     return rows
+
+
+def _searched(a: Agency) -> tuple[str, ...]:
+    """The texts of an agency a search looks in."""
+    return (
+        a.name,
+        agency_names.of(a),
+        a.city or "",
+        agency_names.local_name(a.city) if a.city else "",
+        a.organisation or "",
+        agency_names.local_name(a.organisation) if a.organisation else "",
+        a.email or "",
+    )

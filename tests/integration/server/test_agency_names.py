@@ -84,3 +84,27 @@ def test_arabic_pages_name_the_agencies_in_arabic(app: FastAPI) -> None:
     assert _arabic("ngo") in dashboard and _arabic("labour_inspector") in dashboard
     assert "<bdi>إيطاليا: منظمة غير حكومية</bdi>" in dashboard
     assert "Italy: Non-governmental organisation" not in dashboard
+
+
+def test_the_directory_finds_an_agency_by_the_name_the_reader_reads(app: FastAPI) -> None:
+    """A search looks in the names as shown in the reader's language as well as as stored: a
+    French reader typing « Raguse » or « inspecteur du travail » finds the Ragusa inspectorate
+    (before, only the stored English words matched)."""
+    reader = signed_in_client(app, "it.labour")
+
+    def found(q: str, headers: dict[str, str]) -> set[str]:
+        rows = reader.get("/api/v1/directory", params={"q": q}, headers=headers).json()
+        return {str(r["name"]) for r in rows}
+
+    ragusa = found("Ragusa", {})
+    labour = "Labour inspector — Ragusa (demo)"
+    assert labour in ragusa and len(ragusa) >= 3  # the stored English words, as before
+    assert found("Raguse", FR) == ragusa  # the city as French readers write it
+    assert found("  INSPECTEUR   du travail ", FR) >= {labour}
+    assert labour not in found("inspecteur du travail", {})  # French words, English reader
+    assert found("راغوزا", AR) == ragusa
+    assert found("Ragusa", FR) == ragusa  # the stored name is still searched
+    assert found("no such agency anywhere", FR) == set()
+    # the page, in French, lists them under the French name
+    page = reader.get("/directory", params={"q": "Raguse"}, headers=FR).text
+    assert "Inspecteur du travail — Raguse (démo)" in page
