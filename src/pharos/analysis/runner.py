@@ -146,6 +146,21 @@ def _atomic_text(text: str, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _begun_batch(folder: Path | None, spec: ExperimentSpec) -> int | None:
+    """The task size ``folder`` recorded when this experiment began there (None: none begun)."""
+    path = folder / MANIFEST if folder is not None else None
+    if path is None or not path.exists():
+        return None
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # _prepare_folder says what is wrong with it
+    if old.get("fingerprint") != spec.fingerprint():
+        return None
+    size = old.get("batch_size")
+    return size if isinstance(size, int) and size > 0 else None
+
+
 def _prepare_folder(folder: Path, manifest: dict[str, object]) -> dict[str, object] | None:
     """Check that ``folder`` holds this experiment or nothing; returns its manifest if any."""
     existing = folder / MANIFEST
@@ -193,7 +208,9 @@ def run_experiment(
     design = make_design(spec)
     table = run_table(spec, design)
     n = len(table)
-    batch = spec.batch_size or model.suggested_batch_size
+    # an interrupted experiment is finished in the tasks it was begun in (the parts on disk are
+    # numbered by task), even where the model now suggests another size
+    batch = spec.batch_size or _begun_batch(folder, spec) or model.suggested_batch_size
     n_tasks = (n + batch - 1) // batch
     outcomes = spec.outcomes or model.outcome_names()
     backend = backend or SerialBackend()

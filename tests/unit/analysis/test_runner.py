@@ -164,3 +164,30 @@ def test_an_experiment_run_before_the_dummy_is_read_with_its_own_design(
     _version_one_folder(spec, tmp_path / "half", finished=False)
     with pytest.raises(ExperimentSpecError, match="before common random numbers"):
         run_experiment(spec, folder=tmp_path / "half")
+
+
+def test_an_experiment_is_finished_in_the_tasks_it_was_begun_in(
+    ishigami, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts on disk are numbered by task: when the model's suggested task size changes
+    between an interruption and the resumption (a new version of Pharos), the experiment is
+    finished in its first size (before, the folder was refused as a different experiment)."""
+    spec = parse_experiment(
+        ishigami("latin_hypercube", 40, model_options={"noise": 0.5}, replications=3)
+    )
+    assert spec.batch_size is None
+    monkeypatch.setattr(IshigamiModel, "suggested_batch_size", 8)
+    whole = run_experiment(spec, folder=tmp_path / "a")
+    folder = tmp_path / "b"
+    with pytest.raises(Interrupted):
+        run_experiment(spec, folder=folder, backend=StopsAfter(2))
+    monkeypatch.setattr(IshigamiModel, "suggested_batch_size", 16)
+    second = StopsAfter(100)
+    resumed = run_experiment(spec, folder=folder, backend=second)
+    assert second.ran == [2, 3, 4]  # tasks of 8 runs, as begun
+    pd.testing.assert_frame_equal(resumed.runs, whole.runs)
+    assert json.loads((folder / "experiment.json").read_text())["batch_size"] == 8
+    # a new experiment takes the size suggested now
+    fresh = run_experiment(spec, folder=tmp_path / "c")
+    assert json.loads((tmp_path / "c" / "experiment.json").read_text())["batch_size"] == 16
+    pd.testing.assert_frame_equal(fresh.runs, whole.runs)
