@@ -457,7 +457,10 @@ _WORKSPACES = threading.local()
 class FastPharosModel(PharosModel):
     """The regional model through the batched fast path (:mod:`pharos.sim.batch`)."""
 
-    suggested_batch_size = 16
+    # about 0.7 s of work a task: against 16, a Sobol experiment of 22,528 runs on two workers
+    # took 5 % less time (fewer parts written, fewer tasks sent; runner.task_size keeps short
+    # experiments spread over the workers)
+    suggested_batch_size = 64
     # 2 (29 Nov 2026): exponentials by the ziggurat, the first contact as one clock, verdicts
     # at charging (pharos.sim.batch)
     draws = "2"

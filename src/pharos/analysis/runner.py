@@ -146,6 +146,13 @@ def _atomic_text(text: str, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def task_size(suggested: int, runs: int, workers: int) -> int:
+    """Runs per task: the model's suggestion (long tasks spread the cost of sending them and
+    writing their parts), but no more than gives each worker four tasks (a short experiment is
+    not left to one worker)."""
+    return max(1, min(suggested, -(-runs // (4 * max(1, workers)))))
+
+
 def _begun_batch(folder: Path | None, spec: ExperimentSpec) -> int | None:
     """The task size ``folder`` recorded when this experiment began there (None: none begun)."""
     path = folder / MANIFEST if folder is not None else None
@@ -210,7 +217,11 @@ def run_experiment(
     n = len(table)
     # an interrupted experiment is finished in the tasks it was begun in (the parts on disk are
     # numbered by task), even where the model now suggests another size
-    batch = spec.batch_size or _begun_batch(folder, spec) or model.suggested_batch_size
+    batch = (
+        spec.batch_size
+        or _begun_batch(folder, spec)
+        or task_size(model.suggested_batch_size, n, backend.workers if backend else 1)
+    )
     n_tasks = (n + batch - 1) // batch
     outcomes = spec.outcomes or model.outcome_names()
     backend = backend or SerialBackend()

@@ -11,7 +11,7 @@ import pytest
 
 from pharos.analysis.backends import SerialBackend, Task, execute
 from pharos.analysis.model import FloatArray, ModelRef
-from pharos.analysis.runner import load_experiment_result, run_experiment
+from pharos.analysis.runner import load_experiment_result, run_experiment, task_size
 from pharos.analysis.spec import ExperimentSpecError, parse_experiment
 from pharos.analysis.toy import IshigamiModel
 
@@ -173,7 +173,7 @@ def test_an_experiment_is_finished_in_the_tasks_it_was_begun_in(
     between an interruption and the resumption (a new version of Pharos), the experiment is
     finished in its first size (before, the folder was refused as a different experiment)."""
     spec = parse_experiment(
-        ishigami("latin_hypercube", 40, model_options={"noise": 0.5}, replications=3)
+        ishigami("latin_hypercube", 80, model_options={"noise": 0.5}, replications=3)
     )
     assert spec.batch_size is None
     monkeypatch.setattr(IshigamiModel, "suggested_batch_size", 8)
@@ -184,10 +184,17 @@ def test_an_experiment_is_finished_in_the_tasks_it_was_begun_in(
     monkeypatch.setattr(IshigamiModel, "suggested_batch_size", 16)
     second = StopsAfter(100)
     resumed = run_experiment(spec, folder=folder, backend=second)
-    assert second.ran == [2, 3, 4]  # tasks of 8 runs, as begun
+    assert second.ran == list(range(2, 10))  # tasks of 8 runs, as begun
     pd.testing.assert_frame_equal(resumed.runs, whole.runs)
     assert json.loads((folder / "experiment.json").read_text())["batch_size"] == 8
     # a new experiment takes the size suggested now
     fresh = run_experiment(spec, folder=tmp_path / "c")
     assert json.loads((tmp_path / "c" / "experiment.json").read_text())["batch_size"] == 16
     pd.testing.assert_frame_equal(fresh.runs, whole.runs)
+
+
+def test_a_short_experiment_is_spread_over_the_workers() -> None:
+    assert task_size(64, 22_528, 2) == 64  # the model's suggestion
+    assert task_size(64, 40, 2) == 5  # eight tasks for two workers, not one of 40
+    assert task_size(16, 3, 8) == 1
+    assert task_size(4096, 40, 1) == 10
