@@ -3,6 +3,8 @@ they speak and the request types they receive; searchable."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +26,8 @@ def search(
     """Agencies matching every given filter. ``text`` is looked for, ignoring case, in the
     name as stored and as the reader reads it (:func:`agency_names.of`: the demo's names in the
     current language), the city and the organisation as stored and in the current language, and
-    the e-mail address: a French reader finds « Raguse » and « Inspecteur du travail »."""
+    the e-mail address, ignoring case and accents: a French reader finds « Raguse » and
+    « inspecteur du travail », and « athenes » finds « Athènes »."""
     require(p, "directory", "read")
     q = select(Agency).where(Agency.kind.in_(ALL_KINDS))  # practitioners' agencies only
     if state:
@@ -36,12 +39,19 @@ def search(
     rows = list(session.execute(q.order_by(Agency.state, Agency.kind, Agency.name)).scalars())
     if language:
         rows = [a for a in rows if language.lower() in a.language_list()]
-    needle = " ".join(text.split()).casefold()
+    needle = _folded(text)
     if needle:
         # in Python, not SQL: the names in the reader's language are built, not stored (a
         # directory holds hundreds of agencies, not millions)
-        rows = [a for a in rows if any(needle in t.casefold() for t in _searched(a))]
+        rows = [a for a in rows if any(needle in _folded(t) for t in _searched(a))]
     return rows
+
+
+def _folded(text: str) -> str:
+    """``text`` as a search compares it: case, accents and Arabic vowel marks ignored (Unicode
+    decomposition without its combining marks), spaces collapsed: « athenes » finds « Athènes »."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _searched(a: Agency) -> tuple[str, ...]:
