@@ -47,6 +47,7 @@ from pharos.scenario.load import (
 from pharos.scenario.params import ParameterPathError, scenario_data, set_in, with_values
 from pharos.scenario.schema import Scenario
 from pharos.sim.batch import Workspace, compile_world, draw_inputs, run_inputs
+from pharos.sim.batch.rng import BoolArray, IntArray
 from pharos.sim.defaults import Assumption
 from pharos.sim.engine import Engine
 from pharos.sim.world import METHODS, ONLINE_METHODS
@@ -358,20 +359,20 @@ def _ratio(part: int | np.integer[Any], whole: int | np.integer[Any]) -> float:
 
 @numba.njit(cache=True, nogil=True)
 def _tally(
-    exists: npt.NDArray[np.bool_],
-    prevented: npt.NDArray[np.bool_],
+    exists: BoolArray,
+    prevented: BoolArray,
     recruited_at: FloatArray,
     arrived_at: FloatArray,
     identified_at: FloatArray,
     lost_at: FloatArray,
     detected_at: FloatArray,
     protected_at: FloatArray,
-    female: npt.NDArray[np.bool_],
-    child: npt.NDArray[np.bool_],
-    state: npt.NDArray[np.int64],
-    template: npt.NDArray[np.int64],
-    online: npt.NDArray[np.bool_],
-    focus_templates: npt.NDArray[np.bool_],
+    female: BoolArray,
+    child: BoolArray,
+    state: IntArray,
+    template: IntArray,
+    online: BoolArray,
+    focus_templates: BoolArray,
     focus_state: int,
     focus_online: bool,
     warmup: float,
@@ -379,10 +380,7 @@ def _tally(
     cap: float,
     n_years: int,
     n_states: int,
-) -> tuple[
-    npt.NDArray[np.int64], FloatArray, npt.NDArray[np.int64], npt.NDArray[np.int64],
-    npt.NDArray[np.int64],
-]:  # fmt: skip
+) -> tuple[IntArray, FloatArray, IntArray, IntArray, IntArray]:
     """One pass over the victims of a replication: the counts and sums ``summarise`` needs.
 
     Counts (``n``): victims recruited after the warm-up (kept), those who came (kept, not
